@@ -1,0 +1,41 @@
+import type { DockerEvent, Snapshot, Transition } from './model';
+
+/**
+ * The port every backend implements. The web UI talks only to this: it sends
+ * terminal lines and renders snapshots, and knows which backend it has only
+ * through `capabilities()`.
+ */
+export interface Backend {
+  capabilities(): Promise<Capabilities>;
+  /** Runs one terminal line to completion; resolves with its exit code. */
+  exec(line: string, io: TerminalIO): Promise<number>;
+  /** Interrupts the line now running, as Ctrl-C would (exit 130 unless the command says otherwise). */
+  interrupt(): Promise<void>;
+  snapshot(): Promise<Snapshot>;
+  subscribe(listener: (e: BackendEvent) => void): Unsubscribe;
+  /** Back to a fresh engine (sim) or a fresh session (real). */
+  reset(seed?: string): Promise<void>;
+}
+
+export interface Capabilities {
+  kind: 'sim' | 'real';
+  /** Whether a kernel trace is available. */
+  trace: boolean;
+  /** Whether the terminal may run host commands beyond docker and the built-in utilities. */
+  hostShell: boolean;
+  /** Engine version string shown in the top bar. */
+  engine: string;
+}
+
+/** Where a running line writes. Strings use "\n" line ends; the terminal converts. */
+export interface TerminalIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export type BackendEvent =
+  | { type: 'snapshot'; snapshot: Snapshot; transitions: Transition[] }
+  | { type: 'docker'; event: DockerEvent }
+  | { type: 'connection'; state: 'connecting' | 'open' | 'closed'; detail?: string };
+
+export type Unsubscribe = () => void;

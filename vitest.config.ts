@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// One place lists every suite; `npm test` runs them all. Suites that need Docker,
+// root or Chromium skip with a message when those are absent, unless
+// REQUIRE_DOCKER=1 (set by .ci/run), where a missing requirement fails instead.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['core/**/*.test.ts', 'backends/**/*.test.ts', 'lessons/**/*.test.ts', 'web/src/**/*.test.ts'] } },
+      { test: { name: 'conformance', include: ['test/conformance/**/*.test.ts'], testTimeout: 600_000, hookTimeout: 600_000 } },
+      { test: { name: 'agent', include: ['test/agent/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, fileParallelism: false } },
+      { test: { name: 'fuzz', include: ['test/fuzz/**/*.test.ts'], testTimeout: 600_000 } },
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, fileParallelism: false } },
+    ],
+  },
+});
