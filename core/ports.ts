@@ -58,3 +58,32 @@ export function randomHex(rng: Rng, n: number): string {
 export function pick<T>(rng: Rng, list: readonly T[]): T {
   return list[rng.nextU32() % list.length]!;
 }
+
+/**
+ * Ctrl-C as core sees it (core's lib has no AbortSignal). A running command
+ * registers what to do when the user interrupts it.
+ */
+export interface Interrupt {
+  readonly interrupted: boolean;
+  /** Calls `cb` on every interrupt from now on (Ctrl-C may be pressed more than once). Returns an unregister function. */
+  onInterrupt(cb: () => void): () => void;
+}
+
+/** The side that raises interrupts: backends own one per running line. */
+export class InterruptSource implements Interrupt {
+  private listeners = new Set<() => void>();
+  interrupted = false;
+
+  onInterrupt(cb: () => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  interrupt(): void {
+    this.interrupted = true;
+    for (const cb of [...this.listeners]) cb();
+  }
+}
+
+/** An interrupt that never fires (tests, scripted runs). */
+export const never: Interrupt = { interrupted: false, onInterrupt: () => () => {} };
