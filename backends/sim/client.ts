@@ -1,0 +1,100 @@
+import * as Comlink from 'comlink';
+import type { Backend, BackendEvent, TerminalIO } from '../../core/backend';
+import type { Journal, JournalEntry } from './simHost';
+import type { SimWorkerApi } from './worker';
+
+export interface SimBackendOptions {
+  seed?: string;
+  /** localStorage key for the journal; null keeps nothing across reloads. */
+  storageKey?: string | null;
+}
+
+/**
+ * The simulated backend as the page sees it: the engine runs in a Web Worker,
+ * and its journal is kept in localStorage so a reload rebuilds the same state.
+ */
+export function createSimBackend(opts: SimBackendOptions = {}): Backend & { ready: Promise<void>; close(): void } {
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'glassbox-sim' });
+  const remote = Comlink.wrap<SimWorkerApi>(worker);
+  const storageKey = opts.storageKey === undefined ? 'glassbox.sim.journal' : opts.storageKey;
+  const listeners = new Set<(e: BackendEvent) => void>();
+  let journal: Journal | null = null;
+
+  const save = (): void => {
+    if (!storageKey || !journal) return;
+    try {
+      localStorage.setItem(storageKey, JSON.stringify(journal));
+    } catch {
+      // Storage full or disabled: the session still works, it just will not survive a reload.
+    }
+  };
+
+  const load = (): Journal | null => {
+    if (!storageKey) return null;
+    try {
+      const raw = localStorage.getItem(storageKey);
+      if (!raw) return null;
+      const parsed = JSON.parse(raw) as Journal;
+      if (typeof parsed.seed !== 'string' || typeof parsed.epoch !== 'number' || !Array.isArray(parsed.entries)) return null;
+      return parsed;
+    } catch {
+      return null;
+    }
+  };
+
+  const ready = (async () => {
+    const saved = load();
+    if (saved && (opts.seed === undefined || saved.seed === opts.seed)) {
+      await remote.restore(saved);
+    } else {
+      await remote.reset(opts.seed);
+    }
+    journal = await remote.journal();
+    save();
+    await remote.onJournal(
+      Comlink.proxy((entry: JournalEntry) => {
+        journal?.entries.push(entry);
+        save();
+      }),
+    );
+    await remote.subscribe(
+      Comlink.proxy((e: BackendEvent) => {
+        for (const l of listeners) l(e);
+      }),
+    );
+  })();
+
+  return {
+    ready,
+    async capabilities() {
+      await ready;
+      return remote.capabilities();
+    },
+    async exec(line: string, io: TerminalIO) {
+      await ready;
+      return remote.exec(line, Comlink.proxy(io));
+    },
+    async interrupt() {
+      await ready;
+      await remote.interrupt();
+    },
+    async snapshot() {
+      await ready;
+      return remote.snapshot();
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async reset(seed?: string) {
+      await ready;
+      await remote.reset(seed);
+      journal = await remote.journal();
+      save();
+    },
+    close() {
+      remote[Comlink.releaseProxy]();
+      worker.terminate();
+    },
+  };
+}

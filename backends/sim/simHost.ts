@@ -1,0 +1,231 @@
+import type { BackendEvent, Capabilities, TerminalIO } from '../../core/backend';
+import type { Snapshot, Transition } from '../../core/model';
+import { InterruptSource, seededRng } from '../../core/ports';
+import { Scheduler } from '../../core/scheduler';
+import { Engine } from '../../core/engine/engine';
+import { dockerCommand } from '../../core/cli/docker';
+import { HostShell } from '../../core/shell';
+
+/**
+ * One simulated machine: the engine, the host shell and virtual time, plus the
+ * journal that rebuilds it. Runs unchanged in the Web Worker and in Node (the
+ * `glassbox sim` CLI and the tests); the host passes in how to yield to its
+ * event loop, since core has no timers of its own.
+ *
+ * Determinism: the state is a function of (seed, epoch, journal). Each journal
+ * entry records the virtual time at which a line started or Ctrl-C arrived.
+ */
+export type JournalEntry = { t: number; line: string } | { t: number; interrupt: true };
+
+export interface Journal {
+  seed: string;
+  epoch: number;
+  entries: JournalEntry[];
+}
+
+export interface SimHostOptions {
+  seed?: string;
+  /** Unix ms at which virtual time starts. */
+  epoch?: number;
+  /** Lets promise continuations and the host's event loop run (setImmediate in Node, a macrotask in a worker). */
+  yieldToEventLoop: () => Promise<void>;
+  /** Whether terminal lines come from an interactive terminal. */
+  stdinIsTTY?: boolean;
+}
+
+/** The fixed epoch of scripted runs: 2026-01-01T00:00:00Z. */
+export const DEFAULT_EPOCH = Date.UTC(2026, 0, 1);
+
+export class SimHost {
+  private scheduler!: Scheduler;
+  private engine!: Engine;
+  private shell!: HostShell;
+  private unsubscribeEngine: () => void = () => {};
+  private listeners = new Set<(e: BackendEvent) => void>();
+  private pending: Transition[] = [];
+  private dirty = false;
+  private running: { interrupt: InterruptSource; done: Promise<number> } | null = null;
+  private journalListeners = new Set<(entry: JournalEntry) => void>();
+  journal!: Journal;
+
+  constructor(private readonly opts: SimHostOptions) {
+    this.build(opts.seed ?? 'glassbox', opts.epoch ?? DEFAULT_EPOCH);
+  }
+
+  private build(seed: string, epoch: number): void {
+    this.unsubscribeEngine();
+    this.scheduler = new Scheduler(epoch);
+    this.engine = new Engine({ scheduler: this.scheduler, rng: seededRng(seed) });
+    const scheduler = this.scheduler;
+    this.shell = new HostShell({
+      commands: { docker: dockerCommand(this.engine) },
+      hostname: 'glassbox',
+      sleep: (ms, interrupt) =>
+        new Promise<boolean>((resolve) => {
+          const cancel = scheduler.after(ms, () => {
+            off();
+            resolve(true);
+          });
+          const off = interrupt.onInterrupt(() => {
+            cancel();
+            off();
+            resolve(false);
+          });
+        }),
+    });
+    this.unsubscribeEngine = this.engine.subscribe((transitions) => {
+      this.pending.push(...transitions);
+      this.dirty = true;
+    });
+    this.journal = { seed, epoch, entries: [] };
+    this.pending = [];
+    this.dirty = true;
+  }
+
+  capabilities(): Capabilities {
+    return { kind: 'sim', trace: false, hostShell: false, engine: 'Glassbox simulated Docker Engine' };
+  }
+
+  now(): number {
+    return this.scheduler.now();
+  }
+
+  prompt(): string {
+    return this.shell.prompt();
+  }
+
+  snapshot(): Snapshot {
+    return this.engine.snapshot();
+  }
+
+  subscribe(listener: (e: BackendEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onJournal(listener: (entry: JournalEntry) => void): () => void {
+    this.journalListeners.add(listener);
+    return () => this.journalListeners.delete(listener);
+  }
+
+  /** Sends one snapshot event carrying every transition since the last one, if anything changed. */
+  flushEvents(): void {
+    if (!this.dirty || this.listeners.size === 0) return;
+    const event: BackendEvent = { type: 'snapshot', snapshot: this.engine.snapshot(), transitions: this.pending };
+    this.pending = [];
+    this.dirty = false;
+    for (const l of this.listeners) l(event);
+  }
+
+  private record(entry: JournalEntry): void {
+    this.journal.entries.push(entry);
+    for (const l of this.journalListeners) l(entry);
+  }
+
+  /**
+   * Starts a line. The promise settles when the line has finished, which needs
+   * virtual time to move: call `advanceTo`/`runToCompletion` while it waits.
+   */
+  start(line: string, io: TerminalIO): Promise<number> {
+    if (this.running) return Promise.resolve(this.busy(io));
+    const interrupt = new InterruptSource();
+    this.record({ t: this.scheduler.now(), line });
+    const done = this.shell
+      .run(line, io, interrupt, { stdinIsTTY: this.opts.stdinIsTTY ?? false })
+      .catch((err: unknown) => {
+        // A defect, not a user error: say so plainly and keep the machine usable.
+        io.stderr(`glassbox: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+        return 1;
+      })
+      .finally(() => {
+        this.running = null;
+        this.flushEvents();
+      });
+    this.running = { interrupt, done };
+    return done;
+  }
+
+  private busy(io: TerminalIO): number {
+    io.stderr('glassbox: a command is still running (press Ctrl-C to interrupt it)\n');
+    return 1;
+  }
+
+  get isRunning(): boolean {
+    return this.running !== null;
+  }
+
+  interrupt(): void {
+    if (!this.running) return;
+    this.record({ t: this.scheduler.now(), interrupt: true });
+    this.running.interrupt.interrupt();
+  }
+
+  /**
+   * Moves virtual time to `t`, one timer at a time, letting each timer's
+   * continuations run before the next fires, so the outcome does not depend on
+   * how coarsely the host ticks.
+   */
+  async advanceTo(t: number): Promise<void> {
+    await this.opts.yieldToEventLoop();
+    for (let at = this.scheduler.nextAt(); at !== undefined && at <= t; at = this.scheduler.nextAt()) {
+      this.scheduler.advanceTo(at);
+      await this.opts.yieldToEventLoop();
+    }
+    this.scheduler.advanceTo(t);
+    this.flushEvents();
+  }
+
+  /**
+   * Runs a line with time jumping straight to each next timer, as the CLI and
+   * replays do. A line that would wait forever with no timer left (a foreground
+   * `top`, say) is interrupted, as a user would with Ctrl-C.
+   */
+  async runToCompletion(line: string, io: TerminalIO, interruptAt?: number): Promise<number> {
+    let settled = false;
+    const done = this.start(line, io).then((code) => {
+      settled = true;
+      return code;
+    });
+    let interrupted = false;
+    for (let spins = 0; !settled; spins++) {
+      await this.opts.yieldToEventLoop();
+      if (settled) break;
+      const next = this.scheduler.nextAt();
+      if (interruptAt !== undefined && !interrupted && (next === undefined || next > interruptAt)) {
+        this.scheduler.advanceTo(Math.max(this.scheduler.now(), interruptAt));
+        interrupted = true;
+        this.interrupt();
+        continue;
+      }
+      if (next !== undefined) {
+        this.scheduler.advanceTo(next);
+      } else if (!interrupted) {
+        interrupted = true;
+        this.interrupt();
+      } else if (spins > 10_000) {
+        throw new Error(`line never finished: ${line}`);
+      }
+    }
+    return done;
+  }
+
+  /** Rebuilds a machine from its journal (a reload, or stepping back in the timeline). */
+  async replay(journal: Journal, upTo = journal.entries.length): Promise<void> {
+    this.build(journal.seed, journal.epoch);
+    const sink: TerminalIO = { stdout: () => {}, stderr: () => {} };
+    const entries = journal.entries.slice(0, upTo);
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      if (!('line' in entry)) continue;
+      await this.advanceTo(entry.t);
+      const next = entries[i + 1];
+      await this.runToCompletion(entry.line, sink, next && 'interrupt' in next ? next.t : undefined);
+    }
+    this.flushEvents();
+  }
+
+  reset(seed?: string, epoch?: number): void {
+    this.build(seed ?? this.journal.seed, epoch ?? this.journal.epoch);
+    this.flushEvents();
+  }
+}

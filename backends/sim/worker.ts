@@ -1,0 +1,61 @@
+/// <reference lib="webworker" />
+import * as Comlink from 'comlink';
+import type { BackendEvent, TerminalIO } from '../../core/backend';
+import { SimHost, type Journal, type JournalEntry } from './simHost';
+
+/**
+ * The simulated engine in a Web Worker. Virtual time follows the wall clock
+ * here (a student who types `docker stop` waits the real ten seconds); every
+ * line and Ctrl-C is journaled with its virtual time so the page can rebuild
+ * the same machine after a reload.
+ */
+const TICK_MS = 50;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+const host = new SimHost({ yieldToEventLoop, stdinIsTTY: true, epoch: Date.now() });
+// Virtual time is Unix time here: the journal's epoch is the moment it began.
+let ticking = false;
+
+setInterval(() => {
+  if (ticking) return;
+  ticking = true;
+  host
+    .advanceTo(Date.now())
+    .finally(() => {
+      ticking = false;
+    });
+}, TICK_MS);
+
+const api = {
+  capabilities: () => host.capabilities(),
+  snapshot: () => host.snapshot(),
+  prompt: () => host.prompt(),
+  exec: (line: string, io: TerminalIO) => host.start(line, io),
+  interrupt: () => host.interrupt(),
+  subscribe(listener: (e: BackendEvent) => void): () => void {
+    return Comlink.proxy(host.subscribe(listener));
+  },
+  onJournal(listener: (entry: JournalEntry) => void): () => void {
+    return Comlink.proxy(host.onJournal(listener));
+  },
+  journal: (): Journal => host.journal,
+  /** Rebuilds from a saved journal, then carries on in wall-clock time from where it left off. */
+  async restore(journal: Journal): Promise<void> {
+    ticking = true;
+    try {
+      await host.replay(journal);
+      // Time that passed while the page was closed passes in the simulation too.
+      await host.advanceTo(Math.max(host.now(), Date.now()));
+    } finally {
+      ticking = false;
+    }
+  },
+  reset(seed?: string): void {
+    host.reset(seed, Date.now());
+  },
+};
+
+export type SimWorkerApi = typeof api;
+
+Comlink.expose(api);
