@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { buildWeb, repoRoot } from '../e2e/harness';
+import { chromiumPath } from '../support/requirements';
+import { benchPage, type PageBenchResult } from './pageBench';
+import { benchSim, type SimBenchResult } from './simBench';
+import { formatStats, type Stats } from './stats';
+
+/**
+ * `npm run bench`: how fast the simulator and the page are, reported plainly
+ * against the targets, and saved to .bench/report.json. Nothing here fails on
+ * a slow number: timings on a shared two-core machine are noisy.
+ *
+ *   --sim    only the engine benchmarks
+ *   --page   only the page benchmarks
+ */
+const args = new Set(process.argv.slice(2));
+const doSim = !args.has('--page');
+const doPage = !args.has('--sim');
+
+interface Report {
+  at: string;
+  node: string;
+  cpu: string;
+  sim?: SimBenchResult;
+  page?: PageBenchResult;
+  errors: string[];
+}
+
+const kb = (n: number): string => `${(n / 1024).toFixed(1)} KiB`;
+const verdict = (s: Stats | null, targetMs: number): string => (s === null ? '' : s.median < targetMs ? `  ✓ under ${targetMs} ms` : `  ✗ over the ${targetMs} ms target`);
+
+async function main(): Promise<number> {
+  const report: Report = { at: new Date().toISOString(), node: process.version, cpu: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, errors: [] };
+  const lines: string[] = [`Glassbox benchmarks (${report.node}, ${report.cpu})`, ''];
+
+  if (doSim) {
+    process.stderr.write('sim: running…\n');
+    try {
+      const sim = await benchSim();
+      report.sim = sim;
+      const live = sim.withLiveContainers;
+      lines.push(
+        'Simulated engine (in-process SimHost, Node)',
+        `  run -d + rm -f cycle           ${formatStats(sim.runRmCycle)}${verdict(sim.runRmCycle, 1)}`,
+        `  with ${live.containers} live containers:`,
+        `    docker ps                    ${formatStats(live.ps)}${verdict(live.ps, 16)}`,
+        `    docker ps -a                 ${formatStats(live.psAll)}${verdict(live.psAll, 16)}`,
+        `    docker run -d busybox …      ${formatStats(live.runDetached)}${verdict(live.runDetached, 16)}`,
+        '',
+      );
+    } catch (err) {
+      report.errors.push(`sim: ${String(err)}`);
+      lines.push(`Simulated engine: could not run: ${err instanceof Error ? err.message : String(err)}`, '');
+    }
+  }
+
+  if (doPage) {
+    process.stderr.write('page: building…\n');
+    try {
+      const web = await buildWeb();
+      try {
+        if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} does not exist`);
+        process.stderr.write('page: loading in Chromium…\n');
+        const page = await benchPage(web.dir);
+        report.page = page;
+        lines.push(
+          'Page (production build, headless Chromium, fresh profile per load)',
+          `  initial JS                     ${kb(page.initialJs.gzip)} gzip (${kb(page.initialJs.bytes)} raw, ${page.initialJs.files.length} file(s): ${page.initialJs.files.map((f) => f.file).join(', ')})`,
+          `  all JS incl. worker            ${kb(page.allJs.gzip)} gzip (${kb(page.allJs.bytes)} raw, ${page.allJs.files} file(s))`,
+          `  navigation → terminal exists   ${page.timeToTerminal ? formatStats(page.timeToTerminal) : 'n/a'}`,
+          `  navigation → typed key echoes  ${page.timeToEcho ? formatStats(page.timeToEcho) : 'n/a'}`,
+          ...page.notes.map((n) => `  note: ${n}`),
+          '',
+        );
+      } finally {
+        await web.dispose();
+      }
+    } catch (err) {
+      report.errors.push(`page: ${String(err)}`);
+      lines.push(`Page: could not run: ${err instanceof Error ? err.message : String(err)}`, '');
+    }
+  }
+
+  const out = join(repoRoot, '.bench');
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+  lines.push(`Saved to .bench/report.json`);
+  process.stdout.write(lines.join('\n') + '\n');
+  return report.errors.length ? 1 : 0;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,83 @@
+import { setImmediate as yieldImmediate } from 'node:timers/promises';
+import { SimHost } from '../../backends/sim/simHost';
+import { summarize, type Stats } from './stats';
+
+/**
+ * How fast the simulated engine answers, in Node, on an in-process SimHost
+ * (the same code the Web Worker runs). Time spent yielding to the event loop
+ * between virtual timers is included, as the user would feel it.
+ */
+export interface SimBenchResult {
+  /** One `docker run -d busybox sleep 300` + `docker rm -f <id>` cycle. */
+  runRmCycle: Stats;
+  /** Commands with many live containers. */
+  withLiveContainers: { containers: number; ps: Stats; psAll: Stats; runDetached: Stats };
+}
+
+interface Captured {
+  exit: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function exec(host: SimHost, line: string): Promise<Captured> {
+  let stdout = '';
+  let stderr = '';
+  const exit = await host.runToCompletion(line, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { exit, stdout, stderr };
+}
+
+async function mustExec(host: SimHost, line: string): Promise<Captured> {
+  const r = await exec(host, line);
+  if (r.exit !== 0) throw new Error(`\`${line}\` exited ${r.exit}: ${r.stderr.trim()}`);
+  return r;
+}
+
+function newHost(seed: string): SimHost {
+  return new SimHost({ seed, yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: false });
+}
+
+async function runRmCycle(host: SimHost): Promise<number> {
+  const t0 = performance.now();
+  const { stdout } = await mustExec(host, 'docker run -d busybox sleep 300');
+  await mustExec(host, `docker rm -f ${stdout.trim()}`);
+  return performance.now() - t0;
+}
+
+/** Times each of `n` runs of `fn` after `warmup` untimed ones. */
+async function sample(n: number, warmup: number, fn: () => Promise<number | void>): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const inner = await fn();
+    times.push(typeof inner === 'number' ? inner : performance.now() - t0);
+  }
+  return times;
+}
+
+export async function benchSim(opts: { cycles?: number; liveContainers?: number } = {}): Promise<SimBenchResult> {
+  const cycles = opts.cycles ?? 2_000;
+  const live = opts.liveContainers ?? 1_000;
+
+  const host = newHost('bench-cycle');
+  const cycleTimes = await sample(cycles, 300, () => runRmCycle(host));
+
+  const crowded = newHost('bench-crowded');
+  for (let i = 0; i < live; i++) await mustExec(crowded, 'docker run -d busybox sleep 300');
+  const ps = await sample(30, 5, () => mustExec(crowded, 'docker ps').then(() => undefined));
+  const psAll = await sample(30, 5, () => mustExec(crowded, 'docker ps -a').then(() => undefined));
+  // Each new container is removed again, untimed, so the count stays at `live`.
+  const runDetached = await sample(30, 5, async () => {
+    const t0 = performance.now();
+    const { stdout } = await mustExec(crowded, 'docker run -d busybox sleep 300');
+    const took = performance.now() - t0;
+    await mustExec(crowded, `docker rm -f ${stdout.trim()}`);
+    return took;
+  });
+
+  return {
+    runRmCycle: summarize(cycleTimes),
+    withLiveContainers: { containers: live, ps: summarize(ps), psAll: summarize(psAll), runDetached: summarize(runDetached) },
+  };
+}

@@ -1,0 +1,124 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sirv from 'sirv';
+import { build } from 'vite';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../support/requirements';
+
+/**
+ * What the browser suites and the page benchmark share: a private build of the
+ * web app, a loopback static server for it, a Chromium with a throwaway
+ * profile, and readers for what xterm shows.
+ *
+ * The build goes to a temporary directory rather than dist/web so a run never
+ * races a teammate's `npm run build` or serves a half-written bundle.
+ */
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface BuiltWeb {
+  dir: string;
+  dispose(): Promise<void>;
+}
+
+/** Builds the web app with the project's vite config into a fresh temporary directory. */
+export async function buildWeb(): Promise<BuiltWeb> {
+  const dir = await mkdtemp(join(tmpdir(), 'glassbox-web-'));
+  await build({
+    configFile: join(repoRoot, 'vite.config.ts'),
+    root: join(repoRoot, 'web'),
+    logLevel: 'warn',
+    build: { outDir: dir, emptyOutDir: true },
+  });
+  return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export interface StaticServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves `dir` on 127.0.0.1 at a free port, as `glassbox` does (sirv, no SPA fallback). */
+export async function serveStatic(dir: string): Promise<StaticServer> {
+  const files = sirv(dir, { etag: true, single: false });
+  const server: Server = createServer((req, res) =>
+    files(req, res, () => {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
+    }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export interface Browser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** Debian's Chromium with a fresh temporary profile, so localStorage starts empty and survives reloads within the run. */
+export async function launchBrowser(): Promise<Browser> {
+  const profile = await mkdtemp(join(tmpdir(), 'glassbox-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    args: chromiumArgs,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    // The page picks its language from the browser's; tests start from English.
+    locale: 'en-US',
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The terminal element the page marks with `data-testid="terminal"`. */
+export const terminalSelector = '[data-testid="terminal"]';
+
+/**
+ * The text xterm shows, one string per row. Reads the DOM renderer's rows, or
+ * the accessibility tree when a screen-reader mode is on; trailing blanks trimmed.
+ */
+export async function terminalText(page: Page): Promise<string> {
+  return page.evaluate((sel) => {
+    const root = document.querySelector(sel) ?? document;
+    const rows = root.querySelector('.xterm-rows') ?? root.querySelector('.xterm-accessibility-tree');
+    if (!rows) return '';
+    return Array.from(rows.children, (row) => (row.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n').trimEnd();
+  }, terminalSelector);
+}
+
+/** Types a line into the terminal as a user would: focus it, type, press Enter. */
+export async function typeLine(page: Page, line: string): Promise<void> {
+  await page.locator(terminalSelector).click();
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+}
+
+/** Waits until the terminal shows text matching `pattern`; returns the whole text. */
+export async function waitForTerminal(page: Page, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await terminalText(page);
+    if (pattern.test(text)) return text;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`the terminal never showed ${pattern}; it shows:\n${text}`);
+}
