@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { renderTable, stringWidth, tabwrite } from './table';
+
+// Captured from docker 28.2.2 (`docker ps -a`, `docker images`, and custom table formats).
+const PS_HEADERS = ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'];
+const PS_ROWS = [
+  ['b781f5c2c27b', '2318553bc80c', '"sleep 3600"', '5 minutes ago', 'Up 5 minutes (Paused)', '127.0.0.1:18081->80/tcp', 'gbtest-tbl25006-paused'],
+  ['b90fe6d79eb2', '2318553bc80c', '"sh -c \'exit 3\'"', '5 minutes ago', 'Exited (3) 5 minutes ago', '', 'gbtest-tbl25006-exit'],
+  ['52ba00c7ceae', '2318553bc80c', '"sleep 3600"', '5 minutes ago', 'Up 5 minutes', '', 'gbtest-tbl25006-run'],
+  ['94dfb8a4cdfb', '2318553bc80c', '"true"', '5 minutes ago', 'Created', '', 'gbtest-tbl25006-created'],
+];
+const PS_OUT =
+  'CONTAINER ID   IMAGE          COMMAND            CREATED         STATUS                     PORTS                     NAMES\n' +
+  'b781f5c2c27b   2318553bc80c   "sleep 3600"       5 minutes ago   Up 5 minutes (Paused)      127.0.0.1:18081->80/tcp   gbtest-tbl25006-paused\n' +
+  'b90fe6d79eb2   2318553bc80c   "sh -c \'exit 3\'"   5 minutes ago   Exited (3) 5 minutes ago                             gbtest-tbl25006-exit\n' +
+  '52ba00c7ceae   2318553bc80c   "sleep 3600"       5 minutes ago   Up 5 minutes                                         gbtest-tbl25006-run\n' +
+  '94dfb8a4cdfb   2318553bc80c   "true"             5 minutes ago   Created                                              gbtest-tbl25006-created\n';
+
+describe('renderTable', () => {
+  it('matches docker ps -a byte for byte', () => {
+    expect(renderTable(PS_HEADERS, PS_ROWS)).toBe(PS_OUT);
+  });
+
+  it('prints only the header when there are no rows, with the minimum width of 10', () => {
+    expect(renderTable(PS_HEADERS, [])).toBe('CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES\n');
+  });
+
+  it('matches docker images', () => {
+    expect(
+      renderTable(
+        ['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'],
+        [
+          ['busybox', 'latest', 'e1ab304ee380', '24 seconds ago', '1.98MB'],
+          ['hello-world', 'latest', '00832190fca2', '24 seconds ago', '762kB'],
+          ['<none>', '<none>', '2318553bc80c', '12 minutes ago', '1.98MB'],
+        ],
+      ),
+    ).toBe(
+      'REPOSITORY    TAG       IMAGE ID       CREATED          SIZE\n' +
+        'busybox       latest    e1ab304ee380   24 seconds ago   1.98MB\n' +
+        'hello-world   latest    00832190fca2   24 seconds ago   762kB\n' +
+        '<none>        <none>    2318553bc80c   12 minutes ago   1.98MB\n',
+    );
+  });
+
+  it('a single column is never padded', () => {
+    expect(renderTable(['CONTAINER ID'], [['abc'], ['def']])).toBe('CONTAINER ID\nabc\ndef\n');
+  });
+
+  it('counts wide characters as two columns', () => {
+    expect(renderTable(['A', 'B'], [['容器名', 'x']])).toBe('A         B\n容器名    x\n');
+  });
+});
+
+describe('tabwrite (Go text/tabwriter as docker configures it)', () => {
+  it.each([
+    ['empty', '', ''],
+    ['no tabs', 'abc\ndef\n', 'abc\ndef\n'],
+    ['trailing tab pads the last column (docker ps --format "table {{.Names}}\\t{{.Status}}\\t")',
+      'NAMES\tSTATUS\t\nweb\tUp 5 minutes (Paused)\t\n',
+      'NAMES     STATUS                  \nweb       Up 5 minutes (Paused)   \n'],
+    ['a one-cell line breaks the column block (table {{.Names}}\\n{{.Status}}\\t{{.ID}})',
+      'NAMES\nSTATUS\tCONTAINER ID\ngbtest-tbl25006-paused\nUp 5 minutes (Paused)\tb781f5c2c27b\ngbtest-tbl25006-exit\nExited (3) 5 minutes ago\tb90fe6d79eb2\n',
+      'NAMES\nSTATUS    CONTAINER ID\ngbtest-tbl25006-paused\nUp 5 minutes (Paused)   b781f5c2c27b\ngbtest-tbl25006-exit\nExited (3) 5 minutes ago   b90fe6d79eb2\n'],
+    ['columns of different depth (the Go doc example)', 'aaaa\tbbb\td\naa\tb\tdd\na\t\naa\tcccc\teee\n',
+      'aaaa      bbb       d\naa        b         dd\na         \naa        cccc      eee\n'],
+    ['no final newline keeps the tail unterminated', 'a\tb\nccc\td', 'a         b\nccc       d'],
+    ['empty cells still take the column width', '\tx\nlong-enough-cell\ty\n', '                   x\nlong-enough-cell   y\n'],
+    ['formfeed ends all columns', 'a\tb\n\fccccccccccccc\td\n', 'a         b\n\nccccccccccccc   d\n'],
+  ])('%s', (_l, input, want) => expect(tabwrite(input)).toBe(want));
+
+  it('honours other settings', () => {
+    expect(tabwrite('a\tb\nccc\td\n', { minwidth: 0, padding: 1, padchar: '.' })).toBe('a...b\nccc.d\n');
+  });
+});
+
+describe('stringWidth', () => {
+  it.each([['abc', 3], ['', 0], ['容器', 4], ['e\u0301', 1], ['😀', 2], ['a\tb', 2], ['ｈｉ', 4]])('%j is %d wide', (s, w) => expect(stringWidth(s)).toBe(w));
+});

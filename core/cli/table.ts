@@ -1,0 +1,136 @@
+/**
+ * Docker's tables: docker/cli's fork of Go's text/tabwriter, configured as its
+ * formatter does (`tabwriter.NewWriter(out, 10, 1, 3, ' ', 0)`), and the
+ * `--format 'table …'` handling of cli/command/formatter.
+ */
+
+export interface TabwriterOptions {
+  /** Minimal cell width including padding. Docker: 10. */
+  minwidth?: number;
+  /** Padding added to a cell before computing its width. Docker: 3. */
+  padding?: number;
+  /** ASCII padding character. Docker: ' '. */
+  padchar?: string;
+}
+
+interface Cell {
+  text: string;
+  width: number;
+  htab: boolean;
+}
+
+// go-runewidth, reduced to what matters in a terminal: East Asian wide and
+// fullwidth characters take two columns, combining marks and controls none.
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cc}\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]$/u;
+const WIDE: Array<[number, number]> = [
+  [0x1100, 0x115f], [0x231a, 0x231b], [0x2329, 0x232a], [0x23e9, 0x23ec], [0x23f0, 0x23f0], [0x23f3, 0x23f3], [0x25fd, 0x25fe],
+  [0x2614, 0x2615], [0x2648, 0x2653], [0x267f, 0x267f], [0x2693, 0x2693], [0x26a1, 0x26a1], [0x26aa, 0x26ab], [0x26bd, 0x26be],
+  [0x26c4, 0x26c5], [0x26ce, 0x26ce], [0x26d4, 0x26d4], [0x26ea, 0x26ea], [0x26f2, 0x26f3], [0x26f5, 0x26f5], [0x26fa, 0x26fa],
+  [0x26fd, 0x26fd], [0x2705, 0x2705], [0x270a, 0x270b], [0x2728, 0x2728], [0x274c, 0x274c], [0x274e, 0x274e], [0x2753, 0x2755],
+  [0x2757, 0x2757], [0x2795, 0x2797], [0x27b0, 0x27b0], [0x27bf, 0x27bf], [0x2b1b, 0x2b1c], [0x2b50, 0x2b50], [0x2b55, 0x2b55],
+  [0x2e80, 0x303e], [0x3041, 0x33ff], [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xa000, 0xa4cf], [0xa960, 0xa97f], [0xac00, 0xd7a3],
+  [0xf900, 0xfaff], [0xfe10, 0xfe19], [0xfe30, 0xfe6f], [0xff00, 0xff60], [0xffe0, 0xffe6], [0x16fe0, 0x18cff], [0x1b000, 0x1b2ff],
+  [0x1f004, 0x1f004], [0x1f0cf, 0x1f0cf], [0x1f18e, 0x1f18e], [0x1f191, 0x1f19a], [0x1f200, 0x1f251], [0x1f300, 0x1f64f],
+  [0x1f680, 0x1f6ff], [0x1f7e0, 0x1f7eb], [0x1f90c, 0x1f9ff], [0x1fa70, 0x1faff], [0x20000, 0x3fffd],
+];
+
+function runeWidth(ch: string): number {
+  const cp = ch.codePointAt(0)!;
+  if (cp < 0x7f && cp >= 0x20) return 1;
+  if (ZERO_WIDTH.test(ch)) return 0;
+  for (const [lo, hi] of WIDE) {
+    if (cp < lo) break;
+    if (cp <= hi) return 2;
+  }
+  return 1;
+}
+
+/** Terminal columns a string takes (go-runewidth StringWidth, approximately). */
+export function stringWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += runeWidth(ch);
+  return w;
+}
+
+/**
+ * Go's tabwriter over a whole text: cells end at '\t' (or '\v'), lines at
+ * '\n' (or '\f', which also ends every column). Tab-terminated cells in
+ * consecutive lines form a column; the text after a line's last tab is not
+ * part of any column and is never padded, so lines carry no trailing blanks.
+ * A line without any tab breaks the columns around it.
+ */
+export function tabwrite(text: string, opts: TabwriterOptions = {}): string {
+  const minwidth = opts.minwidth ?? 10;
+  const padding = opts.padding ?? 3;
+  const padchar = opts.padchar ?? ' ';
+  let out = '';
+  let lines: Cell[][] = [[]];
+  let cur = '';
+
+  const format = (line0: number, line1: number, widths: number[]): void => {
+    const column = widths.length;
+    for (let row = line0; row < line1; row++) {
+      if (column >= lines[row]!.length - 1) continue;
+      writeLines(line0, row, widths);
+      line0 = row;
+      let width = minwidth;
+      for (; row < line1; row++) {
+        const line = lines[row]!;
+        if (column >= line.length - 1) break;
+        width = Math.max(width, line[column]!.width + padding);
+      }
+      format(line0, row, [...widths, width]);
+      line0 = row;
+    }
+    writeLines(line0, line1, widths);
+  };
+
+  const writeLines = (line0: number, line1: number, widths: number[]): void => {
+    for (let i = line0; i < line1; i++) {
+      const line = lines[i]!;
+      line.forEach((c, j) => {
+        out += c.text;
+        if (j < widths.length) out += padchar.repeat(widths[j]! - c.width);
+      });
+      // The last buffered line is the unterminated tail: no newline after it.
+      if (i + 1 < lines.length) out += '\n';
+    }
+  };
+
+  const flush = (): void => {
+    if (cur.length > 0) terminate(false);
+    format(0, lines.length, []);
+    lines = [[]];
+  };
+
+  const terminate = (htab: boolean): number => {
+    const line = lines[lines.length - 1]!;
+    line.push({ text: cur, width: stringWidth(cur), htab });
+    cur = '';
+    return line.length;
+  };
+
+  for (const ch of text) {
+    if (ch === '\t' || ch === '\v' || ch === '\n' || ch === '\f') {
+      const ncells = terminate(ch === '\t');
+      if (ch === '\n' || ch === '\f') {
+        lines.push([]);
+        // A one-cell line cannot affect later columns, so tabwriter flushes there.
+        if (ch === '\f' || ncells === 1) flush();
+      }
+    } else {
+      cur += ch;
+    }
+  }
+  flush();
+  return out;
+}
+
+/**
+ * A table as `docker ps` prints it: the header row and one row per item,
+ * each line ending in '\n', columns aligned by tabwriter with docker's
+ * settings. With no rows only the header line is printed.
+ */
+export function renderTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  return tabwrite([headers, ...rows].map((r) => r.join('\t') + '\n').join(''));
+}
