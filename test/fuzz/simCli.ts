@@ -19,6 +19,8 @@ export interface SimCliOptions {
   seed: string;
   /** How long one line may stay unanswered before it counts as a hang. */
   lineTimeoutMs?: number;
+  /** The program and its arguments; the harness's own tests pass a stand-in. */
+  command?: readonly string[];
 }
 
 /** Runs `lines` through as few `glassbox sim --jsonl` processes as crashes and hangs allow. */
@@ -36,7 +38,8 @@ export async function runSimCli(lines: readonly string[], opts: SimCliOptions): 
 function runOneProcess(lines: readonly string[], opts: SimCliOptions): Promise<LineOutcome[]> {
   const lineTimeoutMs = opts.lineTimeoutMs ?? 15_000;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, 'sim', '--jsonl', '--seed', opts.seed], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const [program, ...args] = opts.command ?? [process.execPath, bin, 'sim', '--jsonl', '--seed', opts.seed];
+    const child = spawn(program!, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const outcomes: LineOutcome[] = [];
     let stderr = '';
     let finished = false;
