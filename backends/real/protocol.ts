@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import type { BackendEvent, Capabilities } from '../../core/backend';
+import type { Snapshot } from '../../core/model';
+
+/**
+ * The wire protocol between the agent (backends/agent) and its browser client
+ * (backends/real): JSON text frames over one WebSocket at `/ws`, subprotocol
+ * `glassbox.v1`. Both ends validate what they receive with these schemas; the
+ * agent treats every frame as hostile until it parses.
+ *
+ * Authentication happens on the upgrade, before any frame: the per-start token
+ * is offered as a second subprotocol `glassbox.token.<hex>` (or `?token=<hex>`
+ * in the URL), and Host/Origin must be the agent's own loopback origin.
+ *
+ * client → agent
+ *   {type:'exec', id, line}        run one terminal line in this connection's host shell;
+ *                                  one line at a time (a second one while busy gets an error)
+ *   {type:'interrupt'}             Ctrl-C for the running line (SIGINT to the docker child)
+ *   {type:'snapshot', id}          → result: Snapshot
+ *   {type:'capabilities', id}      → result: Capabilities
+ *   {type:'reset', id}             forget this session's shell state (never touches containers) → result: null
+ *
+ * agent → client
+ *   {type:'stdout'|'stderr', id, text}   output of the exec with that id
+ *   {type:'exit', id, code}              the exec with that id finished
+ *   {type:'result', id, value}           answer to snapshot/capabilities/reset
+ *   {type:'event', event}                a BackendEvent ('snapshot' or 'docker'); the agent sends a
+ *                                        'snapshot' event with no transitions right after the upgrade
+ *   {type:'error', id?, message}         a refused or failed request (id when it had one)
+ *
+ * Objects are strict: unknown types, extra fields or wrong types are refused
+ * with an `error` frame and the connection stays open.
+ */
+
+export const SUBPROTOCOL = 'glassbox.v1';
+export const TOKEN_PROTOCOL_PREFIX = 'glassbox.token.';
+/** The WebSocket path on the agent. */
+export const WS_PATH = '/ws';
+/** Largest frame either side accepts. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+/** Longest terminal line the agent runs. */
+export const MAX_LINE_LENGTH = 8 * 1024;
+
+const id = z.string().min(1).max(64);
+
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('exec'), id, line: z.string().max(MAX_LINE_LENGTH) }),
+  z.strictObject({ type: z.literal('interrupt') }),
+  z.strictObject({ type: z.literal('snapshot'), id }),
+  z.strictObject({ type: z.literal('capabilities'), id }),
+  z.strictObject({ type: z.literal('reset'), id }),
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+const containerState = z.enum(['created', 'running', 'paused', 'restarting', 'exited', 'removing', 'dead']);
+
+// Snapshot fields are checked only as far as the client relies on them: model.ts
+// grows fields over time and an older client must not refuse a newer agent.
+const snapshotSchema = z.looseObject({
+  kind: z.enum(['sim', 'real']),
+  time: z.number(),
+  containers: z.array(z.looseObject({ id: z.string(), name: z.string(), state: containerState })),
+  images: z.array(z.looseObject({ id: z.string() })),
+});
+
+const transitionSchema = z.looseObject({
+  containerId: z.string(),
+  name: z.string(),
+  from: containerState.nullable(),
+  to: containerState.nullable(),
+  action: z.string(),
+  time: z.number(),
+});
+
+const dockerEventSchema = z.looseObject({
+  type: z.enum(['container', 'image', 'network', 'volume']),
+  action: z.string(),
+  id: z.string(),
+  attributes: z.record(z.string(), z.string()),
+  time: z.number(),
+});
+
+const backendEventSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('snapshot'), snapshot: snapshotSchema, transitions: z.array(transitionSchema) }),
+  z.strictObject({ type: z.literal('docker'), event: dockerEventSchema }),
+]);
+
+export const agentMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.enum(['stdout', 'stderr']), id, text: z.string() }),
+  z.strictObject({ type: z.literal('exit'), id, code: z.number().int() }),
+  z.strictObject({ type: z.literal('result'), id, value: z.unknown() }),
+  z.strictObject({ type: z.literal('event'), event: backendEventSchema }),
+  z.strictObject({ type: z.literal('error'), id: id.optional(), message: z.string() }),
+]);
+
+/** What the agent sends, typed by the model rather than by the (lenient) schema. */
+export type AgentMessage =
+  | { type: 'stdout' | 'stderr'; id: string; text: string }
+  | { type: 'exit'; id: string; code: number }
+  | { type: 'result'; id: string; value: Snapshot | Capabilities | null }
+  | { type: 'event'; event: Exclude<BackendEvent, { type: 'connection' }> }
+  | { type: 'error'; id?: string; message: string };
+
+/** A short, detail-free account of why a frame was refused. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.length ? i.path.join('.') : 'message'}: ${i.message}`)
+    .join('; ');
+}
+
+/** Parses one text frame: JSON first, then the schema. */
+export function parseFrame<T>(schema: z.ZodType<T>, text: string): { ok: true; value: T } | { ok: false; message: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, message: 'invalid message: not JSON' };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) return { ok: false, message: `invalid message: ${describeIssues(parsed.error)}` };
+  return { ok: true, value: parsed.data };
+}

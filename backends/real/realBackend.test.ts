@@ -1,0 +1,203 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { BackendEvent, TerminalIO } from '../../core/backend';
+import type { Snapshot } from '../../core/model';
+import { agentAddressFromLocation, createRealBackend } from './realBackend';
+
+/** A stand-in for the browser's WebSocket that the test drives from the agent's side. */
+class FakeSocket {
+  static all: FakeSocket[] = [];
+  readonly sent: Array<Record<string, unknown>> = [];
+  readyState = 0;
+  onopen: (() => void) | null = null;
+  onmessage: ((ev: { data: unknown }) => void) | null = null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null = null;
+  onerror: (() => void) | null = null;
+  closedByClient: number | undefined;
+
+  constructor(
+    readonly url: string,
+    readonly protocols: string[],
+  ) {
+    FakeSocket.all.push(this);
+  }
+  send(text: string): void {
+    this.sent.push(JSON.parse(text) as Record<string, unknown>);
+  }
+  close(code?: number): void {
+    this.closedByClient = code;
+  }
+  // The agent's side:
+  accept(): void {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+  deliver(msg: unknown): void {
+    this.onmessage?.({ data: typeof msg === 'string' ? msg : JSON.stringify(msg) });
+  }
+  drop(code = 1006): void {
+    this.readyState = 3;
+    this.onclose?.({ code, reason: '' });
+  }
+}
+
+const last = (): FakeSocket => FakeSocket.all.at(-1)!;
+const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+function collect(): { io: TerminalIO; out: { stdout: string; stderr: string } } {
+  const out = { stdout: '', stderr: '' };
+  return { io: { stdout: (t) => (out.stdout += t), stderr: (t) => (out.stderr += t) }, out };
+}
+
+const snapshot: Snapshot = { kind: 'real', time: 1, containers: [], images: [] };
+
+describe('createRealBackend', () => {
+  let backend: ReturnType<typeof createRealBackend>;
+  let events: BackendEvent[];
+
+  beforeEach(() => {
+    FakeSocket.all = [];
+    events = [];
+    backend = createRealBackend({ url: 'ws://127.0.0.1:9/ws', token: 'T0K', WebSocketImpl: FakeSocket as unknown as typeof WebSocket, connectTimeoutMs: 1000 });
+    backend.subscribe((e) => events.push(e));
+  });
+  afterEach(() => {
+    backend.close();
+    vi.useRealTimers();
+  });
+
+  it('offers the version protocol and the token as a subprotocol', () => {
+    expect(last().url).toBe('ws://127.0.0.1:9/ws');
+    expect(last().protocols).toEqual(['glassbox.v1', 'glassbox.token.T0K']);
+  });
+
+  it('tells a subscriber where the connection stands, then each change', () => {
+    expect(events).toEqual([{ type: 'connection', state: 'connecting' }]);
+    last().accept();
+    expect(events.at(-1)).toEqual({ type: 'connection', state: 'open' });
+  });
+
+  it('runs a line: streams its output and resolves with its exit code', async () => {
+    last().accept();
+    const { io, out } = collect();
+    const done = backend.exec('docker ps', io);
+    await flush();
+    const sent = last().sent[0]!;
+    expect(sent).toEqual({ type: 'exec', id: sent.id, line: 'docker ps' });
+    last().deliver({ type: 'stdout', id: sent.id, text: 'CONTAINER ID\n' });
+    last().deliver({ type: 'stderr', id: sent.id, text: 'warn\n' });
+    last().deliver({ type: 'stdout', id: 'someone-else', text: 'not ours\n' });
+    last().deliver({ type: 'exit', id: sent.id, code: 3 });
+    expect(await done).toBe(3);
+    expect(out).toEqual({ stdout: 'CONTAINER ID\n', stderr: 'warn\n' });
+  });
+
+  it('prints a refused line’s error and returns 1', async () => {
+    last().accept();
+    const { io, out } = collect();
+    const done = backend.exec('docker ps', io);
+    await flush();
+    last().deliver({ type: 'error', id: last().sent[0]!.id, message: 'a command is still running (press Ctrl-C to interrupt it)' });
+    expect(await done).toBe(1);
+    expect(out.stderr).toBe('glassbox: a command is still running (press Ctrl-C to interrupt it)\n');
+  });
+
+  it('answers snapshot and capabilities requests, and rejects on an error', async () => {
+    last().accept();
+    const snap = backend.snapshot();
+    await flush();
+    last().deliver({ type: 'result', id: last().sent[0]!.id, value: snapshot });
+    expect(await snap).toEqual(snapshot);
+    const caps = backend.capabilities();
+    await flush();
+    last().deliver({ type: 'error', id: last().sent[1]!.id, message: 'cannot read the Docker engine' });
+    await expect(caps).rejects.toThrow('cannot read the Docker engine');
+  });
+
+  it('sends Ctrl-C and reset', async () => {
+    last().accept();
+    await backend.interrupt();
+    const reset = backend.reset();
+    await flush();
+    expect(last().sent[0]).toEqual({ type: 'interrupt' });
+    expect(last().sent[1]).toMatchObject({ type: 'reset' });
+    last().deliver({ type: 'result', id: last().sent[1]!.id, value: null });
+    await reset;
+  });
+
+  it('passes the agent’s events on and ignores frames that do not parse', () => {
+    last().accept();
+    last().deliver('not json');
+    last().deliver({ type: 'event', event: { type: 'shell', line: 'rm' } });
+    last().deliver({ type: 'event', event: { type: 'snapshot', snapshot, transitions: [] } });
+    const docker = { type: 'container', action: 'start', id: 'x', attributes: {}, time: 5 };
+    last().deliver({ type: 'event', event: { type: 'docker', event: docker } });
+    expect(events.filter((e) => e.type !== 'connection')).toEqual([
+      { type: 'snapshot', snapshot, transitions: [] },
+      { type: 'docker', event: docker },
+    ]);
+  });
+
+  it('ends a running line when the connection drops, then reconnects', async () => {
+    vi.useFakeTimers();
+    last().accept();
+    const { io, out } = collect();
+    const done = backend.exec('docker run busybox sleep 30', io);
+    await vi.advanceTimersByTimeAsync(0);
+    last().drop();
+    expect(await done).toBe(1);
+    expect(out.stderr).toBe('glassbox: lost the connection to the agent\n');
+    expect(events.at(-1)).toEqual({ type: 'connection', state: 'closed', detail: 'the agent is not reachable' });
+    expect(FakeSocket.all).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(events.at(-1)).toEqual({ type: 'connection', state: 'connecting' });
+    last().accept();
+    expect(events.at(-1)).toEqual({ type: 'connection', state: 'open' });
+  });
+
+  it('waits for the connection before sending a line, and gives up after the timeout', async () => {
+    vi.useFakeTimers();
+    const waiting = backend.exec('docker ps', collect().io);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(last().sent).toEqual([]);
+    last().accept();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(last().sent[0]).toMatchObject({ type: 'exec', line: 'docker ps' });
+    last().deliver({ type: 'exit', id: last().sent[0]!.id, code: 0 });
+    expect(await waiting).toBe(0);
+
+    last().drop();
+    const { io, out } = collect();
+    const refused = backend.exec('docker ps', io);
+    // Reconnect attempts fail too.
+    for (let i = 0; i < 5; i++) {
+      await vi.advanceTimersByTimeAsync(300);
+      if (last().readyState === 0) last().drop();
+    }
+    expect(await refused).toBe(1);
+    expect(out.stderr).toMatch(/^glassbox: not connected to the agent/);
+  });
+
+  it('stops for good on close()', async () => {
+    vi.useFakeTimers();
+    last().accept();
+    const pendingSnap = backend.snapshot();
+    await vi.advanceTimersByTimeAsync(0);
+    backend.close();
+    await expect(pendingSnap).rejects.toThrow(/lost the connection/);
+    expect(last().closedByClient).toBe(1000);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(FakeSocket.all).toHaveLength(1);
+    expect(events.at(-1)).toMatchObject({ type: 'connection', state: 'closed' });
+  });
+});
+
+describe('agentAddressFromLocation', () => {
+  it.each([
+    [{ protocol: 'http:', host: '127.0.0.1:5171', search: '?token=abc' }, { url: 'ws://127.0.0.1:5171/ws', token: 'abc' }],
+    [{ protocol: 'https:', host: 'localhost:8443', search: '?x=1&token=def' }, { url: 'wss://localhost:8443/ws', token: 'def' }],
+    [{ protocol: 'http:', host: '127.0.0.1:5171', search: '' }, null],
+  ])('%j → %j', (loc, expected) => {
+    expect(agentAddressFromLocation(loc)).toEqual(expected);
+  });
+});

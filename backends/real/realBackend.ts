@@ -1,0 +1,221 @@
+import type { Backend, BackendEvent, Capabilities, TerminalIO } from '../../core/backend';
+import type { Snapshot } from '../../core/model';
+import { type ClientMessage, SUBPROTOCOL, TOKEN_PROTOCOL_PREFIX, agentMessageSchema, parseFrame } from './protocol';
+
+export interface RealBackendOptions {
+  /** ws://host:port/ws — for the page the agent serves, see `agentAddressFromLocation`. */
+  url: string;
+  token: string;
+  /** The WebSocket class; the browser's by default (Node tests pass `ws`'s). */
+  WebSocketImpl?: typeof WebSocket;
+  /** How long a call waits for the connection to (re)open before giving up. */
+  connectTimeoutMs?: number;
+}
+
+type ConnectionState = 'connecting' | 'open' | 'closed';
+
+type Pending =
+  | { kind: 'exec'; io: TerminalIO; resolve: (code: number) => void }
+  | { kind: 'request'; resolve: (value: unknown) => void; reject: (err: Error) => void };
+
+/**
+ * Where the agent that served this page listens, and its token: the agent
+ * prints `http://127.0.0.1:PORT/?token=…`, so the page finds both in its own
+ * address. Null when the page was not opened with a token.
+ */
+export function agentAddressFromLocation(location: { protocol: string; host: string; search: string }): { url: string; token: string } | null {
+  const token = new URLSearchParams(location.search).get('token');
+  if (!token) return null;
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return { url: `${scheme}//${location.host}/ws`, token };
+}
+
+/**
+ * The Backend port over the agent's WebSocket (protocol: ./protocol.ts). It
+ * reconnects with backoff and reports the connection as `connection` events;
+ * a line running when the connection drops ends with exit code 1 and a message
+ * on stderr, since its output can no longer reach us.
+ */
+export function createRealBackend(opts: RealBackendOptions): Backend & { close(): void } {
+  const Impl = opts.WebSocketImpl ?? globalThis.WebSocket;
+  const connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
+  const listeners = new Set<(e: BackendEvent) => void>();
+  const pending = new Map<string, Pending>();
+  let waitingForOpen: Array<(open: boolean) => void> = [];
+  let socket: WebSocket | null = null;
+  let state: ConnectionState = 'closed';
+  let detail: string | undefined;
+  let disposed = false;
+  let backoff = 250;
+  let retry: ReturnType<typeof setTimeout> | null = null;
+  let nextId = 0;
+
+  const emit = (e: BackendEvent): void => {
+    for (const l of [...listeners]) l(e);
+  };
+  const setState = (s: ConnectionState, why?: string): void => {
+    state = s;
+    detail = why;
+    emit(why === undefined ? { type: 'connection', state: s } : { type: 'connection', state: s, detail: why });
+  };
+
+  const connect = (): void => {
+    retry = null;
+    if (disposed) return;
+    setState('connecting');
+    let ws: WebSocket;
+    try {
+      ws = new Impl(opts.url, [SUBPROTOCOL, TOKEN_PROTOCOL_PREFIX + opts.token]);
+    } catch (err) {
+      lost(err instanceof Error ? err.message : String(err));
+      return;
+    }
+    socket = ws;
+    ws.onopen = () => {
+      if (socket !== ws) return;
+      backoff = 250;
+      setState('open');
+      const waiters = waitingForOpen;
+      waitingForOpen = [];
+      for (const w of waiters) w(true);
+    };
+    ws.onmessage = (ev: MessageEvent) => {
+      if (socket === ws && typeof ev.data === 'string') onFrame(ev.data);
+    };
+    ws.onclose = (ev: CloseEvent) => {
+      if (socket !== ws) return;
+      socket = null;
+      lost(ev.code === 1006 ? 'the agent is not reachable' : `closed by the agent (${ev.code}${ev.reason ? `: ${ev.reason}` : ''})`);
+    };
+    ws.onerror = () => {};
+  };
+
+  const lost = (why: string): void => {
+    for (const [id, p] of pending) {
+      pending.delete(id);
+      if (p.kind === 'exec') {
+        p.io.stderr('glassbox: lost the connection to the agent\n');
+        p.resolve(1);
+      } else p.reject(new Error(`lost the connection to the agent: ${why}`));
+    }
+    setState('closed', why);
+    if (disposed) {
+      const waiters = waitingForOpen;
+      waitingForOpen = [];
+      for (const w of waiters) w(false);
+      return;
+    }
+    retry = setTimeout(connect, backoff);
+    backoff = Math.min(backoff * 2, 5000);
+  };
+
+  const onFrame = (text: string): void => {
+    const parsed = parseFrame(agentMessageSchema, text);
+    if (!parsed.ok) return; // Not from a compatible agent; nothing useful to do with it.
+    const msg = parsed.value;
+    switch (msg.type) {
+      case 'event':
+        emit(msg.event as BackendEvent);
+        return;
+      case 'stdout':
+      case 'stderr': {
+        const p = pending.get(msg.id);
+        if (p?.kind === 'exec') p.io[msg.type](msg.text);
+        return;
+      }
+      case 'exit': {
+        const p = pending.get(msg.id);
+        if (p?.kind !== 'exec') return;
+        pending.delete(msg.id);
+        p.resolve(msg.code);
+        return;
+      }
+      case 'result': {
+        const p = pending.get(msg.id);
+        if (p?.kind !== 'request') return;
+        pending.delete(msg.id);
+        p.resolve(msg.value);
+        return;
+      }
+      case 'error': {
+        const p = msg.id === undefined ? undefined : pending.get(msg.id);
+        if (!p) return;
+        pending.delete(msg.id!);
+        if (p.kind === 'exec') {
+          p.io.stderr(`glassbox: ${msg.message}\n`);
+          p.resolve(1);
+        } else p.reject(new Error(msg.message));
+        return;
+      }
+    }
+  };
+
+  /** Resolves true once the socket is open (now, or after a reconnect within the timeout). */
+  const whenOpen = (): Promise<boolean> => {
+    if (state === 'open' && socket) return Promise.resolve(true);
+    if (disposed) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        waitingForOpen = waitingForOpen.filter((w) => w !== done);
+        resolve(false);
+      }, connectTimeoutMs);
+      const done = (open: boolean): void => {
+        clearTimeout(timer);
+        resolve(open);
+      };
+      waitingForOpen.push(done);
+    });
+  };
+
+  const send = (msg: ClientMessage): void => {
+    socket?.send(JSON.stringify(msg));
+  };
+
+  const request = async <T>(type: 'snapshot' | 'capabilities' | 'reset'): Promise<T> => {
+    if (!(await whenOpen())) throw new Error(`not connected to the agent${detail ? `: ${detail}` : ''}`);
+    const id = String(++nextId);
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { kind: 'request', resolve: resolve as (v: unknown) => void, reject });
+      send({ type, id });
+    });
+  };
+
+  connect();
+
+  return {
+    capabilities: () => request<Capabilities>('capabilities'),
+    snapshot: () => request<Snapshot>('snapshot'),
+    reset: async () => {
+      await request<null>('reset');
+    },
+    async exec(line: string, io: TerminalIO): Promise<number> {
+      if (!(await whenOpen())) {
+        io.stderr(`glassbox: not connected to the agent${detail ? ` (${detail})` : ''}\n`);
+        return 1;
+      }
+      const id = String(++nextId);
+      return new Promise<number>((resolve) => {
+        pending.set(id, { kind: 'exec', io, resolve });
+        send({ type: 'exec', id, line });
+      });
+    },
+    async interrupt(): Promise<void> {
+      if (state === 'open') send({ type: 'interrupt' });
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      // A late subscriber still learns where the connection stands.
+      listener(detail === undefined ? { type: 'connection', state } : { type: 'connection', state, detail });
+      return () => listeners.delete(listener);
+    },
+    close(): void {
+      if (disposed) return;
+      disposed = true;
+      if (retry) clearTimeout(retry);
+      const ws = socket;
+      socket = null;
+      ws?.close(1000);
+      lost('closed');
+    },
+  };
+}
