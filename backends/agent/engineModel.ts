@@ -1,0 +1,149 @@
+import type { ContainerInspectInfo, ImageInspectInfo } from 'dockerode';
+import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, RestartPolicy, Transition } from '../../core/model';
+
+/**
+ * Pure mapping from the Engine API's shapes to the plain model every diagram
+ * reads, and the lifecycle transitions a run of Docker events implies.
+ */
+
+const STATES: readonly ContainerState[] = ['created', 'running', 'paused', 'restarting', 'exited', 'removing', 'dead'];
+const POLICIES: readonly RestartPolicy['name'][] = ['no', 'always', 'unless-stopped', 'on-failure'];
+
+export function asContainerState(s: string): ContainerState {
+  return (STATES as readonly string[]).includes(s) ? (s as ContainerState) : 'dead';
+}
+
+/** A container as `docker inspect` shows it, plus the STATUS text `docker ps` shows. */
+export function containerFromInspect(info: ContainerInspectInfo, status: string): ContainerSnapshot {
+  const policy = info.HostConfig?.RestartPolicy;
+  const policyName = (POLICIES as readonly string[]).includes(policy?.Name ?? '') ? (policy!.Name as RestartPolicy['name']) : 'no';
+  return {
+    id: info.Id,
+    name: info.Name.replace(/^\//, ''),
+    image: info.Config?.Image ?? '',
+    imageId: info.Image,
+    command: [info.Path, ...(info.Args ?? [])].filter((s) => s !== ''),
+    state: asContainerState(info.State.Status),
+    exitCode: info.State.ExitCode,
+    pid: info.State.Pid,
+    oomKilled: info.State.OOMKilled,
+    restartCount: info.RestartCount,
+    created: info.Created,
+    startedAt: info.State.StartedAt,
+    finishedAt: info.State.FinishedAt,
+    status,
+    config: {
+      hostname: info.Config?.Hostname ?? '',
+      env: info.Config?.Env ?? [],
+      tty: info.Config?.Tty ?? false,
+      openStdin: info.Config?.OpenStdin ?? false,
+      autoRemove: info.HostConfig?.AutoRemove ?? false,
+      restartPolicy: { name: policyName, maximumRetryCount: policy?.MaximumRetryCount ?? 0 },
+      labels: info.Config?.Labels ?? {},
+    },
+  };
+}
+
+export function imageFromInspect(info: ImageInspectInfo): ImageSnapshot {
+  return {
+    id: info.Id,
+    tags: (info.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+    layers: info.RootFS?.Layers ?? [],
+    size: info.Size,
+    created: info.Created,
+  };
+}
+
+/** Newest first, as `docker ps -a` and `docker images` list them. */
+export function byCreatedDesc<T extends { created: string; id: string }>(a: T, b: T): number {
+  if (a.created !== b.created) return a.created < b.created ? 1 : -1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** The Engine API's /events record as it comes off the wire. */
+export interface ApiEvent {
+  Type?: string;
+  Action?: string;
+  status?: string;
+  id?: string;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+  time?: number;
+  timeNano?: number;
+}
+
+const EVENT_TYPES: readonly DockerEvent['type'][] = ['container', 'image', 'network', 'volume'];
+
+/** Our DockerEvent, or null for event types the model does not carry (plugin, daemon, service…). */
+export function dockerEventFromApi(raw: ApiEvent): DockerEvent | null {
+  const type = raw.Type ?? 'container';
+  if (!(EVENT_TYPES as readonly string[]).includes(type)) return null;
+  const action = raw.Action ?? raw.status;
+  const id = raw.Actor?.ID ?? raw.id;
+  if (!action || !id) return null;
+  const time = raw.timeNano !== undefined ? Math.floor(raw.timeNano / 1e6) : (raw.time ?? 0) * 1000;
+  return { type: type as DockerEvent['type'], action, id, attributes: { ...(raw.Actor?.Attributes ?? {}) }, time };
+}
+
+/**
+ * The state a container event moves a container to; undefined when the event
+ * does not change the lifecycle state (attach, kill, stop, rename, exec_*, …:
+ * `stop` and `kill` are followed by `die`, which is the move).
+ * `die` leads to `restarting` when a restart policy takes over; only the
+ * re-read state can tell, so the caller passes it for the batch's last event.
+ */
+export function stateAfterEvent(action: string, restartingNow: boolean): ContainerState | null | undefined {
+  switch (action.split(':')[0]) {
+    case 'create':
+      return 'created';
+    case 'start':
+    case 'restart':
+    case 'unpause':
+      return 'running';
+    case 'pause':
+      return 'paused';
+    case 'die':
+      return restartingNow ? 'restarting' : 'exited';
+    case 'destroy':
+      return null;
+    default:
+      return undefined;
+  }
+}
+
+export interface ContainerHistory {
+  /** The state the last transition left it in; null when unknown or gone. */
+  state: ContainerState | null;
+  name: string;
+}
+
+/**
+ * The transitions a batch of container events implies, in event order.
+ * `known` holds each container's state after the previous batch and is updated
+ * in place; `current` is each container's re-read state after the batch (null:
+ * it no longer exists). Moves to the same state are dropped.
+ */
+export function transitionsFor(
+  events: readonly DockerEvent[],
+  known: Map<string, ContainerHistory>,
+  current: ReadonlyMap<string, ContainerState | null>,
+): Transition[] {
+  const lastStateEvent = new Map<string, number>();
+  events.forEach((e, i) => {
+    if (e.type === 'container' && stateAfterEvent(e.action, false) !== undefined) lastStateEvent.set(e.id, i);
+  });
+  const out: Transition[] = [];
+  events.forEach((e, i) => {
+    if (e.type !== 'container') return;
+    const restartingNow = lastStateEvent.get(e.id) === i && current.get(e.id) === 'restarting';
+    const to = stateAfterEvent(e.action, restartingNow);
+    if (to === undefined) return;
+    const before = known.get(e.id);
+    const name = e.attributes.name ?? before?.name ?? e.id.slice(0, 12);
+    const from = before?.state ?? null;
+    if (to !== null) known.set(e.id, { state: to, name });
+    else known.delete(e.id);
+    if (from === to) return;
+    out.push({ containerId: e.id, name, from, to, action: e.action, time: e.time });
+  });
+  return out;
+}

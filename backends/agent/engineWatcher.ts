@@ -1,0 +1,275 @@
+import type Dockerode from 'dockerode';
+import type { BackendEvent } from '../../core/backend';
+import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, Snapshot, Transition } from '../../core/model';
+import {
+  type ApiEvent,
+  type ContainerHistory,
+  byCreatedDesc,
+  containerFromInspect,
+  dockerEventFromApi,
+  imageFromInspect,
+  transitionsFor,
+} from './engineModel';
+
+export type EngineEvent = Exclude<BackendEvent, { type: 'connection' }>;
+
+export interface EngineWatcherOptions {
+  docker: Dockerode;
+  /** How long a burst of events may gather before the affected containers are re-read. */
+  batchMs?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * Keeps a Snapshot of the real engine current from the Engine API's /events
+ * stream: every container event re-reads that container (inspect + its `docker
+ * ps` line), bursts are gathered for `batchMs` and pushed as one snapshot with
+ * every transition of the burst, in event order. Containers made outside
+ * Glassbox (another terminal) show up the same way, because the daemon reports
+ * them all.
+ */
+export class EngineWatcher {
+  private readonly docker: Dockerode;
+  private readonly batchMs: number;
+  private readonly log: (line: string) => void;
+  private containers = new Map<string, ContainerSnapshot>();
+  private images = new Map<string, ImageSnapshot>();
+  private known = new Map<string, ContainerHistory>();
+  private listeners = new Set<(e: EngineEvent) => void>();
+  private pending: DockerEvent[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  private stream: NodeJS.ReadableStream | null = null;
+  private closed = false;
+  /** True while a full read is in progress: events then only mark containers for a re-read. */
+  private syncing = false;
+  private resyncIds = new Set<string>();
+
+  constructor(opts: EngineWatcherOptions) {
+    this.docker = opts.docker;
+    this.batchMs = opts.batchMs ?? 40;
+    this.log = opts.log ?? (() => {});
+  }
+
+  /** Subscribes to /events first, then reads everything, so nothing falls between the two. */
+  async start(): Promise<void> {
+    await this.openStream();
+    await this.fullRead(false);
+  }
+
+  snapshot(): Snapshot {
+    return {
+      kind: 'real',
+      time: Date.now(),
+      containers: [...this.containers.values()].sort(byCreatedDesc),
+      images: [...this.images.values()].sort(byCreatedDesc),
+    };
+  }
+
+  /** The snapshot with `docker ps` STATUS texts ("Up 5 seconds") brought up to date. */
+  async freshSnapshot(): Promise<Snapshot> {
+    await this.flushing;
+    const list = await this.docker.listContainers({ all: true });
+    for (const c of list) {
+      const known = this.containers.get(c.Id);
+      if (known) this.containers.set(c.Id, { ...known, status: c.Status });
+    }
+    return this.snapshot();
+  }
+
+  subscribe(listener: (e: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const s = this.stream as (NodeJS.ReadableStream & { destroy?: () => void }) | null;
+    s?.destroy?.();
+    this.stream = null;
+    await this.flushing.catch(() => {});
+  }
+
+  private emit(e: EngineEvent): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(e);
+      } catch (err) {
+        this.log(`listener failed: ${String(err)}`);
+      }
+    }
+  }
+
+  private async openStream(): Promise<void> {
+    const stream = await this.docker.getEvents();
+    this.stream = stream;
+    let buffered = '';
+    stream.on('data', (chunk: Buffer | string) => {
+      buffered += chunk.toString();
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl).trim();
+        buffered = buffered.slice(nl + 1);
+        if (line) this.onRawEvent(line);
+      }
+    });
+    const lost = (why: string): void => {
+      if (this.stream !== stream || this.closed) return;
+      this.stream = null;
+      this.log(`lost the Docker event stream (${why}); reconnecting`);
+      void this.reconnect();
+    };
+    stream.on('end', () => lost('end'));
+    stream.on('error', (err: Error) => lost(err.message));
+  }
+
+  private async reconnect(): Promise<void> {
+    for (let delay = 500; !this.closed; delay = Math.min(delay * 2, 10_000)) {
+      await new Promise((r) => setTimeout(r, delay));
+      if (this.closed) return;
+      try {
+        await this.openStream();
+        await this.fullRead(true);
+        return;
+      } catch (err) {
+        this.log(`Docker is not answering: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+
+  private onRawEvent(line: string): void {
+    let raw: ApiEvent;
+    try {
+      raw = JSON.parse(line) as ApiEvent;
+    } catch {
+      return;
+    }
+    const event = dockerEventFromApi(raw);
+    if (!event) return;
+    this.emit({ type: 'docker', event });
+    if (event.type !== 'container' && event.type !== 'image') return;
+    if (this.syncing) {
+      if (event.type === 'container') this.resyncIds.add(event.id);
+      return;
+    }
+    this.pending.push(event);
+    this.timer ??= setTimeout(() => {
+      this.timer = null;
+      this.flushing = this.flushing.then(() => this.flush()).catch((err: unknown) => this.log(`re-reading the engine failed: ${String(err)}`));
+    }, this.batchMs);
+  }
+
+  private async flush(): Promise<void> {
+    const events = this.pending;
+    this.pending = [];
+    if (events.length === 0 || this.closed) return;
+    const ids = [...new Set(events.filter((e) => e.type === 'container').map((e) => e.id))];
+    const reads = await mapLimit(ids, 8, (id) => this.readContainer(id));
+    const current = new Map<string, ContainerState | null>();
+    ids.forEach((id, i) => current.set(id, reads[i]?.state ?? null));
+    const transitions = transitionsFor(events, this.known, current);
+    ids.forEach((id, i) => {
+      const c = reads[i];
+      if (c) this.containers.set(id, c);
+      else this.containers.delete(id);
+    });
+    if (events.some((e) => e.type === 'image')) await this.readImages();
+    this.emit({ type: 'snapshot', snapshot: this.snapshot(), transitions });
+  }
+
+  /**
+   * Reads every container and image. After a lost event stream, moves that
+   * happened unseen are reported with action 'resync'.
+   */
+  private async fullRead(reportChanges: boolean): Promise<void> {
+    this.syncing = true;
+    try {
+      const list = await this.docker.listContainers({ all: true });
+      const reads = await mapLimit(list, 8, (c) => this.readContainer(c.Id, c.Status));
+      // Containers that moved while we were reading are read once more.
+      const again = [...this.resyncIds];
+      this.resyncIds.clear();
+      const rereads = await mapLimit(again, 8, (id) => this.readContainer(id));
+      const next = new Map<string, ContainerSnapshot>();
+      for (const c of reads) if (c) next.set(c.id, c);
+      again.forEach((id, i) => {
+        const c = rereads[i];
+        if (c) next.set(id, c);
+        else next.delete(id);
+      });
+      const transitions: Transition[] = [];
+      if (reportChanges) {
+        const time = Date.now();
+        for (const id of new Set([...this.containers.keys(), ...next.keys()])) {
+          const from = this.containers.get(id)?.state ?? null;
+          const to = next.get(id)?.state ?? null;
+          const name = next.get(id)?.name ?? this.containers.get(id)?.name ?? id.slice(0, 12);
+          if (from !== to) transitions.push({ containerId: id, name, from, to, action: 'resync', time });
+        }
+      }
+      this.containers = next;
+      this.known = new Map([...next.values()].map((c) => [c.id, { state: c.state, name: c.name }]));
+      await this.readImages();
+      if (reportChanges || this.listeners.size > 0) this.emit({ type: 'snapshot', snapshot: this.snapshot(), transitions });
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  /** One container as now; null when it no longer exists. */
+  private async readContainer(id: string, status?: string): Promise<ContainerSnapshot | null> {
+    try {
+      const [info, line] = await Promise.all([
+        this.docker.getContainer(id).inspect(),
+        status !== undefined
+          ? Promise.resolve(status)
+          : this.docker.listContainers({ all: true, filters: JSON.stringify({ id: [id] }) }).then((l) => l.find((c) => c.Id === id)?.Status ?? ''),
+      ]);
+      return containerFromInspect(info, line);
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  private async readImages(): Promise<void> {
+    const list = await this.docker.listImages();
+    const next = new Map<string, ImageSnapshot>();
+    const missing = list.filter((i) => !this.images.has(i.Id));
+    const inspected = await mapLimit(missing, 8, async (i) => {
+      try {
+        return imageFromInspect(await this.docker.getImage(i.Id).inspect());
+      } catch (err) {
+        if (isNotFound(err)) return null;
+        throw err;
+      }
+    });
+    for (const img of inspected) if (img) this.images.set(img.id, img);
+    for (const i of list) {
+      const known = this.images.get(i.Id);
+      // Tags move between images (docker tag, a rebuild): take them from the list.
+      if (known) next.set(i.Id, { ...known, tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>') });
+    }
+    this.images = next;
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { statusCode?: number }).statusCode === 404;
+}
+
+/** Promise.all with at most `limit` calls in flight (the daemon serialises much of its work anyway). */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

@@ -1,0 +1,149 @@
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
+import type { Duplex } from 'node:stream';
+import Dockerode from 'dockerode';
+import sirv from 'sirv';
+import { WebSocketServer } from 'ws';
+import type { Capabilities } from '../../core/backend';
+import { MAX_MESSAGE_BYTES, SUBPROTOCOL, WS_PATH } from '../real/protocol';
+import { createAgentShell } from './agentShell';
+import { EngineWatcher } from './engineWatcher';
+import { hostAllowed, newToken, originAllowed, tokenFromAuthorization, tokenFromUpgrade, tokenFromUrl, tokenMatches } from './security';
+import { Session } from './session';
+
+export interface AgentOptions {
+  host?: '127.0.0.1';
+  /** 0 picks a free port. */
+  port?: number;
+  /** The built web app (dist/web). */
+  staticDir: string;
+  /** Let the terminal run host programs beyond docker and the shell's built-in utilities. */
+  hostShell?: boolean;
+  /** The docker CLI the terminal's `docker` runs. */
+  dockerBin?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningAgent {
+  /** `http://127.0.0.1:PORT/?token=…`: the page to open. */
+  url: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Connections one agent serves at once (a few tabs; more is abuse). */
+const MAX_CONNECTIONS = 8;
+
+/**
+ * The real backend's agent: serves the built web app and one WebSocket (`/ws`)
+ * on loopback. Every HTTP request and upgrade must name this agent in `Host`;
+ * upgrades must come from its own origin and carry the per-start token; the
+ * HTTP API (`/api/…`) wants the token too. Static files need no token: the page
+ * reads it from its own URL.
+ */
+export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
+  const log = opts.log ?? (() => {});
+  const token = newToken();
+  const docker = new Dockerode();
+  const version = await docker.version();
+  const capabilities: Capabilities = { kind: 'real', trace: false, hostShell: opts.hostShell ?? false, engine: `Docker Engine ${version.Version}` };
+  const watcher = new EngineWatcher({ docker, log });
+  await watcher.start();
+  const makeShell = createAgentShell({ dockerBin: opts.dockerBin ?? 'docker', hostShell: opts.hostShell ?? false, hostname: hostname() });
+
+  const files = sirv(opts.staticDir, { etag: true, dev: false });
+  let port = 0;
+
+  const server = createServer((req, res) => {
+    if (!hostAllowed(req.headers.host, port)) return refuse(res, 403);
+    res.setHeader('x-content-type-options', 'nosniff');
+    // The page URL carries the token: never send it on as a Referer.
+    res.setHeader('referrer-policy', 'no-referrer');
+    res.setHeader('x-frame-options', 'DENY');
+    res.setHeader('content-security-policy', "frame-ancestors 'none'");
+    res.setHeader('cache-control', 'no-store');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405);
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (path.startsWith('/api/')) {
+      const given = tokenFromAuthorization(req.headers.authorization) ?? tokenFromUrl(req.url);
+      if (!tokenMatches(token, given)) return refuse(res, 401);
+      return api(path, res);
+    }
+    files(req, res, () => {
+      refuse(res, 404);
+    });
+  });
+
+  function api(path: string, res: ServerResponse): void {
+    const json = (value: unknown): void => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+    };
+    if (path === '/api/capabilities') return json(capabilities);
+    if (path === '/api/snapshot') {
+      watcher.freshSnapshot().then(json, () => refuse(res, 502));
+      return;
+    }
+    refuse(res, 404);
+  }
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    perMessageDeflate: false,
+    // Only ever select the version protocol: the token protocol is never echoed.
+    handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  });
+  const sessions = new Set<Session>();
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const refuseUpgrade = (code: number, why: string): void => {
+      log(`refused a WebSocket upgrade: ${why}`);
+      const body = `${STATUS_CODES[code]}\n`;
+      socket.end(`HTTP/1.1 ${code} ${STATUS_CODES[code]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      socket.destroy();
+    };
+    if (!hostAllowed(req.headers.host, port)) return refuseUpgrade(403, 'foreign Host');
+    if ((req.url ?? '/').split('?')[0] !== WS_PATH) return refuseUpgrade(404, 'unknown path');
+    if (!originAllowed(req.headers.origin, port)) return refuseUpgrade(403, 'foreign or missing Origin');
+    if (!tokenMatches(token, tokenFromUpgrade(req.url, req.headers['sec-websocket-protocol']))) return refuseUpgrade(401, 'missing or wrong token');
+    if (sessions.size >= MAX_CONNECTIONS) return refuseUpgrade(503, 'too many connections');
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const session = new Session(ws, { watcher, capabilities, makeShell, log });
+      sessions.add(session);
+      ws.on('close', () => sessions.delete(session));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as { port: number }).port;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    token,
+    port,
+    close: () =>
+      (closing ??= (async () => {
+        for (const s of sessions) s.close();
+        await watcher.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+          for (const client of wss.clients) client.terminate();
+        });
+        wss.close();
+      })()),
+  };
+}
+
+function refuse(res: ServerResponse, code: number): void {
+  res.writeHead(code, { 'content-type': 'text/plain' }).end(`${STATUS_CODES[code]}\n`);
+}

@@ -1,0 +1,169 @@
+import type { WebSocket } from 'ws';
+import type { Capabilities, TerminalIO } from '../../core/backend';
+import { InterruptSource, type Interrupt } from '../../core/ports';
+import { type AgentMessage, type ClientMessage, clientMessageSchema, parseFrame } from '../real/protocol';
+import type { EngineWatcher } from './engineWatcher';
+import { TokenBucket } from './security';
+import type { SpawnOptions } from './spawnRunner';
+
+/** What runs a terminal line: the core host shell, wired to real programs. */
+export interface LineShell {
+  run(line: string, io: TerminalIO, interrupt: Interrupt): Promise<number>;
+}
+
+export interface SessionDeps {
+  watcher: EngineWatcher;
+  capabilities: Capabilities;
+  /** A fresh shell for this connection (again on reset); its programs report congestion and kill hooks through `spawn`. */
+  makeShell(spawn: SpawnOptions): LineShell;
+  log(line: string): void;
+}
+
+/** Output waiting in the socket beyond which programs' output is paused. */
+const CONGESTED_BYTES = 1 << 20;
+/** Messages a client may send at once, and per second after that. */
+const BURST = 30;
+const PER_SECOND = 10;
+/** Refused messages in a row after which a client is cut off as a flood. */
+const FLOOD_LIMIT = 200;
+
+/**
+ * One WebSocket connection: its own host shell (cwd, variables, files), at
+ * most one running line, and the engine's events passed through.
+ */
+export class Session {
+  private shell: LineShell;
+  private running: { id: string; interrupt: InterruptSource; kills: Set<() => void> } | null = null;
+  private bucket = new TokenBucket(BURST, PER_SECOND, Date.now());
+  private refusedInARow = 0;
+  private closed = false;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly deps: SessionDeps,
+  ) {
+    this.shell = this.newShell();
+    this.unsubscribe = deps.watcher.subscribe((event) => this.send({ type: 'event', event }));
+    ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
+    ws.on('close', () => this.onClose());
+    ws.on('error', (err) => deps.log(`websocket error: ${err.message}`));
+    void deps.watcher.freshSnapshot().then(
+      (snapshot) => this.send({ type: 'event', event: { type: 'snapshot', snapshot, transitions: [] } }),
+      (err: unknown) => deps.log(`reading the engine failed: ${String(err)}`),
+    );
+  }
+
+  private newShell(): LineShell {
+    return this.deps.makeShell({
+      congested: () => this.ws.bufferedAmount > CONGESTED_BYTES,
+      onKill: (kill) => {
+        const run = this.running;
+        if (!run) return;
+        run.kills.add(kill);
+      },
+    });
+  }
+
+  private send(msg: AgentMessage): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(JSON.stringify(msg));
+  }
+
+  private onFrame(data: unknown, isBinary: boolean): void {
+    if (!this.bucket.take(Date.now())) {
+      if (++this.refusedInARow >= FLOOD_LIMIT) {
+        this.deps.log('closing a connection that keeps flooding');
+        this.ws.close(1008, 'rate limit exceeded');
+        return;
+      }
+      this.send({ type: 'error', message: 'rate limit exceeded' });
+      return;
+    }
+    this.refusedInARow = 0;
+    if (isBinary) {
+      this.send({ type: 'error', message: 'invalid message: binary frames are not accepted' });
+      return;
+    }
+    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : String(data);
+    const parsed = parseFrame(clientMessageSchema, text);
+    if (!parsed.ok) {
+      this.send({ type: 'error', message: parsed.message });
+      return;
+    }
+    this.handle(parsed.value);
+  }
+
+  private handle(msg: ClientMessage): void {
+    switch (msg.type) {
+      case 'exec':
+        this.exec(msg.id, msg.line);
+        return;
+      case 'interrupt':
+        this.running?.interrupt.interrupt();
+        return;
+      case 'capabilities':
+        this.send({ type: 'result', id: msg.id, value: this.deps.capabilities });
+        return;
+      case 'snapshot':
+        this.deps.watcher.freshSnapshot().then(
+          (snapshot) => this.send({ type: 'result', id: msg.id, value: snapshot }),
+          () => this.send({ type: 'error', id: msg.id, message: 'cannot read the Docker engine' }),
+        );
+        return;
+      case 'reset':
+        this.stopRunning();
+        this.shell = this.newShell();
+        this.send({ type: 'result', id: msg.id, value: null });
+        return;
+    }
+  }
+
+  private exec(id: string, line: string): void {
+    if (this.running) {
+      this.send({ type: 'error', id, message: 'a command is still running (press Ctrl-C to interrupt it)' });
+      return;
+    }
+    const run = { id, interrupt: new InterruptSource(), kills: new Set<() => void>() };
+    this.running = run;
+    const io: TerminalIO = {
+      stdout: (text) => this.running === run && this.send({ type: 'stdout', id, text }),
+      stderr: (text) => this.running === run && this.send({ type: 'stderr', id, text }),
+    };
+    this.shell
+      .run(line, io, run.interrupt)
+      .catch((err: unknown) => {
+        // A defect, not a user error: say so and keep the session usable.
+        this.deps.log(`internal error running a line: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        io.stderr(`glassbox: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+        return 1;
+      })
+      .then((code) => {
+        if (this.running !== run) return;
+        this.running = null;
+        this.send({ type: 'exit', id, code });
+      });
+  }
+
+  /** Ends the running line's programs at once (reset, or nobody left to see them). */
+  private stopRunning(): void {
+    const run = this.running;
+    if (!run) return;
+    this.running = null;
+    run.interrupt.interrupt();
+    for (const kill of run.kills) kill();
+    this.send({ type: 'exit', id: run.id, code: 130 });
+  }
+
+  private onClose(): void {
+    this.stopRunning();
+    this.closed = true;
+    this.unsubscribe();
+  }
+
+  /** The agent is stopping. */
+  close(): void {
+    this.stopRunning();
+    this.ws.close(1001, 'agent stopping');
+  }
+}

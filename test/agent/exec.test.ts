@@ -1,0 +1,124 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haveDocker } from '../support/requirements';
+import { type TestAgent, capture, connectClient, docker, dockerQuiet, run, startTestAgent, uniqueName, waitFor } from './support';
+
+describe.skipIf(!haveDocker())('agent: terminal lines run the real docker CLI', () => {
+  const name = uniqueName();
+  const toClean: string[] = [name];
+  let t: TestAgent;
+  let client: ReturnType<typeof connectClient>;
+
+  const running = (n: string): Promise<true> =>
+    waitFor(`${n} running`, async () => (await client.snapshot()).containers.some((c) => c.name === n && c.state === 'running') || undefined);
+
+  beforeAll(async () => {
+    t = await startTestAgent();
+    client = connectClient(t);
+    docker('run', '-d', '--name', name, 'busybox', 'sleep', '300');
+  });
+
+  afterAll(async () => {
+    for (const n of toClean) dockerQuiet('rm', '-f', n);
+    client?.close();
+    await t?.close();
+  });
+
+  it('streams a pipeline’s stdout and its exit code', async () => {
+    const r = await run(client, `docker ps -a --format '{{.Names}}' | grep ${name}`);
+    expect(r).toEqual({ code: 0, stdout: `${name}\n`, stderr: '' });
+  });
+
+  it('passes on Docker’s own error text and exit code', async () => {
+    const missing = uniqueName('gbtest-missing');
+    const r = await run(client, `docker rm ${missing}`);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`Error response from daemon: No such container: ${missing}\n`);
+  });
+
+  it('gives the CLI’s usage error for a bad flag (exit 125)', async () => {
+    const r = await run(client, 'docker run --no-such-flag busybox');
+    expect(r.code).toBe(125);
+    expect(r.stderr).toContain('unknown flag: --no-such-flag');
+  });
+
+  it('Ctrl-C ends a foreground docker run whose process handles SIGINT (--init)', async () => {
+    const n = uniqueName();
+    toClean.push(n);
+    const { io, out } = capture();
+    const done = client.exec(`docker run --rm --init --name ${n} busybox sleep 30`, io);
+    await running(n);
+    await client.interrupt();
+    expect(await done).toBe(130);
+    expect(out.stdout).toBe('');
+  });
+
+  it('Ctrl-C three times makes the CLI give up, as in a real terminal, while the container runs on', async () => {
+    const n = uniqueName();
+    toClean.push(n);
+    const { io, out } = capture();
+    const done = client.exec(`docker run --rm --name ${n} busybox sleep 30`, io);
+    await running(n);
+    // PID 1 ignores SIGINT, so the first two are passed on to no effect. Spaced
+    // like key presses: the kernel merges a SIGINT into one still pending.
+    for (let i = 0; i < 3; i++) {
+      await client.interrupt();
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(await done).toBe(1);
+    expect(out.stderr).toContain('got 3 SIGTERM/SIGINTs, forcefully exiting');
+    expect(docker('inspect', '--format', '{{.State.Status}}', n).trim()).toBe('running');
+  });
+
+  it('runs one line at a time per connection', async () => {
+    const n = uniqueName();
+    toClean.push(n);
+    const first = client.exec(`docker run --rm --init --name ${n} busybox sleep 30`, capture().io);
+    await running(n);
+    const second = await run(client, 'docker ps');
+    expect(second).toEqual({ code: 1, stdout: '', stderr: 'glassbox: a command is still running (press Ctrl-C to interrupt it)\n' });
+    await client.interrupt();
+    expect(await first).toBe(130);
+  });
+
+  it('gives stdin from the pipeline to docker', async () => {
+    const r = await run(client, `echo hello-from-the-pipe | docker exec -i ${name} cat`);
+    expect(r).toEqual({ code: 0, stdout: 'hello-from-the-pipe\n', stderr: '' });
+  });
+
+  describe('no host command runs without --host-shell', () => {
+    it('does not run rm after a ;', async () => {
+      const sentinel = `/tmp/${uniqueName('gbtest-sentinel')}`;
+      mkdirSync(sentinel);
+      try {
+        // A sentinel directory rather than `/`: if this test ever failed, it must not wipe the machine.
+        await run(client, `docker ps; rm -rf ${sentinel}`);
+        expect(existsSync(sentinel)).toBe(true);
+      } finally {
+        rmSync(sentinel, { recursive: true, force: true });
+      }
+    });
+
+    it('does not run a command substitution on the host', async () => {
+      const marker = `/tmp/${uniqueName('gbtest-marker')}`;
+      await run(client, `docker ps $(touch ${marker})`);
+      await run(client, `docker ps --format x > ${marker}`);
+      expect(existsSync(marker)).toBe(false);
+    });
+
+    it('refuses programs that are not the shell’s own', async () => {
+      const r = await run(client, 'gbtest-no-such-program --version');
+      expect(r.code).toBe(127);
+      expect(r.stderr).toContain('gbtest-no-such-program: command not found');
+    });
+  });
+
+  it('reset forgets the shell’s state but keeps the containers', async () => {
+    await run(client, 'export GBTEST_VAR=kept');
+    expect((await run(client, 'echo $GBTEST_VAR')).stdout).toBe('kept\n');
+    await client.reset();
+    expect((await run(client, 'echo $GBTEST_VAR')).stdout).toBe('\n');
+    expect(docker('inspect', '--format', '{{.State.Status}}', name).trim()).toBe('running');
+  });
+});

@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { haveDocker } from '../support/requirements';
+import { type TestAgent, rawGet, rawUpgrade, startTestAgent, waitFor } from './support';
+
+/** A connection made the way the page makes it (good Origin, token as subprotocol). */
+function open(t: TestAgent, opts: { origin?: string } = {}): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(t.wsUrl, ['glassbox.v1', `glassbox.token.${t.agent.token}`], { origin: opts.origin ?? t.origin });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+interface Conn {
+  ws: WebSocket;
+  frames: Array<Record<string, unknown>>;
+  closed: Promise<{ code: number; reason: string }>;
+}
+
+async function connect(t: TestAgent): Promise<Conn> {
+  const ws = await open(t);
+  const frames: Array<Record<string, unknown>> = [];
+  ws.on('message', (data) => frames.push(JSON.parse(String(data)) as Record<string, unknown>));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  return { ws, frames, closed };
+}
+
+async function nextFrame(c: Conn, match: (f: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  return waitFor('a frame', () => c.frames.find(match), 10_000);
+}
+
+/** After each refusal the agent must still answer a good request on a new connection. */
+async function stillServes(t: TestAgent): Promise<void> {
+  const c = await connect(t);
+  c.ws.send(JSON.stringify({ type: 'capabilities', id: 'ok' }));
+  const r = await nextFrame(c, (f) => f.type === 'result' && f.id === 'ok');
+  expect(r.value).toMatchObject({ kind: 'real' });
+  c.ws.close();
+}
+
+describe.skipIf(!haveDocker())('agent security', () => {
+  let t: TestAgent;
+  let port: number;
+  let host: string;
+
+  beforeAll(async () => {
+    t = await startTestAgent();
+    port = t.agent.port;
+    host = `127.0.0.1:${port}`;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('prints a loopback URL with a 64-hex token', () => {
+    expect(t.agent.url).toBe(`http://127.0.0.1:${port}/?token=${t.agent.token}`);
+    expect(t.agent.token).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  describe('HTTP', () => {
+    it.each(['127.0.0.1', 'localhost', '[::1]'])('serves the page without a token to Host %s', async (h) => {
+      const r = await rawGet(port, '/', { host: `${h}:${port}` });
+      expect(r.status).toBe(200);
+      expect(r.body).toContain('glassbox agent test page');
+    });
+
+    it.each([['evil.example'], ['evil.example:PORT'], ['127.0.0.1:1'], ['localhost.evil.example:PORT']])('refuses Host %s (DNS rebinding) with 403', async (h) => {
+      const r = await rawGet(port, '/', { host: h.replace('PORT', String(port)) });
+      expect(r.status).toBe(403);
+      expect(r.body).toBe('Forbidden\n');
+      await stillServes(t);
+    });
+
+    it('refuses a request without Host (Node answers 400 before the agent sees it)', async () => {
+      expect((await rawGet(port, '/', {})).status).toBe(400);
+      await stillServes(t);
+    });
+
+    it('wants the token on the API', async () => {
+      expect((await rawGet(port, '/api/capabilities', { host })).status).toBe(401);
+      expect((await rawGet(port, '/api/capabilities', { host, authorization: 'Bearer ' + '0'.repeat(64) })).status).toBe(401);
+      expect((await rawGet(port, `/api/capabilities?token=${t.agent.token.slice(1)}`, { host })).status).toBe(401);
+      const ok = await rawGet(port, '/api/capabilities', { host, authorization: `Bearer ${t.agent.token}` });
+      expect(ok.status).toBe(200);
+      expect(JSON.parse(ok.body)).toMatchObject({ kind: 'real' });
+    });
+
+    it('does not answer the API to a rebinding Host even with the token', async () => {
+      const r = await rawGet(port, '/api/snapshot', { host: `evil.example:${port}`, authorization: `Bearer ${t.agent.token}` });
+      expect(r.status).toBe(403);
+      expect(r.body).not.toContain('containers');
+    });
+  });
+
+  describe('WebSocket upgrade', () => {
+    const good = (): Record<string, string> => ({ host, origin: t.origin, 'sec-websocket-protocol': `glassbox.v1, glassbox.token.${t.agent.token}` });
+
+    it('accepts the page’s own upgrade', async () => {
+      expect((await rawUpgrade(port, '/ws', good())).status).toBe(101);
+      expect((await rawUpgrade(port, `/ws?token=${t.agent.token}`, { host, origin: `http://localhost:${port}` })).status).toBe(101);
+    });
+
+    it.each([
+      ['a missing token', { 'sec-websocket-protocol': 'glassbox.v1' }, 401],
+      ['a wrong token', { 'sec-websocket-protocol': `glassbox.v1, glassbox.token.${'f'.repeat(64)}` }, 401],
+      ['an empty token', { 'sec-websocket-protocol': 'glassbox.v1, glassbox.token.' }, 401],
+      ['a foreign Origin', { origin: 'http://evil.example' }, 403],
+      ['a foreign Origin on the same port', { origin: 'http://evil.example:PORT' }, 403],
+      ['a missing Origin', { origin: '' }, 403],
+      ['a rebinding Host', { host: 'evil.example:PORT' }, 403],
+    ])('refuses %s', async (_what, override, status) => {
+      const headers: Record<string, string> = { ...good() };
+      for (const [k, v] of Object.entries(override)) {
+        if (v === '') delete headers[k];
+        else headers[k] = v.replace('PORT', String(port));
+      }
+      const r = await rawUpgrade(port, '/ws', headers);
+      expect(r.status).toBe(status);
+      expect(r.body).not.toContain(t.agent.token);
+      await stillServes(t);
+    });
+
+    it('refuses a token in the query with a wrong value', async () => {
+      expect((await rawUpgrade(port, `/ws?token=${t.agent.token}x`, { host, origin: t.origin })).status).toBe(401);
+    });
+
+    it('never echoes the token subprotocol back', async () => {
+      const ws = await open(t);
+      expect(ws.protocol).toBe('glassbox.v1');
+      ws.close();
+    });
+  });
+
+  describe('messages', () => {
+    it('closes a connection that sends an oversized message (1009)', async () => {
+      const c = await connect(t);
+      c.ws.send(JSON.stringify({ type: 'exec', id: 'big', line: 'x'.repeat(70 * 1024) }));
+      expect((await c.closed).code).toBe(1009);
+      await stillServes(t);
+    });
+
+    it.each([
+      ['malformed JSON', '{"type": "exec",', 'invalid message: not JSON'],
+      ['an unknown type', JSON.stringify({ type: 'shell', id: '1', line: 'ls' }), 'invalid message: type:'],
+      ['an extra field', JSON.stringify({ type: 'exec', id: '1', line: 'docker ps', shell: true }), 'invalid message:'],
+      ['a wrong type', JSON.stringify({ type: 'exec', id: 1, line: 'docker ps' }), 'invalid message: id:'],
+      ['a missing field', JSON.stringify({ type: 'exec', id: '1' }), 'invalid message: line:'],
+      ['a line over the limit', JSON.stringify({ type: 'exec', id: '1', line: 'x'.repeat(9000) }), 'invalid message: line:'],
+      ['an array', '[]', 'invalid message:'],
+    ])('answers %s with an error and keeps the connection', async (_what, frame, message) => {
+      const c = await connect(t);
+      c.ws.send(frame);
+      const err = await nextFrame(c, (f) => f.type === 'error');
+      expect(String(err.message).startsWith(message)).toBe(true);
+      expect(err).not.toHaveProperty('id');
+      c.ws.send(JSON.stringify({ type: 'capabilities', id: 'after' }));
+      expect((await nextFrame(c, (f) => f.id === 'after')).type).toBe('result');
+      expect(c.frames.some((f) => f.type === 'exit')).toBe(false);
+      c.ws.close();
+      await stillServes(t);
+    });
+
+    it('answers a binary frame with an error', async () => {
+      const c = await connect(t);
+      c.ws.send(Buffer.from('{"type":"capabilities","id":"b"}'), { binary: true });
+      expect((await nextFrame(c, (f) => f.type === 'error')).message).toBe('invalid message: binary frames are not accepted');
+      c.ws.close();
+    });
+
+    it('rate-limits an exec flood and cuts off a flood that goes on (1008)', async () => {
+      const c = await connect(t);
+      for (let i = 0; i < 400; i++) c.ws.send(JSON.stringify({ type: 'exec', id: `f${i}`, line: 'gbtest-flood' }));
+      const closed = await c.closed;
+      expect(closed.code).toBe(1008);
+      expect(c.frames.filter((f) => f.type === 'error' && f.message === 'rate limit exceeded').length).toBeGreaterThan(100);
+      // The flood ran at most the burst's worth of lines, never 400.
+      expect(c.frames.filter((f) => f.type === 'exit').length).toBeLessThanOrEqual(40);
+      await stillServes(t);
+    });
+  });
+});
