@@ -56,7 +56,8 @@ export class Session {
 
   private newShell(): LineShell {
     return this.deps.makeShell({
-      congested: () => this.ws.bufferedAmount > CONGESTED_BYTES,
+      // A closed socket is never congested: its programs must drain and end.
+      congested: () => this.ws.readyState === this.ws.OPEN && this.ws.bufferedAmount > CONGESTED_BYTES,
       onKill: (kill) => {
         const run = this.running;
         if (!run) return;

@@ -29,6 +29,16 @@ describe.skipIf(!haveDocker())('agent: terminal lines run the real docker CLI', 
     expect(r).toEqual({ code: 0, stdout: `${name}\n`, stderr: '' });
   });
 
+  it('streams a large output whole and in order, before the exit code', async () => {
+    const r = await run(client, 'docker run --rm busybox seq 1 100000');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines).toHaveLength(100_001);
+    expect(lines[0]).toBe('1');
+    expect(lines[99_999]).toBe('100000');
+    expect(lines.every((l, i) => i === 100_000 ? l === '' : l === String(i + 1))).toBe(true);
+  });
+
   it('passes on Docker’s own error text and exit code', async () => {
     const missing = uniqueName('gbtest-missing');
     const r = await run(client, `docker rm ${missing}`);
