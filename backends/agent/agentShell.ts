@@ -1,11 +1,14 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import type { Interrupt } from '../../core/ports';
-import { HostShell } from '../../core/shell';
+import type { CommandRunner } from '../../core/process';
+import { HostShell } from '../../core/shell/hostShell';
 import type { LineShell } from './session';
 import { type SpawnOptions, dockerRunner, hostProgramRunner } from './spawnRunner';
 
 export interface AgentShellOptions {
   dockerBin: string;
-  /** Whether programs beyond docker and the shell's built-in utilities may run on the host. */
+  /** Whether programs on the host's PATH may run (the shell's builtins still come first). */
   hostShell: boolean;
   hostname: string;
 }
@@ -13,18 +16,51 @@ export interface AgentShellOptions {
 /**
  * The agent's terminal: core's host shell parses every line (pipes, `$( )`,
  * redirects, its own utilities and in-memory files), and only its `docker`
- * reaches the real machine, as an argv for the real CLI.
+ * reaches the real machine, as an argv for the real CLI. With `hostShell`,
+ * programs found on the host's PATH run for real too, still as an argv.
  */
 export function createAgentShell(opts: AgentShellOptions): (spawn: SpawnOptions) => LineShell {
   return (spawn) => {
+    const docker = dockerRunner(opts.dockerBin, spawn);
     const shell = new HostShell({
-      commands: { docker: dockerRunner(opts.dockerBin, spawn) },
+      commands: opts.hostShell ? withHostPrograms({ docker }, hostProgramRunner(spawn)) : { docker },
       hostname: opts.hostname,
       sleep: wallSleep,
-      ...(opts.hostShell ? { fallback: hostProgramRunner(spawn) } : {}),
+      clock: { now: () => Date.now() },
     });
     return { run: (line, io, interrupt) => shell.run(line, io, interrupt, { stdinIsTTY: true }) };
   };
+}
+
+/**
+ * The shell looks programs up by own-property name in `commands`; this table
+ * also answers for any name that is an executable on the host's PATH, looked
+ * up when the shell asks (so newly installed programs appear).
+ */
+function withHostPrograms(own: Record<string, CommandRunner>, host: CommandRunner): Record<string, CommandRunner> {
+  const onPath = (name: string | symbol): name is string =>
+    typeof name === 'string' && !Object.prototype.hasOwnProperty.call(own, name) && isHostProgram(name);
+  return new Proxy(own, {
+    getOwnPropertyDescriptor: (target, name) =>
+      onPath(name) ? { value: host, writable: false, enumerable: true, configurable: true } : Reflect.getOwnPropertyDescriptor(target, name),
+    has: (target, name) => onPath(name) || Reflect.has(target, name),
+    get: (target, name, receiver) => (onPath(name) ? host : Reflect.get(target, name, receiver)),
+  });
+}
+
+function isHostProgram(name: string): boolean {
+  if (name === '' || name.includes('/') || name === '.' || name === '..') return false;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const file = join(dir, name);
+    try {
+      accessSync(file, constants.X_OK);
+      if (statSync(file).isFile()) return true;
+    } catch {
+      // not here
+    }
+  }
+  return false;
 }
 
 /** `sleep` in wall time; false when Ctrl-C cut it short. */

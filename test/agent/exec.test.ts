@@ -117,10 +117,11 @@ describe.skipIf(!haveDocker())('agent: terminal lines run the real docker CLI', 
       expect(existsSync(marker)).toBe(false);
     });
 
-    it('refuses programs that are not the shell’s own', async () => {
-      const r = await run(client, 'gbtest-no-such-program --version');
+    it.each(['gbtest-no-such-program --version', 'uname -s', '/usr/bin/uname -s'])('refuses %s: not the shell’s own', async (line) => {
+      const r = await run(client, line);
       expect(r.code).toBe(127);
-      expect(r.stderr).toContain('gbtest-no-such-program: command not found');
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^bash: \S+: (command not found|No such file or directory)\n$/);
     });
   });
 
@@ -130,5 +131,38 @@ describe.skipIf(!haveDocker())('agent: terminal lines run the real docker CLI', 
     await client.reset();
     expect((await run(client, 'echo $GBTEST_VAR')).stdout).toBe('\n');
     expect(docker('inspect', '--format', '{{.State.Status}}', name).trim()).toBe('running');
+  });
+});
+
+describe.skipIf(!haveDocker())('agent: --host-shell', () => {
+  let t: TestAgent;
+  let client: ReturnType<typeof connectClient>;
+
+  beforeAll(async () => {
+    t = await startTestAgent({ hostShell: true });
+    client = connectClient(t);
+  });
+  afterAll(async () => {
+    client?.close();
+    await t?.close();
+  });
+
+  it('says so in its capabilities', async () => {
+    expect((await client.capabilities()).hostShell).toBe(true);
+  });
+
+  it('runs host programs on the PATH', async () => {
+    expect(await run(client, 'uname -s')).toEqual({ code: 0, stdout: 'Linux\n', stderr: '' });
+  });
+
+  it('still passes arguments as an argv, never through /bin/sh', async () => {
+    const marker = `/tmp/${uniqueName('gbtest-marker')}`;
+    const r = await run(client, `env echo 'x; touch ${marker}'`);
+    expect(r).toEqual({ code: 0, stdout: `x; touch ${marker}\n`, stderr: '' });
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('refuses names that are on no PATH', async () => {
+    expect((await run(client, 'gbtest-no-such-program')).stderr).toBe('bash: gbtest-no-such-program: command not found\n');
   });
 });
