@@ -55,8 +55,9 @@ async function dockerProblem(dockerBin: string): Promise<string | null> {
 /**
  * `glassbox agent [--port N] [--host-shell]`: checks Docker, starts the agent,
  * prints its URL and runs until SIGINT/SIGTERM. Resolves with the exit code.
+ * `staticDir` is the built web app (tests pass their own).
  */
-export async function agentMain(argv: string[]): Promise<number> {
+export async function agentMain(argv: string[], staticDir = fileURLToPath(new URL('../../dist/web', import.meta.url))): Promise<number> {
   const args = parseAgentArgs(argv);
   if (args === 'help') {
     process.stdout.write(USAGE);
@@ -66,7 +67,6 @@ export async function agentMain(argv: string[]): Promise<number> {
     process.stderr.write(`glassbox agent: ${args}\n\n${USAGE}`);
     return 2;
   }
-  const staticDir = fileURLToPath(new URL('../../dist/web', import.meta.url));
   if (!existsSync(staticDir)) {
     process.stderr.write(`glassbox agent: the web app is not built yet (${staticDir} is missing). Run: npm run build\n`);
     return 1;

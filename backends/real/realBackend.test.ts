@@ -201,3 +201,16 @@ describe('agentAddressFromLocation', () => {
     expect(agentAddressFromLocation(loc)).toEqual(expected);
   });
 });
+
+describe('createRealBackend without a WebSocket', () => {
+  it('says so at once rather than retrying forever', () => {
+    const saved = globalThis.WebSocket;
+    // Node 20 has no global WebSocket; make sure of it for this test.
+    (globalThis as { WebSocket?: unknown }).WebSocket = undefined;
+    try {
+      expect(() => createRealBackend({ url: 'ws://127.0.0.1:9/ws', token: 't' })).toThrow('this runtime has no WebSocket; pass WebSocketImpl');
+    } finally {
+      (globalThis as { WebSocket?: unknown }).WebSocket = saved;
+    }
+  });
+});

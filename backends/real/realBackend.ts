@@ -37,7 +37,8 @@ export function agentAddressFromLocation(location: { protocol: string; host: str
  * on stderr, since its output can no longer reach us.
  */
 export function createRealBackend(opts: RealBackendOptions): Backend & { close(): void } {
-  const Impl = opts.WebSocketImpl ?? globalThis.WebSocket;
+  const Impl = opts.WebSocketImpl ?? (globalThis.WebSocket as typeof WebSocket | undefined);
+  if (!Impl) throw new Error('createRealBackend: this runtime has no WebSocket; pass WebSocketImpl');
   const connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
   const listeners = new Set<(e: BackendEvent) => void>();
   const pending = new Map<string, Pending>();
