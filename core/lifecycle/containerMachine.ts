@@ -19,7 +19,7 @@ import type { ContainerState, RestartPolicy } from '../model';
 
 export interface ContainerContext {
   restartPolicy: RestartPolicy;
-  /** Times the restart policy restarted the container (inspect RestartCount). */
+  /** Restarts by the restart policy since the last manual start (inspect RestartCount; Docker counts at the exit that schedules one and resets it on `docker start`). */
   restartCount: number;
   exitCode: number;
   /** `docker stop`/`kill` cancel the restart policy until the next start (Docker's HasBeenManuallyStopped + ExitOnNext). */
@@ -101,8 +101,8 @@ export const containerMachine = setup({
     recordExit: assign({
       exitCode: ({ event }) => (event.type === 'container.die' ? event.exitCode : 0),
     }),
-    markStarted: assign({ everStarted: true, manuallyStopped: false }),
-    countRestart: assign({ restartCount: ({ context }) => context.restartCount + 1, manuallyStopped: false }),
+    markStarted: assign({ everStarted: true, manuallyStopped: false, restartCount: 0 }),
+    countRestart: assign({ restartCount: ({ context }) => context.restartCount + 1 }),
     markManuallyStopped: assign({ manuallyStopped: true }),
     markRemovalInProgress: assign({ removalInProgress: true, manuallyStopped: true }),
     // Docker answers such a request with success and changes nothing (HTTP 304 Not Modified).
@@ -154,7 +154,7 @@ export const containerMachine = setup({
       on: {
         'container.die': [
           { guard: 'removalInProgress', target: 'removing', actions: 'recordExit', meta: { label: 'die (docker rm -f)', events: ['die'] } },
-          { guard: 'restartPolicyWantsRestart', target: 'restarting', actions: 'recordExit', meta: { label: 'die (restart policy)', events: ['die'] } },
+          { guard: 'restartPolicyWantsRestart', target: 'restarting', actions: ['recordExit', 'countRestart'], meta: { label: 'die (restart policy)', events: ['die'] } },
           { target: 'exited', actions: 'recordExit', meta: { label: 'die (PID 1 exited)', events: ['die'] } },
         ],
         'container.pause': { target: 'paused', meta: { label: 'docker pause', events: ['pause'] } },
@@ -179,7 +179,7 @@ export const containerMachine = setup({
         // Docker thaws a paused container to deliver the stop or kill signal.
         'container.die': [
           { guard: 'removalInProgress', target: 'removing', actions: 'recordExit', meta: { label: 'die (docker rm -f)', events: ['die'] } },
-          { guard: 'restartPolicyWantsRestart', target: 'restarting', actions: 'recordExit', meta: { label: 'die (restart policy)', events: ['die'] } },
+          { guard: 'restartPolicyWantsRestart', target: 'restarting', actions: ['recordExit', 'countRestart'], meta: { label: 'die (restart policy)', events: ['die'] } },
           { target: 'exited', actions: 'recordExit', meta: { label: 'die (killed while paused)', events: ['die'] } },
         ],
         'container.stop': { actions: 'markManuallyStopped', meta: { label: 'docker stop (thaws, then SIGTERM)', events: ['kill'], request: true } },
@@ -198,7 +198,7 @@ export const containerMachine = setup({
         },
       },
       on: {
-        'container.autoRestart': { target: 'running', actions: 'countRestart', meta: { label: 'restart policy (after back-off)', events: ['start'] } },
+        'container.autoRestart': { target: 'running', meta: { label: 'restart policy (after back-off)', events: ['start'] } },
         'container.start': { actions: 'reportNotModified', meta: { label: 'docker start (already restarting)' } },
         'container.stop': { target: 'exited', actions: 'markManuallyStopped', meta: { label: 'docker stop (cancels the restart)', events: ['stop'] } },
         'container.kill': { target: 'exited', actions: 'markManuallyStopped', meta: { label: 'docker kill (cancels the restart)' } },

@@ -1,0 +1,124 @@
+import { DaemonError } from '../../engine/errors';
+import type { Engine } from '../../engine/engine';
+import type { CatalogImage } from '../../images/catalog';
+import { rfc3339Nano } from '../../engine/engine';
+import type { CommandDef } from './common';
+import { execute, goJson, preFormat, TemplateError } from './template';
+
+const TYPES = ['config', 'container', 'image', 'network', 'node', 'plugin', 'secret', 'service', 'task', 'volume'];
+
+/** `docker image inspect` of a catalog image (Engine API ImageInspect, keys in Docker's order). */
+function imageJson(image: CatalogImage): Record<string, unknown> {
+  return {
+    Id: image.id,
+    RepoTags: [...image.repoTags],
+    RepoDigests: [],
+    Parent: '',
+    Comment: '',
+    Created: image.created,
+    DockerVersion: '',
+    Author: '',
+    Config: {
+      Hostname: '',
+      Domainname: '',
+      User: image.config.User,
+      AttachStdin: false,
+      AttachStdout: false,
+      AttachStderr: false,
+      Tty: false,
+      OpenStdin: false,
+      StdinOnce: false,
+      Env: image.config.Env,
+      Cmd: image.config.Cmd,
+      Image: '',
+      Volumes: null,
+      WorkingDir: image.config.WorkingDir,
+      Entrypoint: image.config.Entrypoint,
+      OnBuild: null,
+      Labels: image.config.Labels,
+    },
+    Architecture: 'amd64',
+    Os: 'linux',
+    Size: image.size,
+    GraphDriver: {
+      Data: {
+        MergedDir: `/var/lib/docker/overlay2/${image.layers[0]!.slice(7)}/merged`,
+        UpperDir: `/var/lib/docker/overlay2/${image.layers[0]!.slice(7)}/diff`,
+        WorkDir: `/var/lib/docker/overlay2/${image.layers[0]!.slice(7)}/work`,
+      },
+      Name: 'overlay2',
+    },
+    RootFS: { Type: 'layers', Layers: [...image.layers] },
+    Metadata: { LastTagTime: rfc3339Nano(0) },
+  };
+}
+
+function find(engine: Engine, ref: string, type: string): Record<string, unknown> | undefined {
+  if (type === '' || type === 'container') {
+    try {
+      return engine.inspect(ref);
+    } catch (e) {
+      if (!(e instanceof DaemonError) || e.kind !== 'notFound') throw e;
+    }
+  }
+  if (type === '' || type === 'image') {
+    const image = engine.image(ref) ?? findImageById(engine, ref);
+    if (image) return imageJson(image);
+  }
+  return undefined;
+}
+
+function findImageById(engine: Engine, ref: string): CatalogImage | undefined {
+  const hex = ref.startsWith('sha256:') ? ref.slice(7) : ref;
+  if (!/^[0-9a-f]+$/.test(hex)) return undefined;
+  for (const img of engine.snapshot().images) if (img.id.slice(7).startsWith(hex)) return engine.image(img.tags[0]!);
+  return undefined;
+}
+
+export const inspect: CommandDef = {
+  name: 'inspect',
+  usage: '[OPTIONS] NAME|ID [NAME|ID...]',
+  args: { kind: 'min', n: 1 },
+  async run(ctx, flags) {
+    const type = flags.string('type');
+    if (type !== '' && !TYPES.includes(type)) {
+      ctx.io.stderr(`unknown type: "${type}": must be one of ${TYPES.map((t) => `"${t}"`).join(', ')}\n`);
+      return 1;
+    }
+    const found: Record<string, unknown>[] = [];
+    const errors: string[] = [];
+    for (const ref of flags.args) {
+      let obj: Record<string, unknown> | undefined;
+      try {
+        obj = find(ctx.engine, ref, type);
+      } catch (e) {
+        if (!(e instanceof DaemonError)) throw e;
+        errors.push(`Error response from daemon: ${e.message}`);
+        continue;
+      }
+      if (obj === undefined) {
+        errors.push(type === 'image' ? `Error response from daemon: No such image: ${ref}` : type === 'container' ? `Error response from daemon: No such container: ${ref}` : `Error: No such object: ${ref}`);
+        continue;
+      }
+      found.push(obj);
+    }
+    const format = flags.string('format');
+    if (format === '' || format === 'json') {
+      ctx.io.stdout(goJson(found, '    ') + '\n');
+    } else {
+      const { template } = preFormat(format);
+      for (const obj of found) {
+        try {
+          ctx.io.stdout(execute(template, obj, 'map') + '\n');
+        } catch (e) {
+          if (!(e instanceof TemplateError)) throw e;
+          ctx.io.stderr(`template parsing error: ${e.message}\n`);
+          return 1;
+        }
+      }
+    }
+    if (errors.length === 0) return 0;
+    ctx.io.stderr(errors.join('\n') + '\n');
+    return 1;
+  },
+};

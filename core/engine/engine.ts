@@ -1,0 +1,1139 @@
+import { createActor, type Actor } from 'xstate';
+import { containerMachine, refusalText, type ContainerEvent, type ContainerEventType } from '../lifecycle/containerMachine';
+import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, RestartPolicy, Snapshot, Transition } from '../model';
+import { randomHex, type Rng } from '../ports';
+import type { Scheduler } from '../scheduler';
+import { builtinImages, normalizeImageRef, type CatalogImage, type ImageDir, type ImageNode } from '../images/catalog';
+import { containerStatus } from '../cli/humanize';
+import { DaemonError, noSuchContainer } from './errors';
+import { generateName } from './names';
+import type { Proc, Program } from './process';
+import { parseSignal } from './process';
+import { DEFAULT_PATH, resolveCommand } from './programs';
+
+/**
+ * The simulated dockerd. The daemon keeps one xstate actor per container
+ * (containerMachine) as the authority on what a container may do in its state;
+ * the engine around it does what dockerd does around its state struct: ids and
+ * names, the process (a simulated program as PID 1), the stop timeout, the
+ * restart manager's back-off, logs, events and `--rm`.
+ *
+ * Every public method is synchronous or resolves on virtual time (the
+ * Scheduler); nothing reads the wall clock or Math.random.
+ */
+
+export interface EngineOptions {
+  scheduler: Scheduler;
+  rng: Rng;
+}
+
+/** What `docker create`/`docker run` ask of the daemon (Engine API ContainerCreate, trimmed). */
+export interface CreateOptions {
+  /** The image reference as typed (`busybox`, `busybox:latest`). */
+  image: string;
+  /** Without the leading slash; generated when absent. */
+  name?: string;
+  /** The command after the image; empty or absent keeps the image's Cmd. */
+  cmd?: string[];
+  /** `--entrypoint`: absent keeps the image's; `''` resets it. */
+  entrypoint?: string;
+  env?: string[];
+  hostname?: string;
+  tty?: boolean;
+  openStdin?: boolean;
+  attachStdin?: boolean;
+  attachStdout?: boolean;
+  attachStderr?: boolean;
+  autoRemove?: boolean;
+  restartPolicy?: RestartPolicy;
+  labels?: Record<string, string>;
+}
+
+/** Where attached output goes, and what feeds stdin. */
+export interface AttachOptions {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /**
+   * With `-i`: the piped input (delivered, then end of file), or null when
+   * stdin is the interactive terminal (stays open). Ignored without `-i`.
+   */
+  stdin?: string | null;
+}
+
+export interface LogEntry {
+  stream: 'stdout' | 'stderr';
+  text: string;
+  /** ms since epoch */
+  time: number;
+}
+
+export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
+
+export interface ListOptions {
+  all?: boolean;
+  /** Show the n last created (all states); -1 for no limit. */
+  last?: number;
+  latest?: boolean;
+  /** Docker's filters: status, name, id, exited, ancestor, label. */
+  filters?: Record<string, string[]>;
+}
+
+/** One container as `docker ps` sees it (Engine API ContainerSummary, trimmed). */
+export interface ContainerSummary {
+  id: string;
+  names: string[];
+  image: string;
+  imageId: string;
+  /** Path and args as `docker ps` shows them (joined with spaces). */
+  command: string;
+  created: number;
+  state: ContainerState;
+  status: string;
+  labels: Record<string, string>;
+}
+
+type Listener = (transitions: Transition[], events: DockerEvent[]) => void;
+
+interface Run {
+  alive: boolean;
+  pid: number;
+  startedAt: number;
+  timers: Set<() => void>;
+  /** Timer callbacks that came due while frozen; run at unpause. */
+  deferred: (() => void)[];
+  handler: ((signal: number) => void) | null;
+  /** Feeds whoever reads stdin. */
+  stdinReaders: { onData: (t: string) => void; onEnd: () => void }[];
+  stdinEnded: boolean;
+}
+
+interface Container {
+  id: string;
+  name: string;
+  imageRef: string;
+  image: CatalogImage;
+  path: string;
+  args: string[];
+  config: {
+    hostname: string;
+    env: string[] | null;
+    cmd: string[] | null;
+    entrypoint: string[] | null;
+    tty: boolean;
+    openStdin: boolean;
+    stdinOnce: boolean;
+    attachStdin: boolean;
+    attachStdout: boolean;
+    attachStderr: boolean;
+    workingDir: string;
+    labels: Record<string, string>;
+  };
+  autoRemove: boolean;
+  restartPolicy: RestartPolicy;
+  created: number;
+  startedAt: number;
+  finishedAt: number;
+  exitCode: number;
+  error: string;
+  actor: Actor<typeof containerMachine>;
+  state: ContainerState;
+  run: Run | null;
+  logs: LogEntry[];
+  attachments: Set<AttachOptions>;
+  /** The stdin a client attached for the next start. */
+  pendingStdin: string | null | undefined;
+  waiters: { condition: WaitCondition; resolve: (code: number) => void }[];
+  /** Called once when the current process exits (stop's wait). */
+  exitListeners: (() => void)[];
+  restartTimer: (() => void) | null;
+  backoffMs: number;
+  /** Set while `docker restart` stops the container, so `--rm` does not remove it. */
+  manualRestart: boolean;
+  root: ImageDir;
+}
+
+const ZERO_TIME = '0001-01-01T00:00:00Z';
+const MAX_LOG_ENTRIES = 10_000;
+/** dockerd keeps this many events in memory for `docker events --since`. */
+const EVENTS_KEPT = 256;
+const NAME_PATTERN = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+
+/** RFC 3339 with nanoseconds, trailing zeros trimmed, as Go's RFC3339Nano prints. */
+export function rfc3339Nano(ms: number): string {
+  if (ms <= 0) return ZERO_TIME;
+  const iso = new Date(ms).toISOString(); // 2026-01-01T00:00:00.500Z
+  const [whole, frac] = iso.slice(0, -1).split('.');
+  const trimmed = (frac ?? '').replace(/0+$/, '');
+  return `${whole}${trimmed ? '.' + trimmed : ''}Z`;
+}
+
+export class Engine {
+  private readonly scheduler: Scheduler;
+  private readonly rng: Rng;
+  private readonly containers = new Map<string, Container>();
+  private readonly names = new Map<string, string>();
+  private readonly images = new Map<string, CatalogImage>();
+  private readonly listeners = new Set<Listener>();
+  private readonly eventLog: DockerEvent[] = [];
+  private pendingTransitions: Transition[] = [];
+  private pendingEvents: DockerEvent[] = [];
+  private depth = 0;
+  private nextPid: number;
+
+  constructor(opts: EngineOptions) {
+    this.scheduler = opts.scheduler;
+    this.rng = opts.rng;
+    for (const image of builtinImages()) for (const tag of image.repoTags) this.images.set(tag, image);
+    this.nextPid = 2000 + (this.rng.nextU32() % 1000);
+  }
+
+  // -------------------------------------------------------------------------
+  // Observation
+
+  /** Calls `listener` after every change with the transitions and events it made. Returns an unsubscribe function. */
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The whole visible state as plain data. */
+  snapshot(): Snapshot {
+    const now = this.scheduler.now();
+    const containers: ContainerSnapshot[] = [];
+    for (const c of this.containers.values()) containers.push(this.containerSnapshot(c, now));
+    const seen = new Set<CatalogImage>();
+    const images: ImageSnapshot[] = [];
+    for (const image of this.images.values()) {
+      if (seen.has(image)) continue;
+      seen.add(image);
+      images.push({ id: image.id, tags: [...image.repoTags], layers: [...image.layers], size: image.size, created: image.created });
+    }
+    return { kind: 'sim', time: now, containers, images };
+  }
+
+  /** The events dockerd still holds (the last 256), oldest first. */
+  events(): readonly DockerEvent[] {
+    return this.eventLog;
+  }
+
+  now(): number {
+    return this.scheduler.now();
+  }
+
+  // -------------------------------------------------------------------------
+  // Images
+
+  /** The image a reference names, or undefined (the client then tries to pull it). */
+  image(ref: string): CatalogImage | undefined {
+    return this.images.get(normalizeImageRef(ref));
+  }
+
+  /** What a pull from Docker Hub answers for an image the simulator does not have. */
+  pull(ref: string): never {
+    const normalized = normalizeImageRef(ref);
+    const repo = normalized.slice(0, normalized.lastIndexOf(':'));
+    throw new DaemonError(
+      `pull access denied for ${repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`,
+      'notFound',
+    );
+  }
+
+  // -------------------------------------------------------------------------
+  // Lookup
+
+  /** dockerd's GetContainer: full id, then name, then unique id prefix. */
+  private get(ref: string): Container {
+    if (ref === '') throw new DaemonError(`invalid name or ID supplied: ""`, 'invalidParameter');
+    const byId = this.containers.get(ref);
+    if (byId) return byId;
+    const byName = this.names.get(ref.startsWith('/') ? ref.slice(1) : ref);
+    if (byName) return this.containers.get(byName)!;
+    if (/^[0-9a-f]+$/.test(ref)) {
+      let found: Container | undefined;
+      for (const [id, c] of this.containers) {
+        if (!id.startsWith(ref)) continue;
+        if (found) throw new DaemonError(`multiple IDs found with provided prefix: ${ref}`, 'invalidParameter');
+        found = c;
+      }
+      if (found) return found;
+    }
+    throw noSuchContainer(ref);
+  }
+
+  /** The full id a reference resolves to (throws DaemonError as the API would). */
+  resolve(ref: string): string {
+    return this.get(ref).id;
+  }
+
+  // -------------------------------------------------------------------------
+  // Create
+
+  create(opts: CreateOptions): { id: string; warnings: string[] } {
+    return this.op(() => {
+      const image = this.image(opts.image);
+      if (!image) throw new DaemonError(`No such image: ${normalizeImageRef(opts.image)}`, 'notFound');
+      const restartPolicy = opts.restartPolicy ?? { name: 'no', maximumRetryCount: 0 };
+      if (opts.autoRemove && restartPolicy.name !== 'no') {
+        throw new DaemonError(`can't create 'AutoRemove' container with restart policy`, 'invalidParameter');
+      }
+      let name = opts.name;
+      if (name !== undefined && name !== '') {
+        if (!NAME_PATTERN.test(name)) throw new DaemonError(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`, 'invalidParameter');
+        if (name.startsWith('/')) name = name.slice(1);
+        const holder = this.names.get(name);
+        if (holder) {
+          throw new DaemonError(
+            `Conflict. The container name "/${name}" is already in use by container "${holder}". You have to remove (or rename) that container to be able to reuse that name.`,
+            'conflict',
+          );
+        }
+      }
+      const entrypoint = opts.entrypoint === undefined ? image.config.Entrypoint : opts.entrypoint === '' ? null : [opts.entrypoint];
+      const userCmd = opts.cmd && opts.cmd.length > 0 ? opts.cmd : null;
+      // A user entrypoint drops the image's Cmd (Docker does the same).
+      const cmd = userCmd ?? (opts.entrypoint === undefined ? image.config.Cmd : null);
+      const argv = [...(entrypoint ?? []), ...(cmd ?? [])];
+      if (argv.length === 0) throw new DaemonError('No command specified', 'invalidParameter');
+
+      const id = this.newId();
+      if (name === undefined || name === '') name = this.generateUniqueName(id);
+      const now = this.scheduler.now();
+      const env = opts.env && opts.env.length > 0 ? mergeEnv(image.config.Env ?? [], opts.env) : image.config.Env ? [...image.config.Env] : null;
+      const actor = createActor(containerMachine, { input: { restartPolicy } }).start();
+      const c: Container = {
+        id,
+        name,
+        imageRef: opts.image,
+        image,
+        path: argv[0]!,
+        args: argv.slice(1),
+        config: {
+          hostname: opts.hostname || id.slice(0, 12),
+          env,
+          cmd,
+          entrypoint,
+          tty: opts.tty ?? false,
+          openStdin: opts.openStdin ?? false,
+          stdinOnce: (opts.openStdin ?? false) && (opts.attachStdin ?? false),
+          attachStdin: opts.attachStdin ?? false,
+          attachStdout: opts.attachStdout ?? false,
+          attachStderr: opts.attachStderr ?? false,
+          workingDir: image.config.WorkingDir,
+          labels: { ...(image.config.Labels ?? {}), ...(opts.labels ?? {}) },
+        },
+        autoRemove: opts.autoRemove ?? false,
+        restartPolicy,
+        created: now,
+        startedAt: 0,
+        finishedAt: 0,
+        exitCode: 0,
+        error: '',
+        actor,
+        state: 'created',
+        run: null,
+        logs: [],
+        attachments: new Set(),
+        pendingStdin: undefined,
+        waiters: [],
+        exitListeners: [],
+        restartTimer: null,
+        backoffMs: 0,
+        manualRestart: false,
+        root: image.root,
+      };
+      c.root = containerRoot(image.root, c.config.hostname);
+      this.containers.set(id, c);
+      this.names.set(name, id);
+      this.emit(c, 'create');
+      this.transition(c, null, 'created', 'create');
+      return { id, warnings: [] };
+    });
+  }
+
+  private newId(): string {
+    for (;;) {
+      const id = randomHex(this.rng, 64);
+      // Docker rejects all-digit ids (they could be read as numbers).
+      if (!/^[0-9]+$/.test(id.slice(0, 12)) && !this.containers.has(id)) return id;
+    }
+  }
+
+  /** dockerd's generateNewName: six tries (a digit appended after the first), then the short id. */
+  private generateUniqueName(id: string): string {
+    for (let retry = 0; retry < 6; retry++) {
+      const name = generateName(this.rng, retry);
+      if (!this.names.has(name)) return name;
+    }
+    return id.slice(0, 12);
+  }
+
+  // -------------------------------------------------------------------------
+  // Attach, start
+
+  /** Attaches a client to the container's output (and stdin, with -i). Emits `attach`. Returns a detach function. */
+  attach(ref: string, sink: AttachOptions): () => void {
+    return this.op(() => {
+      const c = this.get(ref);
+      c.attachments.add(sink);
+      if (c.config.openStdin && sink.stdin !== undefined) c.pendingStdin = sink.stdin;
+      this.emit(c, 'attach');
+      return () => {
+        c.attachments.delete(sink);
+      };
+    });
+  }
+
+  /** Streams the container's new output to `sink` (`docker logs -f`), without the attach a client makes. Returns a stop function. */
+  followLogs(ref: string, sink: Pick<AttachOptions, 'stdout' | 'stderr'>): () => void {
+    const c = this.get(ref);
+    const entry: AttachOptions = { stdout: sink.stdout, stderr: sink.stderr };
+    c.attachments.add(entry);
+    return () => {
+      c.attachments.delete(entry);
+    };
+  }
+
+  /** `docker start`: throws for a paused or removed container, does nothing for a running one (304). */
+  start(ref: string): void {
+    this.op(() => {
+      const c = this.get(ref);
+      const snap = c.actor.getSnapshot();
+      if (c.state === 'running' || c.state === 'restarting') throw new DaemonError('Container is already started', 'notModified');
+      if (!snap.can({ type: 'container.start' })) throw new DaemonError(refusalText(c.state, 'container.start', c.id, ref)!, 'conflict');
+      this.startProcess(c, { type: 'container.start' });
+    });
+  }
+
+  /** Starts PID 1; throws (and records ExitCode/Error) when the command cannot be executed. */
+  private startProcess(c: Container, event: ContainerEvent): void {
+    const env = this.processEnv(c);
+    const program = resolveCommand({ root: c.root, env, cwd: c.config.workingDir || '/' }, c.path);
+    if (typeof program === 'number') {
+      const reason = program === 126 ? 'permission denied' : c.path.includes('/') ? `stat ${c.path}: no such file or directory` : 'executable file not found in $PATH';
+      const message = `failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: ${JSON.stringify(c.path)}: ${reason}: unknown`;
+      c.exitCode = program;
+      c.error = message;
+      c.pendingStdin = undefined;
+      if (c.autoRemove) this.removeNow(c);
+      throw new DaemonError(message, 'system', program);
+    }
+    if (event.type !== 'container.autoRestart') c.backoffMs = 0;
+    const from = c.state;
+    this.send(c, event);
+    c.startedAt = this.scheduler.now();
+    c.exitCode = 0;
+    c.error = '';
+    this.emit(c, 'start');
+    this.transition(c, from, c.state, 'start');
+    this.spawn(c, program, env);
+  }
+
+  private processEnv(c: Container): string[] {
+    const base = [`PATH=${DEFAULT_PATH}`, `HOSTNAME=${c.config.hostname}`];
+    if (c.config.tty) base.push('TERM=xterm');
+    const env = mergeEnv(base, c.config.env ?? []);
+    if (!env.some((kv) => kv.startsWith('HOME='))) env.push('HOME=/root');
+    return env;
+  }
+
+  private spawn(c: Container, program: Program, env: string[]): void {
+    this.nextPid += 1 + (this.rng.nextU32() % 7);
+    const run: Run = {
+      alive: true,
+      pid: this.nextPid,
+      startedAt: this.scheduler.now(),
+      timers: new Set(),
+      deferred: [],
+      handler: null,
+      stdinReaders: [],
+      stdinEnded: false,
+    };
+    c.run = run;
+    const stdinText = c.pendingStdin;
+    c.pendingStdin = undefined;
+    const write = (stream: 'stdout' | 'stderr', text: string): void => {
+      if (!run.alive || text === '') return;
+      this.output(c, c.config.tty ? 'stdout' : stream, text);
+    };
+    const proc: Proc = {
+      argv: [c.path, ...c.args],
+      env,
+      hostname: c.config.hostname,
+      cwd: c.config.workingDir || '/',
+      root: c.root,
+      tty: c.config.tty,
+      stdin: {
+        read: (onData, onEnd) => {
+          if (run.stdinEnded) return onEnd();
+          run.stdinReaders.push({ onData, onEnd });
+        },
+      },
+      now: () => this.scheduler.now(),
+      stdout: (t) => write('stdout', t),
+      stderr: (t) => write('stderr', t),
+      exit: (code) => this.op(() => this.processExited(c, run, code)),
+      after: (ms, cb) => {
+        let cancel: () => void = () => {};
+        const fire = (): void => {
+          run.timers.delete(cancel);
+          if (!run.alive) return;
+          if (c.state === 'paused') run.deferred.push(fire);
+          else this.op(cb);
+        };
+        cancel = this.scheduler.after(ms, fire);
+        run.timers.add(cancel);
+        return () => {
+          cancel();
+          run.timers.delete(cancel);
+        };
+      },
+      onSignal: (h) => {
+        run.handler = h;
+      },
+    };
+    program(proc);
+    // Stdin: without -i it is /dev/null; with -i and a pipe, the text then end of file; with a terminal it stays open.
+    if (run.alive) {
+      if (!c.config.openStdin) this.endStdin(run, '');
+      else if (typeof stdinText === 'string') this.endStdin(run, stdinText);
+    }
+  }
+
+  private endStdin(run: Run, text: string): void {
+    if (run.stdinEnded) return;
+    run.stdinEnded = true;
+    const readers = run.stdinReaders;
+    run.stdinReaders = [];
+    for (const r of readers) {
+      if (!run.alive) return;
+      if (text !== '') r.onData(text);
+      if (run.alive) r.onEnd();
+    }
+  }
+
+  private output(c: Container, stream: 'stdout' | 'stderr', text: string): void {
+    const time = this.scheduler.now();
+    // One log entry per line, as the json-file driver stores them.
+    let start = 0;
+    while (start < text.length) {
+      const nl = text.indexOf('\n', start);
+      const end = nl < 0 ? text.length : nl + 1;
+      c.logs.push({ stream, text: text.slice(start, end), time });
+      start = end;
+    }
+    if (c.logs.length > MAX_LOG_ENTRIES) c.logs.splice(0, c.logs.length - MAX_LOG_ENTRIES);
+    for (const a of c.attachments) (stream === 'stdout' ? a.stdout : a.stderr)(text);
+  }
+
+  private processExited(c: Container, run: Run, code: number): void {
+    if (!run.alive || c.run !== run) return;
+    run.alive = false;
+    for (const cancel of run.timers) cancel();
+    run.timers.clear();
+    c.run = null;
+    const from = c.state;
+    this.send(c, { type: 'container.die', exitCode: code });
+    c.exitCode = code;
+    c.finishedAt = this.scheduler.now();
+    this.emit(c, 'die', { exitCode: String(code) });
+    this.transition(c, from, c.state, 'die');
+    const listeners = c.exitListeners;
+    c.exitListeners = [];
+    for (const l of listeners) l();
+    this.settleWaiters(c, 'next-exit');
+    if (c.state === 'restarting') {
+      this.scheduleRestart(c, c.finishedAt - run.startedAt);
+      return;
+    }
+    this.settleWaiters(c, 'not-running');
+    if (c.state === 'removing') this.finishRemoval(c);
+    else if (c.autoRemove && !c.manualRestart && c.state === 'exited') this.removeNow(c);
+  }
+
+  /** dockerd's restart manager: 100 ms doubling to 1 min, reset after a run of 10 s or more. */
+  private scheduleRestart(c: Container, ranMs: number): void {
+    if (ranMs >= 10_000) c.backoffMs = 0;
+    if (c.backoffMs === 0) c.backoffMs = 100;
+    else if (c.backoffMs < 60_000) c.backoffMs *= 2;
+    if (c.backoffMs > 60_000) c.backoffMs = 60_000;
+    c.restartTimer = this.scheduler.after(c.backoffMs, () => {
+      c.restartTimer = null;
+      if (c.state !== 'restarting') return;
+      this.op(() => {
+        try {
+          this.startProcess(c, { type: 'container.autoRestart' });
+        } catch {
+          // The command vanished between runs: the restart manager gives up.
+          this.stateChange(c, { type: 'container.stop' }, 'die');
+          this.settleWaiters(c, 'not-running');
+        }
+      });
+    });
+  }
+
+  private cancelRestart(c: Container): void {
+    c.restartTimer?.();
+    c.restartTimer = null;
+  }
+
+  // -------------------------------------------------------------------------
+  // Signals: stop, kill, pause, unpause, restart
+
+  /**
+   * `docker stop`: the stop signal, then SIGKILL after `timeoutSeconds`
+   * (default 10; negative waits for ever). Resolves once the container has
+   * stopped. A container that is not running is left as it is (Docker's 304).
+   */
+  stop(ref: string, opts: { timeoutSeconds?: number; signal?: string } = {}): Promise<void> {
+    return this.op(() => {
+      const c = this.get(ref);
+      let signal = 15;
+      if (opts.signal !== undefined && opts.signal !== '') {
+        const s = parseSignal(opts.signal);
+        if (typeof s !== 'number') throw new DaemonError(s.error, 'invalidParameter');
+        signal = s;
+      }
+      return this.stopContainer(c, opts.timeoutSeconds ?? 10, signal);
+    });
+  }
+
+  private stopContainer(c: Container, timeoutSeconds: number, signal: number): Promise<void> {
+    if (c.state === 'restarting') {
+      this.cancelRestart(c);
+      this.stateChange(c, { type: 'container.stop' }, 'stop');
+      this.emit(c, 'stop');
+      this.settleWaiters(c, 'not-running');
+      return Promise.resolve();
+    }
+    if (c.state !== 'running' && c.state !== 'paused') return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      let cancelTimer: () => void = () => {};
+      c.exitListeners.push(() => {
+        cancelTimer();
+        this.emit(c, 'stop');
+        resolve();
+      });
+      this.send(c, { type: 'container.stop' });
+      this.signal(c, signal);
+      if (c.run && timeoutSeconds >= 0) {
+        cancelTimer = this.scheduler.after(timeoutSeconds * 1000, () => this.op(() => {
+          if (c.run) this.killNow(c);
+        }));
+      }
+    });
+  }
+
+  /** Sends `signal` to PID 1: logs `kill`, thaws a paused container (Docker resumes it so the signal lands), delivers it. */
+  private signal(c: Container, signal: number): void {
+    const run = c.run;
+    if (!run) return;
+    this.emit(c, 'kill', { signal: String(signal) });
+    if (signal === 9) {
+      this.processExited(c, run, 137);
+      return;
+    }
+    if (c.state === 'paused') this.thaw(c);
+    if (!run.alive) return;
+    if (run.handler) run.handler(signal);
+    // Without a handler PID 1 ignores the signal (the kernel protects a namespace's init).
+  }
+
+  private killNow(c: Container): void {
+    if (c.run) this.signal(c, 9);
+  }
+
+  /** `docker kill [-s SIGNAL]`. */
+  kill(ref: string, signalName?: string): void {
+    this.op(() => {
+      let signal = 9;
+      if (signalName !== undefined && signalName !== '') {
+        const s = parseSignal(signalName);
+        if (typeof s !== 'number') throw new DaemonError(s.error, 'invalidParameter');
+        if (s < 1 || s > 64) throw new DaemonError(`the linux daemon does not support signal ${s}`, 'invalidParameter');
+        signal = s;
+      }
+      const c = this.get(ref);
+      const snap = c.actor.getSnapshot();
+      if (!snap.can({ type: 'container.kill', signal: String(signal) })) {
+        throw new DaemonError(refusalText(c.state, 'container.kill', c.id, ref)!, 'conflict');
+      }
+      if (c.state === 'restarting') {
+        // The restart manager is told to give up; no signal reaches a process that is not there.
+        this.cancelRestart(c);
+        this.stateChange(c, { type: 'container.kill', signal: String(signal) }, 'die');
+        this.settleWaiters(c, 'not-running');
+        return;
+      }
+      this.send(c, { type: 'container.kill', signal: String(signal) });
+      this.signal(c, signal);
+    });
+  }
+
+  pause(ref: string): void {
+    this.op(() => {
+      const c = this.get(ref);
+      this.checkAccepted(c, { type: 'container.pause' }, ref);
+      this.stateChange(c, { type: 'container.pause' }, 'pause');
+      this.emit(c, 'pause');
+    });
+  }
+
+  unpause(ref: string): void {
+    this.op(() => {
+      const c = this.get(ref);
+      this.checkAccepted(c, { type: 'container.unpause' }, ref);
+      this.thaw(c);
+    });
+  }
+
+  private thaw(c: Container): void {
+    this.stateChange(c, { type: 'container.unpause' }, 'unpause');
+    this.emit(c, 'unpause');
+    const run = c.run;
+    if (!run) return;
+    const due = run.deferred;
+    run.deferred = [];
+    for (const fire of due) if (run.alive && c.state !== 'paused') fire();
+  }
+
+  /** `docker restart`: stop (if running) then start; logs `restart`. */
+  restart(ref: string, opts: { timeoutSeconds?: number; signal?: string } = {}): Promise<void> {
+    return this.op(() => {
+      const c = this.get(ref);
+      const wrap = (e: unknown): never => {
+        if (e instanceof DaemonError) throw new DaemonError(`Cannot restart container ${ref}: ${e.message}`, e.kind, e.exitCode);
+        throw e;
+      };
+      let signal = 15;
+      if (opts.signal !== undefined && opts.signal !== '') {
+        const s = parseSignal(opts.signal);
+        if (typeof s !== 'number') wrap(new DaemonError(s.error, 'invalidParameter'));
+        signal = s as number;
+      }
+      if (c.state === 'removing' || c.state === 'dead') wrap(new DaemonError(refusalText(c.state, 'container.restart', c.id, ref)!, 'conflict'));
+      const startAgain = (): void =>
+        this.op(() => {
+          c.manualRestart = false;
+          if (!this.containers.has(c.id)) return;
+          try {
+            if (c.state === 'restarting') this.cancelRestart(c);
+            this.startProcess(c, { type: 'container.restart' });
+          } catch (e) {
+            wrap(e);
+          }
+          this.emit(c, 'restart');
+        });
+      if (c.state === 'running' || c.state === 'paused') {
+        c.manualRestart = true;
+        this.send(c, { type: 'container.restart' });
+        return this.stopContainer(c, opts.timeoutSeconds ?? 10, signal).then(startAgain);
+      }
+      startAgain();
+      return Promise.resolve();
+    });
+  }
+
+  // -------------------------------------------------------------------------
+  // Remove
+
+  /** `docker rm [-f]`. With force a live container is killed first (SIGKILL). */
+  remove(ref: string, opts: { force?: boolean } = {}): void {
+    this.op(() => {
+      const c = this.get(ref);
+      const event: ContainerEvent = { type: 'container.remove', force: opts.force ?? false };
+      this.checkAccepted(c, event, ref);
+      if (c.state === 'running' || c.state === 'paused') {
+        this.send(c, event);
+        this.killNow(c);
+        return;
+      }
+      this.cancelRestart(c);
+      this.stateChange(c, event, 'destroy');
+      if (c.state === 'removing') this.finishRemoval(c);
+    });
+  }
+
+  private removeNow(c: Container): void {
+    this.cancelRestart(c);
+    this.stateChange(c, { type: 'container.remove', force: true }, 'destroy');
+    this.finishRemoval(c);
+  }
+
+  private finishRemoval(c: Container): void {
+    this.send(c, { type: 'container.removed' });
+    c.actor.stop();
+    this.containers.delete(c.id);
+    if (this.names.get(c.name) === c.id) this.names.delete(c.name);
+    this.emit(c, 'destroy');
+    this.transition(c, 'removing', null, 'destroy');
+    this.settleWaiters(c, 'not-running');
+    this.settleWaiters(c, 'removed');
+    c.attachments.clear();
+  }
+
+  // -------------------------------------------------------------------------
+  // Wait, logs, list, inspect
+
+  /**
+   * `docker wait` / the client's wait in `docker run`: resolves with the exit
+   * code once the condition holds. `not-running` resolves at once for a
+   * container that is not running.
+   */
+  wait(ref: string, condition: WaitCondition = 'not-running'): Promise<number> {
+    return this.op(() => {
+      const c = this.get(ref);
+      if (condition === 'not-running' && c.state !== 'running' && c.state !== 'paused' && c.state !== 'restarting') return Promise.resolve(c.exitCode);
+      return new Promise<number>((resolve) => c.waiters.push({ condition, resolve }));
+    });
+  }
+
+  private settleWaiters(c: Container, condition: WaitCondition): void {
+    const keep: Container['waiters'] = [];
+    for (const w of c.waiters) {
+      if (w.condition === condition) w.resolve(c.exitCode);
+      else keep.push(w);
+    }
+    c.waiters = keep;
+  }
+
+  /** The container's log entries (json-file driver), oldest first; `tail` keeps the last n. */
+  logs(ref: string, opts: { tail?: number } = {}): LogEntry[] {
+    const c = this.get(ref);
+    const tail = opts.tail;
+    if (tail === undefined || tail < 0) return [...c.logs];
+    return tail === 0 ? [] : c.logs.slice(-tail);
+  }
+
+  /** Whether the container was created with a tty (logs are then one stream). */
+  isTty(ref: string): boolean {
+    return this.get(ref).config.tty;
+  }
+
+  /** `docker ps`: newest first. */
+  list(opts: ListOptions = {}): ContainerSummary[] {
+    const now = this.scheduler.now();
+    const all = opts.all || (opts.last ?? -1) > 0 || opts.latest;
+    const limit = opts.latest ? 1 : opts.last ?? -1;
+    const filters = opts.filters ?? {};
+    const out: ContainerSummary[] = [];
+    const list = [...this.containers.values()];
+    for (let i = list.length - 1; i >= 0; i--) {
+      const c = list[i]!;
+      if (!all && c.state !== 'running' && c.state !== 'paused' && c.state !== 'restarting') continue;
+      if (!matchesFilters(c, filters)) continue;
+      out.push({
+        id: c.id,
+        names: [`/${c.name}`],
+        image: c.imageRef,
+        imageId: c.image.id,
+        command: [c.path, ...c.args].join(' '),
+        created: c.created,
+        state: c.state,
+        status: this.statusText(c, now),
+        labels: { ...c.config.labels },
+      });
+      if (limit > 0 && out.length >= limit) break;
+    }
+    return out;
+  }
+
+  /** The names of the filters `docker ps -f` accepts, for the CLI's validation. */
+  static readonly psFilters = ['ancestor', 'before', 'expose', 'exited', 'health', 'id', 'isolation', 'is-task', 'label', 'name', 'network', 'publish', 'since', 'status', 'volume'];
+
+  private statusText(c: Container, now: number): string {
+    return containerStatus(
+      {
+        running: c.state === 'running' || c.state === 'paused' || c.state === 'restarting',
+        paused: c.state === 'paused',
+        restarting: c.state === 'restarting',
+        removalInProgress: c.state === 'removing',
+        dead: c.state === 'dead',
+        exitCode: c.exitCode,
+        startedAt: c.startedAt,
+        finishedAt: c.finishedAt,
+      },
+      now,
+    );
+  }
+
+  /** `docker inspect` of a container: Engine API ContainerJSON, keys in Docker's order. */
+  inspect(ref: string): Record<string, unknown> {
+    const c = this.get(ref);
+    const running = c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
+    const dir = `/var/lib/docker/containers/${c.id}`;
+    const layer = this.layerId(c);
+    return {
+      Id: c.id,
+      Created: rfc3339Nano(c.created),
+      Path: c.path,
+      Args: [...c.args],
+      State: {
+        Status: c.state,
+        Running: running,
+        Paused: c.state === 'paused',
+        Restarting: c.state === 'restarting',
+        OOMKilled: false,
+        Dead: c.state === 'dead',
+        Pid: c.run?.pid ?? 0,
+        ExitCode: c.exitCode,
+        Error: c.error,
+        StartedAt: rfc3339Nano(c.startedAt),
+        FinishedAt: rfc3339Nano(c.finishedAt),
+      },
+      Image: c.image.id,
+      ResolvConfPath: `${dir}/resolv.conf`,
+      HostnamePath: `${dir}/hostname`,
+      HostsPath: `${dir}/hosts`,
+      LogPath: `${dir}/${c.id}-json.log`,
+      Name: `/${c.name}`,
+      RestartCount: c.actor.getSnapshot().context.restartCount,
+      Driver: 'overlay2',
+      Platform: 'linux',
+      MountLabel: '',
+      ProcessLabel: '',
+      AppArmorProfile: '',
+      ExecIDs: null,
+      HostConfig: {
+        Binds: null,
+        ContainerIDFile: '',
+        LogConfig: { Type: 'json-file', Config: {} },
+        NetworkMode: 'bridge',
+        PortBindings: {},
+        RestartPolicy: { Name: c.restartPolicy.name, MaximumRetryCount: c.restartPolicy.maximumRetryCount },
+        AutoRemove: c.autoRemove,
+        VolumeDriver: '',
+        VolumesFrom: null,
+        ConsoleSize: [0, 0],
+        CapAdd: null,
+        CapDrop: null,
+        CgroupnsMode: 'private',
+        Dns: [],
+        DnsOptions: [],
+        DnsSearch: [],
+        ExtraHosts: null,
+        GroupAdd: null,
+        IpcMode: 'private',
+        Cgroup: '',
+        Links: null,
+        OomScoreAdj: 0,
+        PidMode: '',
+        Privileged: false,
+        PublishAllPorts: false,
+        ReadonlyRootfs: false,
+        SecurityOpt: null,
+        UTSMode: '',
+        UsernsMode: '',
+        ShmSize: 67108864,
+        Runtime: 'runc',
+        Isolation: '',
+      },
+      GraphDriver: {
+        Data: {
+          LowerDir: `/var/lib/docker/overlay2/${layer}-init/diff:/var/lib/docker/overlay2/${c.image.layers[0]!.slice(7)}/diff`,
+          MergedDir: `/var/lib/docker/overlay2/${layer}/merged`,
+          UpperDir: `/var/lib/docker/overlay2/${layer}/diff`,
+          WorkDir: `/var/lib/docker/overlay2/${layer}/work`,
+        },
+        Name: 'overlay2',
+      },
+      Mounts: [],
+      Config: {
+        Hostname: c.config.hostname,
+        Domainname: '',
+        User: '',
+        AttachStdin: c.config.attachStdin,
+        AttachStdout: c.config.attachStdout,
+        AttachStderr: c.config.attachStderr,
+        Tty: c.config.tty,
+        OpenStdin: c.config.openStdin,
+        StdinOnce: c.config.stdinOnce,
+        Env: c.config.env ? [...c.config.env] : null,
+        Cmd: c.config.cmd ? [...c.config.cmd] : null,
+        Image: c.imageRef,
+        Volumes: null,
+        WorkingDir: c.config.workingDir,
+        Entrypoint: c.config.entrypoint ? [...c.config.entrypoint] : null,
+        OnBuild: null,
+        Labels: { ...c.config.labels },
+      },
+    };
+  }
+
+  /** The container's read-write layer id (stable per container, derived from its id). */
+  private layerId(c: Container): string {
+    let h = 0x811c9dc5;
+    let out = '';
+    for (let round = 0; out.length < 64; round++) {
+      for (let i = 0; i < c.id.length; i++) {
+        h ^= c.id.charCodeAt(i) + round;
+        h = Math.imul(h, 0x01000193);
+      }
+      out += (h >>> 0).toString(16).padStart(8, '0');
+    }
+    return out.slice(0, 64);
+  }
+
+  // -------------------------------------------------------------------------
+  // Plumbing
+
+  private containerSnapshot(c: Container, now: number): ContainerSnapshot {
+    return {
+      id: c.id,
+      name: c.name,
+      image: c.imageRef,
+      imageId: c.image.id,
+      command: [c.path, ...c.args],
+      state: c.state,
+      exitCode: c.exitCode,
+      pid: c.run?.pid ?? 0,
+      oomKilled: false,
+      restartCount: c.actor.getSnapshot().context.restartCount,
+      created: rfc3339Nano(c.created),
+      startedAt: rfc3339Nano(c.startedAt),
+      finishedAt: rfc3339Nano(c.finishedAt),
+      status: this.statusText(c, now),
+      config: {
+        hostname: c.config.hostname,
+        env: this.processEnvForSnapshot(c),
+        tty: c.config.tty,
+        openStdin: c.config.openStdin,
+        autoRemove: c.autoRemove,
+        restartPolicy: { ...c.restartPolicy },
+        labels: { ...c.config.labels },
+      },
+    };
+  }
+
+  private processEnvForSnapshot(c: Container): string[] {
+    return c.config.env ? [...c.config.env] : [];
+  }
+
+  private checkAccepted(c: Container, event: ContainerEvent, ref: string): void {
+    if (c.actor.getSnapshot().can(event)) return;
+    const text = refusalText(c.state, event.type as ContainerEventType, c.id, ref);
+    throw new DaemonError(text ?? `container ${c.id} cannot ${event.type.slice('container.'.length)} while ${c.state}`, 'conflict');
+  }
+
+  /** Sends an event to the container's actor and mirrors its state. */
+  private send(c: Container, event: ContainerEvent): void {
+    c.actor.send(event);
+    c.state = c.actor.getSnapshot().value as ContainerState;
+  }
+
+  /** Sends an event and records the transition it caused, if any. */
+  private stateChange(c: Container, event: ContainerEvent, action: string): void {
+    const from = c.state;
+    this.send(c, event);
+    if (c.state !== from) this.transition(c, from, c.state, action);
+  }
+
+  private transition(c: Container, from: ContainerState | null, to: ContainerState | null, action: string): void {
+    this.pendingTransitions.push({ containerId: c.id, name: c.name, from, to, action, time: this.scheduler.now() });
+  }
+
+  private emit(c: Container, action: string, extra: Record<string, string> = {}): void {
+    const attributes: Record<string, string> = { ...extra, image: c.imageRef, name: c.name };
+    for (const [k, v] of Object.entries(c.config.labels)) attributes[k] = v;
+    const event: DockerEvent = { type: 'container', action, id: c.id, attributes, time: this.scheduler.now() };
+    this.pendingEvents.push(event);
+    this.eventLog.push(event);
+    if (this.eventLog.length > EVENTS_KEPT) this.eventLog.splice(0, this.eventLog.length - EVENTS_KEPT);
+  }
+
+  /** Runs `fn` as one change: listeners hear about it once, when the outermost operation ends. */
+  private op<T>(fn: () => T): T {
+    this.depth++;
+    try {
+      return fn();
+    } finally {
+      this.depth--;
+      if (this.depth === 0) this.flush();
+    }
+  }
+
+  private flush(): void {
+    if (this.pendingTransitions.length === 0 && this.pendingEvents.length === 0) return;
+    const transitions = this.pendingTransitions;
+    const events = this.pendingEvents;
+    this.pendingTransitions = [];
+    this.pendingEvents = [];
+    for (const l of [...this.listeners]) l(transitions, events);
+  }
+}
+
+/** Docker's ReplaceOrAppendEnvValues: a later KEY=value replaces an earlier KEY; a bare KEY is dropped when unset. */
+function mergeEnv(base: string[], overrides: string[]): string[] {
+  const out = [...base];
+  for (const kv of overrides) {
+    const eq = kv.indexOf('=');
+    const key = eq < 0 ? kv : kv.slice(0, eq);
+    const i = out.findIndex((e) => (e.indexOf('=') < 0 ? e : e.slice(0, e.indexOf('='))) === key);
+    if (eq < 0) continue;
+    if (i >= 0) out[i] = kv;
+    else out.push(kv);
+  }
+  return out;
+}
+
+/** The container's view of its filesystem: the image plus what Docker adds at create (/.dockerenv, /etc/hostname, /proc…). */
+function containerRoot(image: ImageDir, hostname: string): ImageDir {
+  const root: ImageDir = { kind: 'dir', mode: image.mode, children: new Map(image.children) };
+  const file = (content: string, mode = 0o644): ImageNode => ({ kind: 'file', mode, size: content.length, content });
+  root.children.set('.dockerenv', { kind: 'file', mode: 0o755, size: 0, content: '' });
+  root.children.set('proc', { kind: 'dir', mode: 0o555, children: new Map() });
+  root.children.set('sys', { kind: 'dir', mode: 0o555, children: new Map() });
+  const etcImage = image.children.get('etc');
+  if (etcImage && etcImage.kind === 'dir') {
+    const etc: ImageDir = { kind: 'dir', mode: etcImage.mode, children: new Map(etcImage.children) };
+    etc.children.set('hostname', file(`${hostname}\n`));
+    etc.children.set('hosts', file(`127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n`));
+    etc.children.set('resolv.conf', file('nameserver 8.8.8.8\nnameserver 8.8.4.4\n'));
+    etc.children.set('mtab', { kind: 'symlink', mode: 0o777, target: '/proc/mounts' });
+    root.children.set('etc', etc);
+  }
+  const devImage = image.children.get('dev');
+  if (devImage && devImage.kind === 'dir') {
+    const dev: ImageDir = { kind: 'dir', mode: 0o755, children: new Map() };
+    for (const n of ['full', 'null', 'random', 'tty', 'urandom', 'zero']) dev.children.set(n, { kind: 'file', mode: 0o666, size: 0, content: '' });
+    for (const n of ['mqueue', 'pts', 'shm']) dev.children.set(n, { kind: 'dir', mode: 0o755, children: new Map() });
+    dev.children.set('fd', { kind: 'symlink', mode: 0o777, target: '/proc/self/fd' });
+    dev.children.set('ptmx', { kind: 'symlink', mode: 0o777, target: 'pts/ptmx' });
+    dev.children.set('stderr', { kind: 'symlink', mode: 0o777, target: '/proc/self/fd/2' });
+    dev.children.set('stdin', { kind: 'symlink', mode: 0o777, target: '/proc/self/fd/0' });
+    dev.children.set('stdout', { kind: 'symlink', mode: 0o777, target: '/proc/self/fd/1' });
+    root.children.set('dev', dev);
+  }
+  return root;
+}
+
+function matchesFilters(c: Container, filters: Record<string, string[]>): boolean {
+  for (const [key, values] of Object.entries(filters)) {
+    if (values.length === 0) continue;
+    const ok = values.some((v) => {
+      switch (key) {
+        case 'status':
+          return c.state === v;
+        case 'name':
+          try {
+            return new RegExp(v).test(`/${c.name}`);
+          } catch {
+            return false;
+          }
+        case 'id':
+          return c.id.startsWith(v);
+        case 'exited':
+          return c.state === 'exited' && String(c.exitCode) === v;
+        case 'ancestor':
+          return normalizeImageRef(v) === normalizeImageRef(c.imageRef) || c.image.id === v || c.image.id.slice(7).startsWith(v);
+        case 'label': {
+          const eq = v.indexOf('=');
+          return eq < 0 ? v in c.config.labels : c.config.labels[v.slice(0, eq)] === v.slice(eq + 1);
+        }
+        default:
+          return true;
+      }
+    });
+    if (!ok) return false;
+  }
+  return true;
+}

@@ -1,0 +1,77 @@
+import type { ImageDir } from '../images/catalog';
+
+/**
+ * What a simulated program sees of its process: argv, environment, its
+ * container's filesystem and hostname, stdio, virtual-time timers and the
+ * signals sent to it. Programs are written in continuation style (callbacks on
+ * the scheduler) rather than async/await, so their timing does not depend on
+ * how the host interleaves promise continuations: a simulation replays the
+ * same from its journal however coarsely time is advanced.
+ */
+export interface Proc {
+  readonly argv: readonly string[];
+  /** KEY=value, in the order the process received them. */
+  readonly env: readonly string[];
+  readonly hostname: string;
+  readonly cwd: string;
+  /** The container's root filesystem (image tree plus the runtime files Docker adds). */
+  readonly root: ImageDir;
+  /** Whether stdout is a terminal (`docker run -t`). */
+  readonly tty: boolean;
+  readonly stdin: Stdin;
+  /** Virtual time, ms since the epoch. */
+  now(): number;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Ends the program with `code`. Later calls are ignored. */
+  exit(code: number): void;
+  /** Runs `cb` after `ms` of virtual time (deferred while the container is paused). Returns a cancel function. */
+  after(ms: number, cb: () => void): () => void;
+  /**
+   * Installs a signal handler (a program that catches signals, like `top` or
+   * a shell with `trap`). Without one, PID 1 ignores every signal but SIGKILL,
+   * as the kernel does for a namespace's init.
+   */
+  onSignal(handler: (signal: number) => void): void;
+}
+
+/** A process's standard input. */
+export interface Stdin {
+  /**
+   * Calls `onData` with each chunk as it arrives and `onEnd` at end of file.
+   * Without `-i` stdin is /dev/null (ends at once); with `-i` and a terminal
+   * it stays open; with `-i` and a pipe it ends after the piped text.
+   */
+  read(onData: (text: string) => void, onEnd: () => void): void;
+}
+
+/** A program the simulator can run; it reports its end through `proc.exit`. */
+export type Program = (proc: Proc) => void;
+
+/** Linux signal numbers (x86-64) and names, as `docker kill -s` accepts them. */
+export const signals: Readonly<Record<string, number>> = {
+  SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGIOT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGUSR1: 10,
+  SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGSTKFLT: 16, SIGCHLD: 17, SIGCLD: 17, SIGCONT: 18, SIGSTOP: 19,
+  SIGTSTP: 20, SIGTTIN: 21, SIGTTOU: 22, SIGURG: 23, SIGXCPU: 24, SIGXFSZ: 25, SIGVTALRM: 26, SIGPROF: 27, SIGWINCH: 28, SIGIO: 29,
+  SIGPOLL: 29, SIGPWR: 30, SIGSYS: 31, SIGRTMIN: 34, SIGRTMAX: 64,
+};
+
+/**
+ * moby/sys/signal.ParseSignal: a number, or a name with or without "SIG",
+ * any case, or RTMIN+n / RTMAX-n. Returns the error text Docker gives otherwise.
+ */
+export function parseSignal(raw: string): number | { error: string } {
+  if (/^[0-9]+$/.test(raw)) {
+    const n = Number(raw);
+    return n === 0 ? { error: `Invalid signal: ${raw}` } : n;
+  }
+  const name = raw.toUpperCase().startsWith('SIG') ? raw.toUpperCase() : `SIG${raw.toUpperCase()}`;
+  const rt = /^SIGRT(MIN|MAX)([+-])([0-9]+)$/.exec(name);
+  if (rt) {
+    const base = rt[1] === 'MIN' ? 34 : 64;
+    const n = rt[2] === '+' ? base + Number(rt[3]) : base - Number(rt[3]);
+    if (n >= 34 && n <= 64) return n;
+  }
+  const n = signals[name];
+  return n === undefined ? { error: `Invalid signal: ${raw}` } : n;
+}
