@@ -6,7 +6,7 @@
  */
 import type { CommandRunner, ProcessIO } from '../process';
 import type { Clock, Interrupt } from '../ports';
-import { MemFs, resolvePath, compareBytes, type FileNode } from './fs';
+import { MemFs, resolvePath, compareBytes, type FileNode } from './memfs';
 import { parse, ShellSyntaxError, type Command, type List, type Pipeline, type AndOr, type Redirect, type Word, type WordPart } from './syntax';
 import { globToRegex, hasGlobChars } from './regex';
 import { evalArith, ArithError } from './arith';
@@ -100,7 +100,7 @@ class ExpansionError {
 
 const MAX_DEPTH = 64;
 /** Loops without a pause would freeze the tab (Ctrl-C arrives between tasks): stop them. */
-const MAX_LOOP_ITERATIONS = 100_000;
+const MAX_LOOP_ITERATIONS = 10_000;
 const PID = 4242;
 
 type Builtin = (argv: string[], io: ProcessIO, ctx: Ctx) => Promise<number> | number;
@@ -337,7 +337,7 @@ export class HostShell {
           outIsTTY: isLast ? ctx.fds.outIsTTY : false,
         };
         // Each stage runs in a subshell: `cd` or `x=1` in a pipeline does not stick.
-        const sub: Ctx = { ...ctx, state: cloneState(ctx.state), fds };
+        const sub: Ctx = { ...ctx, state: cloneState(ctx.state), fds, nested: true };
         try {
           status = await this.runCommand(p.cmds[i]!, sub);
         } catch (e) {
@@ -367,7 +367,7 @@ export class HostShell {
     switch (cmd.type) {
       case 'subshell': {
         if (ctx.depth >= MAX_DEPTH) return this.tooDeep(ctx);
-        const sub: Ctx = { ...c, state: cloneState(ctx.state), depth: ctx.depth + 1 };
+        const sub: Ctx = { ...c, state: cloneState(ctx.state), depth: ctx.depth + 1, nested: true };
         try {
           return await this.runList(cmd.list, sub);
         } catch (e) {
@@ -920,7 +920,7 @@ export class HostShell {
       throw new ExpansionError(1);
     }
     const buf = new BufferSink();
-    const sub: Ctx = { ...ctx, state: cloneState(ctx.state), fds: { ...ctx.fds, out: buf, outIsTTY: false }, depth: ctx.depth + 1, loopDepth: 0 };
+    const sub: Ctx = { ...ctx, state: cloneState(ctx.state), fds: { ...ctx.fds, out: buf, outIsTTY: false }, depth: ctx.depth + 1, loopDepth: 0, nested: true };
     let status: number;
     try {
       status = await this.runList(list, sub);

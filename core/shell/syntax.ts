@@ -332,7 +332,7 @@ class Parser {
     const m = /^(\d*)(&>>|&>|>>|>\||>&|<&|<<<|<<|<>|>|<)/.exec(this.src.slice(this.pos, this.pos + 16));
     if (!m) return null;
     const digits = m[1]!;
-    let op = m[2]! as RedirectOp | '<<';
+    const op = m[2]! as RedirectOp | '<<';
     if (digits !== '' && (op === '&>' || op === '&>>')) return null;
     if (op === '<<') throw new ShellSyntaxError('bash: here-documents are not supported in this terminal (use <<< or a file)', false);
     this.pos += m[0].length;

@@ -6,7 +6,7 @@
  */
 import { compilePosix } from '../regex';
 import type { UtilContext } from '../context';
-import { fsErrorText, resolvePath } from '../fs';
+import { fsErrorText, resolvePath } from '../memfs';
 
 // ---------- values ----------
 

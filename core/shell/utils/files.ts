@@ -1,7 +1,7 @@
 /** File utilities over the shell's in-memory filesystem, with coreutils' messages. */
 import { getopt, has, type OptSpec } from '../getopt';
 import { usageError, q, qf, type UtilContext } from '../context';
-import { resolvePath, fsErrorText, compareBytes, type FsStat } from '../fs';
+import { resolvePath, fsErrorText, compareBytes, type FsStat } from '../memfs';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const TERMINAL_WIDTH = 80;

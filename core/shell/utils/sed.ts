@@ -5,7 +5,7 @@
  */
 import { compilePosix } from '../regex';
 import type { UtilContext } from '../context';
-import { fsErrorText, resolvePath } from '../fs';
+import { fsErrorText, resolvePath } from '../memfs';
 
 type Address = { kind: 'line'; n: number } | { kind: 'last' } | { kind: 're'; re: RegExp };
 

@@ -6,7 +6,7 @@ import { decodeEscape } from '../syntax';
 import { getopt, has, last, all, type OptSpec } from '../getopt';
 import { compilePosix, escapeRegex } from '../regex';
 import { readOperand, splitLines, usageError, q, type UtilContext } from '../context';
-import { resolvePath, fsErrorText, utf8Length, compareBytes } from '../fs';
+import { resolvePath, fsErrorText, utf8Length, compareBytes } from '../memfs';
 
 // ---------- echo / printf ----------
 
@@ -671,10 +671,15 @@ export function sort(ctx: UtilContext): number {
   const wholeLine = all(p, 'k').length === 0;
   const lines: string[] = [];
   for (const f of p.operands.length > 0 ? p.operands : ['-']) {
-    const text = readOperand(ctx, f, 'sort');
-    if (text === null) {
-      // GNU sort words it "cannot read" and stops.
-      return 2;
+    let text: string;
+    if (f === '-') text = ctx.io.stdin ?? '';
+    else {
+      const r = ctx.fs.tryRead(resolvePath(f, ctx.cwd));
+      if ('error' in r) {
+        ctx.io.stderr(r.error === 'EISDIR' ? `sort: read failed: ${f}: Is a directory\n` : `sort: cannot read: ${f}: ${fsErrorText(r.error)}\n`);
+        return 2;
+      }
+      text = r.data;
     }
     for (const l of splitLines(text)) lines.push(l);
   }
