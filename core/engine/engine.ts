@@ -826,7 +826,7 @@ export class Engine {
         names: [`/${c.name}`],
         image: c.imageRef,
         imageId: c.image.id,
-        command: [c.path, ...c.args].join(' '),
+        command: summaryCommand(c.path, c.args),
         created: c.created,
         state: c.state,
         status: this.statusText(c, now),
@@ -1059,6 +1059,12 @@ export class Engine {
     this.pendingEvents = [];
     for (const l of [...this.listeners]) l(transitions, events);
   }
+}
+
+/** The daemon's ContainerSummary.Command: arguments containing a space are wrapped in single quotes. */
+function summaryCommand(path: string, args: readonly string[]): string {
+  if (args.length === 0) return path;
+  return `${path} ${args.map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}`;
 }
 
 /** Docker's ReplaceOrAppendEnvValues: a later KEY=value replaces an earlier KEY; a bare KEY is dropped when unset. */

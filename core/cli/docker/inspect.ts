@@ -3,7 +3,7 @@ import type { Engine } from '../../engine/engine';
 import type { CatalogImage } from '../../images/catalog';
 import { rfc3339Nano } from '../../engine/engine';
 import type { CommandDef } from './common';
-import { execute, goJson, preFormat, TemplateError } from './template';
+import { executeRow, goJson, parseFormat, preFormat, TemplateError } from './template';
 
 const TYPES = ['config', 'container', 'image', 'network', 'node', 'plugin', 'secret', 'service', 'task', 'volume'];
 
@@ -109,9 +109,11 @@ export const inspect: CommandDef = {
       const { template } = preFormat(format);
       for (const obj of found) {
         try {
-          ctx.io.stdout(execute(template, obj, 'map') + '\n');
+          ctx.io.stdout(executeRow(parseFormat(template), obj, { missingKeyError: true }) + '\n');
         } catch (e) {
           if (!(e instanceof TemplateError)) throw e;
+          // The client has already started the line: it ends it before reporting.
+          ctx.io.stdout('\n');
           ctx.io.stderr(`template parsing error: ${e.message}\n`);
           return 1;
         }

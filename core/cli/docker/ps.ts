@@ -3,7 +3,8 @@ import { runningFor } from '../humanize';
 import { goQuote } from '../quote';
 import { tabwrite } from '../table';
 import { daemonErrorText, type CommandDef } from './common';
-import { execute, goJson, preFormat, TemplateError } from './template';
+import { goStruct } from '../gotemplate';
+import { executeHeader, executeRow, goJson, parseFormat, preFormat, TemplateError } from './template';
 
 const DEFAULT_FORMAT = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}';
 
@@ -113,17 +114,18 @@ export const ps: CommandDef = {
       return 0;
     }
     const { table, template } = preFormat(format);
+    let text = '';
     try {
-      let text = '';
-      if (table) text += execute(template, HEADERS, '*formatter.ContainerContext') + '\n';
-      for (const c of list) text += execute(template, rowContext(c, now, trunc), '*formatter.ContainerContext') + '\n';
-      ctx.io.stdout(table ? tabwrite(text) : text);
-      return 0;
+      const t = parseFormat(template);
+      if (table) text += executeHeader(t, HEADERS) + '\n';
+      for (const c of list) text += executeRow(t, goStruct('*formatter.ContainerContext', rowContext(c, now, trunc))) + '\n';
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;
       ctx.io.stderr(`${e.phase === 'parse' ? 'failed to parse template' : 'failed to execute template'}: ${e.message}\n`);
       return 1;
     }
+    ctx.io.stdout(table ? tabwrite(text) : text);
+    return 0;
   },
 };
 

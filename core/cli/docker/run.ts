@@ -68,7 +68,7 @@ function prepare(ctx: Ctx, flags: ParsedFlags, forRun: boolean): Prepared | { er
   };
   if (flags.changed('name')) options.name = flags.string('name');
   if (flags.changed('entrypoint')) options.entrypoint = flags.string('entrypoint');
-  return { options, detach, interactive, tty, sigProxy: flags.bool('sig-proxy') };
+  return { options, detach, interactive, tty, sigProxy: forRun ? flags.bool('sig-proxy') : true };
 }
 
 /** Creates the container, "pulling" first when the image is missing, as the client does. */

@@ -1,77 +1,31 @@
 /**
  * docker's `--format`: the Go text/template engine (core/cli/gotemplate.ts)
- * plus docker/cli's conventions around it (`table` prefix, `\t` and `\n`
- * escapes, the `json` output shortcut).
- *
- * Until the shared Go template engine lands, `execute` below understands the
- * subset lessons use: `{{.Field}}`, `{{.A.B}}`, `{{json .X}}` and `{{json .}}`.
+ * plus docker/cli's conventions around it (`table` prefix, the `\t` and `\n`
+ * escapes, header rows rendered with the header functions).
  */
+import { HEADER_FUNCS, Template, TemplateError } from '../gotemplate';
 
-export class TemplateError extends Error {
-  override name = 'TemplateError';
-  constructor(
-    message: string,
-    readonly phase: 'parse' | 'execute',
-  ) {
-    super(message);
-  }
-}
+export { TemplateError };
 
-/** Go's encoding/json output for a value: HTML-escaped like the Engine API's encoder. */
+/** Go's encoding/json output as the docker client writes it (SetEscapeHTML(false): `<`, `>` and `&` stay as they are). */
 export function goJson(value: unknown, indent?: string): string {
   const text = indent === undefined ? JSON.stringify(value) : JSON.stringify(value, null, indent);
-  return (text ?? 'null').replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  return (text ?? 'null').replace(/[\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
-/** Executes `template` against `data`; `typeName` names the data in Go's "can't evaluate field" error. */
-export function execute(template: string, data: unknown, typeName: string): string {
-  let out = '';
-  let i = 0;
-  while (i < template.length) {
-    const open = template.indexOf('{{', i);
-    if (open < 0) {
-      out += template.slice(i);
-      break;
-    }
-    out += template.slice(i, open);
-    const close = template.indexOf('}}', open);
-    if (close < 0) throw new TemplateError('template: :1: unclosed action', 'parse');
-    const action = template.slice(open + 2, close).trim();
-    const col = open + 2;
-    let m: RegExpExecArray | null;
-    if ((m = /^json\s+(\.[A-Za-z0-9_.]*)$/.exec(action))) out += goJson(resolve(data, m[1]!, typeName, col));
-    else if ((m = /^(\.[A-Za-z0-9_.]*)$/.exec(action))) out += display(resolve(data, m[1]!, typeName, col));
-    else throw new TemplateError(`template: :1: function "${action.split(/\s+/)[0]}" not defined`, 'parse');
-    i = close + 2;
-  }
-  return out;
+/** A parsed `--format` template. Throws TemplateError (phase 'parse') with Go's message. */
+export function parseFormat(template: string): Template {
+  return Template.parse(template);
 }
 
-function resolve(data: unknown, path: string, typeName: string, col: number): unknown {
-  let v: unknown = data;
-  if (path === '.') return v;
-  for (const key of path.slice(1).split('.')) {
-    if (v === null || typeof v !== 'object') return undefined;
-    const obj = v as Record<string, unknown>;
-    if (!(key in obj)) {
-      if (typeName === 'map') throw new TemplateError(`template: :1:${col}: executing "" at <${path}>: map has no entry for key "${key}"`, 'execute');
-      throw new TemplateError(`template: :1:${col}: executing "" at <${path}>: can't evaluate field ${key} in type ${typeName}`, 'execute');
-    }
-    v = obj[key];
-    if (typeof v === 'function') v = (v as () => unknown)();
-  }
-  return v;
+/** Executes a row; `missingKeyError` is docker inspect's missingkey=error. */
+export function executeRow(t: Template, data: unknown, opts: { missingKeyError?: boolean } = {}): string {
+  return t.execute(data, opts.missingKeyError ? { missingKey: 'error' } : {});
 }
 
-/** How text/template prints a value with no function applied. */
-function display(v: unknown): string {
-  if (v === null || v === undefined) return '<no value>';
-  if (Array.isArray(v)) return `[${v.map(display).join(' ')}]`;
-  if (typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `map[${entries.map(([k, x]) => `${k}:${display(x)}`).join(' ')}]`;
-  }
-  return String(v);
+/** Executes the header row of a table format over the header names. */
+export function executeHeader(t: Template, headers: Record<string, string>): string {
+  return t.execute(headers, { funcs: HEADER_FUNCS });
 }
 
 /** docker/cli's preFormat: trims, drops a leading `table`, turns the `\t` and `\n` escapes into characters. */
