@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderTable, stringWidth, tabwrite } from './table';
+import { goStruct, TemplateError } from './gotemplate';
+import { CONTAINER_HEADERS, formatItems, headerContext, headerLabel, preFormat, renderTable, stringWidth, tabwrite } from './table';
 
 // Captured from docker 28.2.2 (`docker ps -a`, `docker images`, and custom table formats).
 const PS_HEADERS = ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'];
@@ -76,4 +77,53 @@ describe('tabwrite (Go text/tabwriter as docker configures it)', () => {
 
 describe('stringWidth', () => {
   it.each([['abc', 3], ['', 0], ['容器', 4], ['e\u0301', 1], ['😀', 2], ['a\tb', 2], ['ｈｉ', 4]])('%j is %d wide', (s, w) => expect(stringWidth(s)).toBe(w));
+});
+
+describe('formatItems (docker --format, outputs captured from docker 28 ps)', () => {
+  const row = (Names: string, ID: string, Status: string, State: string, labels: Record<string, string> = {}): object =>
+    goStruct('*formatter.ContainerContext', { ID, Names, Status, State, Label: (k: string) => labels[k] ?? '' });
+  const items = [
+    row('gbtest-tbl25006-paused', 'b781f5c2c27b', 'Up 5 minutes (Paused)', 'paused'),
+    row('gbtest-tbl25006-exit', 'b90fe6d79eb2', 'Exited (3) 5 minutes ago', 'exited'),
+    row('gbtest-tbl25006-run', '52ba00c7ceae', 'Up 5 minutes', 'running', { a: '1' }),
+  ];
+  const header = headerContext(CONTAINER_HEADERS);
+
+  it.each([
+    ['table {{.Names}}\\t{{.Status}}', items,
+      'NAMES                    STATUS\ngbtest-tbl25006-paused   Up 5 minutes (Paused)\ngbtest-tbl25006-exit     Exited (3) 5 minutes ago\ngbtest-tbl25006-run      Up 5 minutes\n'],
+    ['table {{.Names}}\\t{{.Status}}\\t', items.slice(2), 'NAMES                 STATUS         \ngbtest-tbl25006-run   Up 5 minutes   \n'],
+    ['table {{.Names}}\\n{{.Status}}\\t{{.ID}}', items.slice(0, 1),
+      'NAMES\nSTATUS    CONTAINER ID\ngbtest-tbl25006-paused\nUp 5 minutes (Paused)   b781f5c2c27b\n'],
+    ['table {{.Names}}:{{upper .Status}} {{.Label "a"}} {{"lit"}} {{json .State}}|{{pad .Names 1 1}}|{{truncate .Names 3}}', items.slice(0, 1),
+      'NAMES:STATUS a lit STATE| NAMES |NAMES\ngbtest-tbl25006-paused:UP 5 MINUTES (PAUSED)  lit "paused"| gbtest-tbl25006-paused |gbt\n'],
+    ['{{.Label "a"}}', items, '\n\n1\n'],
+    ['  {{.Names}}\\t{{.ID}}\\n  x  ', items.slice(2), 'gbtest-tbl25006-run\t52ba00c7ceae\n  x\n'],
+    ['tablex {{.Names}}', items.slice(2), 'x NAMES\nx gbtest-tbl25006-run\n'],
+    ['table {{.ID}}\\t{{.Names}}', [], 'CONTAINER ID   NAMES\n'],
+    ['{{.Names}}', [], ''],
+    ['table {{json .}}', [goStruct('T', { A: 1 })], '\n{"A":1}\n'],
+  ] as const)('%j', (format, list, want) => expect(formatItems(format, list, header)).toBe(want));
+
+  it('reports template errors with their phase', () => {
+    expect(() => formatItems('{{.Names', items)).toThrow(expect.objectContaining({ phase: 'parse', message: 'template: :1: unclosed action' }));
+    let err: unknown;
+    try {
+      formatItems('{{.Foo}}', items);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(TemplateError);
+    expect((err as TemplateError).message).toBe('template: :1:2: executing "" at <.Foo>: can\'t evaluate field Foo in type *formatter.ContainerContext');
+  });
+
+  it.each([
+    ['table {{.A}}', { table: true, template: '{{.A}}' }],
+    ['json', { table: false, template: '{{json .}}' }],
+    ['  {{.A}}\\t{{.B}}\\n ', { table: false, template: '{{.A}}\t{{.B}}\n' }],
+    ['\t{{.A}}', { table: false, template: '\t{{.A}}' }],
+    ['tablejson', { table: true, template: 'json' }],
+  ])('preFormat(%j)', (f, want) => expect(preFormat(f)).toEqual(want));
+
+  it.each([['com.example.app-name', 'app name'], ['a', 'a'], ['x_y', 'x y']])('headerLabel(%j)', (n, want) => expect(headerLabel(n)).toBe(want));
 });

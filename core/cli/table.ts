@@ -3,6 +3,7 @@
  * formatter does (`tabwriter.NewWriter(out, 10, 1, 3, ' ', 0)`), and the
  * `--format 'table …'` handling of cli/command/formatter.
  */
+import { DOCKER_FUNCS, HEADER_FUNCS, Template, TemplateError } from './gotemplate';
 
 export interface TabwriterOptions {
   /** Minimal cell width including padding. Docker: 10. */
@@ -133,4 +134,91 @@ export function tabwrite(text: string, opts: TabwriterOptions = {}): string {
  */
 export function renderTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   return tabwrite([headers, ...rows].map((r) => r.join('\t') + '\n').join(''));
+}
+
+// ---------------------------------------------------------------------------
+// `--format` as docker/cli's formatter.Context runs it.
+
+/** formatter.SubHeaderContext.Label: the header of `{{.Label "com.example.name"}}` is "name". */
+export function headerLabel(name: string): string {
+  const parts = name.split('.');
+  return parts[parts.length - 1]!.replace(/[-_]/g, ' ');
+}
+
+/**
+ * A header context: field name → column title, plus the Label method docker's
+ * SubHeaderContext has. Fields not listed print "<no value>" in the header, as in docker.
+ */
+export function headerContext(titles: Readonly<Record<string, string>>): Record<string, unknown> {
+  return { ...titles, Label: headerLabel };
+}
+
+/** `docker ps` column titles (cli/command/formatter/container.go). */
+export const CONTAINER_HEADERS: Readonly<Record<string, string>> = {
+  ID: 'CONTAINER ID',
+  Names: 'NAMES',
+  Image: 'IMAGE',
+  Command: 'COMMAND',
+  CreatedAt: 'CREATED AT',
+  RunningFor: 'CREATED',
+  Ports: 'PORTS',
+  State: 'STATE',
+  Status: 'STATUS',
+  Size: 'SIZE',
+  Labels: 'LABELS',
+  Mounts: 'MOUNTS',
+  LocalVolumes: 'LOCAL VOLUMES',
+  Networks: 'NETWORKS',
+  Platform: 'PLATFORM',
+};
+
+/** `docker images` column titles (cli/command/formatter/image.go). */
+export const IMAGE_HEADERS: Readonly<Record<string, string>> = {
+  ID: 'IMAGE ID',
+  Repository: 'REPOSITORY',
+  Tag: 'TAG',
+  Digest: 'DIGEST',
+  CreatedSince: 'CREATED',
+  CreatedAt: 'CREATED AT',
+  Size: 'SIZE',
+  Containers: 'CONTAINERS',
+  VirtualSize: 'SIZE',
+  SharedSize: 'SHARED SIZE',
+  UniqueSize: 'UNIQUE SIZE',
+};
+
+/**
+ * formatter.Context.preFormat: `table` prefix dropped, `json` → `{{json .}}`,
+ * spaces (only spaces) trimmed, the two-character escapes `\t` and `\n` turned
+ * into a tab and a newline.
+ */
+export function preFormat(format: string): { table: boolean; template: string } {
+  const table = format.startsWith('table');
+  let f = table ? format.slice('table'.length) : format === 'json' ? '{{json .}}' : format;
+  f = f.replace(/^ +| +$/g, '');
+  return { table, template: f.replace(/\\t|\\n/g, (m) => (m === '\\t' ? '\t' : '\n')) };
+}
+
+/**
+ * formatter.Context.Write: one template execution per item, each followed by a
+ * newline; with a `table` format the header (the template run over `header`
+ * with docker's header functions; an error there just cuts the header short,
+ * as docker ignores it) comes first and everything goes through the tabwriter.
+ * Throws TemplateError: phase 'parse' (docker: "template parsing error: …")
+ * or 'exec' for the first failing item.
+ */
+export function formatItems(format: string, items: readonly unknown[], header: unknown = headerContext(CONTAINER_HEADERS)): string {
+  const { table, template } = preFormat(format);
+  const tmpl = Template.parse(template, { funcs: DOCKER_FUNCS });
+  let body = '';
+  for (const item of items) body += tmpl.execute(item) + '\n';
+  if (!table) return body;
+  let head: string;
+  try {
+    head = tmpl.execute(header, { funcs: HEADER_FUNCS });
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+    head = e.partial;
+  }
+  return tabwrite(head + '\n' + body);
 }
