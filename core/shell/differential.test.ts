@@ -255,6 +255,24 @@ const LINES: string[] = [
   `true; false; echo $?`,
   `sleep x`,
   `sleep`,
+  // brace expansion, read loops, more tools
+  `echo {a,b} a{1,2}b {1..3} {a..c} {05..10..2} {3..1}`,
+  `echo {{.ID}},{{.Names}} {a,{b,c}}d "{a,b}" {x} x{}y {,a}`,
+  `mkdir -p t/{a,b}; ls t`,
+  `seq 3 | while read l; do echo L$l; done`,
+  `printf 'a b\nc d\n' | while read x y; do echo $y-$x; done`,
+  `seq 2 | { read a; read b; echo $b $a; }`,
+  `echo x | read y; echo [$y]`,
+  `seq 10 | sed -n '2~3p'`,
+  `printf 'abc\n' | rev`,
+  `true | false; echo $?`,
+  `false | true; echo $?`,
+  `x=5; x=6 echo $x`,
+  `a="x y"; for w in $a; do echo [$w]; done`,
+  `IFS=:; x=a:b:c; echo $x`,
+  `printf 'x,y\n' | awk -F, -v OFS=- '{$1=$1; print}'`,
+  `echo 'a b c' | awk '{ for (i = NF; i > 0; i--) printf "%s ", $i; print "" }'`,
+  `awk 'BEGIN { n = split("a:b:c", arr, ":"); print n, arr[2] }'`,
 ];
 
 function realBash(line: string): { stdout: string; stderr: string; code: number } {

@@ -11,7 +11,7 @@ import { parse, ShellSyntaxError, type Command, type List, type Pipeline, type A
 import { globToRegex, hasGlobChars } from './regex';
 import { evalArith, ArithError } from './arith';
 import { q, usageError, type UtilContext, type Utility } from './context';
-import { echo, printf, cat, grep, wc, head, tail, sort, uniq, cut, tr, tee, seq } from './utils/text';
+import { echo, printf, cat, grep, wc, head, tail, sort, uniq, cut, tr, tee, seq, rev } from './utils/text';
 import { ls, touch, rm, mkdir, rmdir, cp, mv } from './utils/files';
 import { sed } from './utils/sed';
 import { awk } from './utils/awk';
@@ -54,8 +54,32 @@ class BufferSink implements Sink {
 
 const NULL_SINK: Sink = { write: () => {} };
 
+/** An input stream with a read position, shared like a file descriptor: `read` takes a line, a program takes the rest. */
+class Stdin {
+  private pos = 0;
+  constructor(private readonly text: string) {}
+
+  takeAll(): string {
+    const rest = this.text.slice(this.pos);
+    this.pos = this.text.length;
+    return rest;
+  }
+
+  takeLine(): string | null {
+    if (this.pos >= this.text.length) return null;
+    const i = this.text.indexOf('\n', this.pos);
+    const line = this.text.slice(this.pos, i < 0 ? undefined : i);
+    this.pos = i < 0 ? this.text.length : i + 1;
+    return line;
+  }
+}
+
+function stdinOf(text: string | null): Stdin | null {
+  return text === null ? null : new Stdin(text);
+}
+
 interface Fds {
-  stdin: string | null;
+  stdin: Stdin | null;
   stdinIsTTY: boolean;
   out: Sink;
   err: Sink;
@@ -149,7 +173,7 @@ export class HostShell {
     this.builtins = this.makeBuiltins();
     this.utilities = {
       cat, grep, egrep: (c) => grep({ ...c, argv: ['grep', '-E', ...c.argv.slice(1)] }), fgrep: (c) => grep({ ...c, argv: ['grep', '-F', ...c.argv.slice(1)] }),
-      wc, head, tail, sort, uniq, cut, tr, tee, seq, sed, awk, ls, touch, rm, mkdir, rmdir, cp, mv,
+      wc, head, tail, sort, uniq, cut, tr, tee, seq, rev, sed, awk, ls, touch, rm, mkdir, rmdir, cp, mv,
       clear: (c) => (c.io.stdout('\x1b[H\x1b[2J\x1b[3J'), 0),
       whoami: (c) => (c.io.stdout(c.user + '\n'), 0),
       hostname: (c) => (c.io.stdout(c.hostname + '\n'), 0),
@@ -349,7 +373,7 @@ export class HostShell {
           if (!isLast) status = 130;
           break;
         }
-        stdin = pipe ? pipe.text() : null;
+        stdin = pipe ? new Stdin(pipe.text()) : null;
         stdinIsTTY = false;
       }
     }
@@ -552,14 +576,14 @@ export class HostShell {
     if (Object.prototype.hasOwnProperty.call(this.utilities, name)) return { kind: 'utility', run: this.utilities[name]! };
     if (ALSO_PROGRAMS.has(name) && this.builtins[name]) {
       const b = this.builtins[name]!;
-      return { kind: 'utility', run: (c) => b(c.argv, c.io, { state: cloneState(this.state), fds: { stdin: c.io.stdin, stdinIsTTY: c.io.stdinIsTTY, out: { write: (t) => c.io.stdout(t) }, err: { write: (t) => c.io.stderr(t) }, outIsTTY: c.stdoutIsTTY }, interrupt: c.io.interrupt, depth: 0, nested: true, loopDepth: 0 }) };
+      return { kind: 'utility', run: (c) => b(c.argv, c.io, { state: cloneState(this.state), fds: { stdin: stdinOf(c.io.stdin), stdinIsTTY: c.io.stdinIsTTY, out: { write: (t) => c.io.stdout(t) }, err: { write: (t) => c.io.stderr(t) }, outIsTTY: c.stdoutIsTTY }, interrupt: c.io.interrupt, depth: 0, nested: true, loopDepth: 0 }) };
     }
     return null;
   }
 
   /** A utility running another program (UtilContext.exec), with the streams it was given. */
   private execFromUtility(argv: string[], io: ProcessIO, ctx: Ctx, env: Record<string, string>): Promise<number> {
-    const fds: Fds = { stdin: io.stdin, stdinIsTTY: io.stdinIsTTY, out: { write: (t) => io.stdout(t) }, err: { write: (t) => io.stderr(t) }, outIsTTY: ctx.fds.outIsTTY };
+    const fds: Fds = { stdin: stdinOf(io.stdin), stdinIsTTY: io.stdinIsTTY, out: { write: (t) => io.stdout(t) }, err: { write: (t) => io.stderr(t) }, outIsTTY: ctx.fds.outIsTTY };
     return this.execProgram(argv, { ...ctx, fds, interrupt: io.interrupt }, env, 'xargs');
   }
 
@@ -597,8 +621,13 @@ export class HostShell {
         kill(130);
       }
     });
+    // A program takes its stdin when it first looks at it, so `read` in a loop and programs that ignore stdin leave the rest.
+    let taken: string | null | undefined;
     const io: ProcessIO = {
-      stdin: fds.stdin,
+      get stdin(): string | null {
+        if (taken === undefined) taken = fds.stdin ? fds.stdin.takeAll() : null;
+        return taken;
+      },
       stdinIsTTY: fds.stdinIsTTY,
       interrupt: stage,
       stdout: (t) => {
@@ -648,7 +677,7 @@ export class HostShell {
       }
       if (r.op === '<<<') {
         if (r.fd === 0) {
-          fds.stdin = target + '\n';
+          fds.stdin = new Stdin(target + '\n');
           fds.stdinIsTTY = false;
         }
         continue;
@@ -659,7 +688,7 @@ export class HostShell {
         const data = this.fs.tryRead(abs);
         if ('error' in data) return fail(`bash: ${target}: ${errText(data.error)}\n`);
         if (r.fd === 0) {
-          fds.stdin = data.data;
+          fds.stdin = new Stdin(data.data);
           fds.stdinIsTTY = target === '/dev/tty' ? ctx.fds.stdinIsTTY : false;
         }
         continue;
@@ -719,8 +748,20 @@ export class HostShell {
     }
   }
 
-  /** Expands a word into fields: parameters, substitutions, splitting, then globbing. */
+  /** Expands a word into fields: braces, parameters, substitutions, splitting, then globbing. */
   private async expandWord(w: Word, ctx: Ctx, onSubst: (s: number) => void): Promise<string[]> {
+    if (w.parts.some((p) => p.k === 'lit' && p.v.includes('{'))) {
+      const variants = braceExpand(w.parts, { left: MAX_BRACE_WORDS });
+      if (variants.length > 1 || variants[0] !== w.parts) {
+        const out: string[] = [];
+        for (const parts of variants) out.push(...(await this.expandFields({ parts, raw: w.raw }, ctx, onSubst)));
+        return out;
+      }
+    }
+    return this.expandFields(w, ctx, onSubst);
+  }
+
+  private async expandFields(w: Word, ctx: Ctx, onSubst: (s: number) => void): Promise<string[]> {
     const fields: Seg[][] = [];
     let cur: Seg[] = [];
     let present = false;
@@ -1114,7 +1155,7 @@ export class HostShell {
 
   /** Runs a program from a utility, with `who` wording its not-found error. */
   private async withWho(who: 'sudo' | 'env' | 'xargs', c: UtilContext, argv: string[], env: Record<string, string>): Promise<number> {
-    const fds: Fds = { stdin: c.io.stdin, stdinIsTTY: c.io.stdinIsTTY, out: { write: (t) => c.io.stdout(t) }, err: { write: (t) => c.io.stderr(t) }, outIsTTY: c.stdoutIsTTY };
+    const fds: Fds = { stdin: stdinOf(c.io.stdin), stdinIsTTY: c.io.stdinIsTTY, out: { write: (t) => c.io.stdout(t) }, err: { write: (t) => c.io.stderr(t) }, outIsTTY: c.stdoutIsTTY };
     const state = cloneState(this.state);
     state.cwd = c.cwd;
     const ctx: Ctx = { state, fds, interrupt: c.io.interrupt, depth: 1, nested: true, loopDepth: 0 };
@@ -1167,7 +1208,7 @@ export class HostShell {
     }
     const vars = new Map(Object.entries(c.env));
     const state: State = { vars, exported: new Set(vars.keys()), cwd: c.cwd, status: 0, positional, arg0 };
-    const fds: Fds = { stdin: c.io.stdin, stdinIsTTY: c.io.stdinIsTTY, out: { write: (t) => c.io.stdout(t) }, err: { write: (t) => c.io.stderr(t) }, outIsTTY: c.stdoutIsTTY };
+    const fds: Fds = { stdin: stdinOf(c.io.stdin), stdinIsTTY: c.io.stdinIsTTY, out: { write: (t) => c.io.stdout(t) }, err: { write: (t) => c.io.stderr(t) }, outIsTTY: c.stdoutIsTTY };
     if (this.nestedShells >= 16) {
       c.io.stderr(`${prog}: maximum nesting level exceeded\n`);
       return 1;
@@ -1287,8 +1328,8 @@ export class HostShell {
       continue: (argv, io, ctx) => this.loopControl('continue', argv, io, ctx),
       read: (argv, io, ctx) => {
         const names = argv.slice(1).filter((a) => !a.startsWith('-'));
-        const line = (io.stdin ?? '').split('\n')[0] ?? '';
-        if (io.stdin === null || io.stdin === '') {
+        const line = ctx.fds.stdin ? ctx.fds.stdin.takeLine() : null;
+        if (line === null) {
           for (const n of names) ctx.state.vars.set(n, '');
           return 1;
         }
@@ -1329,7 +1370,7 @@ export class HostShell {
 
   /** A context whose streams are a program's io (eval and source run inside invoke). */
   private ctxWithIo(ctx: Ctx, io: ProcessIO): Ctx {
-    return { ...ctx, fds: { ...ctx.fds, stdin: io.stdin, out: { write: (t) => io.stdout(t) }, err: { write: (t) => io.stderr(t) } } };
+    return { ...ctx, fds: { ...ctx.fds, out: { write: (t) => io.stdout(t) }, err: { write: (t) => io.stderr(t) } } };
   }
 
   private loopControl(kind: 'break' | 'continue', argv: string[], io: ProcessIO, ctx: Ctx): number {
@@ -1492,6 +1533,81 @@ export class HostShell {
 }
 
 type Seg = { text: string; quoted: boolean };
+
+const MAX_BRACE_WORDS = 100_000;
+
+/** Brace expansion (`{a,b}`, `{1..5}`, `{a..e}`) within unquoted text, as bash does before anything else. */
+function braceExpand(parts: WordPart[], budget: { left: number }): WordPart[][] {
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    if (p.k !== 'lit') continue;
+    const b = findBrace(p.v);
+    if (!b) continue;
+    const out: WordPart[][] = [];
+    for (const alt of b.alts) {
+      if (--budget.left < 0) return [parts];
+      const np: WordPart[] = [...parts.slice(0, i), { k: 'lit', v: b.pre + alt + b.post }, ...parts.slice(i + 1)];
+      out.push(...braceExpand(np, budget));
+    }
+    return out;
+  }
+  return [parts];
+}
+
+function findBrace(s: string): { pre: string; alts: string[]; post: string } | null {
+  for (let start = s.indexOf('{'); start >= 0; start = s.indexOf('{', start + 1)) {
+    if (s[start - 1] === '$') continue;
+    let depth = 0;
+    const commas: number[] = [];
+    let end = -1;
+    for (let j = start; j < s.length; j++) {
+      const c = s[j];
+      if (c === '{') depth++;
+      else if (c === '}') {
+        depth--;
+        if (depth === 0) {
+          end = j;
+          break;
+        }
+      } else if (c === ',' && depth === 1) commas.push(j);
+    }
+    if (end < 0) return null;
+    const body = s.slice(start + 1, end);
+    const pre = s.slice(0, start);
+    const post = s.slice(end + 1);
+    if (commas.length > 0) {
+      const alts: string[] = [];
+      let from = start + 1;
+      for (const c of [...commas, end]) {
+        alts.push(s.slice(from, c));
+        from = c + 1;
+      }
+      return { pre, alts, post };
+    }
+    const num = /^(-?\d+)\.\.(-?\d+)(?:\.\.(-?\d+))?$/.exec(body);
+    if (num) {
+      const a = Number(num[1]);
+      const z = Number(num[2]);
+      const step = Math.abs(Number(num[3] ?? 1)) || 1;
+      const width = /^-?0\d/.test(num[1]!) || /^-?0\d/.test(num[2]!) ? Math.max(num[1]!.length, num[2]!.length) : 0;
+      const alts: string[] = [];
+      for (let v = a; a <= z ? v <= z : v >= z; v += a <= z ? step : -step) {
+        alts.push(width ? (v < 0 ? '-' + String(-v).padStart(width - 1, '0') : String(v).padStart(width, '0')) : String(v));
+        if (alts.length > MAX_BRACE_WORDS) break;
+      }
+      return { pre, alts, post };
+    }
+    const chr = /^([A-Za-z])\.\.([A-Za-z])$/.exec(body);
+    if (chr) {
+      const a = chr[1]!.charCodeAt(0);
+      const z = chr[2]!.charCodeAt(0);
+      const alts: string[] = [];
+      for (let v = a; a <= z ? v <= z : v >= z; v += a <= z ? 1 : -1) alts.push(String.fromCharCode(v));
+      return { pre, alts, post };
+    }
+  }
+  return null;
+}
 
 function cloneState(s: State): State {
   return { vars: new Map(s.vars), exported: new Set(s.exported), cwd: s.cwd, status: s.status, positional: [...s.positional], arg0: s.arg0 };

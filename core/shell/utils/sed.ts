@@ -7,7 +7,7 @@ import { compilePosix } from '../regex';
 import type { UtilContext } from '../context';
 import { fsErrorText, resolvePath } from '../memfs';
 
-type Address = { kind: 'line'; n: number } | { kind: 'last' } | { kind: 're'; re: RegExp };
+type Address = { kind: 'line'; n: number } | { kind: 'step'; first: number; step: number } | { kind: 'last' } | { kind: 're'; re: RegExp };
 
 interface SedCommand {
   a1: Address | null;
@@ -69,6 +69,11 @@ function parseScript(script: string, exprNo: number, extended: boolean): SedComm
     return fail(`unterminated address regex`, script.length);
   };
   const readAddress = (): Address | null => {
+    const st = /^(\d+)~(\d+)/.exec(script.slice(i));
+    if (st) {
+      i += st[0].length;
+      return { kind: 'step', first: Number(st[1]), step: Number(st[2]) };
+    }
     const m = /^\d+/.exec(script.slice(i));
     if (m) {
       i += m[0].length;
@@ -229,6 +234,7 @@ function expandReplacement(rep: string, m: RegExpExecArray): string {
 function matches(a: Address, lineNo: number, isLast: boolean, line: string): boolean {
   if (a.kind === 'line') return lineNo === a.n;
   if (a.kind === 'last') return isLast;
+  if (a.kind === 'step') return a.step <= 0 ? lineNo === a.first : lineNo >= a.first && (lineNo - a.first) % a.step === 0;
   a.re.lastIndex = 0;
   const r = a.re.test(line);
   a.re.lastIndex = 0;

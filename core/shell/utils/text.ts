@@ -1026,3 +1026,24 @@ export function seq(ctx: UtilContext): number {
   if (items.length > 0) ctx.io.stdout(items.join(sep) + '\n');
   return 0;
 }
+
+// ---------- rev ----------
+
+export function rev(ctx: UtilContext): number {
+  const files = ctx.argv.length > 1 ? ctx.argv.slice(1) : ['-'];
+  let status = 0;
+  const out: string[] = [];
+  for (const f of files) {
+    const text = readOperand(ctx, f, 'rev');
+    if (text === null) {
+      status = 1;
+      continue;
+    }
+    for (const line of linesKeep(text)) {
+      const nl = line.endsWith('\n');
+      out.push([...(nl ? line.slice(0, -1) : line)].reverse().join('') + (nl ? '\n' : ''));
+    }
+  }
+  ctx.io.stdout(out.join(''));
+  return status;
+}
