@@ -473,7 +473,11 @@ export class HostShell {
     const argv: string[] = [];
     const assigns: [string, string, boolean][] = [];
     try {
-      for (const w of cmd.words) argv.push(...(await this.expandWord(w, sctx, onSubst)));
+      for (const w of cmd.words) {
+        const plain = plainWord(w);
+        if (plain !== null) argv.push(plain);
+        else argv.push(...(await this.expandWord(w, sctx, onSubst)));
+      }
       for (const a of cmd.assigns) assigns.push([a.name, await this.expandNoSplit(a.value, sctx, onSubst), a.append]);
     } catch (e) {
       if (e instanceof ExpansionError) return e.status;
@@ -771,7 +775,7 @@ export class HostShell {
       present = false;
     };
     const ifs = ctx.state.vars.has('IFS') ? ctx.state.vars.get('IFS')! : ' \t\n';
-    const splitRe = ifs === '' ? null : new RegExp(`[${ifs.replace(/[\\\]^-]/g, '\\$&')}]+`);
+    const splitRe = ifsRegex(ifs);
     const addSplit = (value: string): void => {
       if (value === '') return;
       if (splitRe === null) {
@@ -1535,6 +1539,33 @@ export class HostShell {
 type Seg = { text: string; quoted: boolean };
 
 const MAX_BRACE_WORDS = 100_000;
+
+const ifsCache = new Map<string, RegExp | null>();
+
+function ifsRegex(ifs: string): RegExp | null {
+  let re = ifsCache.get(ifs);
+  if (re === undefined) {
+    re = ifs === '' ? null : new RegExp(`[${ifs.replace(/[\\\]^-]/g, '\\$&')}]+`);
+    if (ifsCache.size < 64) ifsCache.set(ifs, re);
+  }
+  return re;
+}
+
+/** A word that expands to itself (no expansions, globs or braces): the common case, kept off the async path. */
+function plainWord(w: Word): string | null {
+  let out = '';
+  let any = false;
+  for (const p of w.parts) {
+    if (p.k === 'q') {
+      out += p.v;
+      any = true;
+    } else if (p.k === 'lit' && !/[*?[{]/.test(p.v)) {
+      out += p.v;
+      if (p.v !== '') any = true;
+    } else return null;
+  }
+  return any ? out : null;
+}
 
 /** Brace expansion (`{a,b}`, `{1..5}`, `{a..e}`) within unquoted text, as bash does before anything else. */
 function braceExpand(parts: WordPart[], budget: { left: number }): WordPart[][] {
