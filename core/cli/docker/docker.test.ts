@@ -1,0 +1,272 @@
+import { describe, expect, it } from 'vitest';
+import { InterruptSource } from '../../ports';
+import { EngineDriver } from '../../engine/testDriver';
+import { dockerCommand } from './index';
+
+interface Result {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+/** A terminal session against one simulated engine; lines are split on spaces unless given as arrays. */
+class Session {
+  readonly d = new EngineDriver('cli');
+  private readonly docker = dockerCommand(this.d.engine);
+
+  async run(line: string | string[], opts: { stdin?: string | null; tty?: boolean; interruptAfterMs?: number } = {}): Promise<Result> {
+    const argv = typeof line === 'string' ? line.split(' ') : line;
+    let stdout = '';
+    let stderr = '';
+    const interrupt = new InterruptSource();
+    const p = this.docker(argv, {
+      stdin: opts.stdin === undefined ? null : opts.stdin,
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      interrupt,
+      stdinIsTTY: opts.tty ?? false,
+    });
+    if (opts.interruptAfterMs !== undefined) {
+      const at = this.d.scheduler.now() + opts.interruptAfterMs;
+      this.d.scheduler.after(opts.interruptAfterMs, () => interrupt.interrupt());
+      void at;
+    }
+    const code = await this.d.until(p);
+    return { stdout, stderr, code };
+  }
+
+  /** Full id of a container by name. */
+  id(name: string): string {
+    return this.d.engine.resolve(name);
+  }
+}
+
+/** Runs lines in order on one session, checking each result; `ID`/`SHORT` stand for the container named `web`. */
+async function script(steps: [string | string[], Partial<Result>][]): Promise<Session> {
+  const s = new Session();
+  for (const [line, want] of steps) {
+    const r = await s.run(line);
+    let id = '';
+    try {
+      id = s.id('web');
+    } catch {
+      // not created yet
+    }
+    const sub = (t: string) => t.replaceAll('ID', id).replaceAll('SHORT', id.slice(0, 12));
+    const expected: Partial<Result> = {};
+    if (want.stdout !== undefined) expected.stdout = sub(want.stdout);
+    if (want.stderr !== undefined) expected.stderr = sub(want.stderr);
+    if (want.code !== undefined) expected.code = want.code;
+    expect({ line, ...r }).toMatchObject({ line, ...expected });
+  }
+  return s;
+}
+
+describe('docker CLI', () => {
+  it('runs a container in the foreground and returns its exit code', async () => {
+    await script([
+      [['docker', 'run', 'busybox', 'echo', 'hello'], { stdout: 'hello\n', stderr: '', code: 0 }],
+      [['docker', 'run', '--rm', 'busybox', 'sh', '-c', 'echo out; echo err >&2; exit 3'], { stdout: 'out\n', stderr: 'err\n', code: 3 }],
+      ['docker run --rm busybox false', { stdout: '', code: 1 }],
+    ]);
+  });
+
+  it.each([
+    ['docker run --rm busybox /nonexistent', 127, 'exec: "/nonexistent": stat /nonexistent: no such file or directory'],
+    ['docker run --rm busybox nosuchcmd', 127, 'exec: "nosuchcmd": executable file not found in $PATH'],
+    ['docker run --rm busybox /etc', 126, 'exec: "/etc": permission denied'],
+  ])('%s → %i with the OCI error', async (line, code, reason) => {
+    const r = await new Session().run(line);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toBe(
+      `docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: ${reason}: unknown\n\nRun 'docker run --help' for more information\n`,
+    );
+  });
+
+  it('reports an unknown image as a failed pull (125)', async () => {
+    expect(await new Session().run('docker run nosuch')).toEqual({
+      stdout: '',
+      stderr:
+        "Unable to find image 'nosuch:latest' locally\ndocker: Error response from daemon: pull access denied for nosuch, repository does not exist or may require 'docker login': denied: requested access to the resource is denied\n\nRun 'docker run --help' for more information\n",
+      code: 125,
+    });
+  });
+
+  it('walks the whole lifecycle with Docker’s outputs and refusals', async () => {
+    await script([
+      ['docker run -d --name web busybox sleep 1000', { stdout: 'ID\n', code: 0 }],
+      [
+        'docker run --name web busybox true',
+        {
+          stderr:
+            'docker: Error response from daemon: Conflict. The container name "/web" is already in use by container "ID". You have to remove (or rename) that container to be able to reuse that name.\n\nRun \'docker run --help\' for more information\n',
+          code: 125,
+        },
+      ],
+      ['docker pause web', { stdout: 'web\n', code: 0 }],
+      ['docker pause web', { stdout: '', stderr: 'Error response from daemon: Container ID is already paused\n', code: 1 }],
+      ['docker start web', { stderr: 'Error response from daemon: cannot start a paused container, try unpause instead\nError: failed to start containers: web\n', code: 1 }],
+      ['docker rm web', { stderr: 'Error response from daemon: You cannot remove a paused container ID. Unpause and then stop the container before attempting removal or force remove\n', code: 1 }],
+      ['docker unpause web', { stdout: 'web\n', code: 0 }],
+      ['docker unpause web', { stderr: 'Error response from daemon: Container ID is not paused\n', code: 1 }],
+      ['docker rm web', { stderr: 'Error response from daemon: You cannot remove a running container ID. Stop the container before attempting removal or force remove\n', code: 1 }],
+      ['docker kill -s HUP web', { stdout: 'web\n', code: 0 }],
+      ['docker kill web', { stdout: 'web\n', code: 0 }],
+      ['docker kill web', { stderr: 'Error response from daemon: cannot kill container: web: Container ID is not running\n', code: 1 }],
+      ['docker ps -a --format {{.Names}}|{{.Status}}', { stdout: 'web|Exited (137) Less than a second ago\n', code: 0 }],
+      ['docker start web', { stdout: 'web\n', code: 0 }],
+      ['docker stop -t 1 web', { stdout: 'web\n', code: 0 }],
+      ['docker stop web', { stdout: 'web\n', code: 0 }],
+      ['docker rm web', { stdout: 'web\n', code: 0 }],
+      ['docker rm web', { stderr: 'Error response from daemon: No such container: web\n', code: 1 }],
+      ['docker rm -f web', { stdout: '', stderr: 'Error response from daemon: No such container: web\n', code: 0 }],
+    ]);
+  });
+
+  it('stops several containers, printing each name and each error', async () => {
+    await script([
+      ['docker run -d --name aa busybox sleep 100', { code: 0 }],
+      ['docker run -d --name bb busybox sleep 100', { code: 0 }],
+      ['docker stop nosuch1 aa bb nosuch2', { stdout: 'aa\nbb\n', stderr: 'Error response from daemon: No such container: nosuch1\nError response from daemon: No such container: nosuch2\n', code: 1 }],
+    ]);
+  });
+
+  it('docker stop waits the default 10 s for sleep, in parallel for several', async () => {
+    const s = new Session();
+    await s.run('docker run -d --name aa busybox sleep 100');
+    await s.run('docker run -d --name bb busybox sleep 100');
+    const t0 = s.d.scheduler.now();
+    expect((await s.run('docker stop aa bb')).stdout).toBe('aa\nbb\n');
+    expect(s.d.scheduler.now() - t0).toBe(10_000);
+  });
+
+  it('prints ps tables as Docker does', async () => {
+    const s = await script([
+      [['docker', 'run', '-d', '--name', 'web', 'busybox', 'sh', '-c', 'echo out; echo err >&2; exit 2'], { code: 0 }],
+      ['docker create --name idle busybox echo hi', { code: 0 }],
+    ]);
+    const idle = s.id('idle').slice(0, 12);
+    const web = s.id('web').slice(0, 12);
+    expect((await s.run('docker ps')).stdout).toBe('CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES\n');
+    expect((await s.run('docker ps -a')).stdout).toBe(
+      'CONTAINER ID   IMAGE     COMMAND                  CREATED                  STATUS                              PORTS     NAMES\n' +
+        `${idle}   busybox   "echo hi"                Less than a second ago   Created                                       idle\n` +
+        `${web}   busybox   "sh -c 'echo out; ec…"   Less than a second ago   Exited (2) Less than a second ago             web\n`,
+    );
+    expect((await s.run('docker ps -a -q')).stdout).toBe(`${idle}\n${web}\n`);
+    expect((await s.run('docker ps -aq --no-trunc')).stdout).toBe(`${s.id('idle')}\n${s.id('web')}\n`);
+    expect((await s.run(['docker', 'ps', '-a', '--no-trunc', '--format', '{{.Command}}'])).stdout).toBe(`"echo hi"\n"sh -c 'echo out; echo err >&2; exit 2'"\n`);
+    expect((await s.run(['docker', 'ps', '-a', '--format', 'table {{.Names}}\\t{{.State}}'])).stdout).toBe('NAMES     STATE\nidle      created\nweb       exited\n');
+    expect((await s.run('docker ps -l --format {{.Names}}')).stdout).toBe('idle\n');
+    expect((await s.run('docker ps -a -f status=exited --format {{.Names}}')).stdout).toBe('web\n');
+  });
+
+  it.each([
+    ['docker ps -f foo=bar', '', "Error response from daemon: Invalid filter 'foo'\n", 1],
+    ['docker ps -f status=bogus', '', "Error response from daemon: Invalid filter 'status=bogus'\n", 1],
+    ['docker ps -f foo', '', 'invalid argument "foo" for "-f, --filter" flag: bad format of filter (expected name=value)\n\nUsage:  docker ps [OPTIONS]\n\nRun \'docker ps --help\' for more information\n', 125],
+    ['docker ps --foo', '', "unknown flag: --foo\n\nUsage:  docker ps [OPTIONS]\n\nRun 'docker ps --help' for more information\n", 125],
+    ['docker ps -n', '', "flag needs an argument: 'n' in -n\n\nUsage:  docker ps [OPTIONS]\n\nRun 'docker ps --help' for more information\n", 125],
+    ['docker start', '', "docker: 'docker start' requires at least 1 argument\n\nUsage:  docker start [OPTIONS] CONTAINER [CONTAINER...]\n\nSee 'docker start --help' for more information\n", 1],
+    ['docker container start', '', "docker: 'docker container start' requires at least 1 argument\n\nUsage:  docker container start [OPTIONS] CONTAINER [CONTAINER...]\n\nSee 'docker container start --help' for more information\n", 1],
+    ['docker logs', '', "docker: 'docker logs' requires 1 argument\n\nUsage:  docker logs [OPTIONS] CONTAINER\n\nRun 'docker logs --help' for more information\n", 1],
+    ['docker foo', '', "docker: unknown command: docker foo\n\nRun 'docker --help' for more information\n", 1],
+    ['docker container foo', '', "docker: unknown command: docker container foo\n\nUsage:  docker container\n\nRun 'docker container --help' for more information\n", 1],
+    ['docker run --rm --restart always busybox true', '', "docker: conflicting options: cannot specify both --restart and --rm\n\nRun 'docker run --help' for more information\n", 125],
+    ['docker run --restart bogus busybox true', '', "docker: Error response from daemon: invalid restart policy 'bogus'\n\nRun 'docker run --help' for more information\n", 125],
+    ['docker create --name x busybox', '', 'Error response from daemon: Invalid container name (x), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed\n', 1],
+    ['docker inspect nosuch', '[]\n', 'Error: No such object: nosuch\n', 1],
+    ['docker logs nosuch', '', 'Error response from daemon: No such container: nosuch\n', 1],
+    ['docker wait nosuch', '', 'Error response from daemon: No such container: nosuch\n', 1],
+    ['docker kill nosuch', '', 'Error response from daemon: cannot kill container: nosuch: No such container: nosuch\n', 1],
+    ['docker start nosuch', '', 'Error response from daemon: No such container: nosuch\nError: failed to start containers: nosuch\n', 1],
+    ['docker inspect --type foo x', '', 'unknown type: "foo": must be one of "config", "container", "image", "network", "node", "plugin", "secret", "service", "task", "volume"\n', 1],
+    ['docker -v', 'Docker version 28.2.2, build e6534b4\n', '', 0],
+  ])('%s', async (line, stdout, stderr, code) => {
+    expect(await new Session().run(line)).toEqual({ stdout, stderr, code });
+  });
+
+  it('shows help: docker (stderr), docker --help (stdout), command --help', async () => {
+    const s = new Session();
+    const bare = await s.run(['docker']);
+    expect(bare.stdout).toBe('');
+    expect(bare.stderr).toMatch(/^Usage:  docker \[OPTIONS\] COMMAND\n\nA self-sufficient runtime for containers\n/);
+    expect(bare.code).toBe(0);
+    expect((await s.run('docker --help')).stdout).toBe(bare.stderr);
+    expect((await s.run('docker start --help')).stdout).toMatch(/^Usage:  docker start \[OPTIONS\] CONTAINER \[CONTAINER\.\.\.\]\n\nStart one or more stopped containers\n/);
+    expect((await s.run('docker container ls --help')).stdout).toMatch(/^Usage:  docker container ls \[OPTIONS\]\n/);
+  });
+
+  it('the deprecated --time still works, with its notice on stdout', async () => {
+    await script([
+      ['docker run -d --name web busybox sleep 100', { code: 0 }],
+      ['docker stop --time 0 web', { stdout: 'Flag --time has been deprecated, use --timeout instead\nweb\n', code: 0 }],
+    ]);
+  });
+
+  it('start -a attaches and returns the exit code; logs and wait read it back', async () => {
+    await script([
+      [['docker', 'create', '--name', 'web', 'busybox', 'sh', '-c', 'echo one; echo two >&2; exit 4'], { stdout: 'ID\n', code: 0 }],
+      ['docker start -a web', { stdout: 'one\n', stderr: 'two\n', code: 4 }],
+      ['docker start -a web web', { stderr: 'you cannot start and attach multiple containers at once\n', code: 1 }],
+      ['docker logs web', { stdout: 'one\n', stderr: 'two\n', code: 0 }],
+      ['docker logs --tail 1 web', { stdout: '', stderr: 'two\n', code: 0 }],
+      ['docker logs -t web', { stdout: '2026-01-01T00:00:00.000000000Z one\n', code: 0 }],
+      ['docker wait web', { stdout: '4\n', code: 0 }],
+      ['docker wait nosuch web', { stdout: '4\n', stderr: 'Error response from daemon: No such container: nosuch\n', code: 1 }],
+    ]);
+  });
+
+  it('inspect prints the container JSON (4 spaces) and --format templates', async () => {
+    const s = await script([[['docker', 'run', '-d', '--name', 'web', '-e', 'A=1', 'busybox', 'echo', '<a&b>'], { code: 0 }]]);
+    const r = await s.run('docker inspect web');
+    const parsed = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(Object.keys(parsed[0]!).slice(0, 8)).toEqual(['Id', 'Created', 'Path', 'Args', 'State', 'Image', 'ResolvConfPath', 'HostnamePath']);
+    expect(r.stdout).toContain('\n        "Args": [\n            "<a&b>"\n        ],\n');
+    expect(parsed[0]).toMatchObject({ Name: '/web', Path: 'echo', State: { Status: 'exited', ExitCode: 0 }, Config: { Env: ['A=1'], Cmd: ['echo', '<a&b>'], Image: 'busybox' } });
+    expect((await s.run(['docker', 'inspect', '-f', '{{.State.Status}} {{.Name}} {{json .Config.Cmd}}', 'web'])).stdout).toBe('exited /web ["echo","<a&b>"]\n');
+    expect(await s.run(['docker', 'inspect', '-f', '{{.Foo}}', 'web'])).toEqual({
+      stdout: '\n',
+      stderr: 'template parsing error: template: :1:2: executing "" at <.Foo>: map has no entry for key "Foo"\n',
+      code: 1,
+    });
+    expect((await s.run(['docker', 'inspect', '-f', '{{.Id}}', 'busybox'])).stdout).toMatch(/^sha256:[0-9a-f]{64}\n$/);
+  });
+
+  it('pipes stdin to -i containers; -it without a terminal is refused', async () => {
+    const s = new Session();
+    expect(await s.run('docker run --rm -i busybox cat', { stdin: 'hi\n' })).toEqual({ stdout: 'hi\n', stderr: '', code: 0 });
+    expect(await s.run('docker run --rm -i busybox sh', { stdin: 'echo from-stdin; exit 4\n' })).toEqual({ stdout: 'from-stdin\n', stderr: '', code: 4 });
+    expect(await s.run('docker run -it --rm busybox sh', { stdin: '' })).toEqual({ stdout: '', stderr: 'the input device is not a TTY\n', code: 1 });
+    expect(await s.run('docker run --rm busybox sh')).toEqual({ stdout: '', stderr: '', code: 0 });
+  });
+
+  it('Ctrl-C on an attached run is proxied as SIGINT (ignored by sleep as PID 1, obeyed by top)', async () => {
+    const s = new Session();
+    const r = await s.run('docker run --name tt busybox top', { interruptAfterMs: 1000 });
+    expect(r.code).toBe(130);
+    const events = s.d.actions(s.d.engine.resolve('tt'));
+    expect(events).toEqual(['create', 'attach', 'start', 'kill[2]', 'die(130)']);
+    const sleeper = new Session();
+    const p = sleeper.run('docker run --name zz busybox sleep 5', { interruptAfterMs: 1000 });
+    expect((await p).code).toBe(0);
+    expect(sleeper.d.scheduler.now() - Date.UTC(2026, 0, 1)).toBe(5000);
+  });
+
+  it('docker run -d --rm then rm -f leaves nothing behind', async () => {
+    const s = new Session();
+    const { stdout } = await s.run('docker run -d --rm busybox sleep 100');
+    expect(await s.run(['docker', 'rm', '-f', stdout.trim().slice(0, 12)])).toEqual({ stdout: stdout.trim().slice(0, 12) + '\n', stderr: '', code: 0 });
+    expect((await s.run('docker ps -aq')).stdout).toBe('');
+  });
+
+  it('restart prints the name and restarts; restart policy shows in ps', async () => {
+    await script([
+      ['docker run -d --name web --restart always busybox false', { code: 0 }],
+      ['docker ps --format {{.Status}}', { stdout: 'Restarting (1) Less than a second ago\n' }],
+      ['docker inspect -f {{.RestartCount}}:{{.HostConfig.RestartPolicy.Name}} web', { stdout: '1:always\n' }],
+      ['docker stop web', { stdout: 'web\n', code: 0 }],
+      ['docker restart web', { stdout: 'web\n', code: 0 }],
+    ]);
+  });
+});
