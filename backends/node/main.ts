@@ -26,8 +26,7 @@ export async function main(argv: string[]): Promise<number> {
       return simMain(rest);
     case 'agent': {
       const { agentMain } = await import('../agent/main');
-      await agentMain(rest);
-      return 0;
+      return agentMain(rest);
     }
     case '-h':
     case '--help':

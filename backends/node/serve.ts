@@ -28,7 +28,9 @@ export async function serveMain(argv: string[], staticDir: string): Promise<numb
     }
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
-    files(req, res, () => res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n'));
+    files(req, res, () => {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
