@@ -29,7 +29,7 @@ export async function buildWeb(): Promise<BuiltWeb> {
   await build({
     configFile: join(repoRoot, 'vite.config.ts'),
     root: join(repoRoot, 'web'),
-    logLevel: 'warn',
+    logLevel: 'error',
     build: { outDir: dir, emptyOutDir: true },
   });
   return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };

@@ -53,6 +53,12 @@ describe('the fuzz verdict', () => {
     ['[object Object]', answer('docker inspect web', '[object Object]\n', '', 0), 'leak'],
     ['an impossible exit code', answer('docker ps', '', 'Error: x\n', 3), 'bad-exit-code'],
     ['a silent failure', answer('docker ps', '', '', 1), 'silent-failure'],
+    ['a blank line keeping the last status', answer('  ', '', '', 127), null],
+    ['a blank line that prints', answer('', 'x\n', '', 0), 'unrecognisable-error'],
+    ['an error sent to stdout by 2>&1', answer('docker nosuch 2>&1', "docker: unknown command: docker nosuch\n", '', 1), null],
+    ['an error sent to a file', answer('docker nosuch 2>/tmp/x', '', '', 1), null],
+    ['nonsense sent to stdout by 2>&1', answer('docker ps 2>&1', 'oops\n', '', 1), 'unrecognisable-error'],
+    ['a usage text', answer('kill', '', 'kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ...\n', 2), null],
     ['a failure that says nothing Docker would', answer('docker ps', '', 'oops\n', 1), 'unrecognisable-error'],
   ])('%s', (_, outcome, code) => {
     expect(judge(outcome)?.code ?? null).toBe(code);

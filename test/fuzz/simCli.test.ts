@@ -1,3 +1,6 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { generateLines } from './commandLines';
 import { runSimCli } from './simCli';
@@ -41,6 +44,10 @@ describe('the simulated CLI under 10,000 random and mutated lines', () => {
       }),
     ].join('\n');
     process.stdout.write(report + '\n');
+    // Every failure, one JSON object a line, for whoever fixes them.
+    const dir = fileURLToPath(new URL('../../test-results', import.meta.url));
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'fuzz-failures.jsonl'), failures.map((f) => JSON.stringify(f)).join('\n') + (failures.length ? '\n' : ''));
 
     expect(outcomes.length).toBe(batches.reduce((n, b) => n + b.lines.length, 0));
     expect(failures.length, report).toBe(0);

@@ -13,12 +13,15 @@ const bin = fileURLToPath(new URL('../../bin/glassbox.mjs', import.meta.url));
 export type LineOutcome =
   | { kind: 'answer'; line: string; raw: string; json: unknown }
   | { kind: 'crash'; line: string; detail: string }
-  | { kind: 'hang'; line: string; detail: string };
+  | { kind: 'hang'; line: string; detail: string }
+  | { kind: 'not-run'; line: string; detail: string };
 
 export interface SimCliOptions {
   seed: string;
   /** How long one line may stay unanswered before it counts as a hang. */
   lineTimeoutMs?: number;
+  /** After this many hangs the remaining lines are not run (each hang costs a timeout and a restart). */
+  maxHangs?: number;
   /** The program and its arguments; the harness's own tests pass a stand-in. */
   command?: readonly string[];
 }
@@ -26,9 +29,15 @@ export interface SimCliOptions {
 /** Runs `lines` through as few `glassbox sim --jsonl` processes as crashes and hangs allow. */
 export async function runSimCli(lines: readonly string[], opts: SimCliOptions): Promise<LineOutcome[]> {
   const outcomes: LineOutcome[] = [];
+  let hangs = 0;
   while (outcomes.length < lines.length) {
-    const rest = lines.slice(outcomes.length);
-    const batch = await runOneProcess(rest, opts);
+    if (hangs >= (opts.maxHangs ?? 20)) {
+      const detail = `not run: ${hangs} lines hung before it`;
+      outcomes.push(...lines.slice(outcomes.length).map((line) => ({ kind: 'not-run' as const, line, detail })));
+      break;
+    }
+    const batch = await runOneProcess(lines.slice(outcomes.length), opts);
+    hangs += batch.filter((o) => o.kind === 'hang').length;
     outcomes.push(...batch);
   }
   return outcomes;
@@ -36,7 +45,7 @@ export async function runSimCli(lines: readonly string[], opts: SimCliOptions): 
 
 /** One process; returns an outcome for each line it answered, plus one for the line it died or hung on. */
 function runOneProcess(lines: readonly string[], opts: SimCliOptions): Promise<LineOutcome[]> {
-  const lineTimeoutMs = opts.lineTimeoutMs ?? 15_000;
+  const lineTimeoutMs = opts.lineTimeoutMs ?? 5_000;
   return new Promise((resolve) => {
     const [program, ...args] = opts.command ?? [process.execPath, bin, 'sim', '--jsonl', '--seed', opts.seed];
     const child = spawn(program!, args, { stdio: ['pipe', 'pipe', 'pipe'] });

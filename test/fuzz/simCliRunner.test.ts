@@ -37,6 +37,11 @@ describe('runSimCli', () => {
     expect(out.map((o) => [o.kind, o.line])).toEqual([['answer', 'a'], ['hang', 'hang'], ['answer', 'b']]);
   });
 
+  test('gives up after too many hangs, and says which lines it did not run', async () => {
+    const out = await runSimCli(['hang', 'hang', 'a'], { seed: 's', command, lineTimeoutMs: 1_000, maxHangs: 2 });
+    expect(out.map((o) => o.kind)).toEqual(['hang', 'hang', 'not-run']);
+  });
+
   test('treats anything on the process stderr as a failure', async () => {
     const out = await runSimCli(['a', 'leak'], { seed: 's', command });
     expect(out.map((o) => o.kind)).toEqual(['answer', 'crash']);

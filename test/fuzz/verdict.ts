@@ -7,6 +7,7 @@ import type { LineOutcome } from './simCli';
 export type FailureCode =
   | 'crash'
   | 'hang'
+  | 'not-run'
   | 'not-json'
   | 'bad-shape'
   | 'leak'
@@ -52,7 +53,9 @@ const errorShapes: RegExp[] = [
   /^(flag needs an argument|invalid argument|bad flag syntax)/,
   /^"docker [\w ]+" (requires|accepts)/,
   /^(Usage|See 'docker)/,
-  /^[^:\n]{1,60}: (command )?not found$/,
+  /: (command )?not found$/,
+  /^([\w.-]+: )?usage:/i,
+  /^(you cannot|cannot|conflicting options|no such|must|only one|unknown|invalid|missing|failed|unable)/i,
   /^[^:\n]{1,60}: (syntax error|unexpected|unterminated|invalid|cannot|can't|missing|bad|unrecognized|illegal)/i,
   /^(sh|bash|glassbox|busybox|grep|wc|head|cat|sleep|ls|echo|env|hostname|template): /,
   /^(template|json|invalid reference format)/,
@@ -68,11 +71,17 @@ function mayFailSilently(answer: Answer): boolean {
   return /\b(run|start|restart|wait|attach|false)\b|\||&&|;/.test(answer.cmd);
 }
 
+/** A line with nothing to run: the shell prints nothing and `$?` keeps the previous status. */
+function isBlank(line: string): boolean {
+  return /^\s*(#.*)?$/.test(line);
+}
+
 /** Why this outcome is wrong, or null when it is a sound answer. */
 export function judge(outcome: LineOutcome): Failure | null {
   const { line } = outcome;
   if (outcome.kind === 'crash') return { code: 'crash', line, detail: outcome.detail };
   if (outcome.kind === 'hang') return { code: 'hang', line, detail: outcome.detail };
+  if (outcome.kind === 'not-run') return { code: 'not-run', line, detail: outcome.detail };
   if (outcome.json === undefined) return { code: 'not-json', line, detail: outcome.raw.slice(0, 500) };
   const a = outcome.json as Partial<Answer>;
   if (
@@ -89,8 +98,17 @@ export function judge(outcome: LineOutcome): Failure | null {
       return { code: 'leak', line, detail: `${name}: ${excerpt(out, hit.index ?? 0)}` };
     }
   }
+  if (isBlank(line)) {
+    if (answer.stdout !== '' || answer.stderr !== '') return { code: 'unrecognisable-error', line, detail: `a blank line printed ${JSON.stringify(answer.stdout + answer.stderr).slice(0, 300)}` };
+    return isPlausibleExitCode(answer.exit) ? null : { code: 'bad-exit-code', line, detail: `exit ${answer.exit}` };
+  }
   if (!isPlausibleExitCode(answer.exit)) return { code: 'bad-exit-code', line, detail: `exit ${answer.exit}; stderr: ${answer.stderr.slice(0, 300)}` };
   if (answer.exit !== 0) {
+    // `2>&1` sends the error to stdout, `2>file` away from both; judge what is left.
+    if (/2>&1|&>/.test(line) && answer.stderr.trim() === '' && answer.stdout.trim() !== '') {
+      return looksLikeAnError(answer.stdout) || mayFailSilently(answer) ? null : { code: 'unrecognisable-error', line, detail: `exit ${answer.exit}; stdout: ${answer.stdout.slice(0, 300)}` };
+    }
+    if (/2>/.test(line) && answer.stderr.trim() === '') return null;
     if (answer.stderr.trim() === '') {
       if (!mayFailSilently(answer)) return { code: 'silent-failure', line, detail: `exit ${answer.exit} with nothing on stderr` };
     } else if (!looksLikeAnError(answer.stderr)) {
