@@ -1,0 +1,197 @@
+/**
+ * Where the daemon on this machine and CI (Debian's docker.io, Engine 20.10)
+ * words an error differently from current Docker (Engine 28), the simulator
+ * follows current Docker (DESIGN.md, "Fidelity to real Docker"). Each entry
+ * lets one masked stderr line differ that way: the real line matches
+ * `daemon20`, and the simulator's line must then match `current` — printing
+ * the 20.10 wording is reported as a mismatch too.
+ *
+ * Named groups that appear in both patterns must capture the same text on both
+ * sides. A group named `arg` in `current` must be one of the command line's
+ * words (Docker 25+ quotes the name or id as the user typed it).
+ *
+ * To add an entry: record the real line (npx tsx test/conformance/record.ts),
+ * find both versions' text in moby's source, and cite them in `source`.
+ * Patterns see masked text: ids are <id64#N>/<id12#N>, the run prefix is %p.
+ *
+ * The docker CLI here is already 28.2.2, so only daemon texts
+ * ("Error response from daemon: …") can differ.
+ */
+export interface KnownDifference {
+  id: string;
+  /** Which engine versions print which wording. */
+  versions: string;
+  /** Where each wording comes from in moby (and runc, where the text is runc's). */
+  source: string;
+  daemon20: RegExp;
+  current: RegExp;
+  /** One masked line pair the patterns must accept, for the command given; also documents the texts. */
+  example: { cmd: string; daemon20: string; current: string };
+}
+
+const daemonPrefix = String.raw`(?<pre>(?:docker: )?Error response from daemon: )`;
+
+export const knownDifferences: readonly KnownDifference[] = [
+  {
+    id: 'rm-running',
+    versions: 'Engine 20.10 → 25.0 and later',
+    source:
+      'moby v20.10 daemon/delete.go cleanupContainer: "You cannot remove a %s container %s. %s" with the full id; ' +
+      'moby v25.0+ daemon/delete.go cleanupContainer: "container is %s: stop the container before removing or force remove", ' +
+      'wrapped by containerRm in "cannot remove container %q: %w" with the name as given',
+    daemon20: new RegExp(
+      `^${daemonPrefix}You cannot remove a running container <id64#\\d+>\\. Stop the container before attempting removal or force remove$`,
+    ),
+    current: new RegExp(`^${daemonPrefix}cannot remove container "(?<arg>[^"]+)": container is running: stop the container before removing or force remove$`),
+    example: {
+      cmd: "docker rm %p-run",
+      daemon20: "Error response from daemon: You cannot remove a running container <id64#1>. Stop the container before attempting removal or force remove",
+      current: "Error response from daemon: cannot remove container \"%p-run\": container is running: stop the container before removing or force remove",
+    },
+  },
+  {
+    id: 'rm-paused',
+    versions: 'Engine 20.10 → 25.0 and later',
+    source:
+      'moby v20.10 daemon/delete.go cleanupContainer: "You cannot remove a paused container %s. Unpause and then stop the container before attempting removal or force remove"; ' +
+      'moby v25.0+ daemon/delete.go cleanupContainer: "container is paused and must be unpaused first", wrapped by containerRm in "cannot remove container %q: %w"',
+    daemon20: new RegExp(
+      `^${daemonPrefix}You cannot remove a paused container <id64#\\d+>\\. Unpause and then stop the container before attempting removal or force remove$`,
+    ),
+    current: new RegExp(`^${daemonPrefix}cannot remove container "(?<arg>[^"]+)": container is paused and must be unpaused first$`),
+    example: {
+      cmd: "docker rm %p-run",
+      daemon20: "Error response from daemon: You cannot remove a paused container <id64#1>. Unpause and then stop the container before attempting removal or force remove",
+      current: "Error response from daemon: cannot remove container \"%p-run\": container is paused and must be unpaused first",
+    },
+  },
+  {
+    id: 'restart-policy-unknown',
+    versions: 'Engine 20.10 → 25.0 and later',
+    source:
+      'moby v20.10 daemon/container.go validateRestartPolicy: "invalid restart policy \'%s\'"; ' +
+      'moby v25.0+ api/types/container/hostconfig.go ValidateRestartPolicy (tested in hostconfig_test.go "unknown policy")',
+    daemon20: new RegExp(`^${daemonPrefix}invalid restart policy '(?<policy>[^']*)'$`),
+    current: new RegExp(
+      `^${daemonPrefix}invalid restart policy: unknown policy '(?<policy>[^']*)'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'$`,
+    ),
+    example: {
+      cmd: "docker create --restart sometimes busybox",
+      daemon20: "Error response from daemon: invalid restart policy 'sometimes'",
+      current: "Error response from daemon: invalid restart policy: unknown policy 'sometimes'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'",
+    },
+  },
+  {
+    id: 'restart-policy-count-without-on-failure',
+    versions: 'Engine 20.10 → 25.0 and later',
+    source:
+      'moby v20.10 daemon/container.go validateRestartPolicy: "maximum retry count cannot be used with restart policy \'%s\'"; ' +
+      'moby v25.0+ api/types/container/hostconfig.go ValidateRestartPolicy (hostconfig_test.go "always with MaxRestartCount")',
+    daemon20: new RegExp(`^${daemonPrefix}maximum retry count cannot be used with restart policy '[^']*'$`),
+    current: new RegExp(`^${daemonPrefix}invalid restart policy: maximum retry count can only be used with 'on-failure'$`),
+    example: {
+      cmd: "docker create --restart always:3 busybox",
+      daemon20: "Error response from daemon: maximum retry count cannot be used with restart policy 'always'",
+      current: "Error response from daemon: invalid restart policy: maximum retry count can only be used with 'on-failure'",
+    },
+  },
+  {
+    id: 'restart-policy-negative-count',
+    versions: 'Engine 20.10 → 25.0 and later',
+    source:
+      'moby v20.10 daemon/container.go validateRestartPolicy: "maximum retry count cannot be negative"; ' +
+      'moby v25.0+ api/types/container/hostconfig.go ValidateRestartPolicy (hostconfig_test.go "on-failure with negative MaxRestartCount")',
+    daemon20: new RegExp(`^${daemonPrefix}maximum retry count cannot be negative$`),
+    current: new RegExp(`^${daemonPrefix}invalid restart policy: maximum retry count cannot be negative$`),
+    example: {
+      cmd: "docker create --restart on-failure:-1 busybox",
+      daemon20: "Error response from daemon: maximum retry count cannot be negative",
+      current: "Error response from daemon: invalid restart policy: maximum retry count cannot be negative",
+    },
+  },
+  {
+    id: 'invalid-filter',
+    versions: 'Engine 20.10 → 23.0 and later',
+    source:
+      'moby v20.10 api/types/filters/parse.go invalidFilter.Error: "Invalid filter \'%s\'"; ' +
+      'moby v23.0+ api/types/filters/errors.go invalidFilter.Error: "invalid filter \'%s\'"',
+    daemon20: new RegExp(`^${daemonPrefix}Invalid filter '(?<filter>[^']*)'$`),
+    current: new RegExp(`^${daemonPrefix}invalid filter '(?<filter>[^']*)'$`),
+    example: {
+      cmd: "docker ps --filter nosuchfilter=x",
+      daemon20: "Error response from daemon: Invalid filter 'nosuchfilter'",
+      current: "Error response from daemon: invalid filter 'nosuchfilter'",
+    },
+  },
+  {
+    id: 'kill-prefix',
+    versions: 'Engine 20.10 → 25.0 and later',
+    source:
+      'moby v20.10 api/server/router/container/container_routes.go postContainersKill: errors.Wrapf(err, "Cannot kill container: %s", name); ' +
+      'moby v25.0 same function: errors.Wrapf(err, "cannot kill container: %s", name)',
+    daemon20: new RegExp(`^${daemonPrefix}Cannot kill container: (?<rest>.+)$`),
+    current: new RegExp(`^${daemonPrefix}cannot kill container: (?<rest>.+)$`),
+    example: {
+      cmd: 'docker kill %p-nosuch',
+      daemon20: 'Error response from daemon: Cannot kill container: %p-nosuch: No such container: %p-nosuch',
+      current: 'Error response from daemon: cannot kill container: %p-nosuch: No such container: %p-nosuch',
+    },
+  },
+  {
+    id: 'kill-invalid-signal',
+    versions: 'Engine 20.10 → 25.0 and later',
+    source:
+      'moby v20.10 api/server/router/container/container_routes.go postContainersKill parses the signal itself with pkg/signal.ParseSignal ' +
+      '("Invalid signal: %s") and returns that error unwrapped; moby v25.0 passes the signal to daemon.ContainerKill, which parses it with ' +
+      'github.com/moby/sys/signal ParseSignal ("invalid signal: %s"), and the router wraps it in "cannot kill container: %s"',
+    daemon20: new RegExp(`^${daemonPrefix}Invalid signal: (?<signal>.+)$`),
+    current: new RegExp(`^${daemonPrefix}cannot kill container: (?<arg>[^:]+): invalid signal: (?<signal>.+)$`),
+    example: {
+      cmd: 'docker kill -s NOSUCHSIGNAL %p-sig',
+      daemon20: 'Error response from daemon: Invalid signal: NOSUCHSIGNAL',
+      current: 'Error response from daemon: cannot kill container: %p-sig: invalid signal: NOSUCHSIGNAL',
+    },
+  },
+  {
+    id: 'oci-start-failure',
+    versions: 'Engine 20.10 with runc 1.1 → Engine 24.0 and later with runc 1.2 (as Docker 28 ships)',
+    source:
+      'moby v24.0+ libcontainerd/remote/client.go (*container).Start wraps NewTask errors in "failed to create task for container"; ' +
+      'runc 1.2 prefixes errors from the container\'s init with "error during container init: "',
+    daemon20: new RegExp(
+      `^${daemonPrefix}failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: (?<cause>exec: .*): unknown$`,
+    ),
+    current: new RegExp(
+      `^${daemonPrefix}failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: (?<cause>exec: .*): unknown$`,
+    ),
+    example: {
+      cmd: "docker run busybox /nonexistent",
+      daemon20: "docker: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"/nonexistent\": stat /nonexistent: no such file or directory: unknown",
+      current: "docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: \"/nonexistent\": stat /nonexistent: no such file or directory: unknown",
+    },
+  },
+];
+
+export type LineVerdict =
+  | { kind: 'accepted'; difference: KnownDifference }
+  /** The simulator printed what this daemon prints, but current Docker words it differently. */
+  | { kind: 'old-wording'; difference: KnownDifference }
+  | { kind: 'unexplained' };
+
+/** Judges one real stderr line against the simulator's, both masked, where they are not identical or the real one has an old wording. */
+export function judgeStderrLine(realLine: string, simLine: string, cmd: string, table: readonly KnownDifference[] = knownDifferences): LineVerdict {
+  const words = new Set(cmd.split(/\s+/));
+  for (const difference of table) {
+    const old = difference.daemon20.exec(realLine);
+    if (old === null) continue;
+    if (simLine === realLine && !difference.current.test(simLine)) return { kind: 'old-wording', difference };
+    const now = difference.current.exec(simLine);
+    if (now === null) continue;
+    const oldGroups = old.groups ?? {};
+    const nowGroups = now.groups ?? {};
+    const groupsAgree = Object.keys(nowGroups).every((g) => !(g in oldGroups) || oldGroups[g] === nowGroups[g]);
+    const argOk = nowGroups.arg === undefined || words.has(nowGroups.arg);
+    if (groupsAgree && argOk) return { kind: 'accepted', difference };
+  }
+  return { kind: 'unexplained' };
+}
