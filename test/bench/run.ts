@@ -49,6 +49,8 @@ async function main(): Promise<number> {
         `    docker ps                    ${formatStats(live.ps)}${verdict(live.ps, 16)}`,
         `    docker ps -a                 ${formatStats(live.psAll)}${verdict(live.psAll, 16)}`,
         `    docker run -d busybox …      ${formatStats(live.runDetached)}${verdict(live.runDetached, 16)}`,
+        `      … with a snapshot listener ${formatStats(live.runDetachedSubscribed)}${verdict(live.runDetachedSubscribed, 16)}`,
+        `    snapshot()                   ${formatStats(live.snapshot)}`,
         '',
       );
     } catch (err) {

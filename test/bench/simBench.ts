@@ -11,7 +11,15 @@ export interface SimBenchResult {
   /** One `docker run -d busybox sleep 300` + `docker rm -f <id>` cycle. */
   runRmCycle: Stats;
   /** Commands with many live containers. */
-  withLiveContainers: { containers: number; ps: Stats; psAll: Stats; runDetached: Stats };
+  withLiveContainers: {
+    containers: number;
+    ps: Stats;
+    psAll: Stats;
+    runDetached: Stats;
+    /** The same with a snapshot listener attached, as in the Web Worker: each change then costs a full snapshot. */
+    runDetachedSubscribed: Stats;
+    snapshot: Stats;
+  };
 }
 
 interface Captured {
@@ -68,16 +76,28 @@ export async function benchSim(opts: { cycles?: number; liveContainers?: number 
   const ps = await sample(30, 5, () => mustExec(crowded, 'docker ps').then(() => undefined));
   const psAll = await sample(30, 5, () => mustExec(crowded, 'docker ps -a').then(() => undefined));
   // Each new container is removed again, untimed, so the count stays at `live`.
-  const runDetached = await sample(30, 5, async () => {
+  const runOnce = async (): Promise<number> => {
     const t0 = performance.now();
     const { stdout } = await mustExec(crowded, 'docker run -d busybox sleep 300');
     const took = performance.now() - t0;
     await mustExec(crowded, `docker rm -f ${stdout.trim()}`);
     return took;
-  });
+  };
+  const runDetached = await sample(30, 5, runOnce);
+  const snapshot = await sample(30, 5, async () => void crowded.snapshot());
+  const unsubscribe = crowded.subscribe(() => {});
+  const runDetachedSubscribed = await sample(30, 5, runOnce);
+  unsubscribe();
 
   return {
     runRmCycle: summarize(cycleTimes),
-    withLiveContainers: { containers: live, ps: summarize(ps), psAll: summarize(psAll), runDetached: summarize(runDetached) },
+    withLiveContainers: {
+      containers: live,
+      ps: summarize(ps),
+      psAll: summarize(psAll),
+      runDetached: summarize(runDetached),
+      runDetachedSubscribed: summarize(runDetachedSubscribed),
+      snapshot: summarize(snapshot),
+    },
   };
 }
