@@ -26,6 +26,7 @@ export const en = {
   'terminal.label': 'Terminal',
   'terminal.welcome': 'Welcome to Glassbox. Type docker commands, e.g. {example}',
   'terminal.error': 'glassbox: the backend failed: {message}',
+  'terminal.reset': 'The engine was reset: no containers, a fresh start.',
 
   'diagrams.label': 'Diagrams',
   'diagram.lifecycle': 'Lifecycle',
@@ -39,6 +40,8 @@ export const en = {
   'diagram.stateSummary': '{state}: {count} containers',
   'diagram.chip': 'Container {name}, {state}',
   'diagram.last': 'Last move',
+  'diagram.legend.command': 'docker command',
+  'diagram.legend.event': 'engine event',
   'diagram.requests': 'Also accepted here (asks the process, no direct move): {list}',
 
   'state.created': 'created',

@@ -24,6 +24,7 @@ export const zhCN: Messages = {
   'terminal.label': '终端',
   'terminal.welcome': '欢迎使用 Glassbox。请输入 docker 命令，例如 {example}',
   'terminal.error': 'glassbox：后端出错：{message}',
+  'terminal.reset': '引擎已重置：没有任何容器，一切重新开始。',
 
   'diagrams.label': '图示',
   'diagram.lifecycle': '生命周期',
@@ -37,6 +38,8 @@ export const zhCN: Messages = {
   'diagram.stateSummary': '{state}：{count} 个容器',
   'diagram.chip': '容器 {name}，{state}',
   'diagram.last': '最近一次转换',
+  'diagram.legend.command': 'docker 命令',
+  'diagram.legend.event': '引擎事件',
   'diagram.requests': '此状态还接受（只向进程发出请求，不直接转换状态）：{list}',
 
   'state.created': '已创建',

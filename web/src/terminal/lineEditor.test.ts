@@ -45,7 +45,7 @@ class Harness {
     this.editor = new LineEditor({ prompt: '\x1b[1;32m$\x1b[0m ', cols, history });
   }
 
-  private async apply(effects: EditorEffect[]): Promise<void> {
+  async apply(effects: EditorEffect[]): Promise<void> {
     for (const e of effects) {
       if (e.type === 'write') await new Promise<void>((r) => this.term.write(e.data, r));
       else if (e.type === 'submit') this.submitted.push(e.line);
@@ -281,6 +281,17 @@ describe('LineEditor on a terminal', () => {
       expect(h.screen(), `cols ${cols}, line ${JSON.stringify(h.editor.line)}`).toEqual(want.rows);
       expect(h.cursor()).toEqual(want.cursor);
     }
+  });
+
+  it('prints late output above the line being typed and redraws it below', async () => {
+    const h = await new Harness(20).start();
+    await h.type('docker stop my-long-container', KEY.left, KEY.left);
+    await h.apply(h.editor.printAbove('late output\nagain'));
+    const want = expected('docker stop my-long-container', 20, 27);
+    expect(h.screen()).toEqual(['late output', 'again', ...want.rows]);
+    expect(h.cursor()).toEqual({ x: want.cursor.x, y: want.cursor.y + 2 });
+    await h.type('X');
+    expect(h.editor.line).toBe('docker stop my-long-containXer');
   });
 
   it('writes only the typed text when typing at the end of the line', () => {

@@ -226,6 +226,27 @@ export class LineEditor {
     if (pending) this.handle(pending);
   }
 
+  /**
+   * Text that arrives while the user is typing (output that came late, a
+   * notice): printed where the prompt was, with the prompt and the line being
+   * typed redrawn below it. While a line runs it is simply written.
+   */
+  printAbove(text: string): EditorEffect[] {
+    if (!text) return [];
+    if (this.isBusy) {
+      this.write(crlf(text));
+      return this.flush();
+    }
+    this.moveCursor({ row: 0, col: 0 });
+    this.write(`${CSI}J${crlf(text)}${text.endsWith('\n') ? '' : '\r\n'}`);
+    this.at = { row: 0, col: 0 };
+    this.write(this.promptText);
+    this.afterWriting(this.promptWidth);
+    this.drawnEnd = this.promptWidth;
+    this.redrawFrom(0);
+    return this.flush();
+  }
+
   /** Input from the terminal (keys or a paste). */
   feed(data: string): EditorEffect[] {
     this.handle(data);

@@ -1,0 +1,204 @@
+import type { Backend, BackendEvent, Capabilities, TerminalIO } from '../../../core/backend';
+import type { ContainerSnapshot, Snapshot, Transition } from '../../../core/model';
+import { openBackend, realAvailable, type BackendKind, type OpenBackend, type PageLocation } from './backends';
+import { containerNamedIn } from './followContainer';
+
+/**
+ * What the page knows, in one reactive object: the backend in use and its
+ * connection, the latest snapshot, the last batch of lifecycle transitions (for
+ * the diagrams to animate), the lines run, and the selected container. The
+ * page only renders this; all docker behaviour is the backend's.
+ */
+
+export interface HistoryEntry {
+  id: number;
+  line: string;
+  /** null while running; 'error' when the backend itself failed. */
+  exit: number | null | 'error';
+}
+
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+const HISTORY_LIMIT = 200;
+
+function historyKey(kind: BackendKind): string {
+  return `glassbox.history.${kind}`;
+}
+
+function loadHistory(kind: BackendKind): HistoryEntry[] {
+  try {
+    const raw = localStorage.getItem(historyKey(kind));
+    const parsed: unknown = raw ? JSON.parse(raw) : [];
+    if (!Array.isArray(parsed)) return [];
+    return parsed
+      .filter((e): e is HistoryEntry => typeof e?.line === 'string' && typeof e?.id === 'number')
+      .map((e) => ({ ...e, exit: e.exit === null ? 'error' : e.exit }));
+  } catch {
+    return [];
+  }
+}
+
+export class AppState {
+  kind = $state<BackendKind>('sim');
+  /** Bumped on every backend switch and reset: the terminal starts afresh. */
+  generation = $state(0);
+  /** Why `generation` last changed. */
+  generationReason = $state<'switch' | 'reset'>('switch');
+  capabilities = $state<Capabilities | null>(null);
+  connection = $state<{ state: ConnectionState; detail?: string }>({ state: 'connecting' });
+  snapshot = $state.raw<Snapshot | null>(null);
+  /** The latest transitions, numbered so a diagram can tell a new batch from a re-render. */
+  transitions = $state.raw<{ seq: number; list: Transition[] }>({ seq: 0, list: [] });
+  history = $state<HistoryEntry[]>([]);
+  /** Id of the container the diagrams follow. */
+  selectedId = $state<string | null>(null);
+  /** Name of the selected container, remembered so "removed" can still name it. */
+  selectedName = $state<string | null>(null);
+  running = $state(false);
+  readonly realAvailable: boolean;
+
+  private open = $state.raw<OpenBackend | null>(null);
+  private unsubscribe: (() => void) | null = null;
+  private nextHistoryId = 1;
+
+  constructor(private readonly location: PageLocation) {
+    this.realAvailable = realAvailable(location);
+  }
+
+  get backend(): Backend | null {
+    return this.open?.backend ?? null;
+  }
+
+  get selected(): ContainerSnapshot | null {
+    return this.snapshot?.containers.find((c) => c.id === this.selectedId) ?? null;
+  }
+
+  async use(kind: BackendKind): Promise<void> {
+    if (this.open && this.running) await this.open.backend.interrupt().catch(() => {});
+    this.unsubscribe?.();
+    this.open?.close();
+    this.open = null;
+    this.kind = kind;
+    this.capabilities = null;
+    this.snapshot = null;
+    this.transitions = { seq: this.transitions.seq + 1, list: [] };
+    this.connection = { state: kind === 'sim' ? 'open' : 'connecting' };
+    this.running = false;
+    this.history = kind === 'sim' ? loadHistory(kind) : [];
+    this.nextHistoryId = Math.max(0, ...this.history.map((h) => h.id)) + 1;
+    this.generationReason = 'switch';
+    this.generation++;
+    const generation = this.generation;
+
+    let opened: OpenBackend;
+    try {
+      opened = await openBackend(kind, this.location);
+    } catch (err) {
+      this.connection = { state: 'closed', detail: err instanceof Error ? err.message : String(err) };
+      return;
+    }
+    if (generation !== this.generation) {
+      opened.close(); // switched again while this one was opening
+      return;
+    }
+    this.open = opened;
+    this.unsubscribe = opened.backend.subscribe((e) => {
+      if (generation === this.generation) this.onEvent(e);
+    });
+    try {
+      const [capabilities, snapshot] = await Promise.all([opened.backend.capabilities(), opened.backend.snapshot()]);
+      if (generation !== this.generation) return;
+      this.capabilities = capabilities;
+      if (!this.snapshot) this.snapshot = snapshot;
+    } catch (err) {
+      if (generation === this.generation && kind === 'sim') this.connection = { state: 'closed', detail: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  private onEvent(e: BackendEvent): void {
+    switch (e.type) {
+      case 'snapshot':
+        this.snapshot = e.snapshot;
+        if (e.transitions.length) this.transitions = { seq: this.transitions.seq + 1, list: e.transitions };
+        break;
+      case 'connection':
+        this.connection = e.detail === undefined ? { state: e.state } : { state: e.state, detail: e.detail };
+        if (e.state === 'open' && this.open) {
+          // After a reconnect the agent's state may have moved on without us.
+          const backend = this.open.backend;
+          void backend.snapshot().then((s) => {
+            if (this.open?.backend === backend) this.snapshot = s;
+          }, () => {});
+        }
+        break;
+      case 'docker':
+        break;
+    }
+  }
+
+  /** Runs one terminal line; resolves with its exit code, or null when the backend failed or was switched away. */
+  async run(line: string, io: TerminalIO): Promise<number | null> {
+    const backend = this.backend;
+    if (!backend) {
+      io.stderr('glassbox: no backend is connected\n');
+      return null;
+    }
+    const generation = this.generation;
+    const entry: HistoryEntry = { id: this.nextHistoryId++, line, exit: null };
+    this.history = [...this.history, entry].slice(-HISTORY_LIMIT);
+    this.running = true;
+    this.follow(line);
+    let exit: number | 'error';
+    try {
+      exit = await backend.exec(line, io);
+    } catch (err) {
+      exit = 'error';
+      if (generation === this.generation) io.stderr(`glassbox: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+    if (generation !== this.generation) return null;
+    this.running = false;
+    this.history = this.history.map((h) => (h.id === entry.id ? { ...h, exit } : h));
+    this.saveHistory();
+    // A container the line created exists only now.
+    this.follow(line);
+    return exit === 'error' ? null : exit;
+  }
+
+  async interrupt(): Promise<void> {
+    await this.backend?.interrupt();
+  }
+
+  async reset(): Promise<void> {
+    const backend = this.backend;
+    if (!backend) return;
+    if (this.running) await backend.interrupt().catch(() => {});
+    this.generationReason = 'reset';
+    this.generation++;
+    this.running = false;
+    this.history = [];
+    this.saveHistory();
+    this.selectedId = null;
+    this.selectedName = null;
+    await backend.reset();
+    this.snapshot = await backend.snapshot();
+  }
+
+  select(container: ContainerSnapshot | null): void {
+    this.selectedId = container?.id ?? null;
+    this.selectedName = container?.name ?? null;
+  }
+
+  private follow(line: string): void {
+    const named = containerNamedIn(line, this.snapshot?.containers ?? []);
+    if (named) this.select(named);
+  }
+
+  private saveHistory(): void {
+    if (this.kind !== 'sim') return;
+    try {
+      localStorage.setItem(historyKey(this.kind), JSON.stringify(this.history));
+    } catch {
+      // Storage full or disabled: history lasts for this page only.
+    }
+  }
+}
