@@ -116,7 +116,7 @@ interface Container {
   args: string[];
   config: {
     hostname: string;
-    env: string[] | null;
+    env: string[];
     cmd: string[] | null;
     entrypoint: string[] | null;
     tty: boolean;
@@ -298,7 +298,9 @@ export class Engine {
       const id = this.newId();
       if (name === undefined || name === '') name = this.generateUniqueName(id);
       const now = this.scheduler.now();
-      const env = opts.env && opts.env.length > 0 ? mergeEnv(image.config.Env ?? [], opts.env) : image.config.Env ? [...image.config.Env] : null;
+      // dockerd appends the default PATH when neither the image nor the user sets one.
+      const env = mergeEnv(image.config.Env ?? [], opts.env ?? []);
+      if (!env.some((kv) => kv.startsWith('PATH='))) env.push(`PATH=${DEFAULT_PATH}`);
       const actor = createActor(containerMachine, { input: { restartPolicy } }).start();
       const c: Container = {
         id,
@@ -431,7 +433,7 @@ export class Engine {
   private processEnv(c: Container): string[] {
     const base = [`PATH=${DEFAULT_PATH}`, `HOSTNAME=${c.config.hostname}`];
     if (c.config.tty) base.push('TERM=xterm');
-    const env = mergeEnv(base, c.config.env ?? []);
+    const env = mergeEnv(base, c.config.env);
     if (!env.some((kv) => kv.startsWith('HOME='))) env.push('HOME=/root');
     return env;
   }
@@ -947,7 +949,7 @@ export class Engine {
         Tty: c.config.tty,
         OpenStdin: c.config.openStdin,
         StdinOnce: c.config.stdinOnce,
-        Env: c.config.env ? [...c.config.env] : null,
+        Env: [...c.config.env],
         Cmd: c.config.cmd ? [...c.config.cmd] : null,
         Image: c.imageRef,
         Volumes: null,
@@ -1005,7 +1007,7 @@ export class Engine {
   }
 
   private processEnvForSnapshot(c: Container): string[] {
-    return c.config.env ? [...c.config.env] : [];
+    return [...c.config.env];
   }
 
   private checkAccepted(c: Container, event: ContainerEvent, ref: string): void {

@@ -197,7 +197,7 @@ const ls: Program = (p) => {
           const size = n.kind === 'file' ? n.size : n.kind === 'dir' ? 4096 : n.target.length;
           const links = n.kind === 'dir' ? 2 : 1;
           const suffix = n.kind === 'symlink' ? ` -> ${n.target}` : '';
-          return `${modeString(n)} ${String(links).padStart(4)} root     root     ${String(size).padStart(10)} Jan  1 00:00 ${name}${suffix}\n`;
+          return `${modeString(n)} ${String(links).padStart(4)} root     root     ${String(size).padStart(9)} Jan  1 00:00 ${name}${suffix}\n`;
         })
         .join('');
     }
@@ -392,6 +392,8 @@ function parseScript(src: string): { error?: string; lists: AndOrItem[][] } {
     if (c === ' ' || c === '\t') {
       endWord();
       i++;
+    } else if (src.startsWith(';;', i)) {
+      return { error: 'syntax error: unexpected ";;"', lists };
     } else if (c === '\n' || c === ';') {
       const e = endCommand(null, true);
       if (e && c === ';') return { error: e, lists };

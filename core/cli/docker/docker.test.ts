@@ -223,7 +223,7 @@ describe('docker CLI', () => {
     const parsed = JSON.parse(r.stdout) as Record<string, unknown>[];
     expect(Object.keys(parsed[0]!).slice(0, 8)).toEqual(['Id', 'Created', 'Path', 'Args', 'State', 'Image', 'ResolvConfPath', 'HostnamePath']);
     expect(r.stdout).toContain('\n        "Args": [\n            "<a&b>"\n        ],\n');
-    expect(parsed[0]).toMatchObject({ Name: '/web', Path: 'echo', State: { Status: 'exited', ExitCode: 0 }, Config: { Env: ['A=1'], Cmd: ['echo', '<a&b>'], Image: 'busybox' } });
+    expect(parsed[0]).toMatchObject({ Name: '/web', Path: 'echo', State: { Status: 'exited', ExitCode: 0 }, Config: { Env: ['A=1', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['echo', '<a&b>'], Image: 'busybox' } });
     expect((await s.run(['docker', 'inspect', '-f', '{{.State.Status}} {{.Name}} {{json .Config.Cmd}}', 'web'])).stdout).toBe('exited /web ["echo","<a&b>"]\n');
     expect(await s.run(['docker', 'inspect', '-f', '{{.Foo}}', 'web'])).toEqual({
       stdout: '\n',
@@ -231,6 +231,23 @@ describe('docker CLI', () => {
       code: 1,
     });
     expect((await s.run(['docker', 'inspect', '-f', '{{.Id}}', 'busybox'])).stdout).toMatch(/^sha256:[0-9a-f]{64}\n$/);
+  });
+
+  it('formats like the client’s typed structs: nil slices as [], struct fields in order, the map fallback for errors', async () => {
+    const s = await script([[['docker', 'run', '-d', '--name', 'web', 'busybox', 'sleep', '9'], { code: 0 }]]);
+    const fmt = async (f: string) => (await s.run(['docker', 'inspect', '-f', f, 'web'])).stdout;
+    expect(await fmt('{{.Config.Entrypoint}} {{.ExecIDs}} {{.Config.Labels}} {{json .Config.Entrypoint}}')).toBe('[] [] map[] null\n');
+    expect(await fmt('{{json .State}}')).toMatch(/^\{"Status":"running","Running":true,"Paused":false,"Restarting":false,"OOMKilled":false,"Dead":false,"Pid":[0-9]+,"ExitCode":0,"Error":"","StartedAt":"2026-01-01T00:00:00Z","FinishedAt":"0001-01-01T00:00:00Z"\}\n$/);
+    expect(await fmt('{{json .Config.Env}}')).toBe('["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]\n');
+  });
+
+  it('ps --format json and {{json .}} print ContainerContext’s sorted map; .Size asks for sizes', async () => {
+    const s = await script([[['docker', 'run', '-d', '--name', 'web', 'busybox', 'sleep', '9'], { code: 0 }]]);
+    const row = (size: string) =>
+      `{"Command":"\\"sleep 9\\"","CreatedAt":"2026-01-01 00:00:00 +0000 UTC","ID":"${s.id('web').slice(0, 12)}","Image":"busybox","Labels":"","LocalVolumes":"0","Mounts":"","Names":"web","Networks":"bridge","Platform":null,"Ports":"","RunningFor":"Less than a second ago","Size":"${size}","State":"running","Status":"Up Less than a second"}\n`;
+    expect((await s.run('docker ps --format json')).stdout).toBe(row('0B'));
+    expect((await s.run(['docker', 'ps', '--format', '{{json .}}'])).stdout).toBe(row('0B (virtual 1.98MB)'));
+    expect((await s.run(['docker', 'ps', '--format', '{{.Size}}|{{.Label "x"}}|{{.Networks}}'])).stdout).toBe('0B (virtual 1.98MB)||bridge\n');
   });
 
   it('pipes stdin to -i containers; -it without a terminal is refused', async () => {

@@ -3,6 +3,7 @@ import type { Engine } from '../../engine/engine';
 import type { CatalogImage } from '../../images/catalog';
 import { rfc3339Nano } from '../../engine/engine';
 import type { CommandDef } from './common';
+import { GO_NIL_MAP, GO_NIL_SLICE, goStruct } from '../gotemplate';
 import { executeRow, goJson, parseFormat, preFormat, TemplateError } from './template';
 
 const TYPES = ['config', 'container', 'image', 'network', 'node', 'plugin', 'secret', 'service', 'task', 'volume'];
@@ -75,6 +76,25 @@ function findImageById(engine: Engine, ref: string): CatalogImage | undefined {
   return undefined;
 }
 
+/** Fields of ContainerJSON/ImageInspect that are Go slices (nil prints `[]`) or maps (nil prints `map[]`, keys sorted). */
+const SLICE_FIELDS = new Set(['Args', 'Env', 'Cmd', 'Entrypoint', 'OnBuild', 'ExecIDs', 'Binds', 'VolumesFrom', 'CapAdd', 'CapDrop', 'Dns', 'DnsOptions', 'DnsSearch', 'ExtraHosts', 'GroupAdd', 'Links', 'SecurityOpt', 'Mounts', 'ConsoleSize', 'RepoTags', 'RepoDigests', 'Layers']);
+const MAP_FIELDS = new Set(['Labels', 'Volumes', 'PortBindings', 'Data', 'Ports', 'Networks']);
+
+/**
+ * The inspect JSON as the client's typed structs: docker inspect runs the
+ * template on those first (so a nil slice prints `[]`, struct fields keep
+ * their order in `json`), and only falls back to the raw map when that fails.
+ */
+function typed(value: unknown, key = '', parent = ''): unknown {
+  const isMap = MAP_FIELDS.has(key) || (key === 'Config' && parent === 'LogConfig');
+  if (value === null) return SLICE_FIELDS.has(key) ? GO_NIL_SLICE : isMap ? GO_NIL_MAP : null;
+  if (Array.isArray(value)) return value.map((v) => typed(v));
+  if (typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = typed(v, k, key);
+  return isMap ? out : goStruct('types.ContainerJSON', out);
+}
+
 export const inspect: CommandDef = {
   name: 'inspect',
   usage: '[OPTIONS] NAME|ID [NAME|ID...]',
@@ -109,7 +129,15 @@ export const inspect: CommandDef = {
       const { template } = preFormat(format);
       for (const obj of found) {
         try {
-          ctx.io.stdout(executeRow(parseFormat(template), obj, { missingKeyError: true }) + '\n');
+          const t = parseFormat(template);
+          let text: string;
+          try {
+            text = executeRow(t, typed(obj));
+          } catch (e) {
+            if (!(e instanceof TemplateError)) throw e;
+            text = executeRow(t, obj, { missingKeyError: true });
+          }
+          ctx.io.stdout(text + '\n');
         } catch (e) {
           if (!(e instanceof TemplateError)) throw e;
           // The client has already started the line: it ends it before reporting.

@@ -1,5 +1,5 @@
 import type { ContainerSummary } from '../../engine/engine';
-import { runningFor } from '../humanize';
+import { humanSizeWithPrecision, runningFor } from '../humanize';
 import { goQuote } from '../quote';
 import { tabwrite } from '../table';
 import { daemonErrorText, type CommandDef } from './common';
@@ -42,26 +42,33 @@ function goTimeString(ms: number): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)} +0000 UTC`;
 }
 
-/** The fields of docker/cli's ContainerContext for one container. */
-function rowContext(c: ContainerSummary, now: number, trunc: boolean): Record<string, unknown> {
-  const labels = Object.entries(c.labels).map(([k, v]) => `${k}=${v}`).sort().join(',');
+/** The fields of docker/cli's ContainerContext for one container (in the sorted order its JSON uses). */
+function rowFields(c: ContainerSummary, now: number, trunc: boolean, size: string): Record<string, unknown> {
   return {
-    ID: trunc ? c.id.slice(0, 12) : c.id,
-    Image: trunc && c.image.startsWith('sha256:') ? c.image.slice(7, 19) : c.image,
     Command: goQuote(trunc ? ellipsis(c.command, 20) : c.command),
     CreatedAt: goTimeString(c.created),
-    RunningFor: runningFor(c.created, now),
+    ID: trunc ? c.id.slice(0, 12) : c.id,
+    Image: trunc && c.image.startsWith('sha256:') ? c.image.slice(7, 19) : c.image,
+    Labels: Object.entries(c.labels).map(([k, v]) => `${k}=${v}`).sort().join(','),
+    LocalVolumes: '0',
+    Mounts: '',
+    Names: c.names.map((n) => n.slice(1)).filter((n) => !trunc || !n.includes('/')).join(','),
+    Networks: 'bridge',
+    Platform: null,
     Ports: '',
+    RunningFor: runningFor(c.created, now),
+    Size: size,
     State: c.state,
     Status: c.status,
-    Size: '0B',
-    Names: c.names.map((n) => n.slice(1)).filter((n) => !trunc || !n.includes('/')).join(','),
-    Labels: labels,
-    Mounts: '',
-    Networks: 'bridge',
-    LocalVolumes: '0',
-    Label: (key: string) => c.labels[key] ?? '',
   };
+}
+
+/** A row as the template sees it: a Go struct with the Label method and ContainerContext's MarshalJSON. */
+function rowContext(fields: Record<string, unknown>, labels: Record<string, string>): Record<string, unknown> {
+  const row = goStruct('*formatter.ContainerContext', { ...fields });
+  Object.defineProperty(row, 'Label', { value: (key: string) => labels[key] ?? '', enumerable: false });
+  Object.defineProperty(row, 'MarshalJSON', { value: () => ({ ...fields }), enumerable: false });
+  return row;
 }
 
 export const ps: CommandDef = {
@@ -106,19 +113,18 @@ export const ps: CommandDef = {
     if (flags.bool('quiet')) format = '{{.ID}}';
     else if (format === '') format = DEFAULT_FORMAT;
     if (format === 'json') {
-      for (const c of list) {
-        const row = rowContext(c, now, trunc);
-        delete row.Label;
-        ctx.io.stdout(goJson(sortKeys({ ...row, Platform: null })) + '\n');
-      }
+      for (const c of list) ctx.io.stdout(goJson(rowFields(c, now, trunc, '0B')) + '\n');
       return 0;
     }
     const { table, template } = preFormat(format);
+    // Asking for .Size makes the client request sizes: the container's layer, then the image it shares.
+    const withSize = flags.bool('size') || /\.Size\b/.test(template) || /\bjson\s+\.\s*\}\}/.test(template);
+    const sizeOf = (c: ContainerSummary): string => (withSize ? `0B (virtual ${humanSizeWithPrecision(ctx.engine.image(c.image)?.size ?? 0, 3)})` : '0B');
     let text = '';
     try {
       const t = parseFormat(template);
       if (table) text += executeHeader(t, HEADERS) + '\n';
-      for (const c of list) text += executeRow(t, goStruct('*formatter.ContainerContext', rowContext(c, now, trunc))) + '\n';
+      for (const c of list) text += executeRow(t, rowContext(rowFields(c, now, trunc, sizeOf(c)), c.labels)) + '\n';
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;
       ctx.io.stderr(`${e.phase === 'parse' ? 'failed to parse template' : 'failed to execute template'}: ${e.message}\n`);
@@ -129,9 +135,3 @@ export const ps: CommandDef = {
   },
 };
 
-/** A map's keys in sorted order, as Go's encoding/json writes map[string]interface{}. */
-function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(o).sort()) out[k] = o[k];
-  return out;
-}
