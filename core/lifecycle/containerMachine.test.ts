@@ -184,6 +184,17 @@ describe('containerMachine', () => {
       expect(actor.getSnapshot().context.restartCount).toBe(2);
     });
 
+    it('counts restarts at the exit that schedules one, and a manual start resets the count', () => {
+      const actor = createActor(containerMachine, { input: { restartPolicy: { name: 'always', maximumRetryCount: 0 } } }).start();
+      actor.send({ type: 'container.start' });
+      actor.send({ type: 'container.die', exitCode: 0 });
+      expect(actor.getSnapshot().context.restartCount).toBe(1);
+      actor.send({ type: 'container.stop' });
+      expect(actor.getSnapshot().value).toBe('exited');
+      actor.send({ type: 'container.start' });
+      expect(actor.getSnapshot().context.restartCount).toBe(0);
+    });
+
     it('docker stop cancels an always policy until the next start', () => {
       const actor = createActor(containerMachine, { input: { restartPolicy: { name: 'always', maximumRetryCount: 0 } } }).start();
       actor.send({ type: 'container.start' });

@@ -270,6 +270,13 @@ describe('docker CLI', () => {
     expect(sleeper.d.scheduler.now() - Date.UTC(2026, 0, 1)).toBe(5000);
   });
 
+  it('with a tty, Ctrl-C detaches the client and the container keeps running', async () => {
+    const s = new Session();
+    const r = await s.run('docker run -it --name shell busybox sh', { tty: true, interruptAfterMs: 1000 });
+    expect(r).toEqual({ stdout: '/ # ', stderr: '', code: 0 });
+    expect((await s.run('docker ps --format {{.Names}}:{{.State}}')).stdout).toBe('shell:running\n');
+  });
+
   it('docker run -d --rm then rm -f leaves nothing behind', async () => {
     const s = new Session();
     const { stdout } = await s.run('docker run -d --rm busybox sleep 100');

@@ -180,7 +180,6 @@ async function attachUntilExit(ctx: Ctx, id: string, exited: Promise<number>, de
         done = true;
         off();
         detachClient();
-        ctx.io.stderr('\nread escape sequence\n');
         resolve(0);
         return;
       }
