@@ -264,6 +264,18 @@ describe('docker CLI', () => {
     expect(r.code).toBe(130);
     const events = s.d.actions(s.d.engine.resolve('tt'));
     expect(events).toEqual(['create', 'attach', 'start', 'kill[2]', 'die(130)']);
+    const tail = new Session();
+    const interrupt = new InterruptSource();
+    let out = '';
+    const running = dockerCommand(tail.d.engine)(['docker', 'run', '--name', 'tailer', 'busybox', 'tail', '-f', '/dev/null'], {
+      stdin: null, stdout: (t) => (out += t), stderr: (t) => (out += t), interrupt, stdinIsTTY: false,
+    });
+    interrupt.interrupt(); // proxied as SIGINT, ignored by tail as PID 1
+    await tail.d.advance(1000);
+    interrupt.interrupt(); // the client gives up; the container runs on
+    expect(await running).toBe(130);
+    expect(tail.d.state(tail.id('tailer'))).toBe('running');
+    expect(tail.d.actions(tail.id('tailer'))).toEqual(['create', 'attach', 'start', 'kill[2]']);
     const sleeper = new Session();
     const p = sleeper.run('docker run --name zz busybox sleep 5', { interruptAfterMs: 1000 });
     expect((await p).code).toBe(0);

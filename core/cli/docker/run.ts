@@ -167,15 +167,26 @@ export const run: CommandDef = {
 
 /**
  * Stays attached until the container exits. Ctrl-C is proxied as SIGINT
- * (--sig-proxy); with a tty, where keystrokes would go to the container's
- * terminal, it detaches the client instead, as Ctrl-P Ctrl-Q would (the
- * terminal cannot send keystrokes into a container yet).
+ * (--sig-proxy), which a PID 1 without a handler ignores, as in Docker; a
+ * second Ctrl-C then gives up waiting (exit 130, the container runs on), so a
+ * student is never stuck. With a tty, where keystrokes would go to the
+ * container's terminal, Ctrl-C detaches the client as Ctrl-P Ctrl-Q would
+ * (the terminal cannot send keystrokes into a container yet).
  */
 async function attachUntilExit(ctx: Ctx, id: string, exited: Promise<number>, detachClient: () => void, tty: boolean, sigProxy: boolean): Promise<number> {
   return new Promise<number>((resolve) => {
     let done = false;
+    let interrupts = 0;
     const off = ctx.io.interrupt.onInterrupt(() => {
       if (done) return;
+      interrupts++;
+      if (!tty && interrupts > 1) {
+        done = true;
+        off();
+        detachClient();
+        resolve(130);
+        return;
+      }
       if (tty) {
         done = true;
         off();
