@@ -93,15 +93,19 @@ export const terminalSelector = '[data-testid="terminal"]';
 
 /**
  * The text xterm shows, one string per row. Reads the DOM renderer's rows, or
- * the accessibility tree when a screen-reader mode is on; trailing blanks trimmed.
+ * the accessibility tree when a screen-reader mode is on. With `unwrap`, a row
+ * filled to the last column is taken as wrapped and joined to the next (the
+ * DOM does not mark wrapped rows); otherwise trailing blanks are trimmed.
  */
-export async function terminalText(page: Page): Promise<string> {
-  return page.evaluate((sel) => {
+export async function terminalText(page: Page, opts: { unwrap?: boolean } = {}): Promise<string> {
+  const rows = await page.evaluate((sel) => {
     const root = document.querySelector(sel) ?? document;
-    const rows = root.querySelector('.xterm-rows') ?? root.querySelector('.xterm-accessibility-tree');
-    if (!rows) return '';
-    return Array.from(rows.children, (row) => (row.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n').trimEnd();
+    const container = root.querySelector('.xterm-rows') ?? root.querySelector('.xterm-accessibility-tree');
+    return container ? Array.from(container.children, (row) => (row.textContent ?? '').replace(/\u00a0/g, ' ')) : [];
   }, terminalSelector);
+  if (!opts.unwrap) return rows.map((r) => r.trimEnd()).join('\n').trimEnd();
+  const cols = Math.max(0, ...rows.map((r) => r.length));
+  return rows.map((r) => (r.length >= cols ? r : r.trimEnd() + '\n')).join('').trimEnd();
 }
 
 /** Types a line into the terminal as a user would: focus it, type, press Enter. */
@@ -111,14 +115,17 @@ export async function typeLine(page: Page, line: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** Waits until the terminal shows text matching `pattern`; returns the whole text. */
-export async function waitForTerminal(page: Page, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Waits until the terminal shows text matching `pattern`; returns that text.
+ * With `unwrap`, rows xterm wrapped are joined first.
+ */
+export async function waitForTerminal(page: Page, pattern: RegExp, opts: { timeoutMs?: number; unwrap?: boolean } = {}): Promise<string> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
   let text = '';
   while (Date.now() < deadline) {
-    text = await terminalText(page);
+    text = await terminalText(page, { unwrap: opts.unwrap });
     if (pattern.test(text)) return text;
     await page.waitForTimeout(100);
   }
-  throw new Error(`the terminal never showed ${pattern}; it shows:\n${text}`);
+  throw new Error(`the terminal never showed ${pattern}; it shows:\n${await terminalText(page)}`);
 }

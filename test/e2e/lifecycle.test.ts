@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { haveChromium } from '../support/requirements';
 import {
@@ -29,12 +29,14 @@ describe.skipIf(!haveChromium())('the page, on the simulated backend', () => {
   let server: StaticServer;
   let browser: Browser;
   let page: Page;
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     web = await buildWeb();
     server = await serveStatic(web.dir);
     browser = await launchBrowser();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
     await page.goto(server.url);
     await page.locator(terminalSelector).waitFor({ state: 'visible', timeout: 30_000 });
   });
@@ -55,6 +57,11 @@ describe.skipIf(!haveChromium())('the page, on the simulated backend', () => {
     });
   });
 
+  afterEach(() => {
+    // An uncaught exception in the page is a defect even when the screen looks right.
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
+
   test('docker run -d puts the container in the running state and prints its id', async () => {
     await typeLine(page, 'docker run -d --name web busybox sleep 300');
     await page.locator(chip('running', 'web')).waitFor({ state: 'visible', timeout: 20_000 });
@@ -67,10 +74,10 @@ describe.skipIf(!haveChromium())('the page, on the simulated backend', () => {
     await page.locator(chip('paused', 'web')).waitFor({ state: 'visible', timeout: 20_000 });
     expect(await page.locator(chip('running', 'web')).count()).toBe(0);
     await typeLine(page, 'docker ps');
-    const text = await waitForTerminal(page, /\(Paused\)/);
-    expect(text).toMatch(/CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES/);
     // A narrow terminal wraps the table, so read it unwrapped.
-    expect(text.replace(/\n/g, '')).toMatch(/busybox\s+"sleep 300"\s.*Up .*\(Paused\)\s+web/);
+    const text = await waitForTerminal(page, /\(Paused\)/, { unwrap: true });
+    expect(text).toMatch(/CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES/);
+    expect(text).toMatch(/^[0-9a-f]{12}\s+busybox\s+"sleep 300"\s.*Up .*\(Paused\)\s+web$/m);
   });
 
   test('a reload rebuilds the simulated machine: the container is still paused', async () => {
@@ -84,7 +91,7 @@ describe.skipIf(!haveChromium())('the page, on the simulated backend', () => {
 
   test('errors are printed as Docker prints them', async () => {
     await typeLine(page, 'docker pause nosuch');
-    await waitForTerminal(page, /Error response from daemon: No such container: nosuch/);
+    await waitForTerminal(page, /Error response from daemon: No such container: nosuch/, { unwrap: true });
   });
 
   test('switching the language to 简体中文 translates the page', async () => {
