@@ -176,6 +176,8 @@ describe('docker CLI', () => {
     ['docker run --restart bogus busybox true', '', "docker: Error response from daemon: invalid restart policy 'bogus'\n\nRun 'docker run --help' for more information\n", 125],
     ['docker create --name x busybox', '', 'Error response from daemon: Invalid container name (x), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed\n', 1],
     ['docker inspect nosuch', '[]\n', 'Error: No such object: nosuch\n', 1],
+    ['docker container inspect busybox', '[]\n', 'Error response from daemon: No such container: busybox\n', 1],
+    ['docker inspect --type image nosuch', '[]\n', 'Error response from daemon: no such image: nosuch: No such image: nosuch:latest\n', 1],
     ['docker logs nosuch', '', 'Error response from daemon: No such container: nosuch\n', 1],
     ['docker wait nosuch', '', 'Error response from daemon: No such container: nosuch\n', 1],
     ['docker kill nosuch', '', 'Error response from daemon: cannot kill container: nosuch: No such container: nosuch\n', 1],

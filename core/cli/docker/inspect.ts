@@ -1,6 +1,6 @@
 import { DaemonError } from '../../engine/errors';
 import type { Engine } from '../../engine/engine';
-import type { CatalogImage } from '../../images/catalog';
+import { normalizeImageRef, type CatalogImage } from '../../images/catalog';
 import { rfc3339Nano } from '../../engine/engine';
 import type { CommandDef } from './common';
 import { GO_NIL_MAP, GO_NIL_SLICE, goStruct } from '../gotemplate';
@@ -100,7 +100,8 @@ export const inspect: CommandDef = {
   usage: '[OPTIONS] NAME|ID [NAME|ID...]',
   args: { kind: 'min', n: 1 },
   async run(ctx, flags) {
-    const type = flags.string('type');
+    // `docker container inspect` only looks for containers.
+    const type = ctx.path === 'docker container inspect' ? 'container' : flags.string('type');
     if (type !== '' && !TYPES.includes(type)) {
       ctx.io.stderr(`unknown type: "${type}": must be one of ${TYPES.map((t) => `"${t}"`).join(', ')}\n`);
       return 1;
@@ -117,7 +118,13 @@ export const inspect: CommandDef = {
         continue;
       }
       if (obj === undefined) {
-        errors.push(type === 'image' ? `Error response from daemon: No such image: ${ref}` : type === 'container' ? `Error response from daemon: No such container: ${ref}` : `Error: No such object: ${ref}`);
+        errors.push(
+          type === 'image'
+            ? `Error response from daemon: no such image: ${ref}: No such image: ${normalizeImageRef(ref)}`
+            : type === 'container'
+              ? `Error response from daemon: No such container: ${ref}`
+              : `Error: No such object: ${ref}`,
+        );
         continue;
       }
       found.push(obj);
