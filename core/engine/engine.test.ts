@@ -81,6 +81,12 @@ describe('Engine', () => {
         state: 'running',
       },
       {
+        name: 'docker restart of a created container that exits at once',
+        cmd: ['true'],
+        steps: [(d, id) => d.until(d.engine.restart(id))],
+        events: ['create', 'start', 'die(0)', 'start', 'restart', 'die(0)'],
+      },
+      {
         name: '--rm: removed once it exits',
         cmd: ['true'],
         opts: { autoRemove: true },

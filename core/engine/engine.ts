@@ -407,7 +407,7 @@ export class Engine {
   }
 
   /** Starts PID 1; throws (and records ExitCode/Error) when the command cannot be executed. */
-  private startProcess(c: Container, event: ContainerEvent): void {
+  private startProcess(c: Container, event: ContainerEvent, afterStartEvent?: () => void): void {
     const env = this.processEnv(c);
     const program = resolveCommand({ root: c.root, env, cwd: c.config.workingDir || '/' }, c.path);
     if (typeof program === 'number') {
@@ -427,6 +427,8 @@ export class Engine {
     c.error = '';
     this.emit(c, 'start');
     this.transition(c, from, c.state, 'start');
+    // Anything dockerd logs right after the start comes before the process's own exit.
+    afterStartEvent?.();
     this.spawn(c, program, env);
   }
 
@@ -719,11 +721,10 @@ export class Engine {
           if (!this.containers.has(c.id)) return;
           try {
             if (c.state === 'restarting') this.cancelRestart(c);
-            this.startProcess(c, { type: 'container.restart' });
+            this.startProcess(c, { type: 'container.restart' }, () => this.emit(c, 'restart'));
           } catch (e) {
             wrap(e);
           }
-          this.emit(c, 'restart');
         });
       if (c.state === 'running' || c.state === 'paused') {
         c.manualRestart = true;
