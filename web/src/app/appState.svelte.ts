@@ -58,6 +58,8 @@ export class AppState {
   readonly realAvailable: boolean;
 
   private open = $state.raw<OpenBackend | null>(null);
+  /** The last line run, whose container the diagrams follow until the user picks another. */
+  private followLine: string | null = null;
   private unsubscribe: (() => void) | null = null;
   private nextHistoryId = 1;
 
@@ -119,6 +121,7 @@ export class AppState {
     switch (e.type) {
       case 'snapshot':
         this.snapshot = e.snapshot;
+        if (this.followLine) this.follow(this.followLine);
         if (e.transitions.length) this.transitions = { seq: this.transitions.seq + 1, list: e.transitions };
         break;
       case 'connection':
@@ -147,6 +150,7 @@ export class AppState {
     const entry: HistoryEntry = { id: this.nextHistoryId++, line, exit: null };
     this.history = [...this.history, entry].slice(-HISTORY_LIMIT);
     this.running = true;
+    this.followLine = line;
     this.follow(line);
     let exit: number | 'error';
     try {
@@ -179,18 +183,26 @@ export class AppState {
     this.saveHistory();
     this.selectedId = null;
     this.selectedName = null;
+    this.followLine = null;
     await backend.reset();
     this.snapshot = await backend.snapshot();
   }
 
+  /** The user picked a container (or none): the diagrams stop following the terminal until the next line. */
   select(container: ContainerSnapshot | null): void {
+    this.followLine = null;
+    this.choose(container);
+  }
+
+  private choose(container: ContainerSnapshot | null): void {
+    if (container?.id === this.selectedId) return;
     this.selectedId = container?.id ?? null;
     this.selectedName = container?.name ?? null;
   }
 
   private follow(line: string): void {
     const named = containerNamedIn(line, this.snapshot?.containers ?? []);
-    if (named) this.select(named);
+    if (named) this.choose(named);
   }
 
   private saveHistory(): void {

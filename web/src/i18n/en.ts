@@ -11,6 +11,7 @@ export const en = {
   'backend.sim': 'Simulated',
   'backend.real': 'Real',
   'backend.sim.ready': 'simulated engine',
+  'backend.sim.failed': 'the simulator did not start',
   'backend.real.connecting': 'connecting to the agent…',
   'backend.real.open': 'connected to the agent',
   'backend.real.closed': 'agent disconnected',

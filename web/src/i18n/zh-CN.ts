@@ -9,6 +9,7 @@ export const zhCN: Messages = {
   'backend.sim': '模拟',
   'backend.real': '真实',
   'backend.sim.ready': '模拟引擎',
+  'backend.sim.failed': '模拟器没能启动',
   'backend.real.connecting': '正在连接代理…',
   'backend.real.open': '已连接代理',
   'backend.real.closed': '代理已断开',

@@ -21,6 +21,14 @@ describe('packChips', () => {
     expect(p.moreX).toBeGreaterThanOrEqual(end);
   });
 
+  it('shows at least one (shortened) chip beside the note when names are long', () => {
+    const p = packChips(['gbtest-12345', 'gbtest-67890', 'gbtest-00000'], 134, 1, 0, 0);
+    expect(p.chips).toHaveLength(1);
+    expect(p.chips[0]!.text).toBe('gbtes…');
+    expect(p.chips[0]!.width).toBeLessThanOrEqual(134 - chipMetrics.moreWidth);
+    expect(p.hidden).toBe(2);
+  });
+
   it('wraps into further rows when it has them', () => {
     const p = packChips(['alpha1', 'beta22', 'gamma3'], 146, 2, 0, 0);
     expect(p.hidden).toBe(0);

@@ -70,9 +70,19 @@ export function packChips(names: readonly string[], width: number, rows: number,
       x = 0;
     }
     const room = row === rows - 1 ? width - m.moreWidth : width;
-    if (row >= rows || x + w > room) break;
-    chips.push({ index: i, text: chipText(names[i]!, m.maxChars), x: x0 + x, y: y0 + row * (m.height + m.gap), width: w });
-    x += w + m.gap;
+    if (row >= rows) break;
+    let text = chipText(names[i]!, m.maxChars);
+    let cw = w;
+    if (x + w > room) {
+      // A row's first chip shrinks (shorter name) rather than leave the box showing only "+N".
+      const chars = Math.floor((room - 2 * m.padding) / m.charWidth);
+      if (x > 0 || chars < 3) break;
+      text = chipText(names[i]!, chars);
+      cw = room;
+    }
+    chips.push({ index: i, text, x: x0 + x, y: y0 + row * (m.height + m.gap), width: cw });
+    x += cw + m.gap;
+    if (cw !== w) break;
   }
   const lastRow = Math.min(row, rows - 1);
   const lastX = chips.filter((c) => c.y === y0 + lastRow * (m.height + m.gap)).reduce((e, c) => Math.max(e, c.x - x0 + c.width + m.gap), 0);
