@@ -33,8 +33,8 @@ export const lifecycleLesson: Lesson = {
       id: 'unpause',
       title: { en: 'Thaw it', 'zh-CN': '解冻它' },
       body: {
-        en: 'A paused container refuses `docker stop` until it is unpaused. Unpause it.',
-        'zh-CN': '已暂停的容器在解冻之前会拒绝 `docker stop`。先把它解冻。',
+        en: 'A frozen process cannot even notice a signal. Unpause it, and `sleep` carries on exactly where it stopped.',
+        'zh-CN': '被冻结的进程连信号都察觉不到。解冻它，`sleep` 会从停下的地方继续运行。',
       },
       command: 'docker unpause web',
       done: (s) => containerNamed(s, 'web')?.state === 'running',

@@ -33,6 +33,11 @@ export interface SimHostOptions {
   stdinIsTTY?: boolean;
 }
 
+/** Virtual time a scripted line may run before it gets a Ctrl-C. */
+const LINE_BUDGET_MS = 10 * 60_000;
+/** The docker CLI gives up after the third SIGINT; so does a script. */
+const MAX_PRESSES = 3;
+
 /** The fixed epoch of scripted runs: 2026-01-01T00:00:00Z. */
 export const DEFAULT_EPOCH = Date.UTC(2026, 0, 1);
 
@@ -130,7 +135,8 @@ export class SimHost {
     if (this.running) return Promise.resolve(this.busy(io));
     const interrupt = new InterruptSource();
     this.record({ t: this.scheduler.now(), line });
-    const done = this.shell
+    const running: { interrupt: InterruptSource; done: Promise<number> } = { interrupt, done: Promise.resolve(0) };
+    running.done = this.shell
       .run(line, io, interrupt, { stdinIsTTY: this.opts.stdinIsTTY ?? false })
       .catch((err: unknown) => {
         // A defect, not a user error: say so plainly and keep the machine usable.
@@ -138,11 +144,12 @@ export class SimHost {
         return 1;
       })
       .finally(() => {
-        this.running = null;
+        // An abandoned line may settle later; it must not clear the line that runs now.
+        if (this.running === running) this.running = null;
         this.flushEvents();
       });
-    this.running = { interrupt, done };
-    return done;
+    this.running = running;
+    return running.done;
   }
 
   private busy(io: TerminalIO): number {
@@ -177,34 +184,49 @@ export class SimHost {
 
   /**
    * Runs a line with time jumping straight to each next timer, as the CLI and
-   * replays do. A line that would wait forever with no timer left (a foreground
-   * `top`, say) is interrupted, as a user would with Ctrl-C.
+   * replays do. Nobody can press Ctrl-C in a script, so a line that would wait
+   * forever (a foreground `top`, or `sleep` that ignores SIGINT as PID 1) gets
+   * what a user would do: Ctrl-C once it has nothing left to wait for or has
+   * run LINE_BUDGET_MS of virtual time, up to three times, as the docker CLI
+   * counts them. A replay instead presses Ctrl-C exactly when the journal says.
    */
-  async runToCompletion(line: string, io: TerminalIO, interruptAt?: number): Promise<number> {
+  async runToCompletion(line: string, io: TerminalIO, interruptTimes?: readonly number[]): Promise<number> {
     let settled = false;
     const done = this.start(line, io).then((code) => {
       settled = true;
       return code;
     });
-    let interrupted = false;
-    for (let spins = 0; !settled; spins++) {
+    const started = this.scheduler.now();
+    const planned = interruptTimes ? [...interruptTimes] : null;
+    let presses = 0;
+    while (!settled) {
       await this.opts.yieldToEventLoop();
       if (settled) break;
       const next = this.scheduler.nextAt();
-      if (interruptAt !== undefined && !interrupted && (next === undefined || next > interruptAt)) {
-        this.scheduler.advanceTo(Math.max(this.scheduler.now(), interruptAt));
-        interrupted = true;
+      const due = planned ? planned[0] : started + LINE_BUDGET_MS;
+      if (due !== undefined && (next === undefined || next > due) && presses < MAX_PRESSES) {
+        this.scheduler.advanceTo(Math.max(this.scheduler.now(), due));
+        planned?.shift();
+        presses++;
         this.interrupt();
         continue;
       }
-      if (next !== undefined) {
+      if (next !== undefined && (due === undefined || next <= due)) {
         this.scheduler.advanceTo(next);
-      } else if (!interrupted) {
-        interrupted = true;
-        this.interrupt();
-      } else if (spins > 10_000) {
-        throw new Error(`line never finished: ${line}`);
+        continue;
       }
+      if (!planned && presses < MAX_PRESSES) {
+        presses++;
+        this.interrupt();
+        continue;
+      }
+      // Nothing left to wait for and nobody left to press Ctrl-C: stop waiting.
+      await this.opts.yieldToEventLoop();
+      if (settled) break;
+      this.running = null;
+      io.stderr('glassbox: the line did not finish; stopped waiting for it\n');
+      this.flushEvents();
+      return 130;
     }
     return done;
   }
@@ -218,8 +240,9 @@ export class SimHost {
       const entry = entries[i]!;
       if (!('line' in entry)) continue;
       await this.advanceTo(entry.t);
-      const next = entries[i + 1];
-      await this.runToCompletion(entry.line, sink, next && 'interrupt' in next ? next.t : undefined);
+      const presses: number[] = [];
+      for (let k = i + 1; k < entries.length && !('line' in entries[k]!); k++) presses.push(entries[k]!.t);
+      await this.runToCompletion(entry.line, sink, presses);
     }
     this.flushEvents();
   }

@@ -31,7 +31,19 @@ const api = {
   capabilities: () => host.capabilities(),
   snapshot: () => host.snapshot(),
   prompt: () => host.prompt(),
-  exec: (line: string, io: TerminalIO) => host.start(line, io),
+  /**
+   * Resolves only after every write has reached the page: comlink sends the
+   * writes and the result over different ports, which do not keep order.
+   */
+  async exec(line: string, io: TerminalIO): Promise<number> {
+    const delivered: Promise<unknown>[] = [];
+    const code = await host.start(line, {
+      stdout: (text) => void delivered.push(Promise.resolve(io.stdout(text))),
+      stderr: (text) => void delivered.push(Promise.resolve(io.stderr(text))),
+    });
+    await Promise.all(delivered);
+    return code;
+  },
   interrupt: () => host.interrupt(),
   subscribe(listener: (e: BackendEvent) => void): () => void {
     return Comlink.proxy(host.subscribe(listener));

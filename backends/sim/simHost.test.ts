@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { setImmediate as yieldImmediate } from 'node:timers/promises';
+import { SimHost } from './simHost';
+
+function newHost(seed = 'sim-host-test'): SimHost {
+  return new SimHost({ seed, yieldToEventLoop: () => yieldImmediate() });
+}
+
+async function run(host: SimHost, line: string): Promise<{ out: string; err: string; exit: number }> {
+  let out = '';
+  let err = '';
+  const exit = await host.runToCompletion(line, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  return { out, err, exit };
+}
+
+const script = [
+  'docker run -d --name web busybox sleep 300',
+  'docker run -d busybox sleep 5',
+  'docker pause web',
+  'docker ps -a --format "{{.ID}} {{.Names}} {{.Status}}"',
+  'docker stop -t 3 web',
+  'docker ps -a --format "{{.ID}} {{.Names}} {{.Status}}"',
+];
+
+describe('SimHost', () => {
+  it('is deterministic: the same seed and lines give the same output', async () => {
+    const outputs = async (seed: string) => {
+      const host = newHost(seed);
+      const all: string[] = [];
+      for (const line of script) all.push(JSON.stringify(await run(host, line)));
+      return all;
+    };
+    const a = await outputs('one');
+    expect(await outputs('one')).toEqual(a);
+    expect(await outputs('two')).not.toEqual(a);
+  });
+
+  it('moves virtual time only as far as a line needs', async () => {
+    const host = newHost();
+    await run(host, 'docker run -d --name web busybox sleep 300');
+    const before = host.now();
+    expect((await run(host, 'docker pause web')).exit).toBe(0);
+    expect((await run(host, 'docker stop nosuch')).exit).toBe(1);
+    expect(host.now()).toBe(before);
+  });
+
+  it('waits the stop timeout in virtual time, then kills (137)', async () => {
+    const host = newHost();
+    await run(host, 'docker run -d --name web busybox sleep 300');
+    const before = host.now();
+    expect((await run(host, 'docker stop -t 3 web')).exit).toBe(0);
+    expect(host.now() - before).toBe(3000);
+    expect(host.snapshot().containers.find((c) => c.name === 'web')).toMatchObject({ state: 'exited', exitCode: 137 });
+  });
+
+  it('rebuilds the same machine from its journal', async () => {
+    const host = newHost();
+    for (const line of script) await run(host, line);
+    const journal = structuredClone(host.journal);
+    const copy = newHost('other');
+    await copy.replay(journal);
+    expect(copy.snapshot()).toEqual(host.snapshot());
+    expect(copy.journal).toEqual(journal);
+  });
+
+  it('rebuilds any earlier moment (the timeline)', async () => {
+    const host = newHost();
+    for (const line of script) await run(host, line);
+    const copy = newHost();
+    await copy.replay(host.journal, 3);
+    const web = copy.snapshot().containers.find((c) => c.name === 'web');
+    expect(web?.state).toBe('paused');
+  });
+
+  it('journals a Ctrl-C with its time and replays it at the same moment', async () => {
+    const host = newHost();
+    await run(host, 'docker run -d --name web busybox sleep 300');
+    const line = host.start('docker stop web', { stdout: () => {}, stderr: () => {} });
+    await host.advanceTo(host.now() + 2000);
+    host.interrupt();
+    await host.advanceTo(host.now() + 20_000);
+    await line;
+    const entries = host.journal.entries;
+    expect(entries.at(-1)).toMatchObject({ interrupt: true });
+    const copy = newHost();
+    await copy.replay(host.journal);
+    expect(copy.journal).toEqual(host.journal);
+    // The daemon goes on stopping after the client is interrupted; let the copy's time catch up.
+    await copy.advanceTo(host.now());
+    expect(copy.snapshot()).toEqual(host.snapshot());
+  });
+
+  it('refuses a second line while one runs', async () => {
+    const host = newHost();
+    await run(host, 'docker run -d --name web busybox sleep 300');
+    const first = host.start('docker stop web', { stdout: () => {}, stderr: () => {} });
+    let err = '';
+    const code = await host.start('docker ps', { stdout: () => {}, stderr: (t) => (err += t) });
+    expect(code).toBe(1);
+    expect(err).toMatch(/still running/);
+    await host.advanceTo(host.now() + 20_000);
+    expect(await first).toBe(0);
+  });
+
+  it('never leaves a scripted line hanging: a foreground container gets Ctrl-C, as a user would', async () => {
+    const host = newHost();
+    const r = await run(host, 'docker run --name fg busybox sleep 100000');
+    expect(r.exit).not.toBe(0);
+    expect(host.isRunning).toBe(false);
+    expect((await run(host, 'echo next')).out).toBe('next\n');
+  });
+
+  it('reports every change to subscribers with its transitions', async () => {
+    const host = newHost();
+    const seen: string[] = [];
+    host.subscribe((e) => {
+      if (e.type === 'snapshot') for (const t of e.transitions) seen.push(`${t.name}:${t.from ?? '-'}>${t.to ?? '-'}`);
+    });
+    await run(host, 'docker run -d --name web busybox sleep 300');
+    await run(host, 'docker pause web');
+    expect(seen).toContain('web:running>paused');
+    expect(seen.some((s) => s.startsWith('web:') && s.endsWith('>running'))).toBe(true);
+  });
+});
