@@ -42,6 +42,7 @@ export default tseslint.config(
   },
   {
     files: ['lessons/**/*.ts'],
+    ignores: ['lessons/**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [layer('lessons', ['**/web/**', '**/backends/**'], 'Lessons speak only core.'), layer('lessons', nodeModules, 'Lessons are pure data and checks.')] }] },
   },
   {
