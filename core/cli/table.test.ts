@@ -76,7 +76,7 @@ describe('tabwrite (Go text/tabwriter as docker configures it)', () => {
 });
 
 describe('stringWidth', () => {
-  it.each([['abc', 3], ['', 0], ['容器', 4], ['e\u0301', 1], ['😀', 2], ['a\tb', 2], ['ｈｉ', 4]])('%j is %d wide', (s, w) => expect(stringWidth(s)).toBe(w));
+  it.each([['abc', 3], ['', 0], ['容器', 4], ['e\u0301', 1], ['😀', 2], ['a\tb', 2], ['ｈｉ', 4], ['ab容器', 6], ['a\x7fb\x00', 2], ['id 😀 x', 7], ['e\u0301 ok', 4]])('%j is %d wide', (s, w) => expect(stringWidth(s)).toBe(w));
 });
 
 describe('formatItems (docker --format, outputs captured from docker 28 ps)', () => {

@@ -48,10 +48,23 @@ function runeWidth(ch: string): number {
 
 /** Terminal columns a string takes (go-runewidth StringWidth, approximately). */
 export function stringWidth(s: string): number {
+  // ASCII fast path (nearly every cell): printable characters take one column, controls none.
   let w = 0;
-  for (const ch of s) w += runeWidth(ch);
+  let i = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) break;
+    if (c >= 0x20 && c < 0x7f) w++;
+  }
+  if (i === s.length) return w;
+  for (const ch of s.slice(i)) w += runeWidth(ch);
   return w;
 }
+
+const TAB = 0x09;
+const VTAB = 0x0b;
+const NEWLINE = 0x0a;
+const FORMFEED = 0x0c;
 
 /**
  * Go's tabwriter over a whole text: cells end at '\t' (or '\v'), lines at
@@ -89,10 +102,11 @@ export function tabwrite(text: string, opts: TabwriterOptions = {}): string {
   const writeLines = (line0: number, line1: number, widths: number[]): void => {
     for (let i = line0; i < line1; i++) {
       const line = lines[i]!;
-      line.forEach((c, j) => {
+      for (let j = 0; j < line.length; j++) {
+        const c = line[j]!;
         out += c.text;
         if (j < widths.length) out += padchar.repeat(widths[j]! - c.width);
-      });
+      }
       // The last buffered line is the unterminated tail: no newline after it.
       if (i + 1 < lines.length) out += '\n';
     }
@@ -111,18 +125,21 @@ export function tabwrite(text: string, opts: TabwriterOptions = {}): string {
     return line.length;
   };
 
-  for (const ch of text) {
-    if (ch === '\t' || ch === '\v' || ch === '\n' || ch === '\f') {
-      const ncells = terminate(ch === '\t');
-      if (ch === '\n' || ch === '\f') {
-        lines.push([]);
-        // A one-cell line cannot affect later columns, so tabwriter flushes there.
-        if (ch === '\f' || ncells === 1) flush();
-      }
-    } else {
-      cur += ch;
+  // Cells are cut with slices between the control characters, not built a character at a time.
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== TAB && c !== VTAB && c !== NEWLINE && c !== FORMFEED) continue;
+    cur = text.slice(start, i);
+    start = i + 1;
+    const ncells = terminate(c === TAB);
+    if (c === NEWLINE || c === FORMFEED) {
+      lines.push([]);
+      // A one-cell line cannot affect later columns, so tabwriter flushes there.
+      if (c === FORMFEED || ncells === 1) flush();
     }
   }
+  cur = text.slice(start);
   flush();
   return out;
 }
