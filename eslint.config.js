@@ -19,7 +19,14 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // A destructuring where some names are reassigned stays one `let`.
+      'prefer-const': ['error', { destructuring: 'all' }],
     },
+  },
+  {
+    // Svelte 5 props are declared `let { … } = $props()` by convention.
+    files: ['**/*.svelte'],
+    rules: { 'prefer-const': 'off' },
   },
   {
     files: ['core/**/*.ts'],

@@ -459,6 +459,7 @@ export interface FuncDef {
   /** Type of the trailing variadic parameter, when the function is variadic. */
   variadic?: ParamType;
   /** Throw an Error to report `error calling <name>: <message>`. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each function declares its own parameter types; checked at call time against `params`
   fn: (...args: any[]) => unknown;
 }
 
