@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesSize, containerStatus, dockerSize, humanDuration, humanSize, humanSizeWithPrecision, runningFor, type StatusInput } from './humanize';
+import { bytesSize, containerStatus, dockerSize, humanDuration, humanSize, humanSizeWithPrecision, isoTime, runningFor, type StatusInput } from './humanize';
 import { formatFloat } from './quote';
 
 const S = 1000;
@@ -81,5 +81,20 @@ describe('containerStatus (moby State.String)', () => {
   it('runningFor', () => {
     expect(runningFor(ago(MIN + 5 * S), now)).toBe('About a minute ago');
     expect(runningFor(now - 3 * DAY, now)).toBe('3 days ago');
+  });
+});
+
+describe('isoTime (Date.prototype.toISOString without the Date)', () => {
+  it.each([
+    [0, '1970-01-01T00:00:00.000Z'], [1, '1970-01-01T00:00:00.001Z'], [1.9, '1970-01-01T00:00:00.001Z'], [86_399_999, '1970-01-01T23:59:59.999Z'],
+    [951_782_400_000, '2000-02-29T00:00:00.000Z'], [951_868_800_000, '2000-03-01T00:00:00.000Z'], [4_107_542_400_000, '2100-03-01T00:00:00.000Z'],
+    [1_767_225_600_120, '2026-01-01T00:00:00.120Z'], [1_767_225_599_999, '2025-12-31T23:59:59.999Z'], [253_402_300_799_999, '9999-12-31T23:59:59.999Z'],
+    // Outside four-digit years, as toISOString prints them.
+    [253_402_300_800_000, '+010000-01-01T00:00:00.000Z'], [-1, '1969-12-31T23:59:59.999Z'],
+  ])('%d → %s', (ms, want) => expect(isoTime(ms)).toBe(want));
+
+  it('agrees with toISOString across the years', () => {
+    const step = 7_919_993_211; // about three months, odd so every field moves
+    for (let ms = 0; ms < 253_402_300_800_000; ms += step) expect(isoTime(ms)).toBe(new Date(ms).toISOString());
   });
 });

@@ -4,7 +4,7 @@ import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, Res
 import { randomHex, type Rng } from '../ports';
 import type { Scheduler } from '../scheduler';
 import { builtinImages, normalizeImageRef, type CatalogImage, type ImageDir, type ImageNode } from '../images/catalog';
-import { containerStatus } from '../cli/humanize';
+import { containerStatus, isoTime } from '../cli/humanize';
 import { DaemonError, noSuchContainer } from './errors';
 import { generateName } from './names';
 import type { Proc, Program } from './process';
@@ -161,10 +161,11 @@ const NAME_PATTERN = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 /** RFC 3339 with nanoseconds, trailing zeros trimmed, as Go's RFC3339Nano prints. */
 export function rfc3339Nano(ms: number): string {
   if (ms <= 0) return ZERO_TIME;
-  const iso = new Date(ms).toISOString(); // 2026-01-01T00:00:00.500Z
-  const [whole, frac] = iso.slice(0, -1).split('.');
-  const trimmed = (frac ?? '').replace(/0+$/, '');
-  return `${whole}${trimmed ? '.' + trimmed : ''}Z`;
+  const iso = isoTime(ms); // 2026-01-01T00:00:00.500Z
+  const dot = iso.lastIndexOf('.');
+  let end = iso.length - 1;
+  while (end > dot + 1 && iso.charCodeAt(end - 1) === 0x30 /* '0' */) end--;
+  return end === dot + 1 ? iso.slice(0, dot) + 'Z' : iso.slice(0, end) + 'Z';
 }
 
 export class Engine {
