@@ -294,6 +294,45 @@ describe('LineEditor on a terminal', () => {
     expect(h.editor.line).toBe('docker stop my-long-containXer');
   });
 
+  it('setLine puts a command on the prompt in place of what was typed, and Enter runs it', async () => {
+    const h = await new Harness(30).start();
+    await h.type('docker images --all', KEY.home);
+    await h.apply(h.editor.setLine('docker pause web'));
+    expect(h.submitted).toEqual([]);
+    expect(h.editor.line).toBe('docker pause web');
+    expect(h.screen()).toEqual(['$ docker pause web']);
+    expect(h.cursor()).toEqual({ x: 18, y: 0 });
+    await h.type(KEY.enter);
+    expect(h.submitted).toEqual(['docker pause web']);
+  });
+
+  it('setLine redraws a long line over several rows', async () => {
+    const h = await new Harness(20).start();
+    const line = 'docker run -d --name web busybox sleep 300';
+    await h.apply(h.editor.setLine(line));
+    const want = expected(line, 20, line.length);
+    expect(h.screen()).toEqual(want.rows);
+    expect(h.cursor()).toEqual(want.cursor);
+  });
+
+  it('setLine drops control characters, so it can never run a line or send a key', async () => {
+    const h = await new Harness().start();
+    await h.apply(h.editor.setLine('docker ps\r\ndocker rm web\x03\x1b[A'));
+    expect(h.submitted).toEqual([]);
+    expect(h.interrupts).toBe(0);
+    expect(h.editor.line).toBe('docker ps docker rm web[A');
+  });
+
+  it('setLine while a line runs puts the command on the next prompt', async () => {
+    const h = await new Harness().start();
+    await h.type('docker stop web', KEY.enter, 'docker p');
+    expect(h.editor.setLine('docker rm web')).toEqual([]);
+    await h.finish();
+    expect(h.submitted).toEqual(['docker stop web']);
+    expect(h.editor.line).toBe('docker rm web');
+    expect(h.screen()).toEqual(['$ docker stop web', '$ docker rm web']);
+  });
+
   it('writes only the typed text when typing at the end of the line', () => {
     const editor = new LineEditor({ prompt: '$ ', cols: 80 });
     editor.prompt();

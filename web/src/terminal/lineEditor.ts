@@ -247,6 +247,24 @@ export class LineEditor {
     return this.flush();
   }
 
+  /**
+   * Puts `text` on the prompt in place of what is there, cursor at the end,
+   * without running it (a lesson's "type it" button): the student reads it and
+   * presses Enter. Control characters are dropped, so it can never submit or
+   * send a key. While a line runs it waits for the next prompt, like typeahead.
+   */
+  setLine(text: string): EditorEffect[] {
+    const clean = text.replace(/[\r\n\t]+/g, ' ').replace(/[\x00-\x1f\x7f-\x9f]/g, '');
+    if (this.isBusy) {
+      this.typeahead = clean;
+      return [];
+    }
+    this.histIndex = this.hist.length;
+    this.draft = [];
+    this.replaceLine([...clean]);
+    return this.flush();
+  }
+
   /** Input from the terminal (keys or a paste). */
   feed(data: string): EditorEffect[] {
     this.handle(data);
