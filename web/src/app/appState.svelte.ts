@@ -2,6 +2,7 @@ import type { Backend, BackendEvent, Capabilities, TerminalIO } from '../../../c
 import type { ContainerSnapshot, Snapshot, Transition } from '../../../core/model';
 import { openBackend, realAvailable, type BackendKind, type OpenBackend, type PageLocation } from './backends';
 import { containerNamedIn } from './followContainer';
+import { LessonState } from './lessonState.svelte';
 
 /**
  * What the page knows, in one reactive object: the backend in use and its
@@ -46,7 +47,8 @@ export class AppState {
   generationReason = $state<'switch' | 'reset'>('switch');
   capabilities = $state<Capabilities | null>(null);
   connection = $state<{ state: ConnectionState; detail?: string }>({ state: 'connecting' });
-  snapshot = $state.raw<Snapshot | null>(null);
+  /** The lesson followed and the student's progress, judged on every snapshot. */
+  readonly lessons = new LessonState();
   /** The latest transitions, numbered so a diagram can tell a new batch from a re-render. */
   transitions = $state.raw<{ seq: number; list: Transition[] }>({ seq: 0, list: [] });
   history = $state<HistoryEntry[]>([]);
@@ -58,6 +60,7 @@ export class AppState {
   readonly realAvailable: boolean;
 
   private open = $state.raw<OpenBackend | null>(null);
+  private latest = $state.raw<Snapshot | null>(null);
   /** The last line run, whose container the diagrams follow until the user picks another. */
   private followLine: string | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -65,6 +68,16 @@ export class AppState {
 
   constructor(private readonly location: PageLocation) {
     this.realAvailable = realAvailable(location);
+  }
+
+  /** The latest snapshot; each one also moves the lesson on. */
+  get snapshot(): Snapshot | null {
+    return this.latest;
+  }
+
+  set snapshot(snapshot: Snapshot | null) {
+    this.latest = snapshot;
+    this.lessons.observe(snapshot);
   }
 
   get backend(): Backend | null {

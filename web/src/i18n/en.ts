@@ -72,6 +72,21 @@ export const en = {
   'history.failed': 'failed',
   'history.reset': 'Reset engine',
   'history.resetConfirm': 'Start over with a fresh engine? Every container will be gone.',
+  'lesson.menu': 'Lesson',
+  'lesson.none': 'No lesson',
+  'lesson.pane': 'Lesson: {title}',
+  'lesson.hide': 'Hide the lesson',
+  'lesson.show': 'Show the lesson',
+  'lesson.shown': 'Lesson',
+  'lesson.progress': '{done} of {total} steps done',
+  'lesson.step': 'Step {n}',
+  'lesson.status.done': 'Done',
+  'lesson.status.current': 'Now',
+  'lesson.status.pending': 'To do',
+  'lesson.insert': 'Type it',
+  'lesson.insertLabel': 'Type {command} at the terminal prompt (press Enter to run it)',
+  'lesson.restart': 'Restart lesson',
+  'lesson.complete': 'Lesson complete. Well done!',
 } as const;
 
 export type MessageKey = keyof typeof en;
