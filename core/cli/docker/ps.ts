@@ -1,5 +1,5 @@
 import type { ContainerSummary } from '../../engine/engine';
-import { humanSizeWithPrecision, runningFor } from '../humanize';
+import { humanSizeWithPrecision, isoTime, runningFor } from '../humanize';
 import { goQuote } from '../quote';
 import { tabwrite } from '../table';
 import { daemonErrorText, type CommandDef } from './common';
@@ -31,6 +31,8 @@ const FILTER_KEYS = ['ancestor', 'before', 'expose', 'exited', 'health', 'id', '
 
 /** docker/cli's formatter.Ellipsis: cut to `max` columns, the last one an ellipsis. */
 function ellipsis(s: string, max: number): string {
+  // UTF-16 length bounds the number of characters: short strings need no splitting.
+  if (s.length <= max) return s;
   const chars = [...s];
   if (chars.length <= max) return s;
   return chars.slice(0, max - 1).join('') + '…';
@@ -38,21 +40,34 @@ function ellipsis(s: string, max: number): string {
 
 /** Go's time.Time.String() for a UTC time, to the second: "2026-01-01 00:00:00 +0000 UTC". */
 function goTimeString(ms: number): string {
-  const iso = new Date(Math.floor(ms / 1000) * 1000).toISOString();
+  const iso = isoTime(Math.floor(ms / 1000) * 1000);
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)} +0000 UTC`;
+}
+
+// ContainerContext's fields, one function each, shared by the template rows and the default table.
+const commandField = (c: ContainerSummary, trunc: boolean): string => goQuote(trunc ? ellipsis(c.command, 20) : c.command);
+const idField = (c: ContainerSummary, trunc: boolean): string => (trunc ? c.id.slice(0, 12) : c.id);
+const imageField = (c: ContainerSummary, trunc: boolean): string => (trunc && c.image.startsWith('sha256:') ? c.image.slice(7, 19) : c.image);
+const namesField = (c: ContainerSummary, trunc: boolean): string =>
+  c.names.length === 1 && (!trunc || c.names[0]!.indexOf('/', 1) < 0) ? c.names[0]!.slice(1) : c.names.map((n) => n.slice(1)).filter((n) => !trunc || !n.includes('/')).join(',');
+
+function labelsField(labels: Record<string, string>): string {
+  const keys = Object.keys(labels);
+  if (keys.length === 0) return '';
+  return keys.map((k) => `${k}=${labels[k]}`).sort().join(',');
 }
 
 /** The fields of docker/cli's ContainerContext for one container (in the sorted order its JSON uses). */
 function rowFields(c: ContainerSummary, now: number, trunc: boolean, size: string): Record<string, unknown> {
   return {
-    Command: goQuote(trunc ? ellipsis(c.command, 20) : c.command),
+    Command: commandField(c, trunc),
     CreatedAt: goTimeString(c.created),
-    ID: trunc ? c.id.slice(0, 12) : c.id,
-    Image: trunc && c.image.startsWith('sha256:') ? c.image.slice(7, 19) : c.image,
-    Labels: Object.entries(c.labels).map(([k, v]) => `${k}=${v}`).sort().join(','),
+    ID: idField(c, trunc),
+    Image: imageField(c, trunc),
+    Labels: labelsField(c.labels),
     LocalVolumes: '0',
     Mounts: '',
-    Names: c.names.map((n) => n.slice(1)).filter((n) => !trunc || !n.includes('/')).join(','),
+    Names: namesField(c, trunc),
     Networks: 'bridge',
     Platform: null,
     Ports: '',
@@ -65,10 +80,29 @@ function rowFields(c: ContainerSummary, now: number, trunc: boolean, size: strin
 
 /** A row as the template sees it: a Go struct with the Label method and ContainerContext's MarshalJSON. */
 function rowContext(fields: Record<string, unknown>, labels: Record<string, string>): Record<string, unknown> {
-  const row = goStruct('*formatter.ContainerContext', { ...fields });
-  Object.defineProperty(row, 'Label', { value: (key: string) => labels[key] ?? '', enumerable: false });
-  Object.defineProperty(row, 'MarshalJSON', { value: () => ({ ...fields }), enumerable: false });
+  // `fields` is this row's own fresh object: it becomes the struct, and MarshalJSON copies it (as a map) only when asked.
+  const row = goStruct('*formatter.ContainerContext', fields);
+  Object.defineProperties(row, {
+    Label: { value: (key: string) => labels[key] ?? '', enumerable: false },
+    MarshalJSON: { value: () => ({ ...fields }), enumerable: false },
+  });
   return row;
+}
+
+/** The default table's template text, after preFormat. */
+const DEFAULT_TEMPLATE = preFormat(DEFAULT_FORMAT).template;
+
+/**
+ * The default table's rows built directly: what the template prints for them
+ * (every field a string, so printed as is), without a struct per row. `docker
+ * ps` with a thousand containers has to answer within a frame.
+ */
+function defaultTableText(list: readonly ContainerSummary[], now: number, trunc: boolean): string {
+  let text = 'CONTAINER ID\tIMAGE\tCOMMAND\tCREATED\tSTATUS\tPORTS\tNAMES\n';
+  for (const c of list) {
+    text += `${idField(c, trunc)}\t${imageField(c, trunc)}\t${commandField(c, trunc)}\t${runningFor(c.created, now)}\t${c.status}\t\t${namesField(c, trunc)}\n`;
+  }
+  return text;
 }
 
 export const ps: CommandDef = {
@@ -120,6 +154,10 @@ export const ps: CommandDef = {
     // Asking for .Size makes the client request sizes: the container's layer, then the image it shares.
     const withSize = flags.bool('size') || /\.Size\b/.test(template) || /\bjson\s+\.\s*\}\}/.test(template);
     const sizeOf = (c: ContainerSummary): string => (withSize ? `0B (virtual ${humanSizeWithPrecision(ctx.engine.image(c.image)?.size ?? 0, 3)})` : '0B');
+    if (table && template === DEFAULT_TEMPLATE) {
+      ctx.io.stdout(tabwrite(defaultTableText(list, now, trunc)));
+      return 0;
+    }
     let text = '';
     try {
       const t = parseFormat(template);
