@@ -180,6 +180,8 @@ export class Engine {
   private pendingEvents: DockerEvent[] = [];
   private depth = 0;
   private nextPid: number;
+  /** Each container's last snapshot and what it was built from (see containerSnapshot). */
+  private readonly snapshotMemo = new WeakMap<Container, SnapshotMemo>();
 
   constructor(opts: EngineOptions) {
     this.scheduler = opts.scheduler;
@@ -980,7 +982,30 @@ export class Engine {
   // -------------------------------------------------------------------------
   // Plumbing
 
+  /**
+   * The container's snapshot, reused from the last call while nothing it shows
+   * has changed (the UI asks after every change; with a thousand containers
+   * rebuilding them all took milliseconds). A reused snapshot is deep-frozen,
+   * so no consumer can change what a later call returns.
+   */
   private containerSnapshot(c: Container, now: number): ContainerSnapshot {
+    const memo = this.snapshotMemo.get(c);
+    const restartCount = c.actor.getSnapshot().context.restartCount;
+    if (memo && sameSnapshotInputs(memo, c, restartCount)) {
+      if (memo.now === now) return memo.snap;
+      const status = this.statusText(c, now);
+      memo.now = now;
+      if (status === memo.snap.status) return memo.snap;
+      memo.snap = Object.freeze({ ...memo.snap, status });
+      return memo.snap;
+    }
+    const snap = deepFreeze(this.buildContainerSnapshot(c, now, restartCount));
+    this.snapshotMemo.set(c, snapshotMemo(snap, c, now, restartCount));
+    return snap;
+  }
+
+  /** Every container field read here must also be compared in sameSnapshotInputs. */
+  private buildContainerSnapshot(c: Container, now: number, restartCount: number): ContainerSnapshot {
     return {
       id: c.id,
       name: c.name,
@@ -991,7 +1016,7 @@ export class Engine {
       exitCode: c.exitCode,
       pid: c.run?.pid ?? 0,
       oomKilled: false,
-      restartCount: c.actor.getSnapshot().context.restartCount,
+      restartCount,
       created: rfc3339Nano(c.created),
       startedAt: rfc3339Nano(c.startedAt),
       finishedAt: rfc3339Nano(c.finishedAt),
@@ -1066,6 +1091,104 @@ export class Engine {
 }
 
 /** The daemon's ContainerSummary.Command: arguments containing a space are wrapped in single quotes. */
+/** A container snapshot and the values it was built from. */
+interface SnapshotMemo {
+  snap: ContainerSnapshot;
+  /** The time its status text was computed for. */
+  now: number;
+  name: string;
+  imageRef: string;
+  image: CatalogImage;
+  path: string;
+  args: string[];
+  state: ContainerState;
+  exitCode: number;
+  pid: number;
+  restartCount: number;
+  created: number;
+  startedAt: number;
+  finishedAt: number;
+  config: Container['config'];
+  hostname: string;
+  env: string[];
+  envLength: number;
+  tty: boolean;
+  openStdin: boolean;
+  labels: Record<string, string>;
+  autoRemove: boolean;
+  restartPolicy: RestartPolicy;
+  restartPolicyName: RestartPolicy['name'];
+  maximumRetryCount: number;
+}
+
+function snapshotMemo(snap: ContainerSnapshot, c: Container, now: number, restartCount: number): SnapshotMemo {
+  return {
+    snap,
+    now,
+    name: c.name,
+    imageRef: c.imageRef,
+    image: c.image,
+    path: c.path,
+    args: c.args,
+    state: c.state,
+    exitCode: c.exitCode,
+    pid: c.run?.pid ?? 0,
+    restartCount,
+    created: c.created,
+    startedAt: c.startedAt,
+    finishedAt: c.finishedAt,
+    config: c.config,
+    hostname: c.config.hostname,
+    env: c.config.env,
+    envLength: c.config.env.length,
+    tty: c.config.tty,
+    openStdin: c.config.openStdin,
+    labels: c.config.labels,
+    autoRemove: c.autoRemove,
+    restartPolicy: c.restartPolicy,
+    restartPolicyName: c.restartPolicy.name,
+    maximumRetryCount: c.restartPolicy.maximumRetryCount,
+  };
+}
+
+/** Whether everything a container snapshot shows, but its time-dependent status, is as when `m` was built. */
+function sameSnapshotInputs(m: SnapshotMemo, c: Container, restartCount: number): boolean {
+  return (
+    m.state === c.state &&
+    m.exitCode === c.exitCode &&
+    m.pid === (c.run?.pid ?? 0) &&
+    m.restartCount === restartCount &&
+    m.startedAt === c.startedAt &&
+    m.finishedAt === c.finishedAt &&
+    m.created === c.created &&
+    m.name === c.name &&
+    m.imageRef === c.imageRef &&
+    m.image === c.image &&
+    m.path === c.path &&
+    m.args === c.args &&
+    m.config === c.config &&
+    m.hostname === c.config.hostname &&
+    m.env === c.config.env &&
+    m.envLength === c.config.env.length &&
+    m.tty === c.config.tty &&
+    m.openStdin === c.config.openStdin &&
+    m.labels === c.config.labels &&
+    m.autoRemove === c.autoRemove &&
+    m.restartPolicy === c.restartPolicy &&
+    m.restartPolicyName === c.restartPolicy.name &&
+    m.maximumRetryCount === c.restartPolicy.maximumRetryCount
+  );
+}
+
+/** Freezes plain data all the way down, so a shared snapshot cannot be changed by whoever holds it. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 function summaryCommand(path: string, args: readonly string[]): string {
   if (args.length === 0) return path;
   return `${path} ${args.map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}`;
