@@ -34,9 +34,8 @@ export async function runDef(def: CommandDef, ctx: Ctx, argv: readonly string[])
     flags = parseFlags(spec, argv, { interspersed: def.interspersed ?? true });
   } catch (e) {
     if (!(e instanceof FlagError)) throw e;
-    const text = flagErrorText(e, usage);
-    // docker run/create print their flag errors with the "docker: " prefix.
-    ctx.io.stderr((def.name === 'run' || def.name === 'create' ? 'docker: ' : '') + text + '\n');
+    // cobra's FlagErrorFunc: no "docker: " prefix, for run and create too (the 28.x client prints none).
+    ctx.io.stderr(flagErrorText(e, usage) + '\n');
     return FLAG_ERROR_STATUS;
   }
   for (const w of flags.warnings) ctx.io.stdout(w + '\n');

@@ -167,6 +167,10 @@ describe('docker CLI', () => {
     ['docker ps -f foo', '', 'invalid argument "foo" for "-f, --filter" flag: bad format of filter (expected name=value)\n\nUsage:  docker ps [OPTIONS]\n\nRun \'docker ps --help\' for more information\n', 125],
     ['docker ps --foo', '', "unknown flag: --foo\n\nUsage:  docker ps [OPTIONS]\n\nRun 'docker ps --help' for more information\n", 125],
     ['docker ps -n', '', "flag needs an argument: 'n' in -n\n\nUsage:  docker ps [OPTIONS]\n\nRun 'docker ps --help' for more information\n", 125],
+    // run and create print flag errors without the "docker: " prefix, as the 28.2.2 client does.
+    ['docker run --bogus busybox', '', "unknown flag: --bogus\n\nUsage:  docker run [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nRun 'docker run --help' for more information\n", 125],
+    ['docker create --bogus busybox', '', "unknown flag: --bogus\n\nUsage:  docker create [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nRun 'docker create --help' for more information\n", 125],
+    ['docker run --rm --stop-timeout x busybox true', '', 'invalid argument "x" for "--stop-timeout" flag: strconv.ParseInt: parsing "x": invalid syntax\n\nUsage:  docker run [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nRun \'docker run --help\' for more information\n', 125],
     ['docker start', '', "docker: 'docker start' requires at least 1 argument\n\nUsage:  docker start [OPTIONS] CONTAINER [CONTAINER...]\n\nSee 'docker start --help' for more information\n", 1],
     ['docker container start', '', "docker: 'docker container start' requires at least 1 argument\n\nUsage:  docker container start [OPTIONS] CONTAINER [CONTAINER...]\n\nSee 'docker container start --help' for more information\n", 1],
     ['docker logs', '', "docker: 'docker logs' requires 1 argument\n\nUsage:  docker logs [OPTIONS] CONTAINER\n\nRun 'docker logs --help' for more information\n", 1],
