@@ -14,12 +14,6 @@ export interface TabwriterOptions {
   padchar?: string;
 }
 
-interface Cell {
-  text: string;
-  width: number;
-  htab: boolean;
-}
-
 // go-runewidth, reduced to what matters in a terminal: East Asian wide and
 // fullwidth characters take two columns, combining marks and controls none.
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cc}\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]$/u;
@@ -61,10 +55,15 @@ export function stringWidth(s: string): number {
   return w;
 }
 
-const TAB = 0x09;
-const VTAB = 0x0b;
-const NEWLINE = 0x0a;
-const FORMFEED = 0x0c;
+const CONTROLS = ['\t', '\v', '\n', '\f'];
+
+/** One buffered line: its cells and their widths in columns. */
+interface Line {
+  cells: string[];
+  widths: number[];
+}
+
+const SPACES = ' '.repeat(256);
 
 /**
  * Go's tabwriter over a whole text: cells end at '\t' (or '\v'), lines at
@@ -74,74 +73,94 @@ const FORMFEED = 0x0c;
  * A line without any tab breaks the columns around it.
  */
 export function tabwrite(text: string, opts: TabwriterOptions = {}): string {
-  const minwidth = opts.minwidth ?? 10;
-  const padding = opts.padding ?? 3;
-  const padchar = opts.padchar ?? ' ';
-  let out = '';
-  let lines: Cell[][] = [[]];
-  let cur = '';
+  const w = new Tabwriter(opts.minwidth ?? 10, opts.padding ?? 3, opts.padchar ?? ' ');
+  // Cells are cut between control characters found with indexOf (native and
+  // fast), not a character at a time: `docker ps` tables can have thousands of lines.
+  const next = CONTROLS.map((ch) => text.indexOf(ch));
+  let start = 0;
+  for (;;) {
+    let k = -1;
+    for (let j = 0; j < next.length; j++) if (next[j]! >= 0 && (k < 0 || next[j]! < next[k]!)) k = j;
+    if (k < 0) break;
+    const i = next[k]!;
+    next[k] = text.indexOf(CONTROLS[k]!, i + 1);
+    const ncells = w.terminate(text.slice(start, i));
+    start = i + 1;
+    const ch = CONTROLS[k];
+    if (ch === '\n' || ch === '\f') {
+      w.lines.push({ cells: [], widths: [] });
+      // A one-cell line cannot affect later columns, so tabwriter flushes there.
+      if (ch === '\f' || ncells === 1) w.flush();
+    }
+  }
+  if (start < text.length) w.terminate(text.slice(start));
+  w.flush();
+  return w.out;
+}
 
-  const format = (line0: number, line1: number, widths: number[]): void => {
+class Tabwriter {
+  out = '';
+  lines: Line[] = [{ cells: [], widths: [] }];
+
+  constructor(
+    private readonly minwidth: number,
+    private readonly padding: number,
+    private readonly padchar: string,
+  ) {}
+
+  /** Ends a cell of the last line; returns how many cells that line now has. */
+  terminate(cell: string): number {
+    const line = this.lines[this.lines.length - 1]!;
+    line.cells.push(cell);
+    line.widths.push(stringWidth(cell));
+    return line.cells.length;
+  }
+
+  flush(): void {
+    this.format(0, this.lines.length, []);
+    this.lines = [{ cells: [], widths: [] }];
+  }
+
+  /** Go's Writer.format: writes lines [line0, line1) with the column widths found so far, one column deeper at a time. */
+  private format(line0: number, line1: number, widths: number[]): void {
     const column = widths.length;
+    const lines = this.lines;
     for (let row = line0; row < line1; row++) {
-      if (column >= lines[row]!.length - 1) continue;
-      writeLines(line0, row, widths);
+      if (column >= lines[row]!.cells.length - 1) continue;
+      this.writeLines(line0, row, widths);
       line0 = row;
-      let width = minwidth;
+      let width = this.minwidth;
       for (; row < line1; row++) {
         const line = lines[row]!;
-        if (column >= line.length - 1) break;
-        width = Math.max(width, line[column]!.width + padding);
+        if (column >= line.cells.length - 1) break;
+        width = Math.max(width, line.widths[column]! + this.padding);
       }
-      format(line0, row, [...widths, width]);
+      widths.push(width);
+      this.format(line0, row, widths);
+      widths.pop();
       line0 = row;
     }
-    writeLines(line0, line1, widths);
-  };
+    this.writeLines(line0, line1, widths);
+  }
 
-  const writeLines = (line0: number, line1: number, widths: number[]): void => {
+  private writeLines(line0: number, line1: number, widths: readonly number[]): void {
+    const lines = this.lines;
+    let out = this.out;
     for (let i = line0; i < line1; i++) {
-      const line = lines[i]!;
-      for (let j = 0; j < line.length; j++) {
-        const c = line[j]!;
-        out += c.text;
-        if (j < widths.length) out += padchar.repeat(widths[j]! - c.width);
+      const { cells, widths: cellWidths } = lines[i]!;
+      for (let j = 0; j < cells.length; j++) {
+        out += cells[j]!;
+        if (j < widths.length) out += this.pad(widths[j]! - cellWidths[j]!);
       }
       // The last buffered line is the unterminated tail: no newline after it.
       if (i + 1 < lines.length) out += '\n';
     }
-  };
-
-  const flush = (): void => {
-    if (cur.length > 0) terminate(false);
-    format(0, lines.length, []);
-    lines = [[]];
-  };
-
-  const terminate = (htab: boolean): number => {
-    const line = lines[lines.length - 1]!;
-    line.push({ text: cur, width: stringWidth(cur), htab });
-    cur = '';
-    return line.length;
-  };
-
-  // Cells are cut with slices between the control characters, not built a character at a time.
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== TAB && c !== VTAB && c !== NEWLINE && c !== FORMFEED) continue;
-    cur = text.slice(start, i);
-    start = i + 1;
-    const ncells = terminate(c === TAB);
-    if (c === NEWLINE || c === FORMFEED) {
-      lines.push([]);
-      // A one-cell line cannot affect later columns, so tabwriter flushes there.
-      if (c === FORMFEED || ncells === 1) flush();
-    }
+    this.out = out;
   }
-  cur = text.slice(start);
-  flush();
-  return out;
+
+  private pad(n: number): string {
+    return this.padchar === ' ' && n <= SPACES.length ? SPACES.slice(0, n) : this.padchar.repeat(n);
+  }
 }
 
 /**
