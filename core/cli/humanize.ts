@@ -129,18 +129,22 @@ export interface StatusInput {
  * `now` is the current time in ms since the epoch (from the Clock).
  */
 export function containerStatus(s: StatusInput, now: number): string {
-  const since = (t: DockerTime | undefined): string => humanDuration(now - (toMs(t) ?? 0));
   if (s.running) {
-    if (s.paused) return `Up ${since(s.startedAt)} (Paused)`;
-    if (s.restarting) return `Restarting (${s.exitCode}) ${since(s.finishedAt)} ago`;
-    if (s.health !== undefined) return `Up ${since(s.startedAt)} (${s.health === 'starting' ? 'health: starting' : s.health})`;
-    return `Up ${since(s.startedAt)}`;
+    if (s.paused) return `Up ${since(s.startedAt, now)} (Paused)`;
+    if (s.restarting) return `Restarting (${s.exitCode}) ${since(s.finishedAt, now)} ago`;
+    if (s.health !== undefined) return `Up ${since(s.startedAt, now)} (${s.health === 'starting' ? 'health: starting' : s.health})`;
+    return `Up ${since(s.startedAt, now)}`;
   }
   if (s.removalInProgress) return 'Removal In Progress';
   if (s.dead) return 'Dead';
   if (toMs(s.startedAt) === undefined) return 'Created';
   if (toMs(s.finishedAt) === undefined) return '';
-  return `Exited (${s.exitCode}) ${since(s.finishedAt)} ago`;
+  return `Exited (${s.exitCode}) ${since(s.finishedAt, now)} ago`;
+}
+
+// A module function rather than a closure per call: `docker ps` computes a status per container.
+function since(t: DockerTime | undefined, now: number): string {
+  return humanDuration(now - (toMs(t) ?? 0));
 }
 
 /** The CREATED column of `docker ps` (RunningFor): "2 minutes ago". */

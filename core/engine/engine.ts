@@ -821,12 +821,13 @@ export class Engine {
     const all = opts.all || (opts.last ?? -1) > 0 || opts.latest;
     const limit = opts.latest ? 1 : opts.last ?? -1;
     const filters = opts.filters ?? {};
+    const filtered = Object.keys(filters).length > 0;
     const out: ContainerSummary[] = [];
     const list = [...this.containers.values()];
     for (let i = list.length - 1; i >= 0; i--) {
       const c = list[i]!;
       if (!all && c.state !== 'running' && c.state !== 'paused' && c.state !== 'restarting') continue;
-      if (!matchesFilters(c, filters)) continue;
+      if (filtered && !matchesFilters(c, filters)) continue;
       out.push({
         id: c.id,
         names: [`/${c.name}`],
@@ -1190,8 +1191,10 @@ function deepFreeze<T>(value: T): T {
 }
 
 function summaryCommand(path: string, args: readonly string[]): string {
-  if (args.length === 0) return path;
-  return `${path} ${args.map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}`;
+  // A plain loop: `docker ps` builds one per listed container.
+  let out = path;
+  for (const a of args) out += a.includes(' ') ? ` '${a}'` : ` ${a}`;
+  return out;
 }
 
 /** Docker's ReplaceOrAppendEnvValues: a later KEY=value replaces an earlier KEY; a bare KEY is dropped when unset. */
