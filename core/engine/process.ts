@@ -58,12 +58,13 @@ export const signals: Readonly<Record<string, number>> = {
 
 /**
  * moby/sys/signal.ParseSignal: a number, or a name with or without "SIG",
- * any case, or RTMIN+n / RTMAX-n. Returns the error text Docker gives otherwise.
+ * any case, or RTMIN+n / RTMAX-n. Returns the error text Docker gives
+ * otherwise (lower case since Engine 23, which moved to moby/sys/signal).
  */
 export function parseSignal(raw: string): number | { error: string } {
   if (/^[0-9]+$/.test(raw)) {
     const n = Number(raw);
-    return n === 0 ? { error: `Invalid signal: ${raw}` } : n;
+    return n === 0 ? { error: `invalid signal: ${raw}` } : n;
   }
   const name = raw.toUpperCase().startsWith('SIG') ? raw.toUpperCase() : `SIG${raw.toUpperCase()}`;
   const rt = /^SIGRT(MIN|MAX)([+-])([0-9]+)$/.exec(name);
@@ -73,5 +74,5 @@ export function parseSignal(raw: string): number | { error: string } {
     if (n >= 34 && n <= 64) return n;
   }
   const n = signals[name];
-  return n === undefined ? { error: `Invalid signal: ${raw}` } : n;
+  return n === undefined ? { error: `invalid signal: ${raw}` } : n;
 }

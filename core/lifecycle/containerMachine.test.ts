@@ -143,8 +143,10 @@ describe('containerMachine', () => {
     });
 
     it.each([
-      ['running', 'container.remove', 'You cannot remove a running container ID. Stop the container before attempting removal or force remove'],
-      ['paused', 'container.remove', 'You cannot remove a paused container ID. Unpause and then stop the container before attempting removal or force remove'],
+      // Engine 25+ wording (moby daemon/delete.go), with the name or id as the user typed it.
+      ['running', 'container.remove', 'cannot remove container "REF": container is running: stop the container before removing or force remove'],
+      ['paused', 'container.remove', 'cannot remove container "REF": container is paused and must be unpaused first'],
+      ['restarting', 'container.remove', 'cannot remove container "REF": container is restarting: stop the container before removing or force remove'],
       ['paused', 'container.pause', 'Container ID is already paused'],
       ['paused', 'container.start', 'cannot start a paused container, try unpause instead'],
       ['exited', 'container.unpause', 'Container ID is not paused'],

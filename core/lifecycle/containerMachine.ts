@@ -148,7 +148,7 @@ export const containerMachine = setup({
       meta: {
         refusals: {
           'container.unpause': notPaused,
-          'container.remove': 'You cannot remove a running container {id}. Stop the container before attempting removal or force remove',
+          'container.remove': 'cannot remove container "{ref}": container is running: stop the container before removing or force remove',
         },
       },
       on: {
@@ -171,7 +171,7 @@ export const containerMachine = setup({
         refusals: {
           'container.start': 'cannot start a paused container, try unpause instead',
           'container.pause': 'Container {id} is already paused',
-          'container.remove': 'You cannot remove a paused container {id}. Unpause and then stop the container before attempting removal or force remove',
+          'container.remove': 'cannot remove container "{ref}": container is paused and must be unpaused first',
         },
       },
       on: {
@@ -194,7 +194,7 @@ export const containerMachine = setup({
         refusals: {
           'container.pause': 'Container {id} is restarting, wait until the container is running',
           'container.unpause': notPaused,
-          'container.remove': 'You cannot remove a restarting container {id}. Stop the container before attempting removal or force remove',
+          'container.remove': 'cannot remove container "{ref}": container is restarting: stop the container before removing or force remove',
         },
       },
       on: {

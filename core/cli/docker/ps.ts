@@ -123,20 +123,30 @@ export const ps: CommandDef = {
     }
     for (const [key, values] of Object.entries(filters)) {
       if (!FILTER_KEYS.includes(key)) {
-        ctx.io.stderr(`Error response from daemon: Invalid filter '${key}'\n`);
+        ctx.io.stderr(`Error response from daemon: invalid filter '${key}'\n`);
         return 1;
+      }
+      if (key === 'exited') {
+        // The daemon reads each exit code with strconv.Atoi.
+        const bad = values.find((v) => !/^[+-]?[0-9]+$/.test(v));
+        if (bad !== undefined) {
+          ctx.io.stderr(`Error response from daemon: strconv.Atoi: parsing ${goQuote(bad)}: invalid syntax\n`);
+          return 1;
+        }
       }
       if (key === 'status') {
         const bad = values.find((v) => !STATUSES.includes(v));
         if (bad !== undefined) {
-          ctx.io.stderr(`Error response from daemon: Invalid filter 'status=${bad}'\n`);
+          ctx.io.stderr(`Error response from daemon: invalid filter 'status=${bad}'\n`);
           return 1;
         }
       }
     }
     let list: ContainerSummary[];
     try {
-      list = ctx.engine.list({ all: flags.bool('all'), last: flags.int('last'), latest: flags.bool('latest'), filters });
+      // A status filter lists every container, as if -a were given (daemon/list.go foldFilter).
+      const all = flags.bool('all') || (filters.status?.length ?? 0) > 0;
+      list = ctx.engine.list({ all, last: flags.int('last'), latest: flags.bool('latest'), filters });
     } catch (e) {
       ctx.io.stderr(daemonErrorText(e) + '\n');
       return 1;
