@@ -121,6 +121,9 @@ describe('renderTemplate matches docker 28 `inspect -f` output and errors', () =
     ["{{ 1x }}", "ERR template: :1: bad number syntax: \"1x\""],
     ["{{ $x := 1 }}{{ $x.Foo }}", "ERR template: :1:18: executing \"\" at <$x.Foo>: can't evaluate field Foo in type int"],
     ["{{ (1).Foo }}", "ERR template: :1:4: executing \"\" at <1>: can't evaluate field Foo in type int"],
+    // A value taken from a map has the map's element type: interface {} in decoded JSON.
+    ["{{.Config.Cmd.Foo}}", "ERR template: :1:9: executing \"\" at <.Config.Cmd.Foo>: can't evaluate field Foo in type interface {}"],
+    ["{{.State.Status.Foo}}", "ERR template: :1:8: executing \"\" at <.State.Status.Foo>: can't evaluate field Foo in type interface {}"],
     ["{{ \"a\".Foo }}", "ERR template: :1: unexpected . after term \"\\\"a\\\"\""],
     ["{{ .Name | .Config }}", "ERR template: :1:11: executing \"\" at <.Config>: Config is not a method but has arguments"],
     ["{{ ) }}", "ERR template: :1: unexpected right paren"],

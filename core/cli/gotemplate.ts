@@ -1713,11 +1713,17 @@ class State {
   }
 
   evalFieldChain(dot: unknown, receiver: unknown, node: Node, ident: string[], args: ArgNode[], final: unknown): unknown {
-    for (let i = 0; i < ident.length - 1; i++) receiver = this.evalField(dot, ident[i]!, node, [], MISSING, receiver);
-    return this.evalField(dot, ident[ident.length - 1]!, node, args, final, receiver);
+    // A value looked up in a map has the map's element type (interface {} for decoded JSON), which Go's errors name.
+    let staticType: string | undefined;
+    for (let i = 0; i < ident.length - 1; i++) {
+      const next = this.evalField(dot, ident[i]!, node, [], MISSING, receiver, staticType);
+      staticType = isMap(receiver) ? goTypeName(receiver).slice('map[string]'.length) : undefined;
+      receiver = next;
+    }
+    return this.evalField(dot, ident[ident.length - 1]!, node, args, final, receiver, staticType);
   }
 
-  evalField(dot: unknown, name: string, node: Node, args: ArgNode[], final: unknown, receiver: unknown): unknown {
+  evalField(dot: unknown, name: string, node: Node, args: ArgNode[], final: unknown, receiver: unknown, staticType?: string): unknown {
     if (receiver === undefined) {
       if (this.missingKeyError) this.fail(`nil data; no entry for key ${goQuote(name)}`);
       return undefined;
@@ -1740,7 +1746,7 @@ class State {
       if (!Object.hasOwn(obj, name) && this.missingKeyError) this.fail(`map has no entry for key ${goQuote(name)}`);
       return member;
     }
-    this.fail(`can't evaluate field ${name} in type ${goTypeName(receiver)}`);
+    this.fail(`can't evaluate field ${name} in type ${staticType ?? goTypeName(receiver)}`);
   }
 
   evalFunction(dot: unknown, node: Extract<ArgNode, { type: 'identifier' }>, cmd: CommandNode, args: ArgNode[], final: unknown): unknown {

@@ -3,8 +3,8 @@ import type { Engine } from '../../engine/engine';
 import { normalizeImageRef, type CatalogImage } from '../../images/catalog';
 import { rfc3339Nano } from '../../engine/engine';
 import type { CommandDef } from './common';
-import { GO_NIL_MAP, GO_NIL_SLICE, goStruct } from '../gotemplate';
-import { executeRow, goJson, parseFormat, preFormat, TemplateError } from './template';
+import { GO_NIL_MAP, GO_NIL_SLICE, goStruct, type Template } from '../gotemplate';
+import { executeRow, goJson, parseFormat, TemplateError } from './template';
 
 const TYPES = ['config', 'container', 'image', 'network', 'node', 'plugin', 'secret', 'service', 'task', 'volume'];
 
@@ -92,7 +92,20 @@ function typed(value: unknown, key = '', parent = ''): unknown {
   if (typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = typed(v, k, key);
+  if (key === 'Config' && parent === '') return configStruct(out);
   return isMap ? out : goStruct('types.ContainerJSON', out);
+}
+
+/**
+ * container.Config's omitempty fields: the JSON leaves them out when unset,
+ * but the struct still has them, so a template reads "" (StopSignal) or
+ * <nil> (StopTimeout, a *int) where the raw JSON has no such key.
+ */
+function configStruct(fields: Record<string, unknown>): Record<string, unknown> {
+  const json = goStruct('*container.Config', { ...fields });
+  const struct = goStruct('*container.Config', { StopSignal: '', StopTimeout: null, ...fields });
+  Object.defineProperty(struct, 'MarshalJSON', { value: () => json, enumerable: false });
+  return struct;
 }
 
 export const inspect: CommandDef = {
@@ -106,8 +119,23 @@ export const inspect: CommandDef = {
       ctx.io.stderr(`unknown type: "${type}": must be one of ${TYPES.map((t) => `"${t}"`).join(', ')}\n`);
       return 1;
     }
+    const format = flags.string('format');
+    const indented = format === '' || format === 'json';
+    // docker/cli's inspect.Inspect: the template is parsed before any lookup, and a bad one is exit 64.
+    let template: Template | undefined;
+    if (!indented) {
+      try {
+        // The format is used as given: no `table` prefix, no \t escapes, no trimming (templates.Parse).
+        template = parseFormat(format);
+      } catch (e) {
+        if (!(e instanceof TemplateError)) throw e;
+        ctx.io.stderr(`template parsing error: ${e.message}\n`);
+        return 64;
+      }
+    }
     const found: Record<string, unknown>[] = [];
     const errors: string[] = [];
+    let buffer = '';
     for (const ref of flags.args) {
       let obj: Record<string, unknown> | undefined;
       try {
@@ -127,33 +155,28 @@ export const inspect: CommandDef = {
         );
         continue;
       }
-      found.push(obj);
-    }
-    const format = flags.string('format');
-    if (format === '' || format === 'json') {
-      ctx.io.stdout(goJson(found, '    ') + '\n');
-    } else {
-      const { template } = preFormat(format);
-      for (const obj of found) {
+      if (template === undefined) {
+        found.push(obj);
+        continue;
+      }
+      // TemplateInspector.Inspect: the typed structs first, then the raw map with missingkey=error;
+      // an element that fails adds its error and the next one is still printed.
+      try {
+        let text: string;
         try {
-          const t = parseFormat(template);
-          let text: string;
-          try {
-            text = executeRow(t, typed(obj));
-          } catch (e) {
-            if (!(e instanceof TemplateError)) throw e;
-            text = executeRow(t, obj, { missingKeyError: true });
-          }
-          ctx.io.stdout(text + '\n');
+          text = executeRow(template, typed(obj));
         } catch (e) {
           if (!(e instanceof TemplateError)) throw e;
-          // The client has already started the line: it ends it before reporting.
-          ctx.io.stdout('\n');
-          ctx.io.stderr(`template parsing error: ${e.message}\n`);
-          return 1;
+          text = executeRow(template, obj, { missingKeyError: true });
         }
+        buffer += text + '\n';
+      } catch (e) {
+        if (!(e instanceof TemplateError)) throw e;
+        errors.push(`template parsing error: ${e.message}`);
       }
     }
+    // IndentedInspector prints the list ("[]" when empty); TemplateInspector.Flush an empty line when nothing printed.
+    ctx.io.stdout(template === undefined ? goJson(found, '    ') + '\n' : buffer === '' ? '\n' : buffer);
     if (errors.length === 0) return 0;
     ctx.io.stderr(errors.join('\n') + '\n');
     return 1;
