@@ -9,6 +9,7 @@ import { DaemonError, noSuchContainer } from './errors';
 import { generateName } from './names';
 import type { Proc, Program } from './process';
 import { parseSignal } from './process';
+import { validateRestartPolicy, validateStopSignal, type RestartPolicyRequest } from './validate';
 import { DEFAULT_PATH, resolveCommand } from './programs';
 
 /**
@@ -45,8 +46,13 @@ export interface CreateOptions {
   attachStdout?: boolean;
   attachStderr?: boolean;
   autoRemove?: boolean;
-  restartPolicy?: RestartPolicy;
+  /** `--restart` as the client parsed it; the daemon validates the name and count. */
+  restartPolicy?: RestartPolicyRequest;
   labels?: Record<string, string>;
+  /** `--stop-signal`: what `docker stop` sends first (default SIGTERM). */
+  stopSignal?: string;
+  /** `--stop-timeout`: seconds `docker stop` waits before SIGKILL (default 10). */
+  stopTimeout?: number;
 }
 
 /** Where attached output goes, and what feeds stdin. */
@@ -127,6 +133,10 @@ interface Container {
     attachStderr: boolean;
     workingDir: string;
     labels: Record<string, string>;
+    /** Config.StopSignal, '' when unset. */
+    stopSignal: string;
+    /** Config.StopTimeout, null when unset. */
+    stopTimeout: number | null;
   };
   autoRemove: boolean;
   restartPolicy: RestartPolicy;
@@ -231,10 +241,20 @@ export class Engine {
     return this.images.get(normalizeImageRef(ref));
   }
 
-  /** What a pull from Docker Hub answers for an image the simulator does not have. */
-  pull(ref: string): never {
+  /**
+   * A pull from Docker Hub, as the client prints its progress. The registry
+   * holds the same images the simulator has, so those are up to date; any
+   * other repository is refused as Hub refuses one that does not exist.
+   */
+  pull(ref: string): string {
     const normalized = normalizeImageRef(ref);
-    const repo = normalized.slice(0, normalized.lastIndexOf(':'));
+    const colon = normalized.lastIndexOf(':');
+    const repo = normalized.slice(0, colon);
+    const image = this.images.get(normalized);
+    if (image) {
+      const path = repo.includes('/') ? repo : `library/${repo}`;
+      return `${normalized.slice(colon + 1)}: Pulling from ${path}\nDigest: ${repoDigest(image.id)}\nStatus: Image is up to date for ${normalized}\n`;
+    }
     throw new DaemonError(
       `pull access denied for ${repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`,
       'notFound',
@@ -273,12 +293,15 @@ export class Engine {
 
   create(opts: CreateOptions): { id: string; warnings: string[] } {
     return this.op(() => {
-      const image = this.image(opts.image);
-      if (!image) throw new DaemonError(`No such image: ${normalizeImageRef(opts.image)}`, 'notFound');
-      const restartPolicy = opts.restartPolicy ?? { name: 'no', maximumRetryCount: 0 };
-      if (opts.autoRemove && restartPolicy.name !== 'no') {
+      // verifyContainerSettings runs before the image is looked up: Config (the stop signal), then HostConfig.
+      if (opts.stopSignal) validateStopSignal(opts.stopSignal);
+      const requested = opts.restartPolicy ?? { name: 'no', maximumRetryCount: 0 };
+      if (opts.autoRemove && requested.name !== 'no' && requested.name !== '') {
         throw new DaemonError(`can't create 'AutoRemove' container with restart policy`, 'invalidParameter');
       }
+      const restartPolicy = validateRestartPolicy(requested);
+      const image = this.image(opts.image);
+      if (!image) throw new DaemonError(`No such image: ${normalizeImageRef(opts.image)}`, 'notFound');
       let name = opts.name;
       if (name !== undefined && name !== '') {
         if (!NAME_PATTERN.test(name)) throw new DaemonError(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`, 'invalidParameter');
@@ -325,6 +348,8 @@ export class Engine {
           attachStderr: opts.attachStderr ?? false,
           workingDir: image.config.WorkingDir,
           labels: { ...(image.config.Labels ?? {}), ...(opts.labels ?? {}) },
+          stopSignal: opts.stopSignal ?? '',
+          stopTimeout: opts.stopTimeout ?? null,
         },
         autoRemove: opts.autoRemove ?? false,
         restartPolicy,
@@ -594,14 +619,21 @@ export class Engine {
   stop(ref: string, opts: { timeoutSeconds?: number; signal?: string } = {}): Promise<void> {
     return this.op(() => {
       const c = this.get(ref);
-      let signal = 15;
-      if (opts.signal !== undefined && opts.signal !== '') {
-        const s = parseSignal(opts.signal);
-        if (typeof s !== 'number') throw new DaemonError(s.error, 'invalidParameter');
-        signal = s;
-      }
-      return this.stopContainer(c, opts.timeoutSeconds ?? 10, signal);
+      const { signal, timeoutSeconds } = this.stopParams(c, opts);
+      return this.stopContainer(c, timeoutSeconds, signal);
     });
+  }
+
+  /** The stop signal and timeout: the request's, else the container's --stop-signal/--stop-timeout, else SIGTERM and 10 s. */
+  private stopParams(c: Container, opts: { timeoutSeconds?: number; signal?: string }): { signal: number; timeoutSeconds: number } {
+    const raw = opts.signal !== undefined && opts.signal !== '' ? opts.signal : c.config.stopSignal;
+    let signal = 15;
+    if (raw !== '') {
+      const s = parseSignal(raw);
+      if (typeof s !== 'number') throw new DaemonError(s.error, 'invalidParameter');
+      signal = s;
+    }
+    return { signal, timeoutSeconds: opts.timeoutSeconds ?? c.config.stopTimeout ?? 10 };
   }
 
   private stopContainer(c: Container, timeoutSeconds: number, signal: number): Promise<void> {
@@ -711,12 +743,13 @@ export class Engine {
         if (e instanceof DaemonError) throw new DaemonError(`Cannot restart container ${ref}: ${e.message}`, e.kind, e.exitCode);
         throw e;
       };
-      let signal = 15;
-      if (opts.signal !== undefined && opts.signal !== '') {
-        const s = parseSignal(opts.signal);
-        if (typeof s !== 'number') wrap(new DaemonError(s.error, 'invalidParameter'));
-        signal = s as number;
+      let params: { signal: number; timeoutSeconds: number } = { signal: 15, timeoutSeconds: 10 };
+      try {
+        params = this.stopParams(c, opts);
+      } catch (e) {
+        wrap(e);
       }
+      const { signal, timeoutSeconds } = params;
       if (c.state === 'removing' || c.state === 'dead') wrap(new DaemonError(refusalText(c.state, 'container.restart', c.id, ref)!, 'conflict'));
       const startAgain = (): void =>
         this.op(() => {
@@ -732,7 +765,7 @@ export class Engine {
       if (c.state === 'running' || c.state === 'paused') {
         c.manualRestart = true;
         this.send(c, { type: 'container.restart' });
-        return this.stopContainer(c, opts.timeoutSeconds ?? 10, signal).then(startAgain);
+        return this.stopContainer(c, timeoutSeconds, signal).then(startAgain);
       }
       startAgain();
       return Promise.resolve();
@@ -962,6 +995,9 @@ export class Engine {
         Entrypoint: c.config.entrypoint ? [...c.config.entrypoint] : null,
         OnBuild: null,
         Labels: { ...c.config.labels },
+        // omitempty in the API's Config: present only when set.
+        ...(c.config.stopSignal !== '' ? { StopSignal: c.config.stopSignal } : {}),
+        ...(c.config.stopTimeout !== null ? { StopTimeout: c.config.stopTimeout } : {}),
       },
     };
   }
@@ -1089,6 +1125,20 @@ export class Engine {
     this.pendingEvents = [];
     for (const l of [...this.listeners]) l(transitions, events);
   }
+}
+
+/** A stable stand-in for the registry's manifest digest of an image (core has no sha256). */
+function repoDigest(imageId: string): string {
+  let h = 0x811c9dc5;
+  let out = '';
+  for (let round = 0; out.length < 64; round++) {
+    for (let i = 0; i < imageId.length; i++) {
+      h ^= imageId.charCodeAt(i) + round + 1;
+      h = Math.imul(h, 0x01000193);
+    }
+    out += (h >>> 0).toString(16).padStart(8, '0');
+  }
+  return `sha256:${out.slice(0, 64)}`;
 }
 
 /** The daemon's ContainerSummary.Command: arguments containing a space are wrapped in single quotes. */

@@ -106,10 +106,10 @@ describe('docker CLI', () => {
       ['docker pause web', { stdout: 'web\n', code: 0 }],
       ['docker pause web', { stdout: '', stderr: 'Error response from daemon: Container ID is already paused\n', code: 1 }],
       ['docker start web', { stderr: 'Error response from daemon: cannot start a paused container, try unpause instead\nError: failed to start containers: web\n', code: 1 }],
-      ['docker rm web', { stderr: 'Error response from daemon: You cannot remove a paused container ID. Unpause and then stop the container before attempting removal or force remove\n', code: 1 }],
+      ['docker rm web', { stderr: 'Error response from daemon: cannot remove container "web": container is paused and must be unpaused first\n', code: 1 }],
       ['docker unpause web', { stdout: 'web\n', code: 0 }],
       ['docker unpause web', { stderr: 'Error response from daemon: Container ID is not paused\n', code: 1 }],
-      ['docker rm web', { stderr: 'Error response from daemon: You cannot remove a running container ID. Stop the container before attempting removal or force remove\n', code: 1 }],
+      ['docker rm web', { stderr: 'Error response from daemon: cannot remove container "web": container is running: stop the container before removing or force remove\n', code: 1 }],
       ['docker kill -s HUP web', { stdout: 'web\n', code: 0 }],
       ['docker kill web', { stdout: 'web\n', code: 0 }],
       ['docker kill web', { stderr: 'Error response from daemon: cannot kill container: web: Container ID is not running\n', code: 1 }],
@@ -162,8 +162,9 @@ describe('docker CLI', () => {
   });
 
   it.each([
-    ['docker ps -f foo=bar', '', "Error response from daemon: Invalid filter 'foo'\n", 1],
-    ['docker ps -f status=bogus', '', "Error response from daemon: Invalid filter 'status=bogus'\n", 1],
+    ['docker ps -f foo=bar', '', "Error response from daemon: invalid filter 'foo'\n", 1],
+    ['docker ps -f status=bogus', '', "Error response from daemon: invalid filter 'status=bogus'\n", 1],
+    ['docker ps -f exited=abc', '', 'Error response from daemon: strconv.Atoi: parsing "abc": invalid syntax\n', 1],
     ['docker ps -f foo', '', 'invalid argument "foo" for "-f, --filter" flag: bad format of filter (expected name=value)\n\nUsage:  docker ps [OPTIONS]\n\nRun \'docker ps --help\' for more information\n', 125],
     ['docker ps --foo', '', "unknown flag: --foo\n\nUsage:  docker ps [OPTIONS]\n\nRun 'docker ps --help' for more information\n", 125],
     ['docker ps -n', '', "flag needs an argument: 'n' in -n\n\nUsage:  docker ps [OPTIONS]\n\nRun 'docker ps --help' for more information\n", 125],
@@ -177,7 +178,25 @@ describe('docker CLI', () => {
     ['docker foo', '', "docker: unknown command: docker foo\n\nRun 'docker --help' for more information\n", 1],
     ['docker container foo', '', "docker: unknown command: docker container foo\n\nUsage:  docker container\n\nRun 'docker container --help' for more information\n", 1],
     ['docker run --rm --restart always busybox true', '', "docker: conflicting options: cannot specify both --restart and --rm\n\nRun 'docker run --help' for more information\n", 125],
-    ['docker run --restart bogus busybox true', '', "docker: Error response from daemon: invalid restart policy 'bogus'\n\nRun 'docker run --help' for more information\n", 125],
+    ['docker run --restart bogus busybox true', '', "docker: Error response from daemon: invalid restart policy: unknown policy 'bogus'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'\n\nRun 'docker run --help' for more information\n", 125],
+    // The client checks the format and the --rm conflict before the daemon sees the policy's name.
+    ['docker run --rm --restart bogus busybox true', '', "docker: conflicting options: cannot specify both --restart and --rm\n\nRun 'docker run --help' for more information\n", 125],
+    ['docker run --rm --restart on-failure:x busybox true', '', "docker: invalid restart policy format: maximum retry count must be an integer\n\nRun 'docker run --help' for more information\n", 125],
+    ['docker create --restart :3 busybox', '', "docker: invalid restart policy format: no policy provided before colon\n\nRun 'docker create --help' for more information\n", 125],
+    ['docker create --restart on-failure:1:2 busybox', '', "docker: invalid restart policy format: maximum retry count must be an integer\n\nRun 'docker create --help' for more information\n", 125],
+    ['docker create --restart always:3 busybox', '', "Error response from daemon: invalid restart policy: maximum retry count can only be used with 'on-failure'\n", 1],
+    ['docker create --restart no:-3 busybox', '', "Error response from daemon: invalid restart policy: maximum retry count can only be used with 'on-failure' and cannot be negative\n", 1],
+    ['docker create --restart on-failure:-1 busybox', '', 'Error response from daemon: invalid restart policy: maximum retry count cannot be negative\n', 1],
+    ['docker create --restart sometimes nosuchimage', '', "Error response from daemon: invalid restart policy: unknown policy 'sometimes'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'\n", 1],
+    ['docker create --stop-signal BOGUS busybox', '', 'Error response from daemon: invalid signal: BOGUS\n', 1],
+    ['docker run --rm --stop-signal 0 busybox true', '', "docker: Error response from daemon: invalid signal: 0\n\nRun 'docker run --help' for more information\n", 125],
+    // --pull: checked first by the client; never fails on a missing image without trying a pull.
+    ['docker run --pull bogus --rm --restart always busybox true', '', 'docker: invalid pull option: \'bogus\': must be one of "always", "missing" or "never"\n\nRun \'docker run --help\' for more information\n', 125],
+    ['docker create --pull bogus busybox', '', 'docker: invalid pull option: \'bogus\': must be one of "always", "missing" or "never"\n\nRun \'docker create --help\' for more information\n', 125],
+    ['docker run --rm --pull never nosuch', '', "docker: Error response from daemon: No such image: nosuch:latest\n\nRun 'docker run --help' for more information\n", 125],
+    ['docker create --pull never nosuch', '', 'Error response from daemon: No such image: nosuch:latest\n', 1],
+    ['docker run --rm --pull=always nosuch', '', "docker: Error response from daemon: pull access denied for nosuch, repository does not exist or may require 'docker login': denied: requested access to the resource is denied\n\nRun 'docker run --help' for more information\n", 125],
+    ['docker run --rm --pull never busybox echo hi', 'hi\n', '', 0],
     ['docker create --name x busybox', '', 'Error response from daemon: Invalid container name (x), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed\n', 1],
     ['docker inspect nosuch', '[]\n', 'Error: No such object: nosuch\n', 1],
     ['docker container inspect busybox', '[]\n', 'Error response from daemon: No such container: busybox\n', 1],
@@ -190,6 +209,66 @@ describe('docker CLI', () => {
     ['docker -v', 'Docker version 28.2.2, build e6534b4\n', '', 0],
   ])('%s', async (line, stdout, stderr, code) => {
     expect(await new Session().run(line)).toEqual({ stdout, stderr, code });
+  });
+
+  it('a status filter lists stopped containers without -a; an exited filter does not', async () => {
+    const s = await script([['docker run --name web busybox true', { code: 0 }]]);
+    expect((await s.run('docker ps -f status=exited --format {{.Names}}')).stdout).toBe('web\n');
+    expect((await s.run('docker ps -f exited=0 --format {{.Names}}')).stdout).toBe('');
+    expect((await s.run('docker ps -a -f exited=0 --format {{.Names}}')).stdout).toBe('web\n');
+  });
+
+  it.each([
+    // TemplateInspector.Flush prints an empty line when nothing was printed.
+    [['docker', 'inspect', '--format', '{{.Id}}', 'nosuch'], '\n', 'Error: No such object: nosuch\n', 1],
+    [['docker', 'inspect', '--format', '{{.Name}}', 'nosuch', 'web'], '/web\n', 'Error: No such object: nosuch\n', 1],
+    // A template that does not parse is exit 64, before any lookup.
+    [['docker', 'inspect', '--format', '{{.State.Status', 'web', 'nosuch'], '', 'template parsing error: template: :1: unclosed action\n', 64],
+    // An element that fails to execute adds its error; the others are still printed.
+    [['docker', 'inspect', '--format', '{{.Config.Cmd.Foo}}', 'web', 'nosuch'], '\n', 'template parsing error: template: :1:9: executing "" at <.Config.Cmd.Foo>: can\'t evaluate field Foo in type interface {}\nError: No such object: nosuch\n', 1],
+    // The format is not docker ps's: no table prefix, no \t escape, no trimming.
+    [['docker', 'inspect', '--format', ' table\\t{{.Name}} ', 'web'], ' table\\t/web \n', '', 0],
+  ])('inspect %j', async (argv, stdout, stderr, code) => {
+    const s = await script([['docker create --name web busybox', { code: 0 }]]);
+    expect(await s.run(argv)).toEqual({ stdout, stderr, code });
+  });
+
+  it('--stop-signal and --stop-timeout: recorded in Config (omitted when unset) and used by docker stop', async () => {
+    const s = await script([
+      [['docker', 'run', '-d', '--name', 'web', '--stop-signal', 'KILL', 'busybox', 'sleep', '100'], { code: 0 }],
+      [['docker', 'inspect', '-f', '{{.Config.StopSignal}}|{{.Config.StopTimeout}}', 'web'], { stdout: 'KILL|<nil>\n' }],
+      ['docker stop web', { stdout: 'web\n', code: 0 }],
+      [['docker', 'inspect', '-f', '{{.State.ExitCode}}', 'web'], { stdout: '137\n' }],
+      [['docker', 'run', '-d', '--name', 'slow', '--stop-timeout', '3', 'busybox', 'sleep', '100'], { code: 0 }],
+      [['docker', 'inspect', '-f', '{{json .Config.StopTimeout}} {{printf "%q" .Config.StopSignal}}', 'slow'], { stdout: '3 ""\n' }],
+      [['docker', 'create', '--name', 'plain', 'busybox'], { code: 0 }],
+    ]);
+    const t0 = s.d.scheduler.now();
+    await s.run('docker stop slow');
+    expect(s.d.scheduler.now() - t0).toBe(3000);
+    const config = (await s.run(['docker', 'inspect', '-f', '{{json .Config}}', 'plain'])).stdout;
+    expect(config).not.toContain('Stop');
+    expect(config).toContain('"Labels":{}}');
+    expect((await s.run(['docker', 'inspect', '-f', '{{json .Config}}', 'web'])).stdout).toContain('"Labels":{},"StopSignal":"KILL"}');
+  });
+
+  it('docker create records AttachStdout/AttachStderr as run does; run -d clears them', async () => {
+    const s = await script([
+      ['docker create --name web busybox', { code: 0 }],
+      ['docker create -i --name in busybox', { code: 0 }],
+      ['docker run -d --name bg busybox sleep 9', { code: 0 }],
+    ]);
+    const attach = async (n: string) => (await s.run(['docker', 'inspect', '-f', '{{.Config.AttachStdin}} {{.Config.AttachStdout}} {{.Config.AttachStderr}} {{.Config.StdinOnce}}', n])).stdout;
+    expect(await attach('web')).toBe('false true true false\n');
+    expect(await attach('in')).toBe('true true true true\n');
+    expect(await attach('bg')).toBe('false false false false\n');
+  });
+
+  it('--pull always pulls first: an image the registry has is up to date', async () => {
+    const r = await new Session().run('docker run --rm --pull always busybox echo hi');
+    expect(r.stdout).toBe('hi\n');
+    expect(r.stderr).toMatch(/^latest: Pulling from library\/busybox\nDigest: sha256:[0-9a-f]{64}\nStatus: Image is up to date for busybox:latest\n$/);
+    expect(r.code).toBe(0);
   });
 
   it('shows help: docker (stderr), docker --help (stdout), command --help', async () => {

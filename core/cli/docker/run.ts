@@ -1,6 +1,6 @@
-import type { RestartPolicy } from '../../model';
 import type { CreateOptions } from '../../engine/engine';
 import { DaemonError } from '../../engine/errors';
+import type { RestartPolicyRequest } from '../../engine/validate';
 import { normalizeImageRef } from '../../images/catalog';
 import type { ParsedFlags } from '../flags';
 import { daemonErrorText, type CommandDef, type Ctx } from './common';
@@ -10,43 +10,59 @@ function runError(ctx: Ctx, message: string): string {
   return `docker: ${message}\n\nRun '${ctx.path} --help' for more information\n`;
 }
 
-/** Parses `--restart` the way docker/cli and dockerd together accept it. */
-function parseRestart(raw: string): RestartPolicy | { error: string } {
-  if (raw === '' || raw === 'no') return { name: 'no', maximumRetryCount: 0 };
-  const [name, count, ...more] = raw.split(':');
-  if (more.length > 0) return { error: `invalid restart policy format: ${raw}` };
-  if (name !== 'always' && name !== 'unless-stopped' && name !== 'on-failure') return { error: `Error response from daemon: invalid restart policy '${name}'` };
+/**
+ * docker/cli's opts.ParseRestartPolicy: only the format is the client's to
+ * check; the policy name and count are the daemon's (engine/validate.ts).
+ */
+export function parseRestart(raw: string): RestartPolicyRequest | { error: string } {
+  if (raw === '') return { name: '', maximumRetryCount: 0 };
+  const colon = raw.indexOf(':');
+  const name = colon < 0 ? raw : raw.slice(0, colon);
+  const count = colon < 0 ? '' : raw.slice(colon + 1);
+  if (colon >= 0 && name === '') return { error: 'invalid restart policy format: no policy provided before colon' };
   let max = 0;
-  if (count !== undefined) {
-    if (!/^-?[0-9]+$/.test(count)) return { error: `invalid restart policy format: maximum retry count must be an integer` };
+  if (count !== '') {
+    // Go's strconv.Atoi: an optional sign and decimal digits, within int64.
+    if (!/^[+-]?[0-9]+$/.test(count) || !Number.isSafeInteger(Number(count))) return { error: 'invalid restart policy format: maximum retry count must be an integer' };
     max = Number(count);
-    if (name !== 'on-failure') return { error: `Error response from daemon: maximum retry count cannot be used with restart policy '${name}'` };
-    if (max < 0) return { error: `Error response from daemon: invalid restart policy: maximum retry count cannot be negative` };
   }
   return { name, maximumRetryCount: max };
 }
 
+type PullPolicy = 'always' | 'missing' | 'never';
+
 interface Prepared {
   options: CreateOptions;
+  pull: PullPolicy;
   detach: boolean;
   interactive: boolean;
   tty: boolean;
   sigProxy: boolean;
 }
 
-/** Turns run/create flags into the create request; returns an error text for what the client refuses itself. */
+/**
+ * Turns run/create flags into the create request, in docker/cli's order
+ * (validatePullOpt, then parse); returns an error text for what the client
+ * refuses itself.
+ */
 function prepare(ctx: Ctx, flags: ParsedFlags, forRun: boolean): Prepared | { error: string } {
+  const pull = flags.string('pull');
+  if (pull !== 'always' && pull !== 'missing' && pull !== 'never') {
+    return { error: `invalid pull option: '${pull}': must be one of "always", "missing" or "never"` };
+  }
   const [image, ...cmd] = flags.args as string[];
   const restart = parseRestart(flags.string('restart'));
   if ('error' in restart) return { error: restart.error };
   const autoRemove = flags.bool('rm');
-  if (autoRemove && restart.name !== 'no') return { error: 'conflicting options: cannot specify both --restart and --rm' };
+  // Checked before the daemon sees the policy: `--rm --restart bogus` is this conflict, not an unknown policy.
+  if (autoRemove && restart.name !== 'no' && restart.name !== '') return { error: 'conflicting options: cannot specify both --restart and --rm' };
   const detach = forRun && flags.bool('detach');
   if (detach && flags.changed('attach')) return { error: 'conflicting options: cannot specify both --attach and --detach' };
   const interactive = flags.bool('interactive');
   const tty = flags.bool('tty');
   const attach = flags.stringArray('attach').map((s) => s.toLowerCase());
-  const attached = forRun && !detach;
+  // docker create records the attach flags as docker run would; only -d clears them.
+  const attached = !detach;
   const labels: Record<string, string> = {};
   for (const l of flags.stringArray('label')) {
     const eq = l.indexOf('=');
@@ -68,23 +84,42 @@ function prepare(ctx: Ctx, flags: ParsedFlags, forRun: boolean): Prepared | { er
   };
   if (flags.changed('name')) options.name = flags.string('name');
   if (flags.changed('entrypoint')) options.entrypoint = flags.string('entrypoint');
-  return { options, detach, interactive, tty, sigProxy: forRun ? flags.bool('sig-proxy') : true };
+  if (flags.changed('stop-signal')) options.stopSignal = flags.string('stop-signal');
+  if (flags.changed('stop-timeout')) options.stopTimeout = flags.int('stop-timeout');
+  return { options, pull, detach, interactive, tty, sigProxy: forRun ? flags.bool('sig-proxy') : true };
 }
 
-/** Creates the container, "pulling" first when the image is missing, as the client does. */
-function createContainer(ctx: Ctx, options: CreateOptions, prefix: string): { id: string } | { error: string } {
-  if (!ctx.engine.image(options.image)) {
-    ctx.io.stderr(`Unable to find image '${normalizeImageRef(options.image)}' locally\n`);
+/**
+ * docker/cli's createContainer: with --pull always the image is pulled first;
+ * otherwise the create is tried, and only a missing image with --pull missing
+ * (the default) is pulled, announced, and the create tried again.
+ */
+function createContainer(ctx: Ctx, options: CreateOptions, pull: PullPolicy): { id: string } | { error: string } {
+  const pullImage = (): string | undefined => {
     try {
-      ctx.engine.pull(options.image);
+      ctx.io.stderr(ctx.engine.pull(options.image));
+      return undefined;
     } catch (e) {
-      return { error: prefix + daemonErrorText(e) };
+      return daemonErrorText(e);
     }
+  };
+  if (pull === 'always') {
+    const error = pullImage();
+    if (error !== undefined) return { error };
   }
   try {
     return ctx.engine.create(options);
   } catch (e) {
-    return { error: prefix + daemonErrorText(e) };
+    const imageMissing = e instanceof DaemonError && e.kind === 'notFound' && ctx.engine.image(options.image) === undefined;
+    if (!imageMissing || pull !== 'missing') return { error: daemonErrorText(e) };
+  }
+  ctx.io.stderr(`Unable to find image '${normalizeImageRef(options.image)}' locally\n`);
+  const error = pullImage();
+  if (error !== undefined) return { error };
+  try {
+    return ctx.engine.create(options);
+  } catch (e) {
+    return { error: daemonErrorText(e) };
   }
 }
 
@@ -96,15 +131,11 @@ export const create: CommandDef = {
   async run(ctx, flags) {
     const prepared = prepare(ctx, flags, false);
     if ('error' in prepared) {
-      // What the daemon refuses comes back as a plain error (exit 1); what the client refuses is a usage error.
-      if (prepared.error.startsWith('Error response from daemon: ')) {
-        ctx.io.stderr(prepared.error + '\n');
-        return 1;
-      }
       ctx.io.stderr(runError(ctx, prepared.error));
       return 125;
     }
-    const created = createContainer(ctx, prepared.options, '');
+    // What the daemon refuses comes back as a plain error (exit 1).
+    const created = createContainer(ctx, prepared.options, prepared.pull);
     if ('error' in created) {
       ctx.io.stderr(created.error + '\n');
       return 1;
@@ -130,7 +161,7 @@ export const run: CommandDef = {
       ctx.io.stderr('the input device is not a TTY\n');
       return 1;
     }
-    const created = createContainer(ctx, options, '');
+    const created = createContainer(ctx, options, prepared.pull);
     if ('error' in created) {
       ctx.io.stderr(runError(ctx, created.error));
       return 125;
