@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { goStruct, TemplateError } from './gotemplate';
-import { CONTAINER_HEADERS, formatItems, headerContext, headerLabel, preFormat, renderTable, stringWidth, tabwrite } from './table';
+import { CONTAINER_HEADERS, formatItems, headerContext, headerLabel, preFormat, renderTable, stringWidth, tabwrite, tabwriteRows } from './table';
 
 // Captured from docker 28.2.2 (`docker ps -a`, `docker images`, and custom table formats).
 const PS_HEADERS = ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'];
@@ -72,6 +72,32 @@ describe('tabwrite (Go text/tabwriter as docker configures it)', () => {
 
   it('honours other settings', () => {
     expect(tabwrite('a\tb\nccc\td\n', { minwidth: 0, padding: 1, padchar: '.' })).toBe('a...b\nccc.d\n');
+  });
+});
+
+describe('tabwriteRows', () => {
+  const viaText = (rows: string[][]): string => tabwrite(rows.map((r) => r.join('\t') + '\n').join(''));
+
+  it.each([
+    ['no rows', []],
+    ['an empty row between columns', [['a', 'b'], [], ['ccc', 'd']]],
+    ['one-cell rows break the columns', [['NAMES'], ['STATUS', 'ID'], ['web'], ['Up 5 minutes', 'b781f5c2c27b']]],
+    ['ragged rows', [['aaaa', 'bbb', 'd'], ['aa', 'b', 'dd'], ['a', ''], ['aa', 'cccc', 'eee']]],
+    ['wide characters', [['容器名', 'x'], ['a', '😀']]],
+    ['a cell holding a tab or a newline', [['a\tb', 'c'], ['d', 'e\nf'], ['g\fh', 'i\vj']]],
+  ])('%s: as tabwrite of the joined text', (_l, rows) => expect(tabwriteRows(rows)).toBe(viaText(rows)));
+
+  it('agrees with tabwrite of the joined text on generated tables', () => {
+    const alphabet = ['a', 'bc', ' ', 'long-cell-text', '容', '😀', 'e\u0301', '\t', '\n', ''];
+    let seed = 42;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let t = 0; t < 2000; t++) {
+      const rows = Array.from({ length: rnd(6) }, () => Array.from({ length: rnd(5) }, () => Array.from({ length: rnd(3) }, () => alphabet[rnd(alphabet.length)]).join('')));
+      expect(tabwriteRows(rows), JSON.stringify(rows)).toBe(viaText(rows));
+    }
   });
 });
 

@@ -55,7 +55,20 @@ export function stringWidth(s: string): number {
   return w;
 }
 
+/** A cell's width, or -1 when it holds one of the tabwriter's own control characters. */
+function cellWidth(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === TAB || c === VTAB || c === NEWLINE || c === FORMFEED) return -1;
+  }
+  return stringWidth(s);
+}
+
 const CONTROLS = ['\t', '\v', '\n', '\f'];
+const TAB = 0x09;
+const NEWLINE = 0x0a;
+const VTAB = 0x0b;
+const FORMFEED = 0x0c;
 
 /** One buffered line: its cells and their widths in columns. */
 interface Line {
@@ -63,7 +76,8 @@ interface Line {
   widths: number[];
 }
 
-const SPACES = ' '.repeat(256);
+/** Runs of spaces by length, made once: a table pads thousands of cells. */
+const SPACES: string[] = [];
 
 /**
  * Go's tabwriter over a whole text: cells end at '\t' (or '\v'), lines at
@@ -159,7 +173,8 @@ class Tabwriter {
   }
 
   private pad(n: number): string {
-    return this.padchar === ' ' && n <= SPACES.length ? SPACES.slice(0, n) : this.padchar.repeat(n);
+    if (this.padchar !== ' ' || n > 256) return this.padchar.repeat(n);
+    return (SPACES[n] ??= ' '.repeat(n));
   }
 }
 
@@ -169,7 +184,29 @@ class Tabwriter {
  * settings. With no rows only the header line is printed.
  */
 export function renderTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  return tabwrite([headers, ...rows].map((r) => r.join('\t') + '\n').join(''));
+  return tabwriteRows([headers, ...rows]);
+}
+
+/**
+ * tabwrite over rows of cells, each row a line: the same as
+ * `tabwrite(rows.map((r) => r.join('\t') + '\n').join(''))`, without joining
+ * the text only to cut it apart again.
+ */
+export function tabwriteRows(rows: ReadonlyArray<readonly string[]>, opts: TabwriterOptions = {}): string {
+  const w = new Tabwriter(opts.minwidth ?? 10, opts.padding ?? 3, opts.padchar ?? ' ');
+  for (const row of rows) {
+    // The row's own array: Tabwriter only appends to the line being cut from text, never to these.
+    const cells = row as string[];
+    const widths = cells.map(cellWidth);
+    // A cell with a tab or newline in it makes other cells: take the text path.
+    if (widths.includes(-1)) return tabwrite(rows.map((r) => r.join('\t') + '\n').join(''), opts);
+    w.lines[w.lines.length - 1] = { cells, widths };
+    w.lines.push({ cells: [], widths: [] });
+    // A one-cell line cannot affect later columns, so tabwriter flushes there.
+    if (cells.length === 1) w.flush();
+  }
+  w.flush();
+  return w.out;
 }
 
 // ---------------------------------------------------------------------------

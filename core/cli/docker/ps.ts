@@ -1,7 +1,7 @@
 import type { ContainerSummary } from '../../engine/engine';
 import { humanSizeWithPrecision, isoTime, runningFor } from '../humanize';
 import { goQuote } from '../quote';
-import { tabwrite } from '../table';
+import { tabwrite, tabwriteRows } from '../table';
 import { daemonErrorText, type CommandDef } from './common';
 import { goStruct } from '../gotemplate';
 import { executeHeader, executeRow, goJson, parseFormat, preFormat, TemplateError } from './template';
@@ -92,17 +92,17 @@ function rowContext(fields: Record<string, unknown>, labels: Record<string, stri
 /** The default table's template text, after preFormat. */
 const DEFAULT_TEMPLATE = preFormat(DEFAULT_FORMAT).template;
 
+const DEFAULT_HEADER = ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'];
+
 /**
- * The default table's rows built directly: what the template prints for them
- * (every field a string, so printed as is), without a struct per row. `docker
- * ps` with a thousand containers has to answer within a frame.
+ * The default table built directly from the cells its template prints (every
+ * field a string, so printed as is), without a struct or a template run per
+ * row: `docker ps` with a thousand containers has to answer within a frame.
  */
-function defaultTableText(list: readonly ContainerSummary[], now: number, trunc: boolean): string {
-  let text = 'CONTAINER ID\tIMAGE\tCOMMAND\tCREATED\tSTATUS\tPORTS\tNAMES\n';
-  for (const c of list) {
-    text += `${idField(c, trunc)}\t${imageField(c, trunc)}\t${commandField(c, trunc)}\t${runningFor(c.created, now)}\t${c.status}\t\t${namesField(c, trunc)}\n`;
-  }
-  return text;
+function defaultTable(list: readonly ContainerSummary[], now: number, trunc: boolean): string {
+  const rows: string[][] = [DEFAULT_HEADER];
+  for (const c of list) rows.push([idField(c, trunc), imageField(c, trunc), commandField(c, trunc), runningFor(c.created, now), c.status, '', namesField(c, trunc)]);
+  return tabwriteRows(rows);
 }
 
 export const ps: CommandDef = {
@@ -165,7 +165,7 @@ export const ps: CommandDef = {
     const withSize = flags.bool('size') || /\.Size\b/.test(template) || /\bjson\s+\.\s*\}\}/.test(template);
     const sizeOf = (c: ContainerSummary): string => (withSize ? `0B (virtual ${humanSizeWithPrecision(ctx.engine.image(c.image)?.size ?? 0, 3)})` : '0B');
     if (table && template === DEFAULT_TEMPLATE) {
-      ctx.io.stdout(tabwrite(defaultTableText(list, now, trunc)));
+      ctx.io.stdout(defaultTable(list, now, trunc));
       return 0;
     }
     let text = '';
