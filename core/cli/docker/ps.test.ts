@@ -34,6 +34,21 @@ describe('docker ps default table', () => {
     },
   );
 
+  it.each([
+    [['-q'], []],
+    [['-aq'], ['-a']],
+    [['-aq', '--no-trunc'], ['-a', '--no-trunc']],
+    [['-a', '--format', '{{.ID}}'], ['-a']],
+  ])('ps %j prints the ids the template path prints', async (flags, others) => {
+    const d = new EngineDriver('ps-quiet');
+    await docker(d, ['run', '-d', '--name', 'web', 'busybox', 'sleep', '300']);
+    await docker(d, ['create', '--name', 'idle', 'busybox', 'true']);
+    await docker(d, ['run', '-d', 'busybox', 'sleep', '300']);
+    const fast = await docker(d, ['ps', ...flags]);
+    expect(fast).toMatch(flags.includes('--no-trunc') ? /^([0-9a-f]{64}\n)+$/ : /^([0-9a-f]{12}\n)+$/);
+    expect(fast).toBe(await docker(d, ['ps', ...others, '--format', '{{print .ID}}']));
+  });
+
   it('lists newest first with the columns aligned', async () => {
     const d = new EngineDriver('ps-order');
     await docker(d, ['run', '-d', '--name', 'first', 'busybox', 'sleep', '300']);

@@ -168,6 +168,13 @@ export const ps: CommandDef = {
       ctx.io.stdout(defaultTable(list, now, trunc));
       return 0;
     }
+    if (!table && template === '{{.ID}}') {
+      // `-q` (and `--format {{.ID}}`): the ids, as the template prints them.
+      let ids = '';
+      for (const c of list) ids += idField(c, trunc) + '\n';
+      ctx.io.stdout(ids);
+      return 0;
+    }
     let text = '';
     try {
       const t = parseFormat(template);
