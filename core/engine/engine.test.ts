@@ -387,6 +387,52 @@ describe('Engine', () => {
       expect(r).toEqual({ out, err, code, state: 'exited' });
     });
 
+    it.each([
+      [['sh', '-c', 'trap "echo bye" EXIT; echo hi; exit 3'], 'hi\nbye\n', '', 3],
+      [['sh', '-c', 'trap "x" BOGUS; echo $?'], '1\n', 'sh: trap: line 0: BOGUS: invalid signal specification\n', 0],
+      [['sh', '-c', 'echo a\ntrap x BOGUS'], 'a\n', 'sh: trap: line 1: BOGUS: invalid signal specification\n', 1],
+      [['sh', '-c', 'trap "echo t" TERM; trap; trap - TERM; trap'], "trap -- 'echo t' TERM\n", '', 0],
+      [['sh', '-c', `trap "echo x" KILL; trap "echo q" EXIT TERM; trap 15; trap "a'b" INT; trap`], `trap -- 'echo q' EXIT\ntrap -- 'a'"'"'b' INT\ntrap -- 'echo x' KILL\nq\n`, '', 0],
+      [['sh', '-c', 'sleep 1 & echo first; wait; echo w=$?'], 'first\nw=0\n', '', 0],
+      [['sh', '-c', 'X=1; X=2 & echo $X'], '1\n', '', 0],
+      [['sh', '-c', 'sleep 1 &; echo x'], '', 'sh: syntax error: unexpected ";"\n', 2],
+      [['sh', '-c', '&'], '', 'sh: syntax error: unexpected "&"\n', 2],
+      [['sh', '-c', 'echo a &&'], '', 'sh: syntax error: unexpected end of file\n', 2],
+      [['sh', '-c', 'echo a &&\necho b'], 'a\nb\n', '', 0],
+    ])('sh: %j', async (cmd, out, err, code) => {
+      expect(await output(cmd as string[])).toEqual({ out, err, code, state: 'exited' });
+    });
+
+    // What real busybox sh does as PID 1 when signalled (checked against Docker 28 with busybox 1.35).
+    it.each([
+      ['a trap ends wait at once with its exit', 'trap "exit 7" TERM; sleep 3600 & wait', 'stop', 7, ''],
+      ['a trap that does not exit: wait returns 143 and the script goes on', 'trap "echo got" TERM; sleep 3600 & wait; echo after $?', 'stop', 0, 'got\nafter 143\n'],
+      ['a trap waits for the foreground command', 'trap "exit 5" TERM; sleep 3', 'TERM', 5, ''],
+      ['no trap: PID 1 ignores SIGTERM, stop kills it', 'sleep 3600 & wait', 'stop', 137, ''],
+      ['an ignoring trap', 'trap "" TERM; sleep 3600 & wait', 'stop', 137, ''],
+      ['a SIGINT trap', 'trap "echo int" INT; sleep 3600 & wait', 'INT', 130, 'int\n'],
+      ['names in any case, with SIG, or numbers', 'trap "exit 9" sigterm; trap "exit 8" 2; sleep 3600 & wait', 'INT', 8, ''],
+      // (top's screen is left out of these logs.)
+      ['the last command of sh -c runs in place of the shell (top handles SIGTERM)', 'echo hi; top', 'stop', 143, null],
+      ['a command that is not last leaves sh as PID 1', 'top; true', 'stop', 137, null],
+      ['a trap keeps the shell as PID 1', 'trap "exit 3" USR1; top', 'stop', 137, null],
+    ])('sh as PID 1: %s', async (_name, script, how, code, logs) => {
+      const d = new EngineDriver();
+      const id = d.runDetached(['sh', '-c', script]);
+      await d.advance(1000);
+      const t0 = d.scheduler.now();
+      if (how === 'stop') await d.until(d.engine.stop(id, { timeoutSeconds: 2 }));
+      else {
+        d.engine.kill(id, how);
+        await d.until(d.engine.wait(id));
+      }
+      expect(d.state(id)).toBe('exited');
+      expect((d.engine.inspect(id).State as { ExitCode: number }).ExitCode).toBe(code);
+      if (logs !== null) expect(d.engine.logs(id).map((e) => e.text).join('')).toBe(logs);
+      // A trapped stop is prompt; an ignored one waits out the timeout.
+      if (how === 'stop') expect(d.scheduler.now() - t0).toBe(code === 137 ? 2000 : 0);
+    });
+
     it('-e sets the environment (and -t adds TERM, with CRLF line ends)', async () => {
       const r = await output(['env'], { env: ['FOO=bar', 'PATH=/bin', 'UNSET'], tty: true, hostname: 'h' });
       expect(r.out).toBe('PATH=/bin\r\nHOSTNAME=h\r\nTERM=xterm\r\nFOO=bar\r\nHOME=/root\r\n');

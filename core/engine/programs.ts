@@ -1,5 +1,5 @@
 import { helloMessage, lookupPath, type ImageDir, type ImageNode } from '../images/catalog';
-import type { Proc, Program } from './process';
+import { signals, type Proc, type Program } from './process';
 
 /**
  * What the busybox programs (and hello-world's /hello) do when they run as a
@@ -317,7 +317,7 @@ const sh: Program = (p) => {
       p.exit(2);
       return;
     }
-    runScript(p, script, p.exit);
+    runScript(p, script, p.exit, true);
     return;
   }
   if (p.tty) {
@@ -337,10 +337,13 @@ export const programs: Readonly<Record<string, Program>> = {
 };
 
 // ---------------------------------------------------------------------------
-// A small POSIX sh: lists joined by ; && || and newlines, quoting, $VAR and
+// A small POSIX sh: lists joined by ; & && || and newlines, quoting, $VAR and
 // $?, the redirects scripts use to split output (>&2, 2>&1, >/dev/null), and
-// the builtins exit, true, false, echo, cd, export, trap. Every other word runs
-// the program found on $PATH, with its output going to the container's.
+// the builtins exit, true, false, echo, cd, export, set, trap and wait. Every
+// other word runs the program found on $PATH, with its output going to the
+// container's. As busybox ash does, `sh -c` runs its last command in place of
+// the shell (exec) unless a trap is set, so that command is PID 1 and gets the
+// signals; otherwise the shell is PID 1 and runs its traps.
 
 interface SimpleCommand {
   words: string[];
@@ -350,33 +353,46 @@ interface AndOrItem {
   op: '&&' | '||' | null;
   cmd: RawCommand;
 }
+/** An and-or list, run in the background when it ended with `&`. */
+interface AndOrList {
+  items: AndOrItem[];
+  background: boolean;
+}
 interface RawCommand {
   tokens: Token[];
+  /** 0-based line of the script it starts on (ash's "line N:" in errors). */
+  line: number;
 }
 type Token = { kind: 'word'; parts: { text: string; expand: boolean }[] } | { kind: 'redirect'; text: string };
 
 /** Splits a script into and-or lists of commands (tokens still unexpanded). */
-function parseScript(src: string): { error?: string; lists: AndOrItem[][] } {
-  const lists: AndOrItem[][] = [];
+function parseScript(src: string): { error?: string; lists: AndOrList[] } {
+  const lists: AndOrList[] = [];
   let list: AndOrItem[] = [];
   let tokens: Token[] = [];
+  let line = 0;
+  let cmdLine = 0;
   let pendingOp: '&&' | '||' | null = null;
   let word: { text: string; expand: boolean }[] | null = null;
+  const startToken = (): void => {
+    if (tokens.length === 0 && word === null) cmdLine = line;
+  };
   const endWord = (): void => {
     if (word) tokens.push({ kind: 'word', parts: word });
     word = null;
   };
-  const endCommand = (op: '&&' | '||' | null, terminator: boolean): string | undefined => {
+  // A newline ends a command too, but an empty line (or one after `&&`) is no error, unlike `;` or `&` with no command.
+  const endCommand = (op: '&&' | '||' | null, terminator: ';' | '&' | '\n' | null): string | undefined => {
     endWord();
     if (tokens.length === 0) {
-      if (op !== null || (pendingOp !== null && terminator)) return `syntax error: unexpected "${op ?? ';'}"`;
+      if (op !== null || terminator === '&' || terminator === ';') return `syntax error: unexpected "${op ?? terminator}"`;
       return undefined;
     }
-    list.push({ op: pendingOp, cmd: { tokens } });
+    list.push({ op: pendingOp, cmd: { tokens, line: cmdLine } });
     tokens = [];
     pendingOp = op;
-    if (terminator) {
-      lists.push(list);
+    if (terminator !== null) {
+      lists.push({ items: list, background: terminator === '&' });
       list = [];
       pendingOp = null;
     }
@@ -395,24 +411,33 @@ function parseScript(src: string): { error?: string; lists: AndOrItem[][] } {
     } else if (src.startsWith(';;', i)) {
       return { error: 'syntax error: unexpected ";;"', lists };
     } else if (c === '\n' || c === ';') {
-      const e = endCommand(null, true);
-      if (e && c === ';') return { error: e, lists };
+      const e = endCommand(null, c);
+      if (e) return { error: e, lists };
+      if (c === '\n') line++;
       i++;
     } else if (src.startsWith('&&', i) || src.startsWith('||', i)) {
-      const e = endCommand(src.slice(i, i + 2) as '&&' | '||', false);
+      const e = endCommand(src.slice(i, i + 2) as '&&' | '||', null);
       if (e) return { error: e, lists };
       i += 2;
+    } else if (c === '&') {
+      const e = endCommand(null, '&');
+      if (e) return { error: e, lists };
+      i++;
     } else if (/^[0-9]?>&[0-9]/.test(src.slice(i)) || /^[0-9]?>>?/.test(src.slice(i))) {
+      startToken();
       endWord();
       const m = /^([0-9]?>&[0-9]|[0-9]?>>?\s*[^\s;&|]+)/.exec(src.slice(i))!;
       tokens.push({ kind: 'redirect', text: m[1]!.replace(/\s+/g, '') });
       i += m[1]!.length;
     } else if (c === "'") {
+      startToken();
       const end = src.indexOf("'", i + 1);
       if (end < 0) return { error: 'syntax error: unterminated quoted string', lists };
       (word ??= []).push({ text: src.slice(i + 1, end), expand: false });
+      line += countNewlines(src, i, end);
       i = end + 1;
     } else if (c === '"') {
+      startToken();
       let j = i + 1;
       let text = '';
       while (j < src.length && src[j] !== '"') {
@@ -423,22 +448,31 @@ function parseScript(src: string): { error?: string; lists: AndOrItem[][] } {
       }
       if (j >= src.length) return { error: 'syntax error: unterminated quoted string', lists };
       (word ??= []).push({ text, expand: true });
+      line += countNewlines(src, i, j);
       i = j + 1;
     } else if (c === '\\' && i + 1 < src.length) {
+      startToken();
       (word ??= []).push({ text: src[i + 1] === '\n' ? '' : src[i + 1]!, expand: false });
+      if (src[i + 1] === '\n') line++;
       i += 2;
     } else {
+      startToken();
       let j = i;
-      while (j < src.length && !" \t\n;'\"\\".includes(src[j]!) && !src.startsWith('&&', j) && !src.startsWith('||', j) && !(src[j] === '>' )) j++;
+      while (j < src.length && !" \t\n;'\"\\&".includes(src[j]!) && !src.startsWith('||', j) && src[j] !== '>') j++;
       if (j === i) j++;
       (word ??= []).push({ text: src.slice(i, j), expand: true });
       i = j;
     }
   }
-  const e = endCommand(null, true);
-  if (e && pendingOp) return { error: e, lists };
+  endCommand(null, '\n');
   if (pendingOp !== null) return { error: 'syntax error: unexpected end of file', lists };
   return { lists };
+}
+
+function countNewlines(src: string, from: number, to: number): number {
+  let n = 0;
+  for (let k = from; k < to; k++) if (src.charCodeAt(k) === 10) n++;
+  return n;
 }
 
 function expand(text: string, vars: (name: string) => string): string {
@@ -448,132 +482,307 @@ function expand(text: string, vars: (name: string) => string): string {
   });
 }
 
-/** Runs `script` in `p`'s process (sh as PID 1), calling `done` with its exit status. */
-export function runScript(p: Proc, script: string, done: (code: number) => void): void {
-  const parsed = parseScript(script);
-  if (parsed.error !== undefined) {
-    err(p, `sh: ${parsed.error}\n`);
-    done(2);
-    return;
+/** A signal as `trap` names it: EXIT (0), a number, or a name with or without SIG, any case. */
+function trapSignal(spec: string): number | undefined {
+  if (/^[0-9]+$/.test(spec)) {
+    const n = Number(spec);
+    return n <= 64 ? n : undefined;
   }
-  const shellVars = new Map<string, string>();
-  let status = 0;
-  let finished = false;
-  const finish = (code: number): void => {
-    if (finished) return;
-    finished = true;
-    done(code);
-  };
-  const vars = (name: string): string => {
-    if (name === '?') return String(status);
-    return shellVars.get(name) ?? envValue(p, name) ?? '';
-  };
-  let li = 0;
-  let ci = 0;
-  const step = (): void => {
-    while (!finished) {
-      const list = parsed.lists[li];
-      if (list === undefined) return finish(status);
-      const item = list[ci];
-      if (item === undefined) {
-        li++;
-        ci = 0;
-        continue;
-      }
-      ci++;
-      if ((item.op === '&&' && status !== 0) || (item.op === '||' && status === 0)) continue;
-      let sync = true;
-      let resumed = false;
-      runCommand(p, item.cmd, vars, shellVars, finish, (code) => {
-        status = code;
-        resumed = true;
-        if (!sync) step();
-      });
-      sync = false;
-      if (!resumed) return; // the command continues later (sleep, cat on stdin…)
-    }
-  };
-  step();
+  const upper = spec.toUpperCase();
+  if (upper === 'EXIT') return 0;
+  return signals[upper.startsWith('SIG') ? upper : `SIG${upper}`];
 }
 
-function runCommand(
-  p: Proc,
-  raw: RawCommand,
-  vars: (name: string) => string,
-  shellVars: Map<string, string>,
-  exitShell: (code: number) => void,
-  next: (code: number) => void,
-): void {
-  const words: string[] = [];
-  const redirects: string[] = [];
-  for (const t of raw.tokens) {
-    if (t.kind === 'redirect') redirects.push(t.text);
-    else words.push(t.parts.map((part) => (part.expand ? expand(part.text, vars) : part.text)).join(''));
+/** The name `trap` lists a signal by: EXIT, or the signal's name without SIG. */
+function trapName(signal: number): string {
+  if (signal === 0) return 'EXIT';
+  for (const [name, n] of Object.entries(signals)) if (n === signal) return name.slice(3);
+  return String(signal);
+}
+
+/** ash's single_quote: 'text', each ' written as '"'"'. */
+function singleQuote(s: string): string {
+  return `'${s.replace(/'/g, `'"'"'`)}'`;
+}
+
+/** What one stream of commands runs with: its variables, its $?, and how `exit` ends it. */
+interface Scope {
+  vars: Map<string, string>;
+  status: number;
+  exit: (code: number) => void;
+  ended: boolean;
+}
+
+/** One shell process: its traps, its background jobs, the signals waiting for their trap. */
+class Shell {
+  private readonly main: Scope;
+  private finished = false;
+  private inExitTrap = false;
+  /** Signal number (0 = EXIT) → action; '' ignores the signal. */
+  private readonly traps = new Map<number, string>();
+  /** ash's may_have_traps: once a trap with an action is set, `sh -c` no longer execs its last command. */
+  private mayHaveTraps = false;
+  private handlerInstalled = false;
+  private jobs = 0;
+  /** The `wait` builtin's continuation while it waits. */
+  private waiting: ((code: number) => void) | null = null;
+  private readonly pending: number[] = [];
+
+  constructor(
+    private readonly p: Proc,
+    private readonly done: (code: number) => void,
+  ) {
+    this.main = { vars: new Map(), status: 0, exit: (code) => this.finish(code), ended: false };
   }
-  const cmd: SimpleCommand = { words, redirects };
-  // Where fd 1 and 2 go, after the redirects.
-  let fd1: 'out' | 'err' | 'null' = 'out';
-  let fd2: 'out' | 'err' | 'null' = 'err';
-  for (const r of cmd.redirects) {
-    if (r === '>&2' || r === '1>&2') fd1 = fd2;
-    else if (r === '2>&1') fd2 = fd1;
-    else if (/^1?>>?\/dev\/null$/.test(r)) fd1 = 'null';
-    else if (/^2>>?\/dev\/null$/.test(r)) fd2 = 'null';
+
+  run(script: string, execLast: boolean): void {
+    const parsed = parseScript(script);
+    if (parsed.error !== undefined) {
+      err(this.p, `sh: ${parsed.error}\n`);
+      this.end(2);
+      return;
+    }
+    this.runLists(this.main, parsed.lists, () => this.finish(this.main.status), execLast);
   }
-  const route = (to: 'out' | 'err' | 'null', text: string): void => {
-    if (to === 'out') p.stdout(text);
-    else if (to === 'err') p.stderr(text);
-  };
-  const [name, ...rest] = cmd.words;
-  if (name === undefined) return next(0);
-  const assign = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(name);
-  if (assign && rest.length === 0) {
-    shellVars.set(assign[1]!, assign[2]!);
-    return next(0);
-  }
-  switch (name) {
-    case 'exit':
-      return exitShell(rest[0] === undefined ? Number(vars('?')) : Number(rest[0]) & 0xff);
-    case ':':
-    case 'true':
-      return next(0);
-    case 'false':
-      return next(1);
-    case 'cd':
-    case 'export':
-    case 'trap':
-    case 'set':
-      return next(0);
-    case 'echo': {
-      let args = rest;
-      let nl = true;
-      if (args[0] === '-n') {
-        nl = false;
-        args = args.slice(1);
+
+  private runLists(scope: Scope, lists: readonly AndOrList[], onEnd: () => void, execLast: boolean): void {
+    let li = 0;
+    let ci = 0;
+    const step = (): void => {
+      while (!this.finished && !scope.ended) {
+        const list = lists[li];
+        if (list === undefined) return onEnd();
+        if (list.background) {
+          li++;
+          this.startJob(scope, list.items);
+          scope.status = 0;
+          continue;
+        }
+        const item = list.items[ci];
+        if (item === undefined) {
+          li++;
+          ci = 0;
+          continue;
+        }
+        ci++;
+        if ((item.op === '&&' && scope.status !== 0) || (item.op === '||' && scope.status === 0)) continue;
+        const exec = execLast && !this.mayHaveTraps && li === lists.length - 1 && ci === list.items.length;
+        let sync = true;
+        let resumed = false;
+        this.runCommand(scope, item.cmd, exec, (code) => {
+          scope.status = code;
+          // A trapped signal's action runs once the foreground command has finished.
+          const resume = (): void => {
+            resumed = true;
+            if (!sync) step();
+          };
+          if (scope === this.main) this.runPendingTraps(resume);
+          else resume();
+        });
+        sync = false;
+        if (!resumed) return; // the command continues later (sleep, cat on stdin…)
       }
-      route(fd1, args.join(' ') + (nl ? '\n' : ''));
-      return next(0);
+    };
+    step();
+  }
+
+  /** `list &`: runs in a subshell (a copy of the variables) while the shell goes on. */
+  private startJob(parent: Scope, items: AndOrItem[]): void {
+    this.jobs++;
+    const scope: Scope = { vars: new Map(parent.vars), status: parent.status, exit: (code) => endJob(code), ended: false };
+    const endJob = (code: number): void => {
+      if (scope.ended) return;
+      scope.ended = true;
+      scope.status = code;
+      this.jobs--;
+      if (this.jobs === 0 && this.waiting) {
+        const resume = this.waiting;
+        this.waiting = null;
+        resume(0);
+      }
+    };
+    this.runLists(scope, [{ items, background: false }], () => endJob(scope.status), false);
+  }
+
+  /** PID 1 gets only the signals it traps; `wait` returns 128+n at once, other commands finish first. */
+  private onSignal(signal: number): void {
+    if (this.finished || !this.traps.get(signal)) return;
+    this.pending.push(signal);
+    const resume = this.waiting;
+    if (resume) {
+      this.waiting = null;
+      this.p.after(0, () => resume(128 + signal));
     }
   }
-  const found = resolveCommand(p, name);
-  if (typeof found === 'number') {
-    route(fd2, found === 127 ? `sh: ${name}: not found\n` : `sh: ${name}: Permission denied\n`);
-    return next(found);
+
+  private runPendingTraps(then: () => void): void {
+    const signal = this.pending.shift();
+    if (signal === undefined) return then();
+    const action = this.traps.get(signal);
+    if (!action) return this.runPendingTraps(then);
+    // $? is what it was before the trap ran.
+    const saved = this.main.status;
+    this.runAction(action, () => {
+      this.main.status = saved;
+      this.runPendingTraps(then);
+    });
   }
-  let ended = false;
-  const child: Proc = {
-    ...p,
-    argv: [name, ...rest],
-    stdout: (t) => route(fd1, t),
-    stderr: (t) => route(fd2, t),
-    exit: (code) => {
-      if (ended) return;
-      ended = true;
-      next(code);
-    },
-    onSignal: p.onSignal,
-  };
-  found(child);
+
+  private runAction(action: string, then: () => void): void {
+    const parsed = parseScript(action);
+    if (parsed.error !== undefined) {
+      err(this.p, `sh: ${parsed.error}\n`);
+      return then();
+    }
+    this.runLists(this.main, parsed.lists, then, false);
+  }
+
+  /** The shell's end: the EXIT trap first, if any (an `exit` in it sets the code). */
+  private finish(code: number): void {
+    if (this.finished) return;
+    const exitTrap = this.traps.get(0);
+    if (exitTrap && !this.inExitTrap) {
+      this.inExitTrap = true;
+      this.main.status = code;
+      this.runAction(exitTrap, () => this.end(code));
+      return;
+    }
+    this.end(code);
+  }
+
+  private end(code: number): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.done(code);
+  }
+
+  /** The `trap` builtin; returns its status. */
+  private trap(args: string[], line: number, out: (t: string) => void, errOut: (t: string) => void): number {
+    if (args.length === 0) {
+      const listed = [...this.traps.entries()].sort(([a], [b]) => a - b);
+      out(listed.map(([signal, action]) => `trap -- ${singleQuote(action)} ${trapName(signal)}\n`).join(''));
+      return 0;
+    }
+    let rest = args;
+    let action: string | null = null;
+    // `trap SIG…` with a number first (or a lone argument) resets; `trap - SIG…` too.
+    if (rest.length > 1 && !/^[0-9]+$/.test(rest[0]!)) {
+      action = rest[0]!;
+      rest = rest.slice(1);
+    }
+    if (action === '-') action = null;
+    let status = 0;
+    for (const spec of rest) {
+      const signal = trapSignal(spec);
+      if (signal === undefined) {
+        errOut(`sh: trap: line ${line}: ${spec}: invalid signal specification\n`);
+        status = 1;
+        continue;
+      }
+      if (action === null) this.traps.delete(signal);
+      else {
+        this.traps.set(signal, action);
+        if (action !== '') this.mayHaveTraps = true;
+      }
+    }
+    if (!this.handlerInstalled && this.traps.size > 0) {
+      this.handlerInstalled = true;
+      this.p.onSignal((signal) => this.onSignal(signal));
+    }
+    return status;
+  }
+
+  private runCommand(scope: Scope, raw: RawCommand, exec: boolean, next: (code: number) => void): void {
+    const p = this.p;
+    const vars = (name: string): string => {
+      if (name === '?') return String(scope.status);
+      return scope.vars.get(name) ?? envValue(p, name) ?? '';
+    };
+    const words: string[] = [];
+    const redirects: string[] = [];
+    for (const t of raw.tokens) {
+      if (t.kind === 'redirect') redirects.push(t.text);
+      else words.push(t.parts.map((part) => (part.expand ? expand(part.text, vars) : part.text)).join(''));
+    }
+    const cmd: SimpleCommand = { words, redirects };
+    // Where fd 1 and 2 go, after the redirects.
+    let fd1: 'out' | 'err' | 'null' = 'out';
+    let fd2: 'out' | 'err' | 'null' = 'err';
+    for (const r of cmd.redirects) {
+      if (r === '>&2' || r === '1>&2') fd1 = fd2;
+      else if (r === '2>&1') fd2 = fd1;
+      else if (/^1?>>?\/dev\/null$/.test(r)) fd1 = 'null';
+      else if (/^2>>?\/dev\/null$/.test(r)) fd2 = 'null';
+    }
+    const route = (to: 'out' | 'err' | 'null', text: string): void => {
+      if (to === 'out') p.stdout(text);
+      else if (to === 'err') p.stderr(text);
+    };
+    const [name, ...rest] = cmd.words;
+    if (name === undefined) return next(0);
+    const assign = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(name);
+    if (assign && rest.length === 0) {
+      scope.vars.set(assign[1]!, assign[2]!);
+      return next(0);
+    }
+    switch (name) {
+      case 'exit':
+        return scope.exit(rest[0] === undefined ? scope.status : Number(rest[0]) & 0xff);
+      case ':':
+      case 'true':
+        return next(0);
+      case 'false':
+        return next(1);
+      case 'cd':
+      case 'export':
+      case 'set':
+        return next(0);
+      case 'trap':
+        return next(this.trap(rest, raw.line, (t) => route(fd1, t), (t) => route(fd2, t)));
+      case 'wait':
+        if (this.jobs === 0) return next(0);
+        this.waiting = next;
+        return;
+      case 'echo': {
+        let args = rest;
+        let nl = true;
+        if (args[0] === '-n') {
+          nl = false;
+          args = args.slice(1);
+        }
+        route(fd1, args.join(' ') + (nl ? '\n' : ''));
+        return next(0);
+      }
+    }
+    const found = resolveCommand(p, name);
+    if (typeof found === 'number') {
+      route(fd2, found === 127 ? `sh: ${name}: not found\n` : `sh: ${name}: Permission denied\n`);
+      return next(found);
+    }
+    let ended = false;
+    const child: Proc = {
+      ...p,
+      argv: [name, ...rest],
+      stdout: (t) => route(fd1, t),
+      stderr: (t) => route(fd2, t),
+      exit: (code) => {
+        if (ended) return;
+        ended = true;
+        next(code);
+      },
+      // Only a command run in place of the shell is PID 1 and receives its signals.
+      onSignal: exec ? p.onSignal : () => {},
+    };
+    found(child);
+  }
+}
+
+/**
+ * Runs `script` in `p`'s process, calling `done` with its exit status.
+ * `execLast` is `sh -c`: its last command replaces the shell unless a trap is set.
+ */
+export function runScript(p: Proc, script: string, done: (code: number) => void, execLast = false): void {
+  new Shell(p, done).run(script, execLast);
 }
 
 /** The program `name` resolves to in the container, or 127 (not found) / 126 (not executable). */
