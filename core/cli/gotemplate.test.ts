@@ -334,3 +334,24 @@ describe('fmt and json', () => {
     ['\ud800x', '"\ufffdx"'],
   ])('json(%j)', (v, want) => expect(goJson(v)).toBe(want));
 });
+
+describe('Template.parse reuse', () => {
+  it('parses a text once and runs it over any data', () => {
+    const t = Template.parse('{{.Name}}:{{range .Tags}}{{.}},{{end}}');
+    expect(Template.parse('{{.Name}}:{{range .Tags}}{{.}},{{end}}')).toBe(t);
+    expect(t.execute({ Name: 'a', Tags: ['x', 'y'] })).toBe('a:x,y,');
+    expect(t.execute({ Name: 'b', Tags: [] })).toBe('b:');
+  });
+
+  it('keeps templates of different names or functions apart', () => {
+    const t = Template.parse('{{.X}}');
+    expect(Template.parse('{{.X}}', { name: 'other' })).not.toBe(t);
+    expect(Template.parse('{{.X}}', { funcs: {} })).not.toBe(t);
+    expect(Template.parse('{{json .}}').execute({ a: 1 })).toBe('{"a":1}');
+    expect(() => Template.parse('{{json .}}', { funcs: {} })).toThrow('function "json" not defined');
+  });
+
+  it('reports a parse error every time', () => {
+    for (let i = 0; i < 2; i++) expect(() => Template.parse('{{nope}}')).toThrow('function "nope" not defined');
+  });
+});

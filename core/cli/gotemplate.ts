@@ -1873,6 +1873,10 @@ class State {
 
 const MISSING = Symbol('missing');
 
+/** Recently parsed templates by function set, then by name and text; the oldest is dropped past PARSED_KEPT. */
+const PARSED = new WeakMap<object, Map<string, Template>>();
+const PARSED_KEPT = 64;
+
 /** A parsed template; execute it any number of times. */
 export class Template {
   private constructor(
@@ -1890,9 +1894,18 @@ export class Template {
   static parse(src: string, opts: { name?: string; funcs?: Readonly<Record<string, FuncDef>> } = {}): Template {
     const name = opts.name ?? '';
     const funcs = opts.funcs ?? DOCKER_FUNCS;
+    // A parsed template is never changed by executing it, so the same text parses once.
+    let cache = PARSED.get(funcs);
+    const key = name + '\u0000' + src;
+    const hit = cache?.get(key);
+    if (hit) return hit;
     const items = withLines(src, lex(src));
     const root = new Parser(items, name, (f) => f in funcs || f in BUILTINS).parse();
-    return new Template(src, name, root, funcs);
+    const t = new Template(src, name, root, funcs);
+    if (!cache) PARSED.set(funcs, (cache = new Map()));
+    if (cache.size >= PARSED_KEPT) cache.delete(cache.keys().next().value!);
+    cache.set(key, t);
+    return t;
   }
 
   /** Runs the template over `data`; throws TemplateError (phase 'exec') carrying the partial output. */
