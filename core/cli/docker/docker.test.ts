@@ -343,28 +343,85 @@ describe('docker CLI', () => {
     expect(await s.run('docker run --rm busybox sh')).toEqual({ stdout: '', stderr: '', code: 0 });
   });
 
+  it('without a terminal and with nothing piped, -i sees end of input at once; a terminal keeps it open', async () => {
+    const s = new Session();
+    expect(await s.run('docker run -i --rm busybox sh')).toEqual({ stdout: '', stderr: '', code: 0 });
+    expect(await s.run('docker run -i --rm busybox cat')).toEqual({ stdout: '', stderr: '', code: 0 });
+    expect(await s.run('docker run -i --rm busybox cat', { stdin: 'hi\n' })).toEqual({ stdout: 'hi\n', stderr: '', code: 0 });
+    expect(await s.run('docker create -i --name again busybox sh')).toMatchObject({ code: 0 });
+    expect(await s.run('docker start -a -i again')).toEqual({ stdout: '', stderr: '', code: 0 });
+    expect(await s.run('docker start -a -i again', { stdin: 'echo piped; exit 3\n' })).toEqual({ stdout: 'piped\n', stderr: '', code: 3 });
+    // The web terminal: stdin is the terminal, so the container waits for typing.
+    const open = await pressCtrlC(['docker', 'run', '-i', '--name', 'cc', 'busybox', 'cat'], 0, { stdinIsTTY: true });
+    expect({ code: open.code, state: open.state }).toEqual({ code: undefined, state: 'running' });
+  });
+
+  it('-t without -i needs no terminal (output in CRLF); -it does', async () => {
+    const s = new Session();
+    expect(await s.run('docker run -t --rm busybox echo hi')).toEqual({ stdout: 'hi\r\n', stderr: '', code: 0 });
+    expect(await s.run('docker run -it --rm busybox echo hi')).toEqual({ stdout: '', stderr: 'the input device is not a TTY\n', code: 1 });
+    expect((await s.run('docker ps -aq')).stdout).toBe('');
+  });
+
   it('Ctrl-C on an attached run is proxied as SIGINT (ignored by sleep as PID 1, obeyed by top)', async () => {
     const s = new Session();
     const r = await s.run('docker run --name tt busybox top', { interruptAfterMs: 1000 });
     expect(r.code).toBe(130);
     const events = s.d.actions(s.d.engine.resolve('tt'));
     expect(events).toEqual(['create', 'attach', 'start', 'kill[2]', 'die(130)']);
-    const tail = new Session();
-    const interrupt = new InterruptSource();
-    let out = '';
-    const running = dockerCommand(tail.d.engine)(['docker', 'run', '--name', 'tailer', 'busybox', 'tail', '-f', '/dev/null'], {
-      stdin: null, stdout: (t) => (out += t), stderr: (t) => (out += t), interrupt, stdinIsTTY: false,
-    });
-    interrupt.interrupt(); // proxied as SIGINT, ignored by tail as PID 1
-    await tail.d.advance(1000);
-    interrupt.interrupt(); // the client gives up; the container runs on
-    expect(await running).toBe(130);
-    expect(tail.d.state(tail.id('tailer'))).toBe('running');
-    expect(tail.d.actions(tail.id('tailer'))).toEqual(['create', 'attach', 'start', 'kill[2]']);
     const sleeper = new Session();
     const p = sleeper.run('docker run --name zz busybox sleep 5', { interruptAfterMs: 1000 });
     expect((await p).code).toBe(0);
     expect(sleeper.d.scheduler.now() - Date.UTC(2026, 0, 1)).toBe(5000);
+  });
+
+  /** Starts `argv` and presses Ctrl-C `presses` times, a second apart; returns what the client did by then. */
+  async function pressCtrlC(argv: string[], presses: number, opts: { stdinIsTTY?: boolean } = {}) {
+    const s = new Session();
+    const interrupt = new InterruptSource();
+    let stdout = '';
+    let stderr = '';
+    let code: number | undefined;
+    void dockerCommand(s.d.engine)(argv, {
+      stdin: null, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), interrupt, stdinIsTTY: opts.stdinIsTTY ?? false,
+    }).then((c) => (code = c));
+    for (let i = 0; i < presses; i++) {
+      await s.d.advance(1000);
+      interrupt.interrupt();
+    }
+    await s.d.advance(100);
+    return { s, stdout, stderr, code, events: s.d.actions(s.id('cc')), state: s.d.state(s.id('cc')) };
+  }
+
+  // As the 28.2.2 client does (checked with `kill -INT` on a real `docker run busybox sleep 30`).
+  it.each([
+    [['docker', 'run', '--name', 'cc', 'busybox', 'sleep', '30'], 2, undefined, ''],
+    [['docker', 'run', '--name', 'cc', 'busybox', 'sleep', '30'], 3, 1, '\ngot 3 SIGTERM/SIGINTs, forcefully exiting\n'],
+    [['docker', 'run', '--rm', '--name', 'cc', 'busybox', 'tail', '-f', '/dev/null'], 3, 1, '\ngot 3 SIGTERM/SIGINTs, forcefully exiting\n'],
+    // -t without -i is no keystroke: the client still proxies and counts.
+    [['docker', 'run', '-t', '--name', 'cc', 'busybox', 'sleep', '30'], 3, 1, '\ngot 3 SIGTERM/SIGINTs, forcefully exiting\n'],
+  ])('%j with %i Ctrl-C: each proxied, the third ends the client', async (argv, presses, code, stderr) => {
+    const r = await pressCtrlC(argv, presses);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code, stderr });
+    expect(r.state).toBe('running');
+    expect(r.events.filter((e) => e === 'kill[2]')).toHaveLength(presses);
+  });
+
+  it('a PID 1 that traps SIGINT ends on the first Ctrl-C, and run returns its status', async () => {
+    const r = await pressCtrlC(['docker', 'run', '--name', 'cc', 'busybox', 'sh', '-c', 'trap "echo trapped; exit 5" INT; sleep 30 & wait'], 1);
+    expect({ code: r.code, stdout: r.stdout, state: r.state }).toEqual({ code: 5, stdout: 'trapped\n', state: 'exited' });
+  });
+
+  it('docker start -a: the first Ctrl-C is proxied and the client leaves with 0', async () => {
+    const s = new Session();
+    await s.run(['docker', 'create', '--name', 'cc', 'busybox', 'sh', '-c', 'trap "exit 5" INT; sleep 30 & wait']);
+    const interrupt = new InterruptSource();
+    const started = dockerCommand(s.d.engine)(['docker', 'start', '-a', 'cc'], { stdin: null, stdout: () => {}, stderr: () => {}, interrupt, stdinIsTTY: false });
+    await s.d.advance(1000);
+    interrupt.interrupt();
+    expect(await started).toBe(0);
+    await s.d.advance(100);
+    expect(s.d.actions(s.id('cc'))).toEqual(['create', 'attach', 'start', 'kill[2]', 'die(5)']);
   });
 
   it('with a tty, Ctrl-C detaches the client and the container keeps running', async () => {

@@ -182,7 +182,7 @@ export const run: CommandDef = {
     const detachClient = engine.attach(id, {
       stdout: options.attachStdout ? (t) => ctx.io.stdout(t) : () => {},
       stderr: options.attachStderr ? (t) => ctx.io.stderr(t) : () => {},
-      stdin: interactive ? ctx.io.stdin : undefined,
+      stdin: interactive ? attachedStdin(ctx) : undefined,
     });
     const exited = engine.wait(id, options.autoRemove ? 'removed' : 'next-exit');
     try {
@@ -192,39 +192,50 @@ export const run: CommandDef = {
       ctx.io.stderr(runError(ctx, daemonErrorText(e)));
       return e instanceof DaemonError && e.exitCode !== undefined ? e.exitCode : 125;
     }
-    return attachUntilExit(ctx, id, exited, detachClient, tty, prepared.sigProxy);
+    return attachUntilExit(ctx, id, exited, detachClient, tty && interactive && ctx.io.stdinIsTTY ? 'keystroke' : 'run', prepared.sigProxy);
   },
 };
 
 /**
- * Stays attached until the container exits. Ctrl-C is proxied as SIGINT
- * (--sig-proxy), which a PID 1 without a handler ignores, as in Docker; a
- * second Ctrl-C then gives up waiting (exit 130, the container runs on), so a
- * student is never stuck. With a tty, where keystrokes would go to the
- * container's terminal, Ctrl-C detaches the client as Ctrl-P Ctrl-Q would
- * (the terminal cannot send keystrokes into a container yet).
+ * What an attached `-i` container reads: the piped text, or, when stdin is a
+ * terminal, nothing yet (it stays open). Without a terminal and with nothing
+ * piped (a script, `glassbox sim`), stdin is already at end of file.
  */
-async function attachUntilExit(ctx: Ctx, id: string, exited: Promise<number>, detachClient: () => void, tty: boolean, sigProxy: boolean): Promise<number> {
+function attachedStdin(ctx: Ctx): string | null {
+  return ctx.io.stdin ?? (ctx.io.stdinIsTTY ? null : '');
+}
+
+/** The client's own limit: the third SIGINT/SIGTERM ends it whatever it is doing (exit 1). */
+const FORCED_EXIT_SIGNALS = 3;
+
+/**
+ * How Ctrl-C acts on an attached client:
+ * - `run`: each one is proxied to the container as SIGINT (--sig-proxy), which
+ *   a PID 1 without a handler ignores; the third ends the client (exit 1) and
+ *   the container runs on.
+ * - `start -a`: the first is proxied (not to a tty container) and the client
+ *   leaves at once, with status 0.
+ * - With `-it` on an interactive terminal, Ctrl-C is a keystroke for the
+ *   container's tty, which the simulated terminal cannot send yet: the client
+ *   detaches, as Ctrl-P Ctrl-Q would.
+ */
+type CtrlC = 'run' | 'start' | 'keystroke';
+
+/** Stays attached until the container exits or Ctrl-C ends the client (see CtrlC). */
+async function attachUntilExit(ctx: Ctx, id: string, exited: Promise<number>, detachClient: () => void, ctrlC: CtrlC, sigProxy: boolean): Promise<number> {
   return new Promise<number>((resolve) => {
     let done = false;
     let interrupts = 0;
+    const finish = (code: number): void => {
+      done = true;
+      off();
+      detachClient();
+      resolve(code);
+    };
     const off = ctx.io.interrupt.onInterrupt(() => {
       if (done) return;
       interrupts++;
-      if (!tty && interrupts > 1) {
-        done = true;
-        off();
-        detachClient();
-        resolve(130);
-        return;
-      }
-      if (tty) {
-        done = true;
-        off();
-        detachClient();
-        resolve(0);
-        return;
-      }
+      if (ctrlC === 'keystroke') return finish(0);
       if (sigProxy) {
         try {
           ctx.engine.kill(id, 'SIGINT');
@@ -232,13 +243,15 @@ async function attachUntilExit(ctx: Ctx, id: string, exited: Promise<number>, de
           // The container may already be gone; nothing to forward to.
         }
       }
+      if (ctrlC === 'start') return finish(0);
+      if (interrupts >= FORCED_EXIT_SIGNALS) {
+        ctx.io.stderr(`\ngot ${FORCED_EXIT_SIGNALS} SIGTERM/SIGINTs, forcefully exiting\n`);
+        finish(1);
+      }
     });
     exited.then((code) => {
       if (done) return;
-      done = true;
-      off();
-      detachClient();
-      resolve(code);
+      finish(code);
     });
   });
 }
@@ -266,7 +279,7 @@ export const start: CommandDef = {
         detachClient = engine.attach(ref, {
           stdout: (t) => ctx.io.stdout(t),
           stderr: (t) => ctx.io.stderr(t),
-          stdin: interactive ? ctx.io.stdin : undefined,
+          stdin: interactive ? attachedStdin(ctx) : undefined,
         });
         exited = engine.wait(ref, 'next-exit');
         try {
@@ -281,7 +294,8 @@ export const start: CommandDef = {
         ctx.io.stderr(daemonErrorText(e) + '\n');
         return 1;
       }
-      return attachUntilExit(ctx, ref, exited, detachClient, isTty, true);
+      // docker start forwards signals only to a container without a tty.
+      return attachUntilExit(ctx, ref, exited, detachClient, isTty && interactive && ctx.io.stdinIsTTY ? 'keystroke' : 'start', !isTty);
     }
     const failed: string[] = [];
     for (const ref of refs) {
