@@ -10,6 +10,7 @@
  * arguments), null (nil) and undefined (a missing value, "<no value>").
  */
 import { formatFloat, goQuote, goQuoteRune } from './quote';
+import { utf8Length } from '../utf8';
 
 /** A template that failed to parse or to execute; `message` is Go's error text. */
 export class TemplateError extends Error {
@@ -96,15 +97,6 @@ function truth(v: unknown): boolean {
   if (typeof v === 'function') return true;
   if (structName(v) !== undefined) return true;
   return Object.keys(v as object).length > 0;
-}
-
-function utf8Length(s: string): number {
-  let n = 0;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-  }
-  return n;
 }
 
 function sortedKeys(m: object): string[] {

@@ -7,6 +7,8 @@
  * a single static /hello.
  */
 
+import { utf8Length } from '../utf8';
+
 export interface ImageFile {
   kind: 'file';
   mode: number;
@@ -57,15 +59,6 @@ export interface CatalogImage {
 
 function dir(mode: number, entries: Record<string, ImageNode> = {}): ImageDir {
   return { kind: 'dir', mode, children: new Map(Object.entries(entries)) };
-}
-
-function utf8Length(s: string): number {
-  let n = 0;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-  }
-  return n;
 }
 
 function file(content: string, mode = 0o644): ImageFile {

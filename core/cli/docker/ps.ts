@@ -1,30 +1,12 @@
 import type { ContainerSummary } from '../../engine/engine';
 import { humanSizeWithPrecision, isoTime, runningFor } from '../humanize';
 import { goQuote } from '../quote';
-import { tabwrite, tabwriteRows } from '../table';
+import { CONTAINER_HEADERS, preFormat, tabwrite, tabwriteRows } from '../table';
 import { daemonErrorText, type CommandDef } from './common';
 import { goStruct } from '../gotemplate';
-import { executeHeader, executeRow, goJson, parseFormat, preFormat, TemplateError } from './template';
+import { executeHeader, executeRow, goJson, parseFormat, TemplateError } from './template';
 
 const DEFAULT_FORMAT = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}';
-
-/** The column headers docker prints for each field of a container row. */
-const HEADERS: Record<string, string> = {
-  ID: 'CONTAINER ID',
-  Image: 'IMAGE',
-  Command: 'COMMAND',
-  CreatedAt: 'CREATED AT',
-  RunningFor: 'CREATED',
-  Ports: 'PORTS',
-  State: 'STATE',
-  Status: 'STATUS',
-  Size: 'SIZE',
-  Names: 'NAMES',
-  Labels: 'LABELS',
-  Mounts: 'MOUNTS',
-  Networks: 'NETWORKS',
-  LocalVolumes: 'LOCAL VOLUMES',
-};
 
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 const FILTER_KEYS = ['ancestor', 'before', 'expose', 'exited', 'health', 'id', 'isolation', 'is-task', 'label', 'name', 'network', 'publish', 'since', 'status', 'volume'];
@@ -178,7 +160,7 @@ export const ps: CommandDef = {
     let text = '';
     try {
       const t = parseFormat(template);
-      if (table) text += executeHeader(t, HEADERS) + '\n';
+      if (table) text += executeHeader(t, CONTAINER_HEADERS) + '\n';
       for (const c of list) text += executeRow(t, rowContext(rowFields(c, now, trunc, sizeOf(c)), c.labels)) + '\n';
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;

@@ -27,14 +27,3 @@ export function executeRow(t: Template, data: unknown, opts: { missingKeyError?:
 export function executeHeader(t: Template, headers: Record<string, string>): string {
   return t.execute(headers, { funcs: HEADER_FUNCS });
 }
-
-/** docker/cli's preFormat: trims, drops a leading `table`, turns the `\t` and `\n` escapes into characters. */
-export function preFormat(format: string): { table: boolean; template: string } {
-  let f = format.trim();
-  let table = false;
-  if (f.startsWith('table')) {
-    table = true;
-    f = f.slice('table'.length).trimStart();
-  }
-  return { table, template: f.replace(/\\t/g, '\t').replace(/\\n/g, '\n') };
-}
