@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import sirv from 'sirv';
 import { build } from 'vite';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -128,4 +129,57 @@ export async function waitForTerminal(page: Page, pattern: RegExp, opts: { timeo
     await page.waitForTimeout(100);
   }
   throw new Error(`the terminal never showed ${pattern}; it shows:\n${await terminalText(page)}`);
+}
+
+/**
+ * The set-up every browser suite shares, registered as the calling describe
+ * block's hooks: a private build, a server, a Chromium on the page with the
+ * terminal ready; on failure a screenshot and the terminal's text under
+ * test-results/e2e/; and after each test, no uncaught error in the page.
+ */
+export function pageSuite(name: string): { readonly page: Page } {
+  let web: BuiltWeb | undefined;
+  let server: StaticServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    web = await buildWeb();
+    server = await serveStatic(web.dir);
+    browser = await launchBrowser();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+    await page.goto(server.url);
+    await page.locator(terminalSelector).waitFor({ state: 'visible', timeout: 30_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await web?.dispose();
+  });
+
+  beforeEach(({ task, onTestFailed }) => {
+    onTestFailed(async () => {
+      const dir = join(repoRoot, 'test-results', 'e2e');
+      await mkdir(dir, { recursive: true });
+      const file = join(dir, `${name}-${task.name.replace(/[^\w-]+/g, '-')}.png`);
+      await page?.screenshot({ path: file, fullPage: true }).catch(() => {});
+      const text = page ? await terminalText(page).catch(() => '?') : '?';
+      process.stderr.write(`screenshot of the failure: ${file}\nterminal:\n${text}\n`);
+    });
+  });
+
+  afterEach(() => {
+    // An uncaught exception in the page is a defect even when the screen looks right.
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
+
+  return {
+    get page(): Page {
+      if (!page) throw new Error('the page is not open (beforeAll failed)');
+      return page;
+    },
+  };
 }

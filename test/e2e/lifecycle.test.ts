@@ -1,21 +1,7 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { haveChromium } from '../support/requirements';
-import {
-  buildWeb,
-  launchBrowser,
-  repoRoot,
-  serveStatic,
-  terminalSelector,
-  terminalText,
-  typeLine,
-  waitForTerminal,
-  type Browser,
-  type BuiltWeb,
-  type StaticServer,
-} from './harness';
+import { pageSuite, terminalSelector, typeLine, waitForTerminal } from './harness';
 
 /**
  * The walking skeleton in a real browser: a student types docker commands into
@@ -25,44 +11,10 @@ import {
 const chip = (state: string, name: string): string => `[data-state="${state}"] [data-container="${name}"]`;
 
 describe.skipIf(!haveChromium())('the page, on the simulated backend', () => {
-  let web: BuiltWeb;
-  let server: StaticServer;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    web = await buildWeb();
-    server = await serveStatic(web.dir);
-    browser = await launchBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
-    await page.goto(server.url);
-    await page.locator(terminalSelector).waitFor({ state: 'visible', timeout: 30_000 });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await web?.dispose();
-  });
-
-  beforeEach(({ task, onTestFailed }) => {
-    onTestFailed(async () => {
-      const dir = join(repoRoot, 'test-results', 'e2e');
-      await mkdir(dir, { recursive: true });
-      const file = join(dir, `${task.name.replace(/[^\w-]+/g, '-')}.png`);
-      await page?.screenshot({ path: file, fullPage: true }).catch(() => {});
-      process.stderr.write(`screenshot of the failure: ${file}\nterminal:\n${await terminalText(page).catch(() => '?')}\n`);
-    });
-  });
-
-  afterEach(() => {
-    // An uncaught exception in the page is a defect even when the screen looks right.
-    expect(pageErrors.splice(0)).toEqual([]);
-  });
+  const app = pageSuite('lifecycle');
 
   test('docker run -d puts the container in the running state and prints its id', async () => {
+    const page = app.page;
     await typeLine(page, 'docker run -d --name web busybox sleep 300');
     await page.locator(chip('running', 'web')).waitFor({ state: 'visible', timeout: 20_000 });
     // `docker run -d` prints the full 64-hex container id on its own line.
@@ -70,6 +22,7 @@ describe.skipIf(!haveChromium())('the page, on the simulated backend', () => {
   });
 
   test('docker pause moves the container to the paused state, and docker ps says so', async () => {
+    const page = app.page;
     await typeLine(page, 'docker pause web');
     await page.locator(chip('paused', 'web')).waitFor({ state: 'visible', timeout: 20_000 });
     expect(await page.locator(chip('running', 'web')).count()).toBe(0);
@@ -81,6 +34,7 @@ describe.skipIf(!haveChromium())('the page, on the simulated backend', () => {
   });
 
   test('a reload rebuilds the simulated machine: the container is still paused', async () => {
+    const page = app.page;
     await page.reload();
     await page.locator(terminalSelector).waitFor({ state: 'visible', timeout: 30_000 });
     await page.locator(chip('paused', 'web')).waitFor({ state: 'visible', timeout: 20_000 });
@@ -90,11 +44,13 @@ describe.skipIf(!haveChromium())('the page, on the simulated backend', () => {
   });
 
   test('errors are printed as Docker prints them', async () => {
+    const page = app.page;
     await typeLine(page, 'docker pause nosuch');
     await waitForTerminal(page, /Error response from daemon: No such container: nosuch/, { unwrap: true });
   });
 
   test('switching the language to 简体中文 translates the page', async () => {
+    const page = app.page;
     const before = await page.locator('body').innerText();
     expect(before).not.toMatch(/生命周期/);
     await chooseLanguage(page, '简体中文');
