@@ -21,6 +21,36 @@ export interface PageLocation {
   search: string;
 }
 
+const TOKEN_KEY = 'glassbox.agent.token';
+
+/**
+ * Moves the agent's token from the address bar into this tab's session
+ * storage, so it is not shown on a classroom projector, kept in the history or
+ * bookmarked, yet a reload still finds it. Returns the location the app should
+ * use from then on (with the token, for the functions below).
+ */
+export function takeAgentToken(
+  location: PageLocation & { pathname: string; hash: string },
+  history: Pick<History, 'replaceState'>,
+  storage: Pick<Storage, 'getItem' | 'setItem'>,
+): PageLocation {
+  // `location` may be the live window.location: read it before replaceState changes it.
+  const search = location.search;
+  const params = new URLSearchParams(search);
+  const token = params.get('token');
+  if (token !== null) {
+    storage.setItem(TOKEN_KEY, token);
+    params.delete('token');
+    const rest = params.toString();
+    history.replaceState(null, '', `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`);
+    return { protocol: location.protocol, host: location.host, search };
+  }
+  const kept = storage.getItem(TOKEN_KEY);
+  if (kept === null) return location;
+  params.set('token', kept);
+  return { protocol: location.protocol, host: location.host, search: `?${params.toString()}` };
+}
+
 export function realAvailable(location: PageLocation): boolean {
   return new URLSearchParams(location.search).has('token');
 }
