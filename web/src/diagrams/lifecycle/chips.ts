@@ -40,7 +40,9 @@ export function chipWidth(name: string, m: ChipMetrics = chipMetrics): number {
 
 /** Packs chips into `rows` rows of `width`, starting at (x0, y0). */
 export function packChips(names: readonly string[], width: number, rows: number, x0: number, y0: number, m: ChipMetrics = chipMetrics): ChipPacking {
-  const place = (reserve: number): ChipPacking | null => {
+  const rowY = (row: number): number => y0 + row * (m.height + m.gap);
+  // Lays chips out left to right, keeping `reserve` free at the end of the last row.
+  const pack = (reserve: number): { chips: ChipSlot[]; row: number } => {
     const chips: ChipSlot[] = [];
     let row = 0;
     let x = 0;
@@ -50,41 +52,28 @@ export function packChips(names: readonly string[], width: number, rows: number,
         row++;
         x = 0;
       }
-      const last = row === rows - 1;
-      if (row >= rows || (last && reserve && x + w > width - reserve)) return null;
-      chips.push({ index: i, text: chipText(names[i]!, m.maxChars), x: x0 + x, y: y0 + row * (m.height + m.gap), width: w });
-      x += w + m.gap;
+      if (row >= rows) break;
+      const room = row === rows - 1 ? width - reserve : width;
+      let text = chipText(names[i]!, m.maxChars);
+      let cw = w;
+      if (x + w > room) {
+        // A row's first chip shrinks (shorter name) rather than leave the box showing only "+N".
+        const chars = Math.floor((room - 2 * m.padding) / m.charWidth);
+        if (x > 0 || chars < 3) break;
+        text = chipText(names[i]!, chars);
+        cw = room;
+      }
+      chips.push({ index: i, text, x: x0 + x, y: rowY(row), width: cw });
+      x += cw + m.gap;
+      if (cw !== w) break;
     }
-    return { chips, hidden: 0, moreX: 0, moreY: 0 };
+    return { chips, row };
   };
-  const all = place(0);
-  if (all) return all;
+  const all = pack(0);
+  if (all.chips.length === names.length) return { chips: all.chips, hidden: 0, moreX: 0, moreY: 0 };
   // Not everything fits: keep as many as fit beside the "+N more" note.
-  const chips: ChipSlot[] = [];
-  let row = 0;
-  let x = 0;
-  for (let i = 0; i < names.length; i++) {
-    const w = Math.min(width, chipWidth(names[i]!, m));
-    if (x > 0 && x + w > width) {
-      row++;
-      x = 0;
-    }
-    const room = row === rows - 1 ? width - m.moreWidth : width;
-    if (row >= rows) break;
-    let text = chipText(names[i]!, m.maxChars);
-    let cw = w;
-    if (x + w > room) {
-      // A row's first chip shrinks (shorter name) rather than leave the box showing only "+N".
-      const chars = Math.floor((room - 2 * m.padding) / m.charWidth);
-      if (x > 0 || chars < 3) break;
-      text = chipText(names[i]!, chars);
-      cw = room;
-    }
-    chips.push({ index: i, text, x: x0 + x, y: y0 + row * (m.height + m.gap), width: cw });
-    x += cw + m.gap;
-    if (cw !== w) break;
-  }
+  const { chips, row } = pack(m.moreWidth);
   const lastRow = Math.min(row, rows - 1);
-  const lastX = chips.filter((c) => c.y === y0 + lastRow * (m.height + m.gap)).reduce((e, c) => Math.max(e, c.x - x0 + c.width + m.gap), 0);
-  return { chips, hidden: names.length - chips.length, moreX: x0 + lastX, moreY: y0 + lastRow * (m.height + m.gap) };
+  const lastX = chips.filter((c) => c.y === rowY(lastRow)).reduce((e, c) => Math.max(e, c.x - x0 + c.width + m.gap), 0);
+  return { chips, hidden: names.length - chips.length, moreX: x0 + lastX, moreY: rowY(lastRow) };
 }
