@@ -702,6 +702,21 @@ function lex(input: string): Item[] {
     backup(c);
     return c;
   };
+  // Go's lexQuote and lexChar: up to the closing quote, backslash escapes allowed, no newline.
+  const lexQuote = (close: string, unterminated: string): boolean => {
+    for (;;) {
+      const c = next();
+      if (c === '\\') {
+        const d = next();
+        if (d !== undefined && d !== '\n') continue;
+      }
+      if (c === undefined || c === '\n' || c === '\\') {
+        error(unterminated);
+        return false;
+      }
+      if (c === close) return true;
+    }
+  };
   const hasLeftTrim = (s: string): boolean => s.length >= 2 && s[0] === '-' && isSpace(s[1]);
   const hasRightTrim = (s: string): boolean => s.length >= 2 && isSpace(s[0]) && s[1] === '-';
   const atRightDelim = (): [boolean, boolean] => {
@@ -832,18 +847,7 @@ function lex(input: string): Item[] {
           emit('pipe');
           continue;
         case '"':
-          for (;;) {
-            const c = next();
-            if (c === '\\') {
-              const d = next();
-              if (d !== undefined && d !== '\n') continue;
-            }
-            if (c === undefined || c === '\n' || c === '\\') {
-              error('unterminated quoted string');
-              return false;
-            }
-            if (c === '"') break;
-          }
+          if (!lexQuote('"', 'unterminated quoted string')) return false;
           emit('string');
           continue;
         case '`':
@@ -858,18 +862,7 @@ function lex(input: string): Item[] {
           emit('rawString');
           continue;
         case "'":
-          for (;;) {
-            const c = next();
-            if (c === '\\') {
-              const d = next();
-              if (d !== undefined && d !== '\n') continue;
-            }
-            if (c === undefined || c === '\n' || c === '\\') {
-              error('unterminated character constant');
-              return false;
-            }
-            if (c === "'") break;
-          }
+          if (!lexQuote("'", 'unterminated character constant')) return false;
           emit('charConstant');
           continue;
         case '$':
