@@ -16,29 +16,23 @@ async function interruptible(ctx: Ctx, work: Promise<number>): Promise<number> {
   return 'interrupted' in r ? 130 : r.value;
 }
 
-export const stop: CommandDef = {
-  name: 'stop',
-  usage: '[OPTIONS] CONTAINER [CONTAINER...]',
-  args: { kind: 'min', n: 1 },
-  extraFlags: [timeFlag],
-  run(ctx, flags) {
-    const timeoutSeconds = timeoutOf(flags);
-    const signal = flags.string('signal');
-    return interruptible(ctx, forEachContainer(ctx, flags.args, (ref) => ctx.engine.stop(ref, { timeoutSeconds, signal })));
-  },
-};
+/** stop and restart: the same flags and wait; the engine call differs. */
+function stopLike(name: 'stop' | 'restart'): CommandDef {
+  return {
+    name,
+    usage: '[OPTIONS] CONTAINER [CONTAINER...]',
+    args: { kind: 'min', n: 1 },
+    extraFlags: [timeFlag],
+    run(ctx, flags) {
+      const opts = { timeoutSeconds: timeoutOf(flags), signal: flags.string('signal') };
+      return interruptible(ctx, forEachContainer(ctx, flags.args, (ref) => ctx.engine[name](ref, opts)));
+    },
+  };
+}
 
-export const restart: CommandDef = {
-  name: 'restart',
-  usage: '[OPTIONS] CONTAINER [CONTAINER...]',
-  args: { kind: 'min', n: 1 },
-  extraFlags: [timeFlag],
-  run(ctx, flags) {
-    const timeoutSeconds = timeoutOf(flags);
-    const signal = flags.string('signal');
-    return interruptible(ctx, forEachContainer(ctx, flags.args, (ref) => ctx.engine.restart(ref, { timeoutSeconds, signal })));
-  },
-};
+export const stop: CommandDef = stopLike('stop');
+
+export const restart: CommandDef = stopLike('restart');
 
 export const kill: CommandDef = {
   name: 'kill',
