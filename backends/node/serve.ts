@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
 import sirv from 'sirv';
+import { hostAllowed } from '../agent/security';
 
 /**
  * `glassbox` / `npm start`: serves the built web app (simulated backend) on
@@ -20,9 +21,7 @@ export async function serveMain(argv: string[], staticDir: string): Promise<numb
   }
   const files = sirv(staticDir, { etag: true, single: false });
   const server = createServer((req, res) => {
-    const host = req.headers.host ?? '';
-    const actual = (server.address() as { port: number }).port;
-    if (![`127.0.0.1:${actual}`, `localhost:${actual}`, `[::1]:${actual}`].includes(host)) {
+    if (!hostAllowed(req.headers.host, (server.address() as { port: number }).port)) {
       res.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden\n');
       return;
     }
