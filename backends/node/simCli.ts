@@ -1,6 +1,13 @@
 import { createInterface } from 'node:readline';
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
+import { FlagError, parseFlags, type FlagSpec } from '../../core/cli/flags';
 import { DEFAULT_EPOCH, SimHost } from '../sim/simHost';
+
+const FLAGS: FlagSpec[] = [
+  { name: 'jsonl', kind: 'bool' },
+  { name: 'seed', kind: 'string', default: 'glassbox' },
+  { name: 'epoch', kind: 'string' },
+];
 
 const USAGE = `Usage:  glassbox sim [--jsonl] [--seed SEED] [--epoch RFC3339]
 
@@ -15,28 +22,22 @@ Options:
 
 /** `glassbox sim`: one simulated machine fed from stdin. Returns the process exit code. */
 export async function simMain(argv: string[]): Promise<number> {
-  let jsonl = false;
-  let seed = 'glassbox';
-  let epoch = DEFAULT_EPOCH;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    if (flag === '--jsonl') jsonl = true;
-    else if (flag === '--seed') {
-      const v = value();
-      if (v === undefined) return usageError('flag needs an argument: --seed');
-      seed = v;
-    } else if (flag === '--epoch') {
-      const v = value();
-      const t = v === undefined ? NaN : Date.parse(v);
-      if (Number.isNaN(t)) return usageError(`invalid argument "${v ?? ''}" for "--epoch" flag`);
-      epoch = t;
-    } else if (flag === '-h' || flag === '--help') {
-      process.stdout.write(USAGE);
-      return 0;
-    } else return usageError(`unknown flag: ${arg}`);
+  let flags;
+  try {
+    flags = parseFlags(FLAGS, argv);
+  } catch (err) {
+    if (err instanceof FlagError) return usageError(err.message);
+    throw err;
   }
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (flags.args.length > 0) return usageError(`unexpected argument: ${flags.args[0]}`);
+  const jsonl = flags.bool('jsonl');
+  const seed = flags.string('seed');
+  const epoch = flags.changed('epoch') ? Date.parse(flags.string('epoch')) : DEFAULT_EPOCH;
+  if (Number.isNaN(epoch)) return usageError(`invalid argument "${flags.string('epoch')}" for "--epoch" flag`);
 
   const host = new SimHost({ seed, epoch, yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: false });
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
