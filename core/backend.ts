@@ -1,4 +1,4 @@
-import type { DockerEvent, Snapshot, Transition } from './model';
+import type { DockerEvent, Snapshot, TraceOp, Transition } from './model';
 
 /**
  * The port every backend implements. The web UI talks only to this: it sends
@@ -36,6 +36,8 @@ export interface TerminalIO {
 export type BackendEvent =
   | { type: 'snapshot'; snapshot: Snapshot; transitions: Transition[] }
   | { type: 'docker'; event: DockerEvent }
+  /** Issue 4: kernel operations as they happen (also kept, bounded, in Snapshot.trace). */
+  | { type: 'trace'; ops: TraceOp[] }
   | { type: 'connection'; state: 'connecting' | 'open' | 'closed'; detail?: string };
 
 export type Unsubscribe = () => void;

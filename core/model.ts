@@ -45,6 +45,15 @@ export interface ContainerSnapshot {
     restartPolicy: RestartPolicy;
     labels: Record<string, string>;
   };
+  // --- added by later issues (optional: a backend fills what it can see) ---
+  /** Issue 5: the root filesystem mount. */
+  rootfs?: RootfsMount;
+  /** Issue 3: network mode as HostConfig.NetworkMode ("bridge", "host", "none", "container:<id>", a network name). */
+  networkMode?: string;
+  networks?: ContainerNetwork[];
+  ports?: PortBinding[];
+  /** Issue 4: resource limits as HostConfig holds them (bytes, nano-CPUs …); 0 = unset. */
+  resources?: { memory: number; memorySwap: number; nanoCpus: number; cpuShares: number; cpusetCpus: string; pidsLimit: number; oomKillDisable: boolean };
 }
 
 export interface ImageSnapshot {
@@ -66,6 +75,21 @@ export interface Snapshot {
   time: number;
   containers: ContainerSnapshot[];
   images: ImageSnapshot[];
+  // --- added by later issues (optional: a backend fills what it can see) ---
+  /** Issue 5: every layer of every image and container, each once. */
+  layers?: LayerSnapshot[];
+  /** Issue 3. */
+  networks?: NetworkSnapshot[];
+  interfaces?: InterfaceSnapshot[];
+  natRules?: NatRule[];
+  /** Issue 3: simulated hosts (the overlay case); absent = one host. */
+  hosts?: { name: string; ip: string }[];
+  /** Issue 4. */
+  processes?: ProcessSnapshot[];
+  namespaces?: NamespaceSnapshot[];
+  cgroups?: CgroupSnapshot[];
+  /** Issue 4: the most recent trace operations (bounded), oldest first. */
+  trace?: TraceOp[];
 }
 
 /** One lifecycle move of one container, for diagrams to animate. */
@@ -87,4 +111,189 @@ export interface DockerEvent {
   attributes: Record<string, string>;
   /** ms since epoch */
   time: number;
+}
+
+// ===========================================================================
+// Issue 5: images, layers, the union filesystem. Optional on the snapshot so a
+// backend that cannot see them yet still produces a valid one.
+
+/** One overlay2 layer: an image layer, a container's init layer, or its writable upper layer. */
+export interface LayerSnapshot {
+  /** Image layers: the diff id (sha256:…). Init and container layers: the overlay2 directory id (64 hex, init ends "-init"). */
+  id: string;
+  kind: 'image' | 'init' | 'container';
+  /** The layer below (id), null for a base layer. */
+  parent: string | null;
+  /** The overlay2 directory under /var/lib/docker/overlay2 (the "diff" dir), as the host names it. */
+  dir: string;
+  /** Bytes of the layer's diff. */
+  size: number;
+  /** Number of entries in the diff directory (files, dirs, links, whiteouts). */
+  entries: number;
+  /** For image layers: the history line that made it (`/bin/sh -c #(nop) ADD file:… in /`). */
+  createdBy?: string;
+  /** The container that owns an init or upper layer. */
+  containerId?: string;
+}
+
+/** One entry of a layer's diff directory. */
+export interface LayerEntry {
+  /** Absolute path inside the container, e.g. "/etc/motd". */
+  path: string;
+  type: 'file' | 'dir' | 'symlink' | 'whiteout' | 'opaque';
+  size: number;
+  mode: number;
+  /** Symlink target. */
+  target?: string;
+}
+
+/** A container's root filesystem mount, as /proc/<pid>/mountinfo shows it. */
+export interface RootfsMount {
+  containerId: string;
+  /** Lower layer dirs, top first (the order of lowerdir=), init layer first. */
+  lowerdirs: string[];
+  upperdir: string;
+  workdir: string;
+  merged: string;
+  /** Layer ids (LayerSnapshot.id) of the stack, bottom first: image layers, init, container. */
+  layers: string[];
+}
+
+// ===========================================================================
+// Issue 3: networks. All addresses are strings as `ip` prints them.
+
+export interface NetworkSnapshot {
+  /** 64 hex. */
+  id: string;
+  name: string;
+  /** bridge, host, null, overlay. */
+  driver: string;
+  scope: 'local' | 'swarm';
+  /** The Linux bridge it uses ("docker0", "br-<12 hex>"), '' for host/null. */
+  bridge: string;
+  /** CIDR, e.g. 172.17.0.0/16; '' when none. */
+  subnet: string;
+  gateway: string;
+  internal: boolean;
+  /** Ids of attached containers. */
+  containers: string[];
+  /** Which simulated host the network lives on ('' = the only/local host); overlay networks list every host they span in `hosts`. */
+  host?: string;
+  hosts?: string[];
+}
+
+/** A network interface in some network namespace. */
+export interface InterfaceSnapshot {
+  name: string;
+  ifindex: number;
+  kind: 'loopback' | 'physical' | 'bridge' | 'veth' | 'vxlan';
+  mac: string;
+  /** CIDR addresses, e.g. ["172.17.0.2/16"]. */
+  addresses: string[];
+  up: boolean;
+  /** 'host' for the host's namespace, else the id of the container whose namespace holds it. */
+  netns: string;
+  /** The bridge it is enslaved to. */
+  master?: string;
+  /** For veth: the peer's ifindex (a container's eth0 iflink = host veth ifindex). */
+  peerIfindex?: number;
+  /** Which simulated host ('' = local). */
+  host?: string;
+}
+
+export interface PortBinding {
+  containerId: string;
+  containerPort: number;
+  protocol: 'tcp' | 'udp' | 'sctp';
+  /** '0.0.0.0', '::' or a given address. */
+  hostIp: string;
+  hostPort: number;
+}
+
+/** One iptables rule as `iptables-save` prints it. */
+export interface NatRule {
+  table: 'nat' | 'filter';
+  chain: string;
+  /** The rule line without the table header, e.g. "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8088 -j DNAT --to-destination 172.17.0.2:80". */
+  rule: string;
+  /** The container it was made for, when there is one. */
+  containerId?: string;
+}
+
+export interface ContainerNetwork {
+  /** Network name. */
+  network: string;
+  ip: string;
+  prefixLen: number;
+  gateway: string;
+  mac: string;
+  aliases: string[];
+}
+
+// ===========================================================================
+// Issue 4: processes, namespaces, cgroups and the kernel trace.
+
+export type NamespaceType = 'cgroup' | 'ipc' | 'mnt' | 'net' | 'pid' | 'user' | 'uts';
+
+export type ProcessRole = 'host' | 'client' | 'dockerd' | 'containerd' | 'shim' | 'runc' | 'container';
+
+export interface ProcessSnapshot {
+  /** Host pid. */
+  pid: number;
+  ppid: number;
+  /** Pid as seen inside its pid namespace; equals pid on the host's. */
+  nsPid: number;
+  command: string[];
+  role: ProcessRole;
+  containerId?: string;
+  /** Namespace inodes, as `readlink /proc/PID/ns/<type>` gives "type:[inode]". */
+  namespaces: Record<NamespaceType, number>;
+  /** The cgroup path (v1: the memory controller's, e.g. /docker/<id>). */
+  cgroup: string;
+}
+
+export interface NamespaceSnapshot {
+  type: NamespaceType;
+  inode: number;
+  /** 'host', or the id of the container that created it. */
+  owner: string;
+}
+
+export interface CgroupSnapshot {
+  /** Path under the hierarchy root, e.g. /docker/<id> (v1) or /system.slice/docker-<id>.scope (v2). */
+  path: string;
+  version: 1 | 2;
+  containerId?: string;
+  /** controller → file → content, e.g. memory → memory.limit_in_bytes → "67108864". */
+  files: Record<string, Record<string, string>>;
+  memoryUsage: number;
+  /** Bytes; 0 for no limit. */
+  memoryLimit: number;
+  pidsCurrent: number;
+  frozen: boolean;
+}
+
+export type TraceActor = 'client' | 'dockerd' | 'containerd' | 'shim' | 'runc' | 'container' | 'kernel';
+
+/** One kernel-level operation, in one vocabulary for both backends (see DESIGN.md, TraceOp). */
+export interface TraceOp {
+  /** Increasing per backend session. */
+  seq: number;
+  /** ms since epoch. */
+  time: number;
+  /**
+   * unshare, clone, setns, mount, umount, pivot_root, sethostname,
+   * cgroup.mkdir, cgroup.write, cgroup.rmdir, link.add, link.master, link.netns,
+   * link.up, link.del, addr.add, route.add, iptables, execve, kill, exit, …
+   */
+  op: string;
+  /** Operation arguments, e.g. { flags: "CLONE_NEWNS|CLONE_NEWUTS|…" } or { fstype: "overlay", target: "…/merged" }. */
+  args: Record<string, string | number>;
+  actor: TraceActor;
+  pid: number;
+  containerId?: string;
+  /** The terminal line that caused it. */
+  command?: string;
+  /** What it changed, for the other diagrams to highlight: kind + id (namespace inode, cgroup path, interface name, mount target, pid, rule). */
+  affects?: { kind: 'namespace' | 'cgroup' | 'interface' | 'mount' | 'process' | 'rule' | 'layer'; id: string }[];
 }
