@@ -1,5 +1,5 @@
 import type { BackendEvent, Capabilities, TerminalIO } from '../../core/backend';
-import type { Snapshot, Transition } from '../../core/model';
+import type { Snapshot, TraceOp, Transition } from '../../core/model';
 import { InterruptSource, seededRng } from '../../core/ports';
 import { Scheduler } from '../../core/scheduler';
 import { Engine } from '../../core/engine/engine';
@@ -48,6 +48,7 @@ export class SimHost {
   private unsubscribeEngine: () => void = () => {};
   private listeners = new Set<(e: BackendEvent) => void>();
   private pending: Transition[] = [];
+  private pendingTrace: TraceOp[] = [];
   private dirty = false;
   private running: { interrupt: InterruptSource; done: Promise<number> } | null = null;
   private journalListeners = new Set<(entry: JournalEntry) => void>();
@@ -78,12 +79,21 @@ export class SimHost {
           });
         }),
     });
-    this.unsubscribeEngine = this.engine.subscribe((transitions) => {
+    const offEngine = this.engine.subscribe((transitions) => {
       this.pending.push(...transitions);
       this.dirty = true;
     });
+    const offTrace = this.engine.trace.subscribe((op) => {
+      this.pendingTrace.push(op);
+      this.dirty = true;
+    });
+    this.unsubscribeEngine = () => {
+      offEngine();
+      offTrace();
+    };
     this.journal = { seed, epoch, entries: [] };
     this.pending = [];
+    this.pendingTrace = [];
     this.dirty = true;
   }
 
@@ -117,8 +127,12 @@ export class SimHost {
   flushEvents(): void {
     if (!this.dirty || this.listeners.size === 0) return;
     const event: BackendEvent = { type: 'snapshot', snapshot: this.engine.snapshot(), transitions: this.pending };
+    const trace: BackendEvent | null = this.pendingTrace.length > 0 ? { type: 'trace', ops: this.pendingTrace } : null;
     this.pending = [];
+    this.pendingTrace = [];
     this.dirty = false;
+    // Trace ops first: a view that highlights what an op changed finds it in the snapshot that follows.
+    if (trace) for (const l of this.listeners) l(trace);
     for (const l of this.listeners) l(event);
   }
 
@@ -135,6 +149,7 @@ export class SimHost {
     if (this.running) return Promise.resolve(this.busy(io));
     const interrupt = new InterruptSource();
     this.record({ t: this.scheduler.now(), line });
+    this.engine.trace.setCommand(line);
     const running: { interrupt: InterruptSource; done: Promise<number> } = { interrupt, done: Promise.resolve(0) };
     running.done = this.shell
       .run(line, io, interrupt, { stdinIsTTY: this.opts.stdinIsTTY ?? false })
@@ -145,7 +160,10 @@ export class SimHost {
       })
       .finally(() => {
         // An abandoned line may settle later; it must not clear the line that runs now.
-        if (this.running === running) this.running = null;
+        if (this.running === running) {
+          this.running = null;
+          this.engine.trace.setCommand(undefined);
+        }
         this.flushEvents();
       });
     this.running = running;
@@ -224,6 +242,7 @@ export class SimHost {
       await this.opts.yieldToEventLoop();
       if (settled) break;
       this.running = null;
+      this.engine.trace.setCommand(undefined);
       io.stderr('glassbox: the line did not finish; stopped waiting for it\n');
       this.flushEvents();
       return 130;

@@ -11,6 +11,7 @@ import type { Proc, Program } from './process';
 import { parseSignal } from './process';
 import { validateRestartPolicy, validateStopSignal, type RestartPolicyRequest } from './validate';
 import { DEFAULT_PATH, resolveCommand } from './programs';
+import { TraceRecorder } from '../kernel/trace';
 
 /**
  * The simulated dockerd. The daemon keeps one xstate actor per container
@@ -192,10 +193,13 @@ export class Engine {
   private nextPid: number;
   /** Each container's last snapshot and what it was built from (see containerSnapshot). */
   private readonly snapshotMemo = new WeakMap<Container, SnapshotMemo>();
+  /** The kernel operations the engine's commands cause (core/kernel/trace.ts lists who emits what). */
+  readonly trace: TraceRecorder;
 
   constructor(opts: EngineOptions) {
     this.scheduler = opts.scheduler;
     this.rng = opts.rng;
+    this.trace = new TraceRecorder(opts.scheduler);
     for (const image of builtinImages()) for (const tag of image.repoTags) this.images.set(tag, image);
     this.nextPid = 2000 + (this.rng.nextU32() % 1000);
   }
@@ -221,7 +225,7 @@ export class Engine {
       seen.add(image);
       images.push({ id: image.id, tags: [...image.repoTags], layers: [...image.layers], size: image.size, created: image.created });
     }
-    return { kind: 'sim', time: now, containers, images };
+    return { kind: 'sim', time: now, containers, images, trace: this.trace.recent() };
   }
 
   /** The events dockerd still holds (the last 256), oldest first. */
