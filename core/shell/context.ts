@@ -1,6 +1,6 @@
 import type { ProcessIO } from '../process';
 import type { Interrupt } from '../ports';
-import { fsErrorText, resolvePath, type MemFs } from './memfs';
+import { fsErrorText, resolvePath, type Fs } from './fs';
 
 /** What a built-in utility sees: its argv and streams plus the shell's filesystem and environment. */
 export interface UtilContext {
@@ -9,7 +9,7 @@ export interface UtilContext {
   io: ProcessIO;
   /** True when stdout is the terminal itself (not a pipe or file): `ls` prints columns then. */
   stdoutIsTTY: boolean;
-  fs: MemFs;
+  fs: Fs;
   cwd: string;
   /** The exported environment the program would see. */
   env: Record<string, string>;

@@ -6,7 +6,8 @@
  */
 import type { CommandRunner, ProcessIO } from '../process';
 import type { Clock, Interrupt } from '../ports';
-import { MemFs, resolvePath, compareBytes, type FileNode } from './memfs';
+import { MemFs } from './memfs';
+import { resolvePath, compareBytes, type Fs } from './fs';
 import { parse, ShellSyntaxError, type Command, type List, type Pipeline, type AndOr, type Redirect, type Word, type WordPart } from './syntax';
 import { globToRegex, hasGlobChars } from './regex';
 import { evalArith, ArithError } from './arith';
@@ -28,7 +29,7 @@ export interface HostShellOptions {
   /** File times for `ls -l`; defaults to the Unix epoch. */
   clock?: Clock;
   /** A filesystem to share (e.g. with a simulated `docker cp`); a fresh one by default. */
-  fs?: MemFs;
+  fs?: Fs;
 }
 
 export interface RunOptions {
@@ -134,7 +135,7 @@ const ALSO_PROGRAMS = new Set(['echo', 'printf', 'pwd', 'test', '[', 'true', 'fa
 const KEYWORDS = ['if', 'then', 'elif', 'else', 'fi', 'for', 'in', 'do', 'done', 'while', 'until', '{', '}', '!'];
 
 export class HostShell {
-  readonly fs: MemFs;
+  readonly fs: Fs;
   private readonly commands: Record<string, CommandRunner>;
   private readonly user: string;
   private readonly hostname: string;
@@ -735,10 +736,9 @@ export class HostShell {
     if (abs === '/dev/stdout') return { sink: fds.out, tty: fds.outIsTTY };
     if (abs === '/dev/stderr') return { sink: fds.err, tty: false };
     if (abs === '/dev/tty') return { sink: fds.out, tty: true };
-    const node = this.fs.open(abs, append);
-    if (typeof node === 'string') return errText(node);
-    const file: FileNode = node;
-    return { sink: { write: (t) => this.fs.append(file, t) }, tty: false };
+    const writer = this.fs.openWrite(abs, append);
+    if (typeof writer === 'string') return errText(writer);
+    return { sink: writer, tty: false };
   }
 
   // ---------- expansion ----------
@@ -1700,7 +1700,7 @@ function xargsWords(input: string): { words: string[] } | { error: string } {
 }
 
 /** `test` / `[`: the unary file and string tests, binary string and integer comparisons, `!`, `-a`, `-o`. */
-function testBuiltin(args: string[], io: ProcessIO, fs: MemFs, cwd: string, name: string): number {
+function testBuiltin(args: string[], io: ProcessIO, fs: Fs, cwd: string, name: string): number {
   const intOf = (s: string): number | null => (/^\s*[+-]?\d+\s*$/.test(s) ? Number(s) : null);
   const err = (msg: string): never => {
     throw new TestError(`bash: ${name}: ${msg}\n`);

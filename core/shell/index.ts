@@ -1,5 +1,7 @@
 /** The host shell's public surface. */
 export { HostShell } from './hostShell';
 export type { HostShellOptions, RunOptions } from './hostShell';
-export { MemFs, FsError, resolvePath } from './memfs';
-export type { FsErrorCode, FsStat, FsNode } from './memfs';
+export { MemFs } from './memfs';
+export type { FsNode } from './memfs';
+export { FsError, fsErrorText, resolvePath, compareBytes, splitPath } from './fs';
+export type { Fs, FsErrorCode, FsStat, FsWriter } from './fs';

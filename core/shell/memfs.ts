@@ -4,32 +4,18 @@
  * read and write it too (e.g. a simulated `docker cp` or `docker save > f`).
  */
 
-export type FsErrorCode = 'ENOENT' | 'ENOTDIR' | 'EISDIR' | 'EEXIST' | 'ENOTEMPTY' | 'EINVAL' | 'EBUSY';
+import { compareBytes, FsError, splitPath, type Fs, type FsErrorCode, type FsStat, type FsWriter } from './fs';
 
-export class FsError extends Error {
-  constructor(readonly code: FsErrorCode) {
-    super(fsErrorText(code));
-  }
-}
-
-/** The text a coreutils program prints for an errno. */
-export function fsErrorText(code: FsErrorCode): string {
-  switch (code) {
-    case 'ENOENT': return 'No such file or directory';
-    case 'ENOTDIR': return 'Not a directory';
-    case 'EISDIR': return 'Is a directory';
-    case 'EEXIST': return 'File exists';
-    case 'ENOTEMPTY': return 'Directory not empty';
-    case 'EINVAL': return 'Invalid argument';
-    case 'EBUSY': return 'Device or resource busy';
-  }
-}
+export { FsError, fsErrorText, resolvePath, compareBytes } from './fs';
+export type { Fs, FsErrorCode, FsStat, FsWriter } from './fs';
 
 export interface FileNode {
   kind: 'file';
   data: string;
   mtime: number;
   mode: number;
+  /** Names this file has (hard links); 1 when absent. */
+  links?: number;
   /** Special files: writes vanish and reads are empty (/dev/null). */
   sink?: boolean;
 }
@@ -41,29 +27,16 @@ export interface DirNode {
   mode: number;
 }
 
-export type FsNode = FileNode | DirNode;
-
-export interface FsStat {
-  kind: 'file' | 'dir';
-  /** Bytes of UTF-8 for files; 4096 for directories, as ext4 reports. */
-  size: number;
+export interface SymlinkNode {
+  kind: 'symlink';
+  target: string;
   mtime: number;
-  mode: number;
-  /** Link count as `ls -l` shows it. */
-  nlink: number;
 }
 
-/** Resolves `path` against `cwd` into a normalised absolute path ("/a/b"). */
-export function resolvePath(path: string, cwd: string): string {
-  const parts: string[] = [];
-  const full = path.startsWith('/') ? path : `${cwd}/${path}`;
-  for (const p of full.split('/')) {
-    if (p === '' || p === '.') continue;
-    if (p === '..') parts.pop();
-    else parts.push(p);
-  }
-  return '/' + parts.join('/');
-}
+export type FsNode = FileNode | DirNode | SymlinkNode;
+
+/** Linux's MAXSYMLINKS: more links than this on one path is ELOOP. */
+const MAX_SYMLINKS = 40;
 
 /** UTF-8 byte length without TextEncoder (core has no DOM/Node libs, and this is hot in `wc`). */
 export function utf8Length(s: string): number {
@@ -80,7 +53,7 @@ export function utf8Length(s: string): number {
   return n;
 }
 
-export class MemFs {
+export class MemFs implements Fs {
   private root: DirNode;
 
   constructor(private now: () => number = () => 0) {
@@ -88,23 +61,49 @@ export class MemFs {
     for (const d of ['/bin', '/dev', '/etc', '/home', '/opt', '/root', '/tmp', '/usr', '/usr/bin', '/usr/local', '/usr/local/bin', '/var', '/var/lib', '/var/log']) {
       this.mkdir(d, { parents: true });
     }
-    const dev = this.dir('/dev');
+    const dev = this.root.children.get('dev') as DirNode;
     for (const name of ['null', 'zero', 'tty', 'stdout', 'stderr', 'stdin']) {
       dev.children.set(name, { kind: 'file', data: '', mtime: now(), mode: 0o666, sink: true });
     }
   }
 
-  /** The node at an absolute path, or an error code. */
-  lookup(abs: string): FsNode | FsErrorCode {
+  /** The node at an absolute path (symlinks followed, the last one too unless `noFollow`), or an error code. */
+  lookup(abs: string, noFollow = false): FsNode | FsErrorCode {
+    const r = this.walk(abs, !noFollow, 0);
+    return typeof r === 'string' ? r : r.node;
+  }
+
+  /** Walks a path from the root, following symlinks; returns the node and its real path. */
+  private walk(abs: string, followLast: boolean, depth: number): { node: FsNode; path: string } | FsErrorCode {
     let node: FsNode = this.root;
-    for (const part of abs.split('/')) {
-      if (part === '') continue;
+    let path = '';
+    const parts = abs.split('/').filter((p) => p !== '' && p !== '.');
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
       if (node.kind !== 'dir') return 'ENOTDIR';
+      if (part === '..') {
+        path = splitPath(path || '/').parent;
+        if (path === '/') path = '';
+        const up = this.walk(path || '/', true, depth);
+        if (typeof up === 'string') return up;
+        node = up.node;
+        continue;
+      }
       const next: FsNode | undefined = node.children.get(part);
       if (!next) return 'ENOENT';
+      if (next.kind === 'symlink' && (i < parts.length - 1 || followLast)) {
+        if (depth >= MAX_SYMLINKS) return 'ELOOP';
+        const target = next.target.startsWith('/') ? next.target : `${path}/${next.target}`;
+        const r = this.walk(target, true, depth + 1);
+        if (typeof r === 'string') return r;
+        node = r.node;
+        path = r.path === '/' ? '' : r.path;
+        continue;
+      }
       node = next;
+      path += '/' + part;
     }
-    return node;
+    return { node, path: path || '/' };
   }
 
   exists(abs: string): boolean {
@@ -118,11 +117,12 @@ export class MemFs {
 
   stat(abs: string): FsStat | FsErrorCode {
     const n = this.lookup(abs);
-    if (typeof n === 'string') return n;
-    if (n.kind === 'file') return { kind: 'file', size: utf8Length(n.data), mtime: n.mtime, mode: n.mode, nlink: 1 };
-    let subdirs = 0;
-    for (const c of n.children.values()) if (c.kind === 'dir') subdirs++;
-    return { kind: 'dir', size: 4096, mtime: n.mtime, mode: n.mode, nlink: 2 + subdirs };
+    return typeof n === 'string' ? n : statOf(n);
+  }
+
+  lstat(abs: string): FsStat | FsErrorCode {
+    const n = this.lookup(abs, true);
+    return typeof n === 'string' ? n : statOf(n);
   }
 
   /** A file's contents; throws FsError. */
@@ -135,7 +135,7 @@ export class MemFs {
   tryRead(abs: string): { data: string } | { error: FsErrorCode } {
     const n = this.lookup(abs);
     if (typeof n === 'string') return { error: n };
-    if (n.kind === 'dir') return { error: 'EISDIR' };
+    if (n.kind !== 'file') return { error: 'EISDIR' };
     return { data: n.sink ? '' : n.data };
   }
 
@@ -143,15 +143,21 @@ export class MemFs {
   open(abs: string, append: boolean): FileNode | FsErrorCode {
     const existing = this.lookup(abs);
     if (typeof existing !== 'string') {
-      if (existing.kind === 'dir') return 'EISDIR';
+      if (existing.kind !== 'file') return 'EISDIR';
       if (!append && !existing.sink) {
         existing.data = '';
         existing.mtime = this.now();
       }
       return existing;
     }
-    if (existing === 'ENOTDIR') return 'ENOTDIR';
-    const { parent, name } = this.split(abs);
+    if (existing !== 'ENOENT') return existing;
+    // A dangling symlink: the file is created where it points.
+    const link = this.lookup(abs, true);
+    if (typeof link !== 'string' && link.kind === 'symlink') {
+      const { parent } = splitPath(abs);
+      return this.open(link.target.startsWith('/') ? link.target : `${parent}/${link.target}`, append);
+    }
+    const { parent, name } = splitPath(abs);
     const dir = this.lookup(parent);
     if (typeof dir === 'string') return dir;
     if (dir.kind !== 'dir') return 'ENOTDIR';
@@ -160,6 +166,12 @@ export class MemFs {
     dir.children.set(name, node);
     dir.mtime = this.now();
     return node;
+  }
+
+  openWrite(abs: string, append: boolean): FsWriter | FsErrorCode {
+    const node = this.open(abs, append);
+    if (typeof node === 'string') return node;
+    return { write: (text) => this.append(node, text) };
   }
 
   /** Appends to an opened file (a no-op for /dev/null and friends). */
@@ -191,7 +203,8 @@ export class MemFs {
     if (abs === '/') return opts.parents ? undefined : 'EEXIST';
     const existing = this.lookup(abs);
     if (typeof existing !== 'string') return opts.parents && existing.kind === 'dir' ? undefined : 'EEXIST';
-    const { parent, name } = this.split(abs);
+    if (typeof this.lookup(abs, true) !== 'string') return 'EEXIST';
+    const { parent, name } = splitPath(abs);
     let dir = this.lookup(parent);
     if (dir === 'ENOENT' && opts.parents) {
       const err = this.mkdir(parent, opts);
@@ -216,41 +229,76 @@ export class MemFs {
   /** Removes a file, or a directory when `recursive` (or when it is empty and `dir` is set). */
   remove(abs: string, opts: { recursive?: boolean; dir?: boolean } = {}): FsErrorCode | undefined {
     if (abs === '/') return 'EBUSY';
-    const n = this.lookup(abs);
+    const n = this.lookup(abs, true);
     if (typeof n === 'string') return n;
     if (n.kind === 'dir' && !opts.recursive) {
       if (!opts.dir) return 'EISDIR';
       if (n.children.size > 0) return 'ENOTEMPTY';
     }
-    const { parent, name } = this.split(abs);
-    const dir = this.lookup(parent) as DirNode;
-    dir.children.delete(name);
-    dir.mtime = this.now();
+    const located = this.parentOf(abs);
+    if (typeof located === 'string') return located;
+    located.dir.children.delete(located.name);
+    if (n.kind === 'file' && n.links !== undefined && n.links > 1) n.links--;
+    located.dir.mtime = this.now();
     return undefined;
   }
 
   /** Moves a node (`mv`); the target's parent must exist. */
   rename(from: string, to: string): FsErrorCode | undefined {
-    const n = this.lookup(from);
+    const n = this.lookup(from, true);
     if (typeof n === 'string') return n;
     if (to === from) return undefined;
     if (to.startsWith(from + '/')) return 'EINVAL';
     const target = this.lookup(to);
     if (typeof target !== 'string' && target.kind === 'dir' && n.kind !== 'dir') return 'EISDIR';
-    const { parent, name } = this.split(to);
-    const dir = this.lookup(parent);
-    if (typeof dir === 'string') return dir;
-    if (dir.kind !== 'dir') return 'ENOTDIR';
-    const src = this.split(from);
-    (this.lookup(src.parent) as DirNode).children.delete(src.name);
-    dir.children.set(name, n);
-    dir.mtime = this.now();
+    const dest = this.parentOf(to);
+    if (typeof dest === 'string') return dest;
+    const src = this.parentOf(from);
+    if (typeof src === 'string') return src;
+    src.dir.children.delete(src.name);
+    dest.dir.children.set(dest.name, n);
+    dest.dir.mtime = this.now();
     return undefined;
+  }
+
+  copy(from: string, to: string): FsErrorCode | undefined {
+    const n = this.lookup(from);
+    if (typeof n === 'string') return n;
+    return this.put(to, this.cloneNode(n));
+  }
+
+  symlink(target: string, abs: string): FsErrorCode | undefined {
+    if (typeof this.lookup(abs, true) !== 'string') return 'EEXIST';
+    return this.put(abs, { kind: 'symlink', target, mtime: this.now() });
+  }
+
+  readlink(abs: string): string | FsErrorCode {
+    const n = this.lookup(abs, true);
+    if (typeof n === 'string') return n;
+    return n.kind === 'symlink' ? n.target : 'EINVAL';
+  }
+
+  chmod(abs: string, mode: number): FsErrorCode | undefined {
+    const n = this.lookup(abs);
+    if (typeof n === 'string') return n;
+    if (n.kind !== 'symlink') n.mode = mode & 0o7777;
+    return undefined;
+  }
+
+  link(existing: string, abs: string): FsErrorCode | undefined {
+    const n = this.lookup(existing, true);
+    if (typeof n === 'string') return n;
+    if (n.kind === 'dir') return 'EPERM';
+    if (typeof this.lookup(abs, true) !== 'string') return 'EEXIST';
+    const err = this.put(abs, n);
+    if (!err && n.kind === 'file') n.links = (n.links ?? 1) + 1;
+    return err;
   }
 
   /** Deep copy of a node (`cp -r`). */
   cloneNode(n: FsNode): FsNode {
-    if (n.kind === 'file') return { ...n, mtime: this.now() };
+    if (n.kind === 'file') return { kind: 'file', data: n.data, mtime: this.now(), mode: n.mode, ...(n.sink ? { sink: true } : {}) };
+    if (n.kind === 'symlink') return { ...n, mtime: this.now() };
     const children = new Map<string, FsNode>();
     for (const [k, v] of n.children) children.set(k, this.cloneNode(v));
     return { kind: 'dir', children, mtime: this.now(), mode: n.mode };
@@ -258,25 +306,26 @@ export class MemFs {
 
   /** Places a node at `abs` (its parent must exist), replacing what was there. */
   put(abs: string, node: FsNode): FsErrorCode | undefined {
-    const { parent, name } = this.split(abs);
-    const dir = this.lookup(parent);
-    if (typeof dir === 'string') return dir;
-    if (dir.kind !== 'dir') return 'ENOTDIR';
-    dir.children.set(name, node);
+    const located = this.parentOf(abs);
+    if (typeof located === 'string') return located;
+    located.dir.children.set(located.name, node);
     return undefined;
   }
 
-  private dir(abs: string): DirNode {
-    return this.lookup(abs) as DirNode;
-  }
-
-  private split(abs: string): { parent: string; name: string } {
-    const i = abs.lastIndexOf('/');
-    return { parent: i <= 0 ? '/' : abs.slice(0, i), name: abs.slice(i + 1) };
+  /** The directory holding `abs`'s last name (symlinks in the parent path followed). */
+  private parentOf(abs: string): { dir: DirNode; name: string } | FsErrorCode {
+    const { parent, name } = splitPath(abs);
+    const dir = this.lookup(parent);
+    if (typeof dir === 'string') return dir;
+    if (dir.kind !== 'dir') return 'ENOTDIR';
+    return { dir, name };
   }
 }
 
-/** Code-point order, as the C.UTF-8 locale collates (`sort`, `ls`, globs). */
-export function compareBytes(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+function statOf(n: FsNode): FsStat {
+  if (n.kind === 'file') return { kind: 'file', size: utf8Length(n.data), mtime: n.mtime, mode: n.mode, nlink: n.links ?? 1 };
+  if (n.kind === 'symlink') return { kind: 'symlink', size: utf8Length(n.target), mtime: n.mtime, mode: 0o777, nlink: 1, target: n.target };
+  let subdirs = 0;
+  for (const c of n.children.values()) if (c.kind === 'dir') subdirs++;
+  return { kind: 'dir', size: 4096, mtime: n.mtime, mode: n.mode, nlink: 2 + subdirs };
 }

@@ -8,7 +8,7 @@ const TERMINAL_WIDTH = 80;
 
 function modeString(st: FsStat): string {
   const bits = 'rwxrwxrwx';
-  let s = st.kind === 'dir' ? 'd' : '-';
+  let s = st.kind === 'dir' ? 'd' : st.kind === 'symlink' ? 'l' : '-';
   for (let i = 0; i < 9; i++) s += st.mode & (1 << (8 - i)) ? bits[i] : '-';
   return s;
 }
@@ -240,7 +240,7 @@ function copyOrMove(ctx: UtilContext, move: boolean): number {
   let status = 0;
   for (const src of ops.slice(0, -1)) {
     const srcAbs = resolvePath(src, ctx.cwd);
-    const node = ctx.fs.lookup(srcAbs);
+    const node = ctx.fs.stat(srcAbs);
     if (typeof node === 'string') {
       ctx.io.stderr(`${prog}: cannot stat ${qf(src)}: ${fsErrorText(node)}\n`);
       status = 1;
@@ -258,13 +258,13 @@ function copyOrMove(ctx: UtilContext, move: boolean): number {
       status = 1;
       continue;
     }
-    const existing = ctx.fs.lookup(target);
+    const existing = ctx.fs.stat(target);
     if (typeof existing !== 'string' && existing.kind === 'dir' && node.kind !== 'dir') {
       ctx.io.stderr(`${prog}: cannot overwrite directory ${qf(target)} with non-directory\n`);
       status = 1;
       continue;
     }
-    const err = move ? ctx.fs.rename(srcAbs, target) : ctx.fs.put(target, ctx.fs.cloneNode(node));
+    const err = move ? ctx.fs.rename(srcAbs, target) : ctx.fs.copy(srcAbs, target);
     if (err) {
       ctx.io.stderr(`${prog}: cannot ${move ? 'move' : 'create regular file'} ${qf(dest)}: ${fsErrorText(err)}\n`);
       status = 1;
