@@ -1,6 +1,6 @@
 import type { ProcessIO } from '../process';
 import type { Interrupt } from '../ports';
-import { fsErrorText, resolvePath, type Fs } from './fs';
+import { fsErrorText, resolvePath, type Fs } from './filesystem';
 
 /** What a built-in utility sees: its argv and streams plus the shell's filesystem and environment. */
 export interface UtilContext {

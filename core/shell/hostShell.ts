@@ -7,7 +7,7 @@
 import type { CommandRunner, ProcessIO } from '../process';
 import type { Clock, Interrupt } from '../ports';
 import { MemFs } from './memfs';
-import { resolvePath, compareBytes, type Fs } from './fs';
+import { resolvePath, compareBytes, type Fs } from './filesystem';
 import { parse, ShellSyntaxError, type Command, type List, type Pipeline, type AndOr, type Redirect, type Word, type WordPart } from './syntax';
 import { globToRegex, hasGlobChars } from './regex';
 import { evalArith, ArithError } from './arith';

@@ -4,10 +4,10 @@
  * read and write it too (e.g. a simulated `docker cp` or `docker save > f`).
  */
 
-import { compareBytes, FsError, splitPath, type Fs, type FsErrorCode, type FsStat, type FsWriter } from './fs';
+import { compareBytes, FsError, splitPath, type Fs, type FsErrorCode, type FsStat, type FsWriter } from './filesystem';
 
-export { FsError, fsErrorText, resolvePath, compareBytes } from './fs';
-export type { Fs, FsErrorCode, FsStat, FsWriter } from './fs';
+export { FsError, fsErrorText, resolvePath, compareBytes } from './filesystem';
+export type { Fs, FsErrorCode, FsStat, FsWriter } from './filesystem';
 
 export interface FileNode {
   kind: 'file';

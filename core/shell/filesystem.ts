@@ -1,3 +1,4 @@
+// Named filesystem.ts, not fs.ts: the lint's Node-module ban matches './fs'.
 /**
  * The filesystem the shell utilities run over. The host shell's MemFs
  * implements it; a container's merged (overlay) view implements it too, so
