@@ -59,6 +59,13 @@ const LINES: string[] = [
   `cat nofile &> both; cat both`,
   `echo data > in; tr a-z A-Z < in`,
   `tr a-z A-Z <<< "here string"`,
+  // here-documents
+  `x=5; cat <<EOF\nval $x \\$x $(echo sub) "q"\nEOF\necho after`,
+  `cat <<'EOF'\n$HOME \\n\nEOF`,
+  `cat <<-EOF\n\tindented\n\tEOF`,
+  `cat > f <<EOF; wc -l f\na\nb\nEOF\ncat f`,
+  `tr a-z A-Z <<EOF | sed 's/^/X:/'\none\ntwo\nEOF`,
+  `cat <<EOF\nEOF`,
   `echo x > /nonexistent/dir/f`,
   `cat < missing`,
   `echo a 1>&2 2>/dev/null`,

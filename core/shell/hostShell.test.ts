@@ -98,7 +98,8 @@ describe('parsing: quoting, substitution, operators, redirects', () => {
     ["echo 'open", "bash: unexpected EOF while looking for matching `''\n"],
     ['echo "open', 'bash: unexpected EOF while looking for matching `"\'\n'],
     ['echo a &&', 'bash: syntax error: unexpected end of file\n'],
-    ['cat <<EOF', 'bash: here-documents are not supported in this terminal (use <<< or a file)\n'],
+    ['cat <<EOF', "bash: warning: here-document delimited by end-of-file (wanted `EOF')\n"],
+    ['cat <<', "bash: syntax error near unexpected token `newline'\n"],
   ];
   it.each(errors)('syntax error %j', async (line, err) => {
     const sh = shell();

@@ -669,7 +669,7 @@ export class HostShell {
     for (const r of redirects) {
       let target: string;
       try {
-        if (r.op === '<<<') {
+        if (r.op === '<<<' || r.op === '<<') {
           target = await this.expandNoSplit(r.target, ctx, () => {});
         } else {
           const words = await this.expandWord(r.target, ctx, () => {});
@@ -680,9 +680,9 @@ export class HostShell {
         if (e instanceof ExpansionError) return e.status;
         throw e;
       }
-      if (r.op === '<<<') {
+      if (r.op === '<<<' || r.op === '<<') {
         if (r.fd === 0) {
-          fds.stdin = new Stdin(target + '\n');
+          fds.stdin = new Stdin(r.op === '<<' ? target : target + '\n');
           fds.stdinIsTTY = false;
         }
         continue;

@@ -23,7 +23,8 @@ export interface Word {
   raw: string;
 }
 
-export type RedirectOp = '>' | '>>' | '>|' | '<' | '>&' | '<&' | '&>' | '&>>' | '<<<' | '<>';
+/** `<<` is a here-document: its target is the body (already cut out of the source), expanded unless the delimiter was quoted. */
+export type RedirectOp = '>' | '>>' | '>|' | '<' | '>&' | '<&' | '&>' | '&>>' | '<<<' | '<>' | '<<';
 
 export interface Redirect {
   fd: number;
@@ -88,7 +89,8 @@ class Parser {
   private pos = 0;
   private depth = 0;
 
-  constructor(private readonly src: string) {}
+  /** Not readonly: a here-document's body is cut out of the source once read. */
+  constructor(private src: string) {}
 
   expectEnd(): void {
     this.skipBlanks();
@@ -329,13 +331,13 @@ class Parser {
 
   /** `[n]>`, `>>`, `<`, `2>&1`, `&>`, `<<<` … followed by their target word. */
   private tryRedirect(): Redirect | null {
-    const m = /^(\d*)(&>>|&>|>>|>\||>&|<&|<<<|<<|<>|>|<)/.exec(this.src.slice(this.pos, this.pos + 16));
+    const m = /^(\d*)(&>>|&>|>>|>\||>&|<&|<<<|<<-|<<|<>|>|<)/.exec(this.src.slice(this.pos, this.pos + 16));
     if (!m) return null;
     const digits = m[1]!;
-    const op = m[2]! as RedirectOp | '<<';
+    const op = m[2]! as RedirectOp | '<<-';
     if (digits !== '' && (op === '&>' || op === '&>>')) return null;
-    if (op === '<<') throw new ShellSyntaxError('bash: here-documents are not supported in this terminal (use <<< or a file)', false);
     this.pos += m[0].length;
+    if (op === '<<' || op === '<<-') return this.hereDocument(digits === '' ? 0 : Number(digits), op === '<<-');
     const fd = digits !== '' ? Number(digits) : op.startsWith('<') ? 0 : 1;
     this.skipBlanks();
     if (this.atEnd()) throw new ShellSyntaxError("bash: syntax error near unexpected token `newline'", false);
@@ -343,6 +345,52 @@ class Parser {
     const target = this.readWord();
     if (target === null) this.unexpected();
     return { fd, op: op as RedirectOp, target };
+  }
+
+  /**
+   * `<<DELIM` / `<<-DELIM`: the body is the lines after the end of this line
+   * up to a line that is exactly DELIM (leading tabs stripped with `<<-`). It
+   * is cut out of the source so parsing goes on after it. A quoted delimiter
+   * keeps the body literal; otherwise it expands like a double-quoted string.
+   */
+  private hereDocument(fd: number, stripTabs: boolean): Redirect {
+    this.skipBlanks();
+    if (this.atEnd() || this.src[this.pos] === '\n') throw new ShellSyntaxError("bash: syntax error near unexpected token `newline'", false);
+    const start = this.pos;
+    const delimWord = this.readWord();
+    if (delimWord === null) this.unexpected();
+    const raw = this.src.slice(start, this.pos);
+    const quoted = /['"\\]/.test(raw);
+    const delim = raw.replace(/\\(.)/g, '$1').replace(/['"]/g, '');
+    const eol = this.src.indexOf('\n', this.pos);
+    if (eol < 0) throw new ShellSyntaxError(`bash: warning: here-document delimited by end-of-file (wanted \`${delim}')`, true);
+    const lines: string[] = [];
+    let at = eol + 1;
+    let end = -1;
+    while (at <= this.src.length) {
+      const nl = this.src.indexOf('\n', at);
+      const line = this.src.slice(at, nl < 0 ? this.src.length : nl);
+      const text = stripTabs ? line.replace(/^\t+/, '') : line;
+      if (text === delim) {
+        end = nl < 0 ? this.src.length : nl + 1;
+        break;
+      }
+      if (nl < 0) break;
+      lines.push(text);
+      at = nl + 1;
+    }
+    if (end < 0) throw new ShellSyntaxError(`bash: warning: here-document delimited by end-of-file (wanted \`${delim}')`, true);
+    const body = lines.map((l) => l + '\n').join('');
+    this.src = this.src.slice(0, eol + 1) + this.src.slice(end);
+    const target: Word = quoted || body === '' ? { parts: [{ k: 'q', v: body }], raw: body } : new Parser(body).hereDocumentBody();
+    return { fd, op: '<<', target };
+  }
+
+  /** An unquoted here-document's body: `$…` and backquotes expand, `\` escapes only `$`, backquote, `\` and newline. */
+  private hereDocumentBody(): Word {
+    const parts: WordPart[] = [];
+    this.readDoubleQuoted(parts, true);
+    return { parts, raw: this.src };
   }
 
   // ---- words ----
@@ -428,7 +476,7 @@ class Parser {
     return { parts, raw: this.src.slice(start, this.pos) };
   }
 
-  private readDoubleQuoted(parts: WordPart[]): void {
+  private readDoubleQuoted(parts: WordPart[], hereDocument = false): void {
     let text = '';
     // Even `""` must leave a (quoted, empty) part: it makes an empty argument.
     let pushed = false;
@@ -438,16 +486,19 @@ class Parser {
       text = '';
     };
     for (;;) {
-      if (this.pos >= this.src.length) throw new ShellSyntaxError('bash: unexpected EOF while looking for matching `"\'', true);
+      if (this.pos >= this.src.length) {
+        if (hereDocument) return flush(true);
+        throw new ShellSyntaxError('bash: unexpected EOF while looking for matching `"\'', true);
+      }
       const c = this.src[this.pos]!;
-      if (c === '"') {
+      if (c === '"' && !hereDocument) {
         this.pos++;
         flush(true);
         return;
       }
       if (c === '\\') {
         const n = this.src[this.pos + 1];
-        if (n !== undefined && '$`"\\\n'.includes(n)) {
+        if (n !== undefined && (hereDocument ? '$`\\\n' : '$`"\\\n').includes(n)) {
           if (n !== '\n') text += n;
           this.pos += 2;
         } else {
