@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { isIncompleteInput } from '../../core/shell';
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
 import { FlagError, parseFlags, type FlagSpec } from '../../core/cli/flags';
 import { DEFAULT_EPOCH, SimHost } from '../sim/simHost';
@@ -42,7 +43,15 @@ export async function simMain(argv: string[]): Promise<number> {
   const host = new SimHost({ seed, epoch, yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: false });
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   let last = 0;
-  for await (const line of lines) {
+  // Lines that leave the input incomplete (an open quote, a here-document) are joined with the next, as bash's `> ` prompt does.
+  let pending = '';
+  for await (const input of lines) {
+    const line = pending === '' ? input : `${pending}\n${input}`;
+    if (isIncompleteInput(line)) {
+      pending = line;
+      continue;
+    }
+    pending = '';
     if (jsonl) {
       let stdout = '';
       let stderr = '';

@@ -8,7 +8,7 @@ import type { CommandRunner, ProcessIO } from '../process';
 import type { Clock, Interrupt } from '../ports';
 import { MemFs } from './memfs';
 import { resolvePath, compareBytes, type Fs } from './filesystem';
-import { parse, ShellSyntaxError, type Command, type List, type Pipeline, type AndOr, type Redirect, type Word, type WordPart } from './syntax';
+import { isIncompleteInput, parse, ShellSyntaxError, type Command, type List, type Pipeline, type AndOr, type Redirect, type Word, type WordPart } from './syntax';
 import { globToRegex, hasGlobChars } from './regex';
 import { evalArith, ArithError } from './arith';
 import { q, usageError, type UtilContext, type Utility } from './context';
@@ -240,12 +240,7 @@ export class HostShell {
 
   /** Whether `line` is unfinished (open quote, trailing `|`, `&&`, `if` without `fi` …): bash would ask for more with `> `. */
   isIncomplete(line: string): boolean {
-    try {
-      parse(line);
-      return false;
-    } catch (e) {
-      return e instanceof ShellSyntaxError && e.incomplete;
-    }
+    return isIncompleteInput(line);
   }
 
   /**

@@ -5,3 +5,4 @@ export { MemFs } from './memfs';
 export type { FsNode } from './memfs';
 export { FsError, fsErrorText, resolvePath, compareBytes, splitPath } from './filesystem';
 export type { Fs, FsErrorCode, FsStat, FsWriter } from './filesystem';
+export { isIncompleteInput } from './syntax';

@@ -70,6 +70,16 @@ export class ShellSyntaxError extends Error {
 }
 
 /** Parses one input (possibly several lines). Throws ShellSyntaxError. */
+/** Whether more lines could complete `src` (an open quote, `&&` at the end, an unfinished here-document): bash's `> ` prompt. */
+export function isIncompleteInput(src: string): boolean {
+  try {
+    parse(src);
+    return false;
+  } catch (e) {
+    return e instanceof ShellSyntaxError && e.incomplete;
+  }
+}
+
 export function parse(src: string): List {
   const p = new Parser(src);
   const list = p.parseList([]);
