@@ -4,6 +4,7 @@
  * read and write it too (e.g. a simulated `docker cp` or `docker save > f`).
  */
 
+import { archiveSize } from '../archive/tar';
 import { compareBytes, FsError, splitPath, type Fs, type FsErrorCode, type FsStat, type FsWriter } from './filesystem';
 
 export { FsError, fsErrorText, resolvePath, compareBytes } from './filesystem';
@@ -323,7 +324,8 @@ export class MemFs implements Fs {
 }
 
 function statOf(n: FsNode): FsStat {
-  if (n.kind === 'file') return { kind: 'file', size: utf8Length(n.data), mtime: n.mtime, mode: n.mode, nlink: n.links ?? 1 };
+  // An archive's text stands for a tar: it shows the tar's size (core/archive/tar.ts).
+  if (n.kind === 'file') return { kind: 'file', size: archiveSize(n.data) ?? utf8Length(n.data), mtime: n.mtime, mode: n.mode, nlink: n.links ?? 1 };
   if (n.kind === 'symlink') return { kind: 'symlink', size: utf8Length(n.target), mtime: n.mtime, mode: 0o777, nlink: 1, target: n.target };
   let subdirs = 0;
   for (const c of n.children.values()) if (c.kind === 'dir') subdirs++;
