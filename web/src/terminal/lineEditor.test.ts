@@ -1,3 +1,4 @@
+import { isIncompleteInput } from '../../../core/shell/syntax';
 import { describe, expect, it } from 'vitest';
 import headless from '@xterm/headless';
 import { seededRng } from '../../../core/ports';
@@ -42,7 +43,7 @@ class Harness {
 
   constructor(cols = 40, rows = 12, history: string[] = []) {
     this.term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 100 });
-    this.editor = new LineEditor({ prompt: '\x1b[1;32m$\x1b[0m ', cols, history });
+    this.editor = new LineEditor({ prompt: '\x1b[1;32m$\x1b[0m ', cols, history, isIncomplete: isIncompleteInput });
   }
 
   async apply(effects: EditorEffect[]): Promise<void> {
@@ -364,5 +365,26 @@ describe('widths', () => {
 
   it('ignores colour sequences in the prompt', () => {
     expect(visibleWidth('\x1b[1;32mroot@glassbox\x1b[0m:~# ')).toBe(17);
+  });
+});
+
+describe('continuation lines', () => {
+  it('keeps an incomplete command (a here-document) under `> ` and submits it whole', async () => {
+    const h = await new Harness().start();
+    await h.type('cat > Dockerfile <<EOF\r', 'FROM busybox\r');
+    expect(h.submitted).toEqual([]);
+    expect(h.screen()).toEqual(['$ cat > Dockerfile <<EOF', '> FROM busybox', '>']);
+    await h.type('EOF\r');
+    expect(h.submitted).toEqual(['cat > Dockerfile <<EOF\nFROM busybox\nEOF']);
+    await h.finish();
+    expect(h.screen()[3]).toBe('$');
+    expect(h.editor.history.at(-1)).toBe('cat > Dockerfile <<EOF\nFROM busybox\nEOF');
+  });
+
+  it('drops the kept lines on Ctrl-C, as bash does', async () => {
+    const h = await new Harness().start();
+    await h.type('echo "open\r', KEY.ctrlC, 'echo ok\r');
+    expect(h.submitted).toEqual(['echo ok']);
+    expect(h.screen()).toEqual(['$ echo "open', '> ^C', '$ echo ok']);
   });
 });

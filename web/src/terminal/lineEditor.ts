@@ -20,7 +20,16 @@ export interface LineEditorOptions {
   cols: number;
   history?: readonly string[];
   historyLimit?: number;
+  /**
+   * Whether a line needs more lines to be complete (an open quote, a
+   * here-document): Enter then shows bash's `> ` continuation prompt and the
+   * lines are submitted together, joined by newlines.
+   */
+  isIncomplete?: (text: string) => boolean;
 }
+
+/** bash's PS2. */
+const CONTINUATION_PROMPT = '> ';
 
 const ESC = '\x1b';
 const CSI = '\x1b[';
@@ -152,6 +161,11 @@ function* keys(data: string): Generator<[Key, number]> {
 export class LineEditor {
   private promptText: string;
   private promptWidth: number;
+  /** The prompt set by the owner; promptText differs from it while continuing a line (`> `). */
+  private primaryPrompt: string;
+  /** The lines typed so far of an incomplete command. */
+  private pendingLines: string[] = [];
+  private readonly isIncomplete: (text: string) => boolean;
   private cols: number;
   private chars: string[] = [];
   private cursorIndex = 0;
@@ -170,6 +184,8 @@ export class LineEditor {
   constructor(opts: LineEditorOptions) {
     this.promptText = opts.prompt;
     this.promptWidth = visibleWidth(opts.prompt);
+    this.primaryPrompt = opts.prompt;
+    this.isIncomplete = opts.isIncomplete ?? (() => false);
     this.cols = Math.max(2, opts.cols);
     this.historyLimit = opts.historyLimit ?? 1000;
     this.hist = (opts.history ?? []).slice(-this.historyLimit);
@@ -194,6 +210,11 @@ export class LineEditor {
 
   /** The prompt shown from the next `prompt()` on. */
   setPrompt(prompt: string): void {
+    this.primaryPrompt = prompt;
+    if (this.pendingLines.length === 0) this.usePrompt(prompt);
+  }
+
+  private usePrompt(prompt: string): void {
     this.promptText = prompt;
     this.promptWidth = visibleWidth(prompt);
   }
@@ -376,6 +397,7 @@ export class LineEditor {
         this.write('^C\r\n');
         this.histIndex = this.hist.length;
         this.draft = [];
+        this.endContinuation();
         this.showPrompt();
         break;
       case 'clear':
@@ -392,22 +414,36 @@ export class LineEditor {
         this.write('\r\n');
         this.histIndex = this.hist.length;
         this.draft = [];
-        if (line.trim() === '') {
+        if (line.trim() === '' && this.pendingLines.length === 0) {
           this.showPrompt();
           break;
         }
-        if (this.hist[this.hist.length - 1] !== line) {
-          this.hist.push(line);
+        this.pendingLines.push(line);
+        const text = this.pendingLines.join('\n');
+        if (this.isIncomplete(text)) {
+          this.usePrompt(CONTINUATION_PROMPT);
+          this.showPrompt();
+          break;
+        }
+        this.endContinuation();
+        if (this.hist[this.hist.length - 1] !== text) {
+          this.hist.push(text);
           if (this.hist.length > this.historyLimit) this.hist.shift();
         }
         this.histIndex = this.hist.length;
         this.isBusy = true;
-        this.out.push({ type: 'submit', line });
+        this.out.push({ type: 'submit', line: text });
         break;
       }
       case 'ignore':
         break;
     }
+  }
+
+  /** Back to the primary prompt, dropping any lines kept for an incomplete command. */
+  private endContinuation(): void {
+    this.pendingLines = [];
+    this.usePrompt(this.primaryPrompt);
   }
 
   private wordStart(i: number): number {
