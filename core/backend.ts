@@ -1,4 +1,4 @@
-import type { DockerEvent, Snapshot, TraceOp, Transition } from './model';
+import type { DockerEvent, LayerEntry, Snapshot, TraceOp, Transition } from './model';
 
 /**
  * The port every backend implements. The web UI talks only to this: it sends
@@ -12,6 +12,12 @@ export interface Backend {
   /** Interrupts the line now running, as Ctrl-C would (exit 130 unless the command says otherwise). */
   interrupt(): Promise<void>;
   snapshot(): Promise<Snapshot>;
+  /**
+   * Issue 5: the file lists of the named layers (LayerSnapshot ids), read on
+   * demand since they are too big for every snapshot. Layers the backend does
+   * not have (any more) are left out of the answer.
+   */
+  layerEntries(layerIds: string[]): Promise<Record<string, LayerEntry[]>>;
   subscribe(listener: (e: BackendEvent) => void): Unsubscribe;
   /** Back to a fresh engine (sim) or a fresh session (real). */
   reset(seed?: string): Promise<void>;

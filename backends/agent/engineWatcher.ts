@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import type { BackendEvent } from '../../core/backend';
-import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, Snapshot, Transition } from '../../core/model';
+import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, LayerEntry, LayerSnapshot, Snapshot, Transition } from '../../core/model';
 import {
   type ApiEvent,
   type ContainerHistory,
@@ -10,6 +10,7 @@ import {
   imageFromInspect,
   transitionsFor,
 } from './engineModel';
+import { LayerReader } from './layers';
 
 export type EngineEvent = Exclude<BackendEvent, { type: 'connection' }>;
 
@@ -44,15 +45,21 @@ export class EngineWatcher {
   /** True while a full read is in progress: events then only mark containers for a re-read. */
   private syncing = false;
   private resyncIds = new Set<string>();
+  /** Issue 5: the image and container layers, read from the overlay directories. */
+  private layers: LayerReader;
+  private layerList: LayerSnapshot[] = [];
 
   constructor(opts: EngineWatcherOptions) {
     this.docker = opts.docker;
     this.batchMs = opts.batchMs ?? 40;
     this.log = opts.log ?? (() => {});
+    this.layers = new LayerReader({ docker: this.docker, log: this.log });
   }
 
   /** Subscribes to /events first, then reads everything, so nothing falls between the two. */
   async start(): Promise<void> {
+    const info = (await this.docker.info()) as { DockerRootDir?: string };
+    if (info.DockerRootDir) this.layers = new LayerReader({ docker: this.docker, dataRoot: info.DockerRootDir, log: this.log });
     await this.openStream();
     await this.fullRead(false);
   }
@@ -63,7 +70,14 @@ export class EngineWatcher {
       time: Date.now(),
       containers: [...this.containers.values()].sort(byCreatedDesc),
       images: [...this.images.values()].sort(byCreatedDesc),
+      layers: this.layerList,
     };
+  }
+
+  /** The file lists of the named layers, for layers this engine has (others are left out). */
+  async layerEntries(ids: readonly string[]): Promise<Record<string, LayerEntry[]>> {
+    await this.flushing;
+    return this.layers.entries(ids);
   }
 
   /** The snapshot with `docker ps` STATUS texts ("Up 5 seconds") brought up to date. */
@@ -150,6 +164,7 @@ export class EngineWatcher {
     if (!event) return;
     this.emit({ type: 'docker', event });
     if (event.type !== 'container' && event.type !== 'image') return;
+    if (event.type === 'container') this.layers.touch(event.id);
     if (this.syncing) {
       if (event.type === 'container') this.resyncIds.add(event.id);
       return;
@@ -176,6 +191,7 @@ export class EngineWatcher {
       else this.containers.delete(id);
     });
     if (events.some((e) => e.type === 'image')) await this.readImages();
+    this.layerList = await this.layers.snapshotLayers();
     this.emit({ type: 'snapshot', snapshot: this.snapshot(), transitions });
   }
 
@@ -210,8 +226,10 @@ export class EngineWatcher {
         }
       }
       this.containers = next;
+      this.layers.keepContainers(new Set(next.keys()));
       this.known = new Map([...next.values()].map((c) => [c.id, { state: c.state, name: c.name }]));
       await this.readImages();
+      this.layerList = await this.layers.snapshotLayers();
       if (reportChanges || this.listeners.size > 0) this.emit({ type: 'snapshot', snapshot: this.snapshot(), transitions });
     } finally {
       this.syncing = false;
@@ -227,9 +245,15 @@ export class EngineWatcher {
           ? Promise.resolve(status)
           : this.docker.listContainers({ all: true, filters: JSON.stringify({ id: [id] }) }).then((l) => l.find((c) => c.Id === id)?.Status ?? ''),
       ]);
-      return containerFromInspect(info, line);
+      const c = containerFromInspect(info, line);
+      const rootfs = await this.layers.readContainer(info);
+      if (rootfs) c.rootfs = rootfs;
+      return c;
     } catch (err) {
-      if (isNotFound(err)) return null;
+      if (isNotFound(err)) {
+        this.layers.forgetContainer(id);
+        return null;
+      }
       throw err;
     }
   }
@@ -240,7 +264,9 @@ export class EngineWatcher {
     const missing = list.filter((i) => !this.images.has(i.Id));
     const inspected = await mapLimit(missing, 8, async (i) => {
       try {
-        return imageFromInspect(await this.docker.getImage(i.Id).inspect());
+        const info = await this.docker.getImage(i.Id).inspect();
+        await this.layers.readImage(info);
+        return imageFromInspect(info);
       } catch (err) {
         if (isNotFound(err)) return null;
         throw err;
@@ -253,6 +279,7 @@ export class EngineWatcher {
       if (known) next.set(i.Id, { ...known, tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>') });
     }
     this.images = next;
+    this.layers.keepImages(new Set(next.keys()));
   }
 }
 

@@ -112,6 +112,12 @@ export class Session {
           () => this.send({ type: 'error', id: msg.id, message: 'cannot read the Docker engine' }),
         );
         return;
+      case 'layers':
+        this.deps.watcher.layerEntries(msg.layerIds).then(
+          (value) => this.send({ type: 'result', id: msg.id, value }),
+          () => this.send({ type: 'error', id: msg.id, message: 'cannot read the layers' }),
+        );
+        return;
       case 'reset':
         this.stopRunning();
         this.shell = this.newShell();

@@ -9,6 +9,7 @@ describe('client → agent frames', () => {
     [{ type: 'snapshot', id: 'a' }],
     [{ type: 'capabilities', id: 'a' }],
     [{ type: 'reset', id: 'a' }],
+    [{ type: 'layers', id: 'a', layerIds: ['sha256:' + 'a'.repeat(64), 'b'.repeat(64), 'c'.repeat(64) + '-init'] }],
   ])('accepts %j', (msg) => {
     expect(parseFrame(clientMessageSchema, JSON.stringify(msg))).toEqual({ ok: true, value: msg });
   });
@@ -23,6 +24,10 @@ describe('client → agent frames', () => {
     ['a long id', JSON.stringify({ type: 'snapshot', id: 'x'.repeat(65) }), 'invalid message: id: '],
     ['a line that is not a string', JSON.stringify({ type: 'exec', id: '1', line: ['docker', 'ps'] }), 'invalid message: line: '],
     ['a line over 8 KiB', JSON.stringify({ type: 'exec', id: '1', line: 'x'.repeat(8193) }), 'invalid message: line: '],
+    ['a layer named by path', JSON.stringify({ type: 'layers', id: '1', layerIds: ['/var/lib/docker/overlay2/' + 'a'.repeat(64) + '/diff'] }), 'invalid message: layerIds.0: '],
+    ['a layer id with a traversal', JSON.stringify({ type: 'layers', id: '1', layerIds: ['../' + 'a'.repeat(64)] }), 'invalid message: layerIds.0: '],
+    ['no layers', JSON.stringify({ type: 'layers', id: '1', layerIds: [] }), 'invalid message: layerIds: '],
+    ['too many layers', JSON.stringify({ type: 'layers', id: '1', layerIds: Array.from({ length: 129 }, () => 'a'.repeat(64)) }), 'invalid message: layerIds: '],
     ['null', 'null', 'invalid message: '],
   ])('refuses %s', (_what, text, prefix) => {
     const r = parseFrame(clientMessageSchema, text);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { BackendEvent, Capabilities } from '../../core/backend';
-import type { Snapshot } from '../../core/model';
+import type { LayerEntry, Snapshot } from '../../core/model';
 
 /**
  * The wire protocol between the agent (backends/agent) and its browser client
@@ -18,6 +18,8 @@ import type { Snapshot } from '../../core/model';
  *   {type:'interrupt'}             Ctrl-C for the running line (SIGINT to the docker child)
  *   {type:'snapshot', id}          → result: Snapshot
  *   {type:'capabilities', id}      → result: Capabilities
+ *   {type:'layers', id, layerIds}  → result: Record<layer id, LayerEntry[]> for the named layers the
+ *                                  agent knows (unknown ones are left out); ids only, never paths
  *   {type:'reset', id}             forget this session's shell state (never touches containers) → result: null
  *
  * agent → client
@@ -43,11 +45,17 @@ export const MAX_LINE_LENGTH = 8 * 1024;
 
 const id = z.string().min(1).max(64);
 
+/** Layers one request may name. */
+export const MAX_LAYERS_PER_REQUEST = 128;
+/** A LayerSnapshot id: an image layer's diff id, or an overlay2 directory id (init layers end in -init). */
+export const layerIdSchema = z.string().regex(/^(sha256:[0-9a-f]{64}|[0-9a-f]{64}(-init)?)$/);
+
 export const clientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('exec'), id, line: z.string().max(MAX_LINE_LENGTH) }),
   z.strictObject({ type: z.literal('interrupt') }),
   z.strictObject({ type: z.literal('snapshot'), id }),
   z.strictObject({ type: z.literal('capabilities'), id }),
+  z.strictObject({ type: z.literal('layers'), id, layerIds: z.array(layerIdSchema).min(1).max(MAX_LAYERS_PER_REQUEST) }),
   z.strictObject({ type: z.literal('reset'), id }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
@@ -97,7 +105,7 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
 export type AgentMessage =
   | { type: 'stdout' | 'stderr'; id: string; text: string }
   | { type: 'exit'; id: string; code: number }
-  | { type: 'result'; id: string; value: Snapshot | Capabilities | null }
+  | { type: 'result'; id: string; value: Snapshot | Capabilities | Record<string, LayerEntry[]> | null }
   | { type: 'event'; event: Exclude<BackendEvent, { type: 'connection' }> }
   | { type: 'error'; id?: string; message: string };
 

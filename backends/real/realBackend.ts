@@ -1,6 +1,6 @@
 import type { Backend, BackendEvent, Capabilities, TerminalIO } from '../../core/backend';
-import type { Snapshot } from '../../core/model';
-import { type ClientMessage, SUBPROTOCOL, TOKEN_PROTOCOL_PREFIX, agentMessageSchema, parseFrame } from './protocol';
+import type { LayerEntry, Snapshot } from '../../core/model';
+import { type ClientMessage, MAX_LAYERS_PER_REQUEST, SUBPROTOCOL, TOKEN_PROTOCOL_PREFIX, agentMessageSchema, layerIdSchema, parseFrame } from './protocol';
 
 export interface RealBackendOptions {
   /** ws://host:port/ws — for the page the agent serves, see `agentAddressFromLocation`. */
@@ -172,22 +172,32 @@ export function createRealBackend(opts: RealBackendOptions): Backend & { close()
     socket?.send(JSON.stringify(msg));
   };
 
-  const request = async <T>(type: 'snapshot' | 'capabilities' | 'reset'): Promise<T> => {
+  type Request = Extract<ClientMessage, { type: 'snapshot' | 'capabilities' | 'reset' | 'layers' }>;
+  type Unsent = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
+  const request = async <T>(msg: Unsent): Promise<T> => {
     if (!(await whenOpen())) throw new Error(`not connected to the agent${detail ? `: ${detail}` : ''}`);
     const id = String(++nextId);
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { kind: 'request', resolve: resolve as (v: unknown) => void, reject });
-      send({ type, id });
+      send({ ...msg, id } as Request);
     });
   };
 
   connect();
 
   return {
-    capabilities: () => request<Capabilities>('capabilities'),
-    snapshot: () => request<Snapshot>('snapshot'),
+    capabilities: () => request<Capabilities>({ type: 'capabilities' }),
+    snapshot: () => request<Snapshot>({ type: 'snapshot' }),
+    async layerEntries(layerIds: string[]) {
+      const out: Record<string, LayerEntry[]> = {};
+      const valid = [...new Set(layerIds)].filter((l) => layerIdSchema.safeParse(l).success);
+      for (let i = 0; i < valid.length; i += MAX_LAYERS_PER_REQUEST) {
+        Object.assign(out, await request<Record<string, LayerEntry[]>>({ type: 'layers', layerIds: valid.slice(i, i + MAX_LAYERS_PER_REQUEST) }));
+      }
+      return out;
+    },
     reset: async () => {
-      await request<null>('reset');
+      await request<null>({ type: 'reset' });
     },
     async exec(line: string, io: TerminalIO): Promise<number> {
       if (!(await whenOpen())) {

@@ -82,6 +82,10 @@ export function createSimBackend(opts: SimBackendOptions = {}): Backend & { read
       await ready;
       return remote.snapshot();
     },
+    async layerEntries(layerIds: string[]) {
+      await ready;
+      return remote.layerEntries(layerIds);
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

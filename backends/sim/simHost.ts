@@ -1,5 +1,5 @@
 import type { BackendEvent, Capabilities, TerminalIO } from '../../core/backend';
-import type { Snapshot, TraceOp, Transition } from '../../core/model';
+import type { LayerEntry, Snapshot, TraceOp, Transition } from '../../core/model';
 import { InterruptSource, seededRng } from '../../core/ports';
 import { Scheduler } from '../../core/scheduler';
 import { Engine } from '../../core/engine/engine';
@@ -111,6 +111,16 @@ export class SimHost {
 
   snapshot(): Snapshot {
     return this.engine.snapshot();
+  }
+
+  /**
+   * The file lists of the named layers the engine has, for the layer diagrams.
+   * The simulated engine does not model layers yet (its snapshot lists none),
+   * so every id is one it does not have.
+   */
+  layerEntries(layerIds: readonly string[]): Record<string, LayerEntry[]> {
+    void layerIds;
+    return {};
   }
 
   subscribe(listener: (e: BackendEvent) => void): () => void {

@@ -30,6 +30,7 @@ setInterval(() => {
 const api = {
   capabilities: () => host.capabilities(),
   snapshot: () => host.snapshot(),
+  layerEntries: (layerIds: string[]) => host.layerEntries(layerIds),
   prompt: () => host.prompt(),
   /**
    * Resolves only after every write has reached the page: comlink sends the

@@ -143,6 +143,9 @@ export function createFakeBackend(kind: 'sim' | 'real' = 'sim'): Backend & { clo
     async snapshot() {
       return snapshot();
     },
+    async layerEntries() {
+      return {}; // the fake has no images, so no layers
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
