@@ -1,7 +1,7 @@
-import type { ContainerInspectInfo, ImageInspectInfo } from 'dockerode';
+import type { ContainerInspectInfo, ImageInspectInfo, NetworkInspectInfo } from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import type { ContainerState, DockerEvent } from '../../core/model';
-import { type ContainerHistory, containerFromInspect, dockerEventFromApi, imageFromInspect, transitionsFor } from './engineModel';
+import { type ContainerHistory, containerFromInspect, dockerEventFromApi, imageFromInspect, networkFromInspect, transitionsFor } from './engineModel';
 
 const ID = 'a'.repeat(64);
 const OTHER = 'b'.repeat(64);
@@ -104,12 +104,58 @@ describe('containerFromInspect', () => {
       finishedAt: '2026-01-01T00:00:09Z',
       status: 'Exited (137) 2 seconds ago',
       config: { hostname: 'aaaaaaaaaaaa', env: ['PATH=/bin'], tty: false, openStdin: false, autoRemove: true, restartPolicy: { name: 'no', maximumRetryCount: 0 }, labels: {} },
+      networkMode: '',
+      networks: [],
+      ports: [],
     });
+  });
+
+  // NetworkSettings as the 20.10 daemon here returns it for `docker run -p 127.0.0.1:38089:81/udp -p 38090:90 --network default`.
+  it('reads the network mode, the endpoints and each published port per host address', () => {
+    const running = {
+      ...info,
+      HostConfig: { NetworkMode: 'default' },
+      NetworkSettings: {
+        Ports: { '81/udp': [{ HostIp: '127.0.0.1', HostPort: '38089' }], '90/tcp': [{ HostIp: '0.0.0.0', HostPort: '38090' }, { HostIp: '::', HostPort: '38090' }], '7000/tcp': null },
+        Networks: {
+          bridge: { IPAMConfig: null, Links: null, Aliases: null, MacAddress: '02:42:ac:11:00:03', NetworkID: 'n', EndpointID: 'e', Gateway: '172.17.0.1', IPAddress: '172.17.0.3', IPPrefixLen: 16 },
+        },
+      },
+    } as unknown as ContainerInspectInfo;
+    const c = containerFromInspect(running, 'Up 1 second');
+    expect(c.networkMode).toBe('default');
+    expect(c.networks).toEqual([{ network: 'bridge', ip: '172.17.0.3', prefixLen: 16, gateway: '172.17.0.1', mac: '02:42:ac:11:00:03', aliases: [] }]);
+    expect(c.ports).toEqual([
+      { containerId: ID, containerPort: 81, protocol: 'udp', hostIp: '127.0.0.1', hostPort: 38089 },
+      { containerId: ID, containerPort: 90, protocol: 'tcp', hostIp: '0.0.0.0', hostPort: 38090 },
+      { containerId: ID, containerPort: 90, protocol: 'tcp', hostIp: '::', hostPort: 38090 },
+    ]);
   });
 
   it('reads the restart policy', () => {
     const c = containerFromInspect({ ...info, HostConfig: { RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 3 } } } as unknown as ContainerInspectInfo, '');
     expect(c.config.restartPolicy).toEqual({ name: 'on-failure', maximumRetryCount: 3 });
+  });
+});
+
+describe('networkFromInspect', () => {
+  const base = { Created: '', EnableIPv6: false, Internal: false, Attachable: false, Ingress: false, ConfigOnly: false };
+  it('names docker0 from the driver option and a user bridge br-<12 hex>', () => {
+    const def = networkFromInspect({
+      ...base,
+      Name: 'bridge',
+      Id: 'a'.repeat(64),
+      Scope: 'local',
+      Driver: 'bridge',
+      IPAM: { Driver: 'default', Config: [{ Subnet: '172.17.0.0/16', Gateway: '172.17.0.1' }] },
+      Options: { 'com.docker.network.bridge.name': 'docker0' },
+      Containers: { [OTHER]: {}, [ID]: {} },
+    } as unknown as NetworkInspectInfo);
+    expect(def).toEqual({ id: 'a'.repeat(64), name: 'bridge', driver: 'bridge', scope: 'local', bridge: 'docker0', subnet: '172.17.0.0/16', gateway: '172.17.0.1', internal: false, containers: [ID, OTHER] });
+    const mine = networkFromInspect({ ...base, Name: 'mynet', Id: '5a217a8cd096' + 'f'.repeat(52), Scope: 'local', Driver: 'bridge', IPAM: { Config: [{ Subnet: '172.20.0.0/16', Gateway: '172.20.0.1' }] }, Options: {} } as unknown as NetworkInspectInfo);
+    expect(mine).toMatchObject({ bridge: 'br-5a217a8cd096', subnet: '172.20.0.0/16', containers: [] });
+    const host = networkFromInspect({ ...base, Name: 'host', Id: 'e'.repeat(64), Scope: 'local', Driver: 'host', IPAM: { Config: [] } } as unknown as NetworkInspectInfo);
+    expect(host).toMatchObject({ bridge: '', subnet: '', gateway: '' });
   });
 });
 

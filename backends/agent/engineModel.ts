@@ -1,5 +1,15 @@
-import type { ContainerInspectInfo, ImageInspectInfo } from 'dockerode';
-import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, RestartPolicy, Transition } from '../../core/model';
+import type { ContainerInspectInfo, ImageInspectInfo, NetworkInspectInfo } from 'dockerode';
+import type {
+  ContainerNetwork,
+  ContainerSnapshot,
+  ContainerState,
+  DockerEvent,
+  ImageSnapshot,
+  NetworkSnapshot,
+  PortBinding,
+  RestartPolicy,
+  Transition,
+} from '../../core/model';
 
 /**
  * Pure mapping from the Engine API's shapes to the plain model every diagram
@@ -41,6 +51,64 @@ export function containerFromInspect(info: ContainerInspectInfo, status: string)
       restartPolicy: { name: policyName, maximumRetryCount: policy?.MaximumRetryCount ?? 0 },
       labels: info.Config?.Labels ?? {},
     },
+    networkMode: info.HostConfig?.NetworkMode ?? '',
+    networks: networksFromInspect(info),
+    ports: portsFromInspect(info),
+  };
+}
+
+/** The endpoints the container has now (NetworkSettings.Networks), by network name. */
+export function networksFromInspect(info: ContainerInspectInfo): ContainerNetwork[] {
+  const nets = info.NetworkSettings?.Networks ?? {};
+  return Object.entries(nets)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([network, n]) => ({
+      network,
+      ip: n.IPAddress ?? '',
+      prefixLen: n.IPPrefixLen ?? 0,
+      gateway: n.Gateway ?? '',
+      mac: n.MacAddress ?? '',
+      aliases: Array.isArray(n.Aliases) ? (n.Aliases as unknown[]).filter((a): a is string => typeof a === 'string') : [],
+    }));
+}
+
+const PROTOCOLS: readonly PortBinding['protocol'][] = ['tcp', 'udp', 'sctp'];
+
+/**
+ * The ports the daemon published (NetworkSettings.Ports: only while the
+ * container runs), one binding per host address, as `docker port` lists them.
+ */
+export function portsFromInspect(info: ContainerInspectInfo): PortBinding[] {
+  const ports = (info.NetworkSettings as { Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> } | undefined)?.Ports ?? {};
+  const out: PortBinding[] = [];
+  for (const [key, bindings] of Object.entries(ports)) {
+    const [port, proto = 'tcp'] = key.split('/');
+    const containerPort = Number(port);
+    if (!Number.isInteger(containerPort) || !(PROTOCOLS as readonly string[]).includes(proto)) continue;
+    for (const b of bindings ?? []) {
+      const hostPort = Number(b.HostPort);
+      if (!Number.isInteger(hostPort) || hostPort <= 0) continue;
+      out.push({ containerId: info.Id, containerPort, protocol: proto as PortBinding['protocol'], hostIp: b.HostIp || '0.0.0.0', hostPort });
+    }
+  }
+  return out.sort((a, b) => a.containerPort - b.containerPort || a.protocol.localeCompare(b.protocol));
+}
+
+/** A network as `docker network inspect` shows it. The Linux bridge is the one the driver names, else br-<12 hex of the id>. */
+export function networkFromInspect(info: NetworkInspectInfo): NetworkSnapshot {
+  const ipv4 = (info.IPAM?.Config ?? []).find((c) => c.Subnet && !c.Subnet.includes(':'));
+  const bridge =
+    info.Driver === 'bridge' ? (info.Options?.['com.docker.network.bridge.name'] ?? `br-${info.Id.slice(0, 12)}`) : '';
+  return {
+    id: info.Id,
+    name: info.Name,
+    driver: info.Driver,
+    scope: info.Scope === 'swarm' || info.Scope === 'global' ? 'swarm' : 'local',
+    bridge,
+    subnet: ipv4?.Subnet ?? '',
+    gateway: ipv4?.Gateway ?? '',
+    internal: info.Internal,
+    containers: Object.keys(info.Containers ?? {}).sort(),
   };
 }
 

@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import type { BackendEvent } from '../../core/backend';
-import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, LayerEntry, LayerSnapshot, Snapshot, Transition } from '../../core/model';
+import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, LayerEntry, LayerSnapshot, NetworkSnapshot, Snapshot, Transition } from '../../core/model';
 import {
   type ApiEvent,
   type ContainerHistory,
@@ -8,9 +8,11 @@ import {
   containerFromInspect,
   dockerEventFromApi,
   imageFromInspect,
+  networkFromInspect,
   transitionsFor,
 } from './engineModel';
 import { LayerReader } from './layers';
+import type { NetworkReader, NetworkView } from './network';
 
 export type EngineEvent = Exclude<BackendEvent, { type: 'connection' }>;
 
@@ -19,6 +21,8 @@ export interface EngineWatcherOptions {
   /** How long a burst of events may gather before the affected containers are re-read. */
   batchMs?: number;
   log?: (line: string) => void;
+  /** Reads links and firewall rules; none: the snapshot carries Docker's networks only. */
+  network?: NetworkReader;
 }
 
 /**
@@ -35,6 +39,9 @@ export class EngineWatcher {
   private readonly log: (line: string) => void;
   private containers = new Map<string, ContainerSnapshot>();
   private images = new Map<string, ImageSnapshot>();
+  private networks = new Map<string, NetworkSnapshot>();
+  private readonly netReader: NetworkReader | null;
+  private netView: NetworkView = { interfaces: [], natRules: [], firewall: null };
   private known = new Map<string, ContainerHistory>();
   private listeners = new Set<(e: EngineEvent) => void>();
   private pending: DockerEvent[] = [];
@@ -54,6 +61,7 @@ export class EngineWatcher {
     this.batchMs = opts.batchMs ?? 40;
     this.log = opts.log ?? (() => {});
     this.layers = new LayerReader({ docker: this.docker, log: this.log });
+    this.netReader = opts.network ?? null;
   }
 
   /** Subscribes to /events first, then reads everything, so nothing falls between the two. */
@@ -71,6 +79,9 @@ export class EngineWatcher {
       containers: [...this.containers.values()].sort(byCreatedDesc),
       images: [...this.images.values()].sort(byCreatedDesc),
       layers: this.layerList,
+      networks: [...this.networks.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      interfaces: this.netView.interfaces,
+      natRules: this.netView.natRules,
     };
   }
 
@@ -163,10 +174,12 @@ export class EngineWatcher {
     const event = dockerEventFromApi(raw);
     if (!event) return;
     this.emit({ type: 'docker', event });
-    if (event.type !== 'container' && event.type !== 'image') return;
+    if (event.type !== 'container' && event.type !== 'image' && event.type !== 'network') return;
     if (event.type === 'container') this.layers.touch(event.id);
     if (this.syncing) {
-      if (event.type === 'container') this.resyncIds.add(event.id);
+      const id = containerOf(event);
+      if (id) this.resyncIds.add(id);
+      this.networksStale = true;
       return;
     }
     this.pending.push(event);
@@ -180,7 +193,7 @@ export class EngineWatcher {
     const events = this.pending;
     this.pending = [];
     if (events.length === 0 || this.closed) return;
-    const ids = [...new Set(events.filter((e) => e.type === 'container').map((e) => e.id))];
+    const ids = [...new Set(events.map(containerOf).filter((id): id is string => id !== null))];
     const reads = await mapLimit(ids, 8, (id) => this.readContainer(id));
     const current = new Map<string, ContainerState | null>();
     ids.forEach((id, i) => current.set(id, reads[i]?.state ?? null));
@@ -192,6 +205,8 @@ export class EngineWatcher {
     });
     if (events.some((e) => e.type === 'image')) await this.readImages();
     this.layerList = await this.layers.snapshotLayers();
+    if (this.networksStale || events.some((e) => e.type === 'network')) await this.readNetworks();
+    await this.readNetView(new Set(ids));
     this.emit({ type: 'snapshot', snapshot: this.snapshot(), transitions });
   }
 
@@ -230,6 +245,8 @@ export class EngineWatcher {
       this.known = new Map([...next.values()].map((c) => [c.id, { state: c.state, name: c.name }]));
       await this.readImages();
       this.layerList = await this.layers.snapshotLayers();
+      await this.readNetworks();
+      await this.readNetView('all');
       if (reportChanges || this.listeners.size > 0) this.emit({ type: 'snapshot', snapshot: this.snapshot(), transitions });
     } finally {
       this.syncing = false;
@@ -258,6 +275,33 @@ export class EngineWatcher {
     }
   }
 
+  private networksStale = false;
+
+  /** Every network, inspected (the list omits the attached containers). */
+  private async readNetworks(): Promise<void> {
+    this.networksStale = false;
+    const list = await this.docker.listNetworks();
+    const inspected = await mapLimit(list, 8, async (n) => {
+      try {
+        return networkFromInspect(await this.docker.getNetwork(n.Id).inspect());
+      } catch (err) {
+        if (isNotFound(err)) return null;
+        throw err;
+      }
+    });
+    this.networks = new Map(inspected.filter((n): n is NetworkSnapshot => n !== null).map((n) => [n.id, n]));
+  }
+
+  /** Links and rules, re-reading the namespaces of the containers named (or all). */
+  private async readNetView(changed: ReadonlySet<string> | 'all'): Promise<void> {
+    if (!this.netReader) return;
+    try {
+      this.netView = await this.netReader.read([...this.containers.values()], [...this.networks.values()], changed);
+    } catch (err) {
+      this.log(`reading the network failed: ${String(err)}`);
+    }
+  }
+
   private async readImages(): Promise<void> {
     const list = await this.docker.listImages();
     const next = new Map<string, ImageSnapshot>();
@@ -281,6 +325,13 @@ export class EngineWatcher {
     this.images = next;
     this.layers.keepImages(new Set(next.keys()));
   }
+}
+
+/** The container an event is about: its own id, or for a network event the container connected or disconnected. */
+function containerOf(e: DockerEvent): string | null {
+  if (e.type === 'container') return e.id;
+  if (e.type === 'network') return e.attributes.container ?? null;
+  return null;
 }
 
 function isNotFound(err: unknown): boolean {

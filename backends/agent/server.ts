@@ -8,6 +8,7 @@ import type { Capabilities } from '../../core/backend';
 import { MAX_MESSAGE_BYTES, SUBPROTOCOL, WS_PATH } from '../real/protocol';
 import { createAgentShell } from './agentShell';
 import { EngineWatcher } from './engineWatcher';
+import { NetworkReader } from './network';
 import { hostAllowed, newToken, originAllowed, tokenFromAuthorization, tokenFromUpgrade, tokenFromUrl, tokenMatches } from './security';
 import { Session } from './session';
 
@@ -48,7 +49,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const docker = new Dockerode();
   const version = await docker.version();
   const capabilities: Capabilities = { kind: 'real', trace: false, hostShell: opts.hostShell ?? false, engine: `Docker Engine ${version.Version}` };
-  const watcher = new EngineWatcher({ docker, log });
+  const watcher = new EngineWatcher({ docker, log, network: new NetworkReader({ log }) });
   await watcher.start();
   const makeShell = createAgentShell({ dockerBin: opts.dockerBin ?? 'docker', hostShell: opts.hostShell ?? false, hostname: hostname() });
 
