@@ -136,8 +136,10 @@ export async function waitForTerminal(page: Page, pattern: RegExp, opts: { timeo
  * block's hooks: a private build, a server, a Chromium on the page with the
  * terminal ready; on failure a screenshot and the terminal's text under
  * test-results/e2e/; and after each test, no uncaught error in the page.
+ * `serve` replaces the static server, e.g. with an agent serving the build
+ * (its `url` is the page to open).
  */
-export function pageSuite(name: string): { readonly page: Page } {
+export function pageSuite(name: string, opts: { serve?: (webDir: string) => Promise<StaticServer> } = {}): { readonly page: Page } {
   let web: BuiltWeb | undefined;
   let server: StaticServer | undefined;
   let browser: Browser | undefined;
@@ -146,7 +148,7 @@ export function pageSuite(name: string): { readonly page: Page } {
 
   beforeAll(async () => {
     web = await buildWeb();
-    server = await serveStatic(web.dir);
+    server = await (opts.serve ?? serveStatic)(web.dir);
     browser = await launchBrowser();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
