@@ -1,7 +1,7 @@
 import { createActor, type Actor } from 'xstate';
 import { containerMachine, refusalText, type ContainerEvent, type ContainerEventType } from '../lifecycle/containerMachine';
 import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, RestartPolicy, Snapshot, Transition } from '../model';
-import { randomHex, type Rng } from '../ports';
+import { randomHex, seededRng, type Rng } from '../ports';
 import type { Scheduler } from '../scheduler';
 import { builtinImages, normalizeImageRef, type CatalogImage, type ImageDir, type ImageNode } from '../images/catalog';
 import { containerStatus, isoTime } from '../cli/humanize';
@@ -12,6 +12,9 @@ import { parseSignal } from './process';
 import { validateRestartPolicy, validateStopSignal, type RestartPolicyRequest } from './validate';
 import { DEFAULT_PATH, resolveCommand } from './programs';
 import { TraceRecorder } from '../kernel/trace';
+import { NetworkModel, type Network } from '../network/network';
+import type { PortBindingRequest, Proto } from '../network/ports';
+import { formatIp } from '../network/ip';
 
 /**
  * The simulated dockerd. The daemon keeps one xstate actor per container
@@ -54,6 +57,19 @@ export interface CreateOptions {
   stopSignal?: string;
   /** `--stop-timeout`: seconds `docker stop` waits before SIGKILL (default 10). */
   stopTimeout?: number;
+  /** HostConfig.NetworkMode: '' or 'default' (the bridge), 'bridge', 'host', 'none', 'container:<ref>', a network. */
+  networkMode?: string;
+  /** `--network-alias` and `--ip` for the network of the mode. */
+  networkAliases?: string[];
+  ip?: string;
+  /** `-p`, as the client parsed it. */
+  portBindings?: PortBindingRequest[];
+  /** `-P`. */
+  publishAll?: boolean;
+  /** `--expose` (and the ports of `-p`), added to the image's ExposedPorts. */
+  expose?: { port: number; proto: Proto }[];
+  /** Further `--network` flags (Engine 20.10 refuses more than one at create). */
+  extraNetworks?: string[];
 }
 
 /** Where attached output goes, and what feeds stdin. */
@@ -97,6 +113,10 @@ export interface ContainerSummary {
   state: ContainerState;
   status: string;
   labels: Record<string, string>;
+  /** Published ports of a running container (API Port objects). */
+  ports: { ip: string; privatePort: number; publicPort: number; type: Proto }[];
+  /** Names of the networks it is attached to (or its mode). */
+  networks: string[];
 }
 
 type Listener = (transitions: Transition[], events: DockerEvent[]) => void;
@@ -138,6 +158,8 @@ interface Container {
     stopSignal: string;
     /** Config.StopTimeout, null when unset. */
     stopTimeout: number | null;
+    /** Config.ExposedPorts keys ("80/tcp"), in the order Docker sorts them. */
+    exposedPorts: string[];
   };
   autoRemove: boolean;
   restartPolicy: RestartPolicy;
@@ -195,6 +217,8 @@ export class Engine {
   private readonly snapshotMemo = new WeakMap<Container, SnapshotMemo>();
   /** The kernel operations the engine's commands cause (core/kernel/trace.ts lists who emits what). */
   readonly trace: TraceRecorder;
+  /** libnetwork: networks, sandboxes, ports, NAT, and the socket layer programs use. */
+  readonly net: NetworkModel;
 
   constructor(opts: EngineOptions) {
     this.scheduler = opts.scheduler;
@@ -202,6 +226,20 @@ export class Engine {
     this.trace = new TraceRecorder(opts.scheduler);
     for (const image of builtinImages()) for (const tag of image.repoTags) this.images.set(tag, image);
     this.nextPid = 2000 + (this.rng.nextU32() % 1000);
+    this.net = new NetworkModel({
+      rng: seededRng(`network-${this.rng.nextU32()}`),
+      now: () => this.scheduler.now(),
+      containers: {
+        resolve: (ref) => {
+          const c = this.get(ref);
+          return { id: c.id, name: c.name };
+        },
+        running: (id) => {
+          const state = this.containers.get(id)?.state;
+          return state === 'running' || state === 'paused';
+        },
+      },
+    });
   }
 
   // -------------------------------------------------------------------------
@@ -225,7 +263,7 @@ export class Engine {
       seen.add(image);
       images.push({ id: image.id, tags: [...image.repoTags], layers: [...image.layers], size: image.size, created: image.created });
     }
-    return { kind: 'sim', time: now, containers, images, trace: this.trace.recent() };
+    return { kind: 'sim', time: now, containers, images, trace: this.trace.recent(), networks: this.net.networkSnapshots(), interfaces: this.net.interfaceSnapshots(), natRules: this.net.natRules() };
   }
 
   /** The events dockerd still holds (the last 256), oldest first. */
@@ -304,6 +342,9 @@ export class Engine {
         throw new DaemonError(`can't create 'AutoRemove' container with restart policy`, 'invalidParameter');
       }
       const restartPolicy = validateRestartPolicy(requested);
+      if (opts.extraNetworks && opts.extraNetworks.length > 0) {
+        throw new DaemonError(`Container cannot be connected to network endpoints: ${[opts.networkMode ?? '', ...opts.extraNetworks].join(', ')}`, 'invalidParameter');
+      }
       const image = this.image(opts.image);
       if (!image) throw new DaemonError(`No such image: ${normalizeImageRef(opts.image)}`, 'notFound');
       let name = opts.name;
@@ -331,6 +372,18 @@ export class Engine {
       // dockerd appends the default PATH when neither the image nor the user sets one.
       const env = mergeEnv(image.config.Env ?? [], opts.env ?? []);
       if (!env.some((kv) => kv.startsWith('PATH='))) env.push(`PATH=${DEFAULT_PATH}`);
+      const hostname = opts.hostname || id.slice(0, 12);
+      this.net.register({
+        id,
+        name,
+        hostname,
+        mode: opts.networkMode ?? '',
+        aliases: opts.networkAliases ?? [],
+        ip: opts.ip ?? '',
+        portBindings: opts.portBindings ?? [],
+        publishAll: opts.publishAll ?? false,
+        exposed: exposedPorts(image, opts),
+      });
       const actor = createActor(containerMachine, { input: { restartPolicy } }).start();
       const c: Container = {
         id,
@@ -340,7 +393,7 @@ export class Engine {
         path: argv[0]!,
         args: argv.slice(1),
         config: {
-          hostname: opts.hostname || id.slice(0, 12),
+          hostname,
           env,
           cmd,
           entrypoint,
@@ -354,6 +407,7 @@ export class Engine {
           labels: { ...(image.config.Labels ?? {}), ...(opts.labels ?? {}) },
           stopSignal: opts.stopSignal ?? '',
           stopTimeout: opts.stopTimeout ?? null,
+          exposedPorts: exposedPorts(image, opts).map((e) => `${e.port}/${e.proto}`),
         },
         autoRemove: opts.autoRemove ?? false,
         restartPolicy,
@@ -380,7 +434,8 @@ export class Engine {
       this.names.set(name, id);
       this.emit(c, 'create');
       this.transition(c, null, 'created', 'create');
-      return { id, warnings: [] };
+      const warnings = opts.networkMode === 'host' && ((opts.portBindings ?? []).length > 0 || opts.publishAll) ? ['Published ports are discarded when using host network mode'] : [];
+      return { id, warnings };
     });
   }
 
@@ -451,6 +506,15 @@ export class Engine {
       if (c.autoRemove) this.removeNow(c);
       throw new DaemonError(message, 'system', program);
     }
+    try {
+      this.net.start(c.id);
+    } catch (e) {
+      if (e instanceof DaemonError) c.error = e.message;
+      c.pendingStdin = undefined;
+      throw e;
+    }
+    this.networkFiles(c);
+    this.emitNetworks(c, 'connect');
     if (event.type !== 'container.autoRestart') c.backoffMs = 0;
     const from = c.state;
     this.send(c, event);
@@ -526,6 +590,7 @@ export class Engine {
       onSignal: (h) => {
         run.handler = h;
       },
+      net: this.net.view(this.net.netnsOf(c.id) ?? c.id, c.id),
     };
     program(proc);
     // Stdin: without -i it is /dev/null; with -i and a pipe, the text then end of file; with a terminal it stays open.
@@ -567,6 +632,8 @@ export class Engine {
     for (const cancel of run.timers) cancel();
     run.timers.clear();
     c.run = null;
+    this.emitNetworks(c, 'disconnect');
+    this.net.stop(c.id);
     const from = c.state;
     this.send(c, { type: 'container.die', exitCode: code });
     c.exitCode = code;
@@ -806,6 +873,7 @@ export class Engine {
     this.send(c, { type: 'container.removed' });
     c.actor.stop();
     this.containers.delete(c.id);
+    this.net.unregister(c.id);
     if (this.names.get(c.name) === c.id) this.names.delete(c.name);
     this.emit(c, 'destroy');
     this.transition(c, 'removing', null, 'destroy');
@@ -875,6 +943,8 @@ export class Engine {
         state: c.state,
         status: this.statusText(c, now),
         labels: { ...c.config.labels },
+        ports: this.summaryPorts(c),
+        networks: this.net.containerNetworks(c.id).map((n) => n.network.name),
       });
       if (limit > 0 && out.length >= limit) break;
     }
@@ -941,8 +1011,8 @@ export class Engine {
         Binds: null,
         ContainerIDFile: '',
         LogConfig: { Type: 'json-file', Config: {} },
-        NetworkMode: 'bridge',
-        PortBindings: {},
+        NetworkMode: this.net.mode(c.id),
+        PortBindings: portBindingsJson(this.net.config(c.id)?.portBindings ?? []),
         RestartPolicy: { Name: c.restartPolicy.name, MaximumRetryCount: c.restartPolicy.maximumRetryCount },
         AutoRemove: c.autoRemove,
         VolumeDriver: '',
@@ -962,7 +1032,7 @@ export class Engine {
         OomScoreAdj: 0,
         PidMode: '',
         Privileged: false,
-        PublishAllPorts: false,
+        PublishAllPorts: this.net.config(c.id)?.publishAll ?? false,
         ReadonlyRootfs: false,
         SecurityOpt: null,
         UTSMode: '',
@@ -988,6 +1058,7 @@ export class Engine {
         AttachStdin: c.config.attachStdin,
         AttachStdout: c.config.attachStdout,
         AttachStderr: c.config.attachStderr,
+        ...(c.config.exposedPorts.length > 0 ? { ExposedPorts: Object.fromEntries(c.config.exposedPorts.map((k) => [k, {}])) } : {}),
         Tty: c.config.tty,
         OpenStdin: c.config.openStdin,
         StdinOnce: c.config.stdinOnce,
@@ -1003,6 +1074,7 @@ export class Engine {
         ...(c.config.stopSignal !== '' ? { StopSignal: c.config.stopSignal } : {}),
         ...(c.config.stopTimeout !== null ? { StopTimeout: c.config.stopTimeout } : {}),
       },
+      NetworkSettings: this.networkSettings(c),
     };
   }
 
@@ -1021,6 +1093,144 @@ export class Engine {
   }
 
   // -------------------------------------------------------------------------
+  // Networks (the model is core/network; here: events, container files, the API's shapes)
+
+  /** `docker network create`. */
+  networkCreate(req: Parameters<NetworkModel['create']>[0]): Network {
+    return this.op(() => {
+      const net = this.net.create(req);
+      this.emitNetwork(net, 'create');
+      return net;
+    });
+  }
+
+  /** `docker network rm`. */
+  networkRemove(ref: string): void {
+    this.op(() => {
+      const net = this.net.remove(ref);
+      this.emitNetwork(net, 'destroy');
+    });
+  }
+
+  /** `docker network connect`: a running container gets its new interface at once. */
+  networkConnect(netRef: string, containerRef: string, req: { aliases: string[]; ip: string }): void {
+    this.op(() => {
+      const net = this.net.get(netRef);
+      const c = this.get(containerRef);
+      this.net.connectNetwork(c.id, net.id, req);
+      if (c.run) {
+        this.networkFiles(c);
+        this.emitNetwork(net, 'connect', c.id);
+      }
+    });
+  }
+
+  /** `docker network disconnect`. */
+  networkDisconnect(netRef: string, containerRef: string): void {
+    this.op(() => {
+      const net = this.net.get(netRef);
+      const c = this.get(containerRef);
+      const attached = c.run !== null && this.net.containerNetworks(c.id).some((n) => n.network === net && n.endpoint);
+      this.net.disconnectNetwork(c.id, net.id);
+      if (attached) {
+        this.networkFiles(c);
+        this.emitNetwork(net, 'disconnect', c.id);
+      }
+    });
+  }
+
+  /** The container's /etc/hosts and /etc/resolv.conf for its current endpoints. */
+  private networkFiles(c: Container): void {
+    const etc = c.root.children.get('etc');
+    if (!etc || etc.kind !== 'dir') return;
+    const file = (content: string): ImageNode => ({ kind: 'file', mode: 0o644, size: content.length, content });
+    etc.children.set('hosts', file(this.net.hostsFile(c.id)));
+    etc.children.set('resolv.conf', file(this.net.resolvConf(c.id)));
+  }
+
+  private emitNetworks(c: Container, action: 'connect' | 'disconnect'): void {
+    for (const { network, endpoint } of this.net.containerNetworks(c.id)) if (endpoint) this.emitNetwork(network, action, c.id);
+  }
+
+  private emitNetwork(net: Network, action: string, containerId?: string): void {
+    const attributes: Record<string, string> = containerId ? { container: containerId, name: net.name, type: net.driver } : { name: net.name, type: net.driver };
+    const event: DockerEvent = { type: 'network', action, id: net.id, attributes, time: this.scheduler.now() };
+    this.pendingEvents.push(event);
+    this.eventLog.push(event);
+    if (this.eventLog.length > EVENTS_KEPT) this.eventLog.splice(0, this.eventLog.length - EVENTS_KEPT);
+  }
+
+  /** ContainerSummary.Ports: published bindings while running, else the exposed ports without a host side. */
+  private summaryPorts(c: Container): ContainerSummary['ports'] {
+    const published = this.net.published(c.id);
+    if (published.length > 0) return published.map((p) => ({ ip: p.hostIp, privatePort: p.containerPort, publicPort: p.hostPort, type: p.proto }));
+    // A container that is not running has no NetworkSettings.Ports to list.
+    if (!this.net.config(c.id)?.running) return [];
+    return c.config.exposedPorts.map((k) => ({ ip: '', privatePort: Number(k.slice(0, k.indexOf('/'))), publicPort: 0, type: k.slice(k.indexOf('/') + 1) as Proto }));
+  }
+
+  /** The running container's published ports (`docker port`), in NetworkSettings.Ports order. */
+  containerPorts(ref: string): { containerPort: number; proto: Proto; hostIp: string; hostPort: number }[] {
+    const c = this.get(ref);
+    return sortPortMap(this.net.published(c.id));
+  }
+
+  /** NetworkSettings as `docker inspect` prints it (Engine 20.10 fields, the 28.x client's additions). */
+  private networkSettings(c: Container): Record<string, unknown> {
+    const cfg = this.net.config(c.id);
+    const running = cfg?.running ?? false;
+    const ports: Record<string, { HostIp: string; HostPort: string }[] | null> = {};
+    for (const p of sortPortMap(this.net.published(c.id))) (ports[`${p.containerPort}/${p.proto}`] ??= [])!.push({ HostIp: p.hostIp, HostPort: String(p.hostPort) });
+    if (running) for (const k of c.config.exposedPorts) if (!(k in ports)) ports[k] = null;
+    const nets: Record<string, unknown> = {};
+    let primary: Record<string, unknown> | null = null;
+    const mode = this.net.mode(c.id);
+    for (const { network, request, endpoint } of this.net.containerNetworks(c.id)) {
+      const aliases = network.predefined ? null : [...request.aliases, c.id.slice(0, 12)];
+      const e = {
+        IPAMConfig: request.ip !== '' ? { IPv4Address: request.ip } : request.live ? {} : null,
+        Links: null,
+        Aliases: aliases,
+        MacAddress: endpoint?.mac ?? '',
+        DriverOpts: request.live ? {} : null,
+        GwPriority: 0,
+        NetworkID: network.id,
+        EndpointID: endpoint?.id ?? '',
+        Gateway: endpoint ? formatIp(network.gateway) : '',
+        IPAddress: endpoint ? formatIp(endpoint.ip) : '',
+        IPPrefixLen: endpoint ? network.subnet!.prefix : 0,
+        IPv6Gateway: '',
+        GlobalIPv6Address: '',
+        GlobalIPv6PrefixLen: 0,
+        DNSNames: null,
+      };
+      nets[network.name] = e;
+      if (network.name === 'bridge' && endpoint) primary = e;
+    }
+    const sandboxId = mode.startsWith('container:') ? '' : cfg?.sandboxId ?? '';
+    return {
+      Bridge: '',
+      SandboxID: sandboxId,
+      SandboxKey: sandboxId === '' ? '' : mode === 'host' ? '/var/run/docker/netns/default' : `/var/run/docker/netns/${sandboxId.slice(0, 12)}`,
+      Ports: ports,
+      HairpinMode: false,
+      LinkLocalIPv6Address: '',
+      LinkLocalIPv6PrefixLen: 0,
+      SecondaryIPAddresses: null,
+      SecondaryIPv6Addresses: null,
+      EndpointID: (primary?.EndpointID as string | undefined) ?? '',
+      Gateway: (primary?.Gateway as string | undefined) ?? '',
+      GlobalIPv6Address: '',
+      GlobalIPv6PrefixLen: 0,
+      IPAddress: (primary?.IPAddress as string | undefined) ?? '',
+      IPPrefixLen: (primary?.IPPrefixLen as number | undefined) ?? 0,
+      IPv6Gateway: '',
+      MacAddress: (primary?.MacAddress as string | undefined) ?? '',
+      Networks: nets,
+    };
+  }
+
+  // -------------------------------------------------------------------------
   // Plumbing
 
   /**
@@ -1032,7 +1242,8 @@ export class Engine {
   private containerSnapshot(c: Container, now: number): ContainerSnapshot {
     const memo = this.snapshotMemo.get(c);
     const restartCount = c.actor.getSnapshot().context.restartCount;
-    if (memo && sameSnapshotInputs(memo, c, restartCount)) {
+    const netVersion = this.net.version(c.id);
+    if (memo && memo.netVersion === netVersion && sameSnapshotInputs(memo, c, restartCount)) {
       if (memo.now === now) return memo.snap;
       const status = this.statusText(c, now);
       memo.now = now;
@@ -1041,7 +1252,7 @@ export class Engine {
       return memo.snap;
     }
     const snap = deepFreeze(this.buildContainerSnapshot(c, now, restartCount));
-    this.snapshotMemo.set(c, snapshotMemo(snap, c, now, restartCount));
+    this.snapshotMemo.set(c, { ...snapshotMemo(snap, c, now, restartCount), netVersion });
     return snap;
   }
 
@@ -1071,6 +1282,7 @@ export class Engine {
         restartPolicy: { ...c.restartPolicy },
         labels: { ...c.config.labels },
       },
+      ...this.net.containerNetworkSnapshot(c.id),
     };
   }
 
@@ -1174,6 +1386,8 @@ interface SnapshotMemo {
   restartPolicy: RestartPolicy;
   restartPolicyName: RestartPolicy['name'];
   maximumRetryCount: number;
+  /** The network model's change counter when built (networkMode, networks, ports come from it). */
+  netVersion?: number;
 }
 
 function snapshotMemo(snap: ContainerSnapshot, c: Container, now: number, restartCount: number): SnapshotMemo {
@@ -1249,6 +1463,28 @@ function summaryCommand(path: string, args: readonly string[]): string {
   let out = path;
   for (const a of args) out += a.includes(' ') ? ` '${a}'` : ` ${a}`;
   return out;
+}
+
+/** Config.ExposedPorts: the image's, then --expose and -p ports, each once, sorted as Go's map keys print. */
+function exposedPorts(image: CatalogImage, opts: CreateOptions): { port: number; proto: Proto }[] {
+  const keys = new Set<string>(Object.keys(image.config.ExposedPorts ?? {}));
+  for (const e of opts.expose ?? []) keys.add(`${e.port}/${e.proto}`);
+  for (const b of opts.portBindings ?? []) keys.add(`${b.containerPort}/${b.proto}`);
+  return [...keys].sort().map((k) => ({ port: Number(k.slice(0, k.indexOf('/'))), proto: k.slice(k.indexOf('/') + 1) as Proto }));
+}
+
+/** HostConfig.PortBindings as the client sent them: "80/tcp" → [{HostIp, HostPort}], keys sorted. */
+function portBindingsJson(bindings: readonly PortBindingRequest[]): Record<string, { HostIp: string; HostPort: string }[]> {
+  const out: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  const sorted = sortPortMap(bindings.map((b) => ({ ...b, proto: b.proto })));
+  for (const b of sorted) (out[`${b.containerPort}/${b.proto}`] ??= []).push({ HostIp: b.hostIp, HostPort: b.hostPort });
+  return out;
+}
+
+/** NetworkSettings.Ports order: a Go map, so keys sorted as strings; bindings in the order they were made. */
+function sortPortMap<T extends { containerPort: number; proto: Proto }>(ports: readonly T[]): T[] {
+  const key = (p: T): string => `${p.containerPort}/${p.proto}`;
+  return [...ports].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 /** Docker's ReplaceOrAppendEnvValues: a later KEY=value replaces an earlier KEY; a bare KEY is dropped when unset. */

@@ -1,4 +1,5 @@
 import type { ImageDir } from '../images/catalog';
+import type { NetView } from '../network/view';
 
 /**
  * What a simulated program sees of its process: argv, environment, its
@@ -19,6 +20,8 @@ export interface Proc {
   /** Whether stdout is a terminal (`docker run -t`). */
   readonly tty: boolean;
   readonly stdin: Stdin;
+  /** The network namespace the process runs in: interfaces, routes, name resolution, sockets. */
+  readonly net: NetView;
   /** Virtual time, ms since the epoch. */
   now(): number;
   stdout(text: string): void;

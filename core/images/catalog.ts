@@ -41,6 +41,8 @@ export interface ImageConfig {
   WorkingDir: string;
   User: string;
   Labels: Record<string, string> | null;
+  /** EXPOSE'd ports ("80/tcp" → {}), which `docker run -P` publishes. */
+  ExposedPorts?: Record<string, Record<string, never>>;
 }
 
 export interface CatalogImage {

@@ -54,6 +54,8 @@ export async function runDef(def: CommandDef, ctx: Ctx, argv: readonly string[])
 /** A command's help, with its Usage line naming the path it was called by. */
 export function helpFor(name: string, path: string): string {
   const text = helpTexts[name] ?? '';
+  // Subcommands of a management command (`network create`) have only one path.
+  if (name.includes(' ')) return text;
   return text.replace(/^Usage:  docker [a-z]+/, `Usage:  ${path}`);
 }
 

@@ -5,17 +5,19 @@ import { helpTexts } from './helpTexts';
 import { inspect } from './inspect';
 import { kill, pause, restart, rm, stop, unpause, wait } from './lifecycle';
 import { logs } from './logs';
+import { networkCommand } from './network';
+import { port } from './port';
 import { ps } from './ps';
 import { create, run, start } from './run';
 
 /** The client's version line (`docker -v`), the version the simulator's texts follow. */
 export const CLIENT_VERSION = 'Docker version 28.2.2, build e6534b4';
 
-const topLevel: Record<string, CommandDef> = { run, create, start, stop, kill, pause, unpause, restart, rm, ps, inspect, logs, wait };
+const topLevel: Record<string, CommandDef> = { run, create, start, stop, kill, pause, unpause, restart, rm, ps, inspect, logs, wait, port };
 
 /** `docker container <sub>`: the same commands, with ls/list for ps and remove for rm. */
 const containerSubcommands: Record<string, CommandDef> = {
-  run, create, start, stop, kill, pause, unpause, restart, rm, remove: rm, ls: ps, list: ps, ps, inspect, logs, wait,
+  run, create, start, stop, kill, pause, unpause, restart, rm, remove: rm, ls: ps, list: ps, ps, inspect, logs, wait, port,
 };
 
 /** Global options that take a value (docker [OPTIONS] COMMAND). */
@@ -74,6 +76,7 @@ export function dockerCommand(engine: Engine): CommandRunner {
       const ctx: Ctx = { engine, io, path: `docker container ${sub}` };
       return runDef(def, ctx, rest.slice(1));
     }
+    if (command === 'network') return networkCommand({ engine, io }, rest);
     const def = topLevel[command];
     if (!def) {
       io.stderr(`docker: unknown command: docker ${command}\n\nRun 'docker --help' for more information\n`);

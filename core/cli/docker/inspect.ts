@@ -2,7 +2,8 @@ import { DaemonError } from '../../engine/errors';
 import type { Engine } from '../../engine/engine';
 import { normalizeImageRef, type CatalogImage } from '../../images/catalog';
 import { rfc3339Nano } from '../../engine/engine';
-import type { CommandDef } from './common';
+import type { CommandDef, Ctx } from './common';
+import { networkJson } from './network';
 import { GO_NIL_MAP, GO_NIL_SLICE, goStruct, type Template } from '../gotemplate';
 import { executeRow, goJson, parseFormat, TemplateError } from './template';
 
@@ -66,6 +67,10 @@ function find(engine: Engine, ref: string, type: string): Record<string, unknown
     const image = engine.image(ref) ?? findImageById(engine, ref);
     if (image) return imageJson(image);
   }
+  if (type === '' || type === 'network') {
+    const net = engine.net.find(ref);
+    if (net) return networkJson(engine, net);
+  }
   return undefined;
 }
 
@@ -119,66 +124,82 @@ export const inspect: CommandDef = {
       ctx.io.stderr(`unknown type: "${type}": must be one of ${TYPES.map((t) => `"${t}"`).join(', ')}\n`);
       return 1;
     }
-    const format = flags.string('format');
-    const indented = format === '' || format === 'json';
-    // docker/cli's inspect.Inspect: the template is parsed before any lookup, and a bad one is exit 64.
-    let template: Template | undefined;
-    if (!indented) {
-      try {
-        // The format is used as given: no `table` prefix, no \t escapes, no trimming (templates.Parse).
-        template = parseFormat(format);
-      } catch (e) {
-        if (!(e instanceof TemplateError)) throw e;
-        ctx.io.stderr(`template parsing error: ${e.message}\n`);
-        return 64;
-      }
-    }
-    const found: Record<string, unknown>[] = [];
-    const errors: string[] = [];
-    let buffer = '';
-    for (const ref of flags.args) {
-      let obj: Record<string, unknown> | undefined;
-      try {
-        obj = find(ctx.engine, ref, type);
-      } catch (e) {
-        if (!(e instanceof DaemonError)) throw e;
-        errors.push(`Error response from daemon: ${e.message}`);
-        continue;
-      }
-      if (obj === undefined) {
-        errors.push(
-          type === 'image'
-            ? `Error response from daemon: no such image: ${ref}: No such image: ${normalizeImageRef(ref)}`
-            : type === 'container'
-              ? `Error response from daemon: No such container: ${ref}`
-              : `Error: No such object: ${ref}`,
-        );
-        continue;
-      }
-      if (template === undefined) {
-        found.push(obj);
-        continue;
-      }
-      // TemplateInspector.Inspect: the typed structs first, then the raw map with missingkey=error;
-      // an element that fails adds its error and the next one is still printed.
-      try {
-        let text: string;
-        try {
-          text = executeRow(template, typed(obj));
-        } catch (e) {
-          if (!(e instanceof TemplateError)) throw e;
-          text = executeRow(template, obj, { missingKeyError: true });
-        }
-        buffer += text + '\n';
-      } catch (e) {
-        if (!(e instanceof TemplateError)) throw e;
-        errors.push(`template parsing error: ${e.message}`);
-      }
-    }
-    // IndentedInspector prints the list ("[]" when empty); TemplateInspector.Flush an empty line when nothing printed.
-    ctx.io.stdout(template === undefined ? goJson(found, '    ') + '\n' : buffer === '' ? '\n' : buffer);
-    if (errors.length === 0) return 0;
-    ctx.io.stderr(errors.join('\n') + '\n');
-    return 1;
+    return inspectAll(ctx, flags.args, flags.string('format'), (ref) => find(ctx.engine, ref, type), (ref) =>
+      type === 'image'
+        ? `Error response from daemon: no such image: ${ref}: No such image: ${normalizeImageRef(ref)}`
+        : type === 'container'
+          ? `Error response from daemon: No such container: ${ref}`
+          : `Error: No such object: ${ref}`,
+    );
   },
 };
+
+/**
+ * docker/cli's inspect.Inspect: the format parsed before any lookup (exit 64
+ * when bad), each reference looked up, the template run on the typed struct
+ * and then on the raw map, each failure reported while the others print.
+ * `lookup` returns undefined for "not found" (then `missing` words the error)
+ * or throws the daemon's error.
+ */
+export async function inspectAll(
+  ctx: Ctx,
+  refs: readonly string[],
+  format: string,
+  lookup: (ref: string) => Record<string, unknown> | undefined,
+  missing: (ref: string) => string,
+): Promise<number> {
+  const indented = format === '' || format === 'json';
+  // docker/cli's inspect.Inspect: the template is parsed before any lookup, and a bad one is exit 64.
+  let template: Template | undefined;
+  if (!indented) {
+    try {
+      // The format is used as given: no `table` prefix, no \t escapes, no trimming (templates.Parse).
+      template = parseFormat(format);
+    } catch (e) {
+      if (!(e instanceof TemplateError)) throw e;
+      ctx.io.stderr(`template parsing error: ${e.message}\n`);
+      return 64;
+    }
+  }
+  const found: Record<string, unknown>[] = [];
+  const errors: string[] = [];
+  let buffer = '';
+  for (const ref of refs) {
+    let obj: Record<string, unknown> | undefined;
+    try {
+      obj = lookup(ref);
+    } catch (e) {
+      if (!(e instanceof DaemonError)) throw e;
+      errors.push(`Error response from daemon: ${e.message}`);
+      continue;
+    }
+    if (obj === undefined) {
+      errors.push(missing(ref));
+      continue;
+    }
+    if (template === undefined) {
+      found.push(obj);
+      continue;
+    }
+    // TemplateInspector.Inspect: the typed structs first, then the raw map with missingkey=error;
+    // an element that fails adds its error and the next one is still printed.
+    try {
+      let text: string;
+      try {
+        text = executeRow(template, typed(obj));
+      } catch (e) {
+        if (!(e instanceof TemplateError)) throw e;
+        text = executeRow(template, obj, { missingKeyError: true });
+      }
+      buffer += text + '\n';
+    } catch (e) {
+      if (!(e instanceof TemplateError)) throw e;
+      errors.push(`template parsing error: ${e.message}`);
+    }
+  }
+  // IndentedInspector prints the list ("[]" when empty); TemplateInspector.Flush an empty line when nothing printed.
+  ctx.io.stdout(template === undefined ? goJson(found, '    ') + '\n' : buffer === '' ? '\n' : buffer);
+  if (errors.length === 0) return 0;
+  ctx.io.stderr(errors.join('\n') + '\n');
+  return 1;
+}

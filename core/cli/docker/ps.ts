@@ -4,6 +4,7 @@ import { goQuote } from '../quote';
 import { CONTAINER_HEADERS, preFormat, tabwrite, tabwriteRows } from '../table';
 import { daemonErrorText, type CommandDef } from './common';
 import { goStruct } from '../gotemplate';
+import { displayablePorts } from '../../network/ports';
 import { executeHeader, executeRow, goJson, parseFormat, TemplateError } from './template';
 
 const DEFAULT_FORMAT = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}';
@@ -50,9 +51,9 @@ function rowFields(c: ContainerSummary, now: number, trunc: boolean, size: strin
     LocalVolumes: '0',
     Mounts: '',
     Names: namesField(c, trunc),
-    Networks: 'bridge',
+    Networks: [...c.networks].sort().join(','),
     Platform: null,
-    Ports: '',
+    Ports: displayablePorts(c.ports),
     RunningFor: runningFor(c.created, now),
     Size: size,
     State: c.state,
@@ -83,7 +84,7 @@ const DEFAULT_HEADER = ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS',
  */
 function defaultTable(list: readonly ContainerSummary[], now: number, trunc: boolean): string {
   const rows: string[][] = [DEFAULT_HEADER];
-  for (const c of list) rows.push([idField(c, trunc), imageField(c, trunc), commandField(c, trunc), runningFor(c.created, now), c.status, '', namesField(c, trunc)]);
+  for (const c of list) rows.push([idField(c, trunc), imageField(c, trunc), commandField(c, trunc), runningFor(c.created, now), c.status, displayablePorts(c.ports), namesField(c, trunc)]);
   return tabwriteRows(rows);
 }
 

@@ -4,6 +4,43 @@ import type { RestartPolicyRequest } from '../../engine/validate';
 import { normalizeImageRef } from '../../images/catalog';
 import type { ParsedFlags } from '../flags';
 import { daemonErrorText, type CommandDef, type Ctx } from './common';
+import { parseExpose, parsePortSpec, type PortBindingRequest, type Proto } from '../../network/ports';
+import type { FlagSpec } from '../flags';
+
+/** run/create's hidden aliases: --net for --network, --net-alias for --network-alias. */
+const networkAliasFlags: FlagSpec[] = [
+  { name: 'net', kind: 'stringArray', hidden: true },
+  { name: 'net-alias', kind: 'stringArray', hidden: true },
+];
+
+/**
+ * The network part of run/create (docker/cli's parseNetworkOpts and
+ * nat.ParsePortSpecs): mode, aliases, --ip, -p, -P and --expose.
+ */
+function networkOptions(flags: ParsedFlags): Pick<CreateOptions, 'networkMode' | 'networkAliases' | 'ip' | 'portBindings' | 'publishAll' | 'expose' | 'extraNetworks'> | { error: string } {
+  const portBindings: PortBindingRequest[] = [];
+  for (const raw of flags.stringArray('publish')) {
+    const parsed = parsePortSpec(raw);
+    if ('error' in parsed) return parsed;
+    portBindings.push(...parsed);
+  }
+  const expose: { port: number; proto: Proto }[] = [];
+  for (const raw of flags.stringArray('expose')) {
+    const parsed = parseExpose(raw);
+    if ('error' in parsed) return parsed;
+    expose.push(...parsed);
+  }
+  const networks = [...flags.stringArray('network'), ...flags.stringArray('net')];
+  return {
+    networkMode: networks[0] ?? 'default',
+    networkAliases: [...flags.stringArray('network-alias'), ...flags.stringArray('net-alias')],
+    ip: flags.string('ip'),
+    portBindings,
+    publishAll: flags.bool('publish-all'),
+    expose,
+    ...(networks.length > 1 ? { extraNetworks: networks.slice(1) } : {}),
+  };
+}
 
 /** docker/cli's "docker: <message>\n\nRun 'docker run --help' for more information". */
 function runError(ctx: Ctx, message: string): string {
@@ -68,7 +105,10 @@ function prepare(ctx: Ctx, flags: ParsedFlags, forRun: boolean): Prepared | { er
     const eq = l.indexOf('=');
     labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
   }
+  const net = networkOptions(flags);
+  if ('error' in net) return { error: net.error };
   const options: CreateOptions = {
+    ...net,
     image: image!,
     cmd,
     env: flags.stringArray('env'),
@@ -107,8 +147,13 @@ function createContainer(ctx: Ctx, options: CreateOptions, pull: PullPolicy): { 
     const error = pullImage();
     if (error !== undefined) return { error };
   }
+  const created = (): { id: string } => {
+    const r = ctx.engine.create(options);
+    for (const w of r.warnings) ctx.io.stderr(`WARNING: ${w}\n`);
+    return r;
+  };
   try {
-    return ctx.engine.create(options);
+    return created();
   } catch (e) {
     const imageMissing = e instanceof DaemonError && e.kind === 'notFound' && ctx.engine.image(options.image) === undefined;
     if (!imageMissing || pull !== 'missing') return { error: daemonErrorText(e) };
@@ -117,7 +162,7 @@ function createContainer(ctx: Ctx, options: CreateOptions, pull: PullPolicy): { 
   const error = pullImage();
   if (error !== undefined) return { error };
   try {
-    return ctx.engine.create(options);
+    return created();
   } catch (e) {
     return { error: daemonErrorText(e) };
   }
@@ -128,6 +173,7 @@ export const create: CommandDef = {
   usage: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
   args: { kind: 'min', n: 1 },
   interspersed: false,
+  extraFlags: networkAliasFlags,
   async run(ctx, flags) {
     const prepared = prepare(ctx, flags, false);
     if ('error' in prepared) {
@@ -150,6 +196,7 @@ export const run: CommandDef = {
   usage: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
   args: { kind: 'min', n: 1 },
   interspersed: false,
+  extraFlags: networkAliasFlags,
   async run(ctx, flags) {
     const prepared = prepare(ctx, flags, true);
     if ('error' in prepared) {
