@@ -11,7 +11,7 @@ import type { Proc, Program } from './process';
 import { parseSignal } from './process';
 import { validateRestartPolicy, validateStopSignal, type RestartPolicyRequest } from './validate';
 import { DEFAULT_PATH, resolveCommand } from './programs';
-import { TraceRecorder } from '../kernel/trace';
+import { TraceRecorder, type TraceOpName } from '../kernel/trace';
 import { NetworkModel, type Network } from '../network/network';
 import type { PortBindingRequest, Proto } from '../network/ports';
 import { formatIp } from '../network/ip';
@@ -185,6 +185,8 @@ interface Container {
   root: ImageDir;
 }
 
+/** dockerd's host pid in the simulation, for the ops it makes (libnetwork's netlink and iptables calls). */
+const DOCKERD_PID = 612;
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 const MAX_LOG_ENTRIES = 10_000;
 /** dockerd keeps this many events in memory for `docker events --since`. */
@@ -229,6 +231,7 @@ export class Engine {
     this.net = new NetworkModel({
       rng: seededRng(`network-${this.rng.nextU32()}`),
       now: () => this.scheduler.now(),
+      onOp: (op) => this.trace.emit(op.op as TraceOpName, op.args, { actor: 'dockerd', pid: DOCKERD_PID, ...(op.containerId ? { containerId: op.containerId } : {}) }, op.affects),
       containers: {
         resolve: (ref) => {
           const c = this.get(ref);

@@ -142,6 +142,8 @@ export interface NetworkModelOptions {
   containers: ContainerLookup;
   /** Called for each kernel-level step (link.add, addr.add, iptables …). */
   onOp?: (op: NetOp) => void;
+  /** How the trace names a container's network namespace (its inode, once core/kernel gives one). */
+  netnsName?: (containerId: string) => string;
 }
 
 export class NetworkModel {
@@ -149,6 +151,7 @@ export class NetworkModel {
   private readonly now: () => number;
   private readonly lookup: ContainerLookup;
   private readonly onOp: (op: NetOp) => void;
+  private readonly netnsName: (containerId: string) => string;
   private readonly networks = new Map<string, Network>();
   private readonly containers = new Map<string, ContainerNet>();
   private readonly ports = new PortAllocator();
@@ -165,6 +168,7 @@ export class NetworkModel {
     this.now = opts.now;
     this.lookup = opts.containers;
     this.onOp = opts.onOp ?? (() => {});
+    this.netnsName = opts.netnsName ?? ((id) => `/var/run/docker/netns/${this.containers.get(id)?.sandboxId.slice(0, 12) ?? ''}`);
     this.hostLo = { name: 'lo', ifindex: 1, kind: 'loopback', mac: '00:00:00:00:00:00', addresses: ['127.0.0.1/8'], up: true, netns: 'host' };
     this.hostEth0 = { name: 'eth0', ifindex: 2, kind: 'physical', mac: `52:54:00:${randomHex(this.rng, 2)}:${randomHex(this.rng, 2)}:${randomHex(this.rng, 2)}`, addresses: [`${HOST_IP}/${HOST_PREFIX}`], up: true, netns: 'host' };
     const t = this.now();
@@ -198,7 +202,7 @@ export class NetworkModel {
       subnet: n.subnet,
       gateway,
       pool,
-      bridge: n.bridge === '' || n.bridge === 'docker0' ? n.bridge : `br-${id.slice(0, 12)}`,
+      bridge: n.bridge === '' || n.bridge === 'docker0' ? n.bridge : n.options['com.docker.network.bridge.name'] || `br-${id.slice(0, 12)}`,
       bridgeIfindex: n.ifindex,
       bridgeMac: n.driver === 'bridge' ? `02:42:${randomHex(this.rng, 2)}:${randomHex(this.rng, 2)}:${randomHex(this.rng, 2)}:${randomHex(this.rng, 2)}` : '',
       endpoints: new Map(),
@@ -262,12 +266,13 @@ export class NetworkModel {
     }
     const gw = gateway ?? subnet.base + 1;
     const ipamConfig = { subnet: req.subnet ?? formatCidr(subnet), ipRange: req.ipRange ?? '', gateway: req.gateway ?? formatIp(gw) };
+    const before = this.natRules();
     const ifindex = this.nextIfindex++;
     const net = this.addNetwork({ name: req.name, driver: 'bridge', subnet, gateway: gw, range, bridge: 'br', ifindex, created: this.now(), predefined: false, ipamConfig, internal: req.internal, attachable: req.attachable, labels: req.labels, options: req.options ?? {} });
-    this.op({ op: 'link.add', args: { kind: 'bridge', name: net.bridge }, affects: [{ kind: 'interface', id: net.bridge }] });
+    this.op({ op: 'link.add', args: { type: 'bridge', name: net.bridge }, affects: [{ kind: 'interface', id: net.bridge }] });
     this.op({ op: 'addr.add', args: { dev: net.bridge, addr: `${formatIp(gw)}/${subnet.prefix}` }, affects: [{ kind: 'interface', id: net.bridge }] });
-    this.op({ op: 'link.up', args: { dev: net.bridge }, affects: [{ kind: 'interface', id: net.bridge }] });
-    for (const r of natRules(this.state()).filter((r) => r.rule.includes(net.bridge))) this.op({ op: 'iptables', args: { table: r.table, chain: r.chain, rule: r.rule }, affects: [{ kind: 'rule', id: r.rule }] });
+    this.op({ op: 'link.up', args: { name: net.bridge }, affects: [{ kind: 'interface', id: net.bridge }] });
+    this.ruleChanges(before);
     return net;
   }
 
@@ -277,10 +282,10 @@ export class NetworkModel {
     if (net.endpoints.size > 0) {
       throw new DaemonError(`error while removing network: network ${net.name} id ${net.id} has active endpoints`, 'conflict');
     }
-    const rules = natRules(this.state()).filter((r) => r.rule.includes(net.bridge));
+    const before = this.natRules();
     this.networks.delete(net.id);
-    for (const r of rules) this.op({ op: 'iptables', args: { table: r.table, chain: r.chain, rule: r.rule.replace(/^-A /, '-D ') }, affects: [{ kind: 'rule', id: r.rule }] });
-    this.op({ op: 'link.del', args: { dev: net.bridge }, affects: [{ kind: 'interface', id: net.bridge }] });
+    this.ruleChanges(before);
+    this.op({ op: 'link.del', args: { name: net.bridge }, affects: [{ kind: 'interface', id: net.bridge }] });
     // Containers that asked for it keep the request; their next start fails as Docker's does.
     return net;
   }
@@ -347,8 +352,7 @@ export class NetworkModel {
     const sandbox: Sandbox = { id: cn.sandboxId || this.newId(), netns: id, endpoints: [], published: [], own: true };
     cn.sandboxId = sandbox.id;
     cn.sandbox = sandbox;
-    this.op({ op: 'unshare', args: { flags: 'CLONE_NEWNET' }, containerId: id });
-    this.op({ op: 'link.up', args: { dev: 'lo', netns: id }, containerId: id, affects: [{ kind: 'interface', id: `${id}/lo` }] });
+    this.op({ op: 'link.up', args: { name: 'lo' }, containerId: id, affects: [{ kind: 'interface', id: 'lo' }] });
     try {
       for (const [netId, req] of cn.requests) {
         const net = this.networks.get(netId);
@@ -367,8 +371,10 @@ export class NetworkModel {
     const cn = this.containers.get(id);
     const sb = cn?.sandbox;
     if (!cn || !sb) return;
+    const before = this.natRules();
     for (const p of sb.published) this.unpublish(cn, p);
     sb.published = [];
+    this.ruleChanges(before, id);
     for (const ep of [...sb.endpoints].reverse()) this.leave(cn, ep);
     // The container's processes are gone, and with them their sockets.
     for (const [ns, list] of this.listeners) this.listeners.set(ns, list.filter((l) => l.owner !== id));
@@ -404,14 +410,18 @@ export class NetworkModel {
     const cid = cn.id;
     const tmpName = `veth${randomHex(this.rng, 7)}`;
     const iface = (name: string): { kind: 'interface'; id: string }[] => [{ kind: 'interface', id: name }];
-    this.op({ op: 'link.add', args: { kind: 'veth', name: ep.hostVeth, peer: tmpName }, containerId: cid, affects: iface(ep.hostVeth) });
-    this.op({ op: 'link.master', args: { dev: ep.hostVeth, master: net.bridge }, containerId: cid, affects: iface(ep.hostVeth) });
-    this.op({ op: 'link.up', args: { dev: ep.hostVeth }, containerId: cid, affects: iface(ep.hostVeth) });
-    this.op({ op: 'link.netns', args: { dev: tmpName, netns: sb.id.slice(0, 12) }, containerId: cid, affects: iface(`${cid}/${ifname}`) });
-    this.op({ op: 'link.set', args: { dev: tmpName, name: ifname, address: ep.mac }, containerId: cid, affects: iface(`${cid}/${ifname}`) });
-    this.op({ op: 'addr.add', args: { dev: ifname, addr: `${formatIp(ip)}/${net.subnet!.prefix}` }, containerId: cid, affects: iface(`${cid}/${ifname}`) });
-    this.op({ op: 'link.up', args: { dev: ifname }, containerId: cid, affects: iface(`${cid}/${ifname}`) });
-    if (sb.endpoints.length === 1 && !net.internal) this.op({ op: 'route.add', args: { dst: 'default', via: formatIp(net.gateway), dev: ifname }, containerId: cid, affects: iface(`${cid}/${ifname}`) });
+    // libnetwork's order: the pair in the host namespace, the host end on the bridge and up, the
+    // other end moved into the sandbox, renamed, addressed, up, then the default route.
+    this.op({ op: 'link.add', args: { type: 'veth', name: ep.hostVeth, peer: tmpName }, containerId: cid, affects: iface(ep.hostVeth) });
+    this.op({ op: 'link.master', args: { name: ep.hostVeth, master: net.bridge }, containerId: cid, affects: iface(ep.hostVeth) });
+    this.op({ op: 'link.up', args: { name: ep.hostVeth }, containerId: cid, affects: iface(ep.hostVeth) });
+    this.op({ op: 'link.netns', args: { name: tmpName, netns: this.netnsName(cid) }, containerId: cid, affects: iface(ifname) });
+    this.op({ op: 'link.rename', args: { name: tmpName, newname: ifname }, containerId: cid, affects: iface(ifname) });
+    this.op({ op: 'addr.add', args: { dev: ifname, addr: `${formatIp(ip)}/${net.subnet!.prefix}` }, containerId: cid, affects: iface(ifname) });
+    this.op({ op: 'link.up', args: { name: ifname }, containerId: cid, affects: iface(ifname) });
+    if (!net.internal && !sb.endpoints.some((e) => e !== ep && !e.network.internal)) {
+      this.op({ op: 'route.add', args: { dst: 'default', via: formatIp(net.gateway), dev: ifname }, containerId: cid, affects: iface(ifname) });
+    }
     return ep;
   }
 
@@ -420,7 +430,7 @@ export class NetworkModel {
     sb.endpoints = sb.endpoints.filter((e) => e !== ep);
     ep.network.endpoints.delete(cn.id);
     ep.network.pool?.release(ep.ip);
-    this.op({ op: 'link.del', args: { dev: ep.hostVeth }, containerId: cn.id, affects: [{ kind: 'interface', id: ep.hostVeth }] });
+    this.op({ op: 'link.del', args: { name: ep.hostVeth }, containerId: cn.id, affects: [{ kind: 'interface', id: ep.hostVeth }] });
   }
 
   private publish(cn: ContainerNet): void {
@@ -433,6 +443,7 @@ export class NetworkModel {
       }
     }
     if (!ep || requests.length === 0) return;
+    const before = this.natRules();
     for (const r of requests) {
       const ips = r.hostIp === '' ? ['0.0.0.0', '::'] : [r.hostIp];
       let port = 0;
@@ -456,14 +467,13 @@ export class NetworkModel {
         this.publishOrder.push(p);
       }
     }
-    for (const r of natRules(this.state()).filter((r) => r.containerId === cn.id)) this.op({ op: 'iptables', args: { table: r.table, chain: r.chain, rule: r.rule }, containerId: cn.id, affects: [{ kind: 'rule', id: r.rule }] });
+    this.ruleChanges(before, cn.id);
   }
 
   private unpublish(cn: ContainerNet, p: Published): void {
     this.ports.release(p.hostIp, p.proto, p.hostPort);
     const i = this.publishOrder.indexOf(p);
     if (i >= 0) this.publishOrder.splice(i, 1);
-    void cn;
   }
 
   private hostListenerOn(proto: 'tcp' | 'udp', ip: string, port: number): boolean {
@@ -511,9 +521,11 @@ export class NetworkModel {
     cn.requests.delete(net.id);
     const ep = cn.sandbox?.endpoints.find((e) => e.network === net);
     if (ep && cn.sandbox) {
+      const before = this.natRules();
       const gone = cn.sandbox.published.filter((p) => p.network === net);
       for (const p of gone) this.unpublish(cn, p);
       cn.sandbox.published = cn.sandbox.published.filter((p) => p.network !== net);
+      this.ruleChanges(before, id);
       this.leave(cn, ep);
     }
   }
@@ -915,6 +927,17 @@ export class NetworkModel {
 
   private op(op: NetOp): void {
     this.onOp(op);
+  }
+
+  /** Traces the iptables calls that turn the rules `before` into today's: deletions (-D), then additions. */
+  private ruleChanges(before: readonly NatRule[], containerId?: string): void {
+    const key = (r: NatRule): string => `${r.table} ${r.rule}`;
+    const after = this.natRules();
+    const had = new Set(before.map(key));
+    const has = new Set(after.map(key));
+    const by = containerId === undefined ? {} : { containerId };
+    for (const r of before) if (!has.has(key(r))) this.op({ op: 'iptables', args: { table: r.table, chain: r.chain, rule: r.rule.replace(/^-A /, '-D ') }, ...by, affects: [{ kind: 'rule', id: r.rule }] });
+    for (const r of after) if (!had.has(key(r))) this.op({ op: 'iptables', args: { table: r.table, chain: r.chain, rule: r.rule }, ...by, affects: [{ kind: 'rule', id: r.rule }] });
   }
 }
 
