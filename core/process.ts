@@ -13,6 +13,10 @@ export interface ProcessIO {
   interrupt: Interrupt;
   /** True when stdin is an interactive terminal (the web terminal), false for scripts and `glassbox sim`. */
   stdinIsTTY: boolean;
+  /** True when stdout is the terminal itself (not a pipe or a file): `docker save` refuses to write a tar there. */
+  stdoutIsTTY?: boolean;
+  /** The shell's working directory, for programs that read or write host files (`docker build .`, `docker save -o`). */
+  cwd?: string;
 }
 
 export type CommandRunner = (argv: string[], io: ProcessIO) => Promise<number>;

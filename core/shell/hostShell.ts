@@ -545,7 +545,7 @@ export class HostShell {
       return this.notRunnable(who, name, 'No such file or directory', 127, ctx);
     }
     const args = [name, ...argv.slice(1)];
-    if (program.kind === 'runner') return this.invoke(name, (io) => program.run(args, io), ctx.fds, ctx.interrupt);
+    if (program.kind === 'runner') return this.invoke(name, (io) => program.run(args, io), ctx.fds, ctx.interrupt, ctx.state.cwd);
     const uctx = (io: ProcessIO): UtilContext => ({
       argv: args,
       io,
@@ -594,7 +594,7 @@ export class HostShell {
    * code; one that did not is "killed": the shell stops waiting, drops its
    * further output and reports 130.
    */
-  private async invoke(name: string, run: (io: ProcessIO) => Promise<number> | number, fds: Fds, interrupt: Interrupt): Promise<number> {
+  private async invoke(name: string, run: (io: ProcessIO) => Promise<number> | number, fds: Fds, interrupt: Interrupt, cwd?: string): Promise<number> {
     let killed = false;
     const handlers = new Set<() => void>();
     const stage: Interrupt = {
@@ -630,6 +630,8 @@ export class HostShell {
         return taken;
       },
       stdinIsTTY: fds.stdinIsTTY,
+      stdoutIsTTY: fds.outIsTTY,
+      ...(cwd !== undefined ? { cwd } : {}),
       interrupt: stage,
       stdout: (t) => {
         if (!killed) fds.out.write(String(t));
