@@ -27,6 +27,8 @@ export interface ArchiveEntry {
   content?: string;
   /** Symlink or hard link target. */
   linkname?: string;
+  /** The simulator's program for an executable (a busybox applet): what the bytes would be. */
+  program?: string;
   /** A member that is itself a tar (an image layer's layer.tar). */
   archive?: ArchiveEntry[];
 }
