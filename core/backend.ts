@@ -21,6 +21,8 @@ export interface Backend {
   subscribe(listener: (e: BackendEvent) => void): Unsubscribe;
   /** Back to a fresh engine (sim) or a fresh session (real). */
   reset(seed?: string): Promise<void>;
+  /** Issue 4: turns the kernel trace on or off where it costs something (the real backend); resolves with whether it is now on. */
+  setTrace?(on: boolean): Promise<boolean>;
 }
 
 export interface Capabilities {

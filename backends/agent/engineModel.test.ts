@@ -107,7 +107,13 @@ describe('containerFromInspect', () => {
       networkMode: '',
       networks: [],
       ports: [],
+      resources: { memory: 0, memorySwap: 0, nanoCpus: 0, cpuShares: 0, cpusetCpus: '', pidsLimit: 0, oomKillDisable: false },
     });
+  });
+
+  it('keeps the limits docker run set, as HostConfig holds them', () => {
+    const c = containerFromInspect({ ...info, HostConfig: { Memory: 67108864, MemorySwap: 134217728, NanoCpus: 1500000000, CpuShares: 512, CpusetCpus: '0', PidsLimit: 50, OomKillDisable: true } } as unknown as ContainerInspectInfo, '');
+    expect(c.resources).toEqual({ memory: 67108864, memorySwap: 134217728, nanoCpus: 1500000000, cpuShares: 512, cpusetCpus: '0', pidsLimit: 50, oomKillDisable: true });
   });
 
   // NetworkSettings as the 20.10 daemon here returns it for `docker run -p 127.0.0.1:38089:81/udp -p 38090:90 --network default`.

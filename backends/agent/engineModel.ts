@@ -54,6 +54,21 @@ export function containerFromInspect(info: ContainerInspectInfo, status: string)
     networkMode: info.HostConfig?.NetworkMode ?? '',
     networks: networksFromInspect(info),
     ports: portsFromInspect(info),
+    resources: resourcesFromHostConfig(info.HostConfig),
+  };
+}
+
+/** The limits `docker run` flags set, as HostConfig holds them (0 = unset). */
+export function resourcesFromHostConfig(hc: ContainerInspectInfo['HostConfig'] | undefined): NonNullable<ContainerSnapshot['resources']> {
+  const h = (hc ?? {}) as ContainerInspectInfo['HostConfig'] & { NanoCpus?: number; CpuShares?: number; CpusetCpus?: string; PidsLimit?: number | null; OomKillDisable?: boolean | null };
+  return {
+    memory: h.Memory ?? 0,
+    memorySwap: h.MemorySwap ?? 0,
+    nanoCpus: h.NanoCpus ?? 0,
+    cpuShares: h.CpuShares ?? 0,
+    cpusetCpus: h.CpusetCpus ?? '',
+    pidsLimit: h.PidsLimit ?? 0,
+    oomKillDisable: h.OomKillDisable ?? false,
   };
 }
 

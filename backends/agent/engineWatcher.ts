@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import type { BackendEvent } from '../../core/backend';
-import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, LayerEntry, LayerSnapshot, NetworkSnapshot, Snapshot, Transition } from '../../core/model';
+import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, LayerEntry, LayerSnapshot, NetworkSnapshot, Snapshot, TraceOp, Transition } from '../../core/model';
 import {
   type ApiEvent,
   type ContainerHistory,
@@ -13,6 +13,10 @@ import {
 } from './engineModel';
 import { LayerReader } from './layers';
 import type { NetworkReader, NetworkView } from './network';
+import { type KernelView, readKernel } from './procfs';
+
+/** How many trace ops snapshots keep (as the sim's TRACE_HISTORY). */
+const TRACE_HISTORY = 1000;
 
 export type EngineEvent = Exclude<BackendEvent, { type: 'connection' }>;
 
@@ -55,6 +59,9 @@ export class EngineWatcher {
   /** Issue 5: the image and container layers, read from the overlay directories. */
   private layers: LayerReader;
   private layerList: LayerSnapshot[] = [];
+  /** Processes, namespaces and cgroups as /proc and /sys last showed them. */
+  private kernel: KernelView = { processes: [], namespaces: [], cgroups: [] };
+  private trace: TraceOp[] = [];
 
   constructor(opts: EngineWatcherOptions) {
     this.docker = opts.docker;
@@ -82,7 +89,32 @@ export class EngineWatcher {
       networks: [...this.networks.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
       interfaces: this.netView.interfaces,
       natRules: this.netView.natRules,
+      processes: this.kernel.processes,
+      namespaces: this.kernel.namespaces,
+      cgroups: this.kernel.cgroups,
+      trace: this.trace,
     };
+  }
+
+  /** Re-reads processes, namespaces and cgroups (the containers' pids say where to look). */
+  private readKernel(): void {
+    try {
+      this.kernel = readKernel([...this.containers.values()]);
+    } catch (err) {
+      this.log(`reading /proc failed: ${String(err)}`);
+    }
+  }
+
+  /** Kernel operations the tracer observed: kept (bounded) for snapshots and sent on as they come. */
+  addTrace(ops: TraceOp[]): void {
+    if (!ops.length) return;
+    this.trace = [...this.trace, ...ops].slice(-TRACE_HISTORY);
+    this.emit({ type: 'trace', ops });
+  }
+
+  /** The known containers, for attributing trace ops: id, merged dir, sandbox key, addresses. */
+  containerList(): ContainerSnapshot[] {
+    return [...this.containers.values()];
   }
 
   /** The file lists of the named layers, for layers this engine has (others are left out). */
@@ -99,6 +131,7 @@ export class EngineWatcher {
       const known = this.containers.get(c.Id);
       if (known) this.containers.set(c.Id, { ...known, status: c.Status });
     }
+    this.readKernel();
     return this.snapshot();
   }
 
@@ -207,6 +240,7 @@ export class EngineWatcher {
     this.layerList = await this.layers.snapshotLayers();
     if (this.networksStale || events.some((e) => e.type === 'network')) await this.readNetworks();
     await this.readNetView(new Set(ids));
+    this.readKernel();
     this.emit({ type: 'snapshot', snapshot: this.snapshot(), transitions });
   }
 
@@ -247,6 +281,7 @@ export class EngineWatcher {
       this.layerList = await this.layers.snapshotLayers();
       await this.readNetworks();
       await this.readNetView('all');
+      this.readKernel();
       if (reportChanges || this.listeners.size > 0) this.emit({ type: 'snapshot', snapshot: this.snapshot(), transitions });
     } finally {
       this.syncing = false;

@@ -10,7 +10,8 @@ import { createAgentShell } from './agentShell';
 import { EngineWatcher } from './engineWatcher';
 import { NetworkReader } from './network';
 import { hostAllowed, newToken, originAllowed, tokenFromAuthorization, tokenFromUpgrade, tokenFromUrl, tokenMatches } from './security';
-import { Session } from './session';
+import { Session, type TraceControl } from './session';
+import { KernelTracer, tracingProblem } from './tracer/kernelTracer';
 
 export interface AgentOptions {
   host?: '127.0.0.1';
@@ -22,6 +23,8 @@ export interface AgentOptions {
   hostShell?: boolean;
   /** The docker CLI the terminal's `docker` runs. */
   dockerBin?: string;
+  /** false: never offer the kernel trace (it needs root, bpftrace and tracefs; checked at start). */
+  trace?: boolean;
   log?: (line: string) => void;
 }
 
@@ -48,9 +51,26 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const token = newToken();
   const docker = new Dockerode();
   const version = await docker.version();
-  const capabilities: Capabilities = { kind: 'real', trace: false, hostShell: opts.hostShell ?? false, engine: `Docker Engine ${version.Version}` };
+  const traceProblem = opts.trace === false ? 'tracing was turned off' : tracingProblem();
+  if (traceProblem) log(`no kernel trace: ${traceProblem}`);
+  const capabilities: Capabilities = { kind: 'real', trace: traceProblem === null, hostShell: opts.hostShell ?? false, engine: `Docker Engine ${version.Version}` };
   const watcher = new EngineWatcher({ docker, log, network: new NetworkReader({ log }) });
   await watcher.start();
+  const tracer = new KernelTracer({
+    onOps: (ops) => watcher.addTrace(ops),
+    log,
+    containerFor: (text) => watcher.containerList().find((c) => (c.networks ?? []).some((n) => n.ip && new RegExp(`(^|[^\\d.])${n.ip.replace(/\./g, '\\.')}([^\\d]|$)`).test(text)))?.id,
+  });
+  const trace: TraceControl | undefined = traceProblem
+    ? undefined
+    : {
+        setCommand: (line) => tracer.setCommand(line),
+        setOn: async (on) => {
+          if (on) await tracer.start();
+          else await tracer.stop();
+          return tracer.running;
+        },
+      };
   const makeShell = createAgentShell({ dockerBin: opts.dockerBin ?? 'docker', hostShell: opts.hostShell ?? false, hostname: hostname() });
 
   const files = sirv(opts.staticDir, { etag: true, dev: false });
@@ -111,7 +131,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     if (!tokenMatches(token, tokenFromUpgrade(req.url, req.headers['sec-websocket-protocol']))) return refuseUpgrade(401, 'missing or wrong token');
     if (sessions.size >= MAX_CONNECTIONS) return refuseUpgrade(503, 'too many connections');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const session = new Session(ws, { watcher, capabilities, makeShell, log });
+      const session = new Session(ws, { watcher, trace, capabilities, makeShell, log });
       sessions.add(session);
       ws.on('close', () => sessions.delete(session));
     });
@@ -134,6 +154,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     close: () =>
       (closing ??= (async () => {
         for (const s of sessions) s.close();
+        await tracer.stop();
         await watcher.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -11,8 +11,15 @@ export interface LineShell {
   run(line: string, io: TerminalIO, interrupt: Interrupt): Promise<number>;
 }
 
+/** The kernel tracer, shared by every connection. */
+export interface TraceControl {
+  setCommand(line: string | undefined): void;
+  setOn(on: boolean): Promise<boolean>;
+}
+
 export interface SessionDeps {
   watcher: EngineWatcher;
+  trace?: TraceControl;
   capabilities: Capabilities;
   /** A fresh shell for this connection (again on reset); its programs report congestion and kill hooks through `spawn`. */
   makeShell(spawn: SpawnOptions): LineShell;
@@ -118,6 +125,18 @@ export class Session {
           () => this.send({ type: 'error', id: msg.id, message: 'cannot read the layers' }),
         );
         return;
+      case 'trace': {
+        const trace = this.deps.trace;
+        if (!trace) {
+          this.send({ type: 'error', id: msg.id, message: 'the kernel trace is not available here' });
+          return;
+        }
+        trace.setOn(msg.on).then(
+          (on) => this.send({ type: 'result', id: msg.id, value: on }),
+          (err: unknown) => this.send({ type: 'error', id: msg.id, message: `cannot start the kernel trace: ${err instanceof Error ? err.message : String(err)}` }),
+        );
+        return;
+      }
       case 'reset':
         this.stopRunning();
         this.shell = this.newShell();
@@ -133,6 +152,7 @@ export class Session {
     }
     const run = { id, interrupt: new InterruptSource(), kills: new Set<() => void>() };
     this.running = run;
+    this.deps.trace?.setCommand(line);
     const io: TerminalIO = {
       stdout: (text) => this.running === run && this.send({ type: 'stdout', id, text }),
       stderr: (text) => this.running === run && this.send({ type: 'stderr', id, text }),
@@ -147,6 +167,8 @@ export class Session {
       })
       .then((code) => {
         if (this.running !== run) return;
+        // Ops still in flight (bpftrace's buffers) belong to the line: let them in before moving on.
+        setTimeout(() => this.deps.trace?.setCommand(undefined), 300);
         this.running = null;
         this.send({ type: 'exit', id, code });
       });

@@ -21,12 +21,13 @@ import type { LayerEntry, Snapshot } from '../../core/model';
  *   {type:'layers', id, layerIds}  → result: Record<layer id, LayerEntry[]> for the named layers the
  *                                  agent knows (unknown ones are left out); ids only, never paths
  *   {type:'reset', id}             forget this session's shell state (never touches containers) → result: null
+ *   {type:'trace', id, on}         turn the kernel trace on or off (capabilities.trace) → result: boolean (now on)
  *
  * agent → client
  *   {type:'stdout'|'stderr', id, text}   output of the exec with that id
  *   {type:'exit', id, code}              the exec with that id finished
  *   {type:'result', id, value}           answer to snapshot/capabilities/reset
- *   {type:'event', event}                a BackendEvent ('snapshot' or 'docker'); the agent sends a
+ *   {type:'event', event}                a BackendEvent ('snapshot', 'docker' or 'trace'); the agent sends a
  *                                        'snapshot' event with no transitions right after the upgrade
  *   {type:'error', id?, message}         a refused or failed request (id when it had one)
  *
@@ -57,6 +58,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('capabilities'), id }),
   z.strictObject({ type: z.literal('layers'), id, layerIds: z.array(layerIdSchema).min(1).max(MAX_LAYERS_PER_REQUEST) }),
   z.strictObject({ type: z.literal('reset'), id }),
+  z.strictObject({ type: z.literal('trace'), id, on: z.boolean() }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
@@ -88,9 +90,19 @@ const dockerEventSchema = z.looseObject({
   time: z.number(),
 });
 
+const traceOpSchema = z.looseObject({
+  seq: z.number(),
+  time: z.number(),
+  op: z.string(),
+  args: z.record(z.string(), z.union([z.string(), z.number()])),
+  actor: z.enum(['client', 'dockerd', 'containerd', 'shim', 'runc', 'container', 'kernel']),
+  pid: z.number(),
+});
+
 const backendEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('snapshot'), snapshot: snapshotSchema, transitions: z.array(transitionSchema) }),
   z.strictObject({ type: z.literal('docker'), event: dockerEventSchema }),
+  z.strictObject({ type: z.literal('trace'), ops: z.array(traceOpSchema) }),
 ]);
 
 export const agentMessageSchema = z.discriminatedUnion('type', [
@@ -105,7 +117,7 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
 export type AgentMessage =
   | { type: 'stdout' | 'stderr'; id: string; text: string }
   | { type: 'exit'; id: string; code: number }
-  | { type: 'result'; id: string; value: Snapshot | Capabilities | Record<string, LayerEntry[]> | null }
+  | { type: 'result'; id: string; value: Snapshot | Capabilities | Record<string, LayerEntry[]> | boolean | null }
   | { type: 'event'; event: Exclude<BackendEvent, { type: 'connection' }> }
   | { type: 'error'; id?: string; message: string };
 

@@ -172,7 +172,7 @@ export function createRealBackend(opts: RealBackendOptions): Backend & { close()
     socket?.send(JSON.stringify(msg));
   };
 
-  type Request = Extract<ClientMessage, { type: 'snapshot' | 'capabilities' | 'reset' | 'layers' }>;
+  type Request = Extract<ClientMessage, { type: 'snapshot' | 'capabilities' | 'reset' | 'layers' | 'trace' }>;
   type Unsent = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
   const request = async <T>(msg: Unsent): Promise<T> => {
     if (!(await whenOpen())) throw new Error(`not connected to the agent${detail ? `: ${detail}` : ''}`);
@@ -199,6 +199,7 @@ export function createRealBackend(opts: RealBackendOptions): Backend & { close()
     reset: async () => {
       await request<null>({ type: 'reset' });
     },
+    setTrace: (on: boolean) => request<boolean>({ type: 'trace', on }),
     async exec(line: string, io: TerminalIO): Promise<number> {
       if (!(await whenOpen())) {
         io.stderr(`glassbox: not connected to the agent${detail ? ` (${detail})` : ''}\n`);

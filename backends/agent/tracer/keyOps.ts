@@ -32,3 +32,21 @@ export function keyOps(ops: readonly TraceOp[]): string[] {
   }
   return out;
 }
+
+/**
+ * What Docker 20.10 (runc 1.1) does to start `docker run -d -p P:80 busybox
+ * httpd`, as bpftrace sees it (test/agent/fixtures/trace/run-publish.*):
+ * dockerd mounts the overlay, makes the veth pair and the DNAT rule; runc makes
+ * the cgroups, unshares five namespaces, pivots into the rootfs, sets the
+ * hostname and execs the entrypoint. The sim must emit the same order.
+ */
+export const RUN_PUBLISHED_KEY_OPS: readonly string[] = [
+  'mount overlay',
+  'link.add veth',
+  'iptables DNAT',
+  'cgroup',
+  'namespaces CLONE_NEWIPC|CLONE_NEWNET|CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWUTS',
+  'pivot_root',
+  'sethostname',
+  'execve',
+];

@@ -168,9 +168,17 @@ export class TraceParser {
   private lastWrite: { key: string; op: TraceOp } | null = null;
   private recent: { id: string; ns: bigint } | null = null;
 
+  private startWall: number;
+
   constructor(private readonly opts: TraceParserOptions) {
+    this.startWall = opts.startWall;
     this.procs.set(opts.dockerdPid, { actor: 'dockerd', comm: 'dockerd' });
     this.procs.set(opts.containerdPid, { actor: 'containerd', comm: 'containerd' });
+  }
+
+  /** The wall time at which the START line was read (the agent reads it live). */
+  calibrate(startWall: number): void {
+    this.startWall = startWall;
   }
 
   /** The terminal line now running; ops carry it until it is cleared. */
@@ -249,8 +257,8 @@ export class TraceParser {
   }
 
   private time(ns: bigint): number {
-    if (this.startNs === null) return this.opts.startWall;
-    return this.opts.startWall + Number(ns - this.startNs) / 1e6;
+    if (this.startNs === null) return this.startWall;
+    return this.startWall + Number(ns - this.startNs) / 1e6;
   }
 
   private containerIn(text: string): string | undefined {

@@ -1,0 +1,111 @@
+import { readlinkSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TraceOp } from '../../core/model';
+import { RUN_PUBLISHED_KEY_OPS, keyOps } from '../../backends/agent/tracer/keyOps';
+import { tracingProblem } from '../../backends/agent/tracer/kernelTracer';
+import { haveDocker, haveRoot, required } from '../support/requirements';
+import { type TestAgent, connectClient, docker, dockerQuiet, run, startTestAgent, uniqueName, waitFor } from './support';
+
+const NS = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'user', 'uts'] as const;
+
+// A container made with the plain docker CLI: the agent must report what the kernel holds.
+describe.skipIf(!haveDocker() || !haveRoot())('agent: processes, namespaces and cgroups from the real kernel', () => {
+  const name = uniqueName('gbkern');
+  let t: TestAgent;
+  let client: ReturnType<typeof connectClient>;
+
+  beforeAll(async () => {
+    t = await startTestAgent();
+    client = connectClient(t);
+  });
+  afterAll(async () => {
+    dockerQuiet('rm', '-f', name);
+    client?.close();
+    await t?.close();
+  });
+
+  it('reports the namespace inodes readlink gives and the memory limit the cgroup file holds', async () => {
+    const id = docker('run', '-d', '--name', name, '--memory', '64m', 'busybox', 'sleep', '300').trim();
+    const snap = await waitFor('the container in a snapshot', async () => {
+      const s = await client.snapshot();
+      return s.containers.some((c) => c.id === id && c.pid > 0) && s.cgroups?.some((g) => g.containerId === id) ? s : undefined;
+    });
+    const pid = snap.containers.find((c) => c.id === id)!.pid;
+    const p1 = snap.processes!.find((p) => p.pid === pid)!;
+    expect(p1).toMatchObject({ role: 'container', containerId: id, nsPid: 1, command: ['sleep', '300'] });
+    for (const type of NS) {
+      const inode = Number(/\[(\d+)\]/.exec(readlinkSync(`/proc/${pid}/ns/${type}`))![1]);
+      expect(p1.namespaces[type], type).toBe(inode);
+      expect(snap.namespaces!.some((n) => n.type === type && n.inode === inode)).toBe(true);
+    }
+    // The five namespaces docker run makes are the container's own; user (and cgroup on v1) are the host's.
+    expect(snap.namespaces!.filter((n) => n.owner === id).map((n) => n.type).sort()).toEqual(['ipc', 'mnt', 'net', 'pid', 'uts']);
+    const cg = snap.cgroups!.find((g) => g.containerId === id)!;
+    const file = cg.version === 1 ? `/sys/fs/cgroup/memory${cg.path}/memory.limit_in_bytes` : `/sys/fs/cgroup${cg.path}/memory.max`;
+    expect(cg.memoryLimit).toBe(Number(readFileSync(file, 'utf8').trim()));
+    expect(cg.memoryLimit).toBe(64 * 1024 * 1024);
+    expect(cg.memoryUsage).toBeGreaterThan(0);
+    expect(snap.containers.find((c) => c.id === id)!.resources).toMatchObject({ memory: 64 * 1024 * 1024 });
+    // The chain above it: the shim is PID 1's parent, started for this container; dockerd and containerd are there.
+    const shim = snap.processes!.find((p) => p.pid === p1.ppid)!;
+    expect(shim).toMatchObject({ role: 'shim', containerId: id });
+    expect(snap.processes!.some((p) => p.role === 'dockerd')).toBe(true);
+    expect(snap.processes!.some((p) => p.role === 'containerd')).toBe(true);
+  });
+
+  it('shows the freezer state pause sets', async () => {
+    docker('pause', name);
+    try {
+      const s = await waitFor('a frozen cgroup', async () => {
+        const snap = await client.snapshot();
+        return snap.cgroups?.find((g) => g.containerId && g.frozen && snap.containers.some((c) => c.name === name && c.id === g.containerId)) ? snap : undefined;
+      });
+      expect(s.cgroups!.some((g) => g.frozen)).toBe(true);
+    } finally {
+      docker('unpause', name);
+    }
+  });
+});
+
+const traceProblem = haveDocker() && haveRoot() ? tracingProblem() : 'no Docker or not root';
+if (traceProblem && required) throw new Error(`the kernel trace is required (REQUIRE_DOCKER=1) but ${traceProblem}`);
+if (traceProblem) process.stderr.write(`skipping the kernel trace tests: ${traceProblem}\n`);
+
+// The real backend observes the real dockerd: the key operations of a start, in the order the sim must emit them.
+describe.skipIf(traceProblem !== null)('agent: the kernel trace observed with bpftrace', () => {
+  const name = uniqueName('gbtrace');
+  let t: TestAgent;
+  let client: ReturnType<typeof connectClient>;
+
+  beforeAll(async () => {
+    t = await startTestAgent({ trace: true });
+    client = connectClient(t);
+    expect(await client.capabilities()).toMatchObject({ trace: true });
+    expect(await client.setTrace!(true)).toBe(true);
+  });
+  afterAll(async () => {
+    dockerQuiet('rm', '-f', name);
+    await client?.setTrace?.(false).catch(() => false);
+    client?.close();
+    await t?.close();
+  });
+
+  it('sees docker run -d -p’s namespaces, overlay mount, cgroups, veth, DNAT rule, pivot_root, hostname and execve', async () => {
+    const port = 20000 + Math.floor(Math.random() * 30000);
+    const line = `docker run -d --name ${name} -p ${port}:80 busybox httpd -f -p 80`;
+    const ran = await run(client, line);
+    expect(ran.code).toBe(0);
+    const id = ran.stdout.trim();
+    const ops = await waitFor('the entrypoint’s execve in the trace', () => {
+      // The line's ops: dockerd's first steps (overlay, veth, iptables) may name no container yet, but never another one.
+      const mine = client.events.flatMap((e) => (e.type === 'trace' ? e.ops : [])).filter((o) => o.command === line && (o.containerId === id || o.containerId === undefined));
+      return mine.some((o) => o.op === 'execve' && o.args.path === '/bin/httpd') ? mine : undefined;
+    });
+    const start = ops.slice(0, ops.findIndex((o: TraceOp) => o.op === 'execve' && o.args.path === '/bin/httpd') + 1);
+    expect(keyOps(start)).toEqual(RUN_PUBLISHED_KEY_OPS);
+    expect(start.filter((o) => o.op === 'unshare' || o.op === 'pivot_root').every((o) => o.command === line)).toBe(true);
+    // The snapshot keeps them too.
+    const snap = await client.snapshot();
+    expect(snap.trace!.some((o) => o.containerId === id && o.op === 'sethostname' && o.args.hostname === id.slice(0, 12))).toBe(true);
+  });
+});
