@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { buildWeb, repoRoot } from '../e2e/harness';
 import { chromiumPath } from '../support/requirements';
+import { benchNetwork, type NetworkBenchResult } from './networkBench';
 import { benchPage, type PageBenchResult } from './pageBench';
 import { benchSim, type SimBenchResult } from './simBench';
 import { formatStats, type Stats } from './stats';
@@ -26,6 +27,7 @@ interface Report {
   cpu: string;
   sim?: SimBenchResult;
   page?: PageBenchResult;
+  network?: NetworkBenchResult;
   errors: string[];
 }
 
@@ -83,6 +85,25 @@ async function main(): Promise<number> {
     } catch (err) {
       report.errors.push(`page: ${String(err)}`);
       lines.push(`Page: could not run: ${err instanceof Error ? err.message : String(err)}`, '');
+    }
+  }
+
+  if (doPage) {
+    process.stderr.write('network diagram: building and playing packets…\n');
+    try {
+      const net = await benchNetwork();
+      report.network = net;
+      const fps = (x: number): string => x.toFixed(1);
+      lines.push(
+        `Network diagram (${net.containers} containers on ${net.bridges} bridges, ${net.elements} SVG elements, headless Chromium)`,
+        `  fps while a packet plays       ${fps(net.fps.median)} median (min ${fps(net.fps.min)}, max ${fps(net.fps.max)}, n ${net.fps.n}; ${fps(net.idleFps)} at rest)${net.fps.median >= 50 ? '  ✓ at least 50' : '  ✗ under the 50 fps target'}`,
+        `  longest frame gap              ${formatStats(net.worstFrameMs)}`,
+        ...net.notes.map((n) => `  note: ${n}`),
+        '',
+      );
+    } catch (err) {
+      report.errors.push(`network: ${String(err)}`);
+      lines.push(`Network diagram: could not run: ${err instanceof Error ? err.message : String(err)}`, '');
     }
   }
 
