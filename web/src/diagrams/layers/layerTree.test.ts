@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerEntry } from '../../../../core/model';
-import { mergeLayers, openForChanges, upperChanges, visibleRows, type StackLayer } from './layerTree';
+import { mergeLayers, openForChanges, stackLabels, toggled, upperChanges, visibleRows, withAncestors, type StackLayer } from './layerTree';
 
 const f = (path: string, size = 1): LayerEntry => ({ path, type: 'file', size, mode: 0o644 });
 const d = (path: string): LayerEntry => ({ path, type: 'dir', size: 0, mode: 0o755 });
@@ -138,5 +138,19 @@ describe('upperChanges', () => {
     ['nothing changed', [d('/etc'), f('/etc/motd', 3)], [d('/etc'), f('/etc/motd', 3)], []],
   ] as const)('%s', (_what, before, after, expected) => {
     expect(upperChanges(before, after, lower).map((c) => [c.path, c.kind, c.from])).toEqual(expected);
+  });
+});
+
+describe('tree helpers', () => {
+  it('toggles a directory open and closed', () => {
+    expect([...toggled(new Set(['/']), '/etc')]).toEqual(['/', '/etc']);
+    expect([...toggled(new Set(['/', '/etc']), '/etc')]).toEqual(['/']);
+  });
+  it('opens every directory above a path', () => {
+    expect([...withAncestors(new Set(['/']), ['/usr/local/bin/x'])]).toEqual(['/', '/usr/local/bin', '/usr/local', '/usr']);
+  });
+  it('names image layers L1… bottom first, then init and the container layer', () => {
+    const labels = stackLabels([{ id: 'a', kind: 'image' }, { id: 'b', kind: 'image' }, { id: 'i', kind: 'init' }, { id: 'u', kind: 'container' }], { init: 'init', container: 'upper' });
+    expect([...labels.values()]).toEqual(['L1', 'L2', 'init', 'upper']);
   });
 });

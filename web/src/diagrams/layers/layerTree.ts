@@ -211,3 +211,26 @@ export function upperChanges(before: readonly LayerEntry[], after: readonly Laye
   for (const e of before) if (!next.has(e.path) && e.type !== 'dir' && e.type !== 'opaque') out.push({ path: e.path, kind: 'gone' });
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
+
+/** The set with `path` added, or removed if it was there. */
+export function toggled(set: ReadonlySet<string>, path: string): Set<string> {
+  const next = new Set(set);
+  if (next.has(path)) next.delete(path);
+  else next.add(path);
+  return next;
+}
+
+/** The set with every directory above each of `paths` added. */
+export function withAncestors(set: ReadonlySet<string>, paths: readonly string[]): Set<string> {
+  const next = new Set(set);
+  for (const p of paths) for (let d = parentOf(p); d !== '/'; d = parentOf(d)) next.add(d);
+  return next;
+}
+
+/** Short names for the stack's layers: image layers L1…Ln bottom first, then the init and container layers. */
+export function stackLabels(stack: readonly { id: string; kind: 'image' | 'init' | 'container' }[], names: { init: string; container: string }): Map<string, string> {
+  const out = new Map<string, string>();
+  let n = 0;
+  for (const l of stack) out.set(l.id, l.kind === 'image' ? `L${++n}` : names[l.kind]);
+  return out;
+}

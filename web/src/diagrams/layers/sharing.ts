@@ -1,4 +1,4 @@
-import type { ImageSnapshot, LayerEntry, LayerSnapshot, Snapshot } from '../../../../core/model';
+import type { ContainerSnapshot, ImageSnapshot, LayerEntry, LayerSnapshot, Snapshot } from '../../../../core/model';
 
 /**
  * How layers are shared across the local images and containers: the layer
@@ -94,4 +94,11 @@ export function imageUsage(snapshot: Snapshot, entries: ReadonlyMap<string, read
     const wasted = lists.every((l) => l !== undefined) ? wastedBytes(lists as LayerEntry[][]) : null;
     return { image, size: total, shared, wasted };
   });
+}
+
+/** Container names by the id of the image they were made from. */
+export function containersByImage(containers: readonly ContainerSnapshot[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const c of containers) out.set(c.imageId, [...(out.get(c.imageId) ?? []), c.name]);
+  return out;
 }
