@@ -122,3 +122,22 @@ describe('SimHost', () => {
     expect(seen.some((s) => s.startsWith('web:') && s.endsWith('>running'))).toBe(true);
   });
 });
+
+describe('SimHost trace events', () => {
+  it('sends the kernel ops of each line, tagged with the line, before the snapshot that shows their effect', async () => {
+    const host = newHost();
+    const events: string[] = [];
+    const lines = new Set<string | undefined>();
+    host.subscribe((e) => {
+      if (e.type === 'trace') {
+        events.push(`trace:${e.ops.length}`);
+        for (const op of e.ops) lines.add(op.command);
+      } else if (e.type === 'snapshot') events.push('snapshot');
+    });
+    await run(host, 'docker run -d --name web busybox sleep 300');
+    expect(events[0]).toMatch(/^trace:[1-9]/);
+    expect(events[1]).toBe('snapshot');
+    expect([...lines]).toEqual(['docker run -d --name web busybox sleep 300']);
+    expect(host.snapshot().trace!.some((o) => o.op === 'unshare')).toBe(true);
+  });
+});

@@ -98,7 +98,7 @@ export class SimHost {
   }
 
   capabilities(): Capabilities {
-    return { kind: 'sim', trace: false, hostShell: false, engine: 'Glassbox simulated Docker Engine' };
+    return { kind: 'sim', trace: true, hostShell: false, engine: 'Glassbox simulated Docker Engine' };
   }
 
   now(): number {

@@ -8,13 +8,17 @@ import { containerStatus, isoTime } from '../cli/humanize';
 import { DaemonError, noSuchContainer } from './errors';
 import { generateName } from './names';
 import type { Proc, Program } from './process';
-import { parseSignal } from './process';
+import { parseSignal, signals } from './process';
 import { validateRestartPolicy, validateStopSignal, type RestartPolicyRequest } from './validate';
 import { DEFAULT_PATH, resolveCommand } from './programs';
 import { TraceRecorder, type TraceOpName } from '../kernel/trace';
-import { NetworkModel, type Network } from '../network/network';
+import { NetworkModel, type Network, type NetOp } from '../network/network';
 import type { PortBindingRequest, Proto } from '../network/ports';
 import { formatIp } from '../network/ip';
+import { Kernel } from '../kernel/kernel';
+import type { Resources } from '../kernel/cgroups';
+import { adaptResources, containerRefs, namespaceJoin, validateIpcMode, type NamespaceModes } from '../kernel/hostConfig';
+import { programRss, resolveExecutable } from '../kernel/programs';
 
 /**
  * The simulated dockerd. The daemon keeps one xstate actor per container
@@ -30,6 +34,8 @@ import { formatIp } from '../network/ip';
 export interface EngineOptions {
   scheduler: Scheduler;
   rng: Rng;
+  /** The host's cgroup hierarchy: v1 as on the reference host (default), or v2 (systemd driver). */
+  cgroupVersion?: 1 | 2;
 }
 
 /** What `docker create`/`docker run` ask of the daemon (Engine API ContainerCreate, trimmed). */
@@ -70,6 +76,12 @@ export interface CreateOptions {
   expose?: { port: number; proto: Proto }[];
   /** Further `--network` flags (Engine 20.10 refuses more than one at create). */
   extraNetworks?: string[];
+  /** `--memory`, `--cpus`, `--pids-limit` … as the client parsed them (HostConfig's units). */
+  resources?: Partial<Resources>;
+  /** `--pid`, `--ipc`, `--uts`: '' or absent for the container's own. */
+  pidMode?: string;
+  ipcMode?: string;
+  utsMode?: string;
 }
 
 /** Where attached output goes, and what feeds stdin. */
@@ -183,10 +195,13 @@ interface Container {
   /** Set while `docker restart` stops the container, so `--rm` does not remove it. */
   manualRestart: boolean;
   root: ImageDir;
+  /** HostConfig's resources; replaced (not mutated) by `docker update`. */
+  resources: Resources;
+  nsModes: NamespaceModes;
+  oomKilled: boolean;
 }
 
 /** dockerd's host pid in the simulation, for the ops it makes (libnetwork's netlink and iptables calls). */
-const DOCKERD_PID = 612;
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 const MAX_LOG_ENTRIES = 10_000;
 /** dockerd keeps this many events in memory for `docker events --since`. */
@@ -214,7 +229,10 @@ export class Engine {
   private pendingTransitions: Transition[] = [];
   private pendingEvents: DockerEvent[] = [];
   private depth = 0;
-  private nextPid: number;
+  /** The simulated host kernel: processes, namespaces, cgroups (core/kernel). */
+  readonly kernel: Kernel;
+  /** While a container starts: the network's in-namespace steps, held for runc's prestart hook. */
+  private netOpsForSetKey: NetOp[] | null = null;
   /** Each container's last snapshot and what it was built from (see containerSnapshot). */
   private readonly snapshotMemo = new WeakMap<Container, SnapshotMemo>();
   /** The kernel operations the engine's commands cause (core/kernel/trace.ts lists who emits what). */
@@ -226,12 +244,21 @@ export class Engine {
     this.scheduler = opts.scheduler;
     this.rng = opts.rng;
     this.trace = new TraceRecorder(opts.scheduler);
+    this.kernel = new Kernel({ scheduler: opts.scheduler, rng: seededRng(randomHex(this.rng, 16)), trace: this.trace, cgroupVersion: opts.cgroupVersion ?? 1 });
+    this.kernel.onPidNamespaceGone = (id) => {
+      const c = this.containers.get(id);
+      if (c?.run) this.processExited(c, c.run, 137, 'SIGKILL');
+    };
     for (const image of builtinImages()) for (const tag of image.repoTags) this.images.set(tag, image);
-    this.nextPid = 2000 + (this.rng.nextU32() % 1000);
     this.net = new NetworkModel({
       rng: seededRng(`network-${this.rng.nextU32()}`),
       now: () => this.scheduler.now(),
-      onOp: (op) => this.trace.emit(op.op as TraceOpName, op.args, { actor: 'dockerd', pid: DOCKERD_PID, ...(op.containerId ? { containerId: op.containerId } : {}) }, op.affects),
+      onOp: (op) => {
+        // libnetwork makes the veth pair and the NAT rules before the task exists; what happens inside the
+        // container's namespace waits for runc's prestart hook (libnetwork-setkey), as on a real host.
+        if (this.netOpsForSetKey && insideNetns(op)) this.netOpsForSetKey.push(op);
+        else this.emitNetOp(op);
+      },
       containers: {
         resolve: (ref) => {
           const c = this.get(ref);
@@ -266,7 +293,19 @@ export class Engine {
       seen.add(image);
       images.push({ id: image.id, tags: [...image.repoTags], layers: [...image.layers], size: image.size, created: image.created });
     }
-    return { kind: 'sim', time: now, containers, images, trace: this.trace.recent(), networks: this.net.networkSnapshots(), interfaces: this.net.interfaceSnapshots(), natRules: this.net.natRules() };
+    return {
+      kind: 'sim',
+      time: now,
+      containers,
+      images,
+      trace: this.trace.recent(),
+      networks: this.net.networkSnapshots(),
+      interfaces: this.net.interfaceSnapshots(),
+      natRules: this.net.natRules(),
+      processes: this.kernel.processSnapshots(),
+      namespaces: this.kernel.namespaceSnapshots(),
+      cgroups: this.kernel.cgroupSnapshots(),
+    };
   }
 
   /** The events dockerd still holds (the last 256), oldest first. */
@@ -348,6 +387,15 @@ export class Engine {
       if (opts.extraNetworks && opts.extraNetworks.length > 0) {
         throw new DaemonError(`Container cannot be connected to network endpoints: ${[opts.networkMode ?? '', ...opts.extraNetworks].join(', ')}`, 'invalidParameter');
       }
+      const { resources, warnings } = adaptResources(opts.resources ?? {}, this.kernel.cpus);
+      const nsModes: NamespaceModes = {
+        pid: opts.pidMode ?? '',
+        ipc: validateIpcMode(opts.ipcMode ?? ''),
+        uts: opts.utsMode ?? '',
+        net: opts.networkMode ?? 'bridge',
+        cgroupns: this.kernel.cgroupVersion === 1 ? 'host' : 'private',
+      };
+      for (const ref of containerRefs(nsModes)) this.get(ref);
       const image = this.image(opts.image);
       if (!image) throw new DaemonError(`No such image: ${normalizeImageRef(opts.image)}`, 'notFound');
       let name = opts.name;
@@ -431,13 +479,16 @@ export class Engine {
         backoffMs: 0,
         manualRestart: false,
         root: image.root,
+        resources,
+        nsModes,
+        oomKilled: false,
       };
       c.root = containerRoot(image.root, c.config.hostname);
       this.containers.set(id, c);
       this.names.set(name, id);
       this.emit(c, 'create');
       this.transition(c, null, 'created', 'create');
-      const warnings = opts.networkMode === 'host' && ((opts.portBindings ?? []).length > 0 || opts.publishAll) ? ['Published ports are discarded when using host network mode'] : [];
+      warnings.push(...(opts.networkMode === 'host' && ((opts.portBindings ?? []).length > 0 || opts.publishAll) ? ['Published ports are discarded when using host network mode'] : []));
       return { id, warnings };
     });
   }
@@ -499,19 +550,29 @@ export class Engine {
   /** Starts PID 1; throws (and records ExitCode/Error) when the command cannot be executed. */
   private startProcess(c: Container, event: ContainerEvent, afterStartEvent?: () => void): void {
     const env = this.processEnv(c);
-    const program = resolveCommand({ root: c.root, env, cwd: c.config.workingDir || '/' }, c.path);
+    // Namespaces shared with another container need that container running (dockerd checks before creating the task).
+    for (const ref of containerRefs(c.nsModes)) {
+      const other = this.get(ref);
+      if (other.state !== 'running' && other.state !== 'paused' && other.state !== 'restarting') throw new DaemonError(`container ${other.id} is not running`, 'conflict');
+    }
+    const shares = c.resources.cpuShares;
+    const cgroupError = shares !== 0 && shares < 2 ? 'the minimum allowed cpu-shares is 2' : shares > 262_144 ? 'the maximum allowed cpu-shares is 262144' : '';
+    const program = cgroupError !== '' ? 125 : resolveCommand({ root: c.root, env, cwd: c.config.workingDir || '/' }, c.path);
     if (typeof program === 'number') {
       const reason = program === 126 ? 'permission denied' : c.path.includes('/') ? `stat ${c.path}: no such file or directory` : 'executable file not found in $PATH';
-      const message = `failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: ${JSON.stringify(c.path)}: ${reason}: unknown`;
-      c.exitCode = program;
+      const init = cgroupError !== '' ? `error setting cgroup config for procHooks process: ${cgroupError}` : `exec: ${JSON.stringify(c.path)}: ${reason}`;
+      const message = `failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: ${init}: unknown`;
+      c.exitCode = program === 125 ? 128 : program;
       c.error = message;
       c.pendingStdin = undefined;
       if (c.autoRemove) this.removeNow(c);
       throw new DaemonError(message, 'system', program);
     }
+    this.netOpsForSetKey = [];
     try {
       this.net.start(c.id);
     } catch (e) {
+      this.flushNetOps();
       if (e instanceof DaemonError) c.error = e.message;
       c.pendingStdin = undefined;
       throw e;
@@ -524,11 +585,23 @@ export class Engine {
     c.startedAt = this.scheduler.now();
     c.exitCode = 0;
     c.error = '';
+    c.oomKilled = false;
     this.emit(c, 'start');
     this.transition(c, from, c.state, 'start');
     // Anything dockerd logs right after the start comes before the process's own exit.
     afterStartEvent?.();
     this.spawn(c, program, env);
+  }
+
+  private emitNetOp(op: NetOp): void {
+    this.trace.emit(op.op as TraceOpName, op.args, { ...this.kernel.dockerd, ...(op.containerId ? { containerId: op.containerId } : {}) }, op.affects);
+  }
+
+  /** Emits the network steps held for the prestart hook (or what is left of them), and stops holding. */
+  private flushNetOps(): void {
+    const held = this.netOpsForSetKey ?? [];
+    this.netOpsForSetKey = null;
+    for (const op of held) this.emitNetOp(op);
   }
 
   private processEnv(c: Container): string[] {
@@ -540,10 +613,23 @@ export class Engine {
   }
 
   private spawn(c: Container, program: Program, env: string[]): void {
-    this.nextPid += 1 + (this.rng.nextU32() % 7);
+    const sandboxId = this.net.config(c.id)?.sandboxId;
+    const pid = this.kernel.startContainer({
+      id: c.id,
+      hostname: c.config.hostname,
+      argv: [c.path, ...c.args],
+      path: resolveExecutable(c.root, env, c.config.workingDir || '/', c.path),
+      resources: c.resources,
+      join: namespaceJoin(c.nsModes, (ref) => this.get(ref).id),
+      rootfs: `/var/lib/docker/overlay2/${this.layerId(c)}/merged`,
+      tty: c.config.tty,
+      rss: programRss(c.path),
+      ...(sandboxId ? { sandboxKey: `/var/run/docker/netns/${sandboxId.slice(0, 12)}` } : {}),
+    }, { setKey: () => this.flushNetOps() });
+    this.flushNetOps();
     const run: Run = {
       alive: true,
-      pid: this.nextPid,
+      pid,
       startedAt: this.scheduler.now(),
       timers: new Set(),
       deferred: [],
@@ -594,6 +680,20 @@ export class Engine {
         run.handler = h;
       },
       net: this.net.view(this.net.netnsOf(c.id) ?? c.id, c.id),
+      setMemory: (bytes) => {
+        if (!run.alive) return;
+        const verdict = this.kernel.setRss(run.pid, bytes);
+        if (verdict !== 'oom') return;
+        this.op(() => {
+          // Only a cgroup's own limit raises the oom event; the host running out kills without it.
+          if (c.resources.memory > 0) {
+            this.kernel.oomKill(c.id, run.pid);
+            c.oomKilled = true;
+            this.emit(c, 'oom');
+          }
+          this.processExited(c, run, 137, 'SIGKILL');
+        });
+      },
     };
     program(proc);
     // Stdin: without -i it is /dev/null; with -i and a pipe, the text then end of file; with a terminal it stays open.
@@ -629,14 +729,19 @@ export class Engine {
     for (const a of c.attachments) (stream === 'stdout' ? a.stdout : a.stderr)(text);
   }
 
-  private processExited(c: Container, run: Run, code: number): void {
+  private processExited(c: Container, run: Run, code: number, signal?: string): void {
     if (!run.alive || c.run !== run) return;
     run.alive = false;
     for (const cancel of run.timers) cancel();
     run.timers.clear();
     c.run = null;
-    this.emitNetworks(c, 'disconnect');
-    this.net.stop(c.id);
+    this.kernel.containerExited(c.id, code, {
+      ...(signal === undefined ? {} : { signal }),
+      release: () => {
+        this.emitNetworks(c, 'disconnect');
+        this.net.stop(c.id);
+      },
+    });
     const from = c.state;
     this.send(c, { type: 'container.die', exitCode: code });
     c.exitCode = code;
@@ -741,8 +846,9 @@ export class Engine {
     const run = c.run;
     if (!run) return;
     this.emit(c, 'kill', { signal: String(signal) });
+    this.kernel.signal(c.id, signal, signalName(signal));
     if (signal === 9) {
-      this.processExited(c, run, 137);
+      this.processExited(c, run, 137, 'SIGKILL');
       return;
     }
     if (c.state === 'paused') this.thaw(c);
@@ -786,6 +892,7 @@ export class Engine {
     this.op(() => {
       const c = this.get(ref);
       this.checkAccepted(c, { type: 'container.pause' }, ref);
+      this.kernel.freeze(c.id, true);
       this.stateChange(c, { type: 'container.pause' }, 'pause');
       this.emit(c, 'pause');
     });
@@ -800,6 +907,7 @@ export class Engine {
   }
 
   private thaw(c: Container): void {
+    this.kernel.freeze(c.id, false);
     this.stateChange(c, { type: 'container.unpause' }, 'unpause');
     this.emit(c, 'unpause');
     const run = c.run;
@@ -844,6 +952,22 @@ export class Engine {
       startAgain();
       return Promise.resolve();
     });
+  }
+
+  /**
+   * The kernel side of `docker exec` (the CLI and the in-container shell own
+   * the rest): runc exec joins the running container's namespaces and cgroup.
+   * Returns the new process's host pid and its pid inside the container, and
+   * `exit` to call when it ends.
+   */
+  execProcess(ref: string, argv: string[], opts: { tty?: boolean } = {}): { pid: number; nsPid: number; exit: (code: number) => void } {
+    const c = this.get(ref);
+    if (!c.run) throw new DaemonError(`Container ${c.id} is not running`, 'conflict');
+    const env = this.processEnv(c);
+    const path = resolveExecutable(c.root, env, c.config.workingDir || '/', argv[0] ?? '');
+    const pid = this.kernel.exec(c.id, argv, path, { tty: opts.tty ?? false, rss: programRss(argv[0] ?? '') });
+    const nsPid = this.kernel.process(pid)?.nsPid ?? pid;
+    return { pid, nsPid, exit: (code) => this.op(() => this.kernel.processExit(pid, code)) };
   }
 
   // -------------------------------------------------------------------------
@@ -989,7 +1113,7 @@ export class Engine {
         Running: running,
         Paused: c.state === 'paused',
         Restarting: c.state === 'restarting',
-        OOMKilled: false,
+        OOMKilled: c.oomKilled,
         Dead: c.state === 'dead',
         Pid: c.run?.pid ?? 0,
         ExitCode: c.exitCode,
@@ -1023,26 +1147,27 @@ export class Engine {
         ConsoleSize: [0, 0],
         CapAdd: null,
         CapDrop: null,
-        CgroupnsMode: 'private',
+        CgroupnsMode: c.nsModes.cgroupns,
         Dns: [],
         DnsOptions: [],
         DnsSearch: [],
         ExtraHosts: null,
         GroupAdd: null,
-        IpcMode: 'private',
+        IpcMode: c.nsModes.ipc,
         Cgroup: '',
         Links: null,
         OomScoreAdj: 0,
-        PidMode: '',
+        PidMode: c.nsModes.pid,
         Privileged: false,
         PublishAllPorts: this.net.config(c.id)?.publishAll ?? false,
         ReadonlyRootfs: false,
         SecurityOpt: null,
-        UTSMode: '',
+        UTSMode: c.nsModes.uts,
         UsernsMode: '',
         ShmSize: 67108864,
         Runtime: 'runc',
         Isolation: '',
+        ...hostConfigResources(c.resources),
       },
       GraphDriver: {
         Data: {
@@ -1270,7 +1395,7 @@ export class Engine {
       state: c.state,
       exitCode: c.exitCode,
       pid: c.run?.pid ?? 0,
-      oomKilled: false,
+      oomKilled: c.oomKilled,
       restartCount,
       created: rfc3339Nano(c.created),
       startedAt: rfc3339Nano(c.startedAt),
@@ -1286,6 +1411,15 @@ export class Engine {
         labels: { ...c.config.labels },
       },
       ...this.net.containerNetworkSnapshot(c.id),
+      resources: {
+        memory: c.resources.memory,
+        memorySwap: c.resources.memorySwap,
+        nanoCpus: c.resources.nanoCpus,
+        cpuShares: c.resources.cpuShares,
+        cpusetCpus: c.resources.cpusetCpus,
+        pidsLimit: c.resources.pidsLimit,
+        oomKillDisable: c.resources.oomKillDisable,
+      },
     };
   }
 
@@ -1391,6 +1525,8 @@ interface SnapshotMemo {
   maximumRetryCount: number;
   /** The network model's change counter when built (networkMode, networks, ports come from it). */
   netVersion?: number;
+  resources: Resources;
+  oomKilled: boolean;
 }
 
 function snapshotMemo(snap: ContainerSnapshot, c: Container, now: number, restartCount: number): SnapshotMemo {
@@ -1420,6 +1556,8 @@ function snapshotMemo(snap: ContainerSnapshot, c: Container, now: number, restar
     restartPolicy: c.restartPolicy,
     restartPolicyName: c.restartPolicy.name,
     maximumRetryCount: c.restartPolicy.maximumRetryCount,
+    resources: c.resources,
+    oomKilled: c.oomKilled,
   };
 }
 
@@ -1448,7 +1586,9 @@ function sameSnapshotInputs(m: SnapshotMemo, c: Container, restartCount: number)
     m.autoRemove === c.autoRemove &&
     m.restartPolicy === c.restartPolicy &&
     m.restartPolicyName === c.restartPolicy.name &&
-    m.maximumRetryCount === c.restartPolicy.maximumRetryCount
+    m.maximumRetryCount === c.restartPolicy.maximumRetryCount &&
+    m.resources === c.resources &&
+    m.oomKilled === c.oomKilled
   );
 }
 
@@ -1565,4 +1705,55 @@ function matchesFilters(c: Container, filters: Record<string, string[]>): boolea
     if (!ok) return false;
   }
   return true;
+}
+
+/** HostConfig's resource fields, in the API's order (PidsLimit is null when unset). */
+function hostConfigResources(r: Resources): Record<string, unknown> {
+  return {
+    CpuShares: r.cpuShares,
+    Memory: r.memory,
+    NanoCpus: r.nanoCpus,
+    CgroupParent: '',
+    BlkioWeight: 0,
+    BlkioWeightDevice: [],
+    BlkioDeviceReadBps: [],
+    BlkioDeviceWriteBps: [],
+    BlkioDeviceReadIOps: [],
+    BlkioDeviceWriteIOps: [],
+    CpuPeriod: r.cpuPeriod,
+    CpuQuota: r.cpuQuota,
+    CpuRealtimePeriod: 0,
+    CpuRealtimeRuntime: 0,
+    CpusetCpus: r.cpusetCpus,
+    CpusetMems: r.cpusetMems,
+    Devices: [],
+    DeviceCgroupRules: null,
+    DeviceRequests: null,
+    KernelMemory: 0,
+    KernelMemoryTCP: 0,
+    MemoryReservation: r.memoryReservation,
+    MemorySwap: r.memorySwap,
+    MemorySwappiness: null,
+    OomKillDisable: r.oomKillDisable,
+    PidsLimit: r.pidsLimit > 0 ? r.pidsLimit : null,
+    Ulimits: null,
+    CpuCount: 0,
+    CpuPercent: 0,
+    IOMaximumIOps: 0,
+    IOMaximumBandwidth: 0,
+    MaskedPaths: ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware'],
+    ReadonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
+  };
+}
+
+/** SIGTERM for 15: the name the trace shows. */
+function signalName(n: number): string {
+  for (const [name, num] of Object.entries(signals)) if (num === n) return name;
+  return String(n);
+}
+
+/** The network steps libnetwork makes inside the container's namespace (at SetKey), rather than on the host side. */
+function insideNetns(op: NetOp): boolean {
+  if (op.op === 'link.netns' || op.op === 'link.rename' || op.op === 'addr.add' || op.op === 'route.add') return true;
+  return op.op === 'link.up' && !String(op.args.name ?? '').startsWith('veth');
 }

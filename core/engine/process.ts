@@ -36,6 +36,12 @@ export interface Proc {
    * as the kernel does for a namespace's init.
    */
   onSignal(handler: (signal: number) => void): void;
+  /**
+   * The program's resident memory is now `bytes` (a program that allocates,
+   * like `tail /dev/zero`). Past the container's memory limit the kernel's
+   * OOM killer ends it (exit 137, State.OOMKilled).
+   */
+  setMemory?(bytes: number): void;
 }
 
 /** A process's standard input. */

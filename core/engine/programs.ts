@@ -265,6 +265,17 @@ const tail: Program = (p) => {
     });
     return;
   }
+  if (files.length === 1 && (files[0] === '/dev/zero' || (files[0] === 'zero' && p.cwd === '/dev'))) {
+    // No newline ever comes: tail keeps the whole input in memory until something stops it (the OOM killer).
+    let rss = 380_928;
+    const grow = (): void => {
+      rss += 32 * 1024 * 1024;
+      p.setMemory?.(rss);
+      p.after(50, grow);
+    };
+    p.after(50, grow);
+    return;
+  }
   for (const f of files) {
     const node = readFile(p, f);
     if (node === undefined) err(p, `tail: can't open '${f}': No such file or directory\n`);

@@ -40,6 +40,15 @@ import type { Clock } from '../ports';
  *   mount        { fstype: "overlay", source: "overlay", target: …/merged, options: "lowerdir=…,upperdir=…,workdir=…" }
  *   umount       { target: …/merged }
  *
+ * Left out, as noise a student need not see (a real-trace mapper drops them
+ * too): runc's devices-cgroup rules (devices.deny/devices.allow), its masked
+ * and read-only /proc and /sys paths, remounts, and the cpuset.cpus/mems copy
+ * is kept only for cpuset. runc's mounts inside the new root name their target
+ * as the container sees it (/proc, /dev/shm); pivot_root names the rootfs
+ * (runc passes "." after chdir). `execve` of runc init is path /proc/self/exe,
+ * of the prestart hook /proc/<dockerd>/exe with argv "libnetwork-setkey …".
+ * runc (stage 2, in the new netns) brings `lo` up with link.up before mounting.
+ *
  * `affects` names what the op changed, for the other diagrams to highlight:
  * namespace → the inode (as a string), cgroup → CgroupSnapshot.path,
  * interface → its name, mount → the target, process → the host pid,

@@ -22,12 +22,15 @@ export interface CommandDef {
   interspersed?: boolean;
   /** Flags beyond the generated ones (hidden, deprecated aliases). */
   extraFlags?: FlagSpec[];
+  /** Value checks for generated flags, by long name (docker/cli's typed flag values: bytes, decimal…). */
+  validators?: Readonly<Record<string, NonNullable<FlagSpec['validate']>>>;
   run(ctx: Ctx, flags: ParsedFlags): Promise<number>;
 }
 
 /** Parses flags and arguments the way cobra does, prints help or usage errors, then runs the command. */
 export async function runDef(def: CommandDef, ctx: Ctx, argv: readonly string[]): Promise<number> {
-  const spec = [...(commandFlags[def.name] ?? []), ...(def.extraFlags ?? [])];
+  const validators = def.validators ?? {};
+  const spec = [...(commandFlags[def.name] ?? []).map((f) => (validators[f.name] ? { ...f, validate: validators[f.name] } : f)), ...(def.extraFlags ?? [])];
   const usage = { path: ctx.path, usage: def.usage };
   let flags: ParsedFlags;
   try {

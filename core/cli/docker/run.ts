@@ -4,6 +4,8 @@ import type { RestartPolicyRequest } from '../../engine/validate';
 import { normalizeImageRef } from '../../images/catalog';
 import type { ParsedFlags } from '../flags';
 import { daemonErrorText, type CommandDef, type Ctx } from './common';
+import { memSwapBytes, nanoCpus, ramInBytes } from '../units';
+import type { Resources } from '../../kernel/cgroups';
 import { parseExpose, parsePortSpec, type PortBindingRequest, type Proto } from '../../network/ports';
 import type { FlagSpec } from '../flags';
 
@@ -40,6 +42,45 @@ function networkOptions(flags: ParsedFlags): Pick<CreateOptions, 'networkMode' |
     expose,
     ...(networks.length > 1 ? { extraNetworks: networks.slice(1) } : {}),
   };
+}
+
+const bytesFlag = (raw: string): string | undefined => {
+  const v = ramInBytes(raw);
+  return typeof v === 'number' ? undefined : v.error;
+};
+
+/** The typed values of run/create's resource flags (pflag refuses a bad one before anything runs). */
+export const resourceValidators: Readonly<Record<string, (raw: string) => string | undefined>> = {
+  memory: bytesFlag,
+  'memory-reservation': bytesFlag,
+  'kernel-memory': bytesFlag,
+  'shm-size': bytesFlag,
+  'memory-swap': (raw) => {
+    const v = memSwapBytes(raw);
+    return typeof v === 'number' ? undefined : v.error;
+  },
+  cpus: (raw) => {
+    const v = nanoCpus(raw);
+    return typeof v === 'number' ? undefined : v.error;
+  },
+};
+
+/** The resource flags as HostConfig holds them (already validated by the flag parser). */
+export function resourcesFromFlags(flags: ParsedFlags): Partial<Resources> {
+  const num = (v: number | { error: string }): number => (typeof v === 'number' ? v : 0);
+  const r: Partial<Resources> = {};
+  if (flags.changed('memory')) r.memory = num(ramInBytes(flags.string('memory')));
+  if (flags.changed('memory-swap')) r.memorySwap = num(memSwapBytes(flags.string('memory-swap')));
+  if (flags.changed('memory-reservation')) r.memoryReservation = num(ramInBytes(flags.string('memory-reservation')));
+  if (flags.changed('cpus')) r.nanoCpus = num(nanoCpus(flags.string('cpus')));
+  if (flags.changed('cpu-shares')) r.cpuShares = flags.int('cpu-shares');
+  if (flags.changed('cpu-period')) r.cpuPeriod = flags.int('cpu-period');
+  if (flags.changed('cpu-quota')) r.cpuQuota = flags.int('cpu-quota');
+  if (flags.changed('cpuset-cpus')) r.cpusetCpus = flags.string('cpuset-cpus');
+  if (flags.changed('cpuset-mems')) r.cpusetMems = flags.string('cpuset-mems');
+  if (flags.changed('pids-limit')) r.pidsLimit = flags.int('pids-limit');
+  if (flags.bool('oom-kill-disable')) r.oomKillDisable = true;
+  return r;
 }
 
 /** docker/cli's "docker: <message>\n\nRun 'docker run --help' for more information". */
@@ -126,7 +167,24 @@ function prepare(ctx: Ctx, flags: ParsedFlags, forRun: boolean): Prepared | { er
   if (flags.changed('entrypoint')) options.entrypoint = flags.string('entrypoint');
   if (flags.changed('stop-signal')) options.stopSignal = flags.string('stop-signal');
   if (flags.changed('stop-timeout')) options.stopTimeout = flags.int('stop-timeout');
+  // docker/cli's parse: PidMode and UTSMode are the client's to check; the IPC mode is the daemon's.
+  const pidMode = flags.string('pid');
+  if (!validPidMode(pidMode)) return { error: '--pid: invalid PID mode' };
+  const utsMode = flags.string('uts');
+  if (utsMode !== '' && utsMode !== 'host') return { error: '--uts: invalid UTS mode' };
+  if (pidMode !== '') options.pidMode = pidMode;
+  if (utsMode !== '') options.utsMode = utsMode;
+  if (flags.string('ipc') !== '') options.ipcMode = flags.string('ipc');
+  const resources = resourcesFromFlags(flags);
+  if (Object.keys(resources).length > 0) options.resources = resources;
   return { options, pull, detach, interactive, tty, sigProxy: forRun ? flags.bool('sig-proxy') : true };
+}
+
+/** container.PidMode.Valid: '', 'host' or 'container:<name>'. */
+function validPidMode(mode: string): boolean {
+  if (mode === '' || mode === 'host') return true;
+  const parts = mode.split(':');
+  return parts[0] === 'container' && parts.length === 2 && parts[1] !== '';
 }
 
 /**
@@ -174,6 +232,7 @@ export const create: CommandDef = {
   args: { kind: 'min', n: 1 },
   interspersed: false,
   extraFlags: networkAliasFlags,
+  validators: resourceValidators,
   async run(ctx, flags) {
     const prepared = prepare(ctx, flags, false);
     if ('error' in prepared) {
@@ -197,6 +256,7 @@ export const run: CommandDef = {
   args: { kind: 'min', n: 1 },
   interspersed: false,
   extraFlags: networkAliasFlags,
+  validators: resourceValidators,
   async run(ctx, flags) {
     const prepared = prepare(ctx, flags, true);
     if ('error' in prepared) {
