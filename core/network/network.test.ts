@@ -84,8 +84,13 @@ describe('Network modes', () => {
     const d = new EngineDriver('modes2');
     const { id: stopped } = d.engine.create({ image: 'busybox', cmd: ['true'], name: 'stopped' });
     const { id } = d.engine.create({ image: 'busybox', cmd: ['sleep', '9'], name: 'guest', networkMode: 'container:stopped' });
+    // A container found at create is stored by id (HostConfig.NetworkMode "container:<id>"), as Engine 20.10 does.
+    expect(d.engine.net.mode(id)).toBe(`container:${stopped}`);
     expect(() => d.engine.start(id)).toThrow(`cannot join network of a non running container: ${stopped}`);
-    expect(() => d.engine.create({ image: 'busybox', cmd: ['true'], networkMode: 'container:nosuch' })).toThrow('No such container: nosuch');
+    // One not found is kept as given, and only the start fails.
+    const { id: later } = d.engine.create({ image: 'busybox', cmd: ['true'], networkMode: 'container:nosuch' });
+    expect(d.engine.net.mode(later)).toBe('container:nosuch');
+    expect(() => d.engine.start(later)).toThrow('No such container: nosuch');
     expect(() => d.engine.create({ image: 'busybox', cmd: ['true'], networkMode: 'container:stopped', portBindings: [{ containerPort: 80, proto: 'tcp', hostIp: '', hostPort: '8080' }] })).toThrow(
       'conflicting options: port publishing and the container type network mode',
     );

@@ -265,7 +265,8 @@ export class NetworkModel {
       if (!contains(subnet, gateway)) throw new DaemonError(`no matching subnet for gateway ${req.gateway}`, 'invalidParameter');
     }
     const gw = gateway ?? subnet.base + 1;
-    const ipamConfig = { subnet: req.subnet ?? formatCidr(subnet), ipRange: req.ipRange ?? '', gateway: req.gateway ?? formatIp(gw) };
+    // IPAM.Config keeps what was asked: a --subnet without --gateway has no Gateway there (the bridge still gets the first address).
+    const ipamConfig = { subnet: req.subnet ?? formatCidr(subnet), ipRange: req.ipRange ?? '', gateway: req.gateway ?? (req.subnet ? '' : formatIp(gw)) };
     const before = this.natRules();
     const ifindex = this.nextIfindex++;
     const net = this.addNetwork({ name: req.name, driver: 'bridge', subnet, gateway: gw, range, bridge: 'br', ifindex, created: this.now(), predefined: false, ipamConfig, internal: req.internal, attachable: req.attachable, labels: req.labels, options: req.options ?? {} });
@@ -300,9 +301,12 @@ export class NetworkModel {
   register(c: { id: string; name: string; hostname: string; mode: string; aliases: string[]; ip: string; portBindings: PortBindingRequest[]; publishAll: boolean; exposed: { port: number; proto: Proto }[] }): void {
     const mode = c.mode === '' ? 'default' : c.mode;
     const requests = new Map<string, EndpointRequest>();
+    let stored = mode;
     if (mode.startsWith('container:')) {
-      this.lookup.resolve(mode.slice('container:'.length));
       if (c.portBindings.length > 0 || c.publishAll) throw new DaemonError('conflicting options: port publishing and the container type network mode', 'invalidParameter');
+      // The daemon keeps the id of a container it can find now, else the reference as given (checked at start).
+      const owner = this.safeResolve(mode.slice('container:'.length));
+      if (owner) stored = `container:${owner}`;
     } else if (mode !== 'host' && mode !== 'none') {
       const net = this.get(mode === 'default' ? 'bridge' : mode);
       if ((c.aliases.length > 0 || c.ip !== '') && net.predefined) {
@@ -312,7 +316,7 @@ export class NetworkModel {
       requests.set(net.id, { aliases: [...c.aliases], ip: c.ip });
     }
     this.touch(c.id);
-    this.containers.set(c.id, { id: c.id, name: c.name, hostname: c.hostname, mode, requests, portBindings: c.portBindings, publishAll: c.publishAll, exposed: c.exposed, sandbox: null, sandboxId: '' });
+    this.containers.set(c.id, { id: c.id, name: c.name, hostname: c.hostname, mode: stored, requests, portBindings: c.portBindings, publishAll: c.publishAll, exposed: c.exposed, sandbox: null, sandboxId: '' });
   }
 
   /** Forgets a removed container (its sandbox must be gone already). */
@@ -343,8 +347,9 @@ export class NetworkModel {
       return;
     }
     if (mode.startsWith('container:')) {
-      const owner = this.lookup.resolve(mode.slice('container:'.length));
-      if (!this.lookup.running(owner.id)) throw new DaemonError(`cannot join network of a non running container: ${owner.id}`, 'conflict');
+      const ref = mode.slice('container:'.length);
+      const owner = this.lookup.resolve(ref);
+      if (!this.lookup.running(owner.id)) throw new DaemonError(`cannot join network of a non running container: ${ref}`, 'conflict');
       const ownerNs = this.containers.get(owner.id)?.sandbox?.netns ?? owner.id;
       cn.sandbox = { id: '', netns: ownerNs, endpoints: [], published: [], own: false };
       return;

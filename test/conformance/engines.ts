@@ -132,5 +132,9 @@ export async function removeLeftovers(prefix: string): Promise<string[]> {
     for (const n of r.stdout.split('\n')) if (n.trim() !== '') names.add(n.trim());
   }
   if (names.size > 0) await capture('docker', ['rm', '-f', ...names], { env, timeoutMs: 60_000 });
-  return [...names];
+  // Networks the run made (named with its prefix); a script that cleans up leaves none.
+  const nets = await capture('docker', ['network', 'ls', '--filter', `name=${prefix}`, '--format', '{{.Name}}'], { env, timeoutMs: 30_000 });
+  const netNames = nets.stdout.split('\n').map((n) => n.trim()).filter((n) => n.startsWith(prefix));
+  if (netNames.length > 0) await capture('docker', ['network', 'rm', ...netNames], { env, timeoutMs: 60_000 });
+  return [...names, ...netNames.map((n) => `network ${n}`)];
 }

@@ -170,6 +170,21 @@ export const knownDifferences: readonly KnownDifference[] = [
       current: "docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: \"/nonexistent\": stat /nonexistent: no such file or directory: unknown",
     },
   },
+  {
+    id: 'port-already-allocated',
+    versions: 'Engine 20.10 → 28.0 and later',
+    source:
+      'moby v20.10 daemon/container_operations.go connectToNetwork returns libnetwork\'s "driver failed programming external connectivity on endpoint %s (%s): %v" as is; ' +
+      'moby v28.0+ daemon/container_operations.go allocateNetwork wraps the same error in "failed to set up container networking: %w"',
+    daemon20: new RegExp(`^${daemonPrefix}(?<rest>driver failed programming external connectivity on endpoint .*)$`),
+    current: new RegExp(`^${daemonPrefix}failed to set up container networking: (?<rest>driver failed programming external connectivity on endpoint .*)$`),
+    example: {
+      cmd: 'docker run -d --name %p-q -p 47391:80 busybox sleep 300',
+      daemon20: 'docker: Error response from daemon: driver failed programming external connectivity on endpoint %p-q (<id64#3>): Bind for 0.0.0.0:47391 failed: port is already allocated',
+      current:
+        'docker: Error response from daemon: failed to set up container networking: driver failed programming external connectivity on endpoint %p-q (<id64#3>): Bind for 0.0.0.0:47391 failed: port is already allocated',
+    },
+  },
 ];
 
 export type LineVerdict =

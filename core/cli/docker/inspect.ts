@@ -147,6 +147,7 @@ export async function inspectAll(
   format: string,
   lookup: (ref: string) => Record<string, unknown> | undefined,
   missing: (ref: string) => string,
+  asStruct: (json: Record<string, unknown>) => unknown = typed,
 ): Promise<number> {
   const indented = format === '' || format === 'json';
   // docker/cli's inspect.Inspect: the template is parsed before any lookup, and a bad one is exit 64.
@@ -186,7 +187,7 @@ export async function inspectAll(
     try {
       let text: string;
       try {
-        text = executeRow(template, typed(obj));
+        text = executeRow(template, asStruct(obj));
       } catch (e) {
         if (!(e instanceof TemplateError)) throw e;
         text = executeRow(template, obj, { missingKeyError: true });

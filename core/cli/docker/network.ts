@@ -4,7 +4,7 @@ import { DaemonError } from '../../engine/errors';
 import { formatIp } from '../../network/ip';
 import type { Network } from '../../network/network';
 import type { ParsedFlags } from '../flags';
-import { goStruct } from '../gotemplate';
+import { GO_NIL_MAP, goStruct } from '../gotemplate';
 import { formatItems, headerContext, tabwriteRows } from '../table';
 import { daemonErrorText, runDef, type CommandDef, type Ctx } from './common';
 import { helpTexts } from './helpTexts';
@@ -26,7 +26,7 @@ export function networkJson(engine: Engine, n: Network): Record<string, unknown>
     containers[id] = { Name: name, EndpointID: ep.id, MacAddress: ep.mac, IPv4Address: `${formatIp(ep.ip)}/${n.subnet!.prefix}`, IPv6Address: '' };
   }
   const config = n.ipamConfig
-    ? [{ Subnet: n.ipamConfig.subnet, ...(n.ipamConfig.ipRange !== '' ? { IPRange: n.ipamConfig.ipRange } : {}), Gateway: n.ipamConfig.gateway }]
+    ? [{ Subnet: n.ipamConfig.subnet, ...(n.ipamConfig.ipRange !== '' ? { IPRange: n.ipamConfig.ipRange } : {}), ...(n.ipamConfig.gateway !== '' ? { Gateway: n.ipamConfig.gateway } : {}) }]
     : [];
   return {
     Name: n.name,
@@ -45,6 +45,22 @@ export function networkJson(engine: Engine, n: Network): Record<string, unknown>
     Options: { ...n.options },
     Labels: { ...n.labels },
   };
+}
+
+/** NetworkResource as the client's typed struct: Options, Labels, Containers and IPAM.Options are maps (nil prints map[]). */
+export function typedNetwork(json: Record<string, unknown>): unknown {
+  const map = (v: unknown): unknown => (v === null ? GO_NIL_MAP : v);
+  const ipam = json.IPAM as { Driver: string; Options: unknown; Config: Record<string, unknown>[] };
+  const containers: Record<string, unknown> = {};
+  for (const [id, c] of Object.entries(json.Containers as Record<string, object>)) containers[id] = goStruct('network.EndpointResource', { ...c });
+  return goStruct('network.Inspect', {
+    ...json,
+    IPAM: goStruct('network.IPAM', { Driver: ipam.Driver, Options: map(ipam.Options), Config: ipam.Config.map((c) => goStruct('network.IPAMConfig', { ...c })) }),
+    ConfigFrom: goStruct('network.ConfigReference', { ...(json.ConfigFrom as object) }),
+    Containers: containers,
+    Options: map(json.Options),
+    Labels: map(json.Labels),
+  });
 }
 
 /** sortorder.NaturalLess: digit runs compare as numbers. */
@@ -170,7 +186,7 @@ const ls: CommandDef = {
     if (typeof filters === 'number') return filters;
     const bad = Object.keys(filters).find((k) => !LS_FILTERS.includes(k));
     if (bad !== undefined) {
-      ctx.io.stderr(`Error response from daemon: Invalid filter '${bad}'\n`);
+      ctx.io.stderr(`Error response from daemon: invalid filter '${bad}'\n`);
       return 1;
     }
     const list = ctx.engine.net.list().filter((n) => matches(n, filters));
@@ -253,7 +269,7 @@ const inspect: CommandDef = {
   usage: '[OPTIONS] NETWORK [NETWORK...]',
   args: { kind: 'min', n: 1 },
   async run(ctx, flags) {
-    return inspectAll(ctx, flags.args, flags.string('format'), (ref) => networkJson(ctx.engine, ctx.engine.net.get(ref)), (ref) => `Error response from daemon: network ${ref} not found`);
+    return inspectAll(ctx, flags.args, flags.string('format'), (ref) => networkJson(ctx.engine, ctx.engine.net.get(ref)), (ref) => `Error response from daemon: network ${ref} not found`, typedNetwork);
   },
 };
 
@@ -315,7 +331,7 @@ const prune: CommandDef = {
     if (typeof filters === 'number') return filters;
     const bad = Object.keys(filters).find((k) => k !== 'label' && k !== 'label!' && k !== 'until');
     if (bad !== undefined) {
-      ctx.io.stderr(`Error response from daemon: Invalid filter '${bad}'\n`);
+      ctx.io.stderr(`Error response from daemon: invalid filter '${bad}'\n`);
       return 1;
     }
     if (!flags.bool('force')) {
