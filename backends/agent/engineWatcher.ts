@@ -238,8 +238,7 @@ export class EngineWatcher {
     });
     if (events.some((e) => e.type === 'image')) await this.readImages();
     this.layerList = await this.layers.snapshotLayers();
-    if (this.networksStale || events.some((e) => e.type === 'network')) await this.readNetworks();
-    await this.readNetView(new Set(ids));
+    await this.readNetView(new Set(ids), this.networksStale || events.some((e) => e.type === 'network'));
     this.readKernel();
     this.emit({ type: 'snapshot', snapshot: this.snapshot(), transitions });
   }
@@ -279,8 +278,7 @@ export class EngineWatcher {
       this.known = new Map([...next.values()].map((c) => [c.id, { state: c.state, name: c.name }]));
       await this.readImages();
       this.layerList = await this.layers.snapshotLayers();
-      await this.readNetworks();
-      await this.readNetView('all');
+      await this.readNetView('all', true);
       this.readKernel();
       if (reportChanges || this.listeners.size > 0) this.emit({ type: 'snapshot', snapshot: this.snapshot(), transitions });
     } finally {
@@ -327,11 +325,15 @@ export class EngineWatcher {
     this.networks = new Map(inspected.filter((n): n is NetworkSnapshot => n !== null).map((n) => [n.id, n]));
   }
 
-  /** Links and rules, re-reading the namespaces of the containers named (or all). */
-  private async readNetView(changed: ReadonlySet<string> | 'all'): Promise<void> {
-    if (!this.netReader) return;
+  /** Docker's networks (when `networks` says they changed), links and rules, read side by side; namespaces of the containers named (or all) re-read. */
+  private async readNetView(changed: ReadonlySet<string> | 'all', networks: boolean): Promise<void> {
+    const nets = networks ? this.readNetworks().then(() => [...this.networks.values()]) : Promise.resolve([...this.networks.values()]);
+    if (!this.netReader) {
+      await nets;
+      return;
+    }
     try {
-      this.netView = await this.netReader.read([...this.containers.values()], [...this.networks.values()], changed);
+      this.netView = await this.netReader.read([...this.containers.values()], nets, changed);
     } catch (err) {
       this.log(`reading the network failed: ${String(err)}`);
     }

@@ -251,14 +251,21 @@ export class NetworkReader {
     this.log(`network: ${what}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
   }
 
-  async read(containers: readonly ContainerSnapshot[], networks: readonly NetworkSnapshot[], changed: ReadonlySet<string> | 'all'): Promise<NetworkView> {
+  /**
+   * Everything at once: the programs run side by side (each spawn costs tens
+   * of milliseconds), and `networks` may still be on its way from the Engine
+   * API; the rules are filtered once it is there.
+   */
+  async read(containers: readonly ContainerSnapshot[], networks: readonly NetworkSnapshot[] | Promise<readonly NetworkSnapshot[]>, changed: ReadonlySet<string> | 'all'): Promise<NetworkView> {
+    // Handled here too: the nftables path never waits for it.
+    Promise.resolve(networks).catch(() => {});
     const hostNs = await this.nsOf('self').catch(() => '');
-    const [hostJson, containerIfs] = await Promise.all([
+    const [hostJson, containerIfs, natRules] = await Promise.all([
       this.exec('ip', ['-j', '-d', 'addr', 'show']).catch((err: unknown) => (this.warnOnce('ip addr', err), '[]')),
       this.readContainers(containers, hostNs, changed),
+      this.readRules(containers, networks),
     ]);
     const interfaces = [...interfacesFromIp(hostJson, 'host'), ...containerIfs];
-    const natRules = await this.readRules(containers, networks);
     return { interfaces, natRules, firewall: this.firewall };
   }
 
@@ -294,7 +301,7 @@ export class NetworkReader {
     return [...keep.values()].flatMap((e) => e.interfaces);
   }
 
-  private async readRules(containers: readonly ContainerSnapshot[], networks: readonly NetworkSnapshot[]): Promise<NatRule[]> {
+  private async readRules(containers: readonly ContainerSnapshot[], networksComing: readonly NetworkSnapshot[] | Promise<readonly NetworkSnapshot[]>): Promise<NatRule[]> {
     const ips = new Map<string, string>();
     for (const c of containers) for (const n of c.networks ?? []) if (n.ip) ips.set(n.ip, c.id);
     if (this.firewall === null) {
@@ -312,7 +319,8 @@ export class NetworkReader {
         }
         return dockerNftRules(rules, ips);
       }
-      const saved = parseIptablesSave(await this.exec('iptables-save', []));
+      const [text, networks] = await Promise.all([this.exec('iptables-save', []), networksComing]);
+      const saved = parseIptablesSave(text);
       return dockerRules(saved, {
         bridges: networks.map((n) => n.bridge).filter(Boolean),
         subnets: networks.map((n) => n.subnet).filter(Boolean),
