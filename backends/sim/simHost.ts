@@ -113,14 +113,11 @@ export class SimHost {
     return this.engine.snapshot();
   }
 
-  /**
-   * The file lists of the named layers the engine has, for the layer diagrams.
-   * The simulated engine does not model layers yet (its snapshot lists none),
-   * so every id is one it does not have.
-   */
+  /** The file lists (diff directories) of the named layers the engine has, for the layer diagrams; unknown ids are left out. */
   layerEntries(layerIds: readonly string[]): Record<string, LayerEntry[]> {
-    void layerIds;
-    return {};
+    const out: Record<string, LayerEntry[]> = {};
+    for (const id of layerIds) if (this.engine.hasLayer(id)) out[id] = [...this.engine.layerEntries(id)];
+    return out;
   }
 
   subscribe(listener: (e: BackendEvent) => void): () => void {

@@ -2,17 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRng } from '../ports';
 import { DaemonError } from './errors';
 import { generateName, nameWords } from './names';
-import { EngineDriver, TEST_EPOCH } from './testDriver';
-
-function daemonError(fn: () => unknown): DaemonError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DaemonError) return e;
-    throw e;
-  }
-  throw new Error('expected a DaemonError');
-}
+import { daemonError, EngineDriver, TEST_EPOCH } from './testDriver';
 
 describe('Engine', () => {
   describe('lifecycle scenarios (events in Docker’s order)', () => {

@@ -3,7 +3,13 @@ import { containerMachine, refusalText, type ContainerEvent, type ContainerEvent
 import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, RestartPolicy, Snapshot, Transition } from '../model';
 import { randomHex, seededRng, type Rng } from '../ports';
 import type { Scheduler } from '../scheduler';
-import { builtinImages, normalizeImageRef, type CatalogImage, type ImageDir, type ImageNode } from '../images/catalog';
+import { normalizeImageRef } from '../images/catalog';
+import { cacheDir, ImageStore, type Image } from '../images/store';
+import { UnionMount, type Change } from '../unionfs/mount';
+import { DEFAULT_HOSTS, initLayerTree, runtimeBinds } from '../unionfs/init';
+import { layerEntries, layerStats, newLayer, type Layer } from '../unionfs/layer';
+import type { LayerEntry, LayerSnapshot, RootfsMount } from '../model';
+import { commit, containersUsingImage, imageLookupError, loadBuiltinImages, pruneImages, pull, removeImage, type DeleteRecord, type ImageServiceContext } from './imageService';
 import { containerStatus, isoTime } from '../cli/humanize';
 import { DaemonError, noSuchContainer } from './errors';
 import { generateName } from './names';
@@ -150,7 +156,7 @@ interface Container {
   id: string;
   name: string;
   imageRef: string;
-  image: CatalogImage;
+  image: Image;
   path: string;
   args: string[];
   config: {
@@ -194,11 +200,14 @@ interface Container {
   backoffMs: number;
   /** Set while `docker restart` stops the container, so `--rm` does not remove it. */
   manualRestart: boolean;
-  root: ImageDir;
   /** HostConfig's resources; replaced (not mutated) by `docker update`. */
   resources: Resources;
   nsModes: NamespaceModes;
   oomKilled: boolean;
+  /** The root filesystem: the image's layers, the init layer and the upper layer, overlay-mounted. */
+  mount: UnionMount;
+  /** The overlay2 directory of the upper layer (the init layer's is this + "-init"). */
+  layerId: string;
 }
 
 /** dockerd's host pid in the simulation, for the ops it makes (libnetwork's netlink and iptables calls). */
@@ -223,7 +232,8 @@ export class Engine {
   private readonly rng: Rng;
   private readonly containers = new Map<string, Container>();
   private readonly names = new Map<string, string>();
-  private readonly images = new Map<string, CatalogImage>();
+  /** Images, their references and layers (the API other image commands build on: see core/images/store.ts). */
+  readonly imageStore = new ImageStore();
   private readonly listeners = new Set<Listener>();
   private readonly eventLog: DockerEvent[] = [];
   private pendingTransitions: Transition[] = [];
@@ -239,6 +249,11 @@ export class Engine {
   readonly trace: TraceRecorder;
   /** libnetwork: networks, sandboxes, ports, NAT, and the socket layer programs use. */
   readonly net: NetworkModel;
+  private imageSnapshotMemo: { version: number; images: ImageSnapshot[]; layers: LayerSnapshot[] } | undefined;
+  private readonly layerSnapshotMemo = new WeakMap<Container, { version: number; layers: LayerSnapshot[] }>();
+  private allLayersMemo: { images: LayerSnapshot[]; containerSet: number; upperSum: number; layers: LayerSnapshot[] } | undefined;
+  /** Bumped when a container is added or removed (the layer list's memo). */
+  private containerSetVersion = 0;
 
   constructor(opts: EngineOptions) {
     this.scheduler = opts.scheduler;
@@ -249,7 +264,7 @@ export class Engine {
       const c = this.containers.get(id);
       if (c?.run) this.processExited(c, c.run, 137, 'SIGKILL');
     };
-    for (const image of builtinImages()) for (const tag of image.repoTags) this.images.set(tag, image);
+    loadBuiltinImages(this.imageStore);
     this.net = new NetworkModel({
       rng: seededRng(`network-${this.rng.nextU32()}`),
       now: () => this.scheduler.now(),
@@ -286,18 +301,13 @@ export class Engine {
     const now = this.scheduler.now();
     const containers: ContainerSnapshot[] = [];
     for (const c of this.containers.values()) containers.push(this.containerSnapshot(c, now));
-    const seen = new Set<CatalogImage>();
-    const images: ImageSnapshot[] = [];
-    for (const image of this.images.values()) {
-      if (seen.has(image)) continue;
-      seen.add(image);
-      images.push({ id: image.id, tags: [...image.repoTags], layers: [...image.layers], size: image.size, created: image.created });
-    }
+    const { images } = this.imageSnapshots();
     return {
       kind: 'sim',
       time: now,
       containers,
       images,
+      layers: this.layerSnapshots(),
       trace: this.trace.recent(),
       networks: this.net.networkSnapshots(),
       interfaces: this.net.interfaceSnapshots(),
@@ -320,30 +330,211 @@ export class Engine {
   // -------------------------------------------------------------------------
   // Images
 
-  /** The image a reference names, or undefined (the client then tries to pull it). */
-  image(ref: string): CatalogImage | undefined {
-    return this.images.get(normalizeImageRef(ref));
+  /** The image a reference (or id) names, or undefined (the client then tries to pull it). */
+  image(ref: string): Image | undefined {
+    return this.imageStore.get(ref);
+  }
+
+  /** The image a reference names; throws the daemon's "No such image" / "invalid reference format". */
+  resolveImage(ref: string): Image {
+    try {
+      return this.imageStore.resolve(ref);
+    } catch (e) {
+      throw imageLookupError(ref, e);
+    }
+  }
+
+  /** Bytes of all the image's layers (Docker's Size). */
+  imageSize(image: Image): number {
+    return this.imageStore.size(image);
   }
 
   /**
-   * A pull from Docker Hub, as the client prints its progress. The registry
-   * holds the same images the simulator has, so those are up to date; any
-   * other repository is refused as Hub refuses one that does not exist.
+   * A pull from the simulated Docker Hub, as the client prints its progress
+   * (non-terminal): layer lines, "Already exists" for layers the store has,
+   * Digest and Status. A repository or tag the Hub lacks is refused as Hub does.
    */
   pull(ref: string): string {
-    const normalized = normalizeImageRef(ref);
-    const colon = normalized.lastIndexOf(':');
-    const repo = normalized.slice(0, colon);
-    const image = this.images.get(normalized);
-    if (image) {
-      const path = repo.includes('/') ? repo : `library/${repo}`;
-      return `${normalized.slice(colon + 1)}: Pulling from ${path}\nDigest: ${repoDigest(image.id)}\nStatus: Image is up to date for ${normalized}\n`;
-    }
-    throw new DaemonError(
-      `pull access denied for ${repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`,
-      'notFound',
-    );
+    return this.op(() => pull(this.imageContext(), ref).text);
   }
+
+  /** `docker tag SOURCE TARGET`. */
+  tagImage(source: string, target: string): void {
+    this.op(() => {
+      const image = this.resolveImage(source);
+      const name = this.imageStore.tag(image.id, target, rfc3339Nano(this.scheduler.now()));
+      this.emitImage('tag', image.id, { name });
+    });
+  }
+
+  /** `docker rmi [-f] [--no-prune]`: the Untagged/Deleted records, or a DaemonError (conflicts as Docker words them). */
+  removeImage(ref: string, opts: { force?: boolean; prune?: boolean } = {}): DeleteRecord[] {
+    return this.op(() => removeImage(this.imageContext(), ref, opts));
+  }
+
+  /** `docker image prune [-a]`. */
+  pruneImages(opts: { all?: boolean } = {}): { records: DeleteRecord[]; reclaimed: number } {
+    return this.op(() => pruneImages(this.imageContext(), opts));
+  }
+
+  /** `docker diff`: the container's changes against its image, in the daemon's order. */
+  containerDiff(ref: string): readonly Change[] {
+    return this.get(ref).mount.diff();
+  }
+
+  /**
+   * A container's root filesystem: read the merged view (`tree`, `lookup`,
+   * `readdir`) or write into its upper layer (`put`, `writeFile`, `mkdir`,
+   * `remove` …, with copy-up and whiteouts), as `docker cp` and builds do.
+   * Writes made here are not announced to subscribers: call `touchContainer`.
+   */
+  containerMount(ref: string): UnionMount {
+    return this.get(ref).mount;
+  }
+
+  /** `docker commit`: the upper layer as a new image layer; returns the new image. */
+  commitContainer(ref: string, opts: { reference?: string; comment?: string; author?: string; changes?: Partial<Image['config']> } = {}): Image {
+    return this.op(() => {
+      const c = this.get(ref);
+      if (c.state === 'removing' || c.state === 'dead') throw new DaemonError(`You cannot commit container ${c.id} which is being removed or dead`, 'conflict');
+      const base = c.image.config;
+      const config = {
+        ...base,
+        Env: [...c.config.env],
+        Cmd: c.config.cmd ? [...c.config.cmd] : null,
+        Entrypoint: c.config.entrypoint ? [...c.config.entrypoint] : null,
+        WorkingDir: c.config.workingDir,
+        Labels: Object.keys(c.config.labels).length > 0 ? { ...c.config.labels } : base.Labels,
+        ...(opts.changes ?? {}),
+      };
+      return commit(this.imageContext(), {
+        containerId: c.id,
+        image: c.image,
+        config,
+        mount: c.mount,
+        createdBy: [c.path, ...c.args].join(' '),
+        ...(opts.reference !== undefined ? { reference: opts.reference } : {}),
+        ...(opts.comment !== undefined ? { comment: opts.comment } : {}),
+        ...(opts.author !== undefined ? { author: opts.author } : {}),
+      });
+    });
+  }
+
+  /** The diff directory of one layer (image, init or upper), whiteouts and opaque directories marked; [] for an unknown id. */
+  layerEntries(layerId: string): readonly LayerEntry[] {
+    const layer = this.findLayer(layerId);
+    return layer ? layerEntries(layer) : [];
+  }
+
+  /** Whether a layer (image, init or upper) of that id exists. */
+  hasLayer(layerId: string): boolean {
+    return this.findLayer(layerId) !== undefined;
+  }
+
+  private findLayer(layerId: string): Layer | undefined {
+    const image = this.imageStore.layer(layerId);
+    if (image) return image;
+    for (const c of this.containers.values()) {
+      if (c.layerId === layerId) return c.mount.upper;
+      if (`${c.layerId}-init` === layerId) return c.mount.layers[1];
+    }
+    return undefined;
+  }
+
+  private imageContext(): ImageServiceContext {
+    return {
+      store: this.imageStore,
+      now: () => rfc3339Nano(this.scheduler.now()),
+      containersUsing: (imageId) => containersUsingImage([...this.containers.values()].reverse(), imageId),
+      emit: (action, id, attributes) => this.emitImage(action, id, attributes),
+    };
+  }
+
+  private emitImage(action: string, id: string, attributes: Record<string, string> = {}): void {
+    const event: DockerEvent = { type: action === 'commit' ? 'container' : 'image', action, id, attributes, time: this.scheduler.now() };
+    this.pendingEvents.push(event);
+    this.eventLog.push(event);
+    if (this.eventLog.length > EVENTS_KEPT) this.eventLog.splice(0, this.eventLog.length - EVENTS_KEPT);
+  }
+
+  /** Image snapshots and their layers (each once, shared layers too), rebuilt only when the store changed. */
+  private imageSnapshots(): { images: ImageSnapshot[]; layers: LayerSnapshot[] } {
+    const memo = this.imageSnapshotMemo;
+    if (memo && memo.version === this.imageStore.version) return memo;
+    const images: ImageSnapshot[] = [];
+    const layers: LayerSnapshot[] = [];
+    const seen = new Set<string>();
+    for (const image of this.imageStore.list()) {
+      images.push(deepFreeze({ id: image.id, tags: [...image.repoTags], layers: image.layers.map((l) => l.id), size: this.imageStore.size(image), created: image.created }));
+      const chains = this.imageStore.chainIds(image);
+      const createdBy = image.history.filter((h) => !h.emptyLayer).map((h) => h.createdBy);
+      image.layers.forEach((l, i) => {
+        if (seen.has(l.id)) return;
+        seen.add(l.id);
+        const stats = layerStats(l);
+        const snap: LayerSnapshot = {
+          id: l.id,
+          kind: 'image',
+          parent: i === 0 ? null : image.layers[i - 1]!.id,
+          dir: `/var/lib/docker/overlay2/${cacheDir(chains[i]!)}/diff`,
+          size: stats.size,
+          entries: stats.entries,
+        };
+        if (createdBy[i] !== undefined) snap.createdBy = createdBy[i];
+        layers.push(deepFreeze(snap));
+      });
+    }
+    this.imageSnapshotMemo = { version: this.imageStore.version, images: Object.freeze(images) as ImageSnapshot[], layers: Object.freeze(layers) as LayerSnapshot[] };
+    return this.imageSnapshotMemo;
+  }
+
+  /** Every layer, each once: the images' (shared ones once), then each container's init and upper layer. Reused while nothing changed. */
+  private layerSnapshots(): LayerSnapshot[] {
+    const { layers: imageLayers } = this.imageSnapshots();
+    // Upper layer versions only grow, so their sum changes whenever any of them does.
+    let upperSum = 0;
+    for (const c of this.containers.values()) upperSum += c.mount.upper.version;
+    const memo = this.allLayersMemo;
+    if (memo && memo.images === imageLayers && memo.containerSet === this.containerSetVersion && memo.upperSum === upperSum) return memo.layers;
+    const layers = [...imageLayers];
+    for (const c of this.containers.values()) layers.push(...this.containerLayerSnapshots(c));
+    Object.freeze(layers);
+    this.allLayersMemo = { images: imageLayers, containerSet: this.containerSetVersion, upperSum, layers };
+    return layers;
+  }
+
+  /** A container's init and upper layer snapshots, rebuilt only when its upper layer changed. */
+  private containerLayerSnapshots(c: Container): LayerSnapshot[] {
+    const upper = c.mount.upper;
+    const memo = this.layerSnapshotMemo.get(c);
+    if (memo && memo.version === upper.version) return memo.layers;
+    const init = c.mount.layers[1]!;
+    const initStats = layerStats(init);
+    const upperStats = layerStats(upper);
+    const top = c.image.layers[c.image.layers.length - 1];
+    const layers: LayerSnapshot[] = [
+      deepFreeze({ id: init.id, kind: 'init', parent: top?.id ?? null, dir: `/var/lib/docker/overlay2/${init.id}/diff`, size: initStats.size, entries: initStats.entries, containerId: c.id }),
+      deepFreeze({ id: upper.id, kind: 'container', parent: init.id, dir: `/var/lib/docker/overlay2/${upper.id}/diff`, size: upperStats.size, entries: upperStats.entries, containerId: c.id }),
+    ];
+    this.layerSnapshotMemo.set(c, { version: upper.version, layers });
+    return layers;
+  }
+
+  /** overlay2's directories for a container: lowerdir= top first (init, then the image's layers), upperdir, workdir, merged. */
+  private rootfsMount(c: Container): RootfsMount {
+    const chains = this.imageStore.chainIds(c.image);
+    const lowers = [`/var/lib/docker/overlay2/${c.layerId}-init/diff`];
+    for (let i = chains.length - 1; i >= 0; i--) lowers.push(`/var/lib/docker/overlay2/${cacheDir(chains[i]!)}/diff`);
+    return {
+      containerId: c.id,
+      lowerdirs: lowers,
+      upperdir: `/var/lib/docker/overlay2/${c.layerId}/diff`,
+      workdir: `/var/lib/docker/overlay2/${c.layerId}/work`,
+      merged: `/var/lib/docker/overlay2/${c.layerId}/merged`,
+      layers: [...c.image.layers.map((l) => l.id), `${c.layerId}-init`, c.layerId],
+    };
+  }
+
 
   // -------------------------------------------------------------------------
   // Lookup
@@ -421,7 +612,7 @@ export class Engine {
       if (name === undefined || name === '') name = this.generateUniqueName(id);
       const now = this.scheduler.now();
       // dockerd appends the default PATH when neither the image nor the user sets one.
-      const env = mergeEnv(image.config.Env ?? [], opts.env ?? []);
+      const env = withImageEnv(opts.env ?? [], image.config.Env ?? []);
       if (!env.some((kv) => kv.startsWith('PATH='))) env.push(`PATH=${DEFAULT_PATH}`);
       const hostname = opts.hostname || id.slice(0, 12);
       this.net.register({
@@ -478,18 +669,30 @@ export class Engine {
         restartTimer: null,
         backoffMs: 0,
         manualRestart: false,
-        root: image.root,
         resources,
         nsModes,
         oomKilled: false,
+        layerId: layerIdFor(id),
+        mount: undefined as unknown as UnionMount,
       };
-      c.root = containerRoot(image.root, c.config.hostname);
+      c.mount = this.newMount(c);
       this.containers.set(id, c);
+      this.containerSetVersion++;
       this.names.set(name, id);
       this.emit(c, 'create');
       this.transition(c, null, 'created', 'create');
       warnings.push(...(opts.networkMode === 'host' && ((opts.portBindings ?? []).length > 0 || opts.publishAll) ? ['Published ports are discarded when using host network mode'] : []));
       return { id, warnings };
+    });
+  }
+
+  /** The container's root filesystem: image layers, a fresh init layer and an empty upper layer; runc's bind mounts over them. */
+  private newMount(c: Container): UnionMount {
+    return new UnionMount({
+      lowers: [...c.image.layers, newLayer(`${c.layerId}-init`, 'init', initLayerTree())],
+      upper: newLayer(c.layerId, 'container', { kind: 'dir', mode: 0o755, children: new Map() }),
+      binds: runtimeBinds({ hostname: c.config.hostname, hosts: DEFAULT_HOSTS, resolvConf: 'nameserver 8.8.8.8\nnameserver 8.8.4.4\n' }),
+      now: () => this.scheduler.now(),
     });
   }
 
@@ -557,7 +760,7 @@ export class Engine {
     }
     const shares = c.resources.cpuShares;
     const cgroupError = shares !== 0 && shares < 2 ? 'the minimum allowed cpu-shares is 2' : shares > 262_144 ? 'the maximum allowed cpu-shares is 262144' : '';
-    const program = cgroupError !== '' ? 125 : resolveCommand({ root: c.root, env, cwd: c.config.workingDir || '/' }, c.path);
+    const program = cgroupError !== '' ? 125 : resolveCommand({ root: c.mount.root(), env, cwd: c.config.workingDir || '/' }, c.path);
     if (typeof program === 'number') {
       const reason = program === 126 ? 'permission denied' : c.path.includes('/') ? `stat ${c.path}: no such file or directory` : 'executable file not found in $PATH';
       const init = cgroupError !== '' ? `error setting cgroup config for procHooks process: ${cgroupError}` : `exec: ${JSON.stringify(c.path)}: ${reason}`;
@@ -618,10 +821,10 @@ export class Engine {
       id: c.id,
       hostname: c.config.hostname,
       argv: [c.path, ...c.args],
-      path: resolveExecutable(c.root, env, c.config.workingDir || '/', c.path),
+      path: resolveExecutable(c.mount.root(), env, c.config.workingDir || '/', c.path),
       resources: c.resources,
       join: namespaceJoin(c.nsModes, (ref) => this.get(ref).id),
-      rootfs: `/var/lib/docker/overlay2/${this.layerId(c)}/merged`,
+      rootfs: `/var/lib/docker/overlay2/${c.layerId}/merged`,
       tty: c.config.tty,
       rss: programRss(c.path),
       ...(sandboxId ? { sandboxKey: `/var/run/docker/netns/${sandboxId.slice(0, 12)}` } : {}),
@@ -649,7 +852,8 @@ export class Engine {
       env,
       hostname: c.config.hostname,
       cwd: c.config.workingDir || '/',
-      root: c.root,
+      root: c.mount.root(),
+      mount: c.mount,
       tty: c.config.tty,
       stdin: {
         read: (onData, onEnd) => {
@@ -964,7 +1168,7 @@ export class Engine {
     const c = this.get(ref);
     if (!c.run) throw new DaemonError(`Container ${c.id} is not running`, 'conflict');
     const env = this.processEnv(c);
-    const path = resolveExecutable(c.root, env, c.config.workingDir || '/', argv[0] ?? '');
+    const path = resolveExecutable(c.mount.root(), env, c.config.workingDir || '/', argv[0] ?? '');
     const pid = this.kernel.exec(c.id, argv, path, { tty: opts.tty ?? false, rss: programRss(argv[0] ?? '') });
     const nsPid = this.kernel.process(pid)?.nsPid ?? pid;
     return { pid, nsPid, exit: (code) => this.op(() => this.kernel.processExit(pid, code)) };
@@ -1001,6 +1205,7 @@ export class Engine {
     c.actor.stop();
     this.containers.delete(c.id);
     this.net.unregister(c.id);
+    this.containerSetVersion++;
     if (this.names.get(c.name) === c.id) this.names.delete(c.name);
     this.emit(c, 'destroy');
     this.transition(c, 'removing', null, 'destroy');
@@ -1102,7 +1307,8 @@ export class Engine {
     const c = this.get(ref);
     const running = c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
     const dir = `/var/lib/docker/containers/${c.id}`;
-    const layer = this.layerId(c);
+    const layer = c.layerId;
+    const rootfs = this.rootfsMount(c);
     return {
       Id: c.id,
       Created: rfc3339Nano(c.created),
@@ -1171,7 +1377,7 @@ export class Engine {
       },
       GraphDriver: {
         Data: {
-          LowerDir: `/var/lib/docker/overlay2/${layer}-init/diff:/var/lib/docker/overlay2/${c.image.layers[0]!.slice(7)}/diff`,
+          LowerDir: rootfs.lowerdirs.join(':'),
           MergedDir: `/var/lib/docker/overlay2/${layer}/merged`,
           UpperDir: `/var/lib/docker/overlay2/${layer}/diff`,
           WorkDir: `/var/lib/docker/overlay2/${layer}/work`,
@@ -1204,20 +1410,6 @@ export class Engine {
       },
       NetworkSettings: this.networkSettings(c),
     };
-  }
-
-  /** The container's read-write layer id (stable per container, derived from its id). */
-  private layerId(c: Container): string {
-    let h = 0x811c9dc5;
-    let out = '';
-    for (let round = 0; out.length < 64; round++) {
-      for (let i = 0; i < c.id.length; i++) {
-        h ^= c.id.charCodeAt(i) + round;
-        h = Math.imul(h, 0x01000193);
-      }
-      out += (h >>> 0).toString(16).padStart(8, '0');
-    }
-    return out.slice(0, 64);
   }
 
   // -------------------------------------------------------------------------
@@ -1269,11 +1461,9 @@ export class Engine {
 
   /** The container's /etc/hosts and /etc/resolv.conf for its current endpoints. */
   private networkFiles(c: Container): void {
-    const etc = c.root.children.get('etc');
-    if (!etc || etc.kind !== 'dir') return;
-    const file = (content: string): ImageNode => ({ kind: 'file', mode: 0o644, size: content.length, content });
-    etc.children.set('hosts', file(this.net.hostsFile(c.id)));
-    etc.children.set('resolv.conf', file(this.net.resolvConf(c.id)));
+    // Bind mounts from /var/lib/docker/containers/<id>/: no layer changes.
+    c.mount.writeFile('/etc/hosts', this.net.hostsFile(c.id));
+    c.mount.writeFile('/etc/resolv.conf', this.net.resolvConf(c.id));
   }
 
   private emitNetworks(c: Container, action: 'connect' | 'disconnect'): void {
@@ -1391,6 +1581,7 @@ export class Engine {
       name: c.name,
       image: c.imageRef,
       imageId: c.image.id,
+      rootfs: this.rootfsMount(c),
       command: [c.path, ...c.args],
       state: c.state,
       exitCode: c.exitCode,
@@ -1480,20 +1671,6 @@ export class Engine {
   }
 }
 
-/** A stable stand-in for the registry's manifest digest of an image (core has no sha256). */
-function repoDigest(imageId: string): string {
-  let h = 0x811c9dc5;
-  let out = '';
-  for (let round = 0; out.length < 64; round++) {
-    for (let i = 0; i < imageId.length; i++) {
-      h ^= imageId.charCodeAt(i) + round + 1;
-      h = Math.imul(h, 0x01000193);
-    }
-    out += (h >>> 0).toString(16).padStart(8, '0');
-  }
-  return `sha256:${out.slice(0, 64)}`;
-}
-
 /** The daemon's ContainerSummary.Command: arguments containing a space are wrapped in single quotes. */
 /** A container snapshot and the values it was built from. */
 interface SnapshotMemo {
@@ -1502,7 +1679,7 @@ interface SnapshotMemo {
   now: number;
   name: string;
   imageRef: string;
-  image: CatalogImage;
+  image: Image;
   path: string;
   args: string[];
   state: ContainerState;
@@ -1609,7 +1786,7 @@ function summaryCommand(path: string, args: readonly string[]): string {
 }
 
 /** Config.ExposedPorts: the image's, then --expose and -p ports, each once, sorted as Go's map keys print. */
-function exposedPorts(image: CatalogImage, opts: CreateOptions): { port: number; proto: Proto }[] {
+function exposedPorts(image: Image, opts: CreateOptions): { port: number; proto: Proto }[] {
   const keys = new Set<string>(Object.keys(image.config.ExposedPorts ?? {}));
   for (const e of opts.expose ?? []) keys.add(`${e.port}/${e.proto}`);
   for (const b of opts.portBindings ?? []) keys.add(`${b.containerPort}/${b.proto}`);
@@ -1630,6 +1807,13 @@ function sortPortMap<T extends { containerPort: number; proto: Proto }>(ports: r
   return [...ports].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
+/** The daemon's merge of a container's Env with its image's: the user's first, then each image variable the user did not set. */
+function withImageEnv(user: readonly string[], image: readonly string[]): string[] {
+  const key = (kv: string): string => kv.split('=')[0]!;
+  const keys = new Set(user.map(key));
+  return [...user, ...image.filter((kv) => !keys.has(key(kv)))];
+}
+
 /** Docker's ReplaceOrAppendEnvValues: a later KEY=value replaces an earlier KEY; a bare KEY is dropped when unset. */
 function mergeEnv(base: string[], overrides: string[]): string[] {
   const out = [...base];
@@ -1642,37 +1826,6 @@ function mergeEnv(base: string[], overrides: string[]): string[] {
     else out.push(kv);
   }
   return out;
-}
-
-/** The container's view of its filesystem: the image plus what Docker adds at create (/.dockerenv, /etc/hostname, /proc…). */
-function containerRoot(image: ImageDir, hostname: string): ImageDir {
-  const root: ImageDir = { kind: 'dir', mode: image.mode, children: new Map(image.children) };
-  const file = (content: string, mode = 0o644): ImageNode => ({ kind: 'file', mode, size: content.length, content });
-  root.children.set('.dockerenv', { kind: 'file', mode: 0o755, size: 0, content: '' });
-  root.children.set('proc', { kind: 'dir', mode: 0o555, children: new Map() });
-  root.children.set('sys', { kind: 'dir', mode: 0o555, children: new Map() });
-  const etcImage = image.children.get('etc');
-  if (etcImage && etcImage.kind === 'dir') {
-    const etc: ImageDir = { kind: 'dir', mode: etcImage.mode, children: new Map(etcImage.children) };
-    etc.children.set('hostname', file(`${hostname}\n`));
-    etc.children.set('hosts', file(`127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n`));
-    etc.children.set('resolv.conf', file('nameserver 8.8.8.8\nnameserver 8.8.4.4\n'));
-    etc.children.set('mtab', { kind: 'symlink', mode: 0o777, target: '/proc/mounts' });
-    root.children.set('etc', etc);
-  }
-  const devImage = image.children.get('dev');
-  if (devImage && devImage.kind === 'dir') {
-    const dev: ImageDir = { kind: 'dir', mode: 0o755, children: new Map() };
-    for (const n of ['full', 'null', 'random', 'tty', 'urandom', 'zero']) dev.children.set(n, { kind: 'file', mode: 0o666, size: 0, content: '' });
-    for (const n of ['mqueue', 'pts', 'shm']) dev.children.set(n, { kind: 'dir', mode: 0o755, children: new Map() });
-    dev.children.set('fd', { kind: 'symlink', mode: 0o777, target: '/proc/self/fd' });
-    dev.children.set('ptmx', { kind: 'symlink', mode: 0o777, target: 'pts/ptmx' });
-    dev.children.set('stderr', { kind: 'symlink', mode: 0o777, target: '/proc/self/fd/2' });
-    dev.children.set('stdin', { kind: 'symlink', mode: 0o777, target: '/proc/self/fd/0' });
-    dev.children.set('stdout', { kind: 'symlink', mode: 0o777, target: '/proc/self/fd/1' });
-    root.children.set('dev', dev);
-  }
-  return root;
 }
 
 function matchesFilters(c: Container, filters: Record<string, string[]>): boolean {
@@ -1756,4 +1909,18 @@ function signalName(n: number): string {
 function insideNetns(op: NetOp): boolean {
   if (op.op === 'link.netns' || op.op === 'link.rename' || op.op === 'addr.add' || op.op === 'route.add') return true;
   return op.op === 'link.up' && !String(op.args.name ?? '').startsWith('veth');
+}
+
+/** The container's read-write layer id: overlay2's directory name, stable per container (derived from its id). */
+function layerIdFor(containerId: string): string {
+  let h = 0x811c9dc5;
+  let out = '';
+  for (let round = 0; out.length < 64; round++) {
+    for (let i = 0; i < containerId.length; i++) {
+      h ^= containerId.charCodeAt(i) + round;
+      h = Math.imul(h, 0x01000193);
+    }
+    out += (h >>> 0).toString(16).padStart(8, '0');
+  }
+  return out.slice(0, 64);
 }

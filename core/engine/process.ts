@@ -1,5 +1,6 @@
 import type { ImageDir } from '../images/catalog';
 import type { NetView } from '../network/view';
+import type { UnionMount } from '../unionfs/mount';
 
 /**
  * What a simulated program sees of its process: argv, environment, its
@@ -17,6 +18,8 @@ export interface Proc {
   readonly cwd: string;
   /** The container's root filesystem (image tree plus the runtime files Docker adds). */
   readonly root: ImageDir;
+  /** The same filesystem for writing: the container's union mount (copy-up into its upper layer, whiteouts on delete). */
+  readonly mount?: UnionMount;
   /** Whether stdout is a terminal (`docker run -t`). */
   readonly tty: boolean;
   readonly stdin: Stdin;

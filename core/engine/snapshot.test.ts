@@ -10,6 +10,7 @@ const STEPS: Step[] = [
   ['create web', (d) => d.engine.create({ image: 'busybox', name: 'web', cmd: ['sleep', '300'], env: ['A=1'], tty: true })],
   ['start web', (d) => d.engine.start('web')],
   ['5 s pass', (d) => d.advance(5_000)],
+  ['write in web', (d) => d.engine.containerMount('web').writeFile('/etc/motd', 'hi\n')],
   ['pause web', (d) => d.engine.pause('web')],
   ['70 s pass', (d) => d.advance(70_000)],
   ['unpause web', (d) => d.engine.unpause('web')],

@@ -2,6 +2,7 @@ import { seededRng } from '../ports';
 import { Scheduler } from '../scheduler';
 import type { DockerEvent, Transition } from '../model';
 import { Engine } from './engine';
+import { DaemonError } from './errors';
 
 /** 2026-01-01T00:00:00Z, the epoch of scripted runs. */
 export const TEST_EPOCH = Date.UTC(2026, 0, 1);
@@ -88,4 +89,15 @@ export class EngineDriver {
   state(id: string): string {
     return (this.engine.inspect(id).State as { Status: string }).Status;
   }
+}
+
+/** The DaemonError `fn` throws (fails the test when it throws none). */
+export function daemonError(fn: () => unknown): DaemonError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof DaemonError) return e;
+    throw e;
+  }
+  throw new Error('expected a DaemonError');
 }

@@ -1,37 +1,22 @@
 /**
- * The images the simulated engine has "pulled": their metadata as `docker
- * image inspect` shows it and their root filesystem, enough for the programs
- * the simulator runs (`ls`, `cat /etc/passwd`, finding a command on $PATH).
- * Laid out like the test images the conformance suite runs against
- * (test/setup/images.sh): busybox with every applet in /bin, hello-world with
- * a single static /hello.
+ * The images the simulator knows: the ones a fresh engine already has
+ * (busybox and hello-world, laid out exactly like the offline test images the
+ * conformance suite runs against, test/setup/images.sh) and the simulated
+ * Docker Hub's (hub.ts: alpine, ubuntu, centos, nginx, mysql, redis,
+ * registry), each as its layers' diff trees, config and history — what
+ * `docker pull`, `docker history` and `docker image inspect` show.
+ *
+ * Layer trees are built once, on first use, and shared: image layers are
+ * never changed (a container writes to its own upper layer).
  */
 
-import { utf8Length } from '../utf8';
+import { type DirNode, type FileNode, type LayerDir, type SymlinkNode, type TreeNode } from '../unionfs/tree';
+import { TreeBuilder } from './treeBuilder';
 
-export interface ImageFile {
-  kind: 'file';
-  mode: number;
-  size: number;
-  /** Text content, when a program may read it. */
-  content?: string;
-  /** The program the simulator runs when this file is executed (a busybox applet name, 'hello'). */
-  program?: string;
-}
-
-export interface ImageDir {
-  kind: 'dir';
-  mode: number;
-  children: Map<string, ImageNode>;
-}
-
-export interface ImageSymlink {
-  kind: 'symlink';
-  mode: number;
-  target: string;
-}
-
-export type ImageNode = ImageFile | ImageDir | ImageSymlink;
+export type ImageFile = FileNode;
+export type ImageDir = DirNode;
+export type ImageSymlink = SymlinkNode;
+export type ImageNode = TreeNode;
 
 /** The parts of an image's Config (Engine API ContainerConfig) a container inherits. */
 export interface ImageConfig {
@@ -43,29 +28,57 @@ export interface ImageConfig {
   Labels: Record<string, string> | null;
   /** EXPOSE'd ports ("80/tcp" → {}), which `docker run -P` publishes. */
   ExposedPorts?: Record<string, Record<string, never>>;
+  Volumes?: Record<string, Record<string, never>>;
+  StopSignal?: string;
+}
+
+/** One line of `docker history` (the image config's history, oldest first). */
+export interface HistoryEntry {
+  /** RFC 3339. */
+  created: string;
+  createdBy: string;
+  comment?: string;
+  author?: string;
+  /** A step that made no layer (ENV, CMD, …). */
+  emptyLayer?: boolean;
+}
+
+/** A layer as a registry serves it: its diff id and (built on demand) its tree. */
+export interface CatalogLayer {
+  diffId: string;
+  tree(): LayerDir;
 }
 
 export interface CatalogImage {
-  /** sha256:… (64 hex). */
-  id: string;
-  repoTags: string[];
+  /** Familiar repository name: "busybox", "nginx". */
+  repo: string;
+  tags: string[];
   /** RFC 3339. */
   created: string;
-  /** Bytes. */
-  size: number;
-  /** Diff ids of the layers, lowest first. */
-  layers: string[];
+  comment: string;
   config: ImageConfig;
-  root: ImageDir;
+  /** Lowest first; one per non-empty history entry. */
+  layers: CatalogLayer[];
+  history: HistoryEntry[];
+  /** A fixed image id, for the local test images whose ids the conformance masks anyway; otherwise the id is the config's digest. */
+  id?: string;
+  /** Compressed download sizes per layer (what `docker pull` reports), bytes. */
+  dockerVersion?: string;
 }
 
-function dir(mode: number, entries: Record<string, ImageNode> = {}): ImageDir {
-  return { kind: 'dir', mode, children: new Map(Object.entries(entries)) };
+/** A layer whose tree is built the first time it is asked for. */
+export function lazyLayer(diffId: string, build: () => LayerDir): CatalogLayer {
+  let tree: LayerDir | undefined;
+  return {
+    diffId,
+    tree() {
+      tree ??= build();
+      return tree;
+    },
+  };
 }
 
-function file(content: string, mode = 0o644): ImageFile {
-  return { kind: 'file', mode, size: utf8Length(content), content };
-}
+export const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** Debian's busybox-static 1.35 applet list, as `ls /bin` shows it in the test image. */
 export const busyboxApplets: readonly string[] = (
@@ -84,6 +97,7 @@ export const busyboxApplets: readonly string[] = (
   'unshare unxz unzip uptime usleep uudecode uuencode vconfig vi w watch watchdog wc wget which who whoami xargs xxd xz xzcat yes zcat'
 ).split(' ');
 
+
 const BUSYBOX_BINARY_SIZE = 1_982_256;
 
 const passwd =
@@ -95,21 +109,16 @@ const group =
   'root:x:0:\ndaemon:x:1:\nbin:x:2:\nsys:x:3:\nadm:x:4:\ntty:x:5:\ndisk:x:6:\nwheel:x:10:root\nmail:x:8:\nwww-data:x:33:\noperator:x:37:\n' +
   'staff:x:50:\nnogroup:x:65534:\n';
 
-function busyboxRoot(): ImageDir {
-  const bin = dir(0o755);
-  // Every applet is a hard link to the one busybox binary.
-  for (const applet of busyboxApplets) bin.children.set(applet, { kind: 'file', mode: 0o755, size: BUSYBOX_BINARY_SIZE, program: applet });
-  return dir(0o755, {
-    bin,
-    dev: dir(0o755),
-    etc: dir(0o755, { group: file(group), passwd: file(passwd) }),
-    home: dir(0o755),
-    lib: dir(0o755),
-    root: dir(0o700),
-    tmp: dir(0o1777),
-    usr: dir(0o755, { sbin: dir(0o755) }),
-    var: dir(0o755, { spool: dir(0o755, { mail: dir(0o755) }), www: dir(0o755) }),
-  });
+/** The busybox test image: Debian's busybox-static, every applet a hard link to it in /bin. */
+function busyboxTree(): LayerDir {
+  const b = new TreeBuilder();
+  for (const d of ['/dev', '/home', '/lib', '/usr/sbin', '/var/spool/mail', '/var/www']) b.dir(d);
+  b.dir('/root', 0o700);
+  b.dir('/tmp', 0o1777);
+  const busybox = b.binary('/bin/busybox', BUSYBOX_BINARY_SIZE, 'busybox');
+  for (const applet of busyboxApplets) if (applet !== 'busybox') b.link(`/bin/${applet}`, busybox, applet);
+  b.text('/etc/group', group).text('/etc/passwd', passwd);
+  return b.finish();
 }
 
 /** The official hello-world message, byte for byte. */
@@ -130,27 +139,43 @@ export const helloMessage =
   'For more examples and ideas, visit:\n' +
   ' https://docs.docker.com/get-started/\n\n';
 
-/** The images a fresh simulated engine has. Fresh objects each call: engines never share mutable trees. */
+/** The size of the static /hello the test set-up compiles (test/setup/images.sh). */
+const HELLO_SIZE = 762_320;
+
+function helloTree(): LayerDir {
+  const b = new TreeBuilder();
+  b.binary('/hello', HELLO_SIZE, 'hello', 0o775);
+  return b.finish();
+}
+
+const busyboxLayer = lazyLayer('sha256:3d24ee258efc3bfe4066a1a9fb83febf6dc0b1548dfe896161533668281c9f4f', busyboxTree);
+const helloLayer = lazyLayer('sha256:ac28800ec8bb38d5c35b49d45a6ac4777544941199075dff8c4eb63e093aa81e', helloTree);
+
+/**
+ * The images a fresh simulated engine has: the test set-up's imports
+ * (`docker import` with ENV PATH and CMD), one layer each, history "Imported from -".
+ */
 export function builtinImages(): CatalogImage[] {
   return [
     {
       id: 'sha256:a416a98b71e224a31ee99cff8e16063554498227d2b696152a9c3e0aa65e5824',
-      repoTags: ['busybox:latest'],
+      repo: 'busybox',
+      tags: ['latest'],
       created: '2023-07-18T23:19:33.655005962Z',
-      // The size of the test image the conformance suite compares against (busybox-static 1.35).
-      size: 1_982_749,
-      layers: ['sha256:3d24ee258efc3bfe4066a1a9fb83febf6dc0b1548dfe896161533668281c9f4f'],
-      config: { Env: null, Cmd: ['sh'], Entrypoint: null, WorkingDir: '', User: '', Labels: null },
-      root: busyboxRoot(),
+      comment: 'Imported from -',
+      config: { Env: [PATH_ENV], Cmd: ['sh'], Entrypoint: null, WorkingDir: '', User: '', Labels: null },
+      layers: [busyboxLayer],
+      history: [{ created: '2023-07-18T23:19:33.655005962Z', createdBy: '', comment: 'Imported from -' }],
     },
     {
       id: 'sha256:d2c94e258dcb3c5ac2798d32e1249e42ef01cba4841c2234249495f87264ac5a',
-      repoTags: ['hello-world:latest'],
+      repo: 'hello-world',
+      tags: ['latest'],
       created: '2023-05-02T16:49:27.171046444Z',
-      size: 13_256,
-      layers: ['sha256:ac28800ec8bb38d5c35b49d45a6ac4777544941199075dff8c4eb63e093aa81e'],
-      config: { Env: null, Cmd: ['/hello'], Entrypoint: null, WorkingDir: '', User: '', Labels: null },
-      root: dir(0o755, { hello: { kind: 'file', mode: 0o775, size: 13_256, program: 'hello' } }),
+      comment: 'Imported from -',
+      config: { Env: [PATH_ENV], Cmd: ['/hello'], Entrypoint: null, WorkingDir: '', User: '', Labels: null },
+      layers: [helloLayer],
+      history: [{ created: '2023-05-02T16:49:27.171046444Z', createdBy: '', comment: 'Imported from -' }],
     },
   ];
 }
@@ -170,15 +195,30 @@ export function normalizeImageRef(ref: string): string {
   return hasTag ? r : `${r}:latest`;
 }
 
-/** Looks up a path in an image tree; undefined when any component is missing. Follows no symlinks. */
+/** Looks up a path in a tree, following symlinks (at most 40); undefined when any component is missing. */
 export function lookupPath(root: ImageDir, path: string): ImageNode | undefined {
-  let node: ImageNode = root;
-  for (const part of path.split('/')) {
+  let pending = path.split('/');
+  const stack: ImageNode[] = [root];
+  let hops = 0;
+  for (let i = 0; i < pending.length; i++) {
+    const part = pending[i]!;
     if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (stack.length > 1) stack.pop();
+      continue;
+    }
+    const node = stack[stack.length - 1]!;
     if (node.kind !== 'dir') return undefined;
     const next = node.children.get(part);
     if (next === undefined) return undefined;
-    node = next;
+    if (next.kind === 'symlink') {
+      if (++hops > 40) return undefined;
+      if (next.target.startsWith('/')) stack.length = 1;
+      pending = [...next.target.split('/'), ...pending.slice(i + 1)];
+      i = -1;
+      continue;
+    }
+    stack.push(next);
   }
-  return node;
+  return stack[stack.length - 1];
 }

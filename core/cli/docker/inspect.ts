@@ -1,59 +1,13 @@
 import { DaemonError } from '../../engine/errors';
 import type { Engine } from '../../engine/engine';
-import { normalizeImageRef, type CatalogImage } from '../../images/catalog';
-import { rfc3339Nano } from '../../engine/engine';
+import { normalizeImageRef } from '../../images/catalog';
+import { imageJson } from './imageJson';
 import type { CommandDef, Ctx } from './common';
 import { networkJson } from './network';
 import { GO_NIL_MAP, GO_NIL_SLICE, goStruct, type Template } from '../gotemplate';
 import { executeRow, goJson, parseFormat, TemplateError } from './template';
 
 const TYPES = ['config', 'container', 'image', 'network', 'node', 'plugin', 'secret', 'service', 'task', 'volume'];
-
-/** `docker image inspect` of a catalog image (Engine API ImageInspect, keys in Docker's order). */
-function imageJson(image: CatalogImage): Record<string, unknown> {
-  return {
-    Id: image.id,
-    RepoTags: [...image.repoTags],
-    RepoDigests: [],
-    Parent: '',
-    Comment: '',
-    Created: image.created,
-    DockerVersion: '',
-    Author: '',
-    Config: {
-      Hostname: '',
-      Domainname: '',
-      User: image.config.User,
-      AttachStdin: false,
-      AttachStdout: false,
-      AttachStderr: false,
-      Tty: false,
-      OpenStdin: false,
-      StdinOnce: false,
-      Env: image.config.Env,
-      Cmd: image.config.Cmd,
-      Image: '',
-      Volumes: null,
-      WorkingDir: image.config.WorkingDir,
-      Entrypoint: image.config.Entrypoint,
-      OnBuild: null,
-      Labels: image.config.Labels,
-    },
-    Architecture: 'amd64',
-    Os: 'linux',
-    Size: image.size,
-    GraphDriver: {
-      Data: {
-        MergedDir: `/var/lib/docker/overlay2/${image.layers[0]!.slice(7)}/merged`,
-        UpperDir: `/var/lib/docker/overlay2/${image.layers[0]!.slice(7)}/diff`,
-        WorkDir: `/var/lib/docker/overlay2/${image.layers[0]!.slice(7)}/work`,
-      },
-      Name: 'overlay2',
-    },
-    RootFS: { Type: 'layers', Layers: [...image.layers] },
-    Metadata: { LastTagTime: rfc3339Nano(0) },
-  };
-}
 
 function find(engine: Engine, ref: string, type: string): Record<string, unknown> | undefined {
   if (type === '' || type === 'container') {
@@ -64,20 +18,13 @@ function find(engine: Engine, ref: string, type: string): Record<string, unknown
     }
   }
   if (type === '' || type === 'image') {
-    const image = engine.image(ref) ?? findImageById(engine, ref);
-    if (image) return imageJson(image);
+    const image = engine.image(ref);
+    if (image) return imageJson(engine, image);
   }
   if (type === '' || type === 'network') {
     const net = engine.net.find(ref);
     if (net) return networkJson(engine, net);
   }
-  return undefined;
-}
-
-function findImageById(engine: Engine, ref: string): CatalogImage | undefined {
-  const hex = ref.startsWith('sha256:') ? ref.slice(7) : ref;
-  if (!/^[0-9a-f]+$/.test(hex)) return undefined;
-  for (const img of engine.snapshot().images) if (img.id.slice(7).startsWith(hex)) return engine.image(img.tags[0]!);
   return undefined;
 }
 

@@ -2,7 +2,7 @@ import type { ContainerSummary } from '../../engine/engine';
 import { humanSizeWithPrecision, isoTime, runningFor } from '../humanize';
 import { goQuote } from '../quote';
 import { CONTAINER_HEADERS, preFormat, tabwrite, tabwriteRows } from '../table';
-import { daemonErrorText, type CommandDef } from './common';
+import { daemonErrorText, type CommandDef, type Ctx } from './common';
 import { goStruct } from '../gotemplate';
 import { displayablePorts } from '../../network/ports';
 import { executeHeader, executeRow, goJson, parseFormat, TemplateError } from './template';
@@ -146,7 +146,7 @@ export const ps: CommandDef = {
     const { table, template } = preFormat(format);
     // Asking for .Size makes the client request sizes: the container's layer, then the image it shares.
     const withSize = flags.bool('size') || /\.Size\b/.test(template) || /\bjson\s+\.\s*\}\}/.test(template);
-    const sizeOf = (c: ContainerSummary): string => (withSize ? `0B (virtual ${humanSizeWithPrecision(ctx.engine.image(c.image)?.size ?? 0, 3)})` : '0B');
+    const sizeOf = (c: ContainerSummary): string => (withSize ? `0B (virtual ${humanSizeWithPrecision(imageSizeOf(ctx, c.imageId), 3)})` : '0B');
     if (table && template === DEFAULT_TEMPLATE) {
       ctx.io.stdout(defaultTable(list, now, trunc));
       return 0;
@@ -173,3 +173,7 @@ export const ps: CommandDef = {
   },
 };
 
+function imageSizeOf(ctx: Ctx, imageId: string): number {
+  const image = ctx.engine.image(imageId);
+  return image ? ctx.engine.imageSize(image) : 0;
+}
