@@ -33,7 +33,7 @@ describe('walkDiffDir', () => {
     writeFileSync(join(root, 'usr/sbin/z'), 'hello');
     linkSync(join(root, 'usr/sbin/z'), join(root, 'usr/sbin/z2'));
     symlinkSync('/etc/motd', join(root, 'etc/m'));
-    const walk = await walkDiffDir(root, { opaqueDirs: async (dirs) => new Set(dirs.filter((d) => d.endsWith('/usr/sbin'))) });
+    const walk = await walkDiffDir(root, { opaqueUnder: async (dir) => new Set([join(dir, 'usr/sbin')]) });
     expect(walk.entries.map((e) => [e.path, e.type, e.size, e.target])).toEqual([
       ['/etc', 'dir', 0, undefined],
       ['/etc/m', 'symlink', 9, '/etc/motd'],

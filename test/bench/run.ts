@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { buildWeb, repoRoot } from '../e2e/harness';
 import { chromiumPath } from '../support/requirements';
+import { benchLayers, type LayersBenchResult } from './layersBench';
 import { benchNetwork, type NetworkBenchResult } from './networkBench';
 import { benchPage, type PageBenchResult } from './pageBench';
 import { benchSim, type SimBenchResult } from './simBench';
@@ -16,10 +17,13 @@ import { formatStats, type Stats } from './stats';
  *
  *   --sim    only the engine benchmarks
  *   --page   only the page benchmarks
+ *   --layers only reading a real image's layers (needs Docker and root)
  */
 const args = new Set(process.argv.slice(2));
-const doSim = !args.has('--page');
-const doPage = !args.has('--sim');
+const only = args.has('--layers');
+const doSim = !args.has('--page') && !only;
+const doPage = !args.has('--sim') && !only;
+const doLayers = only || args.size === 0;
 
 interface Report {
   at: string;
@@ -28,6 +32,7 @@ interface Report {
   sim?: SimBenchResult;
   page?: PageBenchResult;
   network?: NetworkBenchResult;
+  layers?: LayersBenchResult;
   errors: string[];
 }
 
@@ -104,6 +109,25 @@ async function main(): Promise<number> {
     } catch (err) {
       report.errors.push(`network: ${String(err)}`);
       lines.push(`Network diagram: could not run: ${err instanceof Error ? err.message : String(err)}`, '');
+    }
+  }
+
+  if (doLayers) {
+    process.stderr.write('layers: building an image and reading it both ways…\n');
+    try {
+      const l = await benchLayers();
+      report.layers = l;
+      lines.push(
+        `Real image layers (${l.image.layers} layers, ${l.image.entries} entries)`,
+        `  agent walk, cold cache         ${formatStats(l.coldWalk)}`,
+        `  through the agent, cached      ${formatStats(l.throughAgent)}`,
+        `  docker save | tar -t           ${formatStats(l.dockerSaveTarT)}`,
+        `  ratio walk / save              ${l.ratio.toFixed(3)}${l.ratio <= 0.1 ? '  ✓ at most 1/10' : '  ✗ over the 1/10 target'}`,
+        '',
+      );
+    } catch (err) {
+      report.errors.push(`layers: ${String(err)}`);
+      lines.push(`Real image layers: could not run: ${err instanceof Error ? err.message : String(err)}`, '');
     }
   }
 
