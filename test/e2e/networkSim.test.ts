@@ -1,0 +1,59 @@
+import { describe, expect, test } from 'vitest';
+import { haveChromium } from '../support/requirements';
+import { pageSuite, typeLine, waitForTerminal } from './harness';
+
+/**
+ * The network diagram on the simulated backend: the same drawing from the
+ * simulator's network model. (`httpd` is not simulated yet, so the published
+ * container runs `sleep`; the port is published all the same.)
+ */
+describe.skipIf(!haveChromium())('the network diagram, on the simulated backend', () => {
+  const app = pageSuite('network-sim');
+
+  test('docker run -d -p 8088:80 --name web draws a cable from docker0 to web and a door at 8088', async () => {
+    const page = app.page;
+    await typeLine(page, 'docker run -d -p 8088:80 --name web busybox sleep 300');
+    await waitForTerminal(page, /^[0-9a-f]{64}$/m);
+    await page.locator('[data-testid="tab-network"]').click();
+    await page.locator('.ctr[data-container="web"]').waitFor({ state: 'visible', timeout: 20_000 });
+    await page.locator('[data-cable="bridge"][data-for="web"]').waitFor({ state: 'attached' });
+    expect(await page.locator('.bar[data-network="bridge"]').getAttribute('data-bridge')).toBe('docker0');
+    await page.locator('.door[data-port="8088"][data-proto="tcp"]').waitFor({ state: 'visible' });
+    const text = await page.locator('.ctr[data-container="web"]').textContent();
+    expect(text).toMatch(/eth0 172\.17\.0\.2\/16/);
+    expect(text).toMatch(/02:42:ac:11:00:02/);
+    expect(text).toMatch(/host end veth[0-9a-f]{7}/);
+    expect(await page.locator('.door[data-port="8088"]').textContent()).toMatch(/0\.0\.0\.0:8088\/tcp.*→ 172\.17\.0\.2:80/);
+  });
+
+  test('docker network create mynet adds a bridge; a container on it hangs from it', async () => {
+    const page = app.page;
+    await typeLine(page, 'docker network create mynet');
+    await page.locator('.bar[data-network="mynet"]').waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await page.locator('.bar[data-network="mynet"]').getAttribute('data-bridge')).toMatch(/^br-[0-9a-f]{12}$/);
+    await typeLine(page, 'docker run -d --name db --network mynet busybox sleep 300');
+    await page.locator('[data-cable="mynet"][data-for="db"]').waitFor({ state: 'attached', timeout: 20_000 });
+  });
+
+  test('curl localhost:8088 plays from the host through the published port into web', async () => {
+    const page = app.page;
+    await page.locator('.ctr[data-container="web"]').click();
+    const select = page.locator('[data-testid="flow-select"]');
+    await select.selectOption({ label: 'host: curl localhost:8088 → web:80' });
+    await page.locator('[data-testid="play-packet"]').click();
+    const caption = page.locator('[data-testid="hop-caption"]');
+    await expect.poll(() => caption.textContent(), { timeout: 15_000 }).toMatch(/Bridge docker0/);
+    await expect.poll(() => caption.textContent(), { timeout: 15_000 }).toMatch(/Process in web: 80\/tcp/);
+  });
+
+  test('modes: none has only lo, host sits in the host stack, container: shares its owner', async () => {
+    const page = app.page;
+    await typeLine(page, 'docker run -d --name iso --network none busybox sleep 300');
+    await typeLine(page, 'docker run -d --name hn --network host busybox sleep 300');
+    await typeLine(page, 'docker run -d --name side --network container:web busybox sleep 300');
+    await page.locator('.ctr[data-container="iso"][data-mode="none"]').waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await page.locator('.ctr[data-container="iso"]').textContent()).toMatch(/lo 127\.0\.0\.1\/8/);
+    await page.locator('.ctr[data-container="hn"][data-mode="host"]').waitFor({ state: 'visible' });
+    await page.locator('.ctr[data-container="web"] [data-container="side"]').waitFor({ state: 'attached', timeout: 20_000 });
+  });
+});
