@@ -5,6 +5,8 @@ import { Scheduler } from '../../core/scheduler';
 import { Engine } from '../../core/engine/engine';
 import { dockerCommand } from '../../core/cli/docker';
 import { HostShell } from '../../core/shell';
+import { psCommand } from '../../core/kernel/procfs';
+import type { CommandRunner } from '../../core/process';
 
 /**
  * One simulated machine: the engine, the host shell and virtual time, plus the
@@ -64,7 +66,7 @@ export class SimHost {
     this.engine = new Engine({ scheduler: this.scheduler, rng: seededRng(seed) });
     const scheduler = this.scheduler;
     this.shell = new HostShell({
-      commands: { docker: dockerCommand(this.engine) },
+      commands: { docker: withClientProcess(this.engine, dockerCommand(this.engine)), ps: psCommand(this.engine.kernel, () => scheduler.now()) },
       hostname: 'glassbox',
       sleep: (ms, interrupt) =>
         new Promise<boolean>((resolve) => {
@@ -277,4 +279,18 @@ export class SimHost {
     this.build(seed ?? this.journal.seed, epoch ?? this.journal.epoch);
     this.flushEvents();
   }
+}
+
+/** The `docker` client is a process on the host while it runs (the chain the Kernel view draws: docker → dockerd → …). */
+function withClientProcess(engine: Engine, docker: CommandRunner): CommandRunner {
+  return async (argv, io) => {
+    const pid = engine.kernel.clientStart(argv);
+    let code = 1;
+    try {
+      code = await docker(argv, io);
+      return code;
+    } finally {
+      engine.kernel.clientExit(pid, code);
+    }
+  };
 }

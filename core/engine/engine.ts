@@ -327,6 +327,11 @@ export class Engine {
     return this.scheduler.now();
   }
 
+  /** Runs `cb` after `ms` of virtual time (a client that redraws, like `docker stats`). Returns a cancel function. */
+  after(ms: number, cb: () => void): () => void {
+    return this.scheduler.after(ms, cb);
+  }
+
   // -------------------------------------------------------------------------
   // Images
 
@@ -1155,6 +1160,34 @@ export class Engine {
       }
       startAgain();
       return Promise.resolve();
+    });
+  }
+
+  /**
+   * `docker update` of resource limits (written to the running container's
+   * cgroup with runc update). Checks as dockerd's ContainerUpdate does;
+   * throws DaemonError.
+   */
+  update(ref: string, req: { resources?: Partial<Resources> }): void {
+    this.op(() => {
+      const requested = req.resources ?? {};
+      adaptResources(requested, this.kernel.cpus, true);
+      const c = this.get(ref);
+      const cannot = (text: string): never => {
+        throw new DaemonError(`Cannot update container ${c.id}: ${text}`, 'conflict');
+      };
+      const old = c.resources;
+      const memory = requested.memory ?? 0;
+      // A new memory limit above the swap already set (or with none set: the kernel's memsw is then the cap) needs the swap updated too.
+      if (memory > 0 && (requested.memorySwap ?? 0) === 0 && old.memorySwap !== -1 && (old.memorySwap === 0 || memory > old.memorySwap)) {
+        cannot('Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time');
+      }
+      const next: Resources = { ...old };
+      for (const [k, v] of Object.entries(requested) as [keyof Resources, never][]) if (v !== 0 && v !== '' && v !== undefined) next[k] = v;
+      if (requested.pidsLimit !== undefined && requested.pidsLimit <= 0) next.pidsLimit = 0;
+      c.resources = next;
+      if (c.run) this.kernel.update(c.id, next);
+      this.emit(c, 'update');
     });
   }
 

@@ -225,6 +225,25 @@ export class Kernel {
     return pid;
   }
 
+  /** A host program the shell runs (`ps`): a child of the login shell on its terminal, gone when it ends. */
+  hostExec(argv: string[]): number {
+    const pid = this.allocPid();
+    const p = this.addHost(pid, this.shellPid, [...argv], 'host', this.scheduler.now(), 3 * MIB);
+    p.tty = 'pts/0';
+    return pid;
+  }
+
+  hostExit(pid: number): void {
+    this.procs.delete(pid);
+  }
+
+  /** Pids in frozen (paused) cgroups. */
+  frozenPids(): Set<number> {
+    const out = new Set<number>();
+    for (const k of this.containers.values()) if (k.cg.frozen) for (const pid of k.cg.procs) out.add(pid);
+    return out;
+  }
+
   clientExit(pid: number, code: number): void {
     if (!this.procs.delete(pid)) return;
     this.emit('exit', { code }, { actor: 'client', pid }, [{ kind: 'process', id: String(pid) }]);

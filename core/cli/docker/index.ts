@@ -9,15 +9,16 @@ import { networkCommand } from './network';
 import { port } from './port';
 import { ps } from './ps';
 import { create, run, start } from './run';
+import { info, stats, top, update, version } from './system';
 
 /** The client's version line (`docker -v`), the version the simulator's texts follow. */
 export const CLIENT_VERSION = 'Docker version 28.2.2, build e6534b4';
 
-const topLevel: Record<string, CommandDef> = { run, create, start, stop, kill, pause, unpause, restart, rm, ps, inspect, logs, wait, port };
+const topLevel: Record<string, CommandDef> = { run, create, start, stop, kill, pause, unpause, restart, rm, ps, inspect, logs, wait, port, top, stats, update, version, info };
 
 /** `docker container <sub>`: the same commands, with ls/list for ps and remove for rm. */
 const containerSubcommands: Record<string, CommandDef> = {
-  run, create, start, stop, kill, pause, unpause, restart, rm, remove: rm, ls: ps, list: ps, ps, inspect, logs, wait, port,
+  run, create, start, stop, kill, pause, unpause, restart, rm, remove: rm, ls: ps, list: ps, ps, inspect, logs, wait, port, top, stats, update,
 };
 
 /** Global options that take a value (docker [OPTIONS] COMMAND). */

@@ -66,7 +66,7 @@ export const resourceValidators: Readonly<Record<string, (raw: string) => string
 };
 
 /** The resource flags as HostConfig holds them (already validated by the flag parser). */
-export function resourcesFromFlags(flags: ParsedFlags): Partial<Resources> {
+export function resourcesFromFlags(flags: ParsedFlags, opts: { oomKillDisable?: boolean } = { oomKillDisable: true }): Partial<Resources> {
   const num = (v: number | { error: string }): number => (typeof v === 'number' ? v : 0);
   const r: Partial<Resources> = {};
   if (flags.changed('memory')) r.memory = num(ramInBytes(flags.string('memory')));
@@ -79,7 +79,8 @@ export function resourcesFromFlags(flags: ParsedFlags): Partial<Resources> {
   if (flags.changed('cpuset-cpus')) r.cpusetCpus = flags.string('cpuset-cpus');
   if (flags.changed('cpuset-mems')) r.cpusetMems = flags.string('cpuset-mems');
   if (flags.changed('pids-limit')) r.pidsLimit = flags.int('pids-limit');
-  if (flags.bool('oom-kill-disable')) r.oomKillDisable = true;
+  // docker update has no --oom-kill-disable.
+  if (opts.oomKillDisable && flags.bool('oom-kill-disable')) r.oomKillDisable = true;
   return r;
 }
 

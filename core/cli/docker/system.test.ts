@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { InterruptSource } from '../../ports';
+import { EngineDriver } from '../../engine/testDriver';
+import { dockerCommand } from './index';
+import { psCommand } from '../../kernel/procfs';
+
+async function run(d: EngineDriver, argv: string[], interruptAfterMs?: number): Promise<{ stdout: string; stderr: string; code: number }> {
+  let stdout = '';
+  let stderr = '';
+  const interrupt = new InterruptSource();
+  if (interruptAfterMs !== undefined) d.scheduler.after(interruptAfterMs, () => interrupt.interrupt());
+  const io = { stdin: null, stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), interrupt, stdinIsTTY: false };
+  const code = await d.until(argv[0] === 'ps' ? psCommand(d.engine.kernel, () => d.scheduler.now())(argv, io) : dockerCommand(d.engine)(argv, io));
+  return { stdout, stderr, code };
+}
+
+describe('docker top', () => {
+  it('lists the container’s processes with their host pids, as ps -ef on the host', async () => {
+    const d = new EngineDriver('top');
+    const id = d.runDetached(['sleep', '300'], { name: 'web' });
+    const pid = (d.engine.inspect(id).State as { Pid: number }).Pid;
+    const r = await run(d, ['docker', 'top', 'web']);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('UID                 PID                 PPID                C                   STIME               TTY                 TIME                CMD');
+    expect(lines[1]).toMatch(new RegExp(`^root {16}${pid} +\\d+ +0 +\\d\\d:\\d\\d +\\? +00:00:00 +sleep 300$`));
+    expect(await run(d, ['docker', 'top', 'web', '-o', 'pid,comm'])).toMatchObject({ stdout: `PID                 COMMAND\n${pid}${' '.repeat(20 - String(pid).length)}sleep\n`, code: 0 });
+    d.engine.execProcess(id, ['top']);
+    expect((await run(d, ['docker', 'top', 'web'])).stdout.split('\n').filter((l) => l !== '')).toHaveLength(3);
+  });
+
+  it('refuses a stopped container and an unknown one as dockerd does', async () => {
+    const d = new EngineDriver('top-err');
+    const { id } = d.engine.create({ image: 'busybox', cmd: ['true'], name: 'idle' });
+    expect(await run(d, ['docker', 'top', 'idle'])).toEqual({ stdout: '', stderr: `Error response from daemon: Container ${id} is not running\n`, code: 1 });
+    expect(await run(d, ['docker', 'top', 'nosuch'])).toEqual({ stdout: '', stderr: 'Error response from daemon: No such container: nosuch\n', code: 1 });
+  });
+});
+
+describe('docker stats and update', () => {
+  it('--no-stream shows usage against the limit, the pids, a line per running container', async () => {
+    const d = new EngineDriver('stats');
+    d.runDetached(['sleep', '300'], { name: 'aa', resources: { memory: 64 * 1024 * 1024 } });
+    d.runDetached(['sleep', '300'], { name: 'bb' });
+    const r = await run(d, ['docker', 'stats', '--no-stream']);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('CONTAINER ID   NAME      CPU %     MEM USAGE / LIMIT   MEM %     NET I/O   BLOCK I/O   PIDS');
+    expect(lines[1]).toMatch(/^[0-9a-f]{12}   aa        0\.00%     316KiB \/ 64MiB      0\.48%     0B \/ 0B   0B \/ 0B     1$/);
+    expect(lines[2]).toMatch(/ bb .* 316KiB \/ 23\.54GiB /);
+    expect((await run(d, ['docker', 'stats', '--no-stream', '--format', '{{.Name}}: {{.MemPerc}}', 'aa'])).stdout).toBe('aa: 0.48%\n');
+  });
+
+  it('streams a redraw each second until Ctrl-C', async () => {
+    const d = new EngineDriver('stats-stream');
+    d.runDetached(['sleep', '300'], { name: 'aa' });
+    const r = await run(d, ['docker', 'stats', '--format', '{{.Name}}', 'aa'], 3500);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('\x1b[2J\x1b[Haa\n'.repeat(4));
+  });
+
+  it('update writes the new limit into the running cgroup, with Docker’s refusals', async () => {
+    const d = new EngineDriver('update');
+    const id = d.runDetached(['sleep', '300'], { name: 'aa', resources: { memory: 64 * 1024 * 1024 } });
+    expect(await run(d, ['docker', 'update', '--memory', '200m', 'aa'])).toMatchObject({
+      stderr: `Error response from daemon: Cannot update container ${id}: Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time\n`,
+      code: 1,
+    });
+    expect(await run(d, ['docker', 'update', '--memory', '32m', '--pids-limit', '20', 'aa'])).toMatchObject({ stdout: 'aa\n', code: 0 });
+    const cg = d.engine.snapshot().cgroups![0]!;
+    expect(cg.files.memory!['memory.limit_in_bytes']).toBe('33554432');
+    expect(cg.files.pids!['pids.max']).toBe('20');
+    expect(d.engine.trace.recent().filter((o) => o.op === 'cgroup.write').slice(-3).map((o) => `${o.args.file}=${o.args.value}`)).toEqual(['memory.limit_in_bytes=33554432', 'memory.memsw.limit_in_bytes=134217728', 'pids.max=20']);
+    expect(await run(d, ['docker', 'update', 'aa'])).toEqual({ stdout: '', stderr: 'you must provide one or more flags when using this command\n', code: 1 });
+    expect(await run(d, ['docker', 'update', '--memory', '4m', 'aa'])).toMatchObject({ stderr: 'Error response from daemon: Minimum memory limit allowed is 6MB\n', code: 1 });
+  });
+});
+
+describe('docker version and info', () => {
+  it('version prints the client and the engine, containerd, runc and docker-init sections', async () => {
+    const d = new EngineDriver('version');
+    const r = await run(d, ['docker', 'version']);
+    expect(r.stdout).toContain('Server:\n Engine:\n  Version:          20.10.24+dfsg1\n');
+    expect(r.stdout).toContain(' runc:\n  Version:          1.1.5+ds1\n');
+    expect((await run(d, ['docker', 'version', '--format', '{{.Server.Version}} {{.Client.Version}}'])).stdout).toBe('20.10.24+dfsg1 28.2.2\n');
+  });
+
+  it('info counts containers by state and shows the cgroup driver and version', async () => {
+    const d = new EngineDriver('info');
+    const a = d.runDetached(['sleep', '300']);
+    d.runDetached(['sleep', '300']);
+    d.engine.pause(a);
+    d.engine.create({ image: 'busybox', cmd: ['true'] });
+    const r = await run(d, ['docker', 'info']);
+    expect(r.stdout).toContain(' Containers: 3\n  Running: 1\n  Paused: 1\n  Stopped: 1\n');
+    expect(r.stdout).toContain(' Cgroup Driver: cgroupfs\n Cgroup Version: 1\n');
+    expect((await run(d, ['docker', 'info', '--format', '{{.NCPU}} {{.CgroupVersion}} {{.ContainersPaused}}'])).stdout).toBe('2 1 1\n');
+  });
+});
+
+describe('ps on the host', () => {
+  it('-ef shows the chain: dockerd, containerd under it, the shim under init, the container under the shim, ps itself', async () => {
+    const d = new EngineDriver('ps');
+    const id = d.runDetached(['sleep', '300']);
+    const pid = (d.engine.inspect(id).State as { Pid: number }).Pid;
+    const r = await run(d, ['ps', '-ef']);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('UID          PID    PPID  C STIME TTY          TIME CMD');
+    expect(lines.some((l) => / containerd --config /.test(l))).toBe(true);
+    const shim = lines.find((l) => l.includes(`containerd-shim-runc-v2 -namespace moby -id ${id}`))!;
+    expect(shim).toMatch(/^root +\d+ +1 /);
+    expect(lines.find((l) => l.endsWith('sleep 300'))).toMatch(new RegExp(`^root +${pid} +${shim.split(/ +/)[1]} `));
+    expect(lines.at(-2)).toMatch(/ pts\/0 +00:00:00 ps -ef$/);
+    const aux = (await run(d, ['ps', 'aux'])).stdout.split('\n');
+    expect(aux[0]).toBe('USER       PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND');
+    expect(aux.find((l) => l.endsWith('sleep 300'))).toMatch(/ 352 \? +Ss /);
+  });
+});
