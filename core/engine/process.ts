@@ -18,7 +18,7 @@ export interface Proc {
   readonly cwd: string;
   /** The container's root filesystem (image tree plus the runtime files Docker adds). */
   readonly root: ImageDir;
-  /** The same filesystem for writing: the container's union mount (copy-up into its upper layer, whiteouts on delete). */
+  /** The same filesystem for writing: the container's union mount (copy-up into its upper layer, whiteouts on delete); `new UnionFs(mount)` (core/unionfs/unionFs.ts) gives it as an Fs. */
   readonly mount?: UnionMount;
   /** Whether stdout is a terminal (`docker run -t`). */
   readonly tty: boolean;

@@ -20,7 +20,7 @@ import { byteOrder, cloneTree, copyNode, joinPath, type DirNode, type FileNode, 
  * a syscall would, and bumps `version` when it changes anything.
  */
 
-export type UnionErrorCode = 'ENOENT' | 'ENOTDIR' | 'EISDIR' | 'EEXIST' | 'ENOTEMPTY' | 'EINVAL' | 'EBUSY' | 'ELOOP';
+export type UnionErrorCode = 'ENOENT' | 'ENOTDIR' | 'EISDIR' | 'EEXIST' | 'ENOTEMPTY' | 'EINVAL' | 'EBUSY' | 'ELOOP' | 'EPERM';
 
 /** One line of `docker diff`. */
 export interface Change {
@@ -51,6 +51,8 @@ export class UnionMount {
   private readonly now: () => number;
   private readonly dirViews = new Map<string, MergedDir>();
   private diffMemo: { version: number; changes: readonly Change[] } | undefined;
+  /** Inode numbers for hard links made in the container (catalog inodes are small numbers). */
+  private nextIno = 1_000_000;
 
   constructor(opts: MountOptions) {
     this.upper = opts.upper;
@@ -95,8 +97,8 @@ export class UnionMount {
   }
 
   /** A deep, plain copy of the merged tree at `path` (for export, `docker cp` out, a build context). */
-  tree(path = '/'): TreeNode | undefined {
-    const node = this.lookup(path, false);
+  tree(path = '/', follow = false): TreeNode | undefined {
+    const node = this.lookup(path, follow);
     return node === undefined ? undefined : materialise(node);
   }
 
@@ -243,6 +245,32 @@ export class UnionMount {
   /** symlink(2): `path` pointing at `target`. */
   symlink(target: string, path: string): UnionErrorCode | undefined {
     return this.create(path, { kind: 'symlink', mode: 0o777, target, mtime: this.now() });
+  }
+
+  /**
+   * link(2): `path` names the same file as `existing` (copied up first, as
+   * overlayfs does before linking a lower file). Directories cannot be linked.
+   */
+  link(existing: string, path: string): UnionErrorCode | undefined {
+    const src = this.canonical(existing, false);
+    if (typeof src === 'string') return src;
+    const node = this.nodeAt(src);
+    if (node === undefined) return 'ENOENT';
+    if (node.kind === 'dir') return 'EPERM';
+    if (this.bindAt(src) !== undefined) return 'EPERM'; // across a bind mount (EXDEV)
+    const dest = this.canonical(path, false);
+    if (typeof dest === 'string') return dest;
+    if (this.nodeAt(dest) !== undefined) return 'EEXIST';
+    const parentError = this.checkParent(dest);
+    if (parentError) return parentError;
+    const up = this.copyUp(src);
+    if (typeof up === 'string') return up;
+    if (up.kind === 'file' && up.ino === undefined) up.ino = this.nextIno++;
+    const dir = this.copyUpDirs(dest.slice(0, -1));
+    // The same node object in both places: a write through either name is seen through the other.
+    dir.children.set(dest[dest.length - 1]!, up as LayerNode);
+    this.touchDir(dir);
+    return this.changed();
   }
 
   /**
