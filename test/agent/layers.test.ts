@@ -104,6 +104,24 @@ describe.skipIf(!haveDocker() || !haveRoot())('agent: layers of a real container
     expect(entries.find((e) => e.path === '/usr/sbin')?.type).toBe('opaque');
   });
 
+  it('keeps the layers of a stopped container, from GraphDriver data (no process, no mountinfo)', async () => {
+    const { rootfs: running } = await containerIn();
+    docker('stop', '-t', '1', name);
+    const stopped = await waitFor('the stopped container with its rootfs', async () => {
+      const s = await client.snapshot();
+      const c = s.containers.find((x) => x.id === id);
+      return c?.state === 'exited' && c.rootfs ? c.rootfs : undefined;
+    });
+    expect(stopped.layers).toEqual(running.layers);
+    expect(stopped.upperdir).toBe(running.upperdir);
+    // GraphDriver names the lower directories in full, where the mount used l/ short names.
+    expect(stopped.lowerdirs).toEqual(docker('inspect', '-f', '{{.GraphDriver.Data.LowerDir}}', id).trim().split(':'));
+    expect(stopped.lowerdirs.map((d) => realpathSync(d))).toEqual(running.lowerdirs.map((d) => realpathSync(d)));
+    const upper = stopped.layers.at(-1)!;
+    expect((await client.layerEntries([upper]))[upper]?.some((e) => e.path === '/etc/motd')).toBe(true);
+    docker('start', name);
+  });
+
   it('answers only for layers it knows: an unknown id is left out, a path in a raw frame is refused', async () => {
     expect(await client.layerEntries(['e'.repeat(64)])).toEqual({});
     const ws = new WebSocket(t.wsUrl, ['glassbox.v1', `glassbox.token.${t.agent.token}`], { origin: t.origin });
