@@ -18,7 +18,8 @@ import { parseSignal, signals } from './process';
 import { validateRestartPolicy, validateStopSignal, type RestartPolicyRequest } from './validate';
 import { DEFAULT_PATH, resolveCommand } from './programs';
 import { TraceRecorder, type TraceOpName } from '../kernel/trace';
-import { NetworkModel, type Network, type NetOp } from '../network/network';
+import { HOST_IP, NetworkModel, type Network, type NetOp } from '../network/network';
+import { Fabric } from '../network/overlay';
 import type { PortBindingRequest, Proto } from '../network/ports';
 import { formatIp } from '../network/ip';
 import { Kernel } from '../kernel/kernel';
@@ -42,7 +43,16 @@ export interface EngineOptions {
   rng: Rng;
   /** The host's cgroup hierarchy: v1 as on the reference host (default), or v2 (systemd driver). */
   cgroupVersion?: 1 | 2;
+  /** Another simulated host of the course's cross-host case (made by the local engine for `docker -H node2`). */
+  host?: { name: string; ip: string };
+  fabric?: Fabric;
 }
+
+/** The other hosts on the simulated LAN that `docker -H` can address. */
+export const PEER_HOSTS: readonly { name: string; ip: string }[] = [
+  { name: 'node2', ip: '10.0.2.16' },
+  { name: 'node3', ip: '10.0.2.17' },
+];
 
 /** What `docker create`/`docker run` ask of the daemon (Engine API ContainerCreate, trimmed). */
 export interface CreateOptions {
@@ -254,6 +264,12 @@ export class Engine {
   private allLayersMemo: { images: LayerSnapshot[]; containerSet: number; upperSum: number; layers: LayerSnapshot[] } | undefined;
   /** Bumped when a container is added or removed (the layer list's memo). */
   private containerSetVersion = 0;
+  /** The simulated LAN and swarm this host is on. */
+  private readonly fabric: Fabric;
+  /** '' for the local host. */
+  readonly hostName: string;
+  /** The other simulated hosts, made on first use (`docker -H node2`). */
+  private readonly peers = new Map<string, Engine>();
 
   constructor(opts: EngineOptions) {
     this.scheduler = opts.scheduler;
@@ -265,7 +281,11 @@ export class Engine {
       if (c?.run) this.processExited(c, c.run, 137, 'SIGKILL');
     };
     loadBuiltinImages(this.imageStore);
+    this.fabric = opts.fabric ?? new Fabric(seededRng(`fabric-${this.rng.nextU32()}`));
+    this.hostName = opts.host?.name ?? '';
     this.net = new NetworkModel({
+      host: opts.host,
+      fabric: this.fabric,
       rng: seededRng(`network-${this.rng.nextU32()}`),
       now: () => this.scheduler.now(),
       onOp: (op) => {
@@ -285,6 +305,67 @@ export class Engine {
         },
       },
     });
+    this.fabric.addHost({ name: this.hostName, ip: opts.host?.ip ?? HOST_IP, model: this.net });
+  }
+
+  /**
+   * The engine of another simulated host (`docker -H node2`), undefined for an
+   * unknown name. Its changes reach this engine's listeners, and this engine's
+   * snapshot shows its containers, networks and interfaces.
+   */
+  peer(name: string): Engine | undefined {
+    const known = PEER_HOSTS.find((h) => h.name === name || h.ip === name);
+    if (!known || this.hostName !== '') return known && known.name === this.hostName ? this : undefined;
+    let peer = this.peers.get(known.name);
+    if (!peer) {
+      peer = new Engine({ scheduler: this.scheduler, rng: seededRng(`${known.name}-${this.rng.nextU32()}`), host: known, fabric: this.fabric });
+      peer.subscribe((t, e) => {
+        for (const l of [...this.listeners]) l(t, e);
+      });
+      this.peers.set(known.name, peer);
+    }
+    return peer;
+  }
+
+  /** `docker swarm init`: this host becomes the manager. */
+  swarmInit(): { nodeId: string; token: string; addr: string } {
+    return this.op(() => {
+      if (this.fabric.isMember(this.hostName)) throw new DaemonError('This node is already part of a swarm. Use "docker swarm leave" to leave this swarm and join another one.', 'system');
+      const { nodeId, token } = this.fabric.init(this.hostName);
+      return { nodeId, token, addr: this.fabric.hosts.get(this.hostName)!.ip };
+    });
+  }
+
+  /** `docker swarm join --token T ADDR:2377`. */
+  swarmJoin(token: string, addr: string): void {
+    this.op(() => {
+      if (this.fabric.isMember(this.hostName)) throw new DaemonError('This node is already part of a swarm. Use "docker swarm leave" to leave this swarm and join another one.', 'system');
+      const swarm = this.fabric.swarm;
+      const manager = swarm ? this.fabric.hosts.get(swarm.members[0]!) : undefined;
+      const host = addr.replace(/:\d+$/, '');
+      if (!swarm || !manager || host !== manager.ip) {
+        throw new DaemonError('Timeout was reached before node joined. The attempt to join the swarm will continue in the background. Use the "docker info" command to see the current swarm status of your node.', 'system');
+      }
+      if (token !== swarm.workerToken && token !== swarm.managerToken) throw new DaemonError('rpc error: code = InvalidArgument desc = A valid join token is necessary to join this cluster', 'invalidParameter');
+      this.fabric.join(this.hostName);
+    });
+  }
+
+  /** `docker swarm leave [-f]`. */
+  swarmLeave(force: boolean): void {
+    this.op(() => {
+      if (!this.fabric.isMember(this.hostName)) throw new DaemonError('This node is not part of a swarm', 'system');
+      const manager = this.fabric.isManager(this.hostName);
+      if (manager && !force) {
+        throw new DaemonError(
+          'You are attempting to leave the swarm on a node that is participating as a manager. Removing the last manager erases all current state of the swarm. Use `--force` to ignore this message.',
+          'system',
+        );
+      }
+      const swarm = this.fabric.swarm!;
+      swarm.members = swarm.members.filter((m) => m !== this.hostName);
+      if (manager || swarm.members.length === 0) this.fabric.swarm = null;
+    });
   }
 
   // -------------------------------------------------------------------------
@@ -302,15 +383,25 @@ export class Engine {
     const containers: ContainerSnapshot[] = [];
     for (const c of this.containers.values()) containers.push(this.containerSnapshot(c, now));
     const { images } = this.imageSnapshots();
+    const networks = this.net.networkSnapshots();
+    const interfaces = this.net.interfaceSnapshots();
+    for (const peer of this.peers.values()) {
+      const p = peer.snapshot();
+      containers.push(...p.containers);
+      networks.push(...(p.networks ?? []).filter((n) => n.driver !== 'overlay'));
+      interfaces.push(...(p.interfaces ?? []));
+    }
+    const hosts = this.peers.size > 0 ? [{ name: 'glassbox', ip: HOST_IP }, ...[...this.peers.values()].map((e) => ({ name: e.hostName, ip: e.net.hostIp }))] : undefined;
     return {
       kind: 'sim',
       time: now,
       containers,
       images,
       layers: this.layerSnapshots(),
+      ...(hosts ? { hosts } : {}),
       trace: this.trace.recent(),
-      networks: this.net.networkSnapshots(),
-      interfaces: this.net.interfaceSnapshots(),
+      networks,
+      interfaces,
       natRules: this.net.natRules(),
       processes: this.kernel.processSnapshots(),
       namespaces: this.kernel.namespaceSnapshots(),

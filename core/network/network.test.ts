@@ -251,3 +251,42 @@ describe('Live connect and disconnect, and the trace', () => {
     expect(ops).toContain('route.add');
   });
 });
+
+describe('The cross-host case: two hosts, a swarm, an overlay network', () => {
+  it('containers on both hosts get 10.0.0.x from one pool and reach each other through the VXLAN tunnel', () => {
+    const d = new EngineDriver('overlay');
+    const node2 = d.engine.peer('node2')!;
+    const { token } = d.engine.swarmInit();
+    node2.swarmJoin(token, '10.0.2.15:2377');
+    expect(() => node2.networkCreate({ name: 'ov', driver: 'overlay' })).toThrow('Cannot create a multi-host network from a worker node. Please create the network from a manager node.');
+    d.engine.networkCreate({ name: 'ov', driver: 'overlay', attachable: true });
+    const left = d.runDetached(['sleep', '300'], { name: 'left', networkMode: 'ov' });
+    const { id: right } = node2.create({ image: 'busybox', cmd: ['sleep', '300'], name: 'right', networkMode: 'ov' });
+    node2.start(right);
+    expect(ipOf(d, left, 'ov')).toBe('10.0.0.2');
+    expect((node2.inspect(right).NetworkSettings as { Networks: Record<string, { IPAddress: string }> }).Networks.ov!.IPAddress).toBe('10.0.0.3');
+    // Names resolve across hosts, as the swarm's embedded DNS does.
+    expect(d.engine.net.resolve(left, 'right')).toBe('10.0.0.3');
+    const got: string[] = [];
+    node2.net.view(right).listen('tcp', 80, (s) => s.onData((t) => got.push(`${s.remote.ip} ${t}`)));
+    const r = d.engine.net.view(left).connect('10.0.0.3', 80);
+    if (!r.ok) throw new Error(r.error);
+    r.socket.write('hello');
+    expect(got).toEqual(['10.0.0.2 hello']);
+    expect(r.path.map((h) => `${h.kind}@${h.host ?? ''}`)).toEqual(['send@', 'veth@', 'bridge@', 'vxlan@', 'vxlan@node2', 'bridge@node2', 'veth@node2', 'deliver@node2']);
+    expect(r.path[3]!.note).toBe('VXLAN VNI 4097: 10.0.0.2 → 10.0.0.3:80 inside UDP 10.0.2.15 → 10.0.2.16:4789');
+    const snap = d.engine.snapshot();
+    expect(snap.hosts).toEqual([{ name: 'glassbox', ip: '10.0.2.15' }, { name: 'node2', ip: '10.0.2.16' }]);
+    expect(snap.networks!.filter((n) => n.driver === 'overlay')).toMatchObject([{ name: 'ov', scope: 'swarm', containers: [left, right] }]);
+    expect(snap.interfaces!.filter((i) => i.kind === 'vxlan').map((i) => i.host ?? '')).toEqual(['', 'node2']);
+    expect(snap.containers.map((c) => c.name)).toEqual(['left', 'right']);
+  });
+
+  it('a network that is not attachable refuses a plain container, and a host outside the swarm does not see the network', () => {
+    const d = new EngineDriver('overlay2');
+    d.engine.swarmInit();
+    d.engine.networkCreate({ name: 'svc', driver: 'overlay' });
+    expect(() => d.engine.create({ image: 'busybox', cmd: ['true'], networkMode: 'svc' })).toThrow('Could not attach to network svc: rpc error: code = PermissionDenied desc = network svc not manually attachable');
+    expect(d.engine.peer('node3')!.net.find('svc')).toBeUndefined();
+  });
+});

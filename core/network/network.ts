@@ -4,6 +4,7 @@ import { randomHex, type Rng } from '../ports';
 import { contains, formatCidr, formatIp, macFromIp, overlaps, parseCidr, parseIp, type Cidr } from './ip';
 import { AddressPool, pickPool } from './ipam';
 import { natRules } from './nat';
+import type { Fabric } from './overlay';
 import { PortAllocator, type PortBindingRequest, type Proto } from './ports';
 import { socketPair } from './socket';
 import type { BridgeInfo, ConnectResult, Hop, NetError, NetView, PingResult, Route, Socket } from './view';
@@ -28,7 +29,8 @@ const HOSTS_HEADER = '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loo
 export interface Network {
   id: string;
   name: string;
-  driver: 'bridge' | 'host' | 'null';
+  driver: 'bridge' | 'host' | 'null' | 'overlay';
+  scope: 'local' | 'swarm';
   internal: boolean;
   attachable: boolean;
   created: number;
@@ -59,6 +61,8 @@ export interface Endpoint {
   ifindex: number;
   hostVeth: string;
   hostIfindex: number;
+  /** The host's model the endpoint's container lives in (overlay networks span several). */
+  model: NetworkModel;
 }
 
 /** What a container asked for on one network (EndpointSettings of the create or connect request). */
@@ -144,6 +148,18 @@ export interface NetworkModelOptions {
   onOp?: (op: NetOp) => void;
   /** How the trace names a container's network namespace (its inode, once core/kernel gives one). */
   netnsName?: (containerId: string) => string;
+  /** Another simulated host: its name and LAN address (default: the local host, 10.0.2.15). */
+  host?: { name: string; ip: string };
+  /** The LAN the hosts share, with the swarm and its overlay networks. */
+  fabric?: Fabric;
+}
+
+/** Where a packet ended up (`to`, in `model`'s host when another) or why not, and the hops it took. */
+export interface TraceResult {
+  path: Hop[];
+  to?: { netns: string; ip: string; port: number; model?: NetworkModel };
+  error?: NetError;
+  routers: number;
 }
 
 export class NetworkModel {
@@ -161,6 +177,12 @@ export class NetworkModel {
   /** Order in which networks' chain rules were programmed (newest rules go on top). */
   private readonly publishOrder: Published[] = [];
   private readonly hostLo: InterfaceSnapshot;
+  /** '' for the local host; another host's name. */
+  readonly hostName: string;
+  readonly hostIp: string;
+  readonly fabric: Fabric | undefined;
+  /** Each overlay's br0 and vxlan0 on this host, made when the first local container joins. */
+  private readonly overlayDevices = new Map<string, { br: number; vx: number; brMac: string; vxMac: string }>();
   private readonly hostEth0: InterfaceSnapshot;
 
   constructor(opts: NetworkModelOptions) {
@@ -168,9 +190,12 @@ export class NetworkModel {
     this.now = opts.now;
     this.lookup = opts.containers;
     this.onOp = opts.onOp ?? (() => {});
+    this.hostName = opts.host?.name ?? '';
+    this.hostIp = opts.host?.ip ?? HOST_IP;
+    this.fabric = opts.fabric;
     this.netnsName = opts.netnsName ?? ((id) => `/var/run/docker/netns/${this.containers.get(id)?.sandboxId.slice(0, 12) ?? ''}`);
     this.hostLo = { name: 'lo', ifindex: 1, kind: 'loopback', mac: '00:00:00:00:00:00', addresses: ['127.0.0.1/8'], up: true, netns: 'host' };
-    this.hostEth0 = { name: 'eth0', ifindex: 2, kind: 'physical', mac: `52:54:00:${randomHex(this.rng, 2)}:${randomHex(this.rng, 2)}:${randomHex(this.rng, 2)}`, addresses: [`${HOST_IP}/${HOST_PREFIX}`], up: true, netns: 'host' };
+    this.hostEth0 = { name: 'eth0', ifindex: 2, kind: 'physical', mac: `52:54:00:${randomHex(this.rng, 2)}:${randomHex(this.rng, 2)}:${randomHex(this.rng, 2)}`, addresses: [`${this.hostIp}/${HOST_PREFIX}`], up: true, netns: 'host' };
     const t = this.now();
     this.addNetwork({ name: 'bridge', driver: 'bridge', subnet: parseCidr('172.17.0.0/16')!, bridge: 'docker0', ifindex: 3, created: t, predefined: true, ipamConfig: { subnet: '172.17.0.0/16', ipRange: '', gateway: '172.17.0.1' }, options: DEFAULT_BRIDGE_OPTIONS });
     this.addNetwork({ name: 'host', driver: 'host', subnet: null, bridge: '', ifindex: 0, created: t, predefined: true, ipamConfig: null, options: {} });
@@ -193,6 +218,7 @@ export class NetworkModel {
       id,
       name: n.name,
       driver: n.driver,
+      scope: 'local',
       internal: n.internal ?? false,
       attachable: n.attachable ?? false,
       created: n.created,
@@ -217,15 +243,21 @@ export class NetworkModel {
 
   /** Every network, in creation order. */
   list(): Network[] {
-    return [...this.networks.values()];
+    return [...this.networks.values(), ...this.overlays()];
+  }
+
+  /** The swarm's overlay networks, when this host is a member. */
+  private overlays(): Network[] {
+    return this.fabric?.isMember(this.hostName) ? this.fabric.overlays : [];
   }
 
   /** dockerd's FindNetwork: full id, then exact name, then unique id prefix. */
   find(ref: string): Network | undefined {
-    const byId = this.networks.get(ref);
+    const all = this.list();
+    const byId = all.find((n) => n.id === ref);
     if (byId) return byId;
-    for (const n of this.networks.values()) if (n.name === ref) return n;
-    const matches = [...this.networks.values()].filter((n) => n.id.startsWith(ref));
+    for (const n of all) if (n.name === ref) return n;
+    const matches = all.filter((n) => n.id.startsWith(ref));
     return matches.length === 1 ? matches[0] : undefined;
   }
 
@@ -238,6 +270,7 @@ export class NetworkModel {
 
   create(req: NetworkCreateRequest): Network {
     const driver = req.driver ?? 'bridge';
+    if (driver === 'overlay') return this.createOverlay(req);
     if (driver === 'host' || driver === 'null') throw new DaemonError(`only one instance of "${driver}" network is allowed`, 'conflict');
     if (driver !== 'bridge') throw new DaemonError(`plugin "${driver}" not found`, 'notFound');
     for (const n of this.networks.values()) if (n.name === req.name) throw new DaemonError(`network with name ${req.name} already exists`, 'conflict');
@@ -277,8 +310,53 @@ export class NetworkModel {
     return net;
   }
 
+  private createOverlay(req: NetworkCreateRequest): Network {
+    const fabric = this.fabric;
+    if (!fabric?.isMember(this.hostName)) {
+      throw new DaemonError('This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.', 'system');
+    }
+    if (!fabric.isManager(this.hostName)) {
+      throw new DaemonError('Cannot create a multi-host network from a worker node. Please create the network from a manager node.', 'system');
+    }
+    for (const n of this.list()) if (n.name === req.name) throw new DaemonError(`network with name ${req.name} already exists`, 'conflict');
+    const subnet = req.subnet ? parseCidr(req.subnet) : fabric.nextSubnet(fabric.overlays.flatMap((n) => (n.subnet ? [n.subnet] : [])));
+    if (!subnet) throw new DaemonError(`invalid CIDR address: ${req.subnet}`, 'invalidParameter');
+    const gateway = req.gateway ? parseIp(req.gateway) ?? subnet.base + 1 : subnet.base + 1;
+    const pool = new AddressPool(subnet);
+    pool.take(gateway);
+    const net: Network = {
+      id: fabric.newId(),
+      name: req.name,
+      driver: 'overlay',
+      scope: 'swarm',
+      internal: req.internal ?? false,
+      attachable: req.attachable ?? false,
+      created: this.now(),
+      labels: req.labels ?? {},
+      options: { 'com.docker.network.driver.overlay.vxlanid_list': String(4097 + fabric.overlays.length), ...(req.options ?? {}) },
+      ipamConfig: { subnet: formatCidr(subnet), ipRange: '', gateway: formatIp(gateway) },
+      subnet,
+      gateway,
+      pool,
+      bridge: 'br0',
+      bridgeIfindex: 0,
+      bridgeMac: '',
+      endpoints: new Map(),
+      predefined: false,
+    };
+    fabric.overlays.push(net);
+    fabric.vni(net);
+    return net;
+  }
+
   remove(ref: string): Network {
     const net = this.get(ref);
+    if (net.driver === 'overlay') {
+      if (net.endpoints.size > 0) throw new DaemonError(`rpc error: code = FailedPrecondition desc = network ${net.id} is in use by task`, 'conflict');
+      const list = this.fabric!.overlays;
+      list.splice(list.indexOf(net), 1);
+      return net;
+    }
     if (net.predefined) throw new DaemonError(`${net.name} is a pre-defined network and cannot be removed`, 'conflict');
     if (net.endpoints.size > 0) {
       throw new DaemonError(`error while removing network: network ${net.name} id ${net.id} has active endpoints`, 'conflict');
@@ -309,6 +387,7 @@ export class NetworkModel {
       if (owner) stored = `container:${owner}`;
     } else if (mode !== 'host' && mode !== 'none') {
       const net = this.get(mode === 'default' ? 'bridge' : mode);
+      if (net.driver === 'overlay' && !net.attachable) throw new DaemonError(`Could not attach to network ${mode}: rpc error: code = PermissionDenied desc = network ${mode} not manually attachable`, 'conflict');
       if ((c.aliases.length > 0 || c.ip !== '') && net.predefined) {
         if (c.aliases.length > 0) throw new DaemonError('network-scoped alias is supported only for containers in user defined networks', 'invalidParameter');
         throw new DaemonError('user specified IP address is supported on user defined networks only', 'invalidParameter');
@@ -360,7 +439,7 @@ export class NetworkModel {
     this.op({ op: 'link.up', args: { name: 'lo' }, containerId: id, affects: [{ kind: 'interface', id: 'lo' }] });
     try {
       for (const [netId, req] of cn.requests) {
-        const net = this.networks.get(netId);
+        const net = this.networks.get(netId) ?? this.overlays().find((n) => n.id === netId);
         if (!net) throw new DaemonError(`network ${netId} not found`, 'notFound');
         this.join(cn, net, req);
       }
@@ -409,7 +488,14 @@ export class NetworkModel {
     const ifname = `eth${sb.endpoints.length === 0 ? 0 : Math.max(...sb.endpoints.map((e) => Number(e.ifname.slice(3)))) + 1}`;
     const ifindex = this.nextIfindex++;
     const hostIfindex = this.nextIfindex++;
-    const ep: Endpoint = { id: this.newId(), containerId: cn.id, network: net, ip, mac: macFromIp(ip), ifname, ifindex, hostVeth: `veth${randomHex(this.rng, 7)}`, hostIfindex };
+    const ep: Endpoint = { id: this.newId(), containerId: cn.id, network: net, ip, mac: macFromIp(ip), ifname, ifindex, hostVeth: `veth${randomHex(this.rng, 7)}`, hostIfindex, model: this };
+    if (net.driver === 'overlay' && !this.overlayDevices.has(net.id)) {
+      this.overlayDevices.set(net.id, { br: this.nextIfindex++, vx: this.nextIfindex++, brMac: `02:42:${randomHex(this.rng, 2)}:${randomHex(this.rng, 2)}:${randomHex(this.rng, 2)}:${randomHex(this.rng, 2)}`, vxMac: `02:${randomHex(this.rng, 2)}:${randomHex(this.rng, 2)}:${randomHex(this.rng, 2)}:${randomHex(this.rng, 2)}:${randomHex(this.rng, 2)}` });
+      const vni = this.fabric!.vni(net);
+      this.op({ op: 'link.add', args: { type: 'bridge', name: 'br0' }, affects: [{ kind: 'interface', id: 'br0' }] });
+      this.op({ op: 'link.add', args: { type: 'vxlan', name: 'vxlan0', id: vni, dstport: 4789 }, affects: [{ kind: 'interface', id: 'vxlan0' }] });
+      this.op({ op: 'link.master', args: { name: 'vxlan0', master: 'br0' }, affects: [{ kind: 'interface', id: 'vxlan0' }] });
+    }
     sb.endpoints.push(ep);
     net.endpoints.set(cn.id, ep);
     const cid = cn.id;
@@ -543,7 +629,7 @@ export class NetworkModel {
     if (cn.mode === 'none') return [{ network: this.get('none'), request: { aliases: [], ip: '' }, endpoint: undefined }];
     const out: { network: Network; request: EndpointRequest; endpoint: Endpoint | undefined }[] = [];
     for (const [netId, request] of cn.requests) {
-      const network = this.networks.get(netId);
+      const network = this.networks.get(netId) ?? this.overlays().find((n) => n.id === netId);
       if (!network) continue;
       out.push({ network, request, endpoint: cn.sandbox?.endpoints.find((e) => e.network === network) });
     }
@@ -620,6 +706,15 @@ export class NetworkModel {
           out.push({ name: ep.hostVeth, ifindex: ep.hostIfindex, kind: 'veth', mac: vethMac(ep), addresses: [], up: true, netns: 'host', master: n.bridge, peerIfindex: ep.ifindex });
         }
       }
+      for (const n of this.overlays()) {
+        const dev = this.overlayDevices.get(n.id);
+        if (!dev) continue;
+        const local = [...n.endpoints.values()].filter((e) => e.model === this);
+        // In the overlay's own namespace on a real host (1-<id>); drawn with the host's devices here.
+        out.push({ name: 'br0', ifindex: dev.br, kind: 'bridge', mac: dev.brMac, addresses: [`${formatIp(n.gateway)}/${n.subnet!.prefix}`], up: local.length > 0, netns: 'host' });
+        out.push({ name: 'vxlan0', ifindex: dev.vx, kind: 'vxlan', mac: dev.vxMac, addresses: [], up: true, netns: 'host', master: 'br0' });
+        for (const ep of local) out.push({ name: ep.hostVeth, ifindex: ep.hostIfindex, kind: 'veth', mac: vethMac(ep), addresses: [], up: true, netns: 'host', master: 'br0', peerIfindex: ep.ifindex });
+      }
       return out.sort((a, b) => a.ifindex - b.ifindex);
     }
     const cn = this.ownerContainer(netns);
@@ -632,7 +727,7 @@ export class NetworkModel {
 
   routesOf(netns: string): Route[] {
     if (netns === 'host') {
-      const out: Route[] = [{ dst: 'default', via: HOST_GATEWAY, dev: 'eth0' }, { dst: `10.0.2.0/${HOST_PREFIX}`, dev: 'eth0', proto: 'kernel', scope: 'link', src: HOST_IP }];
+      const out: Route[] = [{ dst: 'default', via: HOST_GATEWAY, dev: 'eth0' }, { dst: `10.0.2.0/${HOST_PREFIX}`, dev: 'eth0', proto: 'kernel', scope: 'link', src: this.hostIp }];
       for (const n of this.networks.values()) {
         if (n.driver !== 'bridge') continue;
         out.push({ dst: formatCidr(n.subnet!), dev: n.bridge, proto: 'kernel', scope: 'link', src: formatIp(n.gateway), linkdown: n.endpoints.size === 0 });
@@ -662,7 +757,8 @@ export class NetworkModel {
       const net = ep.network;
       if (net.predefined) continue;
       for (const other of net.endpoints.values()) {
-        const oc = this.containers.get(other.containerId)!;
+        const oc = other.model.containers.get(other.containerId);
+        if (!oc) continue;
         const aliases = oc.requests.get(net.id)?.aliases ?? [];
         if (oc.name === name || oc.id.slice(0, 12) === name || aliases.includes(name)) return formatIp(other.ip);
       }
@@ -702,7 +798,7 @@ export class NetworkModel {
     if ((dst >>> 24) === 127) return '127.0.0.1';
     if (netns === 'host') {
       for (const n of this.networks.values()) if (n.subnet && n.driver === 'bridge' && contains(n.subnet, dst)) return formatIp(n.gateway);
-      return HOST_IP;
+      return this.hostIp;
     }
     const eps = this.ownerContainer(netns)?.sandbox?.endpoints ?? [];
     const direct = eps.find((e) => contains(e.network.subnet!, dst));
@@ -715,7 +811,7 @@ export class NetworkModel {
    * that receives it (with the address and port after NAT), or why it does not
    * arrive. `port` 0 is an ICMP echo.
    */
-  trace(netns: string, dstText: string, port: number, proto: 'tcp' | 'udp' | 'icmp'): { path: Hop[]; to?: { netns: string; ip: string; port: number }; error?: NetError; routers: number } {
+  trace(netns: string, dstText: string, port: number, proto: 'tcp' | 'udp' | 'icmp'): TraceResult {
     const path: Hop[] = [];
     const dst = parseIp(dstText);
     const fmt = (ip: string, p: number): string => (p > 0 ? `${ip}:${p}` : ip);
@@ -754,6 +850,7 @@ export class NetworkModel {
     const direct = eps.find((e) => contains(e.network.subnet!, dst));
     if (direct) {
       path.push({ kind: 'veth', netns, at: `${direct.ifname} → ${direct.hostVeth}`, src: fmt(src, 0), dst: fmt(dstText, port) });
+      if (direct.network.driver === 'overlay') return this.acrossOverlay(path, src, direct.network, dst, port);
       return this.toBridge(path, src, direct.network, dst, port, 0, true);
     }
     const gw = eps.find((e) => !e.network.internal);
@@ -779,12 +876,34 @@ export class NetworkModel {
       path.push({ kind: 'drop', netns: 'host', at: 'filter/DOCKER-ISOLATION-STAGE-2', src: fmt(src, 0), dst: fmt(dstText, port), note: `-A DOCKER-ISOLATION-STAGE-2 -o ${other.bridge} -j DROP` });
       return { path, error: 'ETIMEDOUT', routers: 1 };
     }
-    path.push({ kind: 'masquerade', netns: 'host', at: 'nat/POSTROUTING', src: fmt(HOST_IP, 0), dst: fmt(dstText, port), note: `-A POSTROUTING -s ${formatCidr(gw.network.subnet!)} ! -o ${gw.network.bridge} -j MASQUERADE` });
+    path.push({ kind: 'masquerade', netns: 'host', at: 'nat/POSTROUTING', src: fmt(this.hostIp, 0), dst: fmt(dstText, port), note: `-A POSTROUTING -s ${formatCidr(gw.network.subnet!)} ! -o ${gw.network.bridge} -j MASQUERADE` });
     return this.outside(path, dstText, port, proto, 1);
   }
 
-  private outside(path: Hop[], dstText: string, port: number, proto: 'tcp' | 'udp' | 'icmp', routers = 0): { path: Hop[]; error?: NetError; to?: { netns: string; ip: string; port: number }; routers: number } {
-    path.push({ kind: 'forward', netns: 'host', at: 'eth0', src: HOST_IP, dst: port > 0 ? `${dstText}:${port}` : dstText, note: `via ${HOST_GATEWAY}` });
+  /** On an overlay's br0: to a local endpoint, or encapsulated in VXLAN to the host that has it. */
+  private acrossOverlay(path: Hop[], src: string, net: Network, dst: number, port: number): TraceResult {
+    const dstText = formatIp(dst);
+    const d = port > 0 ? `${dstText}:${port}` : dstText;
+    path.push({ kind: 'bridge', netns: 'host', at: 'br0', src, dst: d, host: this.hostName });
+    const target = [...net.endpoints.values()].find((e) => e.ip === dst);
+    if (!target) {
+      path.push({ kind: 'drop', netns: 'host', at: 'br0', src, dst: d, note: 'no ARP reply', host: this.hostName });
+      return { path, error: 'EHOSTUNREACH', routers: 0 };
+    }
+    const there = target.model;
+    if (there !== this) {
+      const vni = this.fabric!.vni(net);
+      path.push({ kind: 'vxlan', netns: 'host', at: 'vxlan0', src: this.hostIp, dst: there.hostIp, note: `VXLAN VNI ${vni}: ${src} → ${d} inside UDP ${this.hostIp} → ${there.hostIp}:4789`, host: this.hostName });
+      path.push({ kind: 'vxlan', netns: 'host', at: 'vxlan0', src, dst: d, note: 'decapsulated', host: there.hostName });
+      path.push({ kind: 'bridge', netns: 'host', at: 'br0', src, dst: d, host: there.hostName });
+    }
+    path.push({ kind: 'veth', netns: target.containerId, at: `${target.hostVeth} → ${target.ifname}`, src, dst: d, host: there.hostName });
+    path.push({ kind: 'deliver', netns: target.containerId, at: target.ifname, src, dst: d, host: there.hostName });
+    return { path, to: { netns: target.containerId, ip: dstText, port, model: there }, routers: 0 };
+  }
+
+  private outside(path: Hop[], dstText: string, port: number, proto: 'tcp' | 'udp' | 'icmp', routers = 0): TraceResult {
+    path.push({ kind: 'forward', netns: 'host', at: 'eth0', src: this.hostIp, dst: port > 0 ? `${dstText}:${port}` : dstText, note: `via ${HOST_GATEWAY}` });
     // The simulated world beyond the host answers pings; no server there is modelled.
     if (proto === 'icmp') return { path, to: { netns: 'outside', ip: dstText, port: 0 }, routers: routers + 1 };
     return { path, error: 'ETIMEDOUT', routers: routers + 1 };
@@ -801,7 +920,7 @@ export class NetworkModel {
   }
 
   /** The packet is on `net`'s bridge: to the endpoint holding `dst`, or nowhere (no ARP answer). */
-  private toBridge(path: Hop[], src: string, net: Network, dst: number, port: number, routers: number, fromContainer = false): { path: Hop[]; to?: { netns: string; ip: string; port: number }; error?: NetError; routers: number } {
+  private toBridge(path: Hop[], src: string, net: Network, dst: number, port: number, routers: number, fromContainer = false): TraceResult {
     const dstText = formatIp(dst);
     const d = port > 0 ? `${dstText}:${port}` : dstText;
     if (!fromContainer || path[path.length - 1]?.kind !== 'bridge') path.push({ kind: 'bridge', netns: 'host', at: net.bridge, src, dst: d });
@@ -823,7 +942,7 @@ export class NetworkModel {
     const t = this.trace(netns, ip, port, proto);
     if (!t.to) return { ok: false, error: t.error ?? 'ETIMEDOUT', path: t.path };
     const to = t.to;
-    const listener = (this.listeners.get(to.netns) ?? []).find((l) => l.proto === proto && l.port === to.port && (l.ip === '0.0.0.0' || l.ip === to.ip || (to.ip.startsWith('127.') && l.ip === '127.0.0.1')));
+    const listener = ((to.model ?? this).listeners.get(to.netns) ?? []).find((l) => l.proto === proto && l.port === to.port && (l.ip === '0.0.0.0' || l.ip === to.ip || (to.ip.startsWith('127.') && l.ip === '127.0.0.1')));
     if (!listener) {
       t.path.push({ kind: 'refused', netns: to.netns, at: to.netns === 'host' ? 'host' : 'eth0', src: t.path[t.path.length - 1]!.src, dst: `${to.ip}:${to.port}`, note: 'RST: nothing listens on this port' });
       return { ok: false, error: 'ECONNREFUSED', path: t.path };
@@ -889,12 +1008,13 @@ export class NetworkModel {
       id: n.id,
       name: n.name,
       driver: n.driver,
-      scope: 'local',
+      scope: n.scope,
       bridge: n.bridge,
       subnet: n.subnet ? formatCidr(n.subnet) : '',
       gateway: n.subnet ? formatIp(n.gateway) : '',
       internal: n.internal,
       containers: [...n.endpoints.keys()],
+      ...(n.driver === 'overlay' ? { hosts: [...(this.fabric?.swarm?.members ?? [])] } : this.hostName !== '' ? { host: this.hostName } : {}),
     }));
   }
 
@@ -902,7 +1022,7 @@ export class NetworkModel {
   interfaceSnapshots(): InterfaceSnapshot[] {
     const out = this.interfacesOf('host');
     for (const cn of this.containers.values()) if (cn.sandbox?.own) out.push(...this.interfacesOf(cn.id));
-    return out;
+    return this.hostName === '' ? out : out.map((i) => ({ ...i, host: this.hostName }));
   }
 
   containerNetworkSnapshot(id: string): { networkMode: string; networks: ContainerNetwork[]; ports: PortBinding[] } {

@@ -54,6 +54,25 @@ export async function runDef(def: CommandDef, ctx: Ctx, argv: readonly string[])
   return def.run(ctx, flags);
 }
 
+/**
+ * A management command (`docker network`, `docker swarm`, `docker container`):
+ * its help without a subcommand (on stderr, exit 0, as the client does), the
+ * client's error for an unknown one, else the subcommand with its own path.
+ */
+export async function runGroup(ctx: Omit<Ctx, 'path'>, group: string, subcommands: Readonly<Record<string, CommandDef>>, argv: readonly string[]): Promise<number> {
+  const sub = argv[0];
+  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+    (sub === undefined ? ctx.io.stderr : ctx.io.stdout)(helpTexts[group]!);
+    return 0;
+  }
+  const def = subcommands[sub];
+  if (!def) {
+    ctx.io.stderr(`docker: unknown command: docker ${group} ${sub}\n\nUsage:  docker ${group}\n\nRun 'docker ${group} --help' for more information\n`);
+    return 1;
+  }
+  return runDef(def, { ...ctx, path: `docker ${group} ${sub}` }, argv.slice(1));
+}
+
 /** A command's help, with its Usage line naming the path it was called by. */
 export function helpFor(name: string, path: string): string {
   const text = helpTexts[name] ?? '';

@@ -33,7 +33,11 @@ export const helpTexts: Readonly<Record<string, string>> = {
   "network connect": "Usage:  docker network connect [OPTIONS] NETWORK CONTAINER\n\nConnect a container to a network\n\nOptions:\n      --alias strings           Add network-scoped alias for the container\n      --driver-opt strings      driver options for the network\n      --gw-priority int         Highest gw-priority provides the default\n                                gateway. Accepts positive and negative values.\n      --ip string               IPv4 address (e.g., \"172.30.100.104\")\n      --ip6 string              IPv6 address (e.g., \"2001:db8::33\")\n      --link list               Add link to another container\n      --link-local-ip strings   Add a link-local address for the container\n",
   "network disconnect": "Usage:  docker network disconnect [OPTIONS] NETWORK CONTAINER\n\nDisconnect a container from a network\n\nOptions:\n  -f, --force   Force the container to disconnect from a network\n",
   "network prune": "Usage:  docker network prune [OPTIONS]\n\nRemove all unused networks\n\nOptions:\n      --filter filter   Provide filter values (e.g. \"until=<timestamp>\")\n  -f, --force           Do not prompt for confirmation\n",
-  "port": "Usage:  docker port CONTAINER [PRIVATE_PORT[/PROTO]]\n\nList port mappings or a specific mapping for the container\n\nAliases:\n  docker container port, docker port\n"
+  "port": "Usage:  docker port CONTAINER [PRIVATE_PORT[/PROTO]]\n\nList port mappings or a specific mapping for the container\n\nAliases:\n  docker container port, docker port\n",
+  "swarm": "Usage:  docker swarm COMMAND\n\nManage Swarm\n\nCommands:\n  ca          Display and rotate the root CA\n  init        Initialize a swarm\n  join        Join a swarm as a node and/or manager\n  join-token  Manage join tokens\n  leave       Leave the swarm\n  unlock      Unlock swarm\n  unlock-key  Manage the unlock key\n  update      Update the swarm\n\nRun 'docker swarm COMMAND --help' for more information on a command.\n",
+  "swarm init": "Usage:  docker swarm init [OPTIONS]\n\nInitialize a swarm\n\nOptions:\n      --advertise-addr string                  Advertised address\n                                               (format:\n                                               \"<ip|interface>[:port]\")\n      --autolock                               Enable manager autolocking\n                                               (requiring an unlock key\n                                               to start a stopped manager)\n      --availability string                    Availability of the node\n                                               (\"active\", \"pause\",\n                                               \"drain\") (default \"active\")\n      --cert-expiry duration                   Validity period for node\n                                               certificates\n                                               (ns|us|ms|s|m|h) (default\n                                               2160h0m0s)\n      --data-path-addr string                  Address or interface to\n                                               use for data path traffic\n                                               (format: \"<ip|interface>\")\n      --data-path-port uint32                  Port number to use for\n                                               data path traffic (1024 -\n                                               49151). If no value is set\n                                               or is set to 0, the\n                                               default port (4789) is used.\n      --default-addr-pool ipNetSlice           default address pool in\n                                               CIDR format (default [])\n      --default-addr-pool-mask-length uint32   default address pool\n                                               subnet mask length (default 24)\n      --dispatcher-heartbeat duration          Dispatcher heartbeat\n                                               period (ns|us|ms|s|m|h)\n                                               (default 5s)\n      --external-ca external-ca                Specifications of one or\n                                               more certificate signing\n                                               endpoints\n      --force-new-cluster                      Force create a new cluster\n                                               from current state\n      --listen-addr node-addr                  Listen address (format:\n                                               \"<ip|interface>[:port]\")\n                                               (default 0.0.0.0:2377)\n      --max-snapshots uint                     Number of additional Raft\n                                               snapshots to retain\n      --snapshot-interval uint                 Number of log entries\n                                               between Raft snapshots\n                                               (default 10000)\n      --task-history-limit int                 Task history retention\n                                               limit (default 5)\n",
+  "swarm join": "Usage:  docker swarm join [OPTIONS] HOST:PORT\n\nJoin a swarm as a node and/or manager\n\nOptions:\n      --advertise-addr string   Advertised address (format:\n                                \"<ip|interface>[:port]\")\n      --availability string     Availability of the node (\"active\",\n                                \"pause\", \"drain\") (default \"active\")\n      --data-path-addr string   Address or interface to use for data path\n                                traffic (format: \"<ip|interface>\")\n      --listen-addr node-addr   Listen address (format:\n                                \"<ip|interface>[:port]\") (default\n                                0.0.0.0:2377)\n      --token string            Token for entry into the swarm\n",
+  "swarm leave": "Usage:  docker swarm leave [OPTIONS]\n\nLeave the swarm\n\nOptions:\n  -f, --force   Force this node to leave the swarm, ignoring warnings\n"
 };
 
 export const commandFlags: Readonly<Record<string, readonly FlagSpec[]>> = {
@@ -333,4 +337,31 @@ export const commandFlags: Readonly<Record<string, readonly FlagSpec[]>> = {
     {name: "force", kind: "bool", short: "f"},
   ],
   port: [],
+  "swarm init": [
+    {name: "advertise-addr", kind: "string"},
+    {name: "autolock", kind: "bool"},
+    {name: "availability", kind: "string", default: "active"},
+    {name: "cert-expiry", kind: "duration"},
+    {name: "data-path-addr", kind: "string"},
+    {name: "data-path-port", kind: "int"},
+    {name: "default-addr-pool", kind: "stringArray"},
+    {name: "default-addr-pool-mask-length", kind: "int", default: 24},
+    {name: "dispatcher-heartbeat", kind: "duration"},
+    {name: "external-ca", kind: "stringArray"},
+    {name: "force-new-cluster", kind: "bool"},
+    {name: "listen-addr", kind: "string"},
+    {name: "max-snapshots", kind: "int"},
+    {name: "snapshot-interval", kind: "int"},
+    {name: "task-history-limit", kind: "int", default: 5},
+  ],
+  "swarm join": [
+    {name: "advertise-addr", kind: "string"},
+    {name: "availability", kind: "string", default: "active"},
+    {name: "data-path-addr", kind: "string"},
+    {name: "listen-addr", kind: "string"},
+    {name: "token", kind: "string"},
+  ],
+  "swarm leave": [
+    {name: "force", kind: "bool", short: "f"},
+  ],
 };

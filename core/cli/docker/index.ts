@@ -1,12 +1,14 @@
 import type { CommandRunner, ProcessIO } from '../../process';
 import type { Engine } from '../../engine/engine';
-import { runDef, type CommandDef, type Ctx } from './common';
+import { runDef, runGroup, type CommandDef } from './common';
 import { helpTexts } from './helpTexts';
 import { inspect } from './inspect';
 import { kill, pause, restart, rm, stop, unpause, wait } from './lifecycle';
 import { logs } from './logs';
 import { networkCommand } from './network';
 import { port } from './port';
+import { swarmCommand } from './swarm';
+import { HOST_IP } from '../../network/network';
 import { ps } from './ps';
 import { create, run, start } from './run';
 import { info, stats, top, update, version } from './system';
@@ -26,13 +28,33 @@ const GLOBAL_WITH_VALUE = new Set(['--config', '-c', '--context', '-H', '--host'
 const GLOBAL_BOOL = new Set(['-D', '--debug', '--tls', '--tlsverify']);
 
 /**
+ * The daemon `-H` names: the local one (unix socket, this host's names and
+ * address) or another simulated host of the LAN (node2, node3, by name or
+ * address, with or without tcp:// and :2375). Anything else is the client's
+ * connection error.
+ */
+function daemonFor(engine: Engine, host: string | undefined): Engine | string {
+  if (host === undefined || host === '' || host.startsWith('unix://')) return engine;
+  const m = /^(?:tcp:\/\/)?([^:/]+)(?::(\d+))?\/?$/.exec(host);
+  const name = m?.[1] ?? host;
+  const port = m?.[2] ?? '2375';
+  if (['localhost', '127.0.0.1', 'glassbox', HOST_IP].includes(name)) return engine;
+  const peer = engine.peer(name);
+  if (peer) return peer;
+  if (/^[0-9.]+$/.test(name)) return `Cannot connect to the Docker daemon at tcp://${name}:${port}. Is the docker daemon running?\n`;
+  return `error during connect: Get "http://${name}:${port}/v1.50/containers/json": dial tcp: lookup ${name}: no such host\n`;
+}
+
+/**
  * The `docker` program for the host shell: argv[0] is "docker". Output,
  * error texts and exit codes follow the real client (28.x) talking to the
  * simulated engine.
  */
-export function dockerCommand(engine: Engine): CommandRunner {
+export function dockerCommand(local: Engine): CommandRunner {
   return async (argv: string[], io: ProcessIO): Promise<number> => {
+    let engine = local;
     let i = 1;
+    let hostFlag: string | undefined;
     // Global options before the command.
     while (i < argv.length && argv[i]!.startsWith('-')) {
       const a = argv[i]!;
@@ -45,6 +67,7 @@ export function dockerCommand(engine: Engine): CommandRunner {
         return 0;
       }
       const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+      if (name === '-H' || name === '--host') hostFlag = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[i + 1];
       if (GLOBAL_WITH_VALUE.has(name)) i += a.includes('=') ? 1 : 2;
       else if (GLOBAL_BOOL.has(name)) i += 1;
       else {
@@ -63,21 +86,15 @@ export function dockerCommand(engine: Engine): CommandRunner {
       io.stdout(helpTexts.docker!);
       return 0;
     }
-    if (command === 'container') {
-      const sub = rest[0];
-      if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
-        (sub === undefined ? io.stderr : io.stdout)(helpTexts.container!);
-        return 0;
-      }
-      const def = containerSubcommands[sub];
-      if (!def) {
-        io.stderr(`docker: unknown command: docker container ${sub}\n\nUsage:  docker container\n\nRun 'docker container --help' for more information\n`);
-        return 1;
-      }
-      const ctx: Ctx = { engine, io, path: `docker container ${sub}` };
-      return runDef(def, ctx, rest.slice(1));
+    const target = daemonFor(engine, hostFlag);
+    if (typeof target === 'string') {
+      io.stderr(target);
+      return 1;
     }
+    engine = target;
+    if (command === 'container') return runGroup({ engine, io }, 'container', containerSubcommands, rest);
     if (command === 'network') return networkCommand({ engine, io }, rest);
+    if (command === 'swarm') return swarmCommand({ engine, io }, rest);
     const def = topLevel[command];
     if (!def) {
       io.stderr(`docker: unknown command: docker ${command}\n\nRun 'docker --help' for more information\n`);

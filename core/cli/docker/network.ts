@@ -6,8 +6,7 @@ import type { Network } from '../../network/network';
 import type { ParsedFlags } from '../flags';
 import { GO_NIL_MAP, goStruct } from '../gotemplate';
 import { formatItems, headerContext, tabwriteRows } from '../table';
-import { daemonErrorText, runDef, type CommandDef, type Ctx } from './common';
-import { helpTexts } from './helpTexts';
+import { daemonErrorText, runGroup, type CommandDef, type Ctx } from './common';
 import { inspectAll } from './inspect';
 import { goJson, TemplateError } from './template';
 
@@ -32,7 +31,7 @@ export function networkJson(engine: Engine, n: Network): Record<string, unknown>
     Name: n.name,
     Id: n.id,
     Created: rfc3339Nano(n.created),
-    Scope: 'local',
+    Scope: n.scope,
     Driver: n.driver,
     EnableIPv6: false,
     IPAM: { Driver: 'default', Options: n.predefined ? null : {}, Config: config },
@@ -131,7 +130,7 @@ function matches(n: Network, filters: Record<string, string[]>): boolean {
         case 'id':
           return n.id === v || regexMatch(v, n.id);
         case 'scope':
-          return v === 'local';
+          return v === n.scope;
         case 'type':
           return v === 'builtin' ? n.predefined : v === 'custom' ? !n.predefined : false;
         case 'label':
@@ -167,7 +166,7 @@ function networkRow(n: Network, trunc: boolean): Record<string, unknown> {
     Internal: String(n.internal),
     Labels: labels,
     Name: n.name,
-    Scope: 'local',
+    Scope: n.scope,
   };
   const row = goStruct('*formatter.networkContext', { ...fields });
   Object.defineProperties(row, {
@@ -195,7 +194,7 @@ const ls: CommandDef = {
     let format = flags.string('format');
     if (flags.bool('quiet')) format = '{{.ID}}';
     if (format === '' || format === 'table') {
-      ctx.io.stdout(tabwriteRows([['NETWORK ID', 'NAME', 'DRIVER', 'SCOPE'], ...list.map((n) => [trunc ? n.id.slice(0, 12) : n.id, n.name, n.driver, 'local'])]));
+      ctx.io.stdout(tabwriteRows([['NETWORK ID', 'NAME', 'DRIVER', 'SCOPE'], ...list.map((n) => [trunc ? n.id.slice(0, 12) : n.id, n.name, n.driver, n.scope])]));
       return 0;
     }
     if (format === 'json') {
@@ -239,10 +238,6 @@ const create: CommandDef = {
       return out;
     };
     const driver = flags.string('driver');
-    if (driver === 'overlay') {
-      ctx.io.stderr('Error response from daemon: This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.\n');
-      return 1;
-    }
     try {
       const net = ctx.engine.networkCreate({
         name: flags.args[0]!,
@@ -358,16 +353,6 @@ const prune: CommandDef = {
 const subcommands: Record<string, CommandDef> = { create, ls, list: ls, inspect, rm, remove: rm, connect, disconnect, prune };
 
 /** `docker network [COMMAND]`. */
-export async function networkCommand(ctx: Omit<Ctx, 'path'>, argv: readonly string[]): Promise<number> {
-  const sub = argv[0];
-  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
-    (sub === undefined ? ctx.io.stderr : ctx.io.stdout)(helpTexts.network!);
-    return 0;
-  }
-  const def = subcommands[sub];
-  if (!def) {
-    ctx.io.stderr(`docker: unknown command: docker network ${sub}\n\nUsage:  docker network\n\nRun 'docker network --help' for more information\n`);
-    return 1;
-  }
-  return runDef(def, { ...ctx, path: `docker network ${sub}` }, argv.slice(1));
+export function networkCommand(ctx: Omit<Ctx, 'path'>, argv: readonly string[]): Promise<number> {
+  return runGroup(ctx, 'network', subcommands, argv);
 }
