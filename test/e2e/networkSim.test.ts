@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, test } from 'vitest';
 import { haveChromium } from '../support/requirements';
 import { pageSuite, typeLine, waitForTerminal } from './harness';
@@ -55,5 +56,26 @@ describe.skipIf(!haveChromium())('the network diagram, on the simulated backend'
     expect(await page.locator('.ctr[data-container="iso"]').textContent()).toMatch(/lo 127\.0\.0\.1\/8/);
     await page.locator('.ctr[data-container="hn"][data-mode="host"]').waitFor({ state: 'visible' });
     await page.locator('.ctr[data-container="web"] [data-container="side"]').waitFor({ state: 'attached', timeout: 20_000 });
+  });
+
+  test('exports the drawing as a standalone SVG with its text labels', async () => {
+    const page = app.page;
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-svg"]').click()]);
+    expect(download.suggestedFilename()).toBe('glassbox-network.svg');
+    const text = await readFile((await download.path())!, 'utf8');
+    expect(text).toMatch(/^<\?xml/);
+    expect(text).toContain('docker0');
+    expect(text).toContain('0.0.0.0:8088/tcp');
+    expect(text).toContain('>web<');
+    expect(text).not.toContain('tabindex');
+  });
+
+  test('speaks 简体中文: the tab, the bridge and the door', async () => {
+    const page = app.page;
+    await page.locator('select').filter({ has: page.locator('option', { hasText: '简体中文' }) }).first().selectOption({ label: '简体中文' });
+    await expect.poll(() => page.locator('[data-testid="tab-network"]').textContent(), { timeout: 10_000 }).toBe('网络');
+    await expect.poll(() => page.locator('.bar[data-network="bridge"]').textContent()).toContain('网络“bridge”');
+    expect(await page.locator('.door[data-port="8088"] title').textContent()).toMatch(/^发布的端口 0\.0\.0\.0:8088\/tcp/);
+    await page.locator('select').filter({ has: page.locator('option', { hasText: 'English' }) }).first().selectOption({ label: 'English' });
   });
 });
