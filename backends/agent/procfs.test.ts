@@ -83,6 +83,13 @@ describe('readKernel over a proc tree', () => {
     expect(namespaces.find((n) => n.type === 'user')).toEqual({ type: 'user', inode: 4026531837, owner: 'host' });
   });
 
+  it('takes the host’s namespaces from dockerd when PID 1’s cannot be read', () => {
+    rmSync(join(proc, '1', 'ns'), { recursive: true });
+    const { namespaces } = readKernel([container], { procRoot: proc, cgroupRoot: cgroup });
+    expect(namespaces.filter((n) => n.owner === 'host').map((n) => [n.type, n.inode])).toContainEqual(['net', 4026531840]);
+    expect(namespaces.find((n) => n.type === 'user')).toEqual({ type: 'user', inode: 4026531837, owner: 'host' });
+  });
+
   it('reads the container’s cgroup files: the limit, the usage, the freezer', () => {
     const { cgroups } = readKernel([container], { procRoot: proc, cgroupRoot: cgroup });
     expect(cgroups).toEqual([

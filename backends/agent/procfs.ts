@@ -252,7 +252,9 @@ export function readKernel(containers: readonly ContainerSnapshot[], opts: Kerne
     seen.add(key);
     namespaces.push({ type, inode, owner });
   };
-  const host = readNamespaces(procRoot, 1);
+  // The host's: PID 1's where they can be read (not always: a VM's init may hide them), else dockerd's, which runs in them.
+  let host = readNamespaces(procRoot, 1);
+  if (NS_TYPES.every((t) => !host[t])) host = processes.find((p) => p.role === 'dockerd')?.namespaces ?? readNamespaces(procRoot, process.pid);
   for (const t of NS_TYPES) add(t, host[t], 'host');
   // Oldest first, so a namespace joined by `--net container:A` is A's.
   const running = containers.filter((c) => c.pid > 0).sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0));

@@ -1,5 +1,6 @@
 import type { Backend, BackendEvent, Capabilities, TerminalIO } from '../../../core/backend';
-import type { ContainerSnapshot, Snapshot, Transition } from '../../../core/model';
+import type { ContainerSnapshot, Snapshot, TraceOp, Transition } from '../../../core/model';
+import { mergeTrace } from '../diagrams/trace/traceModel';
 import { openBackend, realAvailable, type BackendKind, type OpenBackend, type PageLocation } from './backends';
 import { containerNamedIn } from './followContainer';
 import { LessonState } from './lessonState.svelte';
@@ -57,6 +58,10 @@ export class AppState {
   /** Name of the selected container, remembered so "removed" can still name it. */
   selectedName = $state<string | null>(null);
   running = $state(false);
+  /** Issue 4: the kernel operations seen so far (from snapshots and trace events), oldest first, bounded. */
+  trace = $state.raw<TraceOp[]>([]);
+  /** Whether the backend is tracing (the sim always is; the real backend when turned on). */
+  traceOn = $state(false);
   readonly realAvailable: boolean;
 
   private open = $state.raw<OpenBackend | null>(null);
@@ -77,6 +82,7 @@ export class AppState {
 
   set snapshot(snapshot: Snapshot | null) {
     this.latest = snapshot;
+    if (snapshot?.trace) this.trace = mergeTrace(this.trace, snapshot.trace);
     this.lessons.observe(snapshot);
   }
 
@@ -96,6 +102,8 @@ export class AppState {
     this.kind = kind;
     this.capabilities = null;
     this.snapshot = null;
+    this.trace = [];
+    this.traceOn = kind === 'sim';
     this.transitions = { seq: this.transitions.seq + 1, list: [] };
     this.connection = { state: kind === 'sim' ? 'open' : 'connecting' };
     this.running = false;
@@ -147,9 +155,19 @@ export class AppState {
           }, () => {});
         }
         break;
+      case 'trace':
+        this.trace = mergeTrace(this.trace, e.ops);
+        break;
       case 'docker':
         break;
     }
+  }
+
+  /** Turns the real backend's kernel trace on or off (the sim's is always on). */
+  async setTrace(on: boolean): Promise<void> {
+    const backend = this.backend;
+    if (!backend?.setTrace) return;
+    this.traceOn = await backend.setTrace(on);
   }
 
   /** Runs one terminal line; resolves with its exit code, or null when the backend failed or was switched away. */
@@ -194,6 +212,7 @@ export class AppState {
     this.running = false;
     this.history = [];
     this.saveHistory();
+    this.trace = [];
     this.selectedId = null;
     this.selectedName = null;
     this.followLine = null;
