@@ -683,6 +683,8 @@ export class Engine {
         cgroupns: this.kernel.cgroupVersion === 1 ? 'host' : 'private',
       };
       for (const ref of containerRefs(nsModes)) this.get(ref);
+      // dockerd stores the pid mode's container by its full id.
+      if (nsModes.pid.startsWith('container:')) nsModes.pid = `container:${this.get(nsModes.pid.slice('container:'.length)).id}`;
       const image = this.image(opts.image);
       if (!image) throw new DaemonError(`No such image: ${normalizeImageRef(opts.image)}`, 'notFound');
       let name = opts.name;

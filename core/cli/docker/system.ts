@@ -29,6 +29,8 @@ export const top: CommandDef = {
       const procs = ctx.engine.kernel.containerProcesses(id);
       const table = formatPs(psArgs.length > 0 ? psArgs : ['-ef'], procs, ctx.engine.now(), { memTotal: ctx.engine.kernel.memTotal, frozen: ctx.engine.kernel.frozenPids() });
       if ('error' in table) throw new DaemonError(table.error, 'system');
+      // dockerd keeps the rows whose PID is one of the container's: it needs that column.
+      if (!table.header.includes('PID')) throw new DaemonError("Couldn't find PID field in ps output", 'system');
       // docker/cli's top: tabwriter with minwidth 20, padding 3.
       ctx.io.stdout(tabwriteRows([table.header, ...table.rows], { minwidth: 20, padding: 3 }));
       return 0;
