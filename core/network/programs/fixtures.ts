@@ -1,0 +1,29 @@
+import type { InterfaceSnapshot } from '../../model';
+
+/**
+ * The captured outputs beside the tests (fixtures/*.txt) are the real tools'
+ * output on this machine: line 1 is the command that produced it ("$ …"),
+ * line 2 its exit status ("# exit N"), the rest is what it printed
+ * (stdout in NAME.txt, stderr in NAME.stderr.txt). Only tests read them.
+ */
+export interface Fixture {
+  cmd: string;
+  exit: number;
+  text: string;
+}
+
+export function parseFixture(raw: string): Fixture {
+  const first = raw.indexOf('\n');
+  const second = raw.indexOf('\n', first + 1);
+  const cmd = raw.slice(2, first);
+  const exit = Number(/^# exit (\d+)$/.exec(raw.slice(first + 1, second))?.[1] ?? NaN);
+  return { cmd, exit, text: raw.slice(second + 1) };
+}
+
+/** A busybox container's two interfaces on a bridge, as Docker sets them up. */
+export function containerLinks(opts: { id: string; ifindex: number; peer: number; ip: string; prefix: number; mac: string }): InterfaceSnapshot[] {
+  return [
+    { name: 'lo', ifindex: 1, kind: 'loopback', mac: '00:00:00:00:00:00', addresses: ['127.0.0.1/8'], up: true, netns: opts.id },
+    { name: 'eth0', ifindex: opts.ifindex, kind: 'veth', mac: opts.mac, addresses: [`${opts.ip}/${opts.prefix}`], up: true, netns: opts.id, peerIfindex: opts.peer },
+  ];
+}
