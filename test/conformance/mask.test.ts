@@ -30,6 +30,12 @@ describe('createMasker', () => {
     ['upper-case hex is not an id', '93080520BA25', '93080520BA25'],
     ['env vars are not generated names', '["PATH=/bin","MY_VAR=x_y"]', '["PATH=/bin","MY_VAR=x_y"]'],
     ['hyphenated names are not generated names', 'my-web_1', 'my-web_1'],
+    ['a container address of the default bridge', 'inet 172.17.0.5/16 brd 172.17.255.255 scope global eth0', 'inet <net>.<host>/16 brd <net>.255.255 scope global eth0'],
+    ['a route through a user network gateway', 'default via 172.20.0.1 dev eth0 \n172.20.0.0/16 dev eth0', 'default via <net>.0.1 dev eth0 \n<net>.0.0/16 dev eth0'],
+    ['addresses outside Docker’s pools are kept', '127.0.0.1 10.0.2.15 192.0.2.2 172.32.0.1', '127.0.0.1 10.0.2.15 192.0.2.2 172.32.0.1'],
+    ['a MAC derived from the address, either case', 'link/ether 02:42:ac:11:00:05 HWaddr 02:42:AC:11:00:05', 'link/ether 02:42:<mac> HWaddr 02:42:<mac>'],
+    ['interface numbers, but not lo’s', '1: lo: <LOOPBACK>\n3285: eth0@if3286: <BROADCAST>', '1: lo: <LOOPBACK>\n<ifindex>: eth0@if<ifindex>: <BROADCAST>'],
+    ['the embedded DNS server’s port', 'tcp 0 0 127.0.0.11:37107 0.0.0.0:*', 'tcp 0 0 127.0.0.11:<port> 0.0.0.0:*'],
   ])('masks %s', (_what, input, expected) => {
     expect(createMasker(prefix).mask(input)).toBe(expected);
   });

@@ -27,6 +27,20 @@ const generatedName = /(?<![\w.\-=])[a-z]+_[a-z]+\d?(?![\w.\-/])/g;
 // widens the whole column. Runs of two or more spaces become Docker's padding of three.
 const columnGap = / {2,}/g;
 
+// Network: which address the shared engine hands out depends on the other
+// containers on it, and the kernel numbers interfaces by every link ever made.
+// Docker's pools are 172.16.0.0/12 (the /16 taken varies): the network part is
+// masked, and the host part too unless it is the network (0.0), the gateway
+// (0.1) or the broadcast (255.255) address, so the shape of `ip addr` is still compared.
+const dockerIp = /\b172\.(?:1[6-9]|2\d|3[01])\.(\d{1,3})\.(\d{1,3})\b/g;
+// Docker (up to Engine 25) derives a container's MAC from its IP: 02:42 and the address's four bytes.
+const dockerMac = /\b02:42(?::[0-9a-fA-F]{2}){4}\b/g;
+// "3285: eth0@if3286:" in `ip` output; lo is always 1 and is kept.
+const ifindex = /(^|\n)(?!1: )\d+: (?=eth\d|veth|br-|docker0)/g;
+const peerIfindex = /@if\d+\b/g;
+// The embedded DNS server listens on a random port of 127.0.0.11 (`netstat -tln` in a user network).
+const embeddedDnsPort = /\b127\.0\.0\.11:\d{4,5}\b/g;
+
 export interface Masker {
   /** Masks one piece of output; ids and names keep their numbers across calls. */
   mask(text: string): string;
@@ -53,6 +67,11 @@ export function createMasker(prefix: string): Masker {
   return {
     mask(text: string): string {
       let out = prefix === '' ? text : text.split(prefix).join(PREFIX_PLACEHOLDER);
+      out = out.replace(dockerIp, (_ip, a: string, b: string) => {
+        const host = `${a}.${b}`;
+        return host === '0.0' || host === '0.1' || host === '255.255' ? `<net>.${host}` : '<net>.<host>';
+      });
+      out = out.replace(dockerMac, '02:42:<mac>').replace(ifindex, '$1<ifindex>: ').replace(peerIfindex, '@if<ifindex>').replace(embeddedDnsPort, '127.0.0.11:<port>');
       out = out.replace(rfc3339, '<time>').replace(goTime, '<time>').replace(humanDuration, '<duration>');
       out = out.replace(hexId, (hex) => `<id${hex.length}#${idNumber(hex)}>`);
       out = out.replace(generatedName, (name) => `<name#${nameNumber(name)}>`);
