@@ -120,7 +120,7 @@ function isOutcome(o: unknown): o is Outcome {
 }
 
 /**
- * Removes whatever containers of this run are still on the engine, so a failed
+ * Removes whatever containers and networks of this run are still on the engine, so a failed
  * script never leaves litter for teammates. Returns the names it had to remove:
  * a script that cleans up after itself leaves none.
  */
