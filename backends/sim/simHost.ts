@@ -1,12 +1,13 @@
 import type { BackendEvent, Capabilities, TerminalIO } from '../../core/backend';
 import type { LayerEntry, Snapshot, TraceOp, Transition } from '../../core/model';
-import { InterruptSource, seededRng } from '../../core/ports';
+import { InterruptSource, seededRng, type Interrupt } from '../../core/ports';
 import { Scheduler } from '../../core/scheduler';
 import { Engine } from '../../core/engine/engine';
 import { dockerCommand } from '../../core/cli/docker';
 import { HostShell } from '../../core/shell';
 import { psCommand } from '../../core/kernel/procfs';
 import type { CommandRunner } from '../../core/process';
+import { hostNetCommands } from '../../core/network/programs/host';
 
 /**
  * One simulated machine: the engine, the host shell and virtual time, plus the
@@ -65,21 +66,27 @@ export class SimHost {
     this.scheduler = new Scheduler(epoch);
     this.engine = new Engine({ scheduler: this.scheduler, rng: seededRng(seed) });
     const scheduler = this.scheduler;
+    const sleep = (ms: number, interrupt: Interrupt): Promise<boolean> =>
+      new Promise<boolean>((resolve) => {
+        const cancel = scheduler.after(ms, () => {
+          off();
+          resolve(true);
+        });
+        const off = interrupt.onInterrupt(() => {
+          cancel();
+          off();
+          resolve(false);
+        });
+      });
     this.shell = new HostShell({
-      commands: { docker: withClientProcess(this.engine, dockerCommand(this.engine)), ps: psCommand(this.engine.kernel, () => scheduler.now()) },
+      commands: {
+        docker: withClientProcess(this.engine, dockerCommand(this.engine)),
+        ps: psCommand(this.engine.kernel, () => scheduler.now()),
+        // ip, ifconfig, brctl, bridge, iptables, iptables-save, curl, ping over the host's namespace
+        ...hostNetCommands({ net: () => this.engine.net.view('host'), now: () => scheduler.now(), sleep }),
+      },
       hostname: 'glassbox',
-      sleep: (ms, interrupt) =>
-        new Promise<boolean>((resolve) => {
-          const cancel = scheduler.after(ms, () => {
-            off();
-            resolve(true);
-          });
-          const off = interrupt.onInterrupt(() => {
-            cancel();
-            off();
-            resolve(false);
-          });
-        }),
+      sleep,
     });
     const offEngine = this.engine.subscribe((transitions) => {
       this.pending.push(...transitions);

@@ -1,5 +1,6 @@
 import { helloMessage, lookupPath, type ImageDir, type ImageNode } from '../images/catalog';
 import { signals, type Proc, type Program } from './process';
+import { netPrograms } from '../network/programs/busybox';
 
 /**
  * What the busybox programs (and hello-world's /hello) do when they run as a
@@ -85,11 +86,6 @@ const printenv: Program = (p) => {
     else out(p, v + '\n');
   }
   p.exit(code);
-};
-
-const hostname: Program = (p) => {
-  out(p, p.hostname + '\n');
-  p.exit(0);
 };
 
 const pwd: Program = (p) => {
@@ -343,8 +339,10 @@ const sh: Program = (p) => {
 };
 
 export const programs: Readonly<Record<string, Program>> = {
-  sleep, true: trueProgram, false: falseProgram, echo, env, printenv, hostname, pwd, id, whoami, uname, cat, ls, tail, top, hello, yes,
+  sleep, true: trueProgram, false: falseProgram, echo, env, printenv, pwd, id, whoami, uname, cat, ls, tail, top, hello, yes,
   sh, ash: sh,
+  // hostname, ip, ifconfig, route, netstat, ping, wget, nc, httpd, nslookup
+  ...netPrograms,
 };
 
 // ---------------------------------------------------------------------------

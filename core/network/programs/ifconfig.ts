@@ -58,7 +58,7 @@ const FLAG_BITS: [string, number][] = [
 
 function ifFlags(l: LinkInfo): string[] {
   const names: string[] = [];
-  if (l.iface.up) names.push('UP');
+  if (l.up) names.push('UP');
   if (l.iface.kind !== 'loopback') names.push('BROADCAST');
   else names.push('LOOPBACK');
   if (l.running) names.push('RUNNING');
@@ -124,6 +124,6 @@ export function runIfconfig(args: readonly string[], links: readonly LinkInfo[],
     if (names.length > 1) return { stdout: '', stderr: dialect === 'busybox' ? 'ifconfig: SIOCSIFADDR: Operation not permitted\n' : 'SIOCSIFADDR: Operation not permitted\n', code: 1 };
     return { stdout: block(l), stderr: '', code: 0 };
   }
-  const shown = links.filter((l) => all || l.iface.up).sort((a, b) => (a.iface.name < b.iface.name ? -1 : a.iface.name > b.iface.name ? 1 : 0));
+  const shown = links.filter((l) => all || l.up).sort((a, b) => (a.iface.name < b.iface.name ? -1 : a.iface.name > b.iface.name ? 1 : 0));
   return { stdout: shown.map(block).join(''), stderr: '', code: 0 };
 }

@@ -18,6 +18,8 @@ export interface LinkInfo {
   state: 'UNKNOWN' | 'UP' | 'DOWN';
   /** txqueuelen; 0 is not printed by `ip`. */
   qlen: number;
+  /** Administratively up (IFF_UP). */
+  up: boolean;
   /** Whether the device has a carrier (ifconfig's RUNNING). */
   running: boolean;
   /** A host veth's peer namespace id (link-netnsid), in the order the host first saw each namespace. */
@@ -78,20 +80,21 @@ function addrInfo(iface: InterfaceSnapshot, cidr: string): AddrInfo {
 export function linkInfos(all: readonly InterfaceSnapshot[], ipv6: boolean): LinkInfo[] {
   let nextNetnsid = 0;
   return all.map((iface) => {
-    let running = iface.up;
-    if (iface.kind === 'bridge') running = iface.up && all.some((p) => p.master === iface.name && p.up);
+    // Docker brings its bridges up when it makes them; one has a carrier once a port is up in it.
+    const adminUp = iface.kind === 'bridge' || iface.up;
+    const running = iface.kind === 'bridge' ? all.some((p) => p.master === iface.name && p.up) : iface.up;
     const flags: string[] = [];
     if (iface.kind === 'loopback') flags.push('LOOPBACK');
     else {
-      if (iface.up && !running) flags.push('NO-CARRIER');
+      if (adminUp && !running) flags.push('NO-CARRIER');
       flags.push('BROADCAST', 'MULTICAST');
     }
-    if (iface.up) flags.push('UP');
+    if (adminUp) flags.push('UP');
     if (running) flags.push('LOWER_UP');
     const inContainer = iface.netns !== 'host';
     if (iface.kind === 'veth' && inContainer && running) flags.push('M-DOWN');
     const state = iface.kind === 'loopback' ? 'UNKNOWN' : running ? 'UP' : 'DOWN';
-    const qdisc = !iface.up ? 'noop' : iface.kind === 'physical' ? 'pfifo_fast' : 'noqueue';
+    const qdisc = !adminUp ? 'noop' : iface.kind === 'physical' ? 'pfifo_fast' : 'noqueue';
     const qlen = iface.kind === 'loopback' || iface.kind === 'physical' || (iface.kind === 'bridge' && iface.name === 'docker0') ? 1000 : 0;
     let netnsid: number | undefined;
     if (iface.kind === 'veth' && !inContainer && iface.peerIfindex !== undefined) {
@@ -103,7 +106,7 @@ export function linkInfos(all: readonly InterfaceSnapshot[], ipv6: boolean): Lin
       if (iface.kind === 'loopback' && !addrs.some((a) => a.family === 'inet6')) addrs.push({ family: 'inet6', local: '::1', prefixlen: 128, scope: 'host' });
       if (iface.kind !== 'loopback' && running && !addrs.some((a) => a.scope === 'link')) addrs.push({ family: 'inet6', local: linkLocal(iface.mac), prefixlen: 64, scope: 'link' });
     }
-    return { iface, flags, mtu: iface.kind === 'loopback' ? 65536 : 1500, qdisc, state, qlen, running, ...(netnsid !== undefined ? { netnsid } : {}), addrs };
+    return { iface, up: adminUp, flags, mtu: iface.kind === 'loopback' ? 65536 : 1500, qdisc, state, qlen, running, ...(netnsid !== undefined ? { netnsid } : {}), addrs };
   });
 }
 
