@@ -2,7 +2,7 @@ import { lookupPath, type ImageDir, type ImageNode } from '../../images/catalog'
 import type { Proc, Program } from '../../engine/process';
 import { utf8Length } from '../../utf8';
 import type { Listener, NetError, Socket } from '../view';
-import { httpdResponse, parseRequest, parseResponse, parseUrl } from './http';
+import { httpdResponse, parseRequest, parseResponse, parseUrl } from './httpMessages';
 import { runIfconfig } from './ifconfig';
 import { BUSYBOX_BANNER, runIp } from './ipCommand';
 import { linkInfos } from './links';
@@ -337,10 +337,15 @@ const wget: Program = (p) => {
   c.socket.write(`GET ${url.path} HTTP/1.1\r\nHost: ${url.host}${url.portText ? `:${url.portText}` : ''}\r\nUser-Agent: Wget\r\nConnection: close\r\n\r\n`);
 };
 
-/** Joins a connected socket to the process's stdin and stdout; the program ends when the peer closes. */
+/**
+ * Joins a connected socket to the process's stdin and stdout. As busybox nc's
+ * select loop reads stdin before the socket, input already waiting is sent
+ * before the peer's close is seen; the close ends the program (exit 0), and
+ * the end of stdin half-closes the connection (shutdown SHUT_WR).
+ */
 function pipe(p: Proc, s: Socket): void {
   s.onData((t) => out(p, t));
-  s.onEnd(() => p.exit(0));
+  s.onEnd(() => p.after(0, () => p.exit(0)));
   p.stdin.read(
     (t) => s.write(t),
     () => s.end(),

@@ -2,7 +2,7 @@ import type { CommandRunner, ProcessIO } from '../../process';
 import type { Interrupt } from '../../ports';
 import { utf8Length } from '../../utf8';
 import type { NetError, NetView } from '../view';
-import { parseResponse, parseUrl } from './http';
+import { parseResponse, parseUrl } from './httpMessages';
 import { runIfconfig } from './ifconfig';
 import { runIp } from './ipCommand';
 import { iptablesSave, runIptables } from './iptables';

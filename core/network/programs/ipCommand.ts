@@ -146,7 +146,7 @@ export function runIp(args: readonly string[], links: readonly LinkInfo[], route
   else if (sub !== undefined && ['add', 'del', 'delete', 'set', 'change', 'replace', 'flush', 'append'].includes(sub)) {
     return fail(dialect === 'busybox' ? 'ip: RTNETLINK answers: Operation not permitted\n' : 'RTNETLINK answers: Operation not permitted\n', dialect === 'busybox' ? 1 : 2);
   }
-  if (object === 'route') return ok(formatRoutes(routes.filter((r) => family !== 'inet6'), dialect));
+  if (object === 'route') return ok(formatRoutes(family === 'inet6' ? [] : routes, dialect));
   let dev: string | undefined;
   if (rest[0] === 'dev') dev = rest[1];
   else if (rest[0] !== undefined) dev = rest[0];
