@@ -27,3 +27,38 @@ export function containerLinks(opts: { id: string; ifindex: number; peer: number
     { name: 'eth0', ifindex: opts.ifindex, kind: 'veth', mac: opts.mac, addresses: [`${opts.ip}/${opts.prefix}`], up: true, netns: opts.id, peerIfindex: opts.peer },
   ];
 }
+
+/** One link of `ip -j addr`, the fields the tests read. */
+export interface IpJson {
+  ifindex: number;
+  link_index?: number;
+  ifname: string;
+  flags: string[];
+  mtu: number;
+  master?: string;
+  link_type: string;
+  address: string;
+  link_netnsid?: number;
+  addr_info: { family: 'inet' | 'inet6'; local: string; prefixlen: number; broadcast?: string }[];
+}
+
+/**
+ * The host as `ip -j addr` saw it when the text fixtures were taken, as the
+ * snapshot the simulator keeps. The host's two ifb devices (traffic shaping,
+ * not Docker's; the simulated host has none) are left out.
+ */
+export function hostFromIpJson(text: string): { ifaces: InterfaceSnapshot[]; json: IpJson[] } {
+  const json = (JSON.parse(text) as IpJson[]).filter((j) => !j.ifname.startsWith('ifb'));
+  const ifaces: InterfaceSnapshot[] = json.map((j) => ({
+    name: j.ifname,
+    ifindex: j.ifindex,
+    kind: j.link_type === 'loopback' ? 'loopback' : j.ifname.startsWith('veth') ? 'veth' : j.ifname === 'eth0' ? 'physical' : 'bridge',
+    mac: j.address,
+    addresses: j.addr_info.map((a) => `${a.local}/${a.prefixlen}`),
+    up: j.flags.includes('UP'),
+    netns: 'host',
+    ...(j.master ? { master: j.master } : {}),
+    ...(j.link_index !== undefined ? { peerIfindex: j.link_index } : {}),
+  }));
+  return { ifaces, json };
+}

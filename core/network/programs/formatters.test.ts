@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { InterfaceSnapshot, NatRule } from '../../model';
 import type { BridgeInfo, Route } from '../view';
-import { containerLinks, parseFixture, type Fixture } from './fixtures';
+import { containerLinks, hostFromIpJson, parseFixture, type Fixture, type IpJson } from './fixtures';
 import { runIfconfig, type LinkStats } from './ifconfig';
 import { ctime, iptablesSave, parseRule, runIptables } from './iptables';
 import { linkInfos } from './links';
@@ -12,33 +12,8 @@ function fixture(name: string): Fixture {
   return parseFixture(readFileSync(new URL(`./fixtures/${name}.txt`, import.meta.url), 'utf8'));
 }
 
-interface IpJson {
-  ifindex: number;
-  link_index?: number;
-  ifname: string;
-  flags: string[];
-  mtu: number;
-  master?: string;
-  link_type: string;
-  address: string;
-  addr_info: { local: string; prefixlen: number }[];
-}
-
-/** The host's interfaces from `ip -j addr`, without its two ifb devices (not Docker's; the simulated host has none). */
 function hostIfaces(): { ifaces: InterfaceSnapshot[]; json: IpJson[] } {
-  const json = (JSON.parse(fixture('host-ip-j-addr').text) as IpJson[]).filter((j) => !j.ifname.startsWith('ifb'));
-  const ifaces: InterfaceSnapshot[] = json.map((j) => ({
-    name: j.ifname,
-    ifindex: j.ifindex,
-    kind: j.link_type === 'loopback' ? 'loopback' : j.ifname.startsWith('veth') ? 'veth' : j.ifname === 'eth0' ? 'physical' : 'bridge',
-    mac: j.address,
-    addresses: j.addr_info.map((a) => `${a.local}/${a.prefixlen}`),
-    up: j.flags.includes('UP'),
-    netns: 'host',
-    ...(j.master ? { master: j.master } : {}),
-    ...(j.link_index !== undefined ? { peerIfindex: j.link_index } : {}),
-  }));
-  return { ifaces, json };
+  return hostFromIpJson(fixture('host-ip-j-addr').text);
 }
 
 /** The counters a captured ifconfig printed, so the layout of every number can be compared. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { InterfaceSnapshot } from '../../model';
 import type { Route } from '../view';
-import { containerLinks, parseFixture, type Fixture } from './fixtures';
+import { containerLinks, hostFromIpJson, parseFixture, type Fixture, type IpJson } from './fixtures';
 import { runIp } from './ipCommand';
 import { linkInfos, linkLocal, type LinkInfo } from './links';
 
@@ -10,44 +10,13 @@ function fixture(name: string): Fixture {
   return parseFixture(readFileSync(new URL(`./fixtures/${name}.txt`, import.meta.url), 'utf8'));
 }
 
-interface IpJson {
-  ifindex: number;
-  link_index?: number;
-  ifname: string;
-  flags: string[];
-  mtu: number;
-  master?: string;
-  link_type: string;
-  address: string;
-  link_netnsid?: number;
-  addr_info: { family: 'inet' | 'inet6'; local: string; prefixlen: number; broadcast?: string }[];
-}
-
 const ifb = (name: string): boolean => name.startsWith('ifb');
 
-/**
- * The host as `ip -j addr` saw it at the moment the text fixtures were taken,
- * turned into the snapshot the simulator keeps. The host's two ifb devices
- * (traffic shaping, not Docker's) are left out, of the input and of the
- * expected text alike; eth0's MTU and the netnsids the host handed out are
- * this machine's, so they are carried over.
- */
+/** The host's links as `ip` printed them; eth0's MTU and the netnsids the host handed out are this machine's, so they are carried over. */
 function realHost(): LinkInfo[] {
-  const json = JSON.parse(fixture('host-ip-j-addr').text) as IpJson[];
-  const kept = json.filter((j) => !ifb(j.ifname));
-  const ifaces: InterfaceSnapshot[] = kept.map((j) => ({
-    name: j.ifname,
-    ifindex: j.ifindex,
-    kind: j.link_type === 'loopback' ? 'loopback' : j.ifname.startsWith('veth') ? 'veth' : j.ifname === 'eth0' ? 'physical' : 'bridge',
-    mac: j.address,
-    addresses: j.addr_info.map((a) => `${a.local}/${a.prefixlen}`),
-    up: j.flags.includes('UP'),
-    netns: 'host',
-    ...(j.master ? { master: j.master } : {}),
-    ...(j.link_index !== undefined ? { peerIfindex: j.link_index } : {}),
-  }));
+  const { ifaces, json } = hostFromIpJson(fixture('host-ip-j-addr').text);
   return linkInfos(ifaces, true).map((l, n) => {
-    const j = kept[n]!;
+    const j = json[n]!;
     const addrs = l.addrs.map((a) => (a.local === 'fd00::2' ? { ...a, flags: ['nodad'] } : a));
     return { ...l, mtu: j.mtu, addrs, ...(j.link_netnsid !== undefined ? { netnsid: j.link_netnsid } : {}) };
   });
