@@ -1,4 +1,6 @@
-import { lookupPath, type ImageDir, type ImageNode } from '../../images/catalog';
+import { lookupPath, type ImageNode } from '../../images/catalog';
+import { fsErrorText } from '../../shell/filesystem';
+import { UnionFs } from '../../unionfs/unionFs';
 import type { Proc, Program } from '../../engine/process';
 import { utf8Length } from '../../utf8';
 import type { Listener, NetError, Socket } from '../view';
@@ -219,22 +221,11 @@ const ping: Program = (p) => {
   send();
 };
 
-/** Copies each directory on the way down before changing it, so the image's tree is never modified. */
-function writeFile(root: ImageDir, path: string, content: string): 'ENOENT' | 'EISDIR' | undefined {
-  const parts = path.split('/').filter((s) => s !== '' && s !== '.');
-  const name = parts.pop();
-  if (name === undefined) return 'EISDIR';
-  let dir = root;
-  for (const part of parts) {
-    const child = dir.children.get(part);
-    if (child === undefined || child.kind !== 'dir') return 'ENOENT';
-    const copy: ImageDir = { kind: 'dir', mode: child.mode, children: new Map(child.children) };
-    dir.children.set(part, copy);
-    dir = copy;
-  }
-  if (dir.children.get(name)?.kind === 'dir') return 'EISDIR';
-  dir.children.set(name, { kind: 'file', mode: 0o644, size: utf8Length(content), content });
-  return undefined;
+/** Writes a file through the container's union mount (into its upper layer, as overlayfs does). */
+function writeFile(p: Proc, path: string, content: string): string | undefined {
+  if (!p.mount) return 'Read-only file system';
+  const code = new UnionFs(p.mount).writeFile(path, content);
+  return code === undefined ? undefined : fsErrorText(code);
 }
 
 function absolute(p: Proc, path: string): string {
@@ -326,9 +317,9 @@ const wget: Program = (p) => {
       if (!quiet) err(p, progressLine('-', bytes) + 'written to stdout\n');
       return p.exit(0);
     }
-    const failed = writeFile(p.root, absolute(p, target), res.body);
+    const failed = writeFile(p, absolute(p, target), res.body);
     if (failed) {
-      err(p, `wget: can't open '${target}': ${failed === 'EISDIR' ? 'Is a directory' : 'No such file or directory'}\n`);
+      err(p, `wget: can't open '${target}': ${failed}\n`);
       return p.exit(1);
     }
     if (!quiet) err(p, `saving to '${target}'\n${progressLine(target.slice(target.lastIndexOf('/') + 1), bytes)}'${target}' saved\n`);
