@@ -8,6 +8,7 @@ import { benchLayers, type LayersBenchResult } from './layersBench';
 import { benchNetwork, type NetworkBenchResult } from './networkBench';
 import { benchPage, type PageBenchResult } from './pageBench';
 import { benchSim, type SimBenchResult } from './simBench';
+import { benchTrace, type TraceBenchResult } from './traceBench';
 import { formatStats, type Stats } from './stats';
 
 /**
@@ -18,12 +19,14 @@ import { formatStats, type Stats } from './stats';
  *   --sim    only the engine benchmarks
  *   --page   only the page benchmarks
  *   --layers only reading a real image's layers (needs Docker and root)
+ *   --trace  only docker run through the agent, kernel trace off and on, against the CLI (needs Docker, root, bpftrace)
  */
 const args = new Set(process.argv.slice(2));
-const only = args.has('--layers');
+const only = args.has('--layers') || args.has('--trace');
 const doSim = !args.has('--page') && !only;
 const doPage = !args.has('--sim') && !only;
-const doLayers = only || args.size === 0;
+const doLayers = args.has('--layers') || args.size === 0;
+const doTrace = args.has('--trace') || args.size === 0;
 
 interface Report {
   at: string;
@@ -33,6 +36,7 @@ interface Report {
   page?: PageBenchResult;
   network?: NetworkBenchResult;
   layers?: LayersBenchResult;
+  trace?: TraceBenchResult;
   errors: string[];
 }
 
@@ -128,6 +132,27 @@ async function main(): Promise<number> {
     } catch (err) {
       report.errors.push(`layers: ${String(err)}`);
       lines.push(`Real image layers: could not run: ${err instanceof Error ? err.message : String(err)}`, '');
+    }
+  }
+
+  if (doTrace) {
+    process.stderr.write('trace: docker run --rm busybox true, CLI and agent, trace off then on…\n');
+    try {
+      const tr = await benchTrace();
+      report.trace = tr;
+      lines.push(
+        'docker run --rm busybox true on the real engine (interleaved, one run)',
+        `  plain docker CLI               ${formatStats(tr.cliOff)}`,
+        `  through the agent, trace off   ${formatStats(tr.agentOff)}`,
+        `  ratio agent / CLI, trace off   ${tr.ratioOff.toFixed(3)}${tr.ratioOff < 1.1 ? '  ✓ under 1.1' : '  ✗ over the 1.1 target'}`,
+        `  plain docker CLI, trace on     ${formatStats(tr.cliOn)}`,
+        `  through the agent, trace on    ${formatStats(tr.agentOn)}`,
+        `  ratio agent on / CLI off       ${tr.ratioOn.toFixed(3)}${tr.ratioOn < 2 ? '  ✓ under 2' : '  ✗ over the 2 target'}  (${tr.opsPerRun.toFixed(0)} trace ops per run)`,
+        '',
+      );
+    } catch (err) {
+      report.errors.push(`trace: ${String(err)}`);
+      lines.push(`Kernel trace: could not run: ${err instanceof Error ? err.message : String(err)}`, '');
     }
   }
 
