@@ -4,7 +4,7 @@ import { InterruptSource, seededRng, type Interrupt } from '../../core/ports';
 import { Scheduler } from '../../core/scheduler';
 import { Engine } from '../../core/engine/engine';
 import { dockerCommand } from '../../core/cli/docker';
-import { HostShell } from '../../core/shell';
+import { HostShell, MemFs } from '../../core/shell';
 import { psCommand } from '../../core/kernel/procfs';
 import type { CommandRunner } from '../../core/process';
 import { hostNetCommands } from '../../core/network/programs/host';
@@ -78,9 +78,12 @@ export class SimHost {
           resolve(false);
         });
       });
+    // One host filesystem for the shell and for docker's host side (build contexts, save -o, cp).
+    const fs = new MemFs(() => scheduler.now());
     this.shell = new HostShell({
+      fs,
       commands: {
-        docker: withClientProcess(this.engine, dockerCommand(this.engine)),
+        docker: withClientProcess(this.engine, dockerCommand(this.engine, { fs })),
         ps: psCommand(this.engine.kernel, () => scheduler.now()),
         // ip, ifconfig, brctl, bridge, iptables, iptables-save, curl, ping over the host's namespace
         ...hostNetCommands({ net: () => this.engine.net.view('host'), now: () => scheduler.now(), sleep }),

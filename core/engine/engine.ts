@@ -9,6 +9,11 @@ import { UnionMount, type Change } from '../unionfs/mount';
 import { DEFAULT_HOSTS, initLayerTree, runtimeBinds } from '../unionfs/init';
 import { layerEntries, layerStats, newLayer, type Layer } from '../unionfs/layer';
 import type { LayerEntry, LayerSnapshot, RootfsMount } from '../model';
+import { addImageLayer, copyIntoMount, imageFiles, importImage, loadIntoStore, type ImportOptions } from './imageArchive';
+import type { BuildFile } from '../images/build';
+import type { LoadedImage } from '../images/archive';
+import type { ImageConfig } from '../images/catalog';
+import type { LayerDir, TreeNode } from '../unionfs/tree';
 import { commit, containersUsingImage, imageLookupError, loadBuiltinImages, pruneImages, pull, removeImage, type DeleteRecord, type ImageServiceContext } from './imageService';
 import { containerStatus, isoTime } from '../cli/humanize';
 import { DaemonError, noSuchContainer } from './errors';
@@ -64,6 +69,8 @@ export interface CreateOptions {
   cmd?: string[];
   /** `--entrypoint`: absent keeps the image's; `''` resets it. */
   entrypoint?: string;
+  /** `-w`/a build step's WORKDIR: absent keeps the image's. */
+  workingDir?: string;
   env?: string[];
   hostname?: string;
   tty?: boolean;
@@ -488,8 +495,60 @@ export class Engine {
     return this.get(ref).mount;
   }
 
+  // Archives and builds (core/engine/imageArchive.ts does the work)
+
+  /** A pull for a build's FROM: the client's progress text and the image. */
+  pullImage(ref: string): { text: string; image: Image } {
+    return this.op(() => pull(this.imageContext(), ref));
+  }
+
+  /** The reference as the daemon names it: `busybox` → `busybox:latest`. */
+  normalizeRef(ref: string): string {
+    return normalizeImageRef(ref);
+  }
+
+  /** A build's COPY/ADD step: the parent's layers plus one holding `tree`, the step in the history. */
+  addImageLayer(parentId: string, tree: LayerDir, config: ImageConfig, createdBy: string): Image {
+    return this.op(() => addImageLayer(this.imageContext(), this.resolveImage(parentId), tree, config, createdBy));
+  }
+
+  /** The files under `path` in an image's merged layers (COPY --from=stage). */
+  imageFiles(imageId: string, path: string): BuildFile[] {
+    return imageFiles(this.resolveImage(imageId), path);
+  }
+
+  /** `docker load`: adds the images `load` reads from the archive, tags them, and returns the lines the client prints. */
+  loadImages(load: (store: ImageStore) => LoadedImage[]): string[] {
+    return this.op(() => loadIntoStore(this.imageContext(), load));
+  }
+
+  /** `docker import`: an image of one layer; returns its id. */
+  importImage(opts: ImportOptions): string {
+    return this.op(() => importImage(this.imageContext(), opts));
+  }
+
+  /** `docker cp SRC CONTAINER:PATH`: puts `node` into the container's upper layer (copy-up, as a write would). */
+  copyToContainer(ref: string, path: string, node: TreeNode, name: string): void {
+    this.op(() => {
+      const c = this.get(ref);
+      copyIntoMount(c.mount, c.name, path, node, name);
+      this.emit(c, 'extract-to-dir');
+    });
+  }
+
+  /** `docker cp CONTAINER:PATH …`: the merged tree at `path`, announced as the daemon's archive-path event. */
+  copyFromContainer(ref: string, path: string): TreeNode {
+    return this.op(() => {
+      const c = this.get(ref);
+      const node = c.mount.tree(path.startsWith('/') ? path : `/${path}`);
+      if (!node) throw new DaemonError(`Could not find the file ${path} in container ${c.name}`, 'notFound');
+      this.emit(c, 'archive-path');
+      return node;
+    });
+  }
+
   /** `docker commit`: the upper layer as a new image layer; returns the new image. */
-  commitContainer(ref: string, opts: { reference?: string; comment?: string; author?: string; changes?: Partial<Image['config']> } = {}): Image {
+  commitContainer(ref: string, opts: { reference?: string; comment?: string; author?: string; changes?: Partial<Image['config']>; createdBy?: string } = {}): Image {
     return this.op(() => {
       const c = this.get(ref);
       if (c.state === 'removing' || c.state === 'dead') throw new DaemonError(`You cannot commit container ${c.id} which is being removed or dead`, 'conflict');
@@ -508,7 +567,7 @@ export class Engine {
         image: c.image,
         config,
         mount: c.mount,
-        createdBy: [c.path, ...c.args].join(' '),
+        createdBy: opts.createdBy ?? [c.path, ...c.args].join(' '),
         ...(opts.reference !== undefined ? { reference: opts.reference } : {}),
         ...(opts.comment !== undefined ? { comment: opts.comment } : {}),
         ...(opts.author !== undefined ? { author: opts.author } : {}),
@@ -743,7 +802,7 @@ export class Engine {
           attachStdin: opts.attachStdin ?? false,
           attachStdout: opts.attachStdout ?? false,
           attachStderr: opts.attachStderr ?? false,
-          workingDir: image.config.WorkingDir,
+          workingDir: opts.workingDir ?? image.config.WorkingDir,
           labels: { ...(image.config.Labels ?? {}), ...(opts.labels ?? {}) },
           stopSignal: opts.stopSignal ?? '',
           stopTimeout: opts.stopTimeout ?? null,

@@ -1,3 +1,5 @@
+import { utf8Length } from '../utf8';
+import { humanSizeWithPrecision } from '../cli/humanize';
 import { DockerfileError, expandVars, parseDockerfile, type Instruction } from './dockerfile';
 
 /**
@@ -50,6 +52,8 @@ export interface BuildHost {
   /** Commits a container's upper layer as a child image of its image; `emptyLayer` when it changed nothing. */
   commit(containerId: string, config: BuildConfig, createdBy: string): string;
   removeContainer(containerId: string): void;
+  /** Makes a directory (and its parents) in a container's filesystem (WORKDIR). */
+  mkdirp(containerId: string, path: string): void;
   /** A new image: `parentId` plus one layer holding `files`. */
   addLayer(parentId: string, config: BuildConfig, createdBy: string, files: BuildFile[]): string;
   /** The files under `path` in an image (COPY --from=stage); empty when there are none. */
@@ -100,35 +104,11 @@ export class BuildError extends Error {
 /** The size of the context as the client tars it: 512-byte headers, content padded to 512, two zero blocks at the end. */
 export function contextTarSize(context: BuildContext): number {
   let size = 1024;
-  for (const f of context.files.values()) size += 512 + (f.kind === 'file' ? Math.ceil(utf8Bytes(f.content) / 512) * 512 : 0);
+  for (const f of context.files.values()) size += 512 + (f.kind === 'file' ? Math.ceil(utf8Length(f.content) / 512) * 512 : 0);
   return size;
 }
 
-function utf8Bytes(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
 
-/** go-units HumanSizeWithPrecision(size, 4), decimal units: "3.072kB". */
-function humanSize(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${Number(v.toPrecision(4))}${units[i]}`;
-}
 
 const short = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
 
@@ -220,7 +200,7 @@ export async function build(host: BuildHost, opts: BuildOptions, out: BuildOutpu
   const say = (t: string): void => {
     if (!opts.quiet) out.stdout(t);
   };
-  say(`Sending build context to Docker daemon  ${humanSize(contextTarSize(opts.context))}\n`);
+  say(`Sending build context to Docker daemon  ${humanSizeWithPrecision(contextTarSize(opts.context), 4)}\n`);
   let instructions: Instruction[];
   try {
     instructions = parseDockerfile(opts.dockerfile);
@@ -261,10 +241,11 @@ export async function build(host: BuildHost, opts: BuildOptions, out: BuildOutpu
   };
 
   /** A metadata-only step: an intermediate container with no command, committed with the new config. */
-  const commitConfig = async (next: BuildConfig, createdBy: string): Promise<void> => {
+  const commitConfig = async (next: BuildConfig, createdBy: string, prepare?: (containerId: string) => void): Promise<void> => {
     await step(createdBy, async () => {
       const containerId = host.createIntermediate(imageId, next, null);
       say(` ---> Running in ${short(containerId)}\n`);
+      prepare?.(containerId);
       const id = host.commit(containerId, next, createdBy);
       host.removeContainer(containerId);
       say(`Removing intermediate container ${short(containerId)}\n`);
@@ -401,7 +382,7 @@ export async function build(host: BuildHost, opts: BuildOptions, out: BuildOutpu
       case 'WORKDIR': {
         const dir = joinPath(cfg.WorkingDir, expand(inst.args[0]!));
         cfg.WorkingDir = dir;
-        await commitConfig(cfg, `/bin/sh -c #(nop) WORKDIR ${dir}`);
+        await commitConfig(cfg, `/bin/sh -c #(nop) WORKDIR ${dir}`, (id) => host.mkdirp(id, dir));
         break;
       }
       case 'EXPOSE': {

@@ -1,4 +1,5 @@
 import type { ProcessIO } from '../../process';
+import type { Fs } from '../../shell/filesystem';
 import type { Engine } from '../../engine/engine';
 import { DaemonError } from '../../engine/errors';
 import { ARGS_ERROR_STATUS, checkArgs, FLAG_ERROR_STATUS, FlagError, flagErrorText, parseFlags, type ArgsRule, type FlagSpec, type ParsedFlags } from '../flags';
@@ -10,6 +11,8 @@ export interface Ctx {
   io: ProcessIO;
   /** cobra's CommandPath, e.g. "docker container start". */
   path: string;
+  /** The host's filesystem, for the commands that read or write host files (build, save -o, load -i, cp …). */
+  fs?: Fs;
 }
 
 export interface CommandDef {

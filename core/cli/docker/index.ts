@@ -12,15 +12,22 @@ import { HOST_IP } from '../../network/network';
 import { ps } from './ps';
 import { create, run, start } from './run';
 import { info, stats, top, update, version } from './system';
+import { cp, exportCommand, importCommand, load, save } from './archive';
+import { buildCommand, LEGACY_BUILDER_NOTICE } from './build';
+import type { Fs } from '../../shell/filesystem';
 
 /** The client's version line (`docker -v`), the version the simulator's texts follow. */
 export const CLIENT_VERSION = 'Docker version 28.2.2, build e6534b4';
 
-const topLevel: Record<string, CommandDef> = { run, create, start, stop, kill, pause, unpause, restart, rm, ps, inspect, logs, wait, port, top, stats, update, version, info };
+const topLevel: Record<string, CommandDef> = {
+  run, create, start, stop, kill, pause, unpause, restart, rm, ps, inspect, logs, wait, port, top, stats, update, version, info,
+  build: buildCommand, save, load, export: exportCommand, import: importCommand, cp,
+};
 
 /** `docker container <sub>`: the same commands, with ls/list for ps and remove for rm. */
 const containerSubcommands: Record<string, CommandDef> = {
   run, create, start, stop, kill, pause, unpause, restart, rm, remove: rm, ls: ps, list: ps, ps, inspect, logs, wait, port, top, stats, update,
+  export: exportCommand, cp,
 };
 
 /** Global options that take a value (docker [OPTIONS] COMMAND). */
@@ -50,7 +57,8 @@ function daemonFor(engine: Engine, host: string | undefined): Engine | string {
  * error texts and exit codes follow the real client (28.x) talking to the
  * simulated engine.
  */
-export function dockerCommand(local: Engine): CommandRunner {
+export function dockerCommand(local: Engine, host: { fs?: Fs } = {}): CommandRunner {
+  const fs = host.fs;
   return async (argv: string[], io: ProcessIO): Promise<number> => {
     let engine = local;
     let i = 1;
@@ -92,7 +100,7 @@ export function dockerCommand(local: Engine): CommandRunner {
       return 1;
     }
     engine = target;
-    if (command === 'container') return runGroup({ engine, io }, 'container', containerSubcommands, rest);
+    if (command === 'container') return runGroup({ engine, io, ...(fs ? { fs } : {}) }, 'container', containerSubcommands, rest);
     if (command === 'network') return networkCommand({ engine, io }, rest);
     if (command === 'swarm') return swarmCommand({ engine, io }, rest);
     const def = topLevel[command];
@@ -100,6 +108,8 @@ export function dockerCommand(local: Engine): CommandRunner {
       io.stderr(`docker: unknown command: docker ${command}\n\nRun 'docker --help' for more information\n`);
       return 1;
     }
-    return runDef(def, { engine, io, path: `docker ${command}` }, rest);
+    // Without buildx the 28.x client falls back to the legacy builder, and says so first.
+    if (command === 'build') io.stderr(LEGACY_BUILDER_NOTICE);
+    return runDef(def, { engine, io, path: `docker ${command}`, ...(fs ? { fs } : {}) }, rest);
   };
 }
