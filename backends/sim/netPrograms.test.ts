@@ -115,6 +115,15 @@ describe('wget, nc and httpd between containers', () => {
     expect((await run(host, 'docker run --rm --network n busybox nc srv 1234')).err).toBe("nc: bad address 'srv'\n");
   });
 
+  it('netstat in a user network shows the embedded DNS server’s sockets on 127.0.0.11, then a server’s on :::', async () => {
+    const host = newHost();
+    await run(host, 'docker network create n');
+    await run(host, 'docker run -d --name web --network n busybox httpd -f -p 8080');
+    const r = await run(host, 'docker run --rm --network container:web busybox netstat -tuln');
+    expect(r.out).toMatch(/^Active Internet connections \(only servers\)\nProto Recv-Q Send-Q Local Address {11}Foreign Address {9}State {7}\ntcp {8}0 {6}0 127\.0\.0\.11:\d{5} +0\.0\.0\.0:\* +LISTEN {6}\ntcp {8}0 {6}0 :::8080 {17}:::\* {20}LISTEN {6}\nudp {8}0 {6}0 127\.0\.0\.11:\d{5} +0\.0\.0\.0:\* {27}\n$/);
+    expect((await run(host, 'docker run --rm busybox netstat -tln')).out).toBe('Active Internet connections (only servers)\nProto Recv-Q Send-Q Local Address           Foreign Address         State       \n');
+  });
+
   it('httpd without -f detaches: PID 1 exits and the container stops', async () => {
     const host = newHost();
     expect(await run(host, 'docker run --name daemon busybox httpd -p 80')).toEqual({ out: '', err: '', exit: 0 });

@@ -72,10 +72,11 @@ const netstat: Program = (p) => {
   const anyType = !/[tuwx]/.test(flags);
   const title = all ? 'servers and established' : listening ? 'only servers' : 'w/o servers';
   const inContainer = p.net.netns !== 'host';
+  const sockets = [...embeddedDns(p), ...p.net.listeners()];
   const rows = all || listening
-    ? p.net
-        .listeners()
+    ? sockets
         .filter((l) => anyType || flags.includes(l.proto[0]!))
+        .sort((a, b) => (a.proto === b.proto ? 0 : a.proto === 'tcp' ? -1 : 1))
         // busybox's servers bind the IPv6 wildcard, which takes IPv4 too: netstat shows ":::80".
         .map((l) => ({ proto: l.proto, ip: inContainer && l.ip === '0.0.0.0' ? '::' : l.ip, port: l.port }))
     : [];
@@ -87,6 +88,21 @@ const netstat: Program = (p) => {
   out(p, text);
   p.exit(0);
 };
+
+/**
+ * On a user-defined network dockerd's embedded DNS server listens inside the
+ * container, on 127.0.0.11 at a TCP and a UDP port it picks at random (iptables
+ * sends port 53 there). The port here is a stable function of the namespace.
+ */
+function embeddedDns(p: Proc): { proto: 'tcp' | 'udp'; ip: string; port: number }[] {
+  if (p.net.netns === 'host' || nameserver(p) !== '127.0.0.11') return [];
+  let h = 0;
+  for (const ch of p.net.netns) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return [
+    { proto: 'tcp', ip: '127.0.0.11', port: 32768 + (h % 28000) },
+    { proto: 'udp', ip: '127.0.0.11', port: 32768 + ((h >>> 8) % 28000) },
+  ];
+}
 
 /** `hostname [-i|-s]`: -i looks the name up as the resolver does (/etc/hosts first). */
 const hostname: Program = (p) => {

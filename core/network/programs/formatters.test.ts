@@ -116,6 +116,11 @@ describe('route, netstat, brctl and bridge link', () => {
       { proto: 'tcp', ip: '::', port: 80 },
     ] as const;
     expect(formatNetstat(rows, true)).toBe(fixture('bb-netstat-tln-httpd').text);
+    const dns = [
+      { proto: 'tcp', ip: '127.0.0.11', port: 38513 },
+      { proto: 'udp', ip: '127.0.0.11', port: 44032 },
+    ] as const;
+    expect(formatNetstat(dns, true)).toBe(fixture('bb-user-netstat-tuln').text);
   });
 
   it('brctl show: bridges by name, ports on continuation lines; an empty bridge', () => {
