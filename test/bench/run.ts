@@ -8,6 +8,7 @@ import { benchLayers, type LayersBenchResult } from './layersBench';
 import { benchNetwork, type NetworkBenchResult } from './networkBench';
 import { benchPage, type PageBenchResult } from './pageBench';
 import { benchSim, type SimBenchResult } from './simBench';
+import { benchBuild, type BuildBenchResult } from './buildBench';
 import { benchTrace, type TraceBenchResult } from './traceBench';
 import { formatStats, type Stats } from './stats';
 
@@ -33,6 +34,7 @@ interface Report {
   node: string;
   cpu: string;
   sim?: SimBenchResult;
+  build?: BuildBenchResult;
   page?: PageBenchResult;
   network?: NetworkBenchResult;
   layers?: LayersBenchResult;
@@ -67,6 +69,20 @@ async function main(): Promise<number> {
     } catch (err) {
       report.errors.push(`sim: ${String(err)}`);
       lines.push(`Simulated engine: could not run: ${err instanceof Error ? err.message : String(err)}`, '');
+    }
+    process.stderr.write('build: running…\n');
+    try {
+      const b = await benchBuild();
+      report.build = b;
+      lines.push(
+        `docker build, ${b.instructions}-instruction Dockerfile (simulated engine)`,
+        `  from scratch (--no-cache)      ${formatStats(b.cold)}`,
+        `  from the build cache           ${formatStats(b.cached)}`,
+        '',
+      );
+    } catch (err) {
+      report.errors.push(`build: ${String(err)}`);
+      lines.push(`docker build: could not run: ${err instanceof Error ? err.message : String(err)}`, '');
     }
   }
 
