@@ -136,6 +136,7 @@ export function engineBuildHost(engine: Engine): BuildHost {
     },
     tag(imageId, ref) {
       engine.tagImage(imageId, ref);
+      return engine.normalizeRef(ref);
     },
     contentHash(files) {
       return sha256Hex(files.map((f) => `${f.path}\u0000${f.kind}\u0000${f.mode}\u0000${f.content}`).join('\u0000'));

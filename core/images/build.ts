@@ -58,7 +58,8 @@ export interface BuildHost {
   addLayer(parentId: string, config: BuildConfig, createdBy: string, files: BuildFile[]): string;
   /** The files under `path` in an image (COPY --from=stage); empty when there are none. */
   imageFiles(imageId: string, path: string): BuildFile[];
-  tag(imageId: string, ref: string): void;
+  /** Names the image; returns the name as the daemon normalised it (`x` → `x:latest`). */
+  tag(imageId: string, ref: string): string;
   /** A content hash for COPY/ADD's history line (`file:<hex>` / `dir:<hex>`). */
   contentHash(files: BuildFile[]): string;
 }
@@ -200,7 +201,8 @@ export async function build(host: BuildHost, opts: BuildOptions, out: BuildOutpu
   const say = (t: string): void => {
     if (!opts.quiet) out.stdout(t);
   };
-  say(`Sending build context to Docker daemon  ${humanSizeWithPrecision(contextTarSize(opts.context), 4)}\n`);
+  // The client draws it as a progress line: two carriage returns before the newline, even off a terminal.
+  say(`Sending build context to Docker daemon  ${humanSizeWithPrecision(contextTarSize(opts.context), 4)}\r\r\n`);
   let instructions: Instruction[];
   try {
     instructions = parseDockerfile(opts.dockerfile);
@@ -387,7 +389,8 @@ export async function build(host: BuildHost, opts: BuildOptions, out: BuildOutpu
       }
       case 'EXPOSE': {
         const keys = inst.args.map((a) => exposeKey(expand(a)));
-        for (const k of keys) cfg.ExposedPorts[k] = {};
+        // Kept in key order, as Go's JSON writes a map.
+        cfg.ExposedPorts = Object.fromEntries([...Object.keys(cfg.ExposedPorts), ...keys].sort().map((k) => [k, {}]));
         const shown = Object.keys(cfg.ExposedPorts)
           .sort()
           .map((k) => (k.endsWith('/tcp') ? k.slice(0, -4) : k));
@@ -421,8 +424,7 @@ export async function build(host: BuildHost, opts: BuildOptions, out: BuildOutpu
   if (opts.quiet) out.stdout(`${imageId}\n`);
   else say(`Successfully built ${short(imageId)}\n`);
   for (const t of opts.tags) {
-    host.tag(imageId, t);
-    say(`Successfully tagged ${t}\n`);
+    say(`Successfully tagged ${host.tag(imageId, t)}\n`);
   }
   return imageId;
 }

@@ -44,7 +44,7 @@ describe('docker build (the legacy builder)', () => {
     expect(first.code).toBe(0);
     expect(first.err.startsWith(NOTICE)).toBe(true);
     const lines = first.out.split('\n');
-    expect(lines[0]).toBe('Sending build context to Docker daemon  3.072kB');
+    expect(lines[0]).toBe('Sending build context to Docker daemon  3.072kB\r\r');
     expect(lines.filter((l) => l.startsWith('Step '))).toEqual([
       'Step 1/5 : FROM busybox',
       'Step 2/5 : ENV A=1',
