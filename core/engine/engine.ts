@@ -581,6 +581,17 @@ export class Engine {
     return layer ? layerEntries(layer) : [];
   }
 
+  /** Bytes of one layer's diff (0 for an unknown id). */
+  layerSize(layerId: string): number {
+    const layer = this.findLayer(layerId);
+    return layer ? layerStats(layer).size : 0;
+  }
+
+  /** The image a container was created from. */
+  resolveContainerImage(ref: string): Image {
+    return this.get(ref).image;
+  }
+
   /** Whether a layer (image, init or upper) of that id exists. */
   hasLayer(layerId: string): boolean {
     return this.findLayer(layerId) !== undefined;

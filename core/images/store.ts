@@ -25,7 +25,7 @@ import { cloneTree, walkLayer, type LayerDir } from '../unionfs/tree';
 import { layerStats, newLayer, type Layer } from '../unionfs/layer';
 import type { CatalogImage, HistoryEntry, ImageConfig } from './catalog';
 import { sha256Digest } from './digest';
-import { familiarString, parseNormalizedNamed, ReferenceError, withDefaultTag, type Reference } from './reference';
+import { familiarString, fullName, parseNormalizedNamed, ReferenceError, withDefaultTag, type Reference } from './reference';
 
 export interface Image {
   /** sha256:… — the digest of the image's config. */
@@ -194,8 +194,14 @@ export class ImageStore {
     if (previous === imageId) return name;
     if (previous !== undefined) this.dropRef(previous, name);
     this.refs.set(name, imageId);
-    if (name.includes('@')) image.repoDigests.push(name);
-    else image.repoTags.push(name);
+    // The reference store lists an image's references sorted by their full names.
+    const byFullName = (a: string, b: string): number => {
+      const fa = fullName(parseNormalizedNamed(a)) + a.slice(a.search(/[:@][^/]*$/));
+      const fb = fullName(parseNormalizedNamed(b)) + b.slice(b.search(/[:@][^/]*$/));
+      return fa < fb ? -1 : fa > fb ? 1 : 0;
+    };
+    if (name.includes('@')) image.repoDigests = [...image.repoDigests, name].sort(byFullName);
+    else image.repoTags = [...image.repoTags, name].sort(byFullName);
     if (time !== undefined) image.lastTagTime = time;
     this.version++;
     return name;

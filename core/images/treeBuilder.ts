@@ -79,7 +79,9 @@ export class TreeBuilder {
 
   /** Files whose sizes are filled in by `finish` from the layer's total. */
   files(dir: string, names: readonly string[], opts: { mode?: number; programs?: ReadonlySet<string>; weight?: number } = {}): this {
+    const parent = this.dir(dir);
     for (const name of names) {
+      if (parent.children.has(name)) continue; // listed twice: one file
       const file: FileNode = { kind: 'file', mode: opts.mode ?? 0o644, size: 0 };
       if (opts.programs?.has(name)) file.program = name;
       this.put(`${dir}/${name}`, file);

@@ -136,5 +136,9 @@ export async function removeLeftovers(prefix: string): Promise<string[]> {
   const nets = await capture('docker', ['network', 'ls', '--filter', `name=${prefix}`, '--format', '{{.Name}}'], { env, timeoutMs: 30_000 });
   const netNames = nets.stdout.split('\n').map((n) => n.trim()).filter((n) => n.startsWith(prefix));
   if (netNames.length > 0) await capture('docker', ['network', 'rm', ...netNames], { env, timeoutMs: 60_000 });
-  return [...names, ...netNames.map((n) => `network ${n}`)];
+  // Images tagged under the run's prefix (only names: by tag, rmi untags, and deletes an image nothing else names).
+  const imgs = await capture('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}'], { env, timeoutMs: 30_000 });
+  const imageRefs = imgs.stdout.split('\n').map((n) => n.trim()).filter((n) => n.startsWith(prefix));
+  if (imageRefs.length > 0) await capture('docker', ['rmi', ...imageRefs], { env, timeoutMs: 60_000 });
+  return [...names, ...netNames.map((n) => `network ${n}`), ...imageRefs.map((n) => `image ${n}`)];
 }

@@ -2,6 +2,7 @@ import type { CommandRunner, ProcessIO } from '../../process';
 import type { Engine } from '../../engine/engine';
 import { runDef, runGroup, type CommandDef } from './common';
 import { helpTexts } from './helpTexts';
+import { commit, diff, history, images, imageSubcommands, pull, rmi, tag } from './images';
 import { inspect } from './inspect';
 import { kill, pause, restart, rm, stop, unpause, wait } from './lifecycle';
 import { logs } from './logs';
@@ -22,12 +23,13 @@ export const CLIENT_VERSION = 'Docker version 28.2.2, build e6534b4';
 const topLevel: Record<string, CommandDef> = {
   run, create, start, stop, kill, pause, unpause, restart, rm, ps, inspect, logs, wait, port, top, stats, update, version, info,
   build: buildCommand, save, load, export: exportCommand, import: importCommand, cp,
+  pull, images, tag, rmi, history, diff, commit,
 };
 
 /** `docker container <sub>`: the same commands, with ls/list for ps and remove for rm. */
 const containerSubcommands: Record<string, CommandDef> = {
   run, create, start, stop, kill, pause, unpause, restart, rm, remove: rm, ls: ps, list: ps, ps, inspect, logs, wait, port, top, stats, update,
-  export: exportCommand, cp,
+  export: exportCommand, cp, diff, commit,
 };
 
 /** Global options that take a value (docker [OPTIONS] COMMAND). */
@@ -103,6 +105,7 @@ export function dockerCommand(local: Engine, host: { fs?: Fs } = {}): CommandRun
     if (command === 'container') return runGroup({ engine, io, ...(fs ? { fs } : {}) }, 'container', containerSubcommands, rest);
     if (command === 'network') return networkCommand({ engine, io }, rest);
     if (command === 'swarm') return swarmCommand({ engine, io }, rest);
+    if (command === 'image') return runGroup({ engine, io, ...(fs ? { fs } : {}) }, 'image', { ...imageSubcommands, build: buildCommand, save, load, import: importCommand }, rest);
     const def = topLevel[command];
     if (!def) {
       io.stderr(`docker: unknown command: docker ${command}\n\nRun 'docker --help' for more information\n`);
