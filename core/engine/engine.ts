@@ -1460,7 +1460,7 @@ export class Engine {
     for (let i = list.length - 1; i >= 0; i--) {
       const c = list[i]!;
       if (!all && c.state !== 'running' && c.state !== 'paused' && c.state !== 'restarting') continue;
-      if (filtered && !matchesFilters(c, filters)) continue;
+      if (filtered && !matchesFilters(c, filters, this.net)) continue;
       out.push({
         id: c.id,
         names: [`/${c.name}`],
@@ -1710,9 +1710,9 @@ export class Engine {
         GwPriority: 0,
         NetworkID: network.id,
         EndpointID: endpoint?.id ?? '',
-        Gateway: endpoint ? formatIp(network.gateway) : '',
-        IPAddress: endpoint ? formatIp(endpoint.ip) : '',
-        IPPrefixLen: endpoint ? network.subnet!.prefix : 0,
+        Gateway: endpoint && network.subnet ? formatIp(network.gateway) : '',
+        IPAddress: endpoint && network.subnet ? formatIp(endpoint.ip) : '',
+        IPPrefixLen: endpoint && network.subnet ? network.subnet.prefix : 0,
         IPv6Gateway: '',
         GlobalIPv6Address: '',
         GlobalIPv6PrefixLen: 0,
@@ -2024,7 +2024,7 @@ function mergeEnv(base: string[], overrides: string[]): string[] {
   return out;
 }
 
-function matchesFilters(c: Container, filters: Record<string, string[]>): boolean {
+function matchesFilters(c: Container, filters: Record<string, string[]>, net: NetworkModel): boolean {
   for (const [key, values] of Object.entries(filters)) {
     if (values.length === 0) continue;
     const ok = values.some((v) => {
@@ -2043,6 +2043,17 @@ function matchesFilters(c: Container, filters: Record<string, string[]>): boolea
           return c.state === 'exited' && String(c.exitCode) === v;
         case 'ancestor':
           return normalizeImageRef(v) === normalizeImageRef(c.imageRef) || c.image.id === v || c.image.id.slice(7).startsWith(v);
+        case 'network':
+          // A network's name or id (a prefix of the id matches, as the daemon's filter does).
+          return net.containerNetworks(c.id).some(({ network }) => network.name === v || network.id.startsWith(v));
+        case 'publish':
+        case 'expose': {
+          // "80", "80/udp" or a range "8000-8080/tcp": published host ports, or exposed container ports.
+          const [range, proto = 'tcp'] = v.split('/');
+          const [lo, hi = lo] = (range ?? '').split('-').map(Number);
+          const ports = key === 'publish' ? net.published(c.id).map((p) => ({ port: p.hostPort, proto: p.proto as string })) : c.config.exposedPorts.map((k) => ({ port: Number(k.split('/')[0]), proto: k.split('/')[1]! }));
+          return ports.some((p) => p.proto === proto && p.port >= lo! && p.port <= hi!);
+        }
         case 'label': {
           const eq = v.indexOf('=');
           return eq < 0 ? v in c.config.labels : c.config.labels[v.slice(0, eq)] === v.slice(eq + 1);

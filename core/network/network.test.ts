@@ -290,3 +290,33 @@ describe('The cross-host case: two hosts, a swarm, an overlay network', () => {
     expect(d.engine.peer('node3')!.net.find('svc')).toBeUndefined();
   });
 });
+
+describe('host and none modes in inspect, and ps filters on networks and ports', () => {
+  it('a host or none container has an endpoint without address while it runs, none after', async () => {
+    const d = new EngineDriver('modes-inspect');
+    const n = run(d, 'nn', { networkMode: 'none' });
+    const settings = (id: string) => d.engine.inspect(id).NetworkSettings as { SandboxKey: string; Networks: Record<string, { EndpointID: string; IPAddress: string; Gateway: string }> };
+    expect(settings(n).Networks.none).toMatchObject({ IPAddress: '', Gateway: '' });
+    expect(settings(n).Networks.none!.EndpointID).toMatch(/^[0-9a-f]{64}$/);
+    const h = run(d, 'hh', { networkMode: 'host' });
+    expect(settings(h).SandboxKey).toBe('/var/run/docker/netns/default');
+    expect(d.engine.net.get('host').endpoints.has(h)).toBe(true);
+    await d.until(d.engine.stop(h, { timeoutSeconds: 0 }));
+    expect(settings(h).Networks.host!.EndpointID).toBe('');
+    expect(d.engine.net.get('host').endpoints.has(h)).toBe(false);
+  });
+
+  it('ps --filter network=, publish= and expose= pick the containers they name', () => {
+    const d = new EngineDriver('psfilters');
+    d.engine.networkCreate({ name: 'mynet' });
+    run(d, 'aa', { networkMode: 'mynet', portBindings: [{ containerPort: 80, proto: 'tcp', hostIp: '', hostPort: '8080' }] });
+    run(d, 'bb', { expose: [{ port: 90, proto: 'udp' }] });
+    const names = (filters: Record<string, string[]>) => d.engine.list({ filters }).map((c) => c.names[0]);
+    expect(names({ network: ['mynet'] })).toEqual(['/aa']);
+    expect(names({ network: ['bridge'] })).toEqual(['/bb']);
+    expect(names({ publish: ['8080'] })).toEqual(['/aa']);
+    expect(names({ publish: ['8000-8100/tcp'] })).toEqual(['/aa']);
+    expect(names({ expose: ['90/udp'] })).toEqual(['/bb']);
+    expect(names({ expose: ['90'] })).toEqual([]);
+  });
+});

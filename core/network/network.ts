@@ -98,6 +98,8 @@ interface ContainerNet {
   sandbox: Sandbox | null;
   /** Kept after a stop, as dockerd keeps SandboxID/SandboxKey. */
   sandboxId: string;
+  /** In host or none mode: the endpoint on that network (no interface, no address) while running. */
+  modeEndpoint: Endpoint | null;
 }
 
 interface Sandbox {
@@ -395,7 +397,7 @@ export class NetworkModel {
       requests.set(net.id, { aliases: [...c.aliases], ip: c.ip });
     }
     this.touch(c.id);
-    this.containers.set(c.id, { id: c.id, name: c.name, hostname: c.hostname, mode: stored, requests, portBindings: c.portBindings, publishAll: c.publishAll, exposed: c.exposed, sandbox: null, sandboxId: '' });
+    this.containers.set(c.id, { id: c.id, name: c.name, hostname: c.hostname, mode: stored, requests, portBindings: c.portBindings, publishAll: c.publishAll, exposed: c.exposed, sandbox: null, sandboxId: '', modeEndpoint: null });
   }
 
   /** Forgets a removed container (its sandbox must be gone already). */
@@ -404,6 +406,11 @@ export class NetworkModel {
     if (cn?.sandbox) this.stop(id);
     this.containers.delete(id);
     this.versions.delete(id);
+  }
+
+  /** The name of a container this host's daemon knows. */
+  containerName(id: string): string {
+    return this.containers.get(id)?.name ?? '';
   }
 
   /** The container's mode as HostConfig.NetworkMode shows it. */
@@ -420,6 +427,12 @@ export class NetworkModel {
     const cn = this.mustGet(id);
     const mode = cn.mode;
     this.touch(id);
+    if (mode === 'host' || mode === 'none') {
+      // libnetwork still makes an endpoint on the host or null network: an id, no interface, no address.
+      const net = this.get(mode);
+      cn.modeEndpoint = { id: this.newId(), containerId: id, network: net, ip: 0, mac: '', ifname: '', ifindex: 0, hostVeth: '', hostIfindex: 0, model: this };
+      net.endpoints.set(id, cn.modeEndpoint);
+    }
     if (mode === 'host') {
       cn.sandbox = { id: cn.sandboxId || this.newId(), netns: 'host', endpoints: [], published: [], own: false };
       cn.sandboxId = cn.sandbox.id;
@@ -455,6 +468,10 @@ export class NetworkModel {
     const cn = this.containers.get(id);
     const sb = cn?.sandbox;
     if (!cn || !sb) return;
+    if (cn.modeEndpoint) {
+      cn.modeEndpoint.network.endpoints.delete(id);
+      cn.modeEndpoint = null;
+    }
     const before = this.natRules();
     for (const p of sb.published) this.unpublish(cn, p);
     sb.published = [];
@@ -625,8 +642,7 @@ export class NetworkModel {
   containerNetworks(id: string): { network: Network; request: EndpointRequest; endpoint: Endpoint | undefined }[] {
     const cn = this.containers.get(id);
     if (!cn) return [];
-    if (cn.mode === 'host') return [{ network: this.get('host'), request: { aliases: [], ip: '' }, endpoint: undefined }];
-    if (cn.mode === 'none') return [{ network: this.get('none'), request: { aliases: [], ip: '' }, endpoint: undefined }];
+    if (cn.mode === 'host' || cn.mode === 'none') return [{ network: this.get(cn.mode), request: { aliases: [], ip: '' }, endpoint: cn.modeEndpoint ?? undefined }];
     const out: { network: Network; request: EndpointRequest; endpoint: Endpoint | undefined }[] = [];
     for (const [netId, request] of cn.requests) {
       const network = this.networks.get(netId) ?? this.overlays().find((n) => n.id === netId);
@@ -1029,9 +1045,9 @@ export class NetworkModel {
     const cn = this.containers.get(id);
     const networks: ContainerNetwork[] = this.containerNetworks(id).map(({ network, request, endpoint }) => ({
       network: network.name,
-      ip: endpoint ? formatIp(endpoint.ip) : '',
-      prefixLen: endpoint ? network.subnet!.prefix : 0,
-      gateway: endpoint ? formatIp(network.gateway) : '',
+      ip: endpoint && network.subnet ? formatIp(endpoint.ip) : '',
+      prefixLen: endpoint && network.subnet ? network.subnet.prefix : 0,
+      gateway: endpoint && network.subnet ? formatIp(network.gateway) : '',
       mac: endpoint?.mac ?? '',
       aliases: [...request.aliases],
     }));

@@ -21,8 +21,8 @@ export function networkJson(engine: Engine, n: Network): Record<string, unknown>
   const ids = [...n.endpoints.keys()].sort();
   for (const id of ids) {
     const ep = n.endpoints.get(id)!;
-    const name = engine.snapshot().containers.find((c) => c.id === id)?.name ?? '';
-    containers[id] = { Name: name, EndpointID: ep.id, MacAddress: ep.mac, IPv4Address: `${formatIp(ep.ip)}/${n.subnet!.prefix}`, IPv6Address: '' };
+    const name = ep.model.containerName(id);
+    containers[id] = { Name: name, EndpointID: ep.id, MacAddress: ep.mac, IPv4Address: n.subnet ? `${formatIp(ep.ip)}/${n.subnet.prefix}` : '', IPv6Address: '' };
   }
   const config = n.ipamConfig
     ? [{ Subnet: n.ipamConfig.subnet, ...(n.ipamConfig.ipRange !== '' ? { IPRange: n.ipamConfig.ipRange } : {}), ...(n.ipamConfig.gateway !== '' ? { Gateway: n.ipamConfig.gateway } : {}) }]
