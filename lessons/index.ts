@@ -1,5 +1,7 @@
 import type { Lesson } from './lesson';
 import { lifecycleLesson } from './lifecycle';
+import { networkLesson } from './network';
+import { kernelLesson } from './kernel';
 
 /** Every lesson, in course order. */
-export const lessons: readonly Lesson[] = [lifecycleLesson];
+export const lessons: readonly Lesson[] = [lifecycleLesson, networkLesson, kernelLesson];
