@@ -113,6 +113,8 @@ export const en = {
   'net.flow.vxlan': '{from} → {to} through VXLAN',
   'net.play': 'Play',
   'net.stop': 'Stop',
+  'net.zoomOut': 'Whole host',
+  'net.zoomIn': 'Zoom to {name}',
   'net.hops': 'Hops',
   'net.hop.client': 'A client elsewhere sends to {detail}',
   'net.hop.curl': '{device} on the host connects to {detail}',

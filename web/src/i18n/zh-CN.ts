@@ -111,6 +111,8 @@ export const zhCN: Messages = {
   'net.flow.vxlan': '{from} → {to}，经过 VXLAN',
   'net.play': '播放',
   'net.stop': '停止',
+  'net.zoomOut': '整台主机',
+  'net.zoomIn': '放大到 {name}',
   'net.hops': '经过的节点',
   'net.hop.client': '别处的客户端发往 {detail}',
   'net.hop.curl': '主机上的 {device} 连接 {detail}',

@@ -1,12 +1,13 @@
 import { mount } from 'svelte';
 import '../../app.css';
 import NetworkDiagram from './NetworkDiagram.svg.svelte';
-import { sampleSnapshot } from './sampleSnapshot';
+import { sampleId, sampleSnapshot } from './sampleSnapshot';
 
 /**
  * The entry of web/network-bench.html (not part of the app's build): the
  * network diagram over a sample host of `?containers=` containers on
- * `?bridges=` bridges, for test/bench/networkBench.ts to count frames.
+ * `?bridges=` bridges (`?select=N`: the Nth container selected), for
+ * test/bench/networkBench.ts to count frames.
  */
 const params = new URLSearchParams(location.search);
 const snapshot = sampleSnapshot({
@@ -14,4 +15,4 @@ const snapshot = sampleSnapshot({
   bridges: Number(params.get('bridges') ?? 3),
   published: Number(params.get('published') ?? 12),
 });
-mount(NetworkDiagram, { target: document.getElementById('app')!, props: { snapshot, selectedId: null, onselect: () => {} } });
+mount(NetworkDiagram, { target: document.getElementById('app')!, props: { snapshot, selectedId: params.has('select') ? sampleId(Number(params.get('select'))) : null, onselect: () => {} } });

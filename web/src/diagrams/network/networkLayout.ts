@@ -194,22 +194,26 @@ export function layoutNetwork(topo: Topology): NetworkLayout {
     }
     const bridgesW = bx - inner;
 
-    // Further networks of a container: a cable from that bridge to the box's right side.
+    // Further networks of a container: a cable from that bridge along the gutter under
+    // the bars, then down beside the box (clear of the neighbours' lanes) to its right side.
+    let extra = 0;
     for (const c of containers) {
       for (const a of c.stack.attachments.slice(1)) {
         const other = bridges.find((b) => b.view.network.name === a.network);
         if (!other) continue;
         const ey = c.ethY[a.network]!;
         const right = c.box.x + c.box.w;
-        const sx = Math.min(Math.max(right, other.bar.x + 12), other.bar.x + other.bar.w - 12);
+        const lane = right + 7;
+        const sx = Math.min(Math.max(lane, other.bar.x + 12), other.bar.x + other.bar.w - 12);
         const sy = other.bar.y + other.bar.h;
+        const gy = sy + 8 + (extra++ % 4) * 4;
         cables.push({
           containerId: c.stack.container.id,
           name: c.stack.container.name,
           network: a.network,
-          path: `M${sx},${sy}C${sx},${ey} ${right + 40},${ey} ${right},${ey}`,
+          path: `M${sx},${sy}V${gy}H${lane}V${ey}H${right}`,
           bar: { x: sx, y: sy },
-          veth: { x: right + 12, y: ey },
+          veth: { x: lane, y: ey },
           eth: { x: right, y: ey },
           primary: false,
         });
