@@ -144,6 +144,8 @@ export class EngineWatcher {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
+    this.recheckTimer = null;
     const s = this.stream as (NodeJS.ReadableStream & { destroy?: () => void }) | null;
     s?.destroy?.();
     this.stream = null;
@@ -237,10 +239,44 @@ export class EngineWatcher {
       else this.containers.delete(id);
     });
     if (events.some((e) => e.type === 'image')) await this.readImages();
-    this.layerList = await this.layers.snapshotLayers();
-    await this.readNetView(new Set(ids), this.networksStale || events.some((e) => e.type === 'network'));
+    const [layerList] = await Promise.all([this.layers.snapshotLayers(), this.readNetView(new Set(ids), this.networksStale || events.some((e) => e.type === 'network'))]);
+    this.layerList = layerList;
     this.readKernel();
     this.emit({ type: 'snapshot', snapshot: this.snapshot(), transitions });
+    this.recheckInterfaces(ids, 1);
+  }
+
+  private recheckTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * Docker reports a network connect (and a start) as the endpoint joins,
+   * which can be a moment before the veth end is inside the container's
+   * namespace under its name with its address: containers with an endpoint
+   * address no interface of theirs holds yet are read again shortly (a few
+   * times at most).
+   */
+  private recheckInterfaces(ids: readonly string[], attempt: number): void {
+    const lagging = ids.filter((id) => {
+      const c = this.containers.get(id);
+      if (!c || c.pid <= 0 || !this.netReader) return false;
+      const own = this.netView.interfaces.filter((i) => i.netns === id && i.kind !== 'loopback');
+      // Until then the new end has no address yet (and a temporary vethXXXX name).
+      const addressed = new Set(own.flatMap((i) => i.addresses.map((a) => a.split('/')[0])));
+      return own.length > 0 && (c.networks ?? []).some((n) => n.ip !== '' && !addressed.has(n.ip));
+    });
+    if (lagging.length === 0 || attempt > 5 || this.closed) return;
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
+    this.recheckTimer = setTimeout(() => {
+      this.recheckTimer = null;
+      this.flushing = this.flushing
+        .then(async () => {
+          if (this.closed) return;
+          await this.readNetView(new Set(lagging), false);
+          this.emit({ type: 'snapshot', snapshot: this.snapshot(), transitions: [] });
+          this.recheckInterfaces(lagging, attempt + 1);
+        })
+        .catch((err: unknown) => this.log(`re-reading the network failed: ${String(err)}`));
+    }, 50 * attempt);
   }
 
   /**

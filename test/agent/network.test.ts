@@ -85,6 +85,26 @@ describe.skipIf(!haveDocker() || !haveRoot())('agent: the real network topology'
     expect(snap.networks?.find((n) => n.name === 'bridge')).toMatchObject({ bridge: 'docker0', subnet: '172.17.0.0/16', containers: expect.arrayContaining(ids) });
   });
 
+  it('shows the interface a docker network connect adds, with its address, without another event', async () => {
+    const net = uniqueName('gbnet-net');
+    docker('network', 'create', net);
+    try {
+      docker('network', 'connect', net, ids[0]!);
+      const ip = docker('inspect', '-f', `{{(index .NetworkSettings.Networks "${net}").IPAddress}}`, ids[0]!).trim();
+      // Docker reports the connect as the endpoint joins, a moment before the veth end has its name and address inside.
+      const s = await waitFor('the new interface with its address', async () => {
+        const snap = await client.snapshot();
+        return snap.interfaces?.some((i) => i.netns === ids[0] && i.addresses.includes(`${ip}/${snap.containers.find((c) => c.id === ids[0])?.networks?.find((n) => n.network === net)?.prefixLen}`)) ? snap : undefined;
+      }, 15_000);
+      const bridge = s.networks!.find((n) => n.name === net)!.bridge;
+      const inside = s.interfaces!.find((i) => i.netns === ids[0] && i.addresses.some((a) => a.startsWith(`${ip}/`)))!;
+      expect(s.interfaces!.find((i) => i.netns === 'host' && i.ifindex === inside.peerIfindex)).toMatchObject({ kind: 'veth', master: bridge });
+    } finally {
+      dockerQuiet('network', 'disconnect', '-f', net, ids[0]!);
+      dockerQuiet('network', 'rm', net);
+    }
+  });
+
   it('drops the container, its interfaces and its rules once it is removed', async () => {
     dockerQuiet('rm', '-f', names[1]!);
     const after = await waitFor('the removal', async () => {
