@@ -939,6 +939,14 @@ export class Engine {
       if (c.autoRemove) this.removeNow(c);
       throw new DaemonError(message, 'system', program);
     }
+    // dockerd mounts the container's overlay before it sets up the network (moby's conditionalMountOnStart).
+    const rootfs = this.rootfsMount(c);
+    this.trace.emit(
+      'mount',
+      { fstype: 'overlay', source: 'overlay', target: rootfs.merged, options: `index=off,lowerdir=${rootfs.lowerdirs.join(':')},upperdir=${rootfs.upperdir},workdir=${rootfs.workdir}` },
+      { ...this.kernel.dockerd, containerId: c.id },
+      [{ kind: 'mount', id: rootfs.merged }, ...rootfs.layers.map((id) => ({ kind: 'layer' as const, id }))],
+    );
     this.netOpsForSetKey = [];
     try {
       this.net.start(c.id);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TraceOp } from '../../core/model';
 import { RUN_PUBLISHED_KEY_OPS, keyOps } from '../../backends/agent/tracer/keyOps';
 import { tracingProblem } from '../../backends/agent/tracer/kernelTracer';
+import { SimHost } from '../../backends/sim/simHost';
 import { haveDocker, haveRoot, required } from '../support/requirements';
 import { type TestAgent, connectClient, docker, dockerQuiet, run, startTestAgent, uniqueName, waitFor } from './support';
 
@@ -90,9 +91,12 @@ describe.skipIf(traceProblem !== null)('agent: the kernel trace observed with bp
     await t?.close();
   });
 
+  const port = 20000 + Math.floor(Math.random() * 30000);
+  const line = `docker run -d --name ${name} -p ${port}:80 busybox httpd -f -p 80`;
+  /** The key operations the real kernel showed for the line. */
+  let realKeys: string[] = [];
+
   it('sees docker run -d -p’s namespaces, overlay mount, cgroups, veth, DNAT rule, pivot_root, hostname and execve', async () => {
-    const port = 20000 + Math.floor(Math.random() * 30000);
-    const line = `docker run -d --name ${name} -p ${port}:80 busybox httpd -f -p 80`;
     const ran = await run(client, line);
     expect(ran.code).toBe(0);
     const id = ran.stdout.trim();
@@ -102,10 +106,23 @@ describe.skipIf(traceProblem !== null)('agent: the kernel trace observed with bp
       return mine.some((o) => o.op === 'execve' && o.args.path === '/bin/httpd') ? mine : undefined;
     });
     const start = ops.slice(0, ops.findIndex((o: TraceOp) => o.op === 'execve' && o.args.path === '/bin/httpd') + 1);
-    expect(keyOps(start)).toEqual(RUN_PUBLISHED_KEY_OPS);
+    realKeys = keyOps(start);
+    expect(realKeys).toEqual(RUN_PUBLISHED_KEY_OPS);
     expect(start.filter((o) => o.op === 'unshare' || o.op === 'pivot_root').every((o) => o.command === line)).toBe(true);
     // The snapshot keeps them too.
     const snap = await client.snapshot();
     expect(snap.trace!.some((o) => o.containerId === id && o.op === 'sethostname' && o.args.hostname === id.slice(0, 12))).toBe(true);
+  });
+
+  // Fidelity: the simulated engine performs the same key operations, in the same order, as the real dockerd just did.
+  it('the sim emits the key operations of the same line in the order the real kernel showed', async () => {
+    expect(realKeys.length).toBeGreaterThan(0);
+    const sim = new SimHost({ yieldToEventLoop: () => new Promise<void>((r) => setImmediate(r)) });
+    let out = '';
+    expect(await sim.runToCompletion(line, { stdout: (t) => (out += t), stderr: () => {} })).toBe(0);
+    const id = out.trim();
+    const ops = (sim.snapshot().trace ?? []).filter((o) => o.command === line && (o.containerId === id || o.containerId === undefined));
+    const start = ops.slice(0, ops.findIndex((o) => o.op === 'execve' && o.args.path === '/bin/httpd') + 1);
+    expect(keyOps(start)).toEqual(realKeys);
   });
 });

@@ -16,12 +16,14 @@ async function opTexts(page: Page, op: string): Promise<string[]> {
 describe.skipIf(!haveChromium())('the Trace tab, on the simulated backend', () => {
   const app = pageSuite('trace-sim');
 
-  test('docker run -d --name web busybox sleep 300 lists the veth set-up, and a click lights the interface up', async () => {
+  test('docker run -d --name web busybox sleep 300 lists unshare with the five namespace flags, pivot_root and the veth set-up; a click picks an op', async () => {
     const page = app.page;
     await typeLine(page, 'docker run -d --name web busybox sleep 300');
     await waitForTerminal(page, /^[0-9a-f]{64}$/m);
     await page.locator('[data-testid="tab-trace"]').click();
     await page.locator('[data-testid="trace-diagram"] .op[data-op="link.add"]').first().waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await opTexts(page, 'unshare')).toContainEqual(expect.stringContaining('flags=CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|CLONE_NEWNET (runc'));
+    expect((await opTexts(page, 'pivot_root')).length).toBe(1);
     expect((await opTexts(page, 'link.add')).some((t) => /type=veth name=veth\w+ peer=veth\w+/.test(t))).toBe(true);
     expect((await opTexts(page, 'link.rename')).some((t) => /newname=eth0/.test(t))).toBe(true);
     expect((await opTexts(page, 'addr.add')).some((t) => /dev=eth0 addr=172\.17\.\d+\.\d+\/16/.test(t))).toBe(true);
