@@ -141,3 +141,26 @@ describe('SimHost trace events', () => {
     expect(host.snapshot().trace!.some((o) => o.op === 'unshare')).toBe(true);
   });
 });
+
+describe('SimHost /proc and /sys/fs/cgroup', () => {
+  it('shows the container’s PID 1 under both pids, its namespaces and its cgroup files, as the snapshot does', async () => {
+    const host = newHost();
+    await run(host, 'docker run -d --name web --memory 64m busybox sleep 300');
+    const snap = host.snapshot();
+    const c = snap.containers.find((x) => x.name === 'web')!;
+    const proc = snap.processes!.find((p) => p.pid === c.pid)!;
+    expect((await run(host, `grep NSpid /proc/${c.pid}/status`)).out).toBe(`NSpid:\t${c.pid}\t1\n`);
+    expect((await run(host, `grep PPid /proc/${c.pid}/status`)).out).toBe(`PPid:\t${proc.ppid}\n`);
+    expect((await run(host, `readlink /proc/${c.pid}/ns/net`)).out).toBe(`net:[${proc.namespaces.net}]\n`);
+    expect((await run(host, `readlink /proc/1/ns/net`)).out).toBe('net:[4026531833]\n');
+    expect((await run(host, `ls -l /proc/${c.pid}/ns | grep ' uts '`)).out).toMatch(new RegExp(`^lrwxrwxrwx .* uts -> uts:\\[${proc.namespaces.uts}\\]\\n$`));
+    expect((await run(host, `grep memory /proc/${c.pid}/cgroup`)).out).toBe(`4:memory:/docker/${c.id}\n`);
+    expect((await run(host, `cat /sys/fs/cgroup/memory/docker/${c.id}/memory.limit_in_bytes`)).out).toBe('67108864\n');
+    expect((await run(host, `cat /sys/fs/cgroup/pids/docker/${c.id}/cgroup.procs`)).out).toBe(`${c.pid}\n`);
+    await run(host, 'docker pause web');
+    expect((await run(host, `cat /sys/fs/cgroup/freezer/docker/${c.id}/freezer.state`)).out).toBe('FROZEN\n');
+    await run(host, 'docker rm -f web');
+    expect((await run(host, `ls /sys/fs/cgroup/memory/docker`)).out).toBe('');
+    expect((await run(host, `cat /proc/${c.pid}/status`)).exit).toBe(1);
+  });
+});

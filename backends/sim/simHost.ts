@@ -5,7 +5,7 @@ import { Scheduler } from '../../core/scheduler';
 import { Engine } from '../../core/engine/engine';
 import { dockerCommand } from '../../core/cli/docker';
 import { HostShell, MemFs } from '../../core/shell';
-import { psCommand } from '../../core/kernel/procfs';
+import { cgroupTree, procTree, psCommand } from '../../core/kernel/procfs';
 import type { CommandRunner } from '../../core/process';
 import { hostNetCommands } from '../../core/network/programs/host';
 
@@ -80,6 +80,9 @@ export class SimHost {
       });
     // One host filesystem for the shell and for docker's host side (build contexts, save -o, cp).
     const fs = new MemFs(() => scheduler.now());
+    const kernel = this.engine.kernel;
+    fs.mount('/proc', () => procTree(kernel, scheduler.now()));
+    fs.mount('/sys/fs/cgroup', () => cgroupTree(kernel, scheduler.now()));
     this.shell = new HostShell({
       fs,
       commands: {

@@ -13,7 +13,7 @@ import { globToRegex, hasGlobChars } from './regex';
 import { evalArith, ArithError } from './arith';
 import { q, usageError, type UtilContext, type Utility } from './context';
 import { echo, printf, cat, grep, wc, head, tail, sort, uniq, cut, tr, tee, seq, rev } from './utils/text';
-import { ls, touch, rm, mkdir, rmdir, cp, mv } from './utils/files';
+import { ls, touch, rm, mkdir, rmdir, cp, mv, readlink } from './utils/files';
 import { tar } from './utils/tar';
 import { sed } from './utils/sed';
 import { awk } from './utils/awk';
@@ -175,7 +175,7 @@ export class HostShell {
     this.builtins = this.makeBuiltins();
     this.utilities = {
       cat, grep, egrep: (c) => grep({ ...c, argv: ['grep', '-E', ...c.argv.slice(1)] }), fgrep: (c) => grep({ ...c, argv: ['grep', '-F', ...c.argv.slice(1)] }),
-      wc, head, tail, sort, uniq, cut, tr, tee, seq, rev, sed, awk, ls, touch, rm, mkdir, rmdir, cp, mv, tar,
+      wc, head, tail, sort, uniq, cut, tr, tee, seq, rev, sed, awk, ls, touch, rm, mkdir, rmdir, cp, mv, tar, readlink,
       clear: (c) => (c.io.stdout('\x1b[H\x1b[2J\x1b[3J'), 0),
       whoami: (c) => (c.io.stdout(c.user + '\n'), 0),
       hostname: (c) => (c.io.stdout(c.hostname + '\n'), 0),

@@ -83,25 +83,28 @@ export function ls(ctx: UtilContext): number {
   const now = ctx.now();
   const operands = p.operands.length > 0 ? p.operands : ['.'];
   let status = 0;
-  const files: { name: string; st: FsStat }[] = [];
+  const files: { name: string; st: FsStat; link?: string }[] = [];
   const dirs: { name: string; abs: string }[] = [];
   for (const o of operands) {
     const abs = resolvePath(o, ctx.cwd);
-    const st = ctx.fs.stat(abs);
+    // A link named as an operand is followed unless -l shows the link itself (or it dangles).
+    const lst = ctx.fs.lstat(abs);
+    const followed = ctx.fs.stat(abs);
+    const st = typeof lst !== 'string' && lst.kind === 'symlink' && (long || typeof followed === 'string') ? lst : followed;
     if (typeof st === 'string') {
       ctx.io.stderr(`ls: cannot access ${qf(o)}: ${fsErrorText(st)}\n`);
       status = 2;
       continue;
     }
     if (st.kind === 'dir' && !has(p, 'd')) dirs.push({ name: o, abs });
-    else files.push({ name: o, st });
+    else files.push(st.kind === 'symlink' ? { name: o, st, link: linkTarget(ctx, abs) } : { name: o, st });
   }
-  const order = (entries: { name: string; st: FsStat }[]): { name: string; st: FsStat }[] => {
+  const order = <T extends { name: string; st: FsStat }>(entries: T[]): T[] => {
     const sorted = [...entries].sort((a, b) => (has(p, 't') ? b.st.mtime - a.st.mtime || compareBytes(a.name, b.name) : has(p, 'S') ? b.st.size - a.st.size || compareBytes(a.name, b.name) : compareBytes(a.name, b.name)));
     return has(p, 'r') ? sorted.reverse() : sorted;
   };
   const suffix = (st: FsStat): string => (classify && st.kind === 'dir' ? '/' : '');
-  const render = (entries: { name: string; st: FsStat }[], withTotal: boolean): string => {
+  const render = (entries: { name: string; st: FsStat; link?: string }[], withTotal: boolean): string => {
     const list = order(entries);
     if (!long) {
       const names = list.map((e) => e.name + suffix(e.st));
@@ -117,7 +120,8 @@ export function ls(ctx: UtilContext): number {
       out += `total ${has(p, 'h') ? humanSize(blocks * 1024) : blocks}\n`;
     }
     list.forEach((e, i) => {
-      out += `${modeString(e.st)} ${String(e.st.nlink).padStart(linkW)} ${user} ${user} ${sizes[i]!.padStart(sizeW)} ${lsTime(e.st.mtime, now)} ${e.name}${suffix(e.st)}\n`;
+      const target = e.link !== undefined ? ` -> ${e.link}` : '';
+      out += `${modeString(e.st)} ${String(e.st.nlink).padStart(linkW)} ${user} ${user} ${sizes[i]!.padStart(sizeW)} ${lsTime(e.st.mtime, now)} ${e.name}${suffix(e.st)}${target}\n`;
     });
     return out;
   };
@@ -127,18 +131,56 @@ export function ls(ctx: UtilContext): number {
   for (const d of dirs) {
     const names = ctx.fs.readdir(d.abs);
     if (typeof names === 'string') continue;
-    const entries: { name: string; st: FsStat }[] = [];
+    const entries: { name: string; st: FsStat; link?: string }[] = [];
     if (showAll) {
       entries.push({ name: '.', st: ctx.fs.stat(d.abs) as FsStat });
       entries.push({ name: '..', st: ctx.fs.stat(resolvePath('..', d.abs)) as FsStat });
     }
     for (const n of names) {
       if (n.startsWith('.') && !showAll && !almostAll) continue;
-      entries.push({ name: n, st: ctx.fs.stat(resolvePath(n, d.abs)) as FsStat });
+      const abs = resolvePath(n, d.abs);
+      const lst = ctx.fs.lstat(abs) as FsStat;
+      if (lst.kind === 'symlink' && (long || typeof ctx.fs.stat(abs) === 'string')) entries.push({ name: n, st: lst, link: linkTarget(ctx, abs) });
+      else entries.push({ name: n, st: ctx.fs.stat(abs) as FsStat });
     }
     chunks.push((headers ? `${d.name}:\n` : '') + render(entries, true));
   }
   ctx.io.stdout(chunks.join('\n'));
+  return status;
+}
+
+function linkTarget(ctx: UtilContext, abs: string): string {
+  const t = ctx.fs.readlink(abs);
+  return typeof t === 'string' && !isErrorCode(t) ? t : '';
+}
+
+function isErrorCode(s: string): boolean {
+  return /^E[A-Z]+$/.test(s);
+}
+
+/** coreutils readlink: the target of each symlink; nothing and status 1 for what is not one (-f: the resolved path). */
+export function readlink(ctx: UtilContext): number {
+  const p = getopt(ctx.argv.slice(1), { flags: 'fenqsvz', long: { canonicalize: { as: 'f', value: false } } });
+  if ('error' in p) return usageError(ctx, p.error);
+  if (p.operands.length === 0) return usageError(ctx, 'missing operand');
+  let status = 0;
+  for (const f of p.operands) {
+    const abs = resolvePath(f, ctx.cwd);
+    if (has(p, 'f') || has(p, 'e')) {
+      if (typeof ctx.fs.stat(abs) === 'string' && has(p, 'e')) {
+        status = 1;
+        continue;
+      }
+      ctx.io.stdout(abs + '\n');
+      continue;
+    }
+    const t = ctx.fs.readlink(abs);
+    if (isErrorCode(t)) {
+      status = 1;
+      continue;
+    }
+    ctx.io.stdout(t + (has(p, 'n') ? '' : '\n'));
+  }
   return status;
 }
 
