@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
+import { readFileSync } from 'node:fs';
+import { parseFixture } from '../../core/network/programs/fixtures';
 import { SimHost } from './simHost';
 
 /**
@@ -69,6 +71,17 @@ describe('ping on virtual time', () => {
     expect(r.out).toMatch(/^PING 172\.17\.0\.2 \(172\.17\.0\.2\) 56\(84\) bytes of data\.\n64 bytes from 172\.17\.0\.2: icmp_seq=1 ttl=64 time=0\.\d{3} ms\n/);
     expect(r.out).toContain('\n--- 172.17.0.2 ping statistics ---\n3 packets transmitted, 3 received, 0% packet loss, time 2000ms\nrtt min/avg/max/mdev = ');
     expect(host.now() - before).toBe(2000);
+  });
+
+  it('from the host to an address no one has on docker0: ARP gives up after 3 s, iputils reports each packet', async () => {
+    const host = newHost();
+    const before = host.now();
+    const r = await run(host, 'ping -c 4 172.17.0.250');
+    const real = parseFixture(readFileSync(new URL('../../core/network/programs/fixtures/host-ping-hostunreach.txt', import.meta.url), 'utf8'));
+    // The real run took 3054 ms; the simulated one takes the 3 s ARP needs.
+    expect(r).toEqual({ out: real.text.replace('time 3054ms', 'time 3000ms'), err: '', exit: real.exit });
+    expect(host.now() - before).toBe(3000);
+    expect((await run(host, 'ping -c 2 -W 1 172.17.0.250')).out).toContain('2 packets transmitted, 0 received, 100% packet loss, time 1000ms\n\n');
   });
 
   it('in a container: an address no one has is silence, then the statistics after -W seconds', async () => {

@@ -1,6 +1,7 @@
 import type { CommandRunner, ProcessIO } from '../../process';
 import type { Interrupt } from '../../ports';
 import { utf8Length } from '../../utf8';
+import { contains, parseCidr, parseIp } from '../ip';
 import type { NetError, NetView } from '../view';
 import { parseResponse, parseUrl } from './httpMessages';
 import { runIfconfig } from './ifconfig';
@@ -157,6 +158,20 @@ function curl(deps: HostNetDeps): CommandRunner {
   };
 }
 
+const ARP_GIVES_UP_MS = 3_000;
+
+/** The host's own address on the link toward `addr` (the bridge's gateway address for a container subnet). */
+function sourceAddress(net: NetView, addr: string): string {
+  const ip = parseIp(addr);
+  for (const i of net.interfaces()) {
+    for (const a of i.addresses) {
+      const c = parseCidr(a);
+      if (c && ip !== undefined && !a.includes(':') && contains(c, ip)) return a.slice(0, a.indexOf('/'));
+    }
+  }
+  return addr;
+}
+
 /** iputils ping from the host: icmp_seq from 1, "time" and mdev in the summary. */
 function ping(deps: HostNetDeps): CommandRunner {
   return async (argv, io) => {
@@ -193,6 +208,21 @@ function ping(deps: HostNetDeps): CommandRunner {
     const rtts: number[] = [];
     let sent = 0;
     let interrupted = false;
+    // An address on a bridge that no one answers: ARP gives up after 3 s and the
+    // kernel reports every packet waiting for it as unreachable, from the host's own address there.
+    const waiting: { seq: number; at: number }[] = [];
+    let errors = 0;
+    let pipe = 0;
+    let lastEvent = start;
+    const flushUnreachable = (): void => {
+      if (waiting.length === 0) return;
+      const from = sourceAddress(net, addr);
+      for (const w of waiting) io.stdout(`From ${from} icmp_seq=${w.seq} Destination Host Unreachable\n`);
+      errors += waiting.length;
+      pipe = Math.max(pipe, waiting.length);
+      waiting.length = 0;
+      lastEvent = deps.now();
+    };
     for (;;) {
       const r = net.ping(addr);
       if (r.error === 'ENETUNREACH') {
@@ -200,27 +230,35 @@ function ping(deps: HostNetDeps): CommandRunner {
         return 2;
       }
       sent++;
+      lastEvent = deps.now();
       if (r.ok) {
         const us = 30 + 12 * r.path.length + ((sent * 7) % 5) * 3;
         rtts.push(us);
         io.stdout(`64 bytes from ${r.from}: icmp_seq=${sent} ttl=${r.ttl} time=${(us / 1000).toFixed(3)} ms\n`);
-      }
+      } else if (r.error === 'EHOSTUNREACH') waiting.push({ seq: sent, at: deps.now() });
+      if (waiting.length > 0 && deps.now() - waiting[0]!.at >= ARP_GIVES_UP_MS) flushUnreachable();
       if (count > 0 && sent >= count) break;
       if (!(await deps.sleep(1000, io.interrupt))) {
         interrupted = true;
         break;
       }
     }
-    const elapsed = deps.now() - start;
-    if (!interrupted && count > 0 && rtts.length < count) await deps.sleep(timeout * 1000, io.interrupt);
+    if (!interrupted && waiting.length > 0) {
+      const wait = waiting[0]!.at + ARP_GIVES_UP_MS - deps.now();
+      if (wait > timeout * 1000) await deps.sleep(timeout * 1000, io.interrupt);
+      else if (await deps.sleep(wait, io.interrupt)) flushUnreachable();
+    } else if (!interrupted && count > 0 && rtts.length + errors < count) await deps.sleep(timeout * 1000, io.interrupt);
+    const elapsed = lastEvent - start;
     const loss = Math.floor(((sent - rtts.length) * 100) / sent);
-    let text = `\n--- ${host} ping statistics ---\n${sent} packets transmitted, ${rtts.length} received, ${loss}% packet loss, time ${elapsed}ms\n`;
+    let text = `\n--- ${host} ping statistics ---\n${sent} packets transmitted, ${rtts.length} received, ${errors > 0 ? `+${errors} errors, ` : ''}${loss}% packet loss, time ${elapsed}ms\n`;
     if (rtts.length > 0) {
       const avg = rtts.reduce((a, b) => a + b, 0) / rtts.length;
       const mdev = Math.sqrt(rtts.reduce((a, b) => a + b * b, 0) / rtts.length - avg * avg);
       const ms = (us: number): string => (us / 1000).toFixed(3);
       text += `rtt min/avg/max/mdev = ${ms(Math.min(...rtts))}/${ms(avg)}/${ms(Math.max(...rtts))}/${ms(mdev)} ms\n`;
-    } else text += '\n';
+    }
+    if (pipe > 1) text += `pipe ${pipe}\n`;
+    else if (rtts.length === 0 && errors === 0) text += '\n';
     io.stdout(text);
     return rtts.length > 0 ? 0 : 1;
   };
