@@ -8,6 +8,7 @@ import { benchLayers, type LayersBenchResult } from './layersBench';
 import { benchNetwork, type NetworkBenchResult } from './networkBench';
 import { benchPage, type PageBenchResult } from './pageBench';
 import { benchSim, type SimBenchResult } from './simBench';
+import { benchDiff, type DiffBenchResult } from './diffBench';
 import { benchBuild, type BuildBenchResult } from './buildBench';
 import { benchTrace, type TraceBenchResult } from './traceBench';
 import { formatStats, type Stats } from './stats';
@@ -34,6 +35,7 @@ interface Report {
   node: string;
   cpu: string;
   sim?: SimBenchResult;
+  diff?: DiffBenchResult;
   build?: BuildBenchResult;
   page?: PageBenchResult;
   network?: NetworkBenchResult;
@@ -64,6 +66,15 @@ async function main(): Promise<number> {
         `    docker run -d busybox …      ${formatStats(live.runDetached)}${verdict(live.runDetached, 16)}`,
         `      … with a snapshot listener ${formatStats(live.runDetachedSubscribed)}${verdict(live.runDetachedSubscribed, 16)}`,
         `    snapshot()                   ${formatStats(live.snapshot)}`,
+        '',
+      );
+      const diff = await benchDiff();
+      report.diff = diff;
+      lines.push(
+        `Union filesystem (${diff.files} changed files in one upper layer)`,
+        `  docker diff after a change     ${formatStats(diff.dockerDiff)}`,
+        `  docker diff, nothing changed   ${formatStats(diff.dockerDiffUnchanged)}`,
+        `  snapshot() after a change      ${formatStats(diff.snapshotAfterChange)}`,
         '',
       );
     } catch (err) {
