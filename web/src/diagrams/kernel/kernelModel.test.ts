@@ -35,7 +35,7 @@ const snapshot: Pick<Snapshot, 'containers' | 'processes' | 'namespaces' | 'cgro
     ...(['ipc', 'mnt', 'net', 'pid', 'uts'] as const).map((type) => ({ type, inode: aNs[type], owner: A })),
     ...([['ipc', 31], ['mnt', 32], ['pid', 34], ['uts', 35]] as const).map(([type, inode]) => ({ type, inode, owner: B })),
   ],
-  cgroups: [{ path: `/docker/${A}`, version: 1, containerId: A, files: { memory: { 'memory.limit_in_bytes': '67108864' }, freezer: { 'freezer.state': 'FROZEN' } }, memoryUsage: 16777216, memoryLimit: 67108864, pidsCurrent: 2, frozen: true }],
+  cgroups: [{ path: `/docker/${A}`, version: 1, containerId: A, files: { memory: { 'memory.limit_in_bytes': '67108864', 'cgroup.procs': '201' }, freezer: { 'freezer.state': 'FROZEN', tasks: '201' } }, memoryUsage: 16777216, memoryLimit: 67108864, pidsCurrent: 2, frozen: true }],
 };
 
 describe('kernel model', () => {
@@ -65,7 +65,10 @@ describe('kernel model', () => {
     const v = cgroupView(snapshot, A)!;
     expect(v.dirs.map((d) => d.dir)).toEqual([`/sys/fs/cgroup/memory/docker/${A}`, `/sys/fs/cgroup/freezer/docker/${A}`]);
     expect(v.memoryFraction).toBe(0.25);
-    expect(v.files).toContainEqual({ controller: 'freezer', file: 'freezer.state', value: 'FROZEN' });
+    expect(v.files).toEqual([
+      { controller: 'memory', file: 'memory.limit_in_bytes', value: '67108864' },
+      { controller: 'freezer', file: 'freezer.state', value: 'FROZEN' },
+    ]);
     expect(cgroupView(snapshot, B)).toBeNull();
     expect(bytes(67108864)).toBe('64MiB');
     expect(bytes(1536)).toBe('1.5KiB');

@@ -105,12 +105,19 @@ export interface CgroupView {
   memoryFraction: number | null;
 }
 
+/** The files a limit, a usage figure or the freezer lives in (not cgroup.procs, tasks and the like). */
+const LIMIT_FILE = /limit|max|current|usage_in_bytes|shares|cfs_|cpuset\.(cpus|mems)$|weight|swap|oom_control|freezer\.state|cgroup\.freeze|failcnt/;
+
 export function cgroupView(snapshot: Pick<Snapshot, 'cgroups'>, containerId: string | null): CgroupView | null {
   const cg = (snapshot.cgroups ?? []).find((g) => g.containerId === containerId);
   if (!cg) return null;
   const controllers = Object.keys(cg.files);
   const dirs = controllers.map((controller) => ({ controller, dir: `/sys/fs/cgroup${controller ? `/${controller}` : ''}${cg.path}` }));
-  const files = controllers.flatMap((controller) => Object.entries(cg.files[controller] ?? {}).map(([file, value]) => ({ controller, file, value })));
+  const files = controllers.flatMap((controller) =>
+    Object.entries(cg.files[controller] ?? {})
+      .filter(([file]) => LIMIT_FILE.test(file))
+      .map(([file, value]) => ({ controller, file, value })),
+  );
   return { cgroup: cg, dirs, files, memoryFraction: cg.memoryLimit > 0 ? Math.min(1, cg.memoryUsage / cg.memoryLimit) : null };
 }
 

@@ -57,6 +57,7 @@ describe('trace model', () => {
     expect(argsText(ops[0]!)).toBe('overlay overlay → /var/lib/docker/overlay2/x/merged');
     expect(argsText(ops[3]!)).toBe('/sys/fs/cgroup/memory/docker/a/cgroup.procs ← 4242');
     expect(argsText(ops[8]!)).toBe('SIGTERM → 4242');
+    expect(argsText(op('cgroup.mkdir', { path: `/sys/fs/cgroup/memory/docker/${'ab'.repeat(32)}` }))).toBe('path=/sys/fs/cgroup/memory/docker/abababababab…');
     expect(phaseOf('iptables')).toBe('network');
     expect(phaseOf('sethostname')).toBe('namespaces');
     expect(phaseOf('oom_kill')).toBe('process');

@@ -25,8 +25,12 @@ export function phaseOf(op: string): Phase {
   return 'process';
 }
 
-/** The arguments as one line, the ones that say most first. */
+/** The arguments as one line, the ones that say most first; 64-hex ids cut to the 12 that docker ps shows. */
 export function argsText(op: TraceOp): string {
+  return fullArgsText(op).replace(/([0-9a-f]{12})[0-9a-f]{52}/g, '$1…');
+}
+
+function fullArgsText(op: TraceOp): string {
   const a = op.args;
   const v = (k: string): string => (a[k] === undefined ? '' : String(a[k]));
   switch (op.op) {
