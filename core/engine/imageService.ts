@@ -225,7 +225,8 @@ export function removeImage(ctx: ImageServiceContext, ref: string, opts: { force
 function deleteHelper(ctx: ImageServiceContext, image: Image, records: DeleteRecord[], force: boolean, prune: boolean, quiet: boolean): void {
   const c = checkConflict(ctx, image, { child: true, running: true, reference: !force, stopped: !force });
   if (c) {
-    const dangling = image.repoTags.length === 0 && image.repoDigests.length === 0;
+    // moby's imageIsDangling: no reference and no child (an intermediate build step with other children is not).
+    const dangling = image.repoTags.length === 0 && image.repoDigests.length === 0 && ctx.store.children(image.id).length === 0;
     if (quiet && (!dangling || c.used)) return;
     throw c.error;
   }
