@@ -11,6 +11,13 @@ export interface Backend {
   exec(line: string, io: TerminalIO): Promise<number>;
   /** Interrupts the line now running, as Ctrl-C would (exit 130 unless the command says otherwise). */
   interrupt(): Promise<void>;
+  /**
+   * Raw keystrokes for the line now running, while it reads the terminal
+   * (after `io.raw(true)`): `docker run -it`, `exec -it`, `attach`,
+   * `start -ai`. Enter is "\r", Ctrl-C "\x03", Ctrl-D "\x04", Ctrl-P Ctrl-Q
+   * "\x10\x11". Ignored when nothing reads them.
+   */
+  input(data: string): Promise<void>;
   snapshot(): Promise<Snapshot>;
   /**
    * Issue 5: the file lists of the named layers (LayerSnapshot ids), read on
@@ -39,6 +46,13 @@ export interface Capabilities {
 export interface TerminalIO {
   stdout(text: string): void;
   stderr(text: string): void;
+  /**
+   * The running line starts (true) or stops (false) reading the terminal's
+   * keystrokes itself: the terminal then sends every key through `input()`
+   * instead of editing a line (a tty's raw mode). Optional for callers that
+   * never type (scripts, replays).
+   */
+  raw?(on: boolean): void;
 }
 
 export type BackendEvent =

@@ -17,6 +17,19 @@ export interface ProcessIO {
   stdoutIsTTY?: boolean;
   /** The shell's working directory, for programs that read or write host files (`docker build .`, `docker save -o`). */
   cwd?: string;
+  /** The terminal's keystrokes, when stdin is the terminal and the backend can deliver them. */
+  terminal?: TerminalInput;
+}
+
+/**
+ * The terminal's raw keystrokes, for a program that reads them itself: the
+ * docker client attached to a container's tty (`run -it`, `exec -it`,
+ * `attach`, `start -ai`). While claimed, the terminal stops editing lines and
+ * sends every key (Enter as "\r", Ctrl-C as "\x03", Ctrl-D as "\x04").
+ */
+export interface TerminalInput {
+  /** Takes the keystrokes until the returned release function is called. */
+  claim(onData: (data: string) => void): () => void;
 }
 
 export type CommandRunner = (argv: string[], io: ProcessIO) => Promise<number>;

@@ -14,6 +14,8 @@ const USAGE = `Usage:  glassbox sim [--jsonl] [--seed SEED] [--epoch RFC3339]
 
 Run terminal lines from stdin against the simulated Docker engine.
 Time jumps straight to each next timer, so a run is deterministic for a seed.
+Lines after a command that reads its input (docker run -i, docker exec -i)
+are that command's input while it reads; Ctrl-D follows the last line.
 
 Options:
       --jsonl          print one {"cmd","stdout","stderr","exit"} JSON object per input line
@@ -40,8 +42,16 @@ export async function simMain(argv: string[]): Promise<number> {
   const epoch = flags.changed('epoch') ? Date.parse(flags.string('epoch')) : DEFAULT_EPOCH;
   if (Number.isNaN(epoch)) return usageError(`invalid argument "${flags.string('epoch')}" for "--epoch" flag`);
 
-  const host = new SimHost({ seed, epoch, yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: false });
-  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  const host = new SimHost({ seed, epoch, yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: false, terminalInput: true });
+  const reader = createInterface({ input: process.stdin, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  // As for a real docker client reading a script's stdin, the lines after a command that reads its input
+  // (`docker run -i busybox sh`, `docker exec -i C sh`) are that input: each is typed with Enter while the command
+  // reads, and end of input (Ctrl-D) follows the last. Lines it leaves (it ended first) run as commands.
+  const feed = async (): Promise<string | undefined> => {
+    const r = await reader.next();
+    return r.done ? undefined : r.value;
+  };
+  const lines = { [Symbol.asyncIterator]: () => reader };
   let last = 0;
   // Lines that leave the input incomplete (an open quote, a here-document) are joined with the next, as bash's `> ` prompt does.
   let pending = '';
@@ -55,11 +65,11 @@ export async function simMain(argv: string[]): Promise<number> {
     if (jsonl) {
       let stdout = '';
       let stderr = '';
-      const exit = await host.runToCompletion(line, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+      const exit = await host.runToCompletion(line, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, undefined, feed);
       process.stdout.write(JSON.stringify({ cmd: line, stdout, stderr, exit }) + '\n');
       last = exit;
     } else {
-      last = await host.runToCompletion(line, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
+      last = await host.runToCompletion(line, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }, undefined, feed);
     }
   }
   return last;

@@ -211,6 +211,12 @@ export function createRealBackend(opts: RealBackendOptions): Backend & { close()
         send({ type: 'exec', id, line });
       });
     },
+    /**
+     * The agent runs the real docker client without a pseudo-terminal, so it
+     * never asks for keystrokes: `-t` gets the client's own "the input device
+     * is not a TTY", and `-i` reads end of input at once. Nothing to send.
+     */
+    async input(): Promise<void> {},
     async interrupt(): Promise<void> {
       if (state === 'open') send({ type: 'interrupt' });
     },

@@ -78,6 +78,10 @@ export function createSimBackend(opts: SimBackendOptions = {}): Backend & { read
       await ready;
       await remote.interrupt();
     },
+    async input(data: string) {
+      await ready;
+      await remote.input(data);
+    },
     async snapshot() {
       await ready;
       return remote.snapshot();

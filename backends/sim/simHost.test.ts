@@ -164,3 +164,74 @@ describe('SimHost /proc and /sys/fs/cgroup', () => {
     expect((await run(host, `cat /proc/${c.pid}/status`)).exit).toBe(1);
   });
 });
+
+describe('SimHost: keystrokes for a line that reads the terminal', () => {
+  const tty = (): SimHost => new SimHost({ seed: 'tty', yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: true, terminalInput: true });
+
+  /** Starts `line`, types each chunk once the line reads the terminal, and returns the output and exit code. */
+  async function typeInto(host: SimHost, line: string, keys: string[]): Promise<{ out: string; exit: number; rawModes: boolean[] }> {
+    let out = '';
+    const rawModes: boolean[] = [];
+    const done = host.start(line, { stdout: (t) => (out += t), stderr: (t) => (out += t), raw: (on) => rawModes.push(on) });
+    await host.advanceTo(host.now() + 100);
+    for (const k of keys) {
+      expect(host.readsInput).toBe(true);
+      host.input(k);
+      await host.advanceTo(host.now() + 100);
+    }
+    return { out, exit: await done, rawModes };
+  }
+
+  it('docker run -it: the prompt, the echo and the output come back; Ctrl-P Ctrl-Q detaches and the container runs on', async () => {
+    const host = tty();
+    const r = await typeInto(host, 'docker run -it --name box busybox sh', ['echo hi > /etc/motd\r', 'cat /etc/motd\r', '\x10\x11']);
+    expect(r.out.endsWith('/ # echo hi > /etc/motd\r\n/ # cat /etc/motd\r\nhi\r\n/ # ')).toBe(true);
+    expect(r.exit).toBe(0);
+    expect(r.rawModes).toEqual([true, false]);
+    expect(host.readsInput).toBe(false);
+    expect((await run(host, 'docker ps --format "{{.Names}} {{.State}}"')).out).toBe('box running\n');
+    // Keystrokes with nothing reading them are dropped, not journaled.
+    host.input('x');
+    expect(host.journal.entries.filter((e) => 'input' in e).map((e) => ('input' in e ? e.input : ''))).toEqual(['echo hi > /etc/motd\r', 'cat /etc/motd\r', '\x10\x11']);
+  });
+
+  it('docker attach reports the escape sequence; exec -it and start -ai run to the exit code', async () => {
+    const host = tty();
+    await typeInto(host, 'docker run -it --name box busybox sh', ['\x10\x11']);
+    const attached = await typeInto(host, 'docker attach box', ['ls -d /tmp\r', '\x10\x11']);
+    expect(attached.out).toBe('ls -d /tmp\r\n/tmp\r\n/ # read escape sequence\n');
+    expect(attached.exit).toBe(1);
+    const exec = await typeInto(host, 'docker exec -it box sh', ['cd /etc\r', 'exit 7\r']);
+    expect(exec.out.endsWith('/ # cd /etc\r\n/etc # exit 7\r\n')).toBe(true);
+    expect(exec.exit).toBe(7);
+    const ended = await typeInto(host, 'docker attach box', ['exit 5\r']);
+    expect(ended.exit).toBe(5);
+    // A fresh shell: Ctrl-D at its first prompt ends it with status 0.
+    const again = await typeInto(host, 'docker start -ai box', ['\x04']);
+    expect(again.exit).toBe(0);
+    expect((await run(host, 'docker ps -a --format "{{.Names}} {{.Status}}"')).out).toMatch(/^box Exited \(0\)/);
+  });
+
+  it('a replay types the journaled keystrokes at their times and rebuilds the same machine', async () => {
+    const host = tty();
+    // Ctrl-C reaches the foreground sleep through the tty, then the client detaches.
+    const typed = await typeInto(host, 'docker run -it --name box busybox sh', ['echo one > /tmp/a\r', 'sleep 30\r', '\x03', '\x10\x11']);
+    expect(typed.out.endsWith('/ # sleep 30\r\n^C\r\n/ # ')).toBe(true);
+    const before = await run(host, 'docker exec box sh -c "cat /tmp/a; ls /tmp"');
+    const journal = structuredClone(host.journal);
+    const copy = tty();
+    await copy.replay(journal);
+    expect(copy.snapshot()).toEqual(host.snapshot());
+    expect(await run(copy, 'docker exec box sh -c "cat /tmp/a; ls /tmp"')).toEqual(before);
+    expect(before.out).toBe('one\na\n');
+  });
+
+  it('glassbox sim: the lines after `docker run -i … sh` are its input, then end of input', async () => {
+    const host = new SimHost({ seed: 'cli', yieldToEventLoop: () => yieldImmediate(), terminalInput: true });
+    const lines = ['echo typed', 'exit 4'];
+    let out = '';
+    const exit = await host.runToCompletion('docker run -i --name box busybox sh', { stdout: (t) => (out += t), stderr: (t) => (out += t) }, undefined, async () => lines.shift());
+    expect({ out, exit }).toEqual({ out: 'typed\n', exit: 4 });
+    expect(lines).toEqual([]);
+  });
+});

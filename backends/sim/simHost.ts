@@ -1,6 +1,7 @@
 import type { BackendEvent, Capabilities, TerminalIO } from '../../core/backend';
 import type { LayerEntry, Snapshot, TraceOp, Transition } from '../../core/model';
 import { InterruptSource, seededRng, type Interrupt } from '../../core/ports';
+import type { TerminalInput } from '../../core/process';
 import { Scheduler } from '../../core/scheduler';
 import { Engine } from '../../core/engine/engine';
 import { dockerCommand } from '../../core/cli/docker';
@@ -16,9 +17,13 @@ import { hostNetCommands } from '../../core/network/programs/host';
  * event loop, since core has no timers of its own.
  *
  * Determinism: the state is a function of (seed, epoch, journal). Each journal
- * entry records the virtual time at which a line started or Ctrl-C arrived.
+ * entry records the virtual time at which a line started, Ctrl-C arrived, or
+ * keystrokes reached the line that reads the terminal (`docker run -it`).
  */
-export type JournalEntry = { t: number; line: string } | { t: number; interrupt: true };
+export type JournalEntry = { t: number; line: string } | { t: number; interrupt: true } | { t: number; input: string };
+
+/** What happens to a running line besides time passing: Ctrl-C, or keystrokes for it. */
+type LineEvent = { t: number; interrupt: true } | { t: number; input: string };
 
 export interface Journal {
   seed: string;
@@ -34,6 +39,12 @@ export interface SimHostOptions {
   yieldToEventLoop: () => Promise<void>;
   /** Whether terminal lines come from an interactive terminal. */
   stdinIsTTY?: boolean;
+  /**
+   * Whether a line may read keystrokes from the terminal (`input()`): the
+   * page's terminal and `glassbox sim`. Without it an attached `-i` client
+   * reads end of input at once.
+   */
+  terminalInput?: boolean;
 }
 
 /** Virtual time a scripted line may run before it gets a Ctrl-C. */
@@ -55,6 +66,9 @@ export class SimHost {
   private dirty = false;
   private running: { interrupt: InterruptSource; done: Promise<number> } | null = null;
   private journalListeners = new Set<(entry: JournalEntry) => void>();
+  /** Whoever reads the terminal's keystrokes now (a docker client attached to a container). */
+  private reader: ((data: string) => void) | null = null;
+  private rawListener: ((raw: boolean) => void) | null = null;
   journal!: Journal;
 
   constructor(private readonly opts: SimHostOptions) {
@@ -107,6 +121,7 @@ export class SimHost {
       offTrace();
     };
     this.journal = { seed, epoch, entries: [] };
+    this.reader = null;
     this.pending = [];
     this.pendingTrace = [];
     this.dirty = true;
@@ -173,8 +188,21 @@ export class SimHost {
     this.record({ t: this.scheduler.now(), line });
     this.engine.trace.setCommand(line);
     const running: { interrupt: InterruptSource; done: Promise<number> } = { interrupt, done: Promise.resolve(0) };
+    this.reader = null;
+    this.rawListener = io.raw ? (on) => io.raw?.(on) : null;
+    const terminal: TerminalInput = {
+      claim: (onData) => {
+        this.reader = onData;
+        this.rawListener?.(true);
+        return () => {
+          if (this.reader !== onData) return;
+          this.reader = null;
+          this.rawListener?.(false);
+        };
+      },
+    };
     running.done = this.shell
-      .run(line, io, interrupt, { stdinIsTTY: this.opts.stdinIsTTY ?? false })
+      .run(line, io, interrupt, { stdinIsTTY: this.opts.stdinIsTTY ?? false, ...(this.opts.terminalInput ? { terminal } : {}) })
       .catch((err: unknown) => {
         // A defect, not a user error: say so plainly and keep the machine usable.
         io.stderr(`glassbox: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -184,6 +212,7 @@ export class SimHost {
         // An abandoned line may settle later; it must not clear the line that runs now.
         if (this.running === running) {
           this.running = null;
+          this.reader = null;
           this.engine.trace.setCommand(undefined);
         }
         this.flushEvents();
@@ -207,6 +236,19 @@ export class SimHost {
     this.running.interrupt.interrupt();
   }
 
+  /** Whether the running line reads the terminal's keystrokes now (the page's terminal is then in raw mode). */
+  get readsInput(): boolean {
+    return this.reader !== null;
+  }
+
+  /** Keystrokes for the running line; journaled with their virtual time. Ignored when no line reads them. */
+  input(data: string): void {
+    if (!this.reader || data === '') return;
+    this.record({ t: this.scheduler.now(), input: data });
+    this.reader(data);
+    this.flushEvents();
+  }
+
   /**
    * Moves virtual time to `t`, one timer at a time, letting each timer's
    * continuations run before the next fires, so the outcome does not depend on
@@ -228,25 +270,46 @@ export class SimHost {
    * forever (a foreground `top`, or `sleep` that ignores SIGINT as PID 1) gets
    * what a user would do: Ctrl-C once it has nothing left to wait for or has
    * run LINE_BUDGET_MS of virtual time, up to three times, as the docker CLI
-   * counts them. A replay instead presses Ctrl-C exactly when the journal says.
+   * counts them. A replay instead presses Ctrl-C and types exactly when the
+   * journal says (`planned`).
+   *
+   * `feed` gives the script's next lines to a line that reads the terminal
+   * (`docker run -i busybox sh` under `glassbox sim`): each one typed with
+   * Enter while the line waits for input, then Ctrl-D when the feed is empty.
    */
-  async runToCompletion(line: string, io: TerminalIO, interruptTimes?: readonly number[]): Promise<number> {
+  async runToCompletion(line: string, io: TerminalIO, planned?: readonly LineEvent[], feed?: () => Promise<string | undefined>): Promise<number> {
     let settled = false;
     const done = this.start(line, io).then((code) => {
       settled = true;
       return code;
     });
     const started = this.scheduler.now();
-    const planned = interruptTimes ? [...interruptTimes] : null;
+    const events = planned ? [...planned] : null;
     let presses = 0;
+    let fed = false;
     while (!settled) {
       await this.opts.yieldToEventLoop();
       if (settled) break;
+      if (feed && !fed && this.reader && !events) {
+        const next = await feed();
+        if (next === undefined) {
+          fed = true;
+          this.input('\x04');
+        } else this.input(next + '\r');
+        continue;
+      }
       const next = this.scheduler.nextAt();
-      const due = planned ? planned[0] : started + LINE_BUDGET_MS;
+      const event = events?.[0];
+      if (event && 'input' in event && (next === undefined || next > event.t)) {
+        this.scheduler.advanceTo(Math.max(this.scheduler.now(), event.t));
+        events!.shift();
+        this.input(event.input);
+        continue;
+      }
+      const due = events ? event?.t : started + LINE_BUDGET_MS;
       if (due !== undefined && (next === undefined || next > due) && presses < MAX_PRESSES) {
         this.scheduler.advanceTo(Math.max(this.scheduler.now(), due));
-        planned?.shift();
+        events?.shift();
         presses++;
         this.interrupt();
         continue;
@@ -255,7 +318,7 @@ export class SimHost {
         this.scheduler.advanceTo(next);
         continue;
       }
-      if (!planned && presses < MAX_PRESSES) {
+      if (!events && presses < MAX_PRESSES) {
         presses++;
         this.interrupt();
         continue;
@@ -264,6 +327,7 @@ export class SimHost {
       await this.opts.yieldToEventLoop();
       if (settled) break;
       this.running = null;
+      this.reader = null;
       this.engine.trace.setCommand(undefined);
       io.stderr('glassbox: the line did not finish; stopped waiting for it\n');
       this.flushEvents();
@@ -281,9 +345,9 @@ export class SimHost {
       const entry = entries[i]!;
       if (!('line' in entry)) continue;
       await this.advanceTo(entry.t);
-      const presses: number[] = [];
-      for (let k = i + 1; k < entries.length && !('line' in entries[k]!); k++) presses.push(entries[k]!.t);
-      await this.runToCompletion(entry.line, sink, presses);
+      const events: LineEvent[] = [];
+      for (let k = i + 1; k < entries.length && !('line' in entries[k]!); k++) events.push(entries[k] as LineEvent);
+      await this.runToCompletion(entry.line, sink, events);
     }
     this.flushEvents();
   }

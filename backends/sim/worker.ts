@@ -13,7 +13,7 @@ const TICK_MS = 50;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
-const host = new SimHost({ yieldToEventLoop, stdinIsTTY: true, epoch: Date.now() });
+const host = new SimHost({ yieldToEventLoop, stdinIsTTY: true, terminalInput: true, epoch: Date.now() });
 // Virtual time is Unix time here: the journal's epoch is the moment it began.
 let ticking = false;
 
@@ -41,11 +41,14 @@ const api = {
     const code = await host.start(line, {
       stdout: (text) => void delivered.push(Promise.resolve(io.stdout(text))),
       stderr: (text) => void delivered.push(Promise.resolve(io.stderr(text))),
+      // Through the same channel as the output, so the page switches modes in order with what it shows.
+      raw: (on) => void delivered.push(Promise.resolve(io.raw?.(on)).catch(() => {})),
     });
     await Promise.all(delivered);
     return code;
   },
   interrupt: () => host.interrupt(),
+  input: (data: string) => host.input(data),
   subscribe(listener: (e: BackendEvent) => void): () => void {
     return Comlink.proxy(host.subscribe(listener));
   },

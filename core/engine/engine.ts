@@ -31,6 +31,11 @@ import { Kernel } from '../kernel/kernel';
 import type { Resources } from '../kernel/cgroups';
 import { adaptResources, containerRefs, namespaceJoin, validateIpcMode, type NamespaceModes } from '../kernel/hostConfig';
 import { programRss, resolveExecutable } from '../kernel/programs';
+import { UnionFs } from '../unionfs/unionFs';
+import { lookupUser, parseGroup, parsePasswd } from '../cshell/users';
+import { resolvePath, type Fs } from '../shell/filesystem';
+import { StdinPipe } from './stdin';
+import { execChdirError, execStartError, execUserError, type ExecHandle, type ExecHook, type ExecInstance, type ExecIO, type ExecOptions } from './exec';
 
 /**
  * The simulated dockerd. The daemon keeps one xstate actor per container
@@ -164,9 +169,8 @@ interface Run {
   /** Timer callbacks that came due while frozen; run at unpause. */
   deferred: (() => void)[];
   handler: ((signal: number) => void) | null;
-  /** Feeds whoever reads stdin. */
-  stdinReaders: { onData: (t: string) => void; onEnd: () => void }[];
-  stdinEnded: boolean;
+  /** Feeds whoever reads stdin (through a line discipline with a tty). */
+  stdin: StdinPipe;
 }
 
 interface Container {
@@ -225,6 +229,10 @@ interface Container {
   mount: UnionMount;
   /** The overlay2 directory of the upper layer (the init layer's is this + "-init"). */
   layerId: string;
+  /** The container's filesystem as its programs see it. */
+  fs: Fs;
+  /** `docker exec` processes: created (not started yet) and running. */
+  execs: Map<string, ExecInstance>;
 }
 
 /** dockerd's host pid in the simulation, for the ops it makes (libnetwork's netlink and iptables calls). */
@@ -842,8 +850,11 @@ export class Engine {
         oomKilled: false,
         layerId: layerIdFor(id),
         mount: undefined as unknown as UnionMount,
+        fs: undefined as unknown as Fs,
+        execs: new Map(),
       };
       c.mount = this.newMount(c);
+      c.fs = new UnionFs(c.mount, Date.parse(image.created));
       this.containers.set(id, c);
       this.containerSetVersion++;
       this.names.set(name, id);
@@ -907,6 +918,167 @@ export class Engine {
     };
   }
 
+  /** Keystrokes or text for PID 1's stdin (an attached `-i` client); ignored without -i or when it is not running. */
+  writeStdin(ref: string, data: string): void {
+    this.op(() => {
+      const c = this.get(ref);
+      if (c.config.openStdin && c.run) c.run.stdin.write(data);
+    });
+  }
+
+  /** The attached client closed stdin (end of file). */
+  closeStdin(ref: string): void {
+    this.op(() => {
+      const c = this.get(ref);
+      if (c.config.openStdin && c.run) c.run.stdin.close();
+    });
+  }
+
+  // -------------------------------------------------------------------------
+  // Exec
+
+  private readonly execHooks = new Set<ExecHook>();
+
+  /** Tells `hook` whenever an exec process starts or ends (the kernel model's seam). Returns an unsubscribe function. */
+  onExec(hook: ExecHook): () => void {
+    this.execHooks.add(hook);
+    return () => this.execHooks.delete(hook);
+  }
+
+  /** dockerd's getActiveContainer: the container must be running, not paused or restarting. */
+  private activeContainer(ref: string): Container {
+    const c = this.get(ref);
+    if (c.state === 'paused') throw new DaemonError(`Container ${ref} is paused, unpause the container before exec`, 'conflict');
+    if (c.state === 'restarting') throw new DaemonError(`Container ${c.id} is restarting, wait until the container is running`, 'conflict');
+    if (c.state !== 'running' || !c.run) throw new DaemonError(`Container ${c.id} is not running`, 'conflict');
+    return c;
+  }
+
+  /** POST /containers/{id}/exec: an exec instance, not started yet. Emits exec_create. */
+  execCreate(ref: string, opts: ExecOptions): string {
+    return this.op(() => {
+      const c = this.activeContainer(ref);
+      const id = randomHex(this.rng, 64);
+      c.execs.set(id, { id, opts, running: false, pid: 0, stdin: null, kill: () => {}, handler: null });
+      this.emit(c, `exec_create: ${opts.cmd.join(' ')}`, { execID: id });
+      return id;
+    });
+  }
+
+  /**
+   * POST /exec/{id}/start: runs the command in the container. Throws a
+   * DaemonError with exit code 126 when runc cannot start it (missing command,
+   * working directory or user).
+   */
+  execStart(execId: string, io: ExecIO): ExecHandle {
+    return this.op(() => {
+      const c = [...this.containers.values()].find((x) => x.execs.has(execId));
+      if (!c) throw new DaemonError(`No such exec instance: ${execId}`, 'notFound');
+      const inst = c.execs.get(execId)!;
+      this.activeContainer(c.id);
+      const run = c.run!;
+      const { opts } = inst;
+      const cmd = opts.cmd[0];
+      this.emit(c, `exec_start: ${opts.cmd.join(' ')}`, { execID: execId });
+      const fail = (message: string): never => {
+        c.execs.delete(execId);
+        throw new DaemonError(message, 'system', 126);
+      };
+      const read = (path: string): string => {
+        const r = c.fs.tryRead(path);
+        return 'data' in r ? r.data : '';
+      };
+      const user = opts.user ?? '';
+      const who = lookupUser(user, parsePasswd(read('/etc/passwd')), parseGroup(read('/etc/group')));
+      if (!who) return fail(execUserError(user));
+      const cwd = resolvePath(opts.workingDir || c.config.workingDir || '/', '/');
+      if (!c.fs.isDir(cwd)) fail(execChdirError(opts.workingDir || cwd));
+      const base = this.processEnv(c).filter((kv) => !kv.startsWith('HOME='));
+      const env = mergeEnv([...base, `HOME=${who!.home}`], opts.env ?? []);
+      const program = resolveCommand({ fs: c.fs, env, cwd }, cmd ?? '');
+      if (typeof program === 'number') return fail(execStartError(cmd ?? '', program));
+      const tty = opts.tty ?? false;
+      // The kernel model: runc exec joins the container's namespaces and cgroup; the pid is the one inside.
+      const kernelProc = this.execProcess(c.id, opts.cmd, { tty });
+      const pid = kernelProc.nsPid;
+      let alive = true;
+      const timers = new Set<() => void>();
+      let resolveDone: (code: number) => void = () => {};
+      const done = new Promise<number>((resolve) => (resolveDone = resolve));
+      const write = (stream: 'stdout' | 'stderr', text: string): void => {
+        if (!alive || text === '') return;
+        (stream === 'stdout' || tty ? io.stdout : io.stderr)(text);
+      };
+      const stdin = new StdinPipe({ tty, echo: (t) => write('stdout', t), signal: (signal) => inst.handler?.(signal), alive: () => alive });
+      const exit = (code: number): void => {
+        if (!alive) return;
+        alive = false;
+        for (const cancel of timers) cancel();
+        timers.clear();
+        inst.running = false;
+        c.execs.delete(execId);
+        kernelProc.exit(code);
+        this.op(() => this.emit(c, 'exec_die', { execID: execId, exitCode: String(code) }));
+        for (const h of this.execHooks) h({ phase: 'exit', containerId: c.id, execId, pid, exitCode: code });
+        resolveDone(code);
+      };
+      Object.assign(inst, { running: true, pid, stdin, kill: exit });
+      const proc: Proc = {
+        argv: opts.cmd,
+        env,
+        hostname: c.config.hostname,
+        cwd,
+        root: c.mount.root(),
+        mount: c.mount,
+        // An exec joins the container's network namespace.
+        net: this.net.view(this.net.netnsOf(c.id) ?? c.id, c.id),
+        fs: c.fs,
+        user,
+        processes: () => this.containerProcesses(c),
+        rootfs: () => this.rootfsMount(c),
+        tty,
+        stdin: { read: (onData, onEnd) => stdin.read(onData, onEnd) },
+        now: () => this.scheduler.now(),
+        stdout: (t) => write('stdout', t),
+        stderr: (t) => write('stderr', t),
+        exit: (code) => this.op(() => exit(code)),
+        after: (ms, cb) => {
+          let cancel: () => void = () => {};
+          const fire = (): void => {
+            timers.delete(cancel);
+            if (!alive) return;
+            if (c.state === 'paused') run.deferred.push(fire);
+            else this.op(cb);
+          };
+          cancel = this.scheduler.after(ms, fire);
+          timers.add(cancel);
+          return () => {
+            cancel();
+            timers.delete(cancel);
+          };
+        },
+        onSignal: (h) => {
+          inst.handler = h;
+        },
+      };
+      for (const h of this.execHooks) h({ phase: 'start', containerId: c.id, execId, pid, argv: opts.cmd, user });
+      program(proc);
+      if (alive) {
+        if (!opts.attachStdin) stdin.close();
+        else if (typeof io.stdin === 'string') stdin.close(io.stdin);
+      }
+      return { done, write: (data) => this.op(() => stdin.write(data)), closeStdin: () => this.op(() => stdin.close()) };
+    });
+  }
+
+  /** The processes in a container's pid namespace: PID 1 and the running execs. */
+  private containerProcesses(c: Container): { pid: number; user: string; command: string }[] {
+    if (!c.run) return [];
+    const list = [{ pid: 1, user: '', command: [c.path, ...c.args].join(' ') }];
+    for (const e of c.execs.values()) if (e.running) list.push({ pid: e.pid, user: e.opts.user ?? '', command: e.opts.cmd.join(' ') });
+    return list;
+  }
+
   /** `docker start`: throws for a paused or removed container, does nothing for a running one (304). */
   start(ref: string): void {
     this.op(() => {
@@ -928,7 +1100,7 @@ export class Engine {
     }
     const shares = c.resources.cpuShares;
     const cgroupError = shares !== 0 && shares < 2 ? 'the minimum allowed cpu-shares is 2' : shares > 262_144 ? 'the maximum allowed cpu-shares is 262144' : '';
-    const program = cgroupError !== '' ? 125 : resolveCommand({ root: c.mount.root(), env, cwd: c.config.workingDir || '/' }, c.path);
+    const program = cgroupError !== '' ? 125 : resolveCommand({ fs: c.fs, env, cwd: c.config.workingDir || '/' }, c.path);
     if (typeof program === 'number') {
       const reason = program === 126 ? 'permission denied' : c.path.includes('/') ? `stat ${c.path}: no such file or directory` : 'executable file not found in $PATH';
       const init = cgroupError !== '' ? `error setting cgroup config for procHooks process: ${cgroupError}` : `exec: ${JSON.stringify(c.path)}: ${reason}`;
@@ -1013,8 +1185,13 @@ export class Engine {
       timers: new Set(),
       deferred: [],
       handler: null,
-      stdinReaders: [],
-      stdinEnded: false,
+      stdin: new StdinPipe({
+        tty: c.config.tty,
+        echo: (t) => write('stdout', t),
+        // The terminal's Ctrl-C goes to the foreground process: PID 1, which ignores it without a handler.
+        signal: (signal) => run.handler?.(signal),
+        alive: () => run.alive,
+      }),
     };
     c.run = run;
     const stdinText = c.pendingStdin;
@@ -1030,13 +1207,12 @@ export class Engine {
       cwd: c.config.workingDir || '/',
       root: c.mount.root(),
       mount: c.mount,
+      fs: c.fs,
+      user: '',
+      processes: () => this.containerProcesses(c),
+      rootfs: () => this.rootfsMount(c),
       tty: c.config.tty,
-      stdin: {
-        read: (onData, onEnd) => {
-          if (run.stdinEnded) return onEnd();
-          run.stdinReaders.push({ onData, onEnd });
-        },
-      },
+      stdin: { read: (onData, onEnd) => run.stdin.read(onData, onEnd) },
       now: () => this.scheduler.now(),
       stdout: (t) => write('stdout', t),
       stderr: (t) => write('stderr', t),
@@ -1084,15 +1260,7 @@ export class Engine {
   }
 
   private endStdin(run: Run, text: string): void {
-    if (run.stdinEnded) return;
-    run.stdinEnded = true;
-    const readers = run.stdinReaders;
-    run.stdinReaders = [];
-    for (const r of readers) {
-      if (!run.alive) return;
-      if (text !== '') r.onData(text);
-      if (run.alive) r.onEnd();
-    }
+    run.stdin.close(text);
   }
 
   private output(c: Container, stream: 'stdout' | 'stderr', text: string): void {
@@ -1115,6 +1283,11 @@ export class Engine {
     for (const cancel of run.timers) cancel();
     run.timers.clear();
     c.run = null;
+    // The pid namespace ends with its init: every exec process in it is killed.
+    for (const e of [...c.execs.values()]) {
+      if (e.running) e.kill(137);
+      c.execs.delete(e.id);
+    }
     this.kernel.containerExited(c.id, code, {
       ...(signal === undefined ? {} : { signal }),
       release: () => {
@@ -1454,6 +1627,12 @@ export class Engine {
   /** Whether the container was created with a tty (logs are then one stream). */
   isTty(ref: string): boolean {
     return this.get(ref).config.tty;
+  }
+
+  /** What `docker attach` checks first: the state, and whether there is a tty and an open stdin. */
+  attachInfo(ref: string): { state: ContainerState; tty: boolean; openStdin: boolean } {
+    const c = this.get(ref);
+    return { state: c.state, tty: c.config.tty, openStdin: c.config.openStdin };
   }
 
   /** `docker ps`: newest first. */

@@ -1,6 +1,8 @@
 import type { ImageDir } from '../images/catalog';
 import type { NetView } from '../network/view';
 import type { UnionMount } from '../unionfs/mount';
+import type { RootfsMount } from '../model';
+import type { Fs } from '../shell/filesystem';
 
 /**
  * What a simulated program sees of its process: argv, environment, its
@@ -20,6 +22,14 @@ export interface Proc {
   readonly root: ImageDir;
   /** The same filesystem for writing: the container's union mount (copy-up into its upper layer, whiteouts on delete); `new UnionFs(mount)` (core/unionfs/unionFs.ts) gives it as an Fs. */
   readonly mount?: UnionMount;
+  /** The same filesystem as programs read and write it: the container's merged view. */
+  readonly fs: Fs;
+  /** Who it runs as, as `--user` gives it (a name, uid, name:group or uid:gid); '' is root. */
+  readonly user: string;
+  /** The processes in the container's pid namespace, as `ps` lists them. */
+  processes(): readonly ProcessInfo[];
+  /** The container's root mount (overlay lowerdir/upperdir/workdir), when the engine knows it. */
+  rootfs(): RootfsMount | undefined;
   /** Whether stdout is a terminal (`docker run -t`). */
   readonly tty: boolean;
   readonly stdin: Stdin;
@@ -45,6 +55,16 @@ export interface Proc {
    * OOM killer ends it (exit 137, State.OOMKilled).
    */
   setMemory?(bytes: number): void;
+}
+
+/** One process as `ps` inside a container shows it. */
+export interface ProcessInfo {
+  /** Pid in the container's pid namespace (PID 1 is the container's main process). */
+  pid: number;
+  /** As `--user` gave it ('' is root). */
+  user: string;
+  /** argv joined with spaces. */
+  command: string;
 }
 
 /** A process's standard input. */

@@ -113,7 +113,7 @@ const group =
 function busyboxTree(): LayerDir {
   const b = new TreeBuilder();
   for (const d of ['/dev', '/home', '/lib', '/usr/sbin', '/var/spool/mail', '/var/www']) b.dir(d);
-  b.dir('/root', 0o700);
+  b.dir('/root', 0o755); // as the test image has it (Debian's busybox-static layout, test/setup/images.sh)
   b.dir('/tmp', 0o1777);
   const busybox = b.binary('/bin/busybox', BUSYBOX_BINARY_SIZE, 'busybox');
   for (const applet of busyboxApplets) if (applet !== 'busybox') b.link(`/bin/${applet}`, busybox, applet);

@@ -44,6 +44,8 @@ export interface FsStat {
   /** Owner and group; 0 (root) when absent. */
   uid?: number;
   gid?: number;
+  /** The simulated program an executable file runs (a busybox applet name), when it is one. */
+  program?: string;
   /** A symlink's target (lstat). */
   target?: string;
 }

@@ -4,7 +4,7 @@
  * by the backend (the simulated or the real `docker`). It never touches the
  * real host. Every failure is a message and an exit code; `run` never throws.
  */
-import type { CommandRunner, ProcessIO } from '../process';
+import type { CommandRunner, ProcessIO, TerminalInput } from '../process';
 import type { Clock, Interrupt } from '../ports';
 import { MemFs } from './memfs';
 import { resolvePath, compareBytes, type Fs } from './filesystem';
@@ -36,6 +36,8 @@ export interface HostShellOptions {
 export interface RunOptions {
   /** True for the interactive web terminal: stdin and stdout are a TTY (so `ls` prints columns). */
   stdinIsTTY?: boolean;
+  /** The terminal's keystrokes, for programs that read the terminal themselves (`docker run -it`). */
+  terminal?: TerminalInput;
 }
 
 interface Sink {
@@ -145,6 +147,8 @@ export class HostShell {
   private state: State;
   private readonly builtins: Record<string, Builtin>;
   private readonly utilities: Record<string, Utility>;
+  /** The terminal's keystrokes for the line now running, when the backend delivers them. */
+  private terminal: TerminalInput | undefined;
   /** `bash -c` / `sh file` children now running (they nest; a script that runs itself must stop). */
   private nestedShells = 0;
 
@@ -279,6 +283,7 @@ export class HostShell {
   /** Runs one input line (possibly several lines) to completion. Never throws; the exit code is also `$?`. */
   async run(line: string, io: { stdout(t: string): void; stderr(t: string): void }, interrupt: Interrupt, opts: RunOptions = {}): Promise<number> {
     const tty = opts.stdinIsTTY ?? false;
+    this.terminal = opts.terminal;
     const fds: Fds = { stdin: null, stdinIsTTY: tty, out: { write: (t) => io.stdout(t) }, err: { write: (t) => io.stderr(t) }, outIsTTY: tty };
     let status: number;
     try {
@@ -632,6 +637,8 @@ export class HostShell {
       stdinIsTTY: fds.stdinIsTTY,
       stdoutIsTTY: fds.outIsTTY,
       ...(cwd !== undefined ? { cwd } : {}),
+      // Only a program whose stdin is the terminal itself (not a pipe or a file) may read its keystrokes.
+      ...(fds.stdin === null && this.terminal ? { terminal: this.terminal } : {}),
       interrupt: stage,
       stdout: (t) => {
         if (!killed) fds.out.write(String(t));

@@ -537,7 +537,8 @@ export class UnionMount {
     const key = '/' + parts.join('/');
     let view = this.dirViews.get(key);
     if (view === undefined) {
-      view = new MergedDir(this, parts, this.mergedChildren.bind(this), this.topDir.bind(this));
+      // A copy: callers pass arrays they go on changing (canonical() pushes the next name onto its `out`).
+      view = new MergedDir(this, [...parts], this.mergedChildren.bind(this), this.topDir.bind(this));
       this.dirViews.set(key, view);
     }
     return view;

@@ -427,7 +427,7 @@ describe('docker CLI', () => {
   it('with a tty, Ctrl-C detaches the client and the container keeps running', async () => {
     const s = new Session();
     const r = await s.run('docker run -it --name shell busybox sh', { tty: true, interruptAfterMs: 1000 });
-    expect(r).toEqual({ stdout: '/ # ', stderr: '', code: 0 });
+    expect(r).toEqual({ stdout: "\r\n\r\nBusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) built-in shell (ash)\r\nEnter 'help' for a list of built-in commands.\r\n\r\n/ # ", stderr: '', code: 0 });
     expect((await s.run('docker ps --format {{.Names}}:{{.State}}')).stdout).toBe('shell:running\n');
   });
 

@@ -16,19 +16,20 @@ import { info, stats, top, update, version } from './system';
 import { cp, exportCommand, importCommand, load, save } from './archive';
 import { buildCommand, LEGACY_BUILDER_NOTICE } from './build';
 import type { Fs } from '../../shell/filesystem';
+import { attach, exec } from './exec';
 
 /** The client's version line (`docker -v`), the version the simulator's texts follow. */
 export const CLIENT_VERSION = 'Docker version 28.2.2, build e6534b4';
 
 const topLevel: Record<string, CommandDef> = {
-  run, create, start, stop, kill, pause, unpause, restart, rm, ps, inspect, logs, wait, port, top, stats, update, version, info,
+  run, create, start, exec, attach, stop, kill, pause, unpause, restart, rm, ps, inspect, logs, wait, port, top, stats, update, version, info,
   build: buildCommand, save, load, export: exportCommand, import: importCommand, cp,
   pull, images, tag, rmi, history, diff, commit,
 };
 
 /** `docker container <sub>`: the same commands, with ls/list for ps and remove for rm. */
 const containerSubcommands: Record<string, CommandDef> = {
-  run, create, start, stop, kill, pause, unpause, restart, rm, remove: rm, ls: ps, list: ps, ps, inspect, logs, wait, port, top, stats, update,
+  run, create, start, exec, attach, stop, kill, pause, unpause, restart, rm, remove: rm, ls: ps, list: ps, ps, inspect, logs, wait, port, top, stats, update,
   export: exportCommand, cp, diff, commit,
 };
 

@@ -43,6 +43,7 @@ function networkOptions(flags: ParsedFlags): Pick<CreateOptions, 'networkMode' |
     ...(networks.length > 1 ? { extraNetworks: networks.slice(1) } : {}),
   };
 }
+import { forwardKeys } from './exec';
 
 const bytesFlag = (raw: string): string | undefined => {
   const v = ramInBytes(raw);
@@ -300,17 +301,17 @@ export const run: CommandDef = {
       ctx.io.stderr(runError(ctx, daemonErrorText(e)));
       return e instanceof DaemonError && e.exitCode !== undefined ? e.exitCode : 125;
     }
-    return attachUntilExit(ctx, id, exited, detachClient, tty && interactive && ctx.io.stdinIsTTY ? 'keystroke' : 'run', prepared.sigProxy);
+    return attachUntilExit(ctx, id, exited, detachClient, tty && interactive && ctx.io.stdinIsTTY ? 'keystroke' : 'run', prepared.sigProxy, interactive ? tty : undefined);
   },
 };
 
 /**
  * What an attached `-i` container reads: the piped text, or, when stdin is a
- * terminal, nothing yet (it stays open). Without a terminal and with nothing
- * piped (a script, `glassbox sim`), stdin is already at end of file.
+ * terminal or the backend delivers typed input, nothing yet (it stays open).
+ * Otherwise (a script with nothing piped) stdin is already at end of file.
  */
-function attachedStdin(ctx: Ctx): string | null {
-  return ctx.io.stdin ?? (ctx.io.stdinIsTTY ? null : '');
+export function attachedStdin(ctx: Ctx): string | null {
+  return ctx.io.stdin ?? (ctx.io.stdinIsTTY || ctx.io.terminal ? null : '');
 }
 
 /** The client's own limit: the third SIGINT/SIGTERM ends it whatever it is doing (exit 1). */
@@ -324,23 +325,30 @@ const FORCED_EXIT_SIGNALS = 3;
  * - `start -a`: the first is proxied (not to a tty container) and the client
  *   leaves at once, with status 0.
  * - With `-it` on an interactive terminal, Ctrl-C is a keystroke for the
- *   container's tty, which the simulated terminal cannot send yet: the client
- *   detaches, as Ctrl-P Ctrl-Q would.
+ *   container's tty: a terminal that delivers keystrokes sends it as one
+ *   ("\x03"); where none can (a script), the client detaches, as Ctrl-P
+ *   Ctrl-Q would.
  */
 type CtrlC = 'run' | 'start' | 'keystroke';
 
-/** Stays attached until the container exits or Ctrl-C ends the client (see CtrlC). */
-async function attachUntilExit(ctx: Ctx, id: string, exited: Promise<number>, detachClient: () => void, ctrlC: CtrlC, sigProxy: boolean): Promise<number> {
+/**
+ * Stays attached until the container exits or Ctrl-C ends the client (see
+ * CtrlC). With `-i` (`stdinTty` says whether the container has a tty) the
+ * terminal's keystrokes go to the container; Ctrl-P Ctrl-Q detaches silently
+ * with status 0, as `run -it` and `start -ai` do.
+ */
+async function attachUntilExit(ctx: Ctx, id: string, exited: Promise<number>, detachClient: () => void, ctrlC: CtrlC, sigProxy: boolean, stdinTty?: boolean): Promise<number> {
   return new Promise<number>((resolve) => {
     let done = false;
     let interrupts = 0;
     const finish = (code: number): void => {
       done = true;
       off();
+      keys?.release();
       detachClient();
       resolve(code);
     };
-    const off = ctx.io.interrupt.onInterrupt(() => {
+    const onCtrlC = (): void => {
       if (done) return;
       interrupts++;
       if (ctrlC === 'keystroke') return finish(0);
@@ -356,7 +364,12 @@ async function attachUntilExit(ctx: Ctx, id: string, exited: Promise<number>, de
         ctx.io.stderr(`\ngot ${FORCED_EXIT_SIGNALS} SIGTERM/SIGINTs, forcefully exiting\n`);
         finish(1);
       }
-    });
+    };
+    const off = ctx.io.interrupt.onInterrupt(onCtrlC);
+    const keys =
+      stdinTty === undefined
+        ? null
+        : forwardKeys(ctx, { write: (d) => ctx.engine.writeStdin(id, d), close: () => ctx.engine.closeStdin(id), tty: stdinTty }, () => finish(0), onCtrlC);
     exited.then((code) => {
       if (done) return;
       finish(code);
@@ -403,7 +416,7 @@ export const start: CommandDef = {
         return 1;
       }
       // docker start forwards signals only to a container without a tty.
-      return attachUntilExit(ctx, ref, exited, detachClient, isTty && interactive && ctx.io.stdinIsTTY ? 'keystroke' : 'start', !isTty);
+      return attachUntilExit(ctx, ref, exited, detachClient, isTty && interactive && ctx.io.stdinIsTTY ? 'keystroke' : 'start', !isTty, interactive ? isTty : undefined);
     }
     const failed: string[] = [];
     for (const ref of refs) {

@@ -14,7 +14,7 @@ function modeString(st: FsStat): string {
 }
 
 /** `ls -l` time: "Nov 27 17:42" within six months of now, else "Nov 27  2025". */
-function lsTime(ms: number, now: number): string {
+export function lsTime(ms: number, now: number): string {
   const d = new Date(ms);
   const mon = MONTHS[d.getUTCMonth()]!;
   const day = String(d.getUTCDate()).padStart(2);

@@ -203,6 +203,11 @@ export class AppState {
     await this.backend?.interrupt();
   }
 
+  /** Keystrokes for the running line while it reads the terminal (`docker run -it`). */
+  async input(data: string): Promise<void> {
+    await this.backend?.input(data);
+  }
+
   async reset(): Promise<void> {
     const backend = this.backend;
     if (!backend) return;

@@ -140,6 +140,9 @@ export function createFakeBackend(kind: 'sim' | 'real' = 'sim'): Backend & { clo
     async interrupt() {
       cancel?.();
     },
+    async input() {
+      // The fake runs nothing that reads the terminal.
+    },
     async snapshot() {
       return snapshot();
     },
