@@ -45,17 +45,23 @@ export const layerStats: (layer: Layer) => LayerStats = perVersion((layer) => {
   let entries = 0;
   let files = 0;
   const inodes = new Set<number>();
-  walkLayer(layer.root, (_path, node) => {
-    entries++;
-    if (node.kind === 'symlink') size += node.target.length;
-    if (node.kind !== 'file') return;
-    files++;
-    if (node.ino !== undefined) {
-      if (inodes.has(node.ino)) return;
-      inodes.add(node.ino);
+  // No paths and no order needed: a plain walk (this runs after every change to an upper layer).
+  const visit = (dir: LayerDir): void => {
+    for (const node of dir.children.values()) {
+      entries++;
+      if (node.kind === 'dir') visit(node);
+      else if (node.kind === 'symlink') size += node.target.length;
+      else if (node.kind === 'file') {
+        files++;
+        if (node.ino !== undefined) {
+          if (inodes.has(node.ino)) continue;
+          inodes.add(node.ino);
+        }
+        size += node.size;
+      }
     }
-    size += node.size;
-  });
+  };
+  visit(layer.root);
   return { size, entries, files };
 });
 
