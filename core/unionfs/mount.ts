@@ -346,27 +346,44 @@ export class UnionMount {
   private diffDir(dir: LayerDir, parts: string[], added: boolean, out: Change[]): void {
     const base = '/' + parts.join('/');
     const deleted: string[] = [];
+    // What the layers below have in this directory: one look per directory, not per entry.
+    const lower = added ? undefined : this.lowerKinds(parts);
     const names = [...dir.children.keys()].sort(byteOrder);
     for (const name of names) {
       const child = dir.children.get(name)!;
-      const childParts = [...parts, name];
       const path = joinPath(base, name);
       if (child.kind === 'whiteout') {
         if (!added) deleted.push(path);
         continue;
       }
-      const below = added ? undefined : this.lowerNode(childParts);
-      const isNew = below === undefined || (child.kind === 'dir') !== (below.kind === 'dir');
+      const belowIsDir = lower?.get(name);
+      const isNew = belowIsDir === undefined || (child.kind === 'dir') !== belowIsDir;
       out.push({ kind: isNew ? 'A' : 'C', path });
       if (child.kind !== 'dir') continue;
+      const childParts = [...parts, name];
       this.diffDir(child, childParts, isNew, out);
       // An opaque directory hides everything the layers below had in it.
-      if (child.opaque && below?.kind === 'dir' && !isNew) {
-        const gone = [...this.lowerChildren(childParts)].filter((n) => !child.children.has(n)).sort(byteOrder);
+      if (child.opaque && !isNew) {
+        const gone = [...this.lowerKinds(childParts).keys()].filter((n) => !child.children.has(n)).sort(byteOrder);
         for (const n of gone) out.push({ kind: 'D', path: joinPath(path, n) });
       }
     }
     for (const path of deleted) out.push({ kind: 'D', path });
+  }
+
+  /** The entries the layers below the upper one show in a directory: name → whether it is a directory. */
+  private lowerKinds(parts: readonly string[]): Map<string, boolean> {
+    const out = new Map<string, boolean>();
+    const hidden = new Set<string>();
+    for (const { node } of this.stack(parts, 1)) {
+      if (node.kind !== 'dir') break;
+      for (const [name, child] of node.children) {
+        if (out.has(name) || hidden.has(name)) continue;
+        if (child.kind === 'whiteout') hidden.add(name);
+        else out.set(name, child.kind === 'dir');
+      }
+    }
+    return out;
   }
 
   // -------------------------------------------------------------------------
@@ -472,9 +489,7 @@ export class UnionMount {
     return top === undefined || top.kind === 'whiteout' ? undefined : top;
   }
 
-  private lowerChildren(parts: readonly string[]): Set<string> {
-    return mergeNames(this.stack(parts, 1).map((f) => f.node));
-  }
+
 
   /**
    * The nodes the layers from `start` down have at `parts`, top first, as far
@@ -634,19 +649,6 @@ class MergedDir implements DirNode {
   }
 }
 
-function mergeNames(dirs: readonly LayerNode[]): Set<string> {
-  const names = new Set<string>();
-  const hidden = new Set<string>();
-  for (const node of dirs) {
-    if (node.kind !== 'dir') break;
-    for (const [name, child] of node.children) {
-      if (names.has(name) || hidden.has(name)) continue;
-      if (child.kind === 'whiteout') hidden.add(name);
-      else names.add(name);
-    }
-  }
-  return names;
-}
 
 /** A deep plain copy of a merged node. */
 function materialise(node: TreeNode): TreeNode {
