@@ -127,7 +127,7 @@ describe('docker save and load', () => {
   it('refuses a terminal and gives the daemon errors', async () => {
     const h = new Host('save-errors');
     expect(await h.run('docker save busybox', true)).toEqual({ out: '', err: 'cowardly refusing to save to a terminal. Use the -o flag or redirect\n', code: 1 });
-    expect(await h.run('docker save nosuch:img -o /x.tar')).toEqual({ out: '', err: 'Error response from daemon: No such image: nosuch:img\n', code: 1 });
+    expect(await h.run('docker save nosuch:img -o /x.tar')).toEqual({ out: '', err: 'Error response from daemon: reference does not exist\n', code: 1 });
     expect(await h.run('docker save -o /nodir/x.tar busybox')).toEqual({ out: '', err: 'failed to save image: invalid output path: stat /nodir: no such file or directory\n', code: 1 });
     expect(await h.run('docker load -i nope.tar')).toEqual({ out: '', err: 'open nope.tar: no such file or directory\n', code: 1 });
     await h.run('echo hello > /notar');

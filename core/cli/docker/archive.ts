@@ -74,7 +74,8 @@ export const save: CommandDef = {
     for (const ref of flags.args) {
       const image = ctx.engine.image(ref);
       if (!image) {
-        ctx.io.stderr(`Error response from daemon: No such image: ${ref}\n`);
+        // The classic image store's reference lookup (moby reference/store.go ErrDoesNotExist), which save uses.
+        ctx.io.stderr('Error response from daemon: reference does not exist\n');
         return 1;
       }
       // A reference by tag saves that tag; by id, every tag of the image.
