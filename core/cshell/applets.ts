@@ -118,7 +118,9 @@ const ls: Program = (p) => {
   files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   let text = render(files);
   dirs.sort();
-  dirs.forEach((d, i) => {
+  const recursive = flags.has('R');
+  let shown = files.length > 0;
+  const listDir = (d: string): void => {
     const dirAbs = abs(p, d);
     const names = p.fs.readdir(dirAbs);
     if (typeof names === 'string') {
@@ -138,10 +140,14 @@ const ls: Program = (p) => {
       const st = p.fs.lstat(resolvePath(n, dirAbs));
       if (typeof st !== 'string') entries.push([n, st]);
     }
-    const header = paths.length > 1 ? `${i > 0 || files.length > 0 ? '\n' : ''}${d}:\n` : '';
+    const header = paths.length > 1 || recursive ? `${shown ? '\n' : ''}${d}:\n` : '';
+    shown = true;
     const total = long ? `total ${entries.reduce((a, [, st]) => a + (st.kind === 'dir' ? 4 : st.kind === 'symlink' ? 0 : Math.ceil(st.size / 4096) * 4), 0)}\n` : '';
     text += header + total + render(entries);
-  });
+    // -R: then each subdirectory, depth first, in the order listed.
+    if (recursive) for (const [n, st] of entries) if (st.kind === 'dir' && n !== '.' && n !== '..') listDir(d === '/' ? `/${n}` : `${d.replace(/\/+$/, '')}/${n}`);
+  };
+  dirs.forEach(listDir);
   out(p, text);
   p.exit(code);
 };
@@ -419,4 +425,15 @@ const ps: Program = (p) => {
   p.exit(0);
 };
 
-export const applets: Readonly<Record<string, Program>> = { ls, cat, touch, rm, rmdir, mkdir, cp, mv, ln, id, whoami, df, mount, ps };
+/** busybox readlink: the target of each symlink; nothing (status 1) for anything else. */
+const readlink: Program = (p) => {
+  let code = 0;
+  for (const f of options(p.argv, 'fnsvq').operands) {
+    const st = p.fs.lstat(abs(p, f));
+    if (typeof st !== 'string' && st.kind === 'symlink') out(p, p.fs.readlink(abs(p, f)) + '\n');
+    else code = 1;
+  }
+  p.exit(code);
+};
+
+export const applets: Readonly<Record<string, Program>> = { ls, cat, touch, rm, rmdir, mkdir, cp, mv, ln, readlink, id, whoami, df, mount, ps };

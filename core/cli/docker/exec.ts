@@ -118,9 +118,9 @@ export const exec: CommandDef = {
         stdin: interactive ? attachedStdin(ctx) : undefined,
       });
     } catch (e) {
-      // The attached client prints runc's text as it is, and exits with the exec's 126.
+      // The attached client prints runc's text as it is, on stdout (it comes down the attach stream), and exits with the exec's 126.
       if (e instanceof DaemonError && e.exitCode !== undefined) {
-        ctx.io.stderr(e.message + '\n');
+        ctx.io.stdout(e.message + '\r\n');
         return e.exitCode;
       }
       ctx.io.stderr(daemonErrorText(e) + '\n');

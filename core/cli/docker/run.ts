@@ -167,6 +167,7 @@ function prepare(ctx: Ctx, flags: ParsedFlags, forRun: boolean): Prepared | { er
   };
   if (flags.changed('name')) options.name = flags.string('name');
   if (flags.changed('entrypoint')) options.entrypoint = flags.string('entrypoint');
+  if (flags.changed('workdir')) options.workingDir = flags.string('workdir');
   if (flags.changed('stop-signal')) options.stopSignal = flags.string('stop-signal');
   if (flags.changed('stop-timeout')) options.stopTimeout = flags.int('stop-timeout');
   // docker/cli's parse: PidMode and UTSMode are the client's to check; the IPC mode is the daemon's.
