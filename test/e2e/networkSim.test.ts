@@ -5,15 +5,14 @@ import { pageSuite, typeLine, waitForTerminal } from './harness';
 
 /**
  * The network diagram on the simulated backend: the same drawing from the
- * simulator's network model. (`httpd` is not simulated yet, so the published
- * container runs `sleep`; the port is published all the same.)
+ * simulator's network model.
  */
 describe.skipIf(!haveChromium())('the network diagram, on the simulated backend', () => {
   const app = pageSuite('network-sim');
 
-  test('docker run -d -p 8088:80 --name web draws a cable from docker0 to web and a door at 8088', async () => {
+  test('docker run -d -p 8088:80 --name web busybox httpd -f -p 80 draws a cable from docker0 to web and a door at 8088', async () => {
     const page = app.page;
-    await typeLine(page, 'docker run -d -p 8088:80 --name web busybox sleep 300');
+    await typeLine(page, 'docker run -d -p 8088:80 --name web busybox httpd -f -p 80');
     await waitForTerminal(page, /^[0-9a-f]{64}$/m);
     await page.locator('[data-testid="tab-network"]').click();
     await page.locator('.ctr[data-container="web"]').waitFor({ state: 'visible', timeout: 20_000 });
