@@ -595,6 +595,11 @@ export class Engine {
     return layer ? layerStats(layer).size : 0;
   }
 
+  /** Bytes in the container's upper layer (the API's SizeRw). */
+  containerSizeRw(ref: string): number {
+    return layerStats(this.get(ref).mount.upper).size;
+  }
+
   /** The image a container was created from. */
   resolveContainerImage(ref: string): Image {
     return this.get(ref).image;

@@ -146,7 +146,12 @@ export const ps: CommandDef = {
     const { table, template } = preFormat(format);
     // Asking for .Size makes the client request sizes: the container's layer, then the image it shares.
     const withSize = flags.bool('size') || /\.Size\b/.test(template) || /\bjson\s+\.\s*\}\}/.test(template);
-    const sizeOf = (c: ContainerSummary): string => (withSize ? `0B (virtual ${humanSizeWithPrecision(imageSizeOf(ctx, c.imageId), 3)})` : '0B');
+    // SizeRw (the container's upper layer) and SizeRootFs (that plus its image's layers).
+    const sizeOf = (c: ContainerSummary): string => {
+      if (!withSize) return '0B';
+      const rw = ctx.engine.containerSizeRw(c.id);
+      return `${humanSizeWithPrecision(rw, 3)} (virtual ${humanSizeWithPrecision(imageSizeOf(ctx, c.imageId) + rw, 3)})`;
+    };
     if (table && template === DEFAULT_TEMPLATE) {
       ctx.io.stdout(defaultTable(list, now, trunc));
       return 0;
