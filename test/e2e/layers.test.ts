@@ -40,6 +40,27 @@ async function writeAndDelete(page: Page, name: string): Promise<void> {
   expect(await page.locator(row('/bin')).getAttribute('data-mark')).toBe('C');
 }
 
+describe.skipIf(!haveChromium())('the layer diagram, on the simulated backend', () => {
+  const app = pageSuite('layers-sim');
+
+  test('echo hi > /etc/motd marks it added in the container layer; rm /bin/vi shows a whiteout', async () => {
+    const page = app.page;
+    await typeLine(page, 'docker run -d --name lay busybox sleep 300');
+    await waitForTerminal(page, /^[0-9a-f]{64}$/m);
+    await writeAndDelete(page, 'lay');
+  });
+
+  test('in 简体中文 the diagram’s labels are translated, the marks and paths are not', async () => {
+    const page = app.page;
+    const language = page.locator('[data-testid="language"]').first();
+    await language.selectOption({ label: '简体中文' });
+    await expect.poll(() => page.locator('[data-testid="layers-diagram"]').textContent(), { timeout: 10_000 }).toMatch(/合并视图/);
+    expect(await page.locator('[data-testid="layers-caption"]').textContent()).toMatch(/容器层中的 whiteout \/bin\/vi/);
+    expect(await page.locator(row('/etc/motd')).getAttribute('data-mark')).toBe('A');
+    await language.selectOption({ label: 'English' });
+  });
+});
+
 describe.skipIf(!haveChromium() || !haveDocker() || !haveRoot())('the layer diagram, on the real backend', () => {
   const name = uniqueName('gblayers-e2e');
   const app = pageSuite('layers-real', {
