@@ -36,6 +36,8 @@ export interface Capabilities {
   kind: 'sim' | 'real';
   /** Whether a kernel trace is available. */
   trace: boolean;
+  /** Issue 4: what the real backend traces the kernel with (bpftrace; strace where bpftrace is missing). */
+  tracer?: 'bpftrace' | 'strace';
   /** Whether the terminal may run host commands beyond docker and the built-in utilities. */
   hostShell: boolean;
   /** Engine version string shown in the top bar. */

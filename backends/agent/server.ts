@@ -11,7 +11,7 @@ import { EngineWatcher } from './engineWatcher';
 import { NetworkReader } from './network';
 import { hostAllowed, newToken, originAllowed, tokenFromAuthorization, tokenFromUpgrade, tokenFromUrl, tokenMatches } from './security';
 import { Session, type TraceControl } from './session';
-import { KernelTracer, tracingProblem } from './tracer/kernelTracer';
+import { KernelTracer, type TracerKind, chooseTracer } from './tracer/kernelTracer';
 
 export interface AgentOptions {
   host?: '127.0.0.1';
@@ -25,6 +25,8 @@ export interface AgentOptions {
   dockerBin?: string;
   /** false: never offer the kernel trace (it needs root, bpftrace and tracefs; checked at start). */
   trace?: boolean;
+  /** Trace with this tracer only (tests force strace); otherwise bpftrace, else strace. */
+  tracer?: TracerKind;
   log?: (line: string) => void;
 }
 
@@ -51,12 +53,17 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const token = newToken();
   const docker = new Dockerode();
   const version = await docker.version();
-  const traceProblem = opts.trace === false ? 'tracing was turned off' : tracingProblem();
+  const choice = opts.trace === false ? { problem: 'tracing was turned off' } : chooseTracer(opts.tracer);
+  const traceProblem = 'problem' in choice ? choice.problem : null;
+  const tracerKind = 'kind' in choice ? choice.kind : undefined;
   if (traceProblem) log(`no kernel trace: ${traceProblem}`);
+  else log(`kernel trace with ${tracerKind}`);
   const capabilities: Capabilities = { kind: 'real', trace: traceProblem === null, hostShell: opts.hostShell ?? false, engine: `Docker Engine ${version.Version}` };
+  if (tracerKind) capabilities.tracer = tracerKind;
   const watcher = new EngineWatcher({ docker, log, network: new NetworkReader({ log }) });
   await watcher.start();
   const tracer = new KernelTracer({
+    tracer: tracerKind,
     onOps: (ops) => watcher.addTrace(ops),
     log,
     containerFor: (text) => watcher.containerList().find((c) => (c.networks ?? []).some((n) => n.ip && new RegExp(`(^|[^\\d.])${n.ip.replace(/\./g, '\\.')}([^\\d]|$)`).test(text)))?.id,

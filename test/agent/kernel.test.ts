@@ -2,7 +2,7 @@ import { readlinkSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TraceOp } from '../../core/model';
 import { RUN_PUBLISHED_KEY_OPS, keyOps } from '../../backends/agent/tracer/keyOps';
-import { tracingProblem } from '../../backends/agent/tracer/kernelTracer';
+import { chooseTracer, tracingProblem } from '../../backends/agent/tracer/kernelTracer';
 import { SimHost } from '../../backends/sim/simHost';
 import { haveDocker, haveRoot, required } from '../support/requirements';
 import { type TestAgent, connectClient, docker, dockerQuiet, run, startTestAgent, uniqueName, waitFor } from './support';
@@ -124,5 +124,50 @@ describe.skipIf(traceProblem !== null)('agent: the kernel trace observed with bp
     const ops = (sim.snapshot().trace ?? []).filter((o) => o.command === line && (o.containerId === id || o.containerId === undefined));
     const start = ops.slice(0, ops.findIndex((o) => o.op === 'execve' && o.args.path === '/bin/httpd') + 1);
     expect(keyOps(start)).toEqual(realKeys);
+  });
+});
+
+const straceChoice = haveDocker() && haveRoot() ? chooseTracer('strace') : { problem: 'no Docker or not root' };
+const straceProblem = 'problem' in straceChoice ? straceChoice.problem : null;
+if (straceProblem && required) throw new Error(`the strace kernel trace is required (REQUIRE_DOCKER=1) but ${straceProblem}`);
+if (straceProblem) process.stderr.write(`skipping the strace kernel trace tests: ${straceProblem}\n`);
+
+// The fallback where bpftrace is missing: strace on dockerd and containerd, in the same vocabulary and order.
+// strace does not decode dockerd's rtnetlink requests, so the veth pair is the one key op it cannot show.
+describe.skipIf(straceProblem !== null)('agent: the kernel trace observed with strace', () => {
+  const name = uniqueName('gbstrace');
+  let t: TestAgent;
+  let client: ReturnType<typeof connectClient>;
+
+  beforeAll(async () => {
+    t = await startTestAgent({ trace: true, tracer: 'strace' });
+    client = connectClient(t);
+    expect(await client.capabilities()).toMatchObject({ trace: true, tracer: 'strace' });
+    expect(await client.setTrace!(true)).toBe(true);
+  });
+  afterAll(async () => {
+    dockerQuiet('rm', '-f', name);
+    await client?.setTrace?.(false).catch(() => false);
+    client?.close();
+    await t?.close();
+  });
+
+  it('sees docker run -d -p’s overlay mount, DNAT rule, cgroups, namespaces, pivot_root, hostname and execve in order', async () => {
+    const port = 20000 + Math.floor(Math.random() * 30000);
+    const line = `docker run -d --name ${name} -p ${port}:80 busybox httpd -f -p 80`;
+    const ran = await run(client, line);
+    expect(ran.code).toBe(0);
+    const id = ran.stdout.trim();
+    const ops = await waitFor('the entrypoint’s execve in the trace', () => {
+      // Other engineers' containers start alongside on a shared engine: runc's ops always name theirs.
+      const mine = client.events.flatMap((e) => (e.type === 'trace' ? e.ops : [])).filter((o) => o.command === line && (o.containerId === id || (o.containerId === undefined && o.actor === 'dockerd')));
+      return mine.some((o) => o.op === 'execve' && o.args.path === '/bin/httpd') ? mine : undefined;
+    });
+    const start = ops.slice(0, ops.findIndex((o: TraceOp) => o.op === 'execve' && o.args.path === '/bin/httpd') + 1);
+    expect(keyOps(start)).toEqual(RUN_PUBLISHED_KEY_OPS.filter((k) => k !== 'link.add veth'));
+    const unshare = start.find((o) => o.op === 'unshare')!;
+    expect(unshare).toMatchObject({ actor: 'runc', containerId: id });
+    const snap = await client.snapshot();
+    expect(snap.trace!.some((o) => o.containerId === id && o.op === 'sethostname' && o.args.hostname === id.slice(0, 12))).toBe(true);
   });
 });

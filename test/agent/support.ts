@@ -36,12 +36,12 @@ export interface TestAgent {
 }
 
 /** An agent in this process on a free port, serving a one-file static dir. */
-export async function startTestAgent(opts: { hostShell?: boolean; trace?: boolean } = {}): Promise<TestAgent> {
+export async function startTestAgent(opts: { hostShell?: boolean; trace?: boolean; tracer?: 'bpftrace' | 'strace' } = {}): Promise<TestAgent> {
   const staticDir = mkdtempSync(join(tmpdir(), 'gbtest-static-'));
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>glassbox test</title><p>glassbox agent test page</p>\n');
   const logs: string[] = [];
   // No kernel trace unless a test asks for it (checking for bpftrace costs a second).
-  const agent = await startAgent({ port: 0, staticDir, hostShell: opts.hostShell, trace: opts.trace ?? false, log: (l) => logs.push(l) });
+  const agent = await startAgent({ port: 0, staticDir, hostShell: opts.hostShell, trace: opts.trace ?? false, tracer: opts.tracer, log: (l) => logs.push(l) });
   return {
     agent,
     origin: `http://127.0.0.1:${agent.port}`,

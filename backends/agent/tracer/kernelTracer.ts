@@ -4,26 +4,47 @@ import { fileURLToPath } from 'node:url';
 import type { TraceOp } from '../../../core/model';
 import { parseCmdline, parseStatus, roleOf } from '../procfs';
 import { TraceParser } from './parse';
+import { StraceTranslator, straceArgs } from './strace';
 
 /**
  * The real backend's kernel trace: bpftrace running the fixed program
  * docker.bt (no user text reaches it: its only arguments are two pids the
  * agent read from /proc), its lines parsed into TraceOps and delivered in
- * batches. Needs root, tracefs and bpftrace (Debian's package).
+ * batches. Needs root, tracefs and bpftrace (Debian's package). Where
+ * bpftrace is missing, strace attached to the same two pids (strace.ts turns
+ * its lines into docker.bt's, so the same parser reads them).
  */
+
+export type TracerKind = 'bpftrace' | 'strace';
 
 export const PROGRAM = fileURLToPath(new URL('./docker.bt', import.meta.url));
 const TRACEFS = '/sys/kernel/tracing';
 const FLUSH_MS = 100;
 
-/** Why tracing cannot run here; null when it can. */
+function installed(bin: string): boolean {
+  try {
+    execFileSync(bin, ['--version'], { stdio: 'pipe', timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The tracer this host can run (bpftrace first, else strace; `only` insists on one), or why none can. */
+export function chooseTracer(only?: TracerKind): { kind: TracerKind } | { problem: string } {
+  if (only !== 'strace') {
+    const problem = tracingProblem();
+    if (problem === null || only === 'bpftrace') return problem === null ? { kind: 'bpftrace' } : { problem };
+  }
+  if (process.getuid?.() !== 0) return { problem: 'tracing needs root' };
+  if (!installed('strace')) return { problem: only ? 'strace is not installed (apt-get install strace)' : 'neither bpftrace nor strace is installed (apt-get install bpftrace)' };
+  return { kind: 'strace' };
+}
+
+/** Why tracing with bpftrace cannot run here; null when it can. */
 export function tracingProblem(): string | null {
   if (process.getuid?.() !== 0) return 'tracing needs root';
-  try {
-    execFileSync('bpftrace', ['--version'], { stdio: 'pipe', timeout: 10_000 });
-  } catch {
-    return 'bpftrace is not installed (apt-get install bpftrace)';
-  }
+  if (!installed('bpftrace')) return 'bpftrace is not installed (apt-get install bpftrace)';
   if (!existsSync(`${TRACEFS}/events`)) {
     try {
       execFileSync('mount', ['-t', 'tracefs', 'nodev', TRACEFS], { stdio: 'pipe', timeout: 10_000 });
@@ -73,6 +94,45 @@ export interface KernelTracerOptions {
   log(line: string): void;
   containerFor?: (text: string) => string | undefined;
   ifName?: (index: number) => string | undefined;
+  /** Which tracer to run (chooseTracer's choice); bpftrace unless told. */
+  tracer?: TracerKind;
+}
+
+/** The threads of the given processes (tid → pid), as /proc lists them now. */
+function threadsOf(pids: number[], procRoot = '/proc'): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      for (const t of readdirSync(`${procRoot}/${pid}/task`)) out.set(Number(t), pid);
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+/** Calls `on` with each line a stream prints. */
+function lines(stream: NodeJS.ReadableStream, on: (line: string) => void): void {
+  let buffered = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    buffered += chunk;
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      on(line);
+    }
+  });
+}
+
+/** Who ptraces a thread (0: nobody; -1: gone). */
+function tracerPid(tid: number): number {
+  try {
+    return Number(/^TracerPid:\s*(\d+)/m.exec(readFileSync(`/proc/${tid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return -1;
+  }
 }
 
 export class KernelTracer {
@@ -84,6 +144,10 @@ export class KernelTracer {
 
   constructor(private readonly opts: KernelTracerOptions) {}
 
+  get kind(): TracerKind {
+    return this.opts.tracer ?? 'bpftrace';
+  }
+
   get running(): boolean {
     return this.child !== null;
   }
@@ -94,50 +158,71 @@ export class KernelTracer {
     this.parser?.setCommand(line);
   }
 
-  /** Starts bpftrace; resolves once its probes are attached (START printed), or rejects. */
+  /** Starts the tracer; resolves once its probes are attached (bpftrace printed START; strace attached), or rejects. */
   start(): Promise<void> {
     if (this.ready) return this.ready;
     const pids = dockerPids();
     if (!pids) return Promise.reject(new Error('dockerd and containerd are not running'));
-    const child = spawn('bpftrace', ['-B', 'line', PROGRAM, String(pids.dockerd), String(pids.containerd)], {
-      shell: false,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, BPFTRACE_STRLEN: '180' },
-    });
+    const strace = this.kind === 'strace';
+    const hierarchies = cgroupHierarchies(readFileSync('/proc/self/cgroup', 'utf8'));
+    const child = strace
+      ? // strace writes its trace to stderr; stdout is strace's own (nothing with -o unset)
+        spawn('strace', straceArgs(pids.dockerd, pids.containerd), { shell: false, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('bpftrace', ['-B', 'line', PROGRAM, String(pids.dockerd), String(pids.containerd)], {
+          shell: false,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, BPFTRACE_STRLEN: '180' },
+        });
     this.child = child;
+    // strace stamps wall-clock time of day: its translator counts ns from local midnight.
+    const midnight = new Date();
+    midnight.setHours(0, 0, 0, 0);
     const parser = new TraceParser({
       dockerdPid: pids.dockerd,
       containerdPid: pids.containerd,
-      hierarchies: cgroupHierarchies(readFileSync('/proc/self/cgroup', 'utf8')),
-      startWall: Date.now(),
+      hierarchies,
+      startWall: strace ? midnight.getTime() : Date.now(),
       containerFor: this.opts.containerFor,
       ifName: this.opts.ifName,
     });
+    const threads = threadsOf([pids.dockerd, pids.containerd]);
+    const translator = strace ? new StraceTranslator({ dockerdPid: pids.dockerd, containerdPid: pids.containerd, hierarchies, tgidOf: (tid) => threads.get(tid) }) : null;
     parser.setCommand(this.command);
     this.parser = parser;
     this.ready = new Promise<void>((resolve, reject) => {
-      let buffered = '';
       let started = false;
       let errText = '';
-      child.stdout!.setEncoding('utf8');
-      child.stdout!.on('data', (chunk: string) => {
-        buffered += chunk;
-        let nl: number;
-        while ((nl = buffered.indexOf('\n')) >= 0) {
-          const line = buffered.slice(0, nl);
-          buffered = buffered.slice(nl + 1);
-          if (!started && line.startsWith('START\t')) {
-            started = true;
-            parser.calibrate(Date.now());
-            resolve();
-          }
-          parser.push(line);
+      const begin = (): void => {
+        started = true;
+        resolve();
+      };
+      const trace = strace ? child.stderr! : child.stdout!;
+      lines(trace, (line) => {
+        if (translator) {
+          for (const l of translator.translate(line)) parser.push(l);
+          return;
         }
+        if (!started && line.startsWith('START\t')) {
+          parser.calibrate(Date.now());
+          begin();
+        }
+        parser.push(line);
       });
-      child.stderr!.setEncoding('utf8');
-      child.stderr!.on('data', (t: string) => {
+      const diag = strace ? child.stdout! : child.stderr!;
+      diag.setEncoding('utf8');
+      diag.on('data', (t: string) => {
         errText = (errText + t).slice(-4000);
       });
+      // strace prints nothing when attached: it is once the kernel names it the daemons' tracer.
+      if (strace) {
+        const poll = setInterval(() => {
+          if (started || this.child !== child) return clearInterval(poll);
+          if ([...threads.keys()].every((tid) => [child.pid, -1].includes(tracerPid(tid)))) {
+            clearInterval(poll);
+            begin();
+          }
+        }, 50);
+      }
       child.on('error', (err) => {
         this.stopped();
         reject(err);
@@ -145,8 +230,8 @@ export class KernelTracer {
       child.on('close', (code) => {
         const wasStarted = started;
         this.stopped();
-        if (!wasStarted) reject(new Error(`bpftrace exited (${code ?? 'signal'}): ${errText.split('\n').filter((l) => /error/i.test(l) && !/RLIMIT_MEMLOCK/.test(l)).join(' ') || 'no output'}`));
-        else this.opts.log(`bpftrace stopped (${code ?? 'signal'})`);
+        if (!wasStarted) reject(new Error(`${this.kind} exited (${code ?? 'signal'}): ${errText.split('\n').filter((l) => /error|strace:/i.test(l) && !/RLIMIT_MEMLOCK/.test(l)).join(' ') || 'no output'}`));
+        else this.opts.log(`${this.kind} stopped (${code ?? 'signal'})`);
       });
     });
     this.timer = setInterval(() => this.flush(), FLUSH_MS);
