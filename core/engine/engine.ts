@@ -1517,14 +1517,19 @@ export class Engine {
    * cgroup with runc update). Checks as dockerd's ContainerUpdate does;
    * throws DaemonError.
    */
-  update(ref: string, req: { resources?: Partial<Resources> }): void {
+  update(ref: string, req: { resources?: Partial<Resources>; restartPolicy?: RestartPolicyRequest }): void {
     this.op(() => {
       const requested = req.resources ?? {};
       adaptResources(requested, this.kernel.cpus, true);
+      // verifyContainerSettings runs before the container is looked up; an empty name leaves the policy as it is.
+      const policy = req.restartPolicy && req.restartPolicy.name !== '' ? validateRestartPolicy(req.restartPolicy) : undefined;
       const c = this.get(ref);
       const cannot = (text: string): never => {
         throw new DaemonError(`Cannot update container ${c.id}: ${text}`, 'conflict');
       };
+      const policyEvent = policy && ({ type: 'container.update', restartPolicy: policy } as const);
+      if (policyEvent && !c.actor.getSnapshot().can(policyEvent)) cannot(refusalText(c.state, 'container.update', c.id, ref)!);
+      if (policy && policy.name !== 'no' && c.autoRemove) cannot('Restart policy cannot be updated because AutoRemove is enabled for the container');
       const old = c.resources;
       const memory = requested.memory ?? 0;
       // A new memory limit above the swap already set (or with none set: the kernel's memsw is then the cap) needs the swap updated too.
@@ -1536,6 +1541,11 @@ export class Engine {
       if (requested.pidsLimit !== undefined && requested.pidsLimit <= 0) next.pidsLimit = 0;
       c.resources = next;
       if (c.run) this.kernel.update(c.id, next);
+      if (policyEvent) {
+        // dockerd's UpdateMonitor: the restart manager decides the next exit with the new policy.
+        this.send(c, policyEvent);
+        c.restartPolicy = policy;
+      }
       this.emit(c, 'update');
     });
   }

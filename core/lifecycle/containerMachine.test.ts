@@ -20,6 +20,8 @@ const events: ContainerEvent[] = [
   { type: 'container.remove', force: true },
   { type: 'container.removed' },
   { type: 'container.removalFailed' },
+  { type: 'container.update', restartPolicy: { name: 'always', maximumRetryCount: 0 } },
+  { type: 'container.update', restartPolicy: { name: 'no', maximumRetryCount: 0 } },
 ];
 
 const policies: RestartPolicy[] = [
@@ -51,7 +53,9 @@ function takenTransition(from: Snap, event: ContainerEvent): AnyTransitionDefini
 }
 
 function pathsFor(policy: RestartPolicy, kind: 'shortest' | 'simple') {
-  const opts = { input: { restartPolicy: policy }, events, serializeState: serializeState as never };
+  // Simple paths grow exponentially with each event; the removal property does not depend on the policy, so they leave updates out.
+  const used = kind === 'simple' ? events.filter((e) => e.type !== 'container.update') : events;
+  const opts = { input: { restartPolicy: policy }, events: used, serializeState: serializeState as never };
   return kind === 'shortest' ? getShortestPaths(containerMachine, opts) : getSimplePaths(containerMachine, opts);
 }
 
@@ -114,7 +118,7 @@ describe('containerMachine', () => {
   });
 
   describe('refusals', () => {
-    const userCommands: ContainerEventType[] = ['container.start', 'container.pause', 'container.unpause', 'container.stop', 'container.kill', 'container.restart', 'container.remove'];
+    const userCommands: ContainerEventType[] = ['container.start', 'container.pause', 'container.unpause', 'container.stop', 'container.kill', 'container.restart', 'container.remove', 'container.update'];
     const reachable = new Map<string, Snap>();
     for (const policy of policies) for (const p of pathsFor(policy, 'shortest')) if (!reachable.has(p.state.value as string)) reachable.set(p.state.value as string, p.state as Snap);
 
@@ -154,6 +158,7 @@ describe('containerMachine', () => {
       ['created', 'container.pause', 'Container ID is not running'],
       ['restarting', 'container.pause', 'Container ID is restarting, wait until the container is running'],
       ['removing', 'container.remove', 'removal of container REF is already in progress'],
+      ['dead', 'container.update', 'container is marked for removal and cannot be "update"'],
     ] as const)('in %s, %s is refused with "%s"', (state, type, text) => {
       expect(refusalText(state, type, 'ID', 'REF')).toBe(text);
     });
@@ -184,6 +189,25 @@ describe('containerMachine', () => {
       }
       expect(seen).toEqual(['restarting', 'restarting', 'exited']);
       expect(actor.getSnapshot().context.restartCount).toBe(2);
+    });
+
+    it('docker update --restart changes the policy for the next exit, keeping state and count', () => {
+      const actor = createActor(containerMachine, { input: { restartPolicy: { name: 'no', maximumRetryCount: 0 } } }).start();
+      actor.send({ type: 'container.start' });
+      actor.send({ type: 'container.die', exitCode: 1 });
+      expect(actor.getSnapshot().value).toBe('exited');
+      actor.send({ type: 'container.update', restartPolicy: { name: 'always', maximumRetryCount: 0 } });
+      expect(actor.getSnapshot().value).toBe('exited');
+      actor.send({ type: 'container.start' });
+      actor.send({ type: 'container.die', exitCode: 1 });
+      expect(actor.getSnapshot().value).toBe('restarting');
+      actor.send({ type: 'container.update', restartPolicy: { name: 'no', maximumRetryCount: 0 } });
+      expect(actor.getSnapshot().value).toBe('restarting');
+      expect(actor.getSnapshot().context.restartCount).toBe(1);
+      actor.send({ type: 'container.autoRestart' });
+      actor.send({ type: 'container.die', exitCode: 1 });
+      expect(actor.getSnapshot().value).toBe('exited');
+      expect(actor.getSnapshot().context.restartPolicy).toEqual({ name: 'no', maximumRetryCount: 0 });
     });
 
     it('counts restarts at the exit that schedules one, and a manual start resets the count', () => {

@@ -45,7 +45,9 @@ export type ContainerEvent =
   | { type: 'container.autoRestart' }
   | { type: 'container.remove'; force: boolean }
   | { type: 'container.removed' }
-  | { type: 'container.removalFailed' };
+  | { type: 'container.removalFailed' }
+  /** `docker update --restart`: the restart manager uses the new policy from the next exit on. */
+  | { type: 'container.update'; restartPolicy: RestartPolicy };
 
 export type ContainerEventType = ContainerEvent['type'];
 
@@ -59,6 +61,8 @@ export interface TransitionMeta {
   request?: boolean;
   /** Set on the transition after which the container no longer exists. */
   gone?: boolean;
+  /** Set when the transition only changes the container's configuration (not part of the lifecycle diagram). */
+  config?: boolean;
 }
 
 export interface StateMeta {
@@ -69,6 +73,10 @@ export interface StateMeta {
 const notRunning = 'Container {id} is not running';
 const notPaused = 'Container {id} is not paused';
 const markedForRemoval = 'container is marked for removal and cannot be started';
+// moby daemon/update.go: the route prefixes it with "Cannot update container {id}: ".
+const updateMarkedForRemoval = 'container is marked for removal and cannot be "update"';
+// Every state but removing and dead takes a new restart policy (moby daemon/update.go, container.UpdateContainer).
+const updateTransition = { 'container.update': { actions: 'updateRestartPolicy', meta: { label: 'docker update --restart', config: true } } } as const;
 
 /**
  * Docker's restart manager decision (daemon/restartmanager): a policy restarts
@@ -104,6 +112,9 @@ export const containerMachine = setup({
     markStarted: assign({ everStarted: true, manuallyStopped: false, restartCount: 0 }),
     countRestart: assign({ restartCount: ({ context }) => context.restartCount + 1 }),
     markManuallyStopped: assign({ manuallyStopped: true }),
+    updateRestartPolicy: assign({
+      restartPolicy: ({ context, event }) => (event.type === 'container.update' ? event.restartPolicy : context.restartPolicy),
+    }),
     markRemovalInProgress: assign({ removalInProgress: true, manuallyStopped: true }),
     // Docker answers such a request with success and changes nothing (HTTP 304 Not Modified).
     reportNotModified: () => {},
@@ -137,6 +148,7 @@ export const containerMachine = setup({
         },
       },
       on: {
+        ...updateTransition,
         'container.start': { target: 'running', actions: 'markStarted', meta: { label: 'docker start', events: ['start'] } },
         'container.restart': { target: 'running', actions: 'markStarted', meta: { label: 'docker restart', events: ['start', 'restart'] } },
         'container.stop': { actions: 'reportNotModified', meta: { label: 'docker stop (nothing to stop)' } },
@@ -152,6 +164,7 @@ export const containerMachine = setup({
         },
       },
       on: {
+        ...updateTransition,
         'container.die': [
           { guard: 'removalInProgress', target: 'removing', actions: 'recordExit', meta: { label: 'die (docker rm -f)', events: ['die'] } },
           { guard: 'restartPolicyWantsRestart', target: 'restarting', actions: ['recordExit', 'countRestart'], meta: { label: 'die (restart policy)', events: ['die'] } },
@@ -175,6 +188,7 @@ export const containerMachine = setup({
         },
       },
       on: {
+        ...updateTransition,
         'container.unpause': { target: 'running', meta: { label: 'docker unpause', events: ['unpause'] } },
         // Docker thaws a paused container to deliver the stop or kill signal.
         'container.die': [
@@ -198,6 +212,7 @@ export const containerMachine = setup({
         },
       },
       on: {
+        ...updateTransition,
         'container.autoRestart': { target: 'running', meta: { label: 'restart policy (after back-off)', events: ['start'] } },
         'container.start': { actions: 'reportNotModified', meta: { label: 'docker start (already restarting)' } },
         'container.stop': { target: 'exited', actions: 'markManuallyStopped', meta: { label: 'docker stop (cancels the restart)', events: ['stop'] } },
@@ -216,6 +231,7 @@ export const containerMachine = setup({
         },
       },
       on: {
+        ...updateTransition,
         'container.start': { target: 'running', actions: 'markStarted', meta: { label: 'docker start', events: ['start'] } },
         'container.restart': { target: 'running', actions: 'markStarted', meta: { label: 'docker restart', events: ['start', 'restart'] } },
         'container.stop': { actions: 'reportNotModified', meta: { label: 'docker stop (already stopped)' } },
@@ -226,6 +242,7 @@ export const containerMachine = setup({
       description: 'dockerd is deleting the container (its layer, its name, its logs).',
       meta: {
         refusals: {
+          'container.update': updateMarkedForRemoval,
           'container.start': markedForRemoval,
           'container.restart': markedForRemoval,
           'container.pause': notRunning,
@@ -244,6 +261,7 @@ export const containerMachine = setup({
       description: 'A removal failed half-way; only `docker rm` is left to do.',
       meta: {
         refusals: {
+          'container.update': updateMarkedForRemoval,
           'container.start': markedForRemoval,
           'container.restart': markedForRemoval,
           'container.pause': notRunning,

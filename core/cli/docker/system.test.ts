@@ -74,6 +74,47 @@ describe('docker stats and update', () => {
   });
 });
 
+describe('docker update --restart', () => {
+  it('gives the restart manager the new policy from the next exit on', async () => {
+    const d = new EngineDriver('update-restart');
+    const id = d.runDetached(['sh', '-c', 'exit 1'], { name: 'xx' });
+    await d.advance(100);
+    expect(d.state(id)).toBe('exited');
+    expect(await run(d, ['docker', 'update', '--restart=always', 'xx'])).toEqual({ stdout: 'xx\n', stderr: '', code: 0 });
+    expect(d.engine.inspect(id).HostConfig).toMatchObject({ RestartPolicy: { Name: 'always', MaximumRetryCount: 0 } });
+    expect(d.engine.snapshot().containers.find((c) => c.id === id)!.config.restartPolicy).toEqual({ name: 'always', maximumRetryCount: 0 });
+    expect(await run(d, ['docker', 'start', 'xx'])).toMatchObject({ code: 0 });
+    await d.advance(5000);
+    const count = (): number => (d.engine.inspect(id) as { RestartCount: number }).RestartCount;
+    expect(count()).toBeGreaterThan(1);
+    expect(await run(d, ['docker', 'update', '--restart=on-failure:3', 'xx'])).toMatchObject({ stdout: 'xx\n', code: 0 });
+    expect(d.engine.inspect(id).HostConfig).toMatchObject({ RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 3 } });
+    expect(await run(d, ['docker', 'update', '--restart=no', 'xx'])).toMatchObject({ code: 0 });
+    await d.advance(60_000);
+    expect(d.state(id)).toBe('exited');
+    const settled = count();
+    await d.advance(60_000);
+    expect(count()).toBe(settled);
+  });
+
+  it('refuses what dockerd and the client refuse', async () => {
+    const d = new EngineDriver('update-restart-err');
+    const id = d.runDetached(['sleep', '300'], { name: 'rm', autoRemove: true });
+    const err = (text: string) => ({ stdout: '', stderr: text + '\n', code: 1 });
+    expect(await run(d, ['docker', 'update', '--restart=always', 'rm'])).toEqual(
+      err(`Error response from daemon: Cannot update container ${id}: Restart policy cannot be updated because AutoRemove is enabled for the container`),
+    );
+    expect(await run(d, ['docker', 'update', '--restart=no', 'rm'])).toEqual({ stdout: 'rm\n', stderr: '', code: 0 });
+    expect(await run(d, ['docker', 'update', '--restart=bogus', 'rm'])).toEqual(
+      err("Error response from daemon: invalid restart policy: unknown policy 'bogus'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'"),
+    );
+    expect(await run(d, ['docker', 'update', '--restart=on-failure:-1', 'nosuch'])).toEqual(err('Error response from daemon: invalid restart policy: maximum retry count cannot be negative'));
+    expect(await run(d, ['docker', 'update', '--restart=:3', 'rm'])).toEqual(err('invalid restart policy format: no policy provided before colon'));
+    expect(await run(d, ['docker', 'update', '--restart=', 'nosuch'])).toEqual(err('Error response from daemon: No such container: nosuch'));
+    expect(d.engine.inspect(id).HostConfig).toMatchObject({ RestartPolicy: { Name: 'no', MaximumRetryCount: 0 } });
+  });
+});
+
 describe('docker version and info', () => {
   it('version prints the client and the engine, containerd, runc and docker-init sections', async () => {
     const d = new EngineDriver('version');

@@ -3,7 +3,8 @@ import type { Engine } from '../../engine/engine';
 import { bytesSize, humanSizeWithPrecision } from '../humanize';
 import { tabwriteRows } from '../table';
 import { daemonErrorText, forEachContainer, type CommandDef, type Ctx } from './common';
-import { resourcesFromFlags, resourceValidators } from './run';
+import { parseRestart, resourcesFromFlags, resourceValidators } from './run';
+import type { RestartPolicyRequest } from '../../engine/validate';
 import { executeHeader, executeRow, goJson, parseFormat, TemplateError } from './template';
 import { formatPs, KERNEL_RELEASE_HOST } from '../../kernel/procfs';
 
@@ -172,16 +173,22 @@ export const update: CommandDef = {
   args: { kind: 'min', n: 1 },
   validators: resourceValidators,
   async run(ctx, flags) {
-    if (flags.changed('restart')) {
-      ctx.io.stderr('glassbox: docker update --restart is not simulated yet\n');
-      return 1;
+    // docker/cli's update: the policy's format is the client's to check, its name and count the daemon's.
+    let restartPolicy: RestartPolicyRequest | undefined;
+    if (flags.string('restart') !== '') {
+      const parsed = parseRestart(flags.string('restart'));
+      if ('error' in parsed) {
+        ctx.io.stderr(parsed.error + '\n');
+        return 1;
+      }
+      restartPolicy = parsed;
     }
     const resources = resourcesFromFlags(flags, {});
-    if (Object.keys(resources).length === 0) {
+    if (Object.keys(resources).length === 0 && !flags.changed('restart')) {
       ctx.io.stderr('you must provide one or more flags when using this command\n');
       return 1;
     }
-    return forEachContainer(ctx, flags.args as string[], (ref) => ctx.engine.update(ref, { resources }));
+    return forEachContainer(ctx, flags.args as string[], (ref) => ctx.engine.update(ref, { resources, restartPolicy }));
   },
 };
 

@@ -73,6 +73,8 @@ export function lifecycleGraph(machine: AnyStateMachine): LifecycleGraph {
     for (const [event, candidates] of byEvent) {
       candidates.forEach((t, i) => {
         const meta = metaOf(t);
+        // Configuration changes (docker update) neither move the container nor ask its process anything.
+        if (meta.config === true) return;
         const label = typeof meta.label === 'string' ? meta.label : '';
         const events = Array.isArray(meta.events) ? meta.events.filter((e): e is string => typeof e === 'string') : [];
         const target = t.target?.[0] as AnyStateNode | undefined;
