@@ -41,6 +41,7 @@ interface TransitionMetaLike {
   label?: unknown;
   events?: unknown;
   gone?: unknown;
+  config?: unknown;
 }
 
 function metaOf(t: { meta?: unknown }): TransitionMetaLike {
