@@ -14,8 +14,9 @@ const USAGE = `Usage:  glassbox sim [--jsonl] [--seed SEED] [--epoch RFC3339]
 
 Run terminal lines from stdin against the simulated Docker engine.
 Time jumps straight to each next timer, so a run is deterministic for a seed.
-Lines after a command that reads its input (docker run -i, docker exec -i)
-are that command's input while it reads; Ctrl-D follows the last line.
+Without --jsonl, lines after a command that reads its input (docker run -i,
+docker exec -i) are that command's input while it reads; Ctrl-D follows the
+last line. With --jsonl each line is one command with empty stdin.
 
 Options:
       --jsonl          print one {"cmd","stdout","stderr","exit"} JSON object per input line
@@ -42,7 +43,7 @@ export async function simMain(argv: string[]): Promise<number> {
   const epoch = flags.changed('epoch') ? Date.parse(flags.string('epoch')) : DEFAULT_EPOCH;
   if (Number.isNaN(epoch)) return usageError(`invalid argument "${flags.string('epoch')}" for "--epoch" flag`);
 
-  const host = new SimHost({ seed, epoch, yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: false, terminalInput: true });
+  const host = new SimHost({ seed, epoch, yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: false, terminalInput: !jsonl });
   const reader = createInterface({ input: process.stdin, crlfDelay: Infinity })[Symbol.asyncIterator]();
   // As for a real docker client reading a script's stdin, the lines after a command that reads its input
   // (`docker run -i busybox sh`, `docker exec -i C sh`) are that input: each is typed with Enter while the command
@@ -53,25 +54,32 @@ export async function simMain(argv: string[]): Promise<number> {
   };
   const lines = { [Symbol.asyncIterator]: () => reader };
   let last = 0;
-  // Lines that leave the input incomplete (an open quote, a here-document) are joined with the next, as bash's `> ` prompt does.
-  let pending = '';
-  for await (const input of lines) {
-    const line = pending === '' ? input : `${pending}\n${input}`;
-    if (isIncompleteInput(line)) {
-      pending = line;
-      continue;
-    }
-    pending = '';
+  // With --jsonl every input line is one command and one answer (the contract conformance and the fuzzer rely on):
+  // a command's stdin is empty, as for `bash -c LINE`. Otherwise, as in a terminal, lines that leave the input
+  // incomplete (an open quote, a here-document) are joined with the next, as bash's `> ` prompt does.
+  const run = async (line: string): Promise<void> => {
     if (jsonl) {
       let stdout = '';
       let stderr = '';
-      const exit = await host.runToCompletion(line, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, undefined, feed);
+      const exit = await host.runToCompletion(line, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
       process.stdout.write(JSON.stringify({ cmd: line, stdout, stderr, exit }) + '\n');
       last = exit;
     } else {
       last = await host.runToCompletion(line, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }, undefined, feed);
     }
+  };
+  let pending = '';
+  for await (const input of lines) {
+    const line = pending === '' ? input : `${pending}\n${input}`;
+    if (!jsonl && isIncompleteInput(line)) {
+      pending = line;
+      continue;
+    }
+    pending = '';
+    await run(line);
   }
+  // Input that ended incomplete still runs, and gets bash's end-of-file error.
+  if (pending !== '') await run(pending);
   return last;
 }
 
