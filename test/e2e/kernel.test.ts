@@ -68,8 +68,13 @@ describe.skipIf(traceProblem !== null)('the Kernel and Trace tabs, on the real b
     await page.locator('[data-testid="trace-diagram"] .op[data-op="pivot_root"]').first().waitFor({ state: 'visible', timeout: 30_000 });
     // The engine is shared: dockerd's unnamed network work may be put down to a container another test started at the same moment.
     await page.locator('[data-testid="trace-only-selected"]').uncheck();
-    expect(await opTexts(page, 'unshare')).toContainEqual(expect.stringContaining('flags=CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|CLONE_NEWNET (runc'));
-    expect((await opTexts(page, 'link.add')).some((t) => /type=veth name=veth\w+ peer=veth\w+ \(dockerd \d+\)/.test(t))).toBe(true);
+    // Ops stream in as the tracer reads them (netlink requests are resolved a little later): poll rather than read once.
+    await expect
+      .poll(async () => (await opTexts(page, 'unshare')).some((t) => t.includes('flags=CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|CLONE_NEWNET (runc')), { timeout: 20_000 })
+      .toBe(true);
+    await expect
+      .poll(async () => (await opTexts(page, 'link.add')).some((t) => /type=veth name=veth\w+ peer=veth\w+ \(dockerd \d+\)/.test(t)), { timeout: 20_000 })
+      .toBe(true);
   });
 
   test('the Kernel tab shows the container’s namespaces as readlink does and its memory limit', async () => {
