@@ -26,6 +26,16 @@ describe.skipIf(!haveChromium())('the network diagram, on the simulated backend'
     expect(await page.locator('.door[data-port="8088"]').textContent()).toMatch(/0\.0\.0\.0:8088\/tcp.*→ 172\.17\.0\.2:80/);
   });
 
+  test('a veth op picked in the Trace view lights up that interface in the Network view', async () => {
+    const page = app.page;
+    await page.locator('[data-testid="tab-trace"]').click();
+    const vethOp = page.locator('[data-testid="trace-diagram"] .op[data-op="link.add"][aria-label*="type=veth"]').first();
+    await vethOp.waitFor({ state: 'visible', timeout: 20_000 });
+    await vethOp.click();
+    await page.locator('[data-testid="tab-network"]').click();
+    await page.locator('.ctr[data-container="web"] .iface.lit').waitFor({ state: 'attached', timeout: 10_000 });
+  });
+
   test('docker network create mynet adds a bridge; a container on it hangs from it', async () => {
     const page = app.page;
     await typeLine(page, 'docker network create mynet');
