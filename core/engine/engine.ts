@@ -544,17 +544,6 @@ export class Engine {
     });
   }
 
-  /** `docker cp CONTAINER:PATH …`: the merged tree at `path`, announced as the daemon's archive-path event. */
-  copyFromContainer(ref: string, path: string): TreeNode {
-    return this.op(() => {
-      const c = this.get(ref);
-      const node = c.mount.tree(path.startsWith('/') ? path : `/${path}`);
-      if (!node) throw new DaemonError(`Could not find the file ${path} in container ${c.name}`, 'notFound');
-      this.emit(c, 'archive-path');
-      return node;
-    });
-  }
-
   /** `docker commit`: the upper layer as a new image layer; returns the new image. */
   commitContainer(ref: string, opts: { reference?: string; comment?: string; author?: string; changes?: Partial<Image['config']>; createdBy?: string } = {}): Image {
     return this.op(() => {
