@@ -12,6 +12,7 @@ import {
   transitionsFor,
 } from './engineModel';
 import { LayerReader } from './layers';
+import { sharedWalkPool } from './walkPool';
 import type { NetworkReader, NetworkView } from './network';
 import { type KernelView, readKernel } from './procfs';
 
@@ -73,6 +74,8 @@ export class EngineWatcher {
 
   /** Subscribes to /events first, then reads everything, so nothing falls between the two. */
   async start(): Promise<void> {
+    // The layer walk's worker threads start now, so that the first walk need not wait for them.
+    sharedWalkPool().warm();
     const info = (await this.docker.info()) as { DockerRootDir?: string };
     if (info.DockerRootDir) this.layers = new LayerReader({ docker: this.docker, dataRoot: info.DockerRootDir, log: this.log });
     await this.openStream();
