@@ -26,7 +26,7 @@ export const layersLesson: Lesson = {
       title: { en: 'Start a container', 'zh-CN': '启动一个容器' },
       body: {
         en: 'Docker mounts an overlay filesystem for the container: the image layers as read-only `lowerdir`s, a small init layer (hosts, hostname, resolv.conf), and an empty writable `upperdir`. Open the Layers tab to see the stack.',
-        'zh-CN': 'Docker 为容器挂载一个 overlay 文件系统：镜像层作为只读的 `lowerdir`，一个小小的 init 层（hosts、hostname、resolv.conf），以及一个空的可写 `upperdir`。打开“分层”标签页查看这个层叠结构。',
+        'zh-CN': 'Docker 为容器挂载一个 overlay 文件系统：镜像层作为只读的 `lowerdir`，一个小小的 init 层（hosts、hostname、resolv.conf），以及一个空的可写 `upperdir`。打开“镜像层”标签页查看这个层叠结构。',
       },
       command: 'docker run -d --name box busybox sleep 3600',
       done: (s) => containerNamed(s, 'box')?.state === 'running' && upperLayer(s, 'box') !== undefined,
