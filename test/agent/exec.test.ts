@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCommand } from '../../web/src/dockerfile/buildCommand';
 import { haveDocker } from '../support/requirements';
 import { type TestAgent, capture, connectClient, docker, dockerQuiet, run, startTestAgent, uniqueName, waitFor } from './support';
 
@@ -37,6 +38,18 @@ describe.skipIf(!haveDocker())('agent: terminal lines run the real docker CLI', 
     expect(lines[0]).toBe('1');
     expect(lines[99_999]).toBe('100000');
     expect(lines.every((l, i) => i === 100_000 ? l === '' : l === String(i + 1))).toBe(true);
+  });
+
+  it('builds what the Dockerfile pane types for the real engine: the Dockerfile on stdin through a here-document', async () => {
+    const tag = `${uniqueName('gbtest-pane')}:1.0`;
+    try {
+      const r = await run(client, buildCommand({ dockerfile: `FROM busybox\nLABEL pane=${name}\nCMD ["echo", "$HOME"]\n`, tag, dir: '', kind: 'real' }));
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Successfully tagged ${tag.replace(/[.]/g, '\\.')}$`, 'm'));
+      expect(docker('image', 'inspect', '-f', '{{index .Config.Labels "pane"}} {{json .Config.Cmd}}', tag).trim()).toBe(`${name} ["echo","$HOME"]`);
+    } finally {
+      dockerQuiet('rmi', '-f', tag);
+    }
   });
 
   it('passes on Docker’s own error text and exit code', async () => {
