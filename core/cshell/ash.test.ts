@@ -72,3 +72,21 @@ describe('busybox sh in a container, as real busybox', () => {
     expect(await sh(script)).toEqual({ stdout: stdout.replace(DATE, 'DATE'), stderr, code });
   });
 });
+
+describe('what the container shell does not run yet', () => {
+  it.each([
+    ['echo hi | tr a-z A-Z > /up; cat /up', 'a pipe (|)'],
+    ['echo $(hostname) > /h', 'command substitution ($( ) and backquotes)'],
+    ['echo "at `date`"', 'command substitution ($( ) and backquotes)'],
+    ['touch /a; for i in 1 2; do echo $i; done', '"for" (if, for, while, case and { })'],
+    ['if [ -f /etc/hosts ]; then echo yes; fi', '"if" (if, for, while, case and { })'],
+    ['(cd /tmp && touch x)', 'a subshell ( )'],
+  ])('%s: says so and runs nothing (exit 2), rather than take it for plain words', async (script, what) => {
+    const r = await sh(`${script}\nls /`);
+    expect(r).toEqual({ stdout: '', stderr: `glassbox: ${what} in the container shell: not simulated yet\n`, code: 2 });
+  });
+
+  it('still takes | and $( as plain text where quoting makes them so, and || as or', async () => {
+    expect(await sh(`echo 'a | b $(c)' "x \\$(y)"; false || echo or`)).toEqual({ stdout: 'a | b $(c) x $(y)\nor\n', stderr: '', code: 0 });
+  });
+});

@@ -63,7 +63,19 @@ interface RawCommand {
 type Part = { text: string; expand: boolean; bare?: boolean };
 type Token = { kind: 'word'; parts: Part[] } | { kind: 'redirect'; text: string };
 
-/** Splits a script into and-or lists of commands (tokens still unexpanded). */
+/**
+ * What this shell does not run yet. Rather than take `a | b`, `$(cmd)` or
+ * `for …` for plain words (and, say, write "hi | tr a-z A-Z" into a file),
+ * it stops and says so, as the simulator does for an applet it lacks.
+ */
+function unsimulated(what: string): string {
+  return `glassbox: ${what} in the container shell: not simulated yet`;
+}
+
+/** Words that open or close a compound command in ash, which this shell does not run. */
+const COMPOUND = new Set(['if', 'then', 'elif', 'else', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', '{', '}', '!']);
+
+/** Splits a script into and-or lists of commands (tokens still unexpanded); an error is the whole message. */
 function parseScript(src: string): { error?: string; lists: AndOrList[] } {
   const lists: AndOrList[] = [];
   let list: AndOrItem[] = [];
@@ -83,8 +95,12 @@ function parseScript(src: string): { error?: string; lists: AndOrList[] } {
   const endCommand = (op: '&&' | '||' | null, terminator: ';' | '&' | '\n' | null): string | undefined => {
     endWord();
     if (tokens.length === 0) {
-      if (op !== null || terminator === '&' || terminator === ';') return `syntax error: unexpected "${op ?? terminator}"`;
+      if (op !== null || terminator === '&' || terminator === ';') return `sh: syntax error: unexpected "${op ?? terminator}"`;
       return undefined;
+    }
+    const first = tokens[0]!;
+    if (first.kind === 'word' && first.parts.length === 1 && first.parts[0]!.bare && COMPOUND.has(first.parts[0]!.text)) {
+      return unsimulated(`${first.parts[0]!.text === '!' ? '! (negation)' : `"${first.parts[0]!.text}"`} (if, for, while, case and { })`);
     }
     list.push({ op: pendingOp, cmd: { tokens, line: cmdLine } });
     tokens = [];
@@ -107,12 +123,18 @@ function parseScript(src: string): { error?: string; lists: AndOrList[] } {
       endWord();
       i++;
     } else if (src.startsWith(';;', i)) {
-      return { error: 'syntax error: unexpected ";;"', lists };
+      return { error: 'sh: syntax error: unexpected ";;"', lists };
     } else if (c === '\n' || c === ';') {
       const e = endCommand(null, c);
       if (e) return { error: e, lists };
       if (c === '\n') line++;
       i++;
+    } else if (c === '|' && src[i + 1] !== '|') {
+      return { error: unsimulated('a pipe (|)'), lists };
+    } else if (c === '(' || c === ')') {
+      return { error: unsimulated('a subshell ( )'), lists };
+    } else if (c === '`' || src.startsWith('$(', i)) {
+      return { error: unsimulated('command substitution ($( ) and backquotes)'), lists };
     } else if (src.startsWith('&&', i) || src.startsWith('||', i)) {
       const e = endCommand(src.slice(i, i + 2) as '&&' | '||', null);
       if (e) return { error: e, lists };
@@ -130,7 +152,7 @@ function parseScript(src: string): { error?: string; lists: AndOrList[] } {
     } else if (c === "'") {
       startToken();
       const end = src.indexOf("'", i + 1);
-      if (end < 0) return { error: 'syntax error: unterminated quoted string', lists };
+      if (end < 0) return { error: 'sh: syntax error: unterminated quoted string', lists };
       (word ??= []).push({ text: src.slice(i + 1, end), expand: false });
       line += countNewlines(src, i, end);
       i = end + 1;
@@ -139,12 +161,13 @@ function parseScript(src: string): { error?: string; lists: AndOrList[] } {
       let j = i + 1;
       let text = '';
       while (j < src.length && src[j] !== '"') {
+        if (src[j] === '`' || src.startsWith('$(', j)) return { error: unsimulated('command substitution ($( ) and backquotes)'), lists };
         if (src[j] === '\\' && j + 1 < src.length && '"\\$`'.includes(src[j + 1]!)) {
           text += src[j + 1] === '$' ? '\\$' : src[j + 1];
           j += 2;
         } else text += src[j++];
       }
-      if (j >= src.length) return { error: 'syntax error: unterminated quoted string', lists };
+      if (j >= src.length) return { error: 'sh: syntax error: unterminated quoted string', lists };
       (word ??= []).push({ text, expand: true });
       line += countNewlines(src, i, j);
       i = j + 1;
@@ -156,14 +179,14 @@ function parseScript(src: string): { error?: string; lists: AndOrList[] } {
     } else {
       startToken();
       let j = i;
-      while (j < src.length && !" \t\n;'\"\\&".includes(src[j]!) && !src.startsWith('||', j) && src[j] !== '>' && src[j] !== '<') j++;
+      while (j < src.length && !" \t\n;'\"\\&|()`".includes(src[j]!) && !src.startsWith('$(', j) && src[j] !== '>' && src[j] !== '<') j++;
       if (j === i) j++;
       (word ??= []).push({ text: src.slice(i, j), expand: true, bare: true });
       i = j;
     }
   }
   endCommand(null, '\n');
-  if (pendingOp !== null) return { error: 'syntax error: unexpected end of file', lists };
+  if (pendingOp !== null) return { error: 'sh: syntax error: unexpected end of file', lists };
   return { lists };
 }
 
@@ -273,7 +296,7 @@ class Shell {
   run(script: string, execLast: boolean): void {
     const parsed = parseScript(script);
     if (parsed.error !== undefined) {
-      err(this.p, `sh: ${parsed.error}\n`);
+      err(this.p, `${parsed.error}\n`);
       this.end(2);
       return;
     }
@@ -366,7 +389,7 @@ class Shell {
   private runAction(action: string, then: () => void): void {
     const parsed = parseScript(action);
     if (parsed.error !== undefined) {
-      err(this.p, `sh: ${parsed.error}\n`);
+      err(this.p, `${parsed.error}\n`);
       return then();
     }
     this.runLists(this.main, parsed.lists, then, false);
@@ -694,7 +717,7 @@ class Shell {
     this.typed = this.typed.slice(nl + 1);
     const parsed = parseScript(line);
     if (parsed.error !== undefined) {
-      err(this.p, `sh: ${parsed.error}\n`);
+      err(this.p, `${parsed.error}\n`);
       this.main.status = 2;
       this.prompt();
       return this.runTyped();

@@ -42,12 +42,12 @@ describe('buildCommand', () => {
 describe('the command, run by the simulator’s shell', () => {
   it('builds the image from exactly the text in the pane, $ and backticks left alone', async () => {
     const host = newHost();
-    const dockerfile = 'FROM busybox\nENV WHERE=$HOME\nRUN echo `date` > /stamp\nCMD ["cat", "/stamp"]\n';
+    const dockerfile = 'FROM busybox\nENV WHERE=$HOME\nLABEL how="`quoted`"\nRUN echo built > /stamp\nCMD ["cat", "/stamp"]\n';
     const built = await run(host, buildCommand({ dockerfile, tag: 'myapp:1.0', dir: '/root/app', kind: 'sim' }));
     expect(built.err).toMatch(/^DEPRECATED: The legacy builder is deprecated/); // as Docker 28's client says, and nothing else
     expect(built.err.split('\n').filter((l) => l.trim() !== '')).toHaveLength(3);
     expect(built.exit).toBe(0);
-    expect(built.out).toMatch(/^Step 4\/4 : CMD \["cat", "\/stamp"\]$/m);
+    expect(built.out).toMatch(/^Step 5\/5 : CMD \["cat", "\/stamp"\]$/m);
     expect(built.out).toMatch(/^Successfully tagged myapp:1\.0$/m);
     expect((await run(host, 'cat /root/app/Dockerfile')).out).toBe(cleanDockerfile(dockerfile) + '\n');
   });
