@@ -201,6 +201,26 @@ describe('kernel: cgroups', () => {
     expect(kinds(opsOf(d, before))).toEqual(['execve:runc', 'cgroup.write:freezer.state', 'exit', 'execve:runc', 'cgroup.write:freezer.state', 'exit']);
   });
 
+  it('keeps a cgroup’s snapshot while nothing it shows moves, and makes it anew when something does', () => {
+    const d = new EngineDriver('cgmemo');
+    const id = d.runDetached(['sleep', '300']);
+    const first = d.engine.snapshot().cgroups![0]!;
+    expect(d.engine.snapshot().cgroups![0]).toBe(first);
+    d.engine.pause(id);
+    const paused = d.engine.snapshot().cgroups![0]!;
+    expect(paused).not.toBe(first);
+    expect(paused.files.freezer!['freezer.state']).toBe('FROZEN');
+    d.engine.unpause(id);
+    d.engine.update(id, { resources: { cpuShares: 512 } });
+    const updated = d.engine.snapshot().cgroups![0]!;
+    expect(updated.files.cpu!['cpu.shares']).toBe('512');
+    expect(updated.files.freezer!['freezer.state']).toBe('THAWED');
+    d.engine.execProcess(id, ['sleep', '100']);
+    const withExec = d.engine.snapshot().cgroups![0]!;
+    expect(withExec.pidsCurrent).toBe(2);
+    expect(withExec.files.pids!['pids.current']).toBe('2');
+  });
+
   it('OOM-kills a process past the memory limit: exit 137, OOMKilled, oom then die', async () => {
     const d = new EngineDriver('oom');
     const { id } = d.engine.create({ image: 'busybox', cmd: ['tail', '/dev/zero'], resources: { memory: 8 * 1024 * 1024 } });

@@ -698,22 +698,39 @@ export class Kernel {
     return [...this.namespaces.values()].map((n) => ({ ...n })).sort((a, b) => a.inode - b.inode);
   }
 
+  /**
+   * Each container's cgroup as its files show it. A snapshot is taken after
+   * every change, and formatting some forty files for each of a thousand
+   * containers took most of one (35 ms): a cgroup's snapshot is kept until
+   * something it shows moves.
+   */
   cgroupSnapshots(): CgroupSnapshot[] {
     const out: CgroupSnapshot[] = [];
     for (const k of this.containers.values()) {
-      out.push({
+      const cg = k.cg;
+      const key = `${this.cgroupVersion}|${k.cgroupPath}|${cg.procs.join(',')}|${cg.memoryUsage},${cg.maxUsage},${cg.failcnt},${cg.oomKills},${cg.underOom},${cg.frozen},${cg.cpuUsageNs},${cg.hostCpus}|${JSON.stringify(cg.resources)}`;
+      const kept = this.cgroupMemo.get(cg);
+      if (kept?.key === key) {
+        out.push(kept.snap);
+        continue;
+      }
+      const snap: CgroupSnapshot = {
         path: k.cgroupPath,
         version: this.cgroupVersion,
         containerId: k.id,
-        files: cgroupFiles(k.cg, this.cgroupVersion),
-        memoryUsage: k.cg.memoryUsage,
-        memoryLimit: memoryLimit(k.cg.resources),
-        pidsCurrent: k.cg.procs.length,
-        frozen: k.cg.frozen,
-      });
+        files: cgroupFiles(cg, this.cgroupVersion),
+        memoryUsage: cg.memoryUsage,
+        memoryLimit: memoryLimit(cg.resources),
+        pidsCurrent: cg.procs.length,
+        frozen: cg.frozen,
+      };
+      this.cgroupMemo.set(cg, { key, snap });
+      out.push(snap);
     }
     return out;
   }
+
+  private readonly cgroupMemo = new WeakMap<CgroupState, { key: string; snap: CgroupSnapshot }>();
 }
 
 /** 12 stable hex digits from a string (FNV-1a), for ids derived from others. */
