@@ -37,4 +37,16 @@ describe('TraceRecorder', () => {
     expect(trace.since(4).map((o) => o.seq)).toEqual([5, 6]);
     expect(trace.lastSeq).toBe(6);
   });
+
+  it('gives the last `limit` ops however many it holds between trims', () => {
+    const trace = new TraceRecorder(new Scheduler(0), 8);
+    for (let i = 1; i <= 25; i++) {
+      trace.emit('kill', { sig: 'SIGTERM', target: i }, { actor: 'containerd', pid: 7 });
+      const want = Array.from({ length: Math.min(i, 8) }, (_, k) => i - Math.min(i, 8) + 1 + k);
+      expect(trace.recent().map((o) => o.seq)).toEqual(want);
+      expect(trace.since(0).map((o) => o.seq)).toEqual(want);
+    }
+    expect(trace.since(20).map((o) => o.seq)).toEqual([21, 22, 23, 24, 25]);
+    expect(trace.since(25)).toEqual([]);
+  });
 });

@@ -124,14 +124,15 @@ export class TraceRecorder {
     if (this.line !== undefined) entry.command = this.line;
     if (affects && affects.length > 0) entry.affects = affects;
     this.ops.push(entry);
-    if (this.ops.length > this.limit) this.ops.splice(0, this.ops.length - this.limit);
+    // Trimmed a quarter at a time: dropping the oldest op on every emit moved the whole history each time.
+    if (this.ops.length > this.limit + (this.limit >> 2)) this.ops.splice(0, this.ops.length - this.limit);
     for (const l of this.listeners) l(entry);
     return entry;
   }
 
   /** The most recent ops (at most the limit), oldest first: a copy. */
   recent(): TraceOp[] {
-    return this.ops.slice();
+    return this.ops.slice(Math.max(0, this.ops.length - this.limit));
   }
 
   /** The seq of the last op emitted (0 before any). */
@@ -141,8 +142,15 @@ export class TraceRecorder {
 
   /** Ops with seq above `seq` still in the history, oldest first. */
   since(seq: number): TraceOp[] {
-    const first = this.ops.findIndex((o) => o.seq > seq);
-    return first < 0 ? [] : this.ops.slice(first);
+    // seq only grows: the first op past it, by halving.
+    let lo = Math.max(0, this.ops.length - this.limit);
+    let hi = this.ops.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ops[mid]!.seq > seq) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.ops.slice(lo);
   }
 
   /** Calls `listener` with every op as it is emitted. Returns an unsubscribe function. */
