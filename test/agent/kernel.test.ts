@@ -68,20 +68,17 @@ describe.skipIf(!haveDocker() || !haveRoot())('agent: processes, namespaces and 
   });
 });
 
-const traceProblem = haveDocker() && haveRoot() ? tracingProblem() : 'no Docker or not root';
-if (traceProblem && required) throw new Error(`the kernel trace is required (REQUIRE_DOCKER=1) but ${traceProblem}`);
-if (traceProblem) process.stderr.write(`skipping the kernel trace tests: ${traceProblem}\n`);
-
-// The real backend observes the real dockerd: the key operations of a start, in the order the sim must emit them.
-describe.skipIf(traceProblem !== null)('agent: the kernel trace observed with bpftrace', () => {
-  const name = uniqueName('gbtrace');
-  let t: TestAgent;
-  let client: ReturnType<typeof connectClient>;
-
+/**
+ * A describe block's agent with the kernel trace on (bpftrace unless `tracer`
+ * says otherwise), registered as its hooks; removes the container `name` after.
+ */
+function tracingAgent(name: string, opts: { tracer?: 'strace' }): { readonly client: ReturnType<typeof connectClient> } {
+  let t: TestAgent | undefined;
+  let client: ReturnType<typeof connectClient> | undefined;
   beforeAll(async () => {
-    t = await startTestAgent({ trace: true });
+    t = await startTestAgent({ trace: true, ...opts });
     client = connectClient(t);
-    expect(await client.capabilities()).toMatchObject({ trace: true });
+    expect(await client.capabilities()).toMatchObject({ trace: true, ...opts });
     expect(await client.setTrace!(true)).toBe(true);
   });
   afterAll(async () => {
@@ -90,6 +87,21 @@ describe.skipIf(traceProblem !== null)('agent: the kernel trace observed with bp
     client?.close();
     await t?.close();
   });
+  return {
+    get client() {
+      return client!;
+    },
+  };
+}
+
+const traceProblem = haveDocker() && haveRoot() ? tracingProblem() : 'no Docker or not root';
+if (traceProblem && required) throw new Error(`the kernel trace is required (REQUIRE_DOCKER=1) but ${traceProblem}`);
+if (traceProblem) process.stderr.write(`skipping the kernel trace tests: ${traceProblem}\n`);
+
+// The real backend observes the real dockerd: the key operations of a start, in the order the sim must emit them.
+describe.skipIf(traceProblem !== null)('agent: the kernel trace observed with bpftrace', () => {
+  const name = uniqueName('gbtrace');
+  const agent = tracingAgent(name, {});
 
   const port = 20000 + Math.floor(Math.random() * 30000);
   const line = `docker run -d --name ${name} -p ${port}:80 busybox httpd -f -p 80`;
@@ -97,12 +109,12 @@ describe.skipIf(traceProblem !== null)('agent: the kernel trace observed with bp
   let realKeys: string[] = [];
 
   it('sees docker run -d -p’s namespaces, overlay mount, cgroups, veth, DNAT rule, pivot_root, hostname and execve', async () => {
-    const ran = await run(client, line);
+    const ran = await run(agent.client, line);
     expect(ran.code).toBe(0);
     const id = ran.stdout.trim();
     const ops = await waitFor('the entrypoint’s execve in the trace', () => {
       // The line's ops: dockerd's first steps (overlay, veth, iptables) may name no container yet, but never another one.
-      const mine = client.events.flatMap((e) => (e.type === 'trace' ? e.ops : [])).filter((o) => o.command === line && (o.containerId === id || o.containerId === undefined));
+      const mine = agent.client.events.flatMap((e) => (e.type === 'trace' ? e.ops : [])).filter((o) => o.command === line && (o.containerId === id || o.containerId === undefined));
       return mine.some((o) => o.op === 'execve' && o.args.path === '/bin/httpd') ? mine : undefined;
     });
     const start = ops.slice(0, ops.findIndex((o: TraceOp) => o.op === 'execve' && o.args.path === '/bin/httpd') + 1);
@@ -110,7 +122,7 @@ describe.skipIf(traceProblem !== null)('agent: the kernel trace observed with bp
     expect(realKeys).toEqual(RUN_PUBLISHED_KEY_OPS);
     expect(start.filter((o) => o.op === 'unshare' || o.op === 'pivot_root').every((o) => o.command === line)).toBe(true);
     // The snapshot keeps them too.
-    const snap = await client.snapshot();
+    const snap = await agent.client.snapshot();
     expect(snap.trace!.some((o) => o.containerId === id && o.op === 'sethostname' && o.args.hostname === id.slice(0, 12))).toBe(true);
   });
 
@@ -136,38 +148,24 @@ if (straceProblem) process.stderr.write(`skipping the strace kernel trace tests:
 // strace does not decode dockerd's rtnetlink requests, so the veth pair is the one key op it cannot show.
 describe.skipIf(straceProblem !== null)('agent: the kernel trace observed with strace', () => {
   const name = uniqueName('gbstrace');
-  let t: TestAgent;
-  let client: ReturnType<typeof connectClient>;
-
-  beforeAll(async () => {
-    t = await startTestAgent({ trace: true, tracer: 'strace' });
-    client = connectClient(t);
-    expect(await client.capabilities()).toMatchObject({ trace: true, tracer: 'strace' });
-    expect(await client.setTrace!(true)).toBe(true);
-  });
-  afterAll(async () => {
-    dockerQuiet('rm', '-f', name);
-    await client?.setTrace?.(false).catch(() => false);
-    client?.close();
-    await t?.close();
-  });
+  const agent = tracingAgent(name, { tracer: 'strace' });
 
   it('sees docker run -d -p’s overlay mount, DNAT rule, cgroups, namespaces, pivot_root, hostname and execve in order', async () => {
     const port = 20000 + Math.floor(Math.random() * 30000);
     const line = `docker run -d --name ${name} -p ${port}:80 busybox httpd -f -p 80`;
-    const ran = await run(client, line);
+    const ran = await run(agent.client, line);
     expect(ran.code).toBe(0);
     const id = ran.stdout.trim();
     const ops = await waitFor('the entrypoint’s execve in the trace', () => {
       // Other engineers' containers start alongside on a shared engine: runc's ops always name theirs.
-      const mine = client.events.flatMap((e) => (e.type === 'trace' ? e.ops : [])).filter((o) => o.command === line && (o.containerId === id || (o.containerId === undefined && o.actor === 'dockerd')));
+      const mine = agent.client.events.flatMap((e) => (e.type === 'trace' ? e.ops : [])).filter((o) => o.command === line && (o.containerId === id || (o.containerId === undefined && o.actor === 'dockerd')));
       return mine.some((o) => o.op === 'execve' && o.args.path === '/bin/httpd') ? mine : undefined;
     });
     const start = ops.slice(0, ops.findIndex((o: TraceOp) => o.op === 'execve' && o.args.path === '/bin/httpd') + 1);
     expect(keyOps(start)).toEqual(RUN_PUBLISHED_KEY_OPS.filter((k) => k !== 'link.add veth'));
     const unshare = start.find((o) => o.op === 'unshare')!;
     expect(unshare).toMatchObject({ actor: 'runc', containerId: id });
-    const snap = await client.snapshot();
+    const snap = await agent.client.snapshot();
     expect(snap.trace!.some((o) => o.containerId === id && o.op === 'sethostname' && o.args.hostname === id.slice(0, 12))).toBe(true);
   });
 });

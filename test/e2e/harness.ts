@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import sirv from 'sirv';
 import { build } from 'vite';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startAgent } from '../../backends/agent/server';
 import { chromiumArgs, chromiumPath } from '../support/requirements';
 
 /**
@@ -39,6 +40,12 @@ export async function buildWeb(): Promise<BuiltWeb> {
 export interface StaticServer {
   url: string;
   close(): Promise<void>;
+}
+
+/** The real backend's way of serving the page: an agent on a free loopback port serves the build (pageSuite's `serve`). */
+export async function serveWithAgent(staticDir: string): Promise<StaticServer> {
+  const agent = await startAgent({ port: 0, staticDir });
+  return { url: agent.url, close: () => agent.close() };
 }
 
 /** Serves `dir` on 127.0.0.1 at a free port, as `glassbox` does (sirv, no SPA fallback). */

@@ -1,12 +1,10 @@
 import { readlinkSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startAgent } from '../../backends/agent/server';
 import { tracingProblem } from '../../backends/agent/tracer/kernelTracer';
-import { uniqueName } from '../agent/support';
+import { docker, dockerQuiet, uniqueName } from '../agent/support';
 import { haveChromium, haveDocker, haveRoot } from '../support/requirements';
-import { pageSuite, typeLine, waitForTerminal } from './harness';
+import { pageSuite, serveWithAgent, typeLine, waitForTerminal } from './harness';
 
 /** The text of the trace rows of one op kind. */
 async function opTexts(page: Page, op: string): Promise<string[]> {
@@ -43,19 +41,8 @@ const traceProblem = haveChromium() && haveDocker() && haveRoot() ? tracingProbl
 
 describe.skipIf(traceProblem !== null)('the Kernel and Trace tabs, on the real backend', () => {
   const name = uniqueName('gbktr');
-  const app = pageSuite('kernel-real', {
-    serve: async (staticDir) => {
-      const agent = await startAgent({ port: 0, staticDir });
-      return { url: agent.url, close: () => agent.close() };
-    },
-  });
-  afterAll(() => {
-    try {
-      execFileSync('docker', ['rm', '-f', name], { stdio: 'ignore', timeout: 60_000 });
-    } catch {
-      // gone
-    }
-  });
+  const app = pageSuite('kernel-real', { serve: serveWithAgent });
+  afterAll(() => dockerQuiet('rm', '-f', name));
 
   test('with tracing on, docker run lists unshare with the five namespace flags, pivot_root and the veth, seen by bpftrace', async () => {
     const page = app.page;
@@ -80,7 +67,7 @@ describe.skipIf(traceProblem !== null)('the Kernel and Trace tabs, on the real b
   test('the Kernel tab shows the container’s namespaces as readlink does and its memory limit', async () => {
     const page = app.page;
     await page.locator('[data-testid="tab-kernel"]').click();
-    const pid = execFileSync('docker', ['inspect', '-f', '{{.State.Pid}}', name], { encoding: 'utf8' }).trim();
+    const pid = docker('inspect', '-f', '{{.State.Pid}}', name).trim();
     const net = /\[(\d+)\]/.exec(readlinkSync(`/proc/${pid}/ns/net`))![1]!;
     const cell = page.locator(`[data-ns-row="${name}"] .cell[data-ns="net"]`);
     await cell.waitFor({ state: 'attached', timeout: 20_000 });

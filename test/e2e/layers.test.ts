@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startAgent } from '../../backends/agent/server';
-import { uniqueName } from '../agent/support';
+import { docker, dockerQuiet, uniqueName } from '../agent/support';
 import { haveChromium, haveDocker, haveRoot } from '../support/requirements';
-import { pageSuite, typeLine, waitForTerminal } from './harness';
+import { pageSuite, serveWithAgent, typeLine, waitForTerminal } from './harness';
 
 /**
  * The layer diagram in Chromium: a file written inside a container shows up
@@ -63,20 +61,9 @@ describe.skipIf(!haveChromium())('the layer diagram, on the simulated backend', 
 
 describe.skipIf(!haveChromium() || !haveDocker() || !haveRoot())('the layer diagram, on the real backend', () => {
   const name = uniqueName('gblayers-e2e');
-  const app = pageSuite('layers-real', {
-    serve: async (staticDir) => {
-      const agent = await startAgent({ port: 0, staticDir });
-      return { url: agent.url, close: () => agent.close() };
-    },
-  });
+  const app = pageSuite('layers-real', { serve: serveWithAgent });
 
-  afterAll(() => {
-    try {
-      execFileSync('docker', ['rm', '-f', name], { stdio: 'ignore', timeout: 60_000 });
-    } catch {
-      // already gone
-    }
-  });
+  afterAll(() => dockerQuiet('rm', '-f', name));
 
   test('echo hi > /etc/motd marks it added in the container layer; rm /bin/vi shows a whiteout', async () => {
     const page = app.page;
@@ -91,7 +78,7 @@ describe.skipIf(!haveChromium() || !haveDocker() || !haveRoot())('the layer diag
     const busybox = page.locator('[data-testid="sharing-table"] [data-image="busybox:latest"]');
     await busybox.waitFor({ state: 'visible', timeout: 20_000 });
     expect(await busybox.textContent()).toMatch(/busybox:latest\s*1\.98\dMB/);
-    const top = JSON.parse(execFileSync('docker', ['image', 'inspect', '-f', '{{json .RootFS.Layers}}', 'busybox:latest'], { encoding: 'utf8' })) as string[];
+    const top = JSON.parse(docker('image', 'inspect', '-f', '{{json .RootFS.Layers}}', 'busybox:latest')) as string[];
     await page.locator(`[data-testid="sharing-tree"] [data-layer="${top.at(-1)}"]`).waitFor({ state: 'visible', timeout: 20_000 });
   });
 });

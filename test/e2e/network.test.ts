@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { afterAll, describe, expect, test } from 'vitest';
-import { startAgent } from '../../backends/agent/server';
-import { uniqueName } from '../agent/support';
+import { docker, dockerQuiet, uniqueName } from '../agent/support';
 import { haveChromium, haveDocker } from '../support/requirements';
-import { pageSuite, typeLine, waitForTerminal } from './harness';
+import { pageSuite, serveWithAgent, typeLine, waitForTerminal } from './harness';
 
 /**
  * The network diagram on the real backend, in Chromium: the agent serves the
@@ -12,24 +11,11 @@ import { pageSuite, typeLine, waitForTerminal } from './harness';
  * real host. The shared engine means unique names and a random high port in
  * place of the issue's `--name web -p 8088:80`.
  */
-function dockerQuiet(...args: string[]): void {
-  try {
-    execFileSync('docker', args, { stdio: 'ignore', timeout: 60_000 });
-  } catch {
-    // already gone
-  }
-}
-
 describe.skipIf(!haveChromium() || !haveDocker())('the network diagram, on the real backend', () => {
   const web = uniqueName('gbnet-web');
   const net = uniqueName('gbnet-net');
   const port = randomInt(40_000, 60_000);
-  const app = pageSuite('network-real', {
-    serve: async (staticDir) => {
-      const agent = await startAgent({ port: 0, staticDir });
-      return { url: agent.url, close: () => agent.close() };
-    },
-  });
+  const app = pageSuite('network-real', { serve: serveWithAgent });
 
   afterAll(() => {
     dockerQuiet('rm', '-f', web);
@@ -48,7 +34,7 @@ describe.skipIf(!haveChromium() || !haveDocker())('the network diagram, on the r
     await page.locator(`.door[data-port="${port}"][data-proto="tcp"]`).waitFor({ state: 'visible', timeout: 20_000 });
 
     // The host end the diagram names is the one netlink pairs with the container's eth0.
-    const pid = execFileSync('docker', ['inspect', '-f', '{{.State.Pid}}', web], { encoding: 'utf8' }).trim();
+    const pid = docker('inspect', '-f', '{{.State.Pid}}', web).trim();
     const inside = JSON.parse(execFileSync('nsenter', [`--net=/proc/${pid}/ns/net`, 'ip', '-j', 'link', 'show', 'eth0'], { encoding: 'utf8' })) as { link_index: number }[];
     const hostEnd = JSON.parse(execFileSync('ip', ['-j', 'link'], { encoding: 'utf8' })) as { ifindex: number; ifname: string }[];
     const veth = hostEnd.find((l) => l.ifindex === inside[0]!.link_index)!.ifname;
