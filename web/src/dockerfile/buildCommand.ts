@@ -24,6 +24,12 @@ export interface BuildRequest {
 
 export const DEFAULT_DIR = '/root/app';
 
+/** The context directory a pane entry names (the default when blank, no trailing slash) and the Dockerfile in it. */
+export function buildContext(entry: string): { dir: string; file: string } {
+  const dir = (entry.trim() || DEFAULT_DIR).replace(/(.)\/+$/, '$1');
+  return { dir, file: dir === '/' ? '/Dockerfile' : `${dir}/Dockerfile` };
+}
+
 /** The command to run; quoted so that odd names cannot break out of their words. */
 export function buildCommand(req: BuildRequest): string {
   const body = cleanDockerfile(req.dockerfile);
@@ -34,8 +40,7 @@ export function buildCommand(req: BuildRequest): string {
   if (req.kind === 'real') {
     head = `docker build${tag} - <<'${delimiter}'`;
   } else {
-    const dir = (req.dir.trim() || DEFAULT_DIR).replace(/(.)\/+$/, '$1');
-    const file = dir === '/' ? '/Dockerfile' : `${dir}/Dockerfile`;
+    const { dir, file } = buildContext(req.dir);
     head = `mkdir -p ${shellQuote(dir)} && cat > ${shellQuote(file)} <<'${delimiter}' && docker build${tag} ${shellQuote(dir)}`;
   }
   return [head, ...lines, delimiter].join('\n');
