@@ -61,11 +61,7 @@ export class WalkPool {
 
   /** Stops the workers; work in flight finishes in this thread. */
   async close(): Promise<void> {
-    const slots = this.slots;
-    this.slots = [];
-    for (const s of slots) if (s.pending) s.pending.resolve(runJob(s.pending.job));
-    for (const p of this.queue.splice(0)) p.resolve(runJob(p.job));
-    await Promise.all(slots.map((s) => s.worker.terminate()));
+    await Promise.all(this.takeBackWork().map((s) => s.worker.terminate()));
   }
 
   private spawn(): void {
@@ -99,13 +95,16 @@ export class WalkPool {
     if (this.broken) return;
     this.broken = true;
     process.emitWarning('the layer walk workers failed; layers are walked in the main thread from now on', { code: 'GLASSBOX_WALK_WORKERS' });
+    for (const s of this.takeBackWork()) void s.worker.terminate();
+  }
+
+  /** Empties the pool, answering the jobs in flight and queued in this thread; gives the workers to stop. */
+  private takeBackWork(): Slot[] {
     const slots = this.slots;
     this.slots = [];
-    for (const s of slots) {
-      if (s.pending) s.pending.resolve(runJob(s.pending.job));
-      void s.worker.terminate();
-    }
+    for (const s of slots) if (s.pending) s.pending.resolve(runJob(s.pending.job));
     for (const p of this.queue.splice(0)) p.resolve(runJob(p.job));
+    return slots;
   }
 
   private dispatch(): void {
