@@ -1,4 +1,5 @@
 import { createActor, type Actor } from 'xstate';
+import { fnvHex } from '../fnvHex';
 import { containerMachine, refusalText, type ContainerEvent, type ContainerEventType } from '../lifecycle/containerMachine';
 import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, RestartPolicy, Snapshot, Transition } from '../model';
 import { randomHex, seededRng, type Rng } from '../ports';
@@ -2311,14 +2312,5 @@ function insideNetns(op: NetOp): boolean {
 
 /** The container's read-write layer id: overlay2's directory name, stable per container (derived from its id). */
 function layerIdFor(containerId: string): string {
-  let h = 0x811c9dc5;
-  let out = '';
-  for (let round = 0; out.length < 64; round++) {
-    for (let i = 0; i < containerId.length; i++) {
-      h ^= containerId.charCodeAt(i) + round;
-      h = Math.imul(h, 0x01000193);
-    }
-    out += (h >>> 0).toString(16).padStart(8, '0');
-  }
-  return out.slice(0, 64);
+  return fnvHex(containerId, 64);
 }

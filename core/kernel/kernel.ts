@@ -1,4 +1,5 @@
 import type { CgroupSnapshot, NamespaceSnapshot, NamespaceType, ProcessRole, ProcessSnapshot, TraceActor } from '../model';
+import { fnvHex } from '../fnvHex';
 import type { Rng } from '../ports';
 import type { Scheduler } from '../scheduler';
 import {
@@ -375,7 +376,7 @@ export class Kernel {
     }
     if (owned.includes('net')) {
       const hook = this.spawnTransient(runc.pid, ['libnetwork-setkey', '-exec-root=/var/run/docker', id, this.controllerId()], 'runc', id, `/proc/${this.dockerd.pid}/exe`);
-      k.sandboxKey = spec.sandboxKey ?? `/var/run/docker/netns/${hex12(`sandbox-${id}`)}`;
+      k.sandboxKey = spec.sandboxKey ?? `/var/run/docker/netns/${fnvHex(`sandbox-${id}`, 12)}`;
       this.emit('mount', { fstype: 'bind', source: `/proc/${pid}/ns/net`, target: k.sandboxKey, options: 'bind' }, this.dockerd, [{ kind: 'namespace', id: String(ns.net) }]);
       hooks.setKey?.(ns.net, pid);
       this.exitTransient(hook);
@@ -443,7 +444,7 @@ export class Kernel {
 
   /** libnetwork's controller id (the 12 hex dockerd passes to libnetwork-setkey). */
   private controllerId(): string {
-    return hex12(`controller-${this.dockerd.pid}`);
+    return fnvHex(`controller-${this.dockerd.pid}`, 12);
   }
 
   private runcCommand(id: string, cmd: string[]): TraceSource {
@@ -498,7 +499,7 @@ export class Kernel {
     const k = this.containers.get(id);
     if (!k) throw new Error(`kernel: no container ${id}`);
     const bundle = bundleDir(id);
-    const execId = hex12(`exec-${id}-${++this.execSeq}`);
+    const execId = fnvHex(`exec-${id}-${++this.execSeq}`, 12);
     const runc = this.runcCommand(id, ['exec', '--process', `/tmp/runc-process${this.rng.nextU32()}`, '--detach', '--pid-file', `${bundle}/${execId}.pid`]);
     const init0 = this.spawnTransient(runc.pid, ['runc', 'init'], 'runc', id, '/proc/self/exe');
     const init1Pid = this.allocPid();
@@ -733,16 +734,3 @@ export class Kernel {
   private readonly cgroupMemo = new WeakMap<CgroupState, { key: string; snap: CgroupSnapshot }>();
 }
 
-/** 12 stable hex digits from a string (FNV-1a), for ids derived from others. */
-function hex12(s: string): string {
-  let h = 0x811c9dc5;
-  let out = '';
-  for (let round = 0; out.length < 12; round++) {
-    for (let i = 0; i < s.length; i++) {
-      h ^= s.charCodeAt(i) + round;
-      h = Math.imul(h, 0x01000193);
-    }
-    out += (h >>> 0).toString(16).padStart(8, '0');
-  }
-  return out.slice(0, 12);
-}
