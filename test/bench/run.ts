@@ -50,10 +50,19 @@ const verdict = (s: Stats | null, targetMs: number): string => (s === null ? '' 
 async function main(): Promise<number> {
   const report: Report = { at: new Date().toISOString(), node: process.version, cpu: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, errors: [] };
   const lines: string[] = [`Glassbox benchmarks (${report.node}, ${report.cpu})`, ''];
+  /** One part of the report: what `fn` adds, or, if it throws, a line saying it could not run. */
+  const part = async (key: string, title: string, fn: () => Promise<void>): Promise<void> => {
+    try {
+      await fn();
+    } catch (err) {
+      report.errors.push(`${key}: ${String(err)}`);
+      lines.push(`${title}: could not run: ${err instanceof Error ? err.message : String(err)}`, '');
+    }
+  };
 
   if (doSim) {
     process.stderr.write('sim: running…\n');
-    try {
+    await part('sim', 'Simulated engine', async () => {
       const sim = await benchSim();
       report.sim = sim;
       const live = sim.withLiveContainers;
@@ -77,12 +86,9 @@ async function main(): Promise<number> {
         `  snapshot() after a change      ${formatStats(diff.snapshotAfterChange)}`,
         '',
       );
-    } catch (err) {
-      report.errors.push(`sim: ${String(err)}`);
-      lines.push(`Simulated engine: could not run: ${err instanceof Error ? err.message : String(err)}`, '');
-    }
+    });
     process.stderr.write('build: running…\n');
-    try {
+    await part('build', 'docker build', async () => {
       const b = await benchBuild();
       report.build = b;
       lines.push(
@@ -91,15 +97,12 @@ async function main(): Promise<number> {
         `  from the build cache           ${formatStats(b.cached)}`,
         '',
       );
-    } catch (err) {
-      report.errors.push(`build: ${String(err)}`);
-      lines.push(`docker build: could not run: ${err instanceof Error ? err.message : String(err)}`, '');
-    }
+    });
   }
 
   if (doPage) {
     process.stderr.write('page: building…\n');
-    try {
+    await part('page', 'Page', async () => {
       const web = await buildWeb();
       try {
         if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} does not exist`);
@@ -118,15 +121,12 @@ async function main(): Promise<number> {
       } finally {
         await web.dispose();
       }
-    } catch (err) {
-      report.errors.push(`page: ${String(err)}`);
-      lines.push(`Page: could not run: ${err instanceof Error ? err.message : String(err)}`, '');
-    }
+    });
   }
 
   if (doPage) {
     process.stderr.write('network diagram: building and playing packets…\n');
-    try {
+    await part('network', 'Network diagram', async () => {
       const net = await benchNetwork();
       report.network = net;
       const fps = (x: number): string => x.toFixed(1);
@@ -137,15 +137,12 @@ async function main(): Promise<number> {
         ...net.notes.map((n) => `  note: ${n}`),
         '',
       );
-    } catch (err) {
-      report.errors.push(`network: ${String(err)}`);
-      lines.push(`Network diagram: could not run: ${err instanceof Error ? err.message : String(err)}`, '');
-    }
+    });
   }
 
   if (doLayers) {
     process.stderr.write('layers: building two images and reading them both ways…\n');
-    try {
+    await part('layers', 'Real image layers', async () => {
       const l = await benchLayers();
       report.layers = l;
       for (const c of l.cases) {
@@ -158,15 +155,12 @@ async function main(): Promise<number> {
           '',
         );
       }
-    } catch (err) {
-      report.errors.push(`layers: ${String(err)}`);
-      lines.push(`Real image layers: could not run: ${err instanceof Error ? err.message : String(err)}`, '');
-    }
+    });
   }
 
   if (doTrace) {
     process.stderr.write('trace: docker run --rm busybox true, CLI and agent, trace off then on…\n');
-    try {
+    await part('trace', 'Kernel trace', async () => {
       const tr = await benchTrace();
       report.trace = tr;
       lines.push(
@@ -179,10 +173,7 @@ async function main(): Promise<number> {
         `  ratio agent on / CLI off       ${tr.ratioOn.toFixed(3)}${tr.ratioOn < 2 ? '  ✓ under 2' : '  ✗ over the 2 target'}  (${tr.opsPerRun.toFixed(0)} trace ops per run)`,
         '',
       );
-    } catch (err) {
-      report.errors.push(`trace: ${String(err)}`);
-      lines.push(`Kernel trace: could not run: ${err instanceof Error ? err.message : String(err)}`, '');
-    }
+    });
   }
 
   const out = join(repoRoot, '.bench');
