@@ -711,7 +711,8 @@ export class Kernel {
       const cg = k.cg;
       const key = `${this.cgroupVersion}|${k.cgroupPath}|${cg.procs.join(',')}|${cg.memoryUsage},${cg.maxUsage},${cg.failcnt},${cg.oomKills},${cg.underOom},${cg.frozen},${cg.cpuUsageNs},${cg.hostCpus}|${JSON.stringify(cg.resources)}`;
       const kept = this.cgroupMemo.get(cg);
-      if (kept?.key === key) {
+      // The limits object is replaced on update (never changed in place), so it is compared by identity.
+      if (kept?.key === key && kept.resources === cg.resources) {
         out.push(kept.snap);
         continue;
       }
@@ -725,12 +726,12 @@ export class Kernel {
         pidsCurrent: cg.procs.length,
         frozen: cg.frozen,
       };
-      this.cgroupMemo.set(cg, { key, snap });
+      this.cgroupMemo.set(cg, { key, resources: cg.resources, snap });
       out.push(snap);
     }
     return out;
   }
 
-  private readonly cgroupMemo = new WeakMap<CgroupState, { key: string; snap: CgroupSnapshot }>();
+  private readonly cgroupMemo = new WeakMap<CgroupState, { key: string; resources: Resources; snap: CgroupSnapshot }>();
 }
 
