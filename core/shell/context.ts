@@ -15,6 +15,8 @@ export interface UtilContext {
   env: Record<string, string>;
   user: string;
   hostname: string;
+  /** Whose program this is: GNU's (the host, debian/ubuntu/centos) or a busybox applet (busybox, alpine); messages and formats differ. */
+  flavor: 'gnu' | 'busybox';
   now(): number;
   sleep(ms: number, interrupt: Interrupt): Promise<boolean>;
   /** Runs another program by name, as execvp would (xargs, env, sudo): no shell builtins such as `cd`. */

@@ -12,11 +12,8 @@ import { isIncompleteInput, parse, ShellSyntaxError, type Command, type List, ty
 import { globToRegex, hasGlobChars } from './regex';
 import { evalArith, ArithError } from './arith';
 import { q, usageError, type UtilContext, type Utility } from './context';
-import { echo, printf, cat, grep, wc, head, tail, sort, uniq, cut, tr, tee, seq, rev } from './utils/text';
-import { ls, touch, rm, mkdir, rmdir, cp, mv, readlink } from './utils/files';
-import { tar } from './utils/tar';
-import { sed } from './utils/sed';
-import { awk } from './utils/awk';
+import { echo, printf } from './utils/text';
+import { utilities } from './utils';
 
 export interface HostShellOptions {
   /** Programs the backend provides (`docker`), run by name. They win over the built-in utilities of the same name. */
@@ -178,45 +175,13 @@ export class HostShell {
     this.state = { vars: new Map(Object.entries(env)), exported: new Set(Object.keys(env)), cwd, status: 0, positional: [], arg0: 'bash' };
     this.builtins = this.makeBuiltins();
     this.utilities = {
-      cat, grep, egrep: (c) => grep({ ...c, argv: ['grep', '-E', ...c.argv.slice(1)] }), fgrep: (c) => grep({ ...c, argv: ['grep', '-F', ...c.argv.slice(1)] }),
-      wc, head, tail, sort, uniq, cut, tr, tee, seq, rev, sed, awk, ls, touch, rm, mkdir, rmdir, cp, mv, tar, readlink,
-      clear: (c) => (c.io.stdout('\x1b[H\x1b[2J\x1b[3J'), 0),
-      whoami: (c) => (c.io.stdout(c.user + '\n'), 0),
-      hostname: (c) => (c.io.stdout(c.hostname + '\n'), 0),
-      id: (c) => {
-        const uid = c.user === 'root' ? 0 : 1000;
-        c.io.stdout(`uid=${uid}(${c.user}) gid=${uid}(${c.user}) groups=${uid}(${c.user})\n`);
-        return 0;
-      },
+      ...utilities,
       sleep: (c) => this.sleepUtility(c),
       env: (c) => this.envUtility(c),
       xargs: (c) => this.xargsUtility(c),
       sudo: (c) => this.sudoUtility(c),
       bash: (c) => this.bashUtility(c),
       sh: (c) => this.bashUtility(c),
-      basename: (c) => {
-        const a = c.argv[1];
-        if (a === undefined) return usageError(c, 'missing operand');
-        let b = a.replace(/\/+$/, '');
-        b = b === '' ? '/' : b.slice(b.lastIndexOf('/') + 1);
-        if (c.argv[2] !== undefined && b.endsWith(c.argv[2]) && b !== c.argv[2]) b = b.slice(0, -c.argv[2].length);
-        c.io.stdout(b + '\n');
-        return 0;
-      },
-      dirname: (c) => {
-        const a = c.argv[1];
-        if (a === undefined) return usageError(c, 'missing operand');
-        const s = a.replace(/\/+$/, '');
-        const i = s.lastIndexOf('/');
-        c.io.stdout((i < 0 ? '.' : i === 0 ? '/' : s.slice(0, i).replace(/\/+$/, '') || '/') + '\n');
-        return 0;
-      },
-      yes: (c) => {
-        // Infinite output cannot stream through a pipe here; give a bounded amount.
-        const word = c.argv.length > 1 ? c.argv.slice(1).join(' ') : 'y';
-        c.io.stdout((word + '\n').repeat(10000));
-        return 0;
-      },
     };
   }
 
@@ -560,6 +525,7 @@ export class HostShell {
       env: { ...this.exportedEnv(ctx.state), ...envOverlay },
       user: this.user,
       hostname: this.hostname,
+      flavor: 'gnu',
       now: () => this.clock.now(),
       sleep: this.sleepFn,
       exec: (a, io2, env) => this.execFromUtility(a, io2, ctx, env ?? {}),
@@ -1371,6 +1337,7 @@ export class HostShell {
       env: this.exportedEnv(ctx.state),
       user: this.user,
       hostname: this.hostname,
+      flavor: 'gnu',
       now: () => this.clock.now(),
       sleep: this.sleepFn,
       exec: (a, io2, env) => this.execFromUtility(a, io2, ctx, env ?? {}),
