@@ -19,7 +19,7 @@ import { commit, containersUsingImage, imageLookupError, loadBuiltinImages, prun
 import { containerStatus, isoTime } from '../cli/humanize';
 import { DaemonError, noSuchContainer } from './errors';
 import { generateName } from './names';
-import type { Proc, Program } from './process';
+import type { ChildProcess, Proc, Program } from './process';
 import { parseSignal, signals } from './process';
 import { validateRestartPolicy, validateStopSignal, type RestartPolicyRequest } from './validate';
 import { DEFAULT_PATH, resolveCommand } from './programs';
@@ -1020,6 +1020,8 @@ export class Engine {
       Object.assign(inst, { running: true, pid, stdin, kill: exit });
       const proc: Proc = {
         argv: opts.cmd,
+        pid,
+        spawn: (argv) => this.forkProcess(c, kernelProc.pid, argv, env, cwd),
         env,
         hostname: c.config.hostname,
         cwd,
@@ -1066,12 +1068,35 @@ export class Engine {
     });
   }
 
-  /** The processes in a container's pid namespace: PID 1 and the running execs. */
+  /** The processes in a container's pid namespace: PID 1, the running execs and the children they forked. */
   private containerProcesses(c: Container): { pid: number; user: string; command: string }[] {
     if (!c.run) return [];
-    const list = [{ pid: 1, user: '', command: [c.path, ...c.args].join(' ') }];
-    for (const e of c.execs.values()) if (e.running) list.push({ pid: e.pid, user: e.opts.user ?? '', command: e.opts.cmd.join(' ') });
-    return list;
+    const users = new Map<number, string>();
+    for (const e of c.execs.values()) if (e.running) users.set(e.pid, e.opts.user ?? '');
+    const byHostPid = new Map<number, string>();
+    const list: { pid: number; user: string; command: string }[] = [];
+    for (const k of this.kernel.containerProcesses(c.id)) {
+      // A forked child runs as its parent does.
+      const user = k.pid === c.run.pid ? '' : (users.get(k.nsPid) ?? byHostPid.get(k.ppid) ?? '');
+      byHostPid.set(k.pid, user);
+      list.push({ pid: k.nsPid, user, command: k.argv.join(' ') });
+    }
+    return list.sort((a, b) => a.pid - b.pid);
+  }
+
+  /** A container process forks a child that runs `argv` (Proc.spawn): the kernel records it until it exits. */
+  private forkProcess(c: Container, parentPid: number, argv: readonly string[], env: string[], cwd: string): ChildProcess {
+    const path = resolveExecutable(c.mount.root(), env, cwd, argv[0] ?? '');
+    const pid = this.kernel.fork(parentPid, [...argv], path, { rss: programRss(argv[0] ?? '') });
+    let alive = true;
+    return {
+      pid: this.kernel.process(pid)?.nsPid ?? pid,
+      exit: (code) => {
+        if (!alive) return;
+        alive = false;
+        this.op(() => this.kernel.processExit(pid, code));
+      },
+    };
   }
 
   /** `docker start`: throws for a paused or removed container, does nothing for a running one (304). */
@@ -1197,6 +1222,8 @@ export class Engine {
     };
     const proc: Proc = {
       argv: [c.path, ...c.args],
+      pid: this.kernel.process(pid)?.nsPid ?? 1,
+      spawn: (argv) => this.forkProcess(c, pid, argv, env, c.config.workingDir || '/'),
       env,
       hostname: c.config.hostname,
       cwd: c.config.workingDir || '/',

@@ -113,3 +113,21 @@ describe('docker exec in the engine', () => {
     expect(await d.until(h.done)).toBe(1);
   });
 });
+
+describe('A container process forking a child', () => {
+  it('shows the child in the container pid namespace and in docker top until it exits', async () => {
+    const d = new EngineDriver();
+    const id = running(d);
+    const execId = d.engine.execCreate(id, { cmd: ['sleep', '100'] });
+    d.engine.execStart(execId, { stdout: () => {}, stderr: () => {} });
+    const parent = d.engine.kernel.containerProcesses(id).find((p) => p.argv[0] === 'sleep' && p.argv[1] === '100')!;
+    const pid = d.engine.kernel.fork(parent.pid, ['sleep', '5'], '/bin/sleep');
+    const child = d.engine.kernel.process(pid)!;
+    expect(child.ppid).toBe(parent.pid);
+    expect(child.ns).toEqual(parent.ns);
+    expect(child.nsPid).toBeGreaterThan(parent.nsPid);
+    expect(d.engine.kernel.containerProcesses(id).map((p) => p.argv.join(' '))).toEqual(['sleep 300', 'sleep 100', 'sleep 5']);
+    d.engine.kernel.processExit(pid, 0);
+    expect(d.engine.kernel.containerProcesses(id).map((p) => p.argv.join(' '))).toEqual(['sleep 300', 'sleep 100']);
+  });
+});

@@ -14,6 +14,14 @@ import type { Fs } from '../shell/filesystem';
  */
 export interface Proc {
   readonly argv: readonly string[];
+  /** Its pid in the container's pid namespace (1 for the container's main process). */
+  readonly pid: number;
+  /**
+   * Forks a child that execs `argv` in the same container (a shell running a
+   * command, a server starting its workers): it shows in `ps` and `docker top`
+   * with this process as its parent until `exit` is called.
+   */
+  spawn(argv: readonly string[]): ChildProcess;
   /** KEY=value, in the order the process received them. */
   readonly env: readonly string[];
   readonly hostname: string;
@@ -55,6 +63,14 @@ export interface Proc {
    * OOM killer ends it (exit 137, State.OOMKilled).
    */
   setMemory?(bytes: number): void;
+}
+
+/** A child process as its parent holds it. */
+export interface ChildProcess {
+  /** Pid in the container's pid namespace. */
+  readonly pid: number;
+  /** The child is gone (exit status as the parent reaps it). */
+  exit(code: number): void;
 }
 
 /** One process as `ps` inside a container shows it. */

@@ -544,6 +544,43 @@ export class Kernel {
     return pid;
   }
 
+  /**
+   * A container process forks and the child execs `argv` (a shell running a
+   * command, a server starting its workers): the child shares the parent's
+   * namespaces and cgroup. Returns the child's host pid; end it with
+   * `processExit`.
+   */
+  fork(parentPid: number, argv: string[], path: string, opts: { rss?: number } = {}): number {
+    const parent = this.procs.get(parentPid);
+    if (!parent) throw new Error(`kernel: no process ${parentPid}`);
+    const k = parent.containerId !== undefined ? this.containers.get(parent.containerId) : undefined;
+    const pid = this.allocPid();
+    const by: TraceSource = { actor: parent.role === 'container' ? 'container' : 'kernel', pid: parentPid, ...(parent.containerId !== undefined ? { containerId: parent.containerId } : {}) };
+    this.emit('clone', { flags: 'SIGCHLD', child: pid }, by, [{ kind: 'process', id: String(pid) }]);
+    const rss = opts.rss ?? 400 * 1024;
+    const proc: KProcess = {
+      pid,
+      ppid: parentPid,
+      nsPid: k ? this.allocNsPid(k.ns.pid, pid) : pid,
+      argv: [...argv],
+      role: parent.role,
+      ns: { ...parent.ns },
+      cgroup: parent.cgroup,
+      started: this.scheduler.now(),
+      rss,
+      vsz: Math.max(rss * 4, 1_400_000),
+      tty: parent.tty,
+    };
+    if (parent.containerId !== undefined) proc.containerId = parent.containerId;
+    this.procs.set(pid, proc);
+    if (k) {
+      k.cg.procs.push(pid);
+      this.recount(k);
+    }
+    this.emit('execve', { path, argv: argv.join(' ') }, { ...by, pid }, [{ kind: 'process', id: String(pid) }]);
+    return pid;
+  }
+
   /** An exec'd process (or any non-init process of a container) ended. */
   processExit(pid: number, code: number, signal?: string): void {
     const p = this.procs.get(pid);
