@@ -123,6 +123,7 @@ build() {
     docker image rm "$old" >/dev/null 2>&1 || true
   fi
   up_to_date "$image" || die "$image does not carry the expected label after docker import"
+  rm -rf --one-file-system "$root" "$log"
   echo "$image built in $((SECONDS - t0))s: ${versions% }"
 }
 
