@@ -8,7 +8,7 @@
 // Volatile parts are masked with the placeholders listed in `placeholders`.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -379,8 +379,10 @@ export function renderReadme(observations, versions) {
     "official Docker Hub images differ from these, and which one the simulator follows, is in",
     '[../DIFFERENCES.md](../DIFFERENCES.md).',
     '',
-    'Files hold the bytes the program wrote, except the placeholders below. `docker top` tables keep',
-    'their columns aligned after masking. Host-dependent lines are kept as this machine printed them',
+    'Files hold the bytes the program wrote, except the placeholders below (`<UPPER-CASE>` tokens;',
+    '`matchesFixture` in [../match.ts](../match.ts) reads each as any text within one line, for tests',
+    'that compare a simulated program with these). `docker top` tables keep their columns aligned',
+    'after masking. Host-dependent lines are kept as this machine printed them',
     "(redis's overcommit warning, nginx's getrlimit notice, mariadb's max_open_files warning, SIMD and io_uring notes).",
     '',
     '| package versions | |',
@@ -407,11 +409,23 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(1);
   }
   const observations = await observeAll();
+  const previous = (file) => {
+    try {
+      return readFileSync(join(fixtureDir, file), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  // A file whose lines only came in another order keeps its committed order: re-recording leaves no noise.
+  const texts = observations.map((o) => {
+    const before = previous(o.file);
+    return before !== undefined && o.unordered && comparable(o, before) === comparable(o) ? before : o.text;
+  });
   for (const program of Object.keys(images)) {
     rmSync(join(fixtureDir, program), { recursive: true, force: true });
     mkdirSync(join(fixtureDir, program), { recursive: true });
   }
-  for (const o of observations) writeFileSync(join(fixtureDir, o.file), o.text);
+  observations.forEach((o, i) => writeFileSync(join(fixtureDir, o.file), texts[i]));
   writeFileSync(join(fixtureDir, 'README.md'), renderReadme(observations, packageVersions()));
   const count = Object.keys(images).map((p) => `${p} ${readdirSync(join(fixtureDir, p)).length}`).join(', ');
   console.log(`record-services: wrote ${observations.length} fixtures (${count}) to ${fixtureDir}`);
