@@ -35,7 +35,7 @@ export const placeholders = [
   ['<CPU-TIME>', '`docker top` TIME column (CPU time)'],
   ['<UID>', "a `docker top` user other than root and www-data: the host names the container's uid from the host's own /etc/passwd"],
   ['<KERNEL>', 'the host kernel: redis `INFO` (`os:Linux 6.1.0 x86_64`), nginx\'s `OS: Linux 6.1.0` notice'],
-  ['<VARIES>', "a value that changes from run to run: redis `INFO`'s run_id, server_time_usec, uptime_in_seconds and lru_clock; mariadb's log sequence numbers and innodb_buffer_pool_size_max"],
+  ['<VARIES>', "a value that changes from run to run: redis `INFO`'s run_id, server_time_usec, uptime_in_seconds, uptime_in_days and lru_clock; mariadb's log sequence numbers and innodb_buffer_pool_size_max"],
   ['<SERVER-UID>', "mariadb's random server_uid"],
   ['<CONNECTION-ID>', "the mysql client's connection id in its banner"],
   ['<SECONDS>', 'the mysql client\'s query time, `(<SECONDS> sec)`'],
@@ -113,7 +113,7 @@ function topCommands(text) {
 function maskInfoServer(text) {
   const section = text.split('\r\n\r\n')[0] + '\r\n';
   return section
-    .replace(/^(run_id|server_time_usec|uptime_in_seconds|lru_clock):[^\r\n]*/gm, '$1:<VARIES>')
+    .replace(/^(run_id|server_time_usec|uptime_in_seconds|uptime_in_days|lru_clock):[^\r\n]*/gm, '$1:<VARIES>')
     .replace(/^os:[^\r\n]*/m, 'os:<KERNEL>');
 }
 
@@ -232,8 +232,8 @@ async function observeNginx() {
       observe('nginx/not-found.txt', 'the 404 page', 'curl -si http://127.0.0.1:<PORT>/nope', curl(['-si', `${url}/nope`]), { masks: [mask.httpDate] }),
       observe('nginx/post-not-allowed.txt', 'a POST to a static file: the 405 page', 'curl -si -X POST http://127.0.0.1:<PORT>/', curl(['-si', '-X', 'POST', `${url}/`]), { masks: [mask.httpDate] }),
     );
-    // Give the access log a moment to reach the engine's log file.
-    await sleep(300);
+    // The last request's line has reached the engine's log file.
+    await waitForLog(name, /"POST \/ HTTP/, 10_000);
     const logs = run('docker', ['logs', name]);
     if (!logs.stdout.startsWith(probeLog)) throw new Error(`nginx in ${name}: the access log changed before the requests' lines:\n${logs.stdout}`);
     const accessLog = { ...logs, stdout: logs.stdout.slice(probeLog.length) };
@@ -325,8 +325,9 @@ async function observeMariadb() {
   const name = start('mariadb');
   try {
     await waitForLog(name, /ready for connections/);
-    // The last start-up line comes right after "ready for connections".
+    // The last start-up line comes right after "ready for connections"; a background thread reports the buffer pool's load.
     await waitForLog(name, /^Version: .*$/m, 10_000);
+    await waitForLog(name, /Buffer pool\(s\) load completed/, 10_000);
     const ex = (...args) => run('docker', ['exec', name, ...args]);
     const logs = run('docker', ['logs', name]);
     const ready = logs.stderr.split('\n').filter((l) => /ready for connections|^Version: /.test(l)).join('\n') + '\n';
