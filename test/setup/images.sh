@@ -8,6 +8,8 @@
 # conformance suite compares `docker inspect` output with the simulator, which
 # models the official images. An image built by an older version of this script
 # (without that config) is rebuilt. Safe to run again: existing good images are kept.
+# Then service-images.sh builds glassbox-fixture/{nginx,redis,mariadb}:debian from
+# Debian's packages, whose output core/services/fixtures/debian/ records.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -64,3 +66,5 @@ for image in busybox:latest hello-world:latest; do
   }
   docker image inspect --format "$image {{.Id}} {{.Size}} bytes {{json .Config.Env}} {{json .Config.Cmd}}" "$image"
 done
+
+bash "$here/service-images.sh"
