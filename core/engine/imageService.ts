@@ -1,4 +1,4 @@
-import { builtinImages, type CatalogImage, type HistoryEntry, type ImageConfig } from '../images/catalog';
+import { builtinImages, normalizeImageRef, type CatalogImage, type HistoryEntry, type ImageConfig } from '../images/catalog';
 import { sha256Digest } from '../images/digest';
 import { hubImages } from '../images/hub';
 import { DEFAULT_DOMAIN, familiarName, familiarString, parseNormalizedNamed, ReferenceError, remotePath, withDefaultTag, type Reference } from '../images/reference';
@@ -27,11 +27,23 @@ function hub(): readonly CatalogImage[] {
   return [...builtinImages(), ...hubImages()];
 }
 
-/** Fills the store of a fresh engine with the built-in images, tagged. */
-export function loadBuiltinImages(store: ImageStore): void {
-  for (const c of builtinImages()) {
+/** The built-in images a daemon can start with ("busybox:latest", "hello-world:latest"), each as `repo:tag`. */
+export function preloadableImages(): string[] {
+  return builtinImages().flatMap((c) => c.tags.map((t) => `${c.repo}:${t}`));
+}
+
+/**
+ * Puts the named built-in images in the store, tagged, as if they had been
+ * there before the daemon started. A name the catalog lacks is a mistake in
+ * the caller's set-up, not a user's error: it throws.
+ */
+export function loadBuiltinImages(store: ImageStore, refs: readonly string[]): void {
+  for (const ref of refs) {
+    const name = normalizeImageRef(ref);
+    const c = builtinImages().find((b) => b.tags.some((t) => `${b.repo}:${t}` === name));
+    if (c === undefined) throw new Error(`no built-in image ${JSON.stringify(ref)} to preload (there are ${preloadableImages().join(', ')})`);
     const image = store.addCatalogImage(c);
-    for (const t of c.tags) store.tag(image.id, `${c.repo}:${t}`);
+    store.tag(image.id, name);
   }
 }
 
