@@ -15,7 +15,7 @@ import type { BuildFile } from '../images/build';
 import type { LoadedImage } from '../images/archive';
 import type { ImageConfig } from '../images/catalog';
 import type { LayerDir, TreeNode } from '../unionfs/tree';
-import { commit, containersUsingImage, imageLookupError, loadBuiltinImages, pruneImages, pull, removeImage, type DeleteRecord, type ImageServiceContext } from './imageService';
+import { commit, containersUsingImage, imageLookupError, loadBuiltinImages, pruneImages, pull, removeImage, type DeleteRecord, type ImageServiceContext, type PullMessage } from './imageService';
 import { containerStatus, isoTime } from '../cli/humanize';
 import { DaemonError, noSuchContainer } from './errors';
 import { generateName } from './names';
@@ -472,12 +472,13 @@ export class Engine {
   }
 
   /**
-   * A pull from the simulated Docker Hub, as the client prints its progress
-   * (non-terminal): layer lines, "Already exists" for layers the store has,
-   * Digest and Status. A repository or tag the Hub lacks is refused as Hub does.
+   * A pull from the simulated Docker Hub: the progress messages the daemon
+   * streams (layer updates, "Already exists" for layers the store has, Digest
+   * and Status), for the client to print. A repository or tag the Hub lacks is
+   * refused as Hub does.
    */
-  pull(ref: string): string {
-    return this.op(() => pull(this.imageContext(), ref).text);
+  pull(ref: string): PullMessage[] {
+    return this.op(() => pull(this.imageContext(), ref).messages);
   }
 
   /** `docker tag SOURCE TARGET`. */
@@ -516,8 +517,8 @@ export class Engine {
 
   // Archives and builds (core/engine/imageArchive.ts does the work)
 
-  /** A pull for a build's FROM: the client's progress text and the image. */
-  pullImage(ref: string): { text: string; image: Image } {
+  /** A pull for a build's FROM: the progress messages and the image. */
+  pullImage(ref: string): { messages: PullMessage[]; image: Image } {
     return this.op(() => pull(this.imageContext(), ref));
   }
 
