@@ -263,6 +263,8 @@ describe('SimHost: a fresh install, or images already there', () => {
     expect((await run(host, images)).out).toBe(listed);
     expect(await run(host, 'docker run busybox echo hi')).toEqual({ out: 'hi\n', err: '', exit: 0 });
     expect(host.journal.preload).toEqual(['busybox:latest', 'hello-world:latest']);
+    // The other hosts of the LAN were set up the same way.
+    expect((await run(host, images.replace('docker ', 'docker -H node2 '))).out).toBe(listed);
     const copy = newHost('other');
     await copy.replay(host.journal);
     expect((await run(copy, images)).out).toBe(listed);
