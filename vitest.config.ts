@@ -10,6 +10,7 @@ export default defineConfig({
       { test: { name: 'conformance', include: ['test/conformance/**/*.test.ts'], testTimeout: 600_000, hookTimeout: 600_000 } },
       { test: { name: 'agent', include: ['test/agent/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, fileParallelism: false } },
       { test: { name: 'fuzz', include: ['test/fuzz/**/*.test.ts'], testTimeout: 600_000 } },
+      { test: { name: 'course', include: ['test/course/**/*.test.ts'], testTimeout: 120_000 } },
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, fileParallelism: false } },
     ],
   },

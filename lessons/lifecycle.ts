@@ -13,8 +13,8 @@ export const lifecycleLesson: Lesson = {
       id: 'run',
       title: { en: 'Run a container in the background', 'zh-CN': '在后台运行一个容器' },
       body: {
-        en: 'A container lives as long as its first process (PID 1). `sleep 300` keeps it running for five minutes; `-d` gives you the prompt back at once.',
-        'zh-CN': '容器的生命取决于它的第一个进程（PID 1）。`sleep 300` 让它运行五分钟；`-d` 让终端立刻回到提示符。',
+        en: 'A container lives as long as its first process (PID 1). `sleep 300` keeps it running for five minutes; `-d` gives you the prompt back at once. The engine starts with no images, so the first run pulls busybox from Docker Hub (`Unable to find image … locally`, then one line per layer).',
+        'zh-CN': '容器的生命取决于它的第一个进程（PID 1）。`sleep 300` 让它运行五分钟；`-d` 让终端立刻回到提示符。引擎起初没有任何镜像，所以第一次运行会先从 Docker Hub 拉取 busybox（先是 `Unable to find image … locally`，然后每一层一行）。',
       },
       command: 'docker run -d --name web busybox sleep 300',
       done: (s) => containerNamed(s, 'web')?.state === 'running',

@@ -3,25 +3,32 @@ import { isIncompleteInput } from '../../core/shell';
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
 import { FlagError, parseFlags, type FlagSpec } from '../../core/cli/flags';
 import { DEFAULT_EPOCH, SimHost } from '../sim/simHost';
+import { preloadableImages } from '../../core/engine/imageService';
+import { normalizeImageRef } from '../../core/images/catalog';
 
 const FLAGS: FlagSpec[] = [
   { name: 'jsonl', kind: 'bool' },
   { name: 'seed', kind: 'string', default: 'glassbox' },
   { name: 'epoch', kind: 'string' },
+  { name: 'preload', kind: 'string' },
 ];
 
-const USAGE = `Usage:  glassbox sim [--jsonl] [--seed SEED] [--epoch RFC3339]
+const USAGE = `Usage:  glassbox sim [--jsonl] [--seed SEED] [--epoch RFC3339] [--preload IMAGES]
 
 Run terminal lines from stdin against the simulated Docker engine.
 Time jumps straight to each next timer, so a run is deterministic for a seed.
 Without --jsonl, lines after a command that reads its input (docker run -i,
 docker exec -i) are that command's input while it reads; Ctrl-D follows the
 last line. With --jsonl each line is one command with empty stdin.
+The engine starts as a fresh install, with no images: the first
+\`docker run busybox\` pulls it from the simulated Docker Hub.
 
 Options:
       --jsonl          print one {"cmd","stdout","stderr","exit"} JSON object per input line
       --seed string    seed for ids and generated names (default "glassbox")
       --epoch string   virtual start time (default "2026-01-01T00:00:00Z")
+      --preload string images already there at start, comma-separated
+                       (busybox, hello-world: the conformance host's set-up)
 `;
 
 /** `glassbox sim`: one simulated machine fed from stdin. Returns the process exit code. */
@@ -42,8 +49,10 @@ export async function simMain(argv: string[]): Promise<number> {
   const seed = flags.string('seed');
   const epoch = flags.changed('epoch') ? Date.parse(flags.string('epoch')) : DEFAULT_EPOCH;
   if (Number.isNaN(epoch)) return usageError(`invalid argument "${flags.string('epoch')}" for "--epoch" flag`);
+  const preload = preloadList(flags.string('preload'));
+  if ('error' in preload) return usageError(`invalid argument "${flags.string('preload')}" for "--preload" flag: ${preload.error}`);
 
-  const host = new SimHost({ seed, epoch, yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: false, terminalInput: !jsonl });
+  const host = new SimHost({ seed, epoch, preload: preload.refs, yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: false, terminalInput: !jsonl });
   const reader = createInterface({ input: process.stdin, crlfDelay: Infinity })[Symbol.asyncIterator]();
   // As for a real docker client reading a script's stdin, the lines after a command that reads its input
   // (`docker run -i busybox sh`, `docker exec -i C sh`) are that input: each is typed with Enter while the command
@@ -81,6 +90,18 @@ export async function simMain(argv: string[]): Promise<number> {
   // Input that ended incomplete still runs, and gets bash's end-of-file error.
   if (pending !== '') await run(pending);
   return last;
+}
+
+/** `--preload busybox,hello-world`: each name as Docker normalises it, and one the catalog can preload. */
+function preloadList(raw: string): { refs: string[] } | { error: string } {
+  const refs: string[] = [];
+  const known = preloadableImages();
+  for (const name of raw.split(',').map((n) => n.trim()).filter((n) => n !== '')) {
+    const ref = normalizeImageRef(name);
+    if (!known.includes(ref)) return { error: `no built-in image ${ref} (there are ${known.join(', ')})` };
+    if (!refs.includes(ref)) refs.push(ref);
+  }
+  return { refs };
 }
 
 function usageError(message: string): number {

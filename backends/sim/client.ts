@@ -36,6 +36,7 @@ export function createSimBackend(opts: SimBackendOptions = {}): Backend & { read
       if (!raw) return null;
       const parsed = JSON.parse(raw) as Journal;
       if (typeof parsed.seed !== 'string' || typeof parsed.epoch !== 'number' || !Array.isArray(parsed.entries)) return null;
+      if (parsed.preload !== undefined && !(Array.isArray(parsed.preload) && parsed.preload.every((p) => typeof p === 'string'))) return null;
       return parsed;
     } catch {
       return null;

@@ -3,6 +3,7 @@ import { setImmediate as yieldImmediate } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
 import { parseFixture } from '../../core/network/programs/fixtures';
 import { SimHost } from './simHost';
+import { TEST_IMAGES } from '../../core/engine/testDriver';
 
 /**
  * The network programs end to end on the simulated machine: what a student
@@ -10,8 +11,9 @@ import { SimHost } from './simHost';
  * namespaces, NAT and sockets, on virtual time.
  */
 
+// The images are there already, as on the conformance host: the outputs here are the programs', not the pull's.
 function newHost(): SimHost {
-  return new SimHost({ seed: 'net-programs', yieldToEventLoop: () => yieldImmediate() });
+  return new SimHost({ seed: 'net-programs', preload: TEST_IMAGES, yieldToEventLoop: () => yieldImmediate() });
 }
 
 async function run(host: SimHost, line: string): Promise<{ out: string; err: string; exit: number }> {

@@ -230,8 +230,45 @@ describe('SimHost: keystrokes for a line that reads the terminal', () => {
     const host = new SimHost({ seed: 'cli', yieldToEventLoop: () => yieldImmediate(), terminalInput: true });
     const lines = ['echo typed', 'exit 4'];
     let out = '';
-    const exit = await host.runToCompletion('docker run -i --name box busybox sh', { stdout: (t) => (out += t), stderr: (t) => (out += t) }, undefined, async () => lines.shift());
+    let err = '';
+    const exit = await host.runToCompletion('docker run -i --name box busybox sh', { stdout: (t) => (out += t), stderr: (t) => (err += t) }, undefined, async () => lines.shift());
     expect({ out, exit }).toEqual({ out: 'typed\n', exit: 4 });
     expect(lines).toEqual([]);
+    // A fresh machine: the image is pulled first, and none of the script's lines went to the pull.
+    expect(err).toMatch(/^Unable to find image 'busybox:latest' locally\nlatest: Pulling from library\/busybox\n/);
+  });
+});
+
+describe('SimHost: a fresh install, or images already there', () => {
+  it('starts with no images: the first docker run pulls from the simulated Hub, as on a new Docker install', async () => {
+    const host = newHost('fresh');
+    expect(await run(host, 'docker images')).toEqual({ out: 'REPOSITORY   TAG       IMAGE ID   CREATED   SIZE\n', err: '', exit: 0 });
+    expect((await run(host, 'docker info --format {{.Images}}')).out).toBe('0\n');
+    const first = await run(host, 'docker run hello-world');
+    expect(first.exit).toBe(0);
+    expect(first.out).toContain('Hello from Docker!');
+    const pulled = first.err.split('\n');
+    expect(pulled.slice(0, 2)).toEqual(["Unable to find image 'hello-world:latest' locally", 'latest: Pulling from library/hello-world']);
+    expect(pulled.filter((l) => /^[0-9a-f]{12}: Pull complete$/.test(l))).toHaveLength(1);
+    expect(pulled.slice(-3)).toEqual([expect.stringMatching(/^Digest: sha256:[0-9a-f]{64}$/), 'Status: Downloaded newer image for hello-world:latest', '']);
+    // The second run finds it.
+    expect(await run(host, 'docker run hello-world')).toMatchObject({ err: '', exit: 0 });
+    expect((await run(host, 'docker images --format "{{.Repository}}:{{.Tag}}"')).out).toBe('hello-world:latest\n');
+  });
+
+  it('with preload has the conformance host’s images before the first line, and keeps them across reset and replay', async () => {
+    const host = new SimHost({ seed: 'preloaded', preload: ['busybox:latest', 'hello-world:latest'], yieldToEventLoop: () => yieldImmediate() });
+    const listed = 'busybox:latest\nhello-world:latest\n';
+    const images = 'docker images --format "{{.Repository}}:{{.Tag}}" | sort';
+    expect((await run(host, images)).out).toBe(listed);
+    expect(await run(host, 'docker run busybox echo hi')).toEqual({ out: 'hi\n', err: '', exit: 0 });
+    expect(host.journal.preload).toEqual(['busybox:latest', 'hello-world:latest']);
+    // The other hosts of the LAN were set up the same way.
+    expect((await run(host, images.replace('docker ', 'docker -H node2 '))).out).toBe(listed);
+    const copy = newHost('other');
+    await copy.replay(host.journal);
+    expect((await run(copy, images)).out).toBe(listed);
+    host.reset();
+    expect((await run(host, images)).out).toBe(listed);
   });
 });

@@ -28,6 +28,8 @@ type LineEvent = { t: number; interrupt: true } | { t: number; input: string };
 export interface Journal {
   seed: string;
   epoch: number;
+  /** The images the engine started with (SimHostOptions.preload); absent is none. */
+  preload?: string[];
   entries: JournalEntry[];
 }
 
@@ -45,6 +47,12 @@ export interface SimHostOptions {
    * reads end of input at once.
    */
   terminalInput?: boolean;
+  /**
+   * Images the engine has before the first line, as built-in references
+   * ("busybox:latest", "hello-world:latest"): the conformance host's set-up.
+   * The default is a fresh install with no images.
+   */
+  preload?: readonly string[];
 }
 
 /** Virtual time a scripted line may run before it gets a Ctrl-C. */
@@ -72,13 +80,13 @@ export class SimHost {
   journal!: Journal;
 
   constructor(private readonly opts: SimHostOptions) {
-    this.build(opts.seed ?? 'glassbox', opts.epoch ?? DEFAULT_EPOCH);
+    this.build(opts.seed ?? 'glassbox', opts.epoch ?? DEFAULT_EPOCH, [...(opts.preload ?? [])]);
   }
 
-  private build(seed: string, epoch: number): void {
+  private build(seed: string, epoch: number, preload: readonly string[]): void {
     this.unsubscribeEngine();
     this.scheduler = new Scheduler(epoch);
-    this.engine = new Engine({ scheduler: this.scheduler, rng: seededRng(seed) });
+    this.engine = new Engine({ scheduler: this.scheduler, rng: seededRng(seed), preload });
     const scheduler = this.scheduler;
     const sleep = (ms: number, interrupt: Interrupt): Promise<boolean> =>
       new Promise<boolean>((resolve) => {
@@ -120,7 +128,7 @@ export class SimHost {
       offEngine();
       offTrace();
     };
-    this.journal = { seed, epoch, entries: [] };
+    this.journal = { seed, epoch, ...(preload.length > 0 ? { preload: [...preload] } : {}), entries: [] };
     this.reader = null;
     this.pending = [];
     this.pendingTrace = [];
@@ -338,7 +346,7 @@ export class SimHost {
 
   /** Rebuilds a machine from its journal (a reload, or stepping back in the timeline). */
   async replay(journal: Journal, upTo = journal.entries.length): Promise<void> {
-    this.build(journal.seed, journal.epoch);
+    this.build(journal.seed, journal.epoch, journal.preload ?? []);
     const sink: TerminalIO = { stdout: () => {}, stderr: () => {} };
     const entries = journal.entries.slice(0, upTo);
     for (let i = 0; i < entries.length; i++) {
@@ -353,7 +361,7 @@ export class SimHost {
   }
 
   reset(seed?: string, epoch?: number): void {
-    this.build(seed ?? this.journal.seed, epoch ?? this.journal.epoch);
+    this.build(seed ?? this.journal.seed, epoch ?? this.journal.epoch, this.journal.preload ?? []);
     this.flushEvents();
   }
 }

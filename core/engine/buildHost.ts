@@ -7,6 +7,7 @@ import type { Image } from '../images/store';
 import type { LayerDir, LayerNode } from '../unionfs/tree';
 import type { Engine } from './engine';
 import { DaemonError } from './errors';
+import { displayJsonMessages } from '../cli/docker/jsonMessages';
 
 /**
  * The simulated daemon as the legacy builder uses it: intermediate containers
@@ -79,8 +80,9 @@ export function engineBuildHost(engine: Engine): BuildHost {
     },
     pullImage(ref, out) {
       try {
-        const { text, image } = engine.pullImage(ref);
-        out(text);
+        const { messages, image } = engine.pullImage(ref);
+        // The build's output is plain text here, as a client not on a terminal shows it.
+        out(displayJsonMessages(messages, false));
         return { id: image.id, config: toBuildConfig(image.config) };
       } catch (e) {
         if (e instanceof DaemonError) throw new BuildError(e.message, 1, true);

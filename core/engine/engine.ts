@@ -15,7 +15,7 @@ import type { BuildFile } from '../images/build';
 import type { LoadedImage } from '../images/archive';
 import type { ImageConfig } from '../images/catalog';
 import type { LayerDir, TreeNode } from '../unionfs/tree';
-import { commit, containersUsingImage, imageLookupError, loadBuiltinImages, pruneImages, pull, removeImage, type DeleteRecord, type ImageServiceContext } from './imageService';
+import { commit, containersUsingImage, imageLookupError, loadBuiltinImages, pruneImages, pull, removeImage, type DeleteRecord, type ImageServiceContext, type PullMessage } from './imageService';
 import { containerStatus, isoTime } from '../cli/humanize';
 import { DaemonError, noSuchContainer } from './errors';
 import { generateName } from './names';
@@ -57,6 +57,12 @@ export interface EngineOptions {
   /** Another simulated host of the course's cross-host case (made by the local engine for `docker -H node2`). */
   host?: { name: string; ip: string };
   fabric?: Fabric;
+  /**
+   * Images already there when the daemon starts, as references to the built-in
+   * catalog ("busybox:latest"): what the conformance host has (test/setup/images.sh).
+   * Absent or empty is a fresh install: no images, `docker run` pulls from the simulated Hub.
+   */
+  preload?: readonly string[];
 }
 
 /** The other hosts on the simulated LAN that `docker -H` can address. */
@@ -286,6 +292,8 @@ export class Engine {
   readonly hostName: string;
   /** The other simulated hosts, made on first use (`docker -H node2`). */
   private readonly peers = new Map<string, Engine>();
+  /** The images this daemon started with (EngineOptions.preload). */
+  private readonly preload: readonly string[];
 
   constructor(opts: EngineOptions) {
     this.scheduler = opts.scheduler;
@@ -296,7 +304,8 @@ export class Engine {
       const c = this.containers.get(id);
       if (c?.run) this.processExited(c, c.run, 137, 'SIGKILL');
     };
-    loadBuiltinImages(this.imageStore);
+    this.preload = [...(opts.preload ?? [])];
+    loadBuiltinImages(this.imageStore, this.preload);
     this.fabric = opts.fabric ?? new Fabric(seededRng(`fabric-${this.rng.nextU32()}`));
     this.hostName = opts.host?.name ?? '';
     this.net = new NetworkModel({
@@ -334,7 +343,8 @@ export class Engine {
     if (!known || this.hostName !== '') return known && known.name === this.hostName ? this : undefined;
     let peer = this.peers.get(known.name);
     if (!peer) {
-      peer = new Engine({ scheduler: this.scheduler, rng: seededRng(`${known.name}-${this.rng.nextU32()}`), host: known, fabric: this.fabric });
+      // The other hosts of the LAN were set up like this one: the same images already there, or none.
+      peer = new Engine({ scheduler: this.scheduler, rng: seededRng(`${known.name}-${this.rng.nextU32()}`), host: known, fabric: this.fabric, preload: this.preload });
       peer.subscribe((t, e) => {
         for (const l of [...this.listeners]) l(t, e);
       });
@@ -462,12 +472,13 @@ export class Engine {
   }
 
   /**
-   * A pull from the simulated Docker Hub, as the client prints its progress
-   * (non-terminal): layer lines, "Already exists" for layers the store has,
-   * Digest and Status. A repository or tag the Hub lacks is refused as Hub does.
+   * A pull from the simulated Docker Hub: the progress messages the daemon
+   * streams (layer updates, "Already exists" for layers the store has, Digest
+   * and Status), for the client to print. A repository or tag the Hub lacks is
+   * refused as Hub does.
    */
-  pull(ref: string): string {
-    return this.op(() => pull(this.imageContext(), ref).text);
+  pull(ref: string): PullMessage[] {
+    return this.op(() => pull(this.imageContext(), ref).messages);
   }
 
   /** `docker tag SOURCE TARGET`. */
@@ -506,8 +517,8 @@ export class Engine {
 
   // Archives and builds (core/engine/imageArchive.ts does the work)
 
-  /** A pull for a build's FROM: the client's progress text and the image. */
-  pullImage(ref: string): { text: string; image: Image } {
+  /** A pull for a build's FROM: the progress messages and the image. */
+  pullImage(ref: string): { messages: PullMessage[]; image: Image } {
     return this.op(() => pull(this.imageContext(), ref));
   }
 

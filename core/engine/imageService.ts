@@ -1,4 +1,4 @@
-import { builtinImages, type CatalogImage, type HistoryEntry, type ImageConfig } from '../images/catalog';
+import { builtinImages, normalizeImageRef, type CatalogImage, type HistoryEntry, type ImageConfig } from '../images/catalog';
 import { sha256Digest } from '../images/digest';
 import { hubImages } from '../images/hub';
 import { DEFAULT_DOMAIN, familiarName, familiarString, parseNormalizedNamed, ReferenceError, remotePath, withDefaultTag, type Reference } from '../images/reference';
@@ -27,11 +27,23 @@ function hub(): readonly CatalogImage[] {
   return [...builtinImages(), ...hubImages()];
 }
 
-/** Fills the store of a fresh engine with the built-in images, tagged. */
-export function loadBuiltinImages(store: ImageStore): void {
-  for (const c of builtinImages()) {
+/** The built-in images a daemon can start with ("busybox:latest", "hello-world:latest"), each as `repo:tag`. */
+export function preloadableImages(): string[] {
+  return builtinImages().flatMap((c) => c.tags.map((t) => `${c.repo}:${t}`));
+}
+
+/**
+ * Puts the named built-in images in the store, tagged, as if they had been
+ * there before the daemon started. A name the catalog lacks is a mistake in
+ * the caller's set-up, not a user's error: it throws.
+ */
+export function loadBuiltinImages(store: ImageStore, refs: readonly string[]): void {
+  for (const ref of refs) {
+    const name = normalizeImageRef(ref);
+    const c = builtinImages().find((b) => b.tags.some((t) => `${b.repo}:${t}` === name));
+    if (c === undefined) throw new Error(`no built-in image ${JSON.stringify(ref)} to preload (there are ${preloadableImages().join(', ')})`);
     const image = store.addCatalogImage(c);
-    for (const t of c.tags) store.tag(image.id, `${c.repo}:${t}`);
+    store.tag(image.id, name);
   }
 }
 
@@ -68,11 +80,24 @@ function blobId(diffId: string): string {
 }
 
 /**
- * `docker pull` as the daemon streams it, rendered the way the client prints
- * a non-terminal stream: one status line per layer event, then Digest and
- * Status. Layers the store already has are "Already exists".
+ * One message of the daemon's pull stream (a JSONMessage): a status, for a tag
+ * or a layer id. `progress` marks the layer updates, which carry a
+ * progressDetail: a client on a terminal redraws those in place, one line per
+ * layer (core/cli/docker/jsonMessages.ts).
  */
-export function pull(ctx: ImageServiceContext, ref: string): { text: string; image: Image } {
+export interface PullMessage {
+  id?: string;
+  status: string;
+  progress?: true;
+}
+
+/**
+ * `docker pull` as the daemon streams it: the tag's "Pulling from", one status
+ * per layer event (the byte counts of Downloading and Extracting, which a
+ * client shows only on a terminal, are left out), then Digest and Status.
+ * Layers the store already has are "Already exists".
+ */
+export function pull(ctx: ImageServiceContext, ref: string): { messages: PullMessage[]; image: Image } {
   let parsed: Reference;
   try {
     parsed = parseNormalizedNamed(ref);
@@ -98,7 +123,8 @@ export function pull(ctx: ImageServiceContext, ref: string): { text: string; ima
   const digest = manifestDigest(catalog);
   const label = wanted ?? named.tag!;
   const tagName = familiarString(named);
-  let text = `${label}: Pulling from ${remotePath(named)}\n`;
+  const messages: PullMessage[] = [{ id: label, status: `Pulling from ${remotePath(named)}` }];
+  const layer = (id: string, status: string): void => void messages.push({ id, status, progress: true });
   const have = ctx.store.get(tagName);
   // The manifest matches what the tag already names: nothing to download.
   const upToDate = have !== undefined && have.layers.map((l) => l.id).join() === catalog.layers.map((l) => l.diffId).join();
@@ -106,27 +132,30 @@ export function pull(ctx: ImageServiceContext, ref: string): { text: string; ima
     const fresh: string[] = [];
     for (const l of catalog.layers) {
       const id = blobId(l.diffId);
-      if (ctx.store.layer(l.diffId)) text += `${id}: Already exists\n`;
+      if (ctx.store.layer(l.diffId)) layer(id, 'Already exists');
       else {
-        text += `${id}: Pulling fs layer\n`;
+        layer(id, 'Pulling fs layer');
         fresh.push(id);
       }
     }
     // The daemon downloads three layers at a time; the others wait their turn.
     fresh.forEach((id, i) => {
-      if (i >= 3) text += `${id}: Waiting\n`;
+      if (i >= 3) layer(id, 'Waiting');
     });
-    for (const id of fresh) text += `${id}: Verifying Checksum\n${id}: Download complete\n`;
-    for (const id of fresh) text += `${id}: Pull complete\n`;
+    for (const id of fresh) {
+      layer(id, 'Verifying Checksum');
+      layer(id, 'Download complete');
+    }
+    for (const id of fresh) layer(id, 'Pull complete');
   }
   const image = upToDate ? have : ctx.store.addCatalogImage(catalog);
   if (!named.digest) ctx.store.tag(image.id, tagName);
   const digestRef = `${name}@${digest}`;
   if (!upToDate && !image.repoDigests.includes(digestRef)) ctx.store.tag(image.id, digestRef);
-  text += `Digest: ${digest}\n`;
-  text += upToDate ? `Status: Image is up to date for ${tagName}\n` : `Status: Downloaded newer image for ${tagName}\n`;
+  messages.push({ status: `Digest: ${digest}` });
+  messages.push({ status: upToDate ? `Status: Image is up to date for ${tagName}` : `Status: Downloaded newer image for ${tagName}` });
   ctx.emit('pull', image.id, { name: tagName });
-  return { text, image };
+  return { messages, image };
 }
 
 /** One line of `docker rmi`'s answer. */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { daemonError, EngineDriver } from './testDriver';
+import { displayJsonMessages } from '../cli/docker/jsonMessages';
+
+/** A pull as a client not on a terminal prints it. */
+function pulled(d: EngineDriver, ref: string): string {
+  return displayJsonMessages(d.engine.pull(ref), false);
+}
 
 /** Records as `docker rmi` prints them. */
 function rmiLines(d: EngineDriver, ref: string, opts: { force?: boolean } = {}): string[] {
@@ -63,15 +69,29 @@ describe('Engine images and layers', () => {
   });
 
   describe('pull', () => {
+    it('a fresh engine has no images; busybox and hello-world come from the Hub as the test set-up has them', () => {
+      const d = new EngineDriver('fresh', { preload: [] });
+      expect(d.engine.snapshot().images).toEqual([]);
+      expect(pulled(d, 'hello-world')).toMatch(/^latest: Pulling from library\/hello-world\n([0-9a-f]{12}): Pulling fs layer\n\1: Verifying Checksum\n\1: Download complete\n\1: Pull complete\nDigest: sha256:[0-9a-f]{64}\nStatus: Downloaded newer image for hello-world:latest\n$/);
+      const preloaded = new EngineDriver('preloaded');
+      d.engine.pull('busybox');
+      for (const ref of ['busybox:latest', 'hello-world:latest']) {
+        const mine = d.engine.resolveImage(ref);
+        const theirs = preloaded.engine.resolveImage(ref);
+        expect({ id: mine.id, layers: mine.layers.map((l) => l.id) }).toEqual({ id: theirs.id, layers: theirs.layers.map((l) => l.id) });
+      }
+      expect(() => new EngineDriver('bad', { preload: ['nginx'] })).toThrow(/no built-in image "nginx" to preload/);
+    });
+
     it('prints per-layer progress, then "Already exists" for layers another image brought', () => {
       const d = new EngineDriver();
-      const first = d.engine.pull('nginx');
+      const first = pulled(d, 'nginx');
       expect(first).toMatch(/^latest: Pulling from library\/nginx\n[0-9a-f]{12}: Pulling fs layer\n/);
       expect(first).toMatch(/\nDigest: sha256:[0-9a-f]{64}\nStatus: Downloaded newer image for nginx:latest\n$/);
-      const second = d.engine.pull('redis:7.4');
+      const second = pulled(d, 'redis:7.4');
       expect(second.split('\n')[1]).toMatch(/^[0-9a-f]{12}: Already exists$/);
       expect(second).toContain('Status: Downloaded newer image for redis:7.4\n');
-      expect(d.engine.pull('nginx')).toMatch(/^latest: Pulling from library\/nginx\nDigest: sha256:[0-9a-f]{64}\nStatus: Image is up to date for nginx:latest\n$/);
+      expect(pulled(d, 'nginx')).toMatch(/^latest: Pulling from library\/nginx\nDigest: sha256:[0-9a-f]{64}\nStatus: Image is up to date for nginx:latest\n$/);
     });
 
     it.each([

@@ -12,9 +12,15 @@ export async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 }
 
+/** The images the conformance host has built locally (test/setup/images.sh). */
+export const TEST_IMAGES: readonly string[] = ['busybox:latest', 'hello-world:latest'];
+
 /**
  * A simulated machine for tests: the engine, its virtual clock and a record of
  * what it emitted, with events written compactly ("die(137)", "kill[15]").
+ * It starts with the test images already there, as the conformance host does
+ * (engine-level tests create containers without the client's pull); pass
+ * `preload: []` for a fresh install.
  */
 export class EngineDriver {
   readonly scheduler: Scheduler;
@@ -22,9 +28,9 @@ export class EngineDriver {
   readonly events: DockerEvent[] = [];
   readonly transitions: Transition[] = [];
 
-  constructor(seed = 'test') {
+  constructor(seed = 'test', opts: { preload?: readonly string[] } = {}) {
     this.scheduler = new Scheduler(TEST_EPOCH);
-    this.engine = new Engine({ scheduler: this.scheduler, rng: seededRng(seed) });
+    this.engine = new Engine({ scheduler: this.scheduler, rng: seededRng(seed), preload: opts.preload ?? TEST_IMAGES });
     this.engine.subscribe((t, e) => {
       this.transitions.push(...t);
       this.events.push(...e);

@@ -1,8 +1,9 @@
 /**
- * The images the simulator knows: the ones a fresh engine already has
- * (busybox and hello-world, laid out exactly like the offline test images the
- * conformance suite runs against, test/setup/images.sh) and the simulated
- * Docker Hub's (hub.ts: alpine, ubuntu, centos, nginx, mysql, redis,
+ * The images the simulator knows: busybox and hello-world, laid out exactly
+ * like the offline test images the conformance suite runs against
+ * (test/setup/images.sh) — a fresh engine pulls them from the simulated Hub,
+ * and an engine started with `preload` has them already — and the rest of the
+ * simulated Docker Hub's (hub.ts: alpine, ubuntu, centos, nginx, mysql, redis,
  * registry), each as its layers' diff trees, config and history — what
  * `docker pull`, `docker history` and `docker image inspect` show.
  *
@@ -152,8 +153,10 @@ const busyboxLayer = lazyLayer('sha256:3d24ee258efc3bfe4066a1a9fb83febf6dc0b1548
 const helloLayer = lazyLayer('sha256:ac28800ec8bb38d5c35b49d45a6ac4777544941199075dff8c4eb63e093aa81e', helloTree);
 
 /**
- * The images a fresh simulated engine has: the test set-up's imports
- * (`docker import` with ENV PATH and CMD), one layer each, history "Imported from -".
+ * busybox and hello-world as the test set-up imports them (`docker import`
+ * with ENV PATH and CMD), one layer each, history "Imported from -": what an
+ * engine may start with (EngineOptions.preload) and what the simulated Hub
+ * serves under those names, so a pulled busybox is the conformance host's.
  */
 export function builtinImages(): CatalogImage[] {
   return [

@@ -611,7 +611,7 @@ const centos = image(
   ],
 );
 
-/** The images the simulated Hub holds besides busybox and hello-world (which a fresh engine already has). */
+/** The images the simulated Hub holds besides busybox and hello-world (catalog.ts's builtinImages, which it serves too). */
 export function hubImages(): readonly CatalogImage[] {
   return HUB;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../engine/engine';
-import { EngineDriver } from '../engine/testDriver';
+import { EngineDriver, TEST_IMAGES } from '../engine/testDriver';
 import type { TraceOp } from '../model';
 import { seededRng } from '../ports';
 import { Scheduler } from '../scheduler';
@@ -102,7 +102,7 @@ describe('kernel: docker run', () => {
 
   it('on cgroup v2 unshares a private cgroup namespace too, and uses the systemd scope', () => {
     const scheduler = new Scheduler(Date.UTC(2026, 0, 1));
-    const engine = new Engine({ scheduler, rng: seededRng('v2'), cgroupVersion: 2 });
+    const engine = new Engine({ scheduler, rng: seededRng('v2'), cgroupVersion: 2, preload: TEST_IMAGES });
     const { id } = engine.create({ image: 'busybox', cmd: ['sleep', '300'] });
     engine.start(id);
     const ops = engine.trace.recent();

@@ -6,6 +6,7 @@ import { chooseTracer, tracingProblem } from '../../backends/agent/tracer/kernel
 import { SimHost } from '../../backends/sim/simHost';
 import { haveDocker, haveRoot, required } from '../support/requirements';
 import { type TestAgent, connectClient, docker, dockerQuiet, run, startTestAgent, uniqueName, waitFor } from './support';
+import { TEST_IMAGES } from '../../core/engine/testDriver';
 
 const NS = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'user', 'uts'] as const;
 
@@ -129,7 +130,8 @@ describe.skipIf(traceProblem !== null)('agent: the kernel trace observed with bp
   // Fidelity: the simulated engine performs the same key operations, in the same order, as the real dockerd just did.
   it('the sim emits the key operations of the same line in the order the real kernel showed', async () => {
     expect(realKeys.length).toBeGreaterThan(0);
-    const sim = new SimHost({ yieldToEventLoop: () => new Promise<void>((r) => setImmediate(r)) });
+    // Set up as the agent's host is: busybox already there, so the line runs without a pull.
+    const sim = new SimHost({ preload: TEST_IMAGES, yieldToEventLoop: () => new Promise<void>((r) => setImmediate(r)) });
     let out = '';
     expect(await sim.runToCompletion(line, { stdout: (t) => (out += t), stderr: () => {} })).toBe(0);
     const id = out.trim();

@@ -1,6 +1,7 @@
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
 import { SimHost } from '../../backends/sim/simHost';
 import { summarize, type Stats } from './stats';
+import { TEST_IMAGES } from '../../core/engine/testDriver';
 
 /**
  * `docker build` on the simulated engine: a 20-instruction Dockerfile (every
@@ -45,7 +46,7 @@ async function run(host: SimHost, line: string): Promise<void> {
 
 export async function benchBuild(opts: { samples?: number } = {}): Promise<BuildBenchResult> {
   const n = opts.samples ?? 30;
-  const host = new SimHost({ seed: 'bench-build', yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: false });
+  const host = new SimHost({ seed: 'bench-build', preload: TEST_IMAGES, yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: false });
   await run(host, `mkdir /ctx && cd /ctx && echo a > a.txt && echo b > b.txt && echo c > c.txt && printf '${DOCKERFILE_20}\\n' > Dockerfile`);
   const time = async (line: string): Promise<number> => {
     const t0 = performance.now();

@@ -4,6 +4,7 @@ import { Engine } from '../../core/engine/engine';
 import { dockerCommand } from '../../core/cli/docker/index';
 import { InterruptSource } from '../../core/ports';
 import { summarize, type Stats } from './stats';
+import { TEST_IMAGES } from '../../core/engine/testDriver';
 
 /**
  * `docker diff` on a container whose upper layer holds 10,000 changed files
@@ -23,7 +24,7 @@ export interface DiffBenchResult {
 
 export async function benchDiff(files = 10_000): Promise<DiffBenchResult> {
   const scheduler = new Scheduler(Date.UTC(2026, 0, 1));
-  const engine = new Engine({ scheduler, rng: seededRng('bench-diff') });
+  const engine = new Engine({ scheduler, rng: seededRng('bench-diff'), preload: TEST_IMAGES });
   const docker = dockerCommand(engine);
   const { id } = engine.create({ image: 'busybox', name: 'big', cmd: ['true'] });
   const mount = engine.containerMount(id);

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
 import { SimHost } from '../../backends/sim/simHost';
 import { formatStats, summarize } from './stats';
+import { TEST_IMAGES } from '../../core/engine/testDriver';
 
 /**
  * A focused benchmark of the crowded-engine commands (`node --import tsx
@@ -33,7 +34,7 @@ async function time(n: number, fn: () => Promise<unknown> | unknown): Promise<st
 
 const digest = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 16);
 
-const host = new SimHost({ seed: 'bench-ps', yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: false });
+const host = new SimHost({ seed: 'bench-ps', preload: TEST_IMAGES, yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: false });
 for (let i = 0; i < live; i++) await exec(host, i % 10 === 0 ? `docker run -d -l k=v${i} busybox sh -c 'exit 3'` : 'docker run -d busybox sleep 300');
 const lines = ['docker ps', 'docker ps -a', 'docker ps -a --no-trunc', 'docker ps -a --format "{{.ID}} {{.Names}}"', 'docker ps -q'];
 const outputs = [];

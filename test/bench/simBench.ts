@@ -1,6 +1,7 @@
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
 import { SimHost } from '../../backends/sim/simHost';
 import { summarize, type Stats } from './stats';
+import { TEST_IMAGES } from '../../core/engine/testDriver';
 
 /**
  * How fast the simulated engine answers, in Node, on an in-process SimHost
@@ -42,7 +43,8 @@ async function mustExec(host: SimHost, line: string): Promise<Captured> {
 }
 
 function newHost(seed: string): SimHost {
-  return new SimHost({ seed, yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: false });
+  // The image is there already: the bench times the run, not the first pull.
+  return new SimHost({ seed, preload: TEST_IMAGES, yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: false });
 }
 
 async function runRmCycle(host: SimHost): Promise<number> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareTranscripts, formatMismatches, lineDiff } from './compare';
 import type { Outcome } from './engines';
-import { judgeStderrLine, knownDifferences } from './known-differences';
+import { judgeLine, judgeStderrLine, knownDifferences } from './known-differences';
 import { parseScript } from './script';
 
 const prefix = 'gbc-0badcafe';
@@ -17,11 +17,11 @@ describe('knownDifferences', () => {
     expect(d.daemon20.test(d.example.daemon20)).toBe(true);
     expect(d.current.test(d.example.current)).toBe(true);
     expect(d.source).toMatch(/moby v\d/);
-    expect(judgeStderrLine(d.example.daemon20, d.example.current, d.example.cmd)).toEqual({ kind: 'accepted', difference: d });
+    expect(judgeLine(d.example.daemon20, d.example.current, d.example.cmd, d.stream ?? 'stderr')).toEqual({ kind: 'accepted', difference: d });
   });
 
   it.each(knownDifferences.map((d) => [d.id, d] as const))('%s rejects a simulator that keeps the 20.10 wording', (_id, d) => {
-    expect(judgeStderrLine(d.example.daemon20, d.example.daemon20, d.example.cmd).kind).toBe('old-wording');
+    expect(judgeLine(d.example.daemon20, d.example.daemon20, d.example.cmd, d.stream ?? 'stderr').kind).toBe('old-wording');
   });
 
   it('has unique ids', () => {
@@ -93,6 +93,20 @@ describe('compareTranscripts', () => {
     const result = compareTranscripts(script, real, sim, prefix);
     expect(result.matched).toBe(2);
     expect(formatMismatches(result)).toContain('known difference "rm-running"');
+  });
+});
+
+describe('compareTranscripts on stdout', () => {
+  const script = parseScript('v.txt', "docker version --format '{{.Server.Version}} {{.Client.Version}}'\n");
+  const cmd = script.lines[0]!.template;
+  const real = [outcome(cmd, '20.10.24+dfsg1 28.2.2\n')];
+
+  it.each([
+    ['the simulated engine’s own version', '28.2.2 28.2.2\n', 1],
+    ['the conformance host’s version kept by the simulator', '20.10.24+dfsg1 28.2.2\n', 0],
+    ['another client version', '28.2.2 27.0.0\n', 0],
+  ])('%s', (_what, simOut, matched) => {
+    expect(compareTranscripts(script, real, [outcome(cmd, simOut)], prefix).matched).toBe(matched);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Outcome } from './engines';
-import { judgeStderrLine, knownDifferences, type KnownDifference } from './known-differences';
+import { judgeLine, knownDifferences, type KnownDifference } from './known-differences';
 import { createMasker } from './mask';
 import type { Script } from './script';
 
@@ -23,8 +23,8 @@ export interface ScriptResult {
 
 /**
  * Compares the real engine's transcript with the simulator's, line by line:
- * exit codes identical; stdout identical after masking; stderr identical after
- * masking except for the known wording differences.
+ * exit codes identical; stdout and stderr identical after masking, except for
+ * the known differences between the 20.10 engine and current Docker.
  */
 export function compareTranscripts(
   script: Script,
@@ -51,28 +51,39 @@ export function compareTranscripts(
     const sErr = simMask.mask(s.stderr);
 
     if (r.exit !== s.exit) problems.push(`exit code: real ${r.exit}, sim ${s.exit}`);
-    if (rOut !== sOut) problems.push(`stdout:\n${indent(lineDiff(rOut, sOut))}`);
-
-    const rLines = rErr.split('\n');
-    const sLines = sErr.split('\n');
-    let stderrOk = rLines.length === sLines.length;
-    const notes: string[] = [];
-    if (stderrOk) {
-      rLines.forEach((rl, j) => {
-        const sl = sLines[j]!;
-        const verdict = judgeStderrLine(rl, sl, line.template, table);
-        if (verdict.kind === 'accepted') accepted.push(verdict.difference);
-        else if (verdict.kind === 'old-wording') {
-          stderrOk = false;
-          notes.push(`    the simulator prints Engine 20.10's wording; current Docker's (known difference "${verdict.difference.id}", ${verdict.difference.versions}) matches ${verdict.difference.current}`);
-        } else if (rl !== sl) stderrOk = false;
-      });
+    for (const [stream, rText, sText] of [['stdout', rOut, sOut], ['stderr', rErr, sErr]] as const) {
+      const judged = judgeStream(rText, sText, line.template, stream, table);
+      accepted.push(...judged.accepted);
+      if (!judged.ok) problems.push(`${stream}:\n${indent(lineDiff(rText, sText))}${judged.notes.length > 0 ? `\n${judged.notes.join('\n')}` : ''}`);
     }
-    if (!stderrOk) problems.push(`stderr:\n${indent(lineDiff(rErr, sErr))}${notes.length > 0 ? `\n${notes.join('\n')}` : ''}`);
 
     return { lineNo: line.lineNo, cmd: line.template, matched: problems.length === 0, problems, accepted };
   });
   return { script: script.name, lines, matched: lines.filter((l) => l.matched).length };
+}
+
+/**
+ * One stream of one line: identical line by line, except where a known
+ * difference for that stream accepts the simulator's line; a simulator line
+ * that keeps Engine 20.10's text where current Docker's differs is a mismatch.
+ */
+function judgeStream(real: string, sim: string, cmd: string, stream: 'stdout' | 'stderr', table: readonly KnownDifference[]): { ok: boolean; accepted: KnownDifference[]; notes: string[] } {
+  const rLines = real.split('\n');
+  const sLines = sim.split('\n');
+  const accepted: KnownDifference[] = [];
+  const notes: string[] = [];
+  let ok = rLines.length === sLines.length;
+  if (!ok) return { ok: false, accepted, notes };
+  rLines.forEach((rl, j) => {
+    const sl = sLines[j]!;
+    const verdict = judgeLine(rl, sl, cmd, stream, table);
+    if (verdict.kind === 'accepted') accepted.push(verdict.difference);
+    else if (verdict.kind === 'old-wording') {
+      ok = false;
+      notes.push(`    the simulator prints Engine 20.10's text; current Docker's (known difference "${verdict.difference.id}", ${verdict.difference.versions}) matches ${verdict.difference.current}`);
+    } else if (rl !== sl) ok = false;
+  });
+  return { ok, accepted, notes };
 }
 
 /** A readable report of every mismatched line: script, line number, command, real (-) against sim (+). */

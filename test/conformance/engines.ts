@@ -87,7 +87,7 @@ export class SimContractError extends Error {}
  */
 export async function runSim(cmds: readonly string[], seed: string, timeoutMs = 120_000): Promise<Outcome[]> {
   if (!existsSync(simBin)) throw new SimContractError(`${simBin} does not exist: the simulator CLI (glassbox sim --jsonl) is not there yet`);
-  const r = await capture(process.execPath, [simBin, 'sim', '--jsonl', '--seed', seed], {
+  const r = await capture(process.execPath, [simBin, 'sim', '--jsonl', '--seed', seed, '--preload', 'busybox,hello-world'], {
     input: cmds.map((c) => `${c}\n`).join(''),
     timeoutMs,
   });

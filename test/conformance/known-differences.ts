@@ -2,7 +2,7 @@
  * Where the daemon on this machine and CI (Debian's docker.io, Engine 20.10)
  * words an error differently from current Docker (Engine 28), the simulator
  * follows current Docker (DESIGN.md, "Fidelity to real Docker"). Each entry
- * lets one masked stderr line differ that way: the real line matches
+ * lets one masked line (stderr, unless `stream` says stdout) differ that way: the real line matches
  * `daemon20`, and the simulator's line must then match `current` — printing
  * the 20.10 wording is reported as a mismatch too.
  *
@@ -15,10 +15,13 @@
  * Patterns see masked text: ids are <id64#N>/<id12#N>, the run prefix is %p.
  *
  * The docker CLI here is already 28.2.2, so only daemon texts
- * ("Error response from daemon: …") can differ.
+ * ("Error response from daemon: …") can differ — and the daemon's own
+ * version where a command prints it (stdout entries).
  */
 export interface KnownDifference {
   id: string;
+  /** Which stream the line is on; stderr (the daemon's errors) unless said. */
+  stream?: 'stdout' | 'stderr';
   /** Which engine versions print which wording. */
   versions: string;
   /** Where each wording comes from in moby (and runc, where the text is runc's). */
@@ -32,6 +35,22 @@ export interface KnownDifference {
 const daemonPrefix = String.raw`(?<pre>(?:docker: )?Error response from daemon: )`;
 
 export const knownDifferences: readonly KnownDifference[] = [
+  {
+    id: 'engine-version',
+    stream: 'stdout',
+    versions: 'Engine 20.10.24 (Debian docker.io, the conformance host) → 28.2.2 (docker-ce, what the simulator is)',
+    source:
+      'moby v20.10 and moby v28.2 dockerversion.Version, set at build time, is what GET /version and GET /info report as the ' +
+      'server version (`docker version`, `docker info`); the simulator is the docker-ce 28.2.2 engine whose texts it prints',
+    daemon20: /^(?<before>.*?)20\.10\.24\+dfsg1(?<after>.*)$/,
+    // Nowhere the old version: a simulator that still reports 20.10 is the mismatch.
+    current: /^(?!.*20\.10\.24)(?<before>.*?)28\.2\.2(?<after>.*)$/,
+    example: {
+      cmd: "docker version --format '{{.Server.Version}} {{.Client.Version}}'",
+      daemon20: '20.10.24+dfsg1 28.2.2',
+      current: '28.2.2 28.2.2',
+    },
+  },
   {
     id: 'rm-running',
     versions: 'Engine 20.10 → 25.0 and later',
@@ -195,8 +214,14 @@ export type LineVerdict =
 
 /** Judges one real stderr line against the simulator's, both masked, where they are not identical or the real one has an old wording. */
 export function judgeStderrLine(realLine: string, simLine: string, cmd: string, table: readonly KnownDifference[] = knownDifferences): LineVerdict {
+  return judgeLine(realLine, simLine, cmd, 'stderr', table);
+}
+
+/** judgeStderrLine for either stream: only the entries for that stream apply. */
+export function judgeLine(realLine: string, simLine: string, cmd: string, stream: 'stdout' | 'stderr', table: readonly KnownDifference[] = knownDifferences): LineVerdict {
   const words = new Set(cmd.split(/\s+/));
   for (const difference of table) {
+    if ((difference.stream ?? 'stderr') !== stream) continue;
     const old = difference.daemon20.exec(realLine);
     if (old === null) continue;
     if (simLine === realLine && !difference.current.test(simLine)) return { kind: 'old-wording', difference };

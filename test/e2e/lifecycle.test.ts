@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { haveChromium } from '../support/requirements';
-import { pageSuite, terminalSelector, typeLine, waitForTerminal } from './harness';
+import { pageSuite, terminalSelector, terminalText, typeLine, waitForTerminal } from './harness';
 
 /**
  * The walking skeleton in a real browser: a student types docker commands into
@@ -19,6 +19,11 @@ describe.skipIf(!haveChromium())('the page, on the simulated backend', () => {
     await page.locator(chip('running', 'web')).waitFor({ state: 'visible', timeout: 20_000 });
     // `docker run -d` prints the full 64-hex container id on its own line.
     await waitForTerminal(page, /^[0-9a-f]{64}$/m);
+    // A narrow terminal wraps the digest, so read it unwrapped.
+    const text = await terminalText(page, { unwrap: true });
+    // A fresh engine has no images: the client pulls busybox first, each layer's line rewritten in place on the terminal.
+    expect(text).toMatch(/^Unable to find image 'busybox:latest' locally\nlatest: Pulling from library\/busybox\n[0-9a-f]{12}: Pull complete\nDigest: sha256:[0-9a-f]{64}\nStatus: Downloaded newer image for busybox:latest\n[0-9a-f]{64}$/m);
+    expect(text).not.toMatch(/Pulling fs layer|Download complete/);
   });
 
   test('docker pause moves the container to the paused state, and docker ps says so', async () => {

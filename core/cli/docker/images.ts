@@ -10,6 +10,8 @@ import { daemonErrorText, type CommandDef, type Ctx } from './common';
 import { imageJson } from './imageJson';
 import { inspectAll } from './inspect';
 import { goJson, TemplateError } from './template';
+import { displayJsonMessages } from './jsonMessages';
+import type { PullMessage } from '../../engine/imageService';
 
 /**
  * The image commands: pull, images (image ls), tag, rmi (image rm), history,
@@ -90,14 +92,14 @@ export const pull: CommandDef = {
     }
     const quiet = flags.bool('quiet');
     if (parsed.tag === undefined && parsed.digest === undefined && !flags.bool('all-tags') && !quiet) ctx.io.stdout('Using default tag: latest\n');
-    let text: string;
+    let messages: PullMessage[];
     try {
-      text = ctx.engine.pull(ref);
+      messages = ctx.engine.pull(ref);
     } catch (e) {
       return dockerError(ctx, e);
     }
     const named = withDefaultTag(parsed);
-    if (!quiet) ctx.io.stdout(text);
+    if (!quiet) ctx.io.stdout(displayJsonMessages(messages, ctx.io.stdoutIsTTY === true));
     ctx.io.stdout(`${named.domain}/${named.path}${named.tag !== undefined ? `:${named.tag}` : ''}${named.digest !== undefined ? `@${named.digest}` : ''}\n`);
     return 0;
   },

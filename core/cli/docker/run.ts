@@ -44,6 +44,7 @@ function networkOptions(flags: ParsedFlags): Pick<CreateOptions, 'networkMode' |
   };
 }
 import { forwardKeys } from './exec';
+import { displayJsonMessages } from './jsonMessages';
 
 const bytesFlag = (raw: string): string | undefined => {
   const v = ramInBytes(raw);
@@ -198,7 +199,9 @@ function validPidMode(mode: string): boolean {
 function createContainer(ctx: Ctx, options: CreateOptions, pull: PullPolicy): { id: string } | { error: string } {
   const pullImage = (): string | undefined => {
     try {
-      ctx.io.stderr(ctx.engine.pull(options.image));
+      // The client prints the pull on stderr, keeping stdout for the container's id; the shell tracks one
+      // terminal flag for output, which stands for stderr's too.
+      ctx.io.stderr(displayJsonMessages(ctx.engine.pull(options.image), ctx.io.stdoutIsTTY === true));
       return undefined;
     } catch (e) {
       return daemonErrorText(e);

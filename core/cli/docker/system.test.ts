@@ -116,12 +116,21 @@ describe('docker update --restart', () => {
 });
 
 describe('docker version and info', () => {
-  it('version prints the client and the engine, containerd, runc and docker-init sections', async () => {
+  it('version and info name one engine, docker-ce 28.2.2, whose wording the daemon texts follow', async () => {
     const d = new EngineDriver('version');
     const r = await run(d, ['docker', 'version']);
-    expect(r.stdout).toContain('Server:\n Engine:\n  Version:          20.10.24+dfsg1\n');
-    expect(r.stdout).toContain(' runc:\n  Version:          1.1.5+ds1\n');
-    expect((await run(d, ['docker', 'version', '--format', '{{.Server.Version}} {{.Client.Version}}'])).stdout).toBe('20.10.24+dfsg1 28.2.2\n');
+    expect(r.stdout).toContain('Client: Docker Engine - Community\n Version:           28.2.2\n API version:       1.50\n');
+    expect(r.stdout).toContain('Server: Docker Engine - Community\n Engine:\n  Version:          28.2.2\n  API version:      1.50 (minimum version 1.24)\n');
+    expect(r.stdout).toContain(' runc:\n  Version:          1.2.5\n  GitCommit:        v1.2.5-0-g59923ef\n');
+    expect((await run(d, ['docker', 'version', '--format', '{{.Server.Version}} {{.Client.Version}}'])).stdout).toBe('28.2.2 28.2.2\n');
+    const info = (await run(d, ['docker', 'info'])).stdout;
+    expect(info).toContain(' Server Version: 28.2.2\n');
+    expect(info).toContain(' containerd version: 05044ec0a9a75232cad458027ca83437aae3f4da\n runc version: v1.2.5-0-g59923ef\n init version: de40ad0\n');
+    expect(info).toMatch(/ ID: [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\n/);
+    expect((await run(d, ['docker', 'info', '--format', '{{.ServerVersion}}'])).stdout).toBe('28.2.2\n');
+    // A daemon text of that version: Engine 25+ words a running container's removal this way.
+    d.runDetached(['sleep', '300'], { name: 'up' });
+    expect((await run(d, ['docker', 'rm', 'up'])).stderr).toBe('Error response from daemon: cannot remove container "up": container is running: stop the container before removing or force remove\n');
   });
 
   it('info counts containers by state and shows the cgroup driver and version', async () => {
@@ -133,6 +142,7 @@ describe('docker version and info', () => {
     const r = await run(d, ['docker', 'info']);
     expect(r.stdout).toContain(' Containers: 3\n  Running: 1\n  Paused: 1\n  Stopped: 1\n');
     expect(r.stdout).toContain(' Cgroup Driver: cgroupfs\n Cgroup Version: 1\n');
+    expect(r.stdout).toContain(' Images: 2\n');
     expect((await run(d, ['docker', 'info', '--format', '{{.NCPU}} {{.CgroupVersion}} {{.ContainersPaused}}'])).stdout).toBe('2 1 1\n');
   });
 });

@@ -7,12 +7,12 @@ import { parseRestart, resourcesFromFlags, resourceValidators } from './run';
 import type { RestartPolicyRequest } from '../../engine/validate';
 import { executeHeader, executeRow, goJson, parseFormat, TemplateError } from './template';
 import { formatPs, KERNEL_RELEASE_HOST } from '../../kernel/procfs';
+import { DOCKER_VERSION } from '../../images/store';
 
 /**
  * The commands that show the kernel side of containers: `docker top`,
  * `docker stats`, `docker update`, and the daemon's `docker version` and
- * `docker info`, in the 28.2.2 client's format against the reference
- * 20.10 engine.
+ * `docker info`, as a docker-ce 28.2.2 client and engine print them.
  */
 
 /** `docker top CONTAINER [ps OPTIONS]`: the daemon runs ps -ef (or the options given) on the host and keeps the container's pids. */
@@ -192,70 +192,95 @@ export const update: CommandDef = {
   },
 };
 
-const SERVER_VERSION = '20.10.24+dfsg1';
+/**
+ * The simulated daemon is a fresh docker-ce 28.2.2 install (client and engine
+ * from the same release, as the course installs them): the version whose
+ * wording its error texts follow. The conformance host runs Debian's 20.10
+ * engine instead; test/conformance/known-differences.ts lists where they differ.
+ */
+const ENGINE = {
+  platform: 'Docker Engine - Community',
+  version: DOCKER_VERSION,
+  apiVersion: '1.50',
+  minApiVersion: '1.24',
+  goVersion: 'go1.24.3',
+  clientCommit: 'e6534b4',
+  engineCommit: '45873be',
+  /** time.ANSIC, as the client prints it; the daemon reports it in RFC 3339. */
+  built: 'Fri May 30 12:07:27 2025',
+  buildTime: '2025-05-30T12:07:27.000000000+00:00',
+  containerd: { version: '1.7.27', commit: '05044ec0a9a75232cad458027ca83437aae3f4da' },
+  runc: { version: '1.2.5', commit: 'v1.2.5-0-g59923ef' },
+  init: { version: '0.19.0', commit: 'de40ad0' },
+};
 
 /** What `docker version` shows, as the client's template data (Client, Server). */
 function versionData(): Record<string, unknown> {
   return {
     Client: {
-      Version: '28.2.2',
-      ApiVersion: '1.41',
-      DefaultAPIVersion: '1.50',
-      GitCommit: 'e6534b4',
-      GoVersion: 'go1.24.3',
+      Platform: { Name: ENGINE.platform },
+      Version: ENGINE.version,
+      ApiVersion: ENGINE.apiVersion,
+      DefaultAPIVersion: ENGINE.apiVersion,
+      GitCommit: ENGINE.clientCommit,
+      GoVersion: ENGINE.goVersion,
       Os: 'linux',
       Arch: 'amd64',
-      BuildTime: 'Fri May 30 12:07:14 2025',
+      BuildTime: ENGINE.built,
       Context: 'default',
     },
     Server: {
-      Platform: { Name: '' },
+      Platform: { Name: ENGINE.platform },
       Components: [
-        { Name: 'Engine', Version: SERVER_VERSION, Details: { ApiVersion: '1.41', Arch: 'amd64', BuildTime: '2026-05-07T21:09:36.000000000+00:00', Experimental: 'false', GitCommit: '5d6db84', GoVersion: 'go1.19.8', KernelVersion: KERNEL_RELEASE_HOST, MinAPIVersion: '1.12', Os: 'linux' } },
-        { Name: 'containerd', Version: '1.6.20~ds1', Details: { GitCommit: '1.6.20~ds1-1+deb12u3' } },
-        { Name: 'runc', Version: '1.1.5+ds1', Details: { GitCommit: '1.1.5+ds1-1+deb12u1' } },
-        { Name: 'docker-init', Version: '0.19.0', Details: { GitCommit: '' } },
+        {
+          Name: 'Engine',
+          Version: ENGINE.version,
+          Details: { ApiVersion: ENGINE.apiVersion, Arch: 'amd64', BuildTime: ENGINE.buildTime, Experimental: 'false', GitCommit: ENGINE.engineCommit, GoVersion: ENGINE.goVersion, KernelVersion: KERNEL_RELEASE_HOST, MinAPIVersion: ENGINE.minApiVersion, Os: 'linux' },
+        },
+        { Name: 'containerd', Version: ENGINE.containerd.version, Details: { GitCommit: ENGINE.containerd.commit } },
+        { Name: 'runc', Version: ENGINE.runc.version, Details: { GitCommit: ENGINE.runc.commit } },
+        { Name: 'docker-init', Version: ENGINE.init.version, Details: { GitCommit: ENGINE.init.commit } },
       ],
-      Version: SERVER_VERSION,
-      ApiVersion: '1.41',
-      MinAPIVersion: '1.12',
-      GitCommit: '5d6db84',
-      GoVersion: 'go1.19.8',
+      Version: ENGINE.version,
+      ApiVersion: ENGINE.apiVersion,
+      MinAPIVersion: ENGINE.minApiVersion,
+      GitCommit: ENGINE.engineCommit,
+      GoVersion: ENGINE.goVersion,
       Os: 'linux',
       Arch: 'amd64',
       KernelVersion: KERNEL_RELEASE_HOST,
-      BuildTime: '2026-05-07T21:09:36.000000000+00:00',
+      BuildTime: ENGINE.buildTime,
     },
   };
 }
 
-const VERSION_TEXT = `Client:
- Version:           28.2.2
- API version:       1.41 (downgraded from 1.50)
- Go version:        go1.24.3
- Git commit:        e6534b4
- Built:             Fri May 30 12:07:14 2025
+const VERSION_TEXT = `Client: ${ENGINE.platform}
+ Version:           ${ENGINE.version}
+ API version:       ${ENGINE.apiVersion}
+ Go version:        ${ENGINE.goVersion}
+ Git commit:        ${ENGINE.clientCommit}
+ Built:             ${ENGINE.built}
  OS/Arch:           linux/amd64
  Context:           default
 
-Server:
+Server: ${ENGINE.platform}
  Engine:
-  Version:          ${SERVER_VERSION}
-  API version:      1.41 (minimum version 1.12)
-  Go version:       go1.19.8
-  Git commit:       5d6db84
-  Built:            Thu May  7 21:09:36 2026
+  Version:          ${ENGINE.version}
+  API version:      ${ENGINE.apiVersion} (minimum version ${ENGINE.minApiVersion})
+  Go version:       ${ENGINE.goVersion}
+  Git commit:       ${ENGINE.engineCommit}
+  Built:            ${ENGINE.built}
   OS/Arch:          linux/amd64
   Experimental:     false
  containerd:
-  Version:          1.6.20~ds1
-  GitCommit:        1.6.20~ds1-1+deb12u3
+  Version:          ${ENGINE.containerd.version}
+  GitCommit:        ${ENGINE.containerd.commit}
  runc:
-  Version:          1.1.5+ds1
-  GitCommit:        1.1.5+ds1-1+deb12u1
+  Version:          ${ENGINE.runc.version}
+  GitCommit:        ${ENGINE.runc.commit}
  docker-init:
-  Version:          0.19.0
-  GitCommit:        
+  Version:          ${ENGINE.init.version}
+  GitCommit:        ${ENGINE.init.commit}
 `;
 
 export const version: CommandDef = {
@@ -304,10 +329,11 @@ function infoData(engine: Engine): Record<string, unknown> {
     DriverStatus: [
       ['Backing Filesystem', 'extfs'],
       ['Supports d_type', 'true'],
+      ['Using metacopy', 'false'],
       ['Native Overlay Diff', 'true'],
       ['userxattr', 'false'],
     ],
-    Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'ipvlan', 'macvlan', 'null', 'overlay'], Log: ['awslogs', 'fluentd', 'gcplogs', 'gelf', 'journald', 'json-file', 'local', 'logentries', 'splunk', 'syslog'] },
+    Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'ipvlan', 'macvlan', 'null', 'overlay'], Log: ['awslogs', 'fluentd', 'gcplogs', 'gelf', 'journald', 'json-file', 'local', 'splunk', 'syslog'] },
     MemoryLimit: true,
     SwapLimit: true,
     CpuCfsPeriod: true,
@@ -330,38 +356,40 @@ function infoData(engine: Engine): Record<string, unknown> {
     DockerRootDir: '/var/lib/docker',
     Name: 'glassbox',
     ExperimentalBuild: false,
-    ServerVersion: SERVER_VERSION,
-    Runtimes: { 'io.containerd.runc.v2': { path: 'runc' }, 'io.containerd.runtime.v1.linux': { path: 'runc' }, runc: { path: 'runc' } },
+    ServerVersion: ENGINE.version,
+    Runtimes: { 'io.containerd.runc.v2': { path: 'runc' }, runc: { path: 'runc' } },
     DefaultRuntime: 'runc',
     LiveRestoreEnabled: false,
     Isolation: '',
     InitBinary: 'docker-init',
-    SecurityOptions: v === 1 ? ['name=seccomp,profile=default'] : ['name=seccomp,profile=default', 'name=cgroupns'],
+    ContainerdCommit: { ID: ENGINE.containerd.commit },
+    RuncCommit: { ID: ENGINE.runc.commit },
+    InitCommit: { ID: ENGINE.init.commit },
+    SecurityOptions: v === 1 ? ['name=seccomp,profile=builtin'] : ['name=seccomp,profile=builtin', 'name=cgroupns'],
+    CDISpecDirs: ['/etc/cdi', '/var/run/cdi'],
+    RegistryConfig: { InsecureRegistryCIDRs: ['::1/128', '127.0.0.0/8'], Mirrors: [] },
   };
 }
 
-/** The daemon's key id, as `docker info` shows it: 12 groups of 4 base32 characters, stable per machine. */
+/** The daemon's engine id, as `docker info` shows it since Engine 23: a random (v4) UUID made at first start, stable per machine. */
 function daemonId(engine: Engine): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   let h = 0x811c9dc5 ^ engine.kernel.dockerd.pid;
-  const groups: string[] = [];
-  for (let g = 0; g < 12; g++) {
-    let group = '';
-    for (let i = 0; i < 4; i++) {
-      h = Math.imul(h ^ (h >>> 15) ^ (g * 4 + i + 1), 0x2c1b3c6d) >>> 0;
-      h = (h ^ (h >>> 12)) >>> 0;
-      group += alphabet[h % 32];
-    }
-    groups.push(group);
+  let hex = '';
+  for (let i = 0; i < 32; i++) {
+    h = Math.imul(h ^ (h >>> 15) ^ (i + 1), 0x2c1b3c6d) >>> 0;
+    h = (h ^ (h >>> 12)) >>> 0;
+    hex += (h % 16).toString(16);
   }
-  return groups.join(':');
+  // Version 4, variant 10xx.
+  hex = hex.slice(0, 12) + '4' + hex.slice(13, 16) + '89ab'[parseInt(hex[16]!, 16) % 4] + hex.slice(17);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function infoText(d: Record<string, unknown>): string {
   const plugins = d.Plugins as { Volume: string[]; Network: string[]; Log: string[] };
   const lines = [
-    'Client:',
-    ' Version:    28.2.2',
+    `Client: ${ENGINE.platform}`,
+    ` Version:    ${ENGINE.version}`,
     ' Context:    default',
     ' Debug Mode: false',
     '',
@@ -381,16 +409,18 @@ function infoText(d: Record<string, unknown>): string {
     `  Volume: ${plugins.Volume.join(' ')}`,
     `  Network: ${plugins.Network.join(' ')}`,
     `  Log: ${plugins.Log.join(' ')}`,
+    ' CDI spec directories:',
+    ...(d.CDISpecDirs as string[]).map((dir) => `  ${dir}`),
     ' Swarm: inactive',
     ` Runtimes: ${Object.keys(d.Runtimes as object).join(' ')}`,
     ` Default Runtime: ${d.DefaultRuntime}`,
     ` Init Binary: ${d.InitBinary}`,
-    ' containerd version: 1.6.20~ds1-1+deb12u3',
-    ' runc version: 1.1.5+ds1-1+deb12u1',
-    ' init version: ',
+    ` containerd version: ${ENGINE.containerd.commit}`,
+    ` runc version: ${ENGINE.runc.commit}`,
+    ` init version: ${ENGINE.init.commit}`,
     ' Security Options:',
     '  seccomp',
-    '   Profile: default',
+    '   Profile: builtin',
     ...(d.CgroupVersion === '2' ? ['  cgroupns'] : []),
     ` Kernel Version: ${d.KernelVersion}`,
     ` Operating System: ${d.OperatingSystem}`,
@@ -404,7 +434,7 @@ function infoText(d: Record<string, unknown>): string {
     ' Debug Mode: false',
     ' Experimental: false',
     ' Insecure Registries:',
-    '  127.0.0.0/8',
+    ...(d.RegistryConfig as { InsecureRegistryCIDRs: string[] }).InsecureRegistryCIDRs.map((cidr) => `  ${cidr}`),
     ' Live Restore Enabled: false',
     '',
   ];

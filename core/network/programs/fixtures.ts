@@ -38,6 +38,8 @@ export interface IpJson {
   master?: string;
   link_type: string;
   address: string;
+  /** The transmit queue length (`qlen` in the text); absent where the device has none. */
+  txqlen?: number;
   link_netnsid?: number;
   addr_info: { family: 'inet' | 'inet6'; local: string; prefixlen: number; broadcast?: string }[];
 }

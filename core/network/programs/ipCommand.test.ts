@@ -12,13 +12,23 @@ function fixture(name: string): Fixture {
 
 const ifb = (name: string): boolean => name.startsWith('ifb');
 
-/** The host's links as `ip` printed them; eth0's MTU and the netnsids the host handed out are this machine's, so they are carried over. */
-function realHost(): LinkInfo[] {
-  const { ifaces, json } = hostFromIpJson(fixture('host-ip-j-addr').text);
+/**
+ * The host's links as `ip` printed them; eth0's MTU and the netnsids the host handed out are this machine's, so they
+ * are carried over. With `asRecorded`, so are each device's queue length and its addresses' broadcast, which this
+ * machine's later set-up has where the reference host had none (docker0's qlen and brd): a test of the layout alone.
+ */
+function realHost(json = 'host-ip-j-addr', asRecorded = false): LinkInfo[] {
+  const { ifaces, json: links } = hostFromIpJson(fixture(json).text);
   return linkInfos(ifaces, true).map((l, n) => {
-    const j = json[n]!;
-    const addrs = l.addrs.map((a) => (a.local === 'fd00::2' ? { ...a, flags: ['nodad'] } : a));
-    return { ...l, mtu: j.mtu, addrs, ...(j.link_netnsid !== undefined ? { netnsid: j.link_netnsid } : {}) };
+    const j = links[n]!;
+    const addrs = l.addrs.map((a) => {
+      const b = a.local === 'fd00::2' ? { ...a, flags: ['nodad'] } : a;
+      if (!asRecorded || b.family !== 'inet') return b;
+      const { brd: _brd, ...rest } = b;
+      const recorded = j.addr_info.find((x) => x.local === b.local)?.broadcast;
+      return recorded ? { ...rest, brd: recorded } : rest;
+    });
+    return { ...l, mtu: j.mtu, addrs, ...(asRecorded ? { qlen: j.txqlen ?? 0 } : {}), ...(j.link_netnsid !== undefined ? { netnsid: j.link_netnsid } : {}) };
   });
 }
 
@@ -51,6 +61,17 @@ describe('ip on the host (iproute2 6.1), against this machine', () => {
   ])('%s', (name, args) => {
     const f = fixture(name);
     const r = runIp(args, host, [], 'iproute2');
+    expect(r.stdout).toBe(withoutIfb(f.text));
+    expect(r.code).toBe(f.exit);
+  });
+
+  it.each([
+    ['host-ip-o-link', ['-o', 'link']],
+    ['host-ip-o-addr', ['-o', 'addr']],
+  ])('%s: each record on one line, its continuation lines joined with a backslash', (name, args) => {
+    // Recorded together with host-o-ip-j-addr, the machine as it was then (a container's veth on docker0).
+    const f = fixture(name);
+    const r = runIp(args, realHost('host-o-ip-j-addr', true), [], 'iproute2');
     expect(r.stdout).toBe(withoutIfb(f.text));
     expect(r.code).toBe(f.exit);
   });
@@ -89,7 +110,7 @@ describe('ip in a busybox container, against docker run', () => {
     const m = /(\d+): eth0(?:@if(\d+))?/.exec(f.text);
     const ip = /inet (172\.\d+\.\d+\.\d+)\/16/.exec(f.text)?.[1] ?? /src (172\.\d+\.\d+\.\d+)/.exec(f.text)?.[1] ?? '172.17.0.6';
     const octets = ip.split('.').map(Number);
-    const mac = '02:42:' + octets.map((o) => o.toString(16).padStart(2, '0')).join(':');
+    const mac = /link\/ether (\S+)/.exec(f.text)?.[1] ?? '02:42:' + octets.map((o) => o.toString(16).padStart(2, '0')).join(':');
     const ifaces = containerLinks({ id: 'c1', ifindex: Number(m?.[1] ?? 2), peer: Number(m?.[2] ?? 3), ip, prefix: 16, mac });
     const gw = `${octets[0]}.${octets[1]}.0.1`;
     const routes: Route[] = [
@@ -105,6 +126,7 @@ describe('ip in a busybox container, against docker run', () => {
     ['bb-ip-route', ['route']],
     ['bb-ip-4-addr-show-eth0', ['-4', 'addr', 'show', 'eth0']],
     ['bb-ip-o-addr', ['-o', 'addr']],
+    ['bb-ip-o-link', ['-o', 'link']],
   ])('%s', (name, args) => {
     const { f, links, routes } = container(name);
     const r = runIp(args, links, routes, 'busybox');

@@ -52,8 +52,22 @@ function addrText(a: AddrInfo, label: string): string {
 
 const LIFETIME = 'valid_lft forever preferred_lft forever';
 
-export function formatLinks(links: readonly LinkInfo[], dialect: IpDialect): string {
-  return links.map((l) => linkHeader(l, dialect, true) + linkLine(l, dialect)).join('');
+/**
+ * With -o (iproute2's and busybox's oneline), a record's continuation lines
+ * are joined to its first with a backslash where the line break was:
+ * "1: lo: <…> qlen 1000\    link/loopback …".
+ */
+function joinContinuations(record: string): string {
+  return record.replace(/\n(?!$)/g, '\\');
+}
+
+export function formatLinks(links: readonly LinkInfo[], dialect: IpDialect, opts: { oneline?: boolean } = {}): string {
+  return links
+    .map((l) => {
+      const record = linkHeader(l, dialect, true) + linkLine(l, dialect);
+      return opts.oneline ? joinContinuations(record) : record;
+    })
+    .join('');
 }
 
 export interface AddrOptions {
@@ -67,7 +81,8 @@ export function formatAddrs(links: readonly LinkInfo[], dialect: IpDialect, opts
     const addrs = l.addrs.filter((a) => opts.family === undefined || a.family === opts.family);
     if (opts.family !== undefined && addrs.length === 0) continue;
     if (opts.oneline) {
-      for (const a of addrs) out += `${l.iface.ifindex}: ${l.iface.name}    ${addrText(a, l.iface.name)}\\       ${LIFETIME}\n`;
+      // Each address is its own record, headed by the link's index and name; the link lines are left out.
+      for (const a of addrs) out += joinContinuations(`${l.iface.ifindex}: ${l.iface.name}    ${addrText(a, l.iface.name)}\n       ${LIFETIME}\n`);
       continue;
     }
     out += linkHeader(l, dialect, false);
@@ -156,6 +171,6 @@ export function runIp(args: readonly string[], links: readonly LinkInfo[], route
     if (shown.length === 0) return fail(dialect === 'busybox' ? `ip: can't find device '${dev}'\n` : `Device "${dev}" does not exist.\n`);
   }
   if (brief) return ok(formatBrief(shown, object === 'link' ? 'link' : 'addr', family));
-  if (object === 'link') return ok(formatLinks(shown, dialect));
+  if (object === 'link') return ok(formatLinks(shown, dialect, { oneline }));
   return ok(formatAddrs(shown, dialect, { ...(family ? { family } : {}), oneline }));
 }

@@ -1,7 +1,9 @@
 /**
  * English UI strings. This dictionary defines the key set: every other
  * language must have exactly these keys (checked by the type of `Messages`).
- * `{name}` placeholders are filled by `format`.
+ * `{name}` placeholders are filled by `format`. A message with a count has a
+ * form per plural category of the language (Intl.PluralRules: English "one"
+ * and "other"), chosen by the `{count}` parameter, or the one `by` names.
  */
 export const en = {
   'app.title': 'Glassbox',
@@ -38,7 +40,7 @@ export const en = {
   'diagram.gone': 'removed',
   'diagram.more': '+{count} more',
   'diagram.empty': 'No containers yet. Try {example}',
-  'diagram.stateSummary': '{state}: {count} containers',
+  'diagram.stateSummary': { one: '{state}: {count} container', other: '{state}: {count} containers' },
   'diagram.chip': 'Container {name}, {state}',
   'diagram.last': 'Last move',
   'diagram.legend.command': 'docker command',
@@ -72,13 +74,13 @@ export const en = {
   'trace.filter': 'Filter',
   'trace.filterHint': 'e.g. mount, veth, runc',
   'trace.onlySelected': 'Only {name}',
-  'trace.showAll': 'All {count} commands',
+  'trace.showAll': { one: 'The {count} command', other: 'All {count} commands' },
   'trace.turnOn': 'Start tracing',
   'trace.turnOff': 'Stop tracing',
   'trace.off': 'Tracing is off. Start it, then run a docker command.',
   'trace.empty': 'No kernel operations yet. Run a docker command, e.g. docker run -d busybox sleep 300',
   'trace.between': '(between commands)',
-  'trace.count': '{count} operations',
+  'trace.count': { one: '{count} operation', other: '{count} operations' },
   'trace.clearHighlight': 'Clear highlight',
   'trace.phase.namespaces': 'Namespaces',
   'trace.phase.filesystem': 'Root filesystem',
@@ -94,14 +96,14 @@ export const en = {
   'net.subnet': '{subnet} · gateway {gateway}',
   'net.noSubnet': 'no IPv4 subnet',
   'net.door': 'Published port {hostIp}:{port}/{proto} → {ip}:{cport} in {name}',
-  'net.moreDoors': '+{count} more ports',
+  'net.moreDoors': { one: '+{count} more port', other: '+{count} more ports' },
   'net.hostMode': '{name}: --network host',
   'net.none': '--network none: only lo',
   'net.joined': '+ {name} shares this stack',
   'net.vethEnd': '↔ host end {name}',
   'net.vethUnknown': '↔ host end not read',
   'net.tunnel': 'VXLAN tunnel (UDP 4789)',
-  'net.unknown': '{count} running containers without network data from this backend',
+  'net.unknown': { one: '{count} running container without network data from this backend', other: '{count} running containers without network data from this backend' },
   'net.empty': 'No running containers. Try {example}',
   'net.container': 'Container {name}: {addresses}',
   'net.flow.label': 'Packet path',
@@ -169,7 +171,7 @@ export const en = {
   'layers.upper': 'container layer (read-write)',
   'layers.init': 'init layer: /etc/hosts, /etc/hostname, /etc/resolv.conf',
   'layers.image': 'image layer {n} (read-only)',
-  'layers.entries': '{count} entries',
+  'layers.entries': { one: '{count} entry', other: '{count} entries' },
   'layers.tree.title': 'Merged view: the container’s root filesystem',
   'layers.legend': 'A added · C changed · D deleted (a whiteout in the container layer) · opaque: hides everything below it',
   'layers.mark.A': 'added',
@@ -230,7 +232,7 @@ export const en = {
   'lesson.hide': 'Hide the lesson',
   'lesson.show': 'Show the lesson',
   'lesson.shown': 'Lesson',
-  'lesson.progress': '{done} of {total} steps done',
+  'lesson.progress': { by: 'total', one: '{done} of {total} step done', other: '{done} of {total} steps done' },
   'lesson.step': 'Step {n}',
   'lesson.status.done': 'Done',
   'lesson.status.current': 'Now',
@@ -241,5 +243,20 @@ export const en = {
   'lesson.complete': 'Lesson complete. Well done!',
 } as const;
 
+/**
+ * A message that depends on a number: one form per plural category the
+ * language has (`other` always), chosen by the parameter `by` (default `count`).
+ */
+export interface PluralMessage {
+  by?: string;
+  zero?: string;
+  one?: string;
+  two?: string;
+  few?: string;
+  many?: string;
+  other: string;
+}
+
+export type Message = string | PluralMessage;
 export type MessageKey = keyof typeof en;
-export type Messages = Record<MessageKey, string>;
+export type Messages = Record<MessageKey, Message>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultLocale, dictionaries, format, locales, placeholders, translate } from './i18n';
+import { defaultLocale, dictionaries, format, forms, locales, placeholders, translate } from './i18n';
 import { en } from './en';
 
 describe('i18n dictionaries', () => {
@@ -10,7 +10,7 @@ describe('i18n dictionaries', () => {
   });
 
   it.each(locales)('%s has no empty message', (locale) => {
-    const empty = Object.entries(dictionaries[locale]).filter(([, v]) => v.trim() === '');
+    const empty = Object.entries(dictionaries[locale]).filter(([, v]) => forms(v).some((f) => f.trim() === ''));
     expect(empty).toEqual([]);
   });
 
@@ -26,9 +26,38 @@ describe('i18n dictionaries', () => {
     const same = keys.filter((k) => {
       const key = k as keyof typeof en;
       // Commands, product and file names legitimately stay the same.
-      return dictionaries['zh-CN'][key] === en[key] && !/^(docker |Glassbox$|Dockerfile$|ID$|PID$)/.test(en[key]);
+      const zh = forms(dictionaries['zh-CN'][key]);
+      return forms(en[key]).some((f) => zh.includes(f) && !/^(docker |Glassbox$|Dockerfile$|ID$|PID$)/.test(f));
     });
     expect(same).toEqual([]);
+  });
+});
+
+describe('plural forms', () => {
+  it.each(locales)('every form of a %s message has the same placeholders', (locale) => {
+    const uneven = Object.entries(dictionaries[locale]).filter(([, v]) => new Set(forms(v).map((f) => placeholders(f).join())).size > 1);
+    expect(uneven).toEqual([]);
+  });
+
+  it('every English message that counts things in a plural noun has a form for one', () => {
+    // "{count} entries", "+{count} more ports", "{count} running containers": a noun in -s after the number.
+    const counting = Object.entries(en).filter(([, v]) => forms(v).some((f) => /\{(count|total)\} (\w+ )?\w+s\b/.test(f)));
+    expect(counting.length).toBeGreaterThan(5);
+    expect(counting.filter(([, v]) => typeof v === 'string' || v.one === undefined).map(([k]) => k)).toEqual([]);
+  });
+
+  it.each([
+    ['en', 'layers.entries', { count: 1 }, '1 entry'],
+    ['en', 'layers.entries', { count: 0 }, '0 entries'],
+    ['en', 'layers.entries', { count: 2 }, '2 entries'],
+    ['en', 'trace.count', { count: 1 }, '1 operation'],
+    ['en', 'diagram.stateSummary', { state: 'running', count: 1 }, 'running: 1 container'],
+    ['en', 'lesson.progress', { done: 0, total: 1 }, '0 of 1 step done'],
+    ['en', 'lesson.progress', { done: 1, total: 5 }, '1 of 5 steps done'],
+    ['zh-CN', 'layers.entries', { count: 1 }, '1 项'],
+    ['zh-CN', 'trace.count', { count: 2 }, '2 个操作'],
+  ] as const)('%s %s %j → %s', (locale, key, params, expected) => {
+    expect(translate(locale, key, params)).toBe(expected);
   });
 });
 

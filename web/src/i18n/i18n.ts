@@ -1,4 +1,4 @@
-import { en, type MessageKey, type Messages } from './en';
+import { en, type Message, type MessageKey, type Messages, type PluralMessage } from './en';
 import { zhCN } from './zh-CN';
 
 /**
@@ -25,12 +25,34 @@ export function format(template: string, params: Params = {}): string {
 }
 
 export function translate(locale: Locale, key: MessageKey, params?: Params): string {
-  return format(dictionaries[locale][key], params);
+  return format(pick(locale, dictionaries[locale][key], params ?? {}), params);
 }
 
-/** The placeholders a message uses, e.g. ["code"] for "exit {code}". */
-export function placeholders(template: string): string[] {
-  return [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort();
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+
+/**
+ * The form of a message for its number: Intl.PluralRules says which category
+ * the number is in, in this language (English 1 is "one"; Chinese has only
+ * "other"). A form the dictionary lacks falls back to `other`.
+ */
+export function pick(locale: Locale, message: Message, params: Params): string {
+  if (typeof message === 'string') return message;
+  const n = Number(params[message.by ?? 'count']);
+  if (!Number.isFinite(n)) return message.other;
+  let rules = pluralRules.get(locale);
+  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
+  return message[rules.select(n)] ?? message.other;
+}
+
+/** Every text of a message: the string, or each plural form. */
+export function forms(message: Message): string[] {
+  if (typeof message === 'string') return [message];
+  return (['zero', 'one', 'two', 'few', 'many', 'other'] as const).flatMap((c) => (message[c] !== undefined ? [message[c]] : []));
+}
+
+/** The placeholders a message uses, e.g. ["code"] for "exit {code}"; for a plural message, those of all its forms. */
+export function placeholders(message: Message): string[] {
+  return [...new Set(forms(message).flatMap((text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!)))].sort();
 }
 
 export function isLocale(value: unknown): value is Locale {
@@ -54,4 +76,4 @@ export function defaultLocale(saved: string | null, languages: readonly string[]
   return 'en';
 }
 
-export type { MessageKey, Messages };
+export type { Message, MessageKey, Messages, PluralMessage };
