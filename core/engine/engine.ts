@@ -1,7 +1,7 @@
 import { createActor, type Actor } from 'xstate';
 import { fnvHex } from '../fnvHex';
 import { containerMachine, refusalText, type ContainerEvent, type ContainerEventType } from '../lifecycle/containerMachine';
-import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, RestartPolicy, Snapshot, Transition } from '../model';
+import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, RestartPolicy, Snapshot } from '../model';
 import { randomHex, seededRng, type Rng } from '../ports';
 import type { Scheduler } from '../scheduler';
 import { normalizeImageRef } from '../images/catalog';
@@ -36,6 +36,8 @@ import { UnionFs } from '../unionfs/unionFs';
 import { lookupUser, parseGroup, parsePasswd } from '../cshell/users';
 import { resolvePath, type Fs } from '../shell/filesystem';
 import { StdinPipe } from './stdin';
+import { EventsService, type Listener } from './eventsService';
+import type { Services } from './services';
 import { execChdirError, execStartError, execUserError, type ExecHandle, type ExecHook, type ExecInstance, type ExecIO, type ExecOptions } from './exec';
 
 /**
@@ -166,8 +168,6 @@ export interface ContainerSummary {
   networks: string[];
 }
 
-type Listener = (transitions: Transition[], events: DockerEvent[]) => void;
-
 interface Run {
   alive: boolean;
   pid: number;
@@ -245,8 +245,6 @@ interface Container {
 /** dockerd's host pid in the simulation, for the ops it makes (libnetwork's netlink and iptables calls). */
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 const MAX_LOG_ENTRIES = 10_000;
-/** dockerd keeps this many events in memory for `docker events --since`. */
-const EVENTS_KEPT = 256;
 const NAME_PATTERN = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
 /** RFC 3339 with nanoseconds, trailing zeros trimmed, as Go's RFC3339Nano prints. */
@@ -266,11 +264,8 @@ export class Engine {
   private readonly names = new Map<string, string>();
   /** Images, their references and layers (the API other image commands build on: see core/images/store.ts). */
   readonly imageStore = new ImageStore();
-  private readonly listeners = new Set<Listener>();
-  private readonly eventLog: DockerEvent[] = [];
-  private pendingTransitions: Transition[] = [];
-  private pendingEvents: DockerEvent[] = [];
-  private depth = 0;
+  /** The daemon's services (services.ts), which the operations take as `d`. */
+  readonly services: Services;
   /** The simulated host kernel: processes, namespaces, cgroups (core/kernel). */
   readonly kernel: Kernel;
   /** While a container starts: the network's in-namespace steps, held for runc's prestart hook. */
@@ -298,6 +293,7 @@ export class Engine {
   constructor(opts: EngineOptions) {
     this.scheduler = opts.scheduler;
     this.rng = opts.rng;
+    this.services = { scheduler: opts.scheduler, rng: opts.rng, events: new EventsService(opts.scheduler) };
     this.trace = new TraceRecorder(opts.scheduler);
     this.kernel = new Kernel({ scheduler: opts.scheduler, rng: seededRng(randomHex(this.rng, 16)), trace: this.trace, cgroupVersion: opts.cgroupVersion ?? 1 });
     this.kernel.onPidNamespaceGone = (id) => {
@@ -345,9 +341,7 @@ export class Engine {
     if (!peer) {
       // The other hosts of the LAN were set up like this one: the same images already there, or none.
       peer = new Engine({ scheduler: this.scheduler, rng: seededRng(`${known.name}-${this.rng.nextU32()}`), host: known, fabric: this.fabric, preload: this.preload });
-      peer.subscribe((t, e) => {
-        for (const l of [...this.listeners]) l(t, e);
-      });
+      peer.subscribe((t, e) => this.services.events.forward(t, e));
       this.peers.set(known.name, peer);
     }
     return peer;
@@ -399,8 +393,7 @@ export class Engine {
 
   /** Calls `listener` after every change with the transitions and events it made. Returns an unsubscribe function. */
   subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.services.events.subscribe(listener);
   }
 
   /** The whole visible state as plain data. */
@@ -437,7 +430,7 @@ export class Engine {
 
   /** The events dockerd still holds (the last 256), oldest first. */
   events(): readonly DockerEvent[] {
-    return this.eventLog;
+    return this.services.events.events();
   }
 
   now(): number {
@@ -631,10 +624,7 @@ export class Engine {
   }
 
   private emitImage(action: string, id: string, attributes: Record<string, string> = {}): void {
-    const event: DockerEvent = { type: action === 'commit' ? 'container' : 'image', action, id, attributes, time: this.scheduler.now() };
-    this.pendingEvents.push(event);
-    this.eventLog.push(event);
-    if (this.eventLog.length > EVENTS_KEPT) this.eventLog.splice(0, this.eventLog.length - EVENTS_KEPT);
+    this.services.events.emitImage(action, id, attributes);
   }
 
   /** Image snapshots and their layers (each once, shared layers too), rebuilt only when the store changed. */
@@ -1897,11 +1887,7 @@ export class Engine {
   }
 
   private emitNetwork(net: Network, action: string, containerId?: string): void {
-    const attributes: Record<string, string> = containerId ? { container: containerId, name: net.name, type: net.driver } : { name: net.name, type: net.driver };
-    const event: DockerEvent = { type: 'network', action, id: net.id, attributes, time: this.scheduler.now() };
-    this.pendingEvents.push(event);
-    this.eventLog.push(event);
-    if (this.eventLog.length > EVENTS_KEPT) this.eventLog.splice(0, this.eventLog.length - EVENTS_KEPT);
+    this.services.events.emitNetwork(net, action, containerId);
   }
 
   /** ContainerSummary.Ports: published bindings while running, else the exposed ports without a host side. */
@@ -2064,36 +2050,15 @@ export class Engine {
   }
 
   private transition(c: Container, from: ContainerState | null, to: ContainerState | null, action: string): void {
-    this.pendingTransitions.push({ containerId: c.id, name: c.name, from, to, action, time: this.scheduler.now() });
+    this.services.events.transition(c, from, to, action);
   }
 
   private emit(c: Container, action: string, extra: Record<string, string> = {}): void {
-    const attributes: Record<string, string> = { ...extra, image: c.imageRef, name: c.name };
-    for (const [k, v] of Object.entries(c.config.labels)) attributes[k] = v;
-    const event: DockerEvent = { type: 'container', action, id: c.id, attributes, time: this.scheduler.now() };
-    this.pendingEvents.push(event);
-    this.eventLog.push(event);
-    if (this.eventLog.length > EVENTS_KEPT) this.eventLog.splice(0, this.eventLog.length - EVENTS_KEPT);
+    this.services.events.emit(c, action, extra);
   }
 
-  /** Runs `fn` as one change: listeners hear about it once, when the outermost operation ends. */
   private op<T>(fn: () => T): T {
-    this.depth++;
-    try {
-      return fn();
-    } finally {
-      this.depth--;
-      if (this.depth === 0) this.flush();
-    }
-  }
-
-  private flush(): void {
-    if (this.pendingTransitions.length === 0 && this.pendingEvents.length === 0) return;
-    const transitions = this.pendingTransitions;
-    const events = this.pendingEvents;
-    this.pendingTransitions = [];
-    this.pendingEvents = [];
-    for (const l of [...this.listeners]) l(transitions, events);
+    return this.services.events.op(fn);
   }
 }
 
