@@ -36,9 +36,13 @@ import { UnionFs } from '../unionfs/unionFs';
 import { lookupUser, parseGroup, parsePasswd } from '../cshell/users';
 import { resolvePath, type Fs } from '../shell/filesystem';
 import { StdinPipe } from './stdin';
+import { daemonConfig, PEER_HOSTS, type EngineOptions } from './config';
 import { EventsService, type Listener } from './eventsService';
 import type { Services } from './services';
 import { execChdirError, execStartError, execUserError, type ExecHandle, type ExecHook, type ExecInstance, type ExecIO, type ExecOptions } from './exec';
+
+export { PEER_HOSTS } from './config';
+export type { EngineOptions } from './config';
 
 /**
  * The simulated dockerd. The daemon keeps one xstate actor per container
@@ -50,28 +54,6 @@ import { execChdirError, execStartError, execUserError, type ExecHandle, type Ex
  * Every public method is synchronous or resolves on virtual time (the
  * Scheduler); nothing reads the wall clock or Math.random.
  */
-
-export interface EngineOptions {
-  scheduler: Scheduler;
-  rng: Rng;
-  /** The host's cgroup hierarchy: v1 as on the reference host (default), or v2 (systemd driver). */
-  cgroupVersion?: 1 | 2;
-  /** Another simulated host of the course's cross-host case (made by the local engine for `docker -H node2`). */
-  host?: { name: string; ip: string };
-  fabric?: Fabric;
-  /**
-   * Images already there when the daemon starts, as references to the built-in
-   * catalog ("busybox:latest"): what the conformance host has (test/setup/images.sh).
-   * Absent or empty is a fresh install: no images, `docker run` pulls from the simulated Hub.
-   */
-  preload?: readonly string[];
-}
-
-/** The other hosts on the simulated LAN that `docker -H` can address. */
-export const PEER_HOSTS: readonly { name: string; ip: string }[] = [
-  { name: 'node2', ip: '10.0.2.16' },
-  { name: 'node3', ip: '10.0.2.17' },
-];
 
 /** What `docker create`/`docker run` ask of the daemon (Engine API ContainerCreate, trimmed). */
 export interface CreateOptions {
@@ -284,26 +266,25 @@ export class Engine {
   /** The simulated LAN and swarm this host is on. */
   private readonly fabric: Fabric;
   /** '' for the local host. */
-  readonly hostName: string;
+  get hostName(): string {
+    return this.services.config.hostName;
+  }
   /** The other simulated hosts, made on first use (`docker -H node2`). */
   private readonly peers = new Map<string, Engine>();
-  /** The images this daemon started with (EngineOptions.preload). */
-  private readonly preload: readonly string[];
 
   constructor(opts: EngineOptions) {
     this.scheduler = opts.scheduler;
     this.rng = opts.rng;
-    this.services = { scheduler: opts.scheduler, rng: opts.rng, events: new EventsService(opts.scheduler) };
+    const config = daemonConfig(opts);
+    this.services = { scheduler: opts.scheduler, rng: opts.rng, config, events: new EventsService(opts.scheduler) };
     this.trace = new TraceRecorder(opts.scheduler);
-    this.kernel = new Kernel({ scheduler: opts.scheduler, rng: seededRng(randomHex(this.rng, 16)), trace: this.trace, cgroupVersion: opts.cgroupVersion ?? 1 });
+    this.kernel = new Kernel({ scheduler: opts.scheduler, rng: seededRng(randomHex(this.rng, 16)), trace: this.trace, cgroupVersion: config.cgroupVersion });
     this.kernel.onPidNamespaceGone = (id) => {
       const c = this.containers.get(id);
       if (c?.run) this.processExited(c, c.run, 137, 'SIGKILL');
     };
-    this.preload = [...(opts.preload ?? [])];
-    loadBuiltinImages(this.imageStore, this.preload);
+    loadBuiltinImages(this.imageStore, config.preload);
     this.fabric = opts.fabric ?? new Fabric(seededRng(`fabric-${this.rng.nextU32()}`));
-    this.hostName = opts.host?.name ?? '';
     this.net = new NetworkModel({
       host: opts.host,
       fabric: this.fabric,
@@ -340,7 +321,7 @@ export class Engine {
     let peer = this.peers.get(known.name);
     if (!peer) {
       // The other hosts of the LAN were set up like this one: the same images already there, or none.
-      peer = new Engine({ scheduler: this.scheduler, rng: seededRng(`${known.name}-${this.rng.nextU32()}`), host: known, fabric: this.fabric, preload: this.preload });
+      peer = new Engine({ scheduler: this.scheduler, rng: seededRng(`${known.name}-${this.rng.nextU32()}`), host: known, fabric: this.fabric, preload: this.services.config.preload });
       peer.subscribe((t, e) => this.services.events.forward(t, e));
       this.peers.set(known.name, peer);
     }

@@ -1,5 +1,6 @@
 import type { Rng } from '../ports';
 import type { Scheduler } from '../scheduler';
+import type { DaemonConfig } from './config';
 import type { EventsService } from './eventsService';
 
 /**
@@ -14,5 +15,6 @@ export interface Services {
   readonly scheduler: Scheduler;
   /** The daemon's own randomness (ids, names); the kernel and the network draw from seeds it gave them. */
   readonly rng: Rng;
+  readonly config: DaemonConfig;
   readonly events: EventsService;
 }

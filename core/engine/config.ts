@@ -1,0 +1,46 @@
+import type { Rng } from '../ports';
+import type { Scheduler } from '../scheduler';
+import type { Fabric } from '../network/overlay';
+
+/**
+ * The daemon's configuration (moby's daemon/config): what the daemon is
+ * started with and keeps for its lifetime. Settings a daemon.json would hold
+ * belong here, read by the services rather than passed around one by one.
+ */
+
+export interface EngineOptions {
+  scheduler: Scheduler;
+  rng: Rng;
+  /** The host's cgroup hierarchy: v1 as on the reference host (default), or v2 (systemd driver). */
+  cgroupVersion?: 1 | 2;
+  /** Another simulated host of the course's cross-host case (made by the local engine for `docker -H node2`). */
+  host?: { name: string; ip: string };
+  fabric?: Fabric;
+  /**
+   * Images already there when the daemon starts, as references to the built-in
+   * catalog ("busybox:latest"): what the conformance host has (test/setup/images.sh).
+   * Absent or empty is a fresh install: no images, `docker run` pulls from the simulated Hub.
+   */
+  preload?: readonly string[];
+}
+
+/** The other hosts on the simulated LAN that `docker -H` can address. */
+export const PEER_HOSTS: readonly { name: string; ip: string }[] = [
+  { name: 'node2', ip: '10.0.2.16' },
+  { name: 'node3', ip: '10.0.2.17' },
+];
+
+/** The daemon-level settings, fixed when the daemon starts. */
+export interface DaemonConfig {
+  /** '' for the local host. */
+  readonly hostName: string;
+  /** The cgroup hierarchy the kernel mounts (v1: cgroupns=host by default; v2: private). */
+  readonly cgroupVersion: 1 | 2;
+  /** The images this daemon started with (EngineOptions.preload). */
+  readonly preload: readonly string[];
+}
+
+/** The configuration the options describe. */
+export function daemonConfig(opts: EngineOptions): DaemonConfig {
+  return { hostName: opts.host?.name ?? '', cgroupVersion: opts.cgroupVersion ?? 1, preload: [...(opts.preload ?? [])] };
+}
