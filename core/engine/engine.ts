@@ -1,6 +1,5 @@
-import { createActor, type Actor } from 'xstate';
-import { fnvHex } from '../fnvHex';
-import { containerMachine, refusalText, type ContainerEvent, type ContainerEventType } from '../lifecycle/containerMachine';
+import { createActor } from 'xstate';
+import { containerMachine, refusalText, type ContainerEvent } from '../lifecycle/containerMachine';
 import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, RestartPolicy, Snapshot } from '../model';
 import { randomHex, seededRng, type Rng } from '../ports';
 import type { Scheduler } from '../scheduler';
@@ -17,7 +16,7 @@ import type { ImageConfig } from '../images/catalog';
 import type { LayerDir, TreeNode } from '../unionfs/tree';
 import { commit, containersUsingImage, imageLookupError, loadBuiltinImages, pruneImages, pull, removeImage, type DeleteRecord, type ImageServiceContext, type PullMessage } from './imageService';
 import { containerStatus, isoTime } from '../cli/humanize';
-import { DaemonError, noSuchContainer } from './errors';
+import { DaemonError } from './errors';
 import { generateName } from './names';
 import type { ChildProcess, Proc, Program } from './process';
 import { parseSignal, signals } from './process';
@@ -36,12 +35,14 @@ import { UnionFs } from '../unionfs/unionFs';
 import { lookupUser, parseGroup, parsePasswd } from '../cshell/users';
 import { resolvePath, type Fs } from '../shell/filesystem';
 import { StdinPipe } from './stdin';
+import { checkAccepted, ContainerStore, layerIdFor, mergeEnv, processEnv, send, stateChange, type AttachOptions, type Container, type LogEntry, type Run, type WaitCondition } from './container';
 import { daemonConfig, PEER_HOSTS, type EngineOptions } from './config';
 import { EventsService, type Listener } from './eventsService';
 import type { Services } from './services';
-import { execChdirError, execStartError, execUserError, type ExecHandle, type ExecHook, type ExecInstance, type ExecIO, type ExecOptions } from './exec';
+import { execChdirError, execStartError, execUserError, type ExecHandle, type ExecHook, type ExecIO, type ExecOptions } from './exec';
 
 export { PEER_HOSTS } from './config';
+export type { AttachOptions, LogEntry, WaitCondition } from './container';
 export type { EngineOptions } from './config';
 
 /**
@@ -103,26 +104,6 @@ export interface CreateOptions {
   utsMode?: string;
 }
 
-/** Where attached output goes, and what feeds stdin. */
-export interface AttachOptions {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  /**
-   * With `-i`: the piped input (delivered, then end of file), or null when
-   * stdin is the interactive terminal (stays open). Ignored without `-i`.
-   */
-  stdin?: string | null;
-}
-
-export interface LogEntry {
-  stream: 'stdout' | 'stderr';
-  text: string;
-  /** ms since epoch */
-  time: number;
-}
-
-export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
-
 export interface ListOptions {
   all?: boolean;
   /** Show the n last created (all states); -1 for no limit. */
@@ -150,80 +131,6 @@ export interface ContainerSummary {
   networks: string[];
 }
 
-interface Run {
-  alive: boolean;
-  pid: number;
-  startedAt: number;
-  timers: Set<() => void>;
-  /** Timer callbacks that came due while frozen; run at unpause. */
-  deferred: (() => void)[];
-  handler: ((signal: number) => void) | null;
-  /** Feeds whoever reads stdin (through a line discipline with a tty). */
-  stdin: StdinPipe;
-}
-
-interface Container {
-  id: string;
-  name: string;
-  imageRef: string;
-  image: Image;
-  path: string;
-  args: string[];
-  config: {
-    hostname: string;
-    env: string[];
-    cmd: string[] | null;
-    entrypoint: string[] | null;
-    tty: boolean;
-    openStdin: boolean;
-    stdinOnce: boolean;
-    attachStdin: boolean;
-    attachStdout: boolean;
-    attachStderr: boolean;
-    workingDir: string;
-    labels: Record<string, string>;
-    /** Config.StopSignal, '' when unset. */
-    stopSignal: string;
-    /** Config.StopTimeout, null when unset. */
-    stopTimeout: number | null;
-    /** Config.ExposedPorts keys ("80/tcp"), in the order Docker sorts them. */
-    exposedPorts: string[];
-  };
-  autoRemove: boolean;
-  restartPolicy: RestartPolicy;
-  created: number;
-  startedAt: number;
-  finishedAt: number;
-  exitCode: number;
-  error: string;
-  actor: Actor<typeof containerMachine>;
-  state: ContainerState;
-  run: Run | null;
-  logs: LogEntry[];
-  attachments: Set<AttachOptions>;
-  /** The stdin a client attached for the next start. */
-  pendingStdin: string | null | undefined;
-  waiters: { condition: WaitCondition; resolve: (code: number) => void }[];
-  /** Called once when the current process exits (stop's wait). */
-  exitListeners: (() => void)[];
-  restartTimer: (() => void) | null;
-  backoffMs: number;
-  /** Set while `docker restart` stops the container, so `--rm` does not remove it. */
-  manualRestart: boolean;
-  /** HostConfig's resources; replaced (not mutated) by `docker update`. */
-  resources: Resources;
-  nsModes: NamespaceModes;
-  oomKilled: boolean;
-  /** The root filesystem: the image's layers, the init layer and the upper layer, overlay-mounted. */
-  mount: UnionMount;
-  /** The overlay2 directory of the upper layer (the init layer's is this + "-init"). */
-  layerId: string;
-  /** The container's filesystem as its programs see it. */
-  fs: Fs;
-  /** `docker exec` processes: created (not started yet) and running. */
-  execs: Map<string, ExecInstance>;
-}
-
 /** dockerd's host pid in the simulation, for the ops it makes (libnetwork's netlink and iptables calls). */
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 const MAX_LOG_ENTRIES = 10_000;
@@ -242,8 +149,6 @@ export function rfc3339Nano(ms: number): string {
 export class Engine {
   private readonly scheduler: Scheduler;
   private readonly rng: Rng;
-  private readonly containers = new Map<string, Container>();
-  private readonly names = new Map<string, string>();
   /** Images, their references and layers (the API other image commands build on: see core/images/store.ts). */
   readonly imageStore = new ImageStore();
   /** The daemon's services (services.ts), which the operations take as `d`. */
@@ -261,8 +166,6 @@ export class Engine {
   private imageSnapshotMemo: { version: number; images: ImageSnapshot[]; layers: LayerSnapshot[] } | undefined;
   private readonly layerSnapshotMemo = new WeakMap<Container, { version: number; layers: LayerSnapshot[] }>();
   private allLayersMemo: { images: LayerSnapshot[]; containerSet: number; upperSum: number; layers: LayerSnapshot[] } | undefined;
-  /** Bumped when a container is added or removed (the layer list's memo). */
-  private containerSetVersion = 0;
   /** The simulated LAN and swarm this host is on. */
   private readonly fabric: Fabric;
   /** '' for the local host. */
@@ -276,7 +179,7 @@ export class Engine {
     this.scheduler = opts.scheduler;
     this.rng = opts.rng;
     const config = daemonConfig(opts);
-    this.services = { scheduler: opts.scheduler, rng: opts.rng, config, events: new EventsService(opts.scheduler) };
+    const events = new EventsService(opts.scheduler);
     this.trace = new TraceRecorder(opts.scheduler);
     this.kernel = new Kernel({ scheduler: opts.scheduler, rng: seededRng(randomHex(this.rng, 16)), trace: this.trace, cgroupVersion: config.cgroupVersion });
     this.kernel.onPidNamespaceGone = (id) => {
@@ -307,6 +210,7 @@ export class Engine {
         },
       },
     });
+    this.services = { scheduler: opts.scheduler, rng: opts.rng, config, events, containers: new ContainerStore(), kernel: this.kernel, trace: this.trace, net: this.net };
     this.fabric.addHost({ name: this.hostName, ip: opts.host?.ip ?? HOST_IP, model: this.net });
   }
 
@@ -646,11 +550,11 @@ export class Engine {
     let upperSum = 0;
     for (const c of this.containers.values()) upperSum += c.mount.upper.version;
     const memo = this.allLayersMemo;
-    if (memo && memo.images === imageLayers && memo.containerSet === this.containerSetVersion && memo.upperSum === upperSum) return memo.layers;
+    if (memo && memo.images === imageLayers && memo.containerSet === this.services.containers.version && memo.upperSum === upperSum) return memo.layers;
     const layers = [...imageLayers];
     for (const c of this.containers.values()) layers.push(...this.containerLayerSnapshots(c));
     Object.freeze(layers);
-    this.allLayersMemo = { images: imageLayers, containerSet: this.containerSetVersion, upperSum, layers };
+    this.allLayersMemo = { images: imageLayers, containerSet: this.services.containers.version, upperSum, layers };
     return layers;
   }
 
@@ -690,23 +594,16 @@ export class Engine {
   // -------------------------------------------------------------------------
   // Lookup
 
-  /** dockerd's GetContainer: full id, then name, then unique id prefix. */
   private get(ref: string): Container {
-    if (ref === '') throw new DaemonError(`invalid name or ID supplied: ""`, 'invalidParameter');
-    const byId = this.containers.get(ref);
-    if (byId) return byId;
-    const byName = this.names.get(ref.startsWith('/') ? ref.slice(1) : ref);
-    if (byName) return this.containers.get(byName)!;
-    if (/^[0-9a-f]+$/.test(ref)) {
-      let found: Container | undefined;
-      for (const [id, c] of this.containers) {
-        if (!id.startsWith(ref)) continue;
-        if (found) throw new DaemonError(`multiple IDs found with provided prefix: ${ref}`, 'invalidParameter');
-        found = c;
-      }
-      if (found) return found;
-    }
-    throw noSuchContainer(ref);
+    return this.services.containers.get(ref);
+  }
+
+  private get containers(): Map<string, Container> {
+    return this.services.containers.byId;
+  }
+
+  private get names(): Map<string, string> {
+    return this.services.containers.names;
   }
 
   /** The full id a reference resolves to (throws DaemonError as the API would). */
@@ -833,7 +730,7 @@ export class Engine {
       c.mount = this.newMount(c);
       c.fs = new UnionFs(c.mount, Date.parse(image.created));
       this.containers.set(id, c);
-      this.containerSetVersion++;
+      this.services.containers.version++;
       this.names.set(name, id);
       this.emit(c, 'create');
       this.transition(c, null, 'created', 'create');
@@ -970,7 +867,7 @@ export class Engine {
       if (!who) return fail(execUserError(user));
       const cwd = resolvePath(opts.workingDir || c.config.workingDir || '/', '/');
       if (!c.fs.isDir(cwd)) fail(execChdirError(opts.workingDir || cwd));
-      const base = this.processEnv(c).filter((kv) => !kv.startsWith('HOME='));
+      const base = processEnv(c).filter((kv) => !kv.startsWith('HOME='));
       const env = mergeEnv([...base, `HOME=${who!.home}`], opts.env ?? []);
       const program = resolveCommand({ fs: c.fs, env, cwd }, cmd ?? '');
       if (typeof program === 'number') return fail(execStartError(cmd ?? '', program));
@@ -1094,7 +991,7 @@ export class Engine {
 
   /** Starts PID 1; throws (and records ExitCode/Error) when the command cannot be executed. */
   private startProcess(c: Container, event: ContainerEvent, afterStartEvent?: () => void): void {
-    const env = this.processEnv(c);
+    const env = processEnv(c);
     // Namespaces shared with another container need that container running (dockerd checks before creating the task).
     for (const ref of containerRefs(c.nsModes)) {
       const other = this.get(ref);
@@ -1134,7 +1031,7 @@ export class Engine {
     this.emitNetworks(c, 'connect');
     if (event.type !== 'container.autoRestart') c.backoffMs = 0;
     const from = c.state;
-    this.send(c, event);
+    send(c, event);
     c.startedAt = this.scheduler.now();
     c.exitCode = 0;
     c.error = '';
@@ -1155,14 +1052,6 @@ export class Engine {
     const held = this.netOpsForSetKey ?? [];
     this.netOpsForSetKey = null;
     for (const op of held) this.emitNetOp(op);
-  }
-
-  private processEnv(c: Container): string[] {
-    const base = [`PATH=${DEFAULT_PATH}`, `HOSTNAME=${c.config.hostname}`];
-    if (c.config.tty) base.push('TERM=xterm');
-    const env = mergeEnv(base, c.config.env);
-    if (!env.some((kv) => kv.startsWith('HOME='))) env.push('HOME=/root');
-    return env;
   }
 
   private spawn(c: Container, program: Program, env: string[]): void {
@@ -1300,7 +1189,7 @@ export class Engine {
       },
     });
     const from = c.state;
-    this.send(c, { type: 'container.die', exitCode: code });
+    send(c, { type: 'container.die', exitCode: code });
     c.exitCode = code;
     c.finishedAt = this.scheduler.now();
     this.emit(c, 'die', { exitCode: String(code) });
@@ -1332,7 +1221,7 @@ export class Engine {
           this.startProcess(c, { type: 'container.autoRestart' });
         } catch {
           // The command vanished between runs: the restart manager gives up.
-          this.stateChange(c, { type: 'container.stop' }, 'die');
+          stateChange(this.services, c, { type: 'container.stop' }, 'die');
           this.settleWaiters(c, 'not-running');
         }
       });
@@ -1375,7 +1264,7 @@ export class Engine {
   private stopContainer(c: Container, timeoutSeconds: number, signal: number): Promise<void> {
     if (c.state === 'restarting') {
       this.cancelRestart(c);
-      this.stateChange(c, { type: 'container.stop' }, 'stop');
+      stateChange(this.services, c, { type: 'container.stop' }, 'stop');
       this.emit(c, 'stop');
       this.settleWaiters(c, 'not-running');
       return Promise.resolve();
@@ -1388,7 +1277,7 @@ export class Engine {
         this.emit(c, 'stop');
         resolve();
       });
-      this.send(c, { type: 'container.stop' });
+      send(c, { type: 'container.stop' });
       this.signal(c, signal);
       if (c.run && timeoutSeconds >= 0) {
         cancelTimer = this.scheduler.after(timeoutSeconds * 1000, () => this.op(() => {
@@ -1436,11 +1325,11 @@ export class Engine {
       if (c.state === 'restarting') {
         // The restart manager is told to give up; no signal reaches a process that is not there.
         this.cancelRestart(c);
-        this.stateChange(c, { type: 'container.kill', signal: String(signal) }, 'die');
+        stateChange(this.services, c, { type: 'container.kill', signal: String(signal) }, 'die');
         this.settleWaiters(c, 'not-running');
         return;
       }
-      this.send(c, { type: 'container.kill', signal: String(signal) });
+      send(c, { type: 'container.kill', signal: String(signal) });
       this.signal(c, signal);
     });
   }
@@ -1448,9 +1337,9 @@ export class Engine {
   pause(ref: string): void {
     this.op(() => {
       const c = this.get(ref);
-      this.checkAccepted(c, { type: 'container.pause' }, ref);
+      checkAccepted(c, { type: 'container.pause' }, ref);
       this.kernel.freeze(c.id, true);
-      this.stateChange(c, { type: 'container.pause' }, 'pause');
+      stateChange(this.services, c, { type: 'container.pause' }, 'pause');
       this.emit(c, 'pause');
     });
   }
@@ -1458,14 +1347,14 @@ export class Engine {
   unpause(ref: string): void {
     this.op(() => {
       const c = this.get(ref);
-      this.checkAccepted(c, { type: 'container.unpause' }, ref);
+      checkAccepted(c, { type: 'container.unpause' }, ref);
       this.thaw(c);
     });
   }
 
   private thaw(c: Container): void {
     this.kernel.freeze(c.id, false);
-    this.stateChange(c, { type: 'container.unpause' }, 'unpause');
+    stateChange(this.services, c, { type: 'container.unpause' }, 'unpause');
     this.emit(c, 'unpause');
     const run = c.run;
     if (!run) return;
@@ -1503,7 +1392,7 @@ export class Engine {
         });
       if (c.state === 'running' || c.state === 'paused') {
         c.manualRestart = true;
-        this.send(c, { type: 'container.restart' });
+        send(c, { type: 'container.restart' });
         return this.stopContainer(c, timeoutSeconds, signal).then(startAgain);
       }
       startAgain();
@@ -1542,7 +1431,7 @@ export class Engine {
       if (c.run) this.kernel.update(c.id, next);
       if (policyEvent) {
         // dockerd's UpdateMonitor: the restart manager decides the next exit with the new policy.
-        this.send(c, policyEvent);
+        send(c, policyEvent);
         c.restartPolicy = policy;
       }
       this.emit(c, 'update');
@@ -1558,7 +1447,7 @@ export class Engine {
   execProcess(ref: string, argv: string[], opts: { tty?: boolean } = {}): { pid: number; nsPid: number; exit: (code: number) => void } {
     const c = this.get(ref);
     if (!c.run) throw new DaemonError(`Container ${c.id} is not running`, 'conflict');
-    const env = this.processEnv(c);
+    const env = processEnv(c);
     const path = resolveExecutable(c.mount.root(), env, c.config.workingDir || '/', argv[0] ?? '');
     const pid = this.kernel.exec(c.id, argv, path, { tty: opts.tty ?? false, rss: programRss(argv[0] ?? '') });
     const nsPid = this.kernel.process(pid)?.nsPid ?? pid;
@@ -1573,30 +1462,30 @@ export class Engine {
     this.op(() => {
       const c = this.get(ref);
       const event: ContainerEvent = { type: 'container.remove', force: opts.force ?? false };
-      this.checkAccepted(c, event, ref);
+      checkAccepted(c, event, ref);
       if (c.state === 'running' || c.state === 'paused') {
-        this.send(c, event);
+        send(c, event);
         this.killNow(c);
         return;
       }
       this.cancelRestart(c);
-      this.stateChange(c, event, 'destroy');
+      stateChange(this.services, c, event, 'destroy');
       if (c.state === 'removing') this.finishRemoval(c);
     });
   }
 
   private removeNow(c: Container): void {
     this.cancelRestart(c);
-    this.stateChange(c, { type: 'container.remove', force: true }, 'destroy');
+    stateChange(this.services, c, { type: 'container.remove', force: true }, 'destroy');
     this.finishRemoval(c);
   }
 
   private finishRemoval(c: Container): void {
-    this.send(c, { type: 'container.removed' });
+    send(c, { type: 'container.removed' });
     c.actor.stop();
     this.containers.delete(c.id);
     this.net.unregister(c.id);
-    this.containerSetVersion++;
+    this.services.containers.version++;
     if (this.names.get(c.name) === c.id) this.names.delete(c.name);
     this.emit(c, 'destroy');
     this.transition(c, 'removing', null, 'destroy');
@@ -2011,25 +1900,6 @@ export class Engine {
     return [...c.config.env];
   }
 
-  private checkAccepted(c: Container, event: ContainerEvent, ref: string): void {
-    if (c.actor.getSnapshot().can(event)) return;
-    const text = refusalText(c.state, event.type as ContainerEventType, c.id, ref);
-    throw new DaemonError(text ?? `container ${c.id} cannot ${event.type.slice('container.'.length)} while ${c.state}`, 'conflict');
-  }
-
-  /** Sends an event to the container's actor and mirrors its state. */
-  private send(c: Container, event: ContainerEvent): void {
-    c.actor.send(event);
-    c.state = c.actor.getSnapshot().value as ContainerState;
-  }
-
-  /** Sends an event and records the transition it caused, if any. */
-  private stateChange(c: Container, event: ContainerEvent, action: string): void {
-    const from = c.state;
-    this.send(c, event);
-    if (c.state !== from) this.transition(c, from, c.state, action);
-  }
-
   private transition(c: Container, from: ContainerState | null, to: ContainerState | null, action: string): void {
     this.services.events.transition(c, from, to, action);
   }
@@ -2186,20 +2056,6 @@ function withImageEnv(user: readonly string[], image: readonly string[]): string
   return [...user, ...image.filter((kv) => !keys.has(key(kv)))];
 }
 
-/** Docker's ReplaceOrAppendEnvValues: a later KEY=value replaces an earlier KEY; a bare KEY is dropped when unset. */
-function mergeEnv(base: string[], overrides: string[]): string[] {
-  const out = [...base];
-  for (const kv of overrides) {
-    const eq = kv.indexOf('=');
-    const key = eq < 0 ? kv : kv.slice(0, eq);
-    const i = out.findIndex((e) => (e.indexOf('=') < 0 ? e : e.slice(0, e.indexOf('='))) === key);
-    if (eq < 0) continue;
-    if (i >= 0) out[i] = kv;
-    else out.push(kv);
-  }
-  return out;
-}
-
 function matchesFilters(c: Container, filters: Record<string, string[]>, net: NetworkModel): boolean {
   for (const [key, values] of Object.entries(filters)) {
     if (values.length === 0) continue;
@@ -2292,9 +2148,4 @@ function signalName(n: number): string {
 function insideNetns(op: NetOp): boolean {
   if (op.op === 'link.netns' || op.op === 'link.rename' || op.op === 'addr.add' || op.op === 'route.add') return true;
   return op.op === 'link.up' && !String(op.args.name ?? '').startsWith('veth');
-}
-
-/** The container's read-write layer id: overlay2's directory name, stable per container (derived from its id). */
-function layerIdFor(containerId: string): string {
-  return fnvHex(containerId, 64);
 }

@@ -1,6 +1,10 @@
 import type { Rng } from '../ports';
 import type { Scheduler } from '../scheduler';
+import type { Kernel } from '../kernel/kernel';
+import type { TraceRecorder } from '../kernel/trace';
+import type { NetworkModel } from '../network/network';
 import type { DaemonConfig } from './config';
+import type { ContainerStore } from './container';
 import type { EventsService } from './eventsService';
 
 /**
@@ -17,4 +21,12 @@ export interface Services {
   readonly rng: Rng;
   readonly config: DaemonConfig;
   readonly events: EventsService;
+  /** The containers service's store (container.ts); its operations are a file each. */
+  readonly containers: ContainerStore;
+  /** The simulated host kernel: processes, namespaces, cgroups (core/kernel). */
+  readonly kernel: Kernel;
+  /** The kernel operations the engine's commands cause (core/kernel/trace.ts lists who emits what). */
+  readonly trace: TraceRecorder;
+  /** libnetwork's controller: networks, sandboxes, ports, NAT, and the socket layer programs use. */
+  readonly net: NetworkModel;
 }
