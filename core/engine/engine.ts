@@ -22,11 +22,10 @@ import type { ChildProcess, Proc, Program } from './process';
 import { parseSignal, signals } from './process';
 import { validateRestartPolicy, validateStopSignal, type RestartPolicyRequest } from './validate';
 import { DEFAULT_PATH, resolveCommand } from './programs';
-import { TraceRecorder, type TraceOpName } from '../kernel/trace';
-import { HOST_IP, NetworkModel, type Network, type NetOp } from '../network/network';
+import { TraceRecorder } from '../kernel/trace';
+import { HOST_IP, NetworkModel, type Network } from '../network/network';
 import { Fabric } from '../network/overlay';
 import type { PortBindingRequest, Proto } from '../network/ports';
-import { formatIp } from '../network/ip';
 import { Kernel } from '../kernel/kernel';
 import type { Resources } from '../kernel/cgroups';
 import { adaptResources, containerRefs, namespaceJoin, validateIpcMode, type NamespaceModes } from '../kernel/hostConfig';
@@ -36,6 +35,7 @@ import { lookupUser, parseGroup, parsePasswd } from '../cshell/users';
 import { resolvePath, type Fs } from '../shell/filesystem';
 import { StdinPipe } from './stdin';
 import { checkAccepted, ContainerStore, layerIdFor, mergeEnv, processEnv, send, stateChange, type AttachOptions, type Container, type LogEntry, type Run, type WaitCondition } from './container';
+import { containerPorts, emitNetworks, networkConnect, networkCreate, networkDisconnect, networkFiles, networkRemove, NetworkService, networkSettings, portBindingsJson, summaryPorts } from './networks';
 import { daemonConfig, PEER_HOSTS, type EngineOptions } from './config';
 import { EventsService, type Listener } from './eventsService';
 import type { Services } from './services';
@@ -155,8 +155,6 @@ export class Engine {
   readonly services: Services;
   /** The simulated host kernel: processes, namespaces, cgroups (core/kernel). */
   readonly kernel: Kernel;
-  /** While a container starts: the network's in-namespace steps, held for runc's prestart hook. */
-  private netOpsForSetKey: NetOp[] | null = null;
   /** Each container's last snapshot and what it was built from (see containerSnapshot). */
   private readonly snapshotMemo = new WeakMap<Container, SnapshotMemo>();
   /** The kernel operations the engine's commands cause (core/kernel/trace.ts lists who emits what). */
@@ -187,18 +185,14 @@ export class Engine {
       if (c?.run) this.processExited(c, c.run, 137, 'SIGKILL');
     };
     loadBuiltinImages(this.imageStore, config.preload);
+    const networks = new NetworkService(this.trace, this.kernel);
     this.fabric = opts.fabric ?? new Fabric(seededRng(`fabric-${this.rng.nextU32()}`));
     this.net = new NetworkModel({
       host: opts.host,
       fabric: this.fabric,
       rng: seededRng(`network-${this.rng.nextU32()}`),
       now: () => this.scheduler.now(),
-      onOp: (op) => {
-        // libnetwork makes the veth pair and the NAT rules before the task exists; what happens inside the
-        // container's namespace waits for runc's prestart hook (libnetwork-setkey), as on a real host.
-        if (this.netOpsForSetKey && insideNetns(op)) this.netOpsForSetKey.push(op);
-        else this.emitNetOp(op);
-      },
+      onOp: (op) => networks.onOp(op),
       containers: {
         resolve: (ref) => {
           const c = this.get(ref);
@@ -210,7 +204,7 @@ export class Engine {
         },
       },
     });
-    this.services = { scheduler: opts.scheduler, rng: opts.rng, config, events, containers: new ContainerStore(), kernel: this.kernel, trace: this.trace, net: this.net };
+    this.services = { scheduler: opts.scheduler, rng: opts.rng, config, events, containers: new ContainerStore(), kernel: this.kernel, trace: this.trace, net: this.net, networks };
     this.fabric.addHost({ name: this.hostName, ip: opts.host?.ip ?? HOST_IP, model: this.net });
   }
 
@@ -1018,17 +1012,17 @@ export class Engine {
       { ...this.kernel.dockerd, containerId: c.id },
       [{ kind: 'mount', id: rootfs.merged }, ...rootfs.layers.map((id) => ({ kind: 'layer' as const, id }))],
     );
-    this.netOpsForSetKey = [];
+    this.services.networks.holdForSetKey();
     try {
       this.net.start(c.id);
     } catch (e) {
-      this.flushNetOps();
+      this.services.networks.flushNetOps();
       if (e instanceof DaemonError) c.error = e.message;
       c.pendingStdin = undefined;
       throw e;
     }
-    this.networkFiles(c);
-    this.emitNetworks(c, 'connect');
+    networkFiles(this.services, c);
+    emitNetworks(this.services, c, 'connect');
     if (event.type !== 'container.autoRestart') c.backoffMs = 0;
     const from = c.state;
     send(c, event);
@@ -1041,17 +1035,6 @@ export class Engine {
     // Anything dockerd logs right after the start comes before the process's own exit.
     afterStartEvent?.();
     this.spawn(c, program, env);
-  }
-
-  private emitNetOp(op: NetOp): void {
-    this.trace.emit(op.op as TraceOpName, op.args, { ...this.kernel.dockerd, ...(op.containerId ? { containerId: op.containerId } : {}) }, op.affects);
-  }
-
-  /** Emits the network steps held for the prestart hook (or what is left of them), and stops holding. */
-  private flushNetOps(): void {
-    const held = this.netOpsForSetKey ?? [];
-    this.netOpsForSetKey = null;
-    for (const op of held) this.emitNetOp(op);
   }
 
   private spawn(c: Container, program: Program, env: string[]): void {
@@ -1067,8 +1050,8 @@ export class Engine {
       tty: c.config.tty,
       rss: programRss(c.path),
       ...(sandboxId ? { sandboxKey: `/var/run/docker/netns/${sandboxId.slice(0, 12)}` } : {}),
-    }, { setKey: () => this.flushNetOps() });
-    this.flushNetOps();
+    }, { setKey: () => this.services.networks.flushNetOps() });
+    this.services.networks.flushNetOps();
     const run: Run = {
       alive: true,
       pid,
@@ -1184,7 +1167,7 @@ export class Engine {
     this.kernel.containerExited(c.id, code, {
       ...(signal === undefined ? {} : { signal }),
       release: () => {
-        this.emitNetworks(c, 'disconnect');
+        emitNetworks(this.services, c, 'disconnect');
         this.net.stop(c.id);
       },
     });
@@ -1561,7 +1544,7 @@ export class Engine {
         state: c.state,
         status: this.statusText(c, now),
         labels: { ...c.config.labels },
-        ports: this.summaryPorts(c),
+        ports: summaryPorts(this.services, c),
         networks: this.net.containerNetworks(c.id).map((n) => n.network.name),
       });
       if (limit > 0 && out.length >= limit) break;
@@ -1694,140 +1677,36 @@ export class Engine {
         ...(c.config.stopSignal !== '' ? { StopSignal: c.config.stopSignal } : {}),
         ...(c.config.stopTimeout !== null ? { StopTimeout: c.config.stopTimeout } : {}),
       },
-      NetworkSettings: this.networkSettings(c),
+      NetworkSettings: networkSettings(this.services, c),
     };
   }
 
   // -------------------------------------------------------------------------
-  // Networks (the model is core/network; here: events, container files, the API's shapes)
+  // Networks (networks.ts)
 
   /** `docker network create`. */
   networkCreate(req: Parameters<NetworkModel['create']>[0]): Network {
-    return this.op(() => {
-      const net = this.net.create(req);
-      this.emitNetwork(net, 'create');
-      return net;
-    });
+    return networkCreate(this.services, req);
   }
 
   /** `docker network rm`. */
   networkRemove(ref: string): void {
-    this.op(() => {
-      const net = this.net.remove(ref);
-      this.emitNetwork(net, 'destroy');
-    });
+    networkRemove(this.services, ref);
   }
 
   /** `docker network connect`: a running container gets its new interface at once. */
   networkConnect(netRef: string, containerRef: string, req: { aliases: string[]; ip: string }): void {
-    this.op(() => {
-      const net = this.net.get(netRef);
-      const c = this.get(containerRef);
-      this.net.connectNetwork(c.id, net.id, req);
-      if (c.run) {
-        this.networkFiles(c);
-        this.emitNetwork(net, 'connect', c.id);
-      }
-    });
+    networkConnect(this.services, netRef, containerRef, req);
   }
 
   /** `docker network disconnect`. */
   networkDisconnect(netRef: string, containerRef: string): void {
-    this.op(() => {
-      const net = this.net.get(netRef);
-      const c = this.get(containerRef);
-      const attached = c.run !== null && this.net.containerNetworks(c.id).some((n) => n.network === net && n.endpoint);
-      this.net.disconnectNetwork(c.id, net.id);
-      if (attached) {
-        this.networkFiles(c);
-        this.emitNetwork(net, 'disconnect', c.id);
-      }
-    });
-  }
-
-  /** The container's /etc/hosts and /etc/resolv.conf for its current endpoints. */
-  private networkFiles(c: Container): void {
-    // Bind mounts from /var/lib/docker/containers/<id>/: no layer changes.
-    c.mount.writeFile('/etc/hosts', this.net.hostsFile(c.id));
-    c.mount.writeFile('/etc/resolv.conf', this.net.resolvConf(c.id));
-  }
-
-  private emitNetworks(c: Container, action: 'connect' | 'disconnect'): void {
-    for (const { network, endpoint } of this.net.containerNetworks(c.id)) if (endpoint) this.emitNetwork(network, action, c.id);
-  }
-
-  private emitNetwork(net: Network, action: string, containerId?: string): void {
-    this.services.events.emitNetwork(net, action, containerId);
-  }
-
-  /** ContainerSummary.Ports: published bindings while running, else the exposed ports without a host side. */
-  private summaryPorts(c: Container): ContainerSummary['ports'] {
-    const published = this.net.published(c.id);
-    if (published.length > 0) return published.map((p) => ({ ip: p.hostIp, privatePort: p.containerPort, publicPort: p.hostPort, type: p.proto }));
-    // A container that is not running has no NetworkSettings.Ports to list.
-    if (!this.net.config(c.id)?.running) return [];
-    return c.config.exposedPorts.map((k) => ({ ip: '', privatePort: Number(k.slice(0, k.indexOf('/'))), publicPort: 0, type: k.slice(k.indexOf('/') + 1) as Proto }));
+    networkDisconnect(this.services, netRef, containerRef);
   }
 
   /** The running container's published ports (`docker port`), in NetworkSettings.Ports order. */
   containerPorts(ref: string): { containerPort: number; proto: Proto; hostIp: string; hostPort: number }[] {
-    const c = this.get(ref);
-    return sortPortMap(this.net.published(c.id));
-  }
-
-  /** NetworkSettings as `docker inspect` prints it (Engine 20.10 fields, the 28.x client's additions). */
-  private networkSettings(c: Container): Record<string, unknown> {
-    const cfg = this.net.config(c.id);
-    const running = cfg?.running ?? false;
-    const ports: Record<string, { HostIp: string; HostPort: string }[] | null> = {};
-    for (const p of sortPortMap(this.net.published(c.id))) (ports[`${p.containerPort}/${p.proto}`] ??= [])!.push({ HostIp: p.hostIp, HostPort: String(p.hostPort) });
-    if (running) for (const k of c.config.exposedPorts) if (!(k in ports)) ports[k] = null;
-    const nets: Record<string, unknown> = {};
-    let primary: Record<string, unknown> | null = null;
-    const mode = this.net.mode(c.id);
-    for (const { network, request, endpoint } of this.net.containerNetworks(c.id)) {
-      const aliases = network.predefined ? null : [...request.aliases, c.id.slice(0, 12)];
-      const e = {
-        IPAMConfig: request.ip !== '' ? { IPv4Address: request.ip } : request.live ? {} : null,
-        Links: null,
-        Aliases: aliases,
-        MacAddress: endpoint?.mac ?? '',
-        DriverOpts: request.live ? {} : null,
-        GwPriority: 0,
-        NetworkID: network.id,
-        EndpointID: endpoint?.id ?? '',
-        Gateway: endpoint && network.subnet ? formatIp(network.gateway) : '',
-        IPAddress: endpoint && network.subnet ? formatIp(endpoint.ip) : '',
-        IPPrefixLen: endpoint && network.subnet ? network.subnet.prefix : 0,
-        IPv6Gateway: '',
-        GlobalIPv6Address: '',
-        GlobalIPv6PrefixLen: 0,
-        DNSNames: null,
-      };
-      nets[network.name] = e;
-      if (network.name === 'bridge' && endpoint) primary = e;
-    }
-    const sandboxId = mode.startsWith('container:') ? '' : cfg?.sandboxId ?? '';
-    return {
-      Bridge: '',
-      SandboxID: sandboxId,
-      SandboxKey: sandboxId === '' ? '' : mode === 'host' ? '/var/run/docker/netns/default' : `/var/run/docker/netns/${sandboxId.slice(0, 12)}`,
-      Ports: ports,
-      HairpinMode: false,
-      LinkLocalIPv6Address: '',
-      LinkLocalIPv6PrefixLen: 0,
-      SecondaryIPAddresses: null,
-      SecondaryIPv6Addresses: null,
-      EndpointID: (primary?.EndpointID as string | undefined) ?? '',
-      Gateway: (primary?.Gateway as string | undefined) ?? '',
-      GlobalIPv6Address: '',
-      GlobalIPv6PrefixLen: 0,
-      IPAddress: (primary?.IPAddress as string | undefined) ?? '',
-      IPPrefixLen: (primary?.IPPrefixLen as number | undefined) ?? 0,
-      IPv6Gateway: '',
-      MacAddress: (primary?.MacAddress as string | undefined) ?? '',
-      Networks: nets,
-    };
+    return containerPorts(this.services, ref);
   }
 
   // -------------------------------------------------------------------------
@@ -2035,20 +1914,6 @@ function exposedPorts(image: Image, opts: CreateOptions): { port: number; proto:
   return [...keys].sort().map((k) => ({ port: Number(k.slice(0, k.indexOf('/'))), proto: k.slice(k.indexOf('/') + 1) as Proto }));
 }
 
-/** HostConfig.PortBindings as the client sent them: "80/tcp" → [{HostIp, HostPort}], keys sorted. */
-function portBindingsJson(bindings: readonly PortBindingRequest[]): Record<string, { HostIp: string; HostPort: string }[]> {
-  const out: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  const sorted = sortPortMap(bindings.map((b) => ({ ...b, proto: b.proto })));
-  for (const b of sorted) (out[`${b.containerPort}/${b.proto}`] ??= []).push({ HostIp: b.hostIp, HostPort: b.hostPort });
-  return out;
-}
-
-/** NetworkSettings.Ports order: a Go map, so keys sorted as strings; bindings in the order they were made. */
-function sortPortMap<T extends { containerPort: number; proto: Proto }>(ports: readonly T[]): T[] {
-  const key = (p: T): string => `${p.containerPort}/${p.proto}`;
-  return [...ports].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-}
-
 /** The daemon's merge of a container's Env with its image's: the user's first, then each image variable the user did not set. */
 function withImageEnv(user: readonly string[], image: readonly string[]): string[] {
   const key = (kv: string): string => kv.split('=')[0]!;
@@ -2142,10 +2007,4 @@ function hostConfigResources(r: Resources): Record<string, unknown> {
 function signalName(n: number): string {
   for (const [name, num] of Object.entries(signals)) if (num === n) return name;
   return String(n);
-}
-
-/** The network steps libnetwork makes inside the container's namespace (at SetKey), rather than on the host side. */
-function insideNetns(op: NetOp): boolean {
-  if (op.op === 'link.netns' || op.op === 'link.rename' || op.op === 'addr.add' || op.op === 'route.add') return true;
-  return op.op === 'link.up' && !String(op.args.name ?? '').startsWith('veth');
 }

@@ -6,6 +6,7 @@ import type { NetworkModel } from '../network/network';
 import type { DaemonConfig } from './config';
 import type { ContainerStore } from './container';
 import type { EventsService } from './eventsService';
+import type { NetworkService } from './networks';
 
 /**
  * The simulated dockerd's services, one per concern, each owning its state
@@ -29,4 +30,6 @@ export interface Services {
   readonly trace: TraceRecorder;
   /** libnetwork's controller: networks, sandboxes, ports, NAT, and the socket layer programs use. */
   readonly net: NetworkModel;
+  /** The daemon's glue to it (networks.ts). */
+  readonly networks: NetworkService;
 }
