@@ -4,18 +4,19 @@ import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, Res
 import { randomHex, seededRng, type Rng } from '../ports';
 import type { Scheduler } from '../scheduler';
 import { normalizeImageRef } from '../images/catalog';
-import { cacheDir, ImageStore, type Image } from '../images/store';
+import type {  ImageStore} from '../images/store';
+import { type Image } from '../images/store';
 import { UnionMount, type Change } from '../unionfs/mount';
 import { DEFAULT_HOSTS, initLayerTree, runtimeBinds } from '../unionfs/init';
-import { layerEntries, layerStats, newLayer, type Layer } from '../unionfs/layer';
-import type { LayerEntry, LayerSnapshot, RootfsMount } from '../model';
-import { addImageLayer, copyIntoMount, imageFiles, importImage, loadIntoStore, type ImportOptions } from './imageArchive';
+import {  layerStats, newLayer } from '../unionfs/layer';
+import type { LayerEntry, LayerSnapshot } from '../model';
+import {  copyIntoMount, type ImportOptions } from './imageArchive';
 import type { BuildFile } from '../images/build';
 import type { LoadedImage } from '../images/archive';
 import type { ImageConfig } from '../images/catalog';
 import type { LayerDir, TreeNode } from '../unionfs/tree';
-import { commit, containersUsingImage, imageLookupError, loadBuiltinImages, pruneImages, pull, removeImage, type DeleteRecord, type ImageServiceContext, type PullMessage } from './imageService';
-import { containerStatus, isoTime } from '../cli/humanize';
+import { commit, loadBuiltinImages, type DeleteRecord, type PullMessage } from './imageService';
+import { containerStatus } from '../cli/humanize';
 import { DaemonError } from './errors';
 import { generateName } from './names';
 import type { ChildProcess, Proc, Program } from './process';
@@ -36,12 +37,16 @@ import { resolvePath, type Fs } from '../shell/filesystem';
 import { StdinPipe } from './stdin';
 import { checkAccepted, ContainerStore, layerIdFor, mergeEnv, processEnv, send, stateChange, type AttachOptions, type Container, type LogEntry, type Run, type WaitCondition } from './container';
 import { containerPorts, emitNetworks, networkConnect, networkCreate, networkDisconnect, networkFiles, networkRemove, NetworkService, networkSettings, portBindingsJson, summaryPorts } from './networks';
+import { deepFreeze } from './deepFreeze';
+import { rfc3339Nano } from './rfc3339';
+import { ImagesService } from './images';
 import { daemonConfig, PEER_HOSTS, type EngineOptions } from './config';
 import { EventsService, type Listener } from './eventsService';
 import type { Services } from './services';
 import { execChdirError, execStartError, execUserError, type ExecHandle, type ExecHook, type ExecIO, type ExecOptions } from './exec';
 
 export { PEER_HOSTS } from './config';
+export { rfc3339Nano } from './rfc3339';
 export type { AttachOptions, LogEntry, WaitCondition } from './container';
 export type { EngineOptions } from './config';
 
@@ -132,25 +137,16 @@ export interface ContainerSummary {
 }
 
 /** dockerd's host pid in the simulation, for the ops it makes (libnetwork's netlink and iptables calls). */
-const ZERO_TIME = '0001-01-01T00:00:00Z';
 const MAX_LOG_ENTRIES = 10_000;
 const NAME_PATTERN = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
-
-/** RFC 3339 with nanoseconds, trailing zeros trimmed, as Go's RFC3339Nano prints. */
-export function rfc3339Nano(ms: number): string {
-  if (ms <= 0) return ZERO_TIME;
-  const iso = isoTime(ms); // 2026-01-01T00:00:00.500Z
-  const dot = iso.lastIndexOf('.');
-  let end = iso.length - 1;
-  while (end > dot + 1 && iso.charCodeAt(end - 1) === 0x30 /* '0' */) end--;
-  return end === dot + 1 ? iso.slice(0, dot) + 'Z' : iso.slice(0, end) + 'Z';
-}
 
 export class Engine {
   private readonly scheduler: Scheduler;
   private readonly rng: Rng;
   /** Images, their references and layers (the API other image commands build on: see core/images/store.ts). */
-  readonly imageStore = new ImageStore();
+  get imageStore(): ImageStore {
+    return this.services.images.store;
+  }
   /** The daemon's services (services.ts), which the operations take as `d`. */
   readonly services: Services;
   /** The simulated host kernel: processes, namespaces, cgroups (core/kernel). */
@@ -178,13 +174,15 @@ export class Engine {
     this.rng = opts.rng;
     const config = daemonConfig(opts);
     const events = new EventsService(opts.scheduler);
+    const containers = new ContainerStore();
+    const images = new ImagesService(opts.scheduler, events, containers);
     this.trace = new TraceRecorder(opts.scheduler);
     this.kernel = new Kernel({ scheduler: opts.scheduler, rng: seededRng(randomHex(this.rng, 16)), trace: this.trace, cgroupVersion: config.cgroupVersion });
     this.kernel.onPidNamespaceGone = (id) => {
       const c = this.containers.get(id);
       if (c?.run) this.processExited(c, c.run, 137, 'SIGKILL');
     };
-    loadBuiltinImages(this.imageStore, config.preload);
+    loadBuiltinImages(images.store, config.preload);
     const networks = new NetworkService(this.trace, this.kernel);
     this.fabric = opts.fabric ?? new Fabric(seededRng(`fabric-${this.rng.nextU32()}`));
     this.net = new NetworkModel({
@@ -204,7 +202,7 @@ export class Engine {
         },
       },
     });
-    this.services = { scheduler: opts.scheduler, rng: opts.rng, config, events, containers: new ContainerStore(), kernel: this.kernel, trace: this.trace, net: this.net, networks };
+    this.services = { scheduler: opts.scheduler, rng: opts.rng, config, events, containers, images, kernel: this.kernel, trace: this.trace, net: this.net, networks };
     this.fabric.addHost({ name: this.hostName, ip: opts.host?.ip ?? HOST_IP, model: this.net });
   }
 
@@ -280,7 +278,7 @@ export class Engine {
     const now = this.scheduler.now();
     const containers: ContainerSnapshot[] = [];
     for (const c of this.containers.values()) containers.push(this.containerSnapshot(c, now));
-    const { images } = this.imageSnapshots();
+    const { images } = this.services.images.imageSnapshots();
     const networks = this.net.networkSnapshots();
     const interfaces = this.net.interfaceSnapshots();
     for (const peer of this.peers.values()) {
@@ -295,7 +293,7 @@ export class Engine {
       time: now,
       containers,
       images,
-      layers: this.layerSnapshots(),
+      layers: this.services.images.layerSnapshots(),
       ...(hosts ? { hosts } : {}),
       trace: this.trace.recent(),
       networks,
@@ -322,25 +320,21 @@ export class Engine {
   }
 
   // -------------------------------------------------------------------------
-  // Images
+  // Images (images.ts)
 
   /** The image a reference (or id) names, or undefined (the client then tries to pull it). */
   image(ref: string): Image | undefined {
-    return this.imageStore.get(ref);
+    return this.services.images.image(ref);
   }
 
   /** The image a reference names; throws the daemon's "No such image" / "invalid reference format". */
   resolveImage(ref: string): Image {
-    try {
-      return this.imageStore.resolve(ref);
-    } catch (e) {
-      throw imageLookupError(ref, e);
-    }
+    return this.services.images.resolveImage(ref);
   }
 
   /** Bytes of all the image's layers (Docker's Size). */
   imageSize(image: Image): number {
-    return this.imageStore.size(image);
+    return this.services.images.imageSize(image);
   }
 
   /**
@@ -350,26 +344,67 @@ export class Engine {
    * refused as Hub does.
    */
   pull(ref: string): PullMessage[] {
-    return this.op(() => pull(this.imageContext(), ref).messages);
+    return this.services.images.pull(ref);
   }
 
   /** `docker tag SOURCE TARGET`. */
   tagImage(source: string, target: string): void {
-    this.op(() => {
-      const image = this.resolveImage(source);
-      const name = this.imageStore.tag(image.id, target, rfc3339Nano(this.scheduler.now()));
-      this.emitImage('tag', image.id, { name });
-    });
+    this.services.images.tagImage(source, target);
   }
 
   /** `docker rmi [-f] [--no-prune]`: the Untagged/Deleted records, or a DaemonError (conflicts as Docker words them). */
   removeImage(ref: string, opts: { force?: boolean; prune?: boolean } = {}): DeleteRecord[] {
-    return this.op(() => removeImage(this.imageContext(), ref, opts));
+    return this.services.images.removeImage(ref, opts);
   }
 
   /** `docker image prune [-a]`. */
   pruneImages(opts: { all?: boolean } = {}): { records: DeleteRecord[]; reclaimed: number } {
-    return this.op(() => pruneImages(this.imageContext(), opts));
+    return this.services.images.pruneImages(opts);
+  }
+
+  /** A pull for a build's FROM: the progress messages and the image. */
+  pullImage(ref: string): { messages: PullMessage[]; image: Image } {
+    return this.services.images.pullImage(ref);
+  }
+
+  /** The reference as the daemon names it: `busybox` → `busybox:latest`. */
+  normalizeRef(ref: string): string {
+    return this.services.images.normalizeRef(ref);
+  }
+
+  /** A build's COPY/ADD step: the parent's layers plus one holding `tree`, the step in the history. */
+  addImageLayer(parentId: string, tree: LayerDir, config: ImageConfig, createdBy: string): Image {
+    return this.services.images.addImageLayer(parentId, tree, config, createdBy);
+  }
+
+  /** The files under `path` in an image's merged layers (COPY --from=stage). */
+  imageFiles(imageId: string, path: string): BuildFile[] {
+    return this.services.images.imageFiles(imageId, path);
+  }
+
+  /** `docker load`: adds the images `load` reads from the archive, tags them, and returns the lines the client prints. */
+  loadImages(load: (store: ImageStore) => LoadedImage[]): string[] {
+    return this.services.images.loadImages(load);
+  }
+
+  /** `docker import`: an image of one layer; returns its id. */
+  importImage(opts: ImportOptions): string {
+    return this.services.images.importImage(opts);
+  }
+
+  /** The diff directory of one layer (image, init or upper), whiteouts and opaque directories marked; [] for an unknown id. */
+  layerEntries(layerId: string): readonly LayerEntry[] {
+    return this.services.images.layerEntries(layerId);
+  }
+
+  /** Bytes of one layer's diff (0 for an unknown id). */
+  layerSize(layerId: string): number {
+    return this.services.images.layerSize(layerId);
+  }
+
+  /** Whether a layer (image, init or upper) of that id exists. */
+  hasLayer(layerId: string): boolean {
+    return this.services.images.hasLayer(layerId);
   }
 
   /** `docker diff`: the container's changes against its image, in the daemon's order. */
@@ -388,36 +423,6 @@ export class Engine {
   }
 
   // Archives and builds (core/engine/imageArchive.ts does the work)
-
-  /** A pull for a build's FROM: the progress messages and the image. */
-  pullImage(ref: string): { messages: PullMessage[]; image: Image } {
-    return this.op(() => pull(this.imageContext(), ref));
-  }
-
-  /** The reference as the daemon names it: `busybox` → `busybox:latest`. */
-  normalizeRef(ref: string): string {
-    return normalizeImageRef(ref);
-  }
-
-  /** A build's COPY/ADD step: the parent's layers plus one holding `tree`, the step in the history. */
-  addImageLayer(parentId: string, tree: LayerDir, config: ImageConfig, createdBy: string): Image {
-    return this.op(() => addImageLayer(this.imageContext(), this.resolveImage(parentId), tree, config, createdBy));
-  }
-
-  /** The files under `path` in an image's merged layers (COPY --from=stage). */
-  imageFiles(imageId: string, path: string): BuildFile[] {
-    return imageFiles(this.resolveImage(imageId), path);
-  }
-
-  /** `docker load`: adds the images `load` reads from the archive, tags them, and returns the lines the client prints. */
-  loadImages(load: (store: ImageStore) => LoadedImage[]): string[] {
-    return this.op(() => loadIntoStore(this.imageContext(), load));
-  }
-
-  /** `docker import`: an image of one layer; returns its id. */
-  importImage(opts: ImportOptions): string {
-    return this.op(() => importImage(this.imageContext(), opts));
-  }
 
   /** `docker cp SRC CONTAINER:PATH`: puts `node` into the container's upper layer (copy-up, as a write would). */
   copyToContainer(ref: string, path: string, node: TreeNode, name: string): void {
@@ -443,7 +448,7 @@ export class Engine {
         Labels: Object.keys(c.config.labels).length > 0 ? { ...c.config.labels } : base.Labels,
         ...(opts.changes ?? {}),
       };
-      return commit(this.imageContext(), {
+      return commit(this.services.images.imageContext(), {
         containerId: c.id,
         image: c.image,
         config,
@@ -456,18 +461,6 @@ export class Engine {
     });
   }
 
-  /** The diff directory of one layer (image, init or upper), whiteouts and opaque directories marked; [] for an unknown id. */
-  layerEntries(layerId: string): readonly LayerEntry[] {
-    const layer = this.findLayer(layerId);
-    return layer ? layerEntries(layer) : [];
-  }
-
-  /** Bytes of one layer's diff (0 for an unknown id). */
-  layerSize(layerId: string): number {
-    const layer = this.findLayer(layerId);
-    return layer ? layerStats(layer).size : 0;
-  }
-
   /** Bytes in the container's upper layer (the API's SizeRw). */
   containerSizeRw(ref: string): number {
     return layerStats(this.get(ref).mount.upper).size;
@@ -478,110 +471,8 @@ export class Engine {
     return this.get(ref).image;
   }
 
-  /** Whether a layer (image, init or upper) of that id exists. */
-  hasLayer(layerId: string): boolean {
-    return this.findLayer(layerId) !== undefined;
-  }
-
-  private findLayer(layerId: string): Layer | undefined {
-    const image = this.imageStore.layer(layerId);
-    if (image) return image;
-    for (const c of this.containers.values()) {
-      if (c.layerId === layerId) return c.mount.upper;
-      if (`${c.layerId}-init` === layerId) return c.mount.layers[1];
-    }
-    return undefined;
-  }
-
-  private imageContext(): ImageServiceContext {
-    return {
-      store: this.imageStore,
-      now: () => rfc3339Nano(this.scheduler.now()),
-      containersUsing: (imageId) => containersUsingImage([...this.containers.values()].reverse(), imageId),
-      emit: (action, id, attributes) => this.emitImage(action, id, attributes),
-    };
-  }
-
   private emitImage(action: string, id: string, attributes: Record<string, string> = {}): void {
     this.services.events.emitImage(action, id, attributes);
-  }
-
-  /** Image snapshots and their layers (each once, shared layers too), rebuilt only when the store changed. */
-  private imageSnapshots(): { images: ImageSnapshot[]; layers: LayerSnapshot[] } {
-    const memo = this.imageSnapshotMemo;
-    if (memo && memo.version === this.imageStore.version) return memo;
-    const images: ImageSnapshot[] = [];
-    const layers: LayerSnapshot[] = [];
-    const seen = new Set<string>();
-    for (const image of this.imageStore.list()) {
-      images.push(deepFreeze({ id: image.id, tags: [...image.repoTags], layers: image.layers.map((l) => l.id), size: this.imageStore.size(image), created: image.created }));
-      const chains = this.imageStore.chainIds(image);
-      const createdBy = image.history.filter((h) => !h.emptyLayer).map((h) => h.createdBy);
-      image.layers.forEach((l, i) => {
-        if (seen.has(l.id)) return;
-        seen.add(l.id);
-        const stats = layerStats(l);
-        const snap: LayerSnapshot = {
-          id: l.id,
-          kind: 'image',
-          parent: i === 0 ? null : image.layers[i - 1]!.id,
-          dir: `/var/lib/docker/overlay2/${cacheDir(chains[i]!)}/diff`,
-          size: stats.size,
-          entries: stats.entries,
-        };
-        if (createdBy[i] !== undefined) snap.createdBy = createdBy[i];
-        layers.push(deepFreeze(snap));
-      });
-    }
-    this.imageSnapshotMemo = { version: this.imageStore.version, images: Object.freeze(images) as ImageSnapshot[], layers: Object.freeze(layers) as LayerSnapshot[] };
-    return this.imageSnapshotMemo;
-  }
-
-  /** Every layer, each once: the images' (shared ones once), then each container's init and upper layer. Reused while nothing changed. */
-  private layerSnapshots(): LayerSnapshot[] {
-    const { layers: imageLayers } = this.imageSnapshots();
-    // Upper layer versions only grow, so their sum changes whenever any of them does.
-    let upperSum = 0;
-    for (const c of this.containers.values()) upperSum += c.mount.upper.version;
-    const memo = this.allLayersMemo;
-    if (memo && memo.images === imageLayers && memo.containerSet === this.services.containers.version && memo.upperSum === upperSum) return memo.layers;
-    const layers = [...imageLayers];
-    for (const c of this.containers.values()) layers.push(...this.containerLayerSnapshots(c));
-    Object.freeze(layers);
-    this.allLayersMemo = { images: imageLayers, containerSet: this.services.containers.version, upperSum, layers };
-    return layers;
-  }
-
-  /** A container's init and upper layer snapshots, rebuilt only when its upper layer changed. */
-  private containerLayerSnapshots(c: Container): LayerSnapshot[] {
-    const upper = c.mount.upper;
-    const memo = this.layerSnapshotMemo.get(c);
-    if (memo && memo.version === upper.version) return memo.layers;
-    const init = c.mount.layers[1]!;
-    const initStats = layerStats(init);
-    const upperStats = layerStats(upper);
-    const top = c.image.layers[c.image.layers.length - 1];
-    const layers: LayerSnapshot[] = [
-      deepFreeze({ id: init.id, kind: 'init', parent: top?.id ?? null, dir: `/var/lib/docker/overlay2/${init.id}/diff`, size: initStats.size, entries: initStats.entries, containerId: c.id }),
-      deepFreeze({ id: upper.id, kind: 'container', parent: init.id, dir: `/var/lib/docker/overlay2/${upper.id}/diff`, size: upperStats.size, entries: upperStats.entries, containerId: c.id }),
-    ];
-    this.layerSnapshotMemo.set(c, { version: upper.version, layers });
-    return layers;
-  }
-
-  /** overlay2's directories for a container: lowerdir= top first (init, then the image's layers), upperdir, workdir, merged. */
-  private rootfsMount(c: Container): RootfsMount {
-    const chains = this.imageStore.chainIds(c.image);
-    const lowers = [`/var/lib/docker/overlay2/${c.layerId}-init/diff`];
-    for (let i = chains.length - 1; i >= 0; i--) lowers.push(`/var/lib/docker/overlay2/${cacheDir(chains[i]!)}/diff`);
-    return {
-      containerId: c.id,
-      lowerdirs: lowers,
-      upperdir: `/var/lib/docker/overlay2/${c.layerId}/diff`,
-      workdir: `/var/lib/docker/overlay2/${c.layerId}/work`,
-      merged: `/var/lib/docker/overlay2/${c.layerId}/merged`,
-      layers: [...c.image.layers.map((l) => l.id), `${c.layerId}-init`, c.layerId],
-    };
   }
 
 
@@ -905,7 +796,7 @@ export class Engine {
         fs: c.fs,
         user,
         processes: () => this.containerProcesses(c),
-        rootfs: () => this.rootfsMount(c),
+        rootfs: () => this.services.images.rootfsMount(c),
         tty,
         stdin: { read: (onData, onEnd) => stdin.read(onData, onEnd) },
         now: () => this.scheduler.now(),
@@ -1005,7 +896,7 @@ export class Engine {
       throw new DaemonError(message, 'system', program);
     }
     // dockerd mounts the container's overlay before it sets up the network (moby's conditionalMountOnStart).
-    const rootfs = this.rootfsMount(c);
+    const rootfs = this.services.images.rootfsMount(c);
     this.trace.emit(
       'mount',
       { fstype: 'overlay', source: 'overlay', target: rootfs.merged, options: `index=off,lowerdir=${rootfs.lowerdirs.join(':')},upperdir=${rootfs.upperdir},workdir=${rootfs.workdir}` },
@@ -1086,7 +977,7 @@ export class Engine {
       fs: c.fs,
       user: '',
       processes: () => this.containerProcesses(c),
-      rootfs: () => this.rootfsMount(c),
+      rootfs: () => this.services.images.rootfsMount(c),
       tty: c.config.tty,
       stdin: { read: (onData, onEnd) => run.stdin.read(onData, onEnd) },
       now: () => this.scheduler.now(),
@@ -1577,7 +1468,7 @@ export class Engine {
     const running = c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
     const dir = `/var/lib/docker/containers/${c.id}`;
     const layer = c.layerId;
-    const rootfs = this.rootfsMount(c);
+    const rootfs = this.services.images.rootfsMount(c);
     return {
       Id: c.id,
       Created: rfc3339Nano(c.created),
@@ -1742,7 +1633,7 @@ export class Engine {
       name: c.name,
       image: c.imageRef,
       imageId: c.image.id,
-      rootfs: this.rootfsMount(c),
+      rootfs: this.services.images.rootfsMount(c),
       command: [c.path, ...c.args],
       state: c.state,
       exitCode: c.exitCode,
@@ -1888,15 +1779,6 @@ function sameSnapshotInputs(m: SnapshotMemo, c: Container, restartCount: number)
     m.resources === c.resources &&
     m.oomKilled === c.oomKilled
   );
-}
-
-/** Freezes plain data all the way down, so a shared snapshot cannot be changed by whoever holds it. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }
 
 function summaryCommand(path: string, args: readonly string[]): string {

@@ -6,6 +6,7 @@ import type { NetworkModel } from '../network/network';
 import type { DaemonConfig } from './config';
 import type { ContainerStore } from './container';
 import type { EventsService } from './eventsService';
+import type { ImagesService } from './images';
 import type { NetworkService } from './networks';
 
 /**
@@ -24,6 +25,8 @@ export interface Services {
   readonly events: EventsService;
   /** The containers service's store (container.ts); its operations are a file each. */
   readonly containers: ContainerStore;
+  /** The image service (images.ts): the image store, its operations and the layer snapshots. */
+  readonly images: ImagesService;
   /** The simulated host kernel: processes, namespaces, cgroups (core/kernel). */
   readonly kernel: Kernel;
   /** The kernel operations the engine's commands cause (core/kernel/trace.ts lists who emits what). */
