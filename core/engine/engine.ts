@@ -1,45 +1,38 @@
-import { createActor } from 'xstate';
-import { containerMachine, refusalText, type ContainerEvent } from '../lifecycle/containerMachine';
-import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, RestartPolicy, Snapshot } from '../model';
+import { refusalText, type ContainerEvent } from '../lifecycle/containerMachine';
+import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, RestartPolicy, Snapshot, LayerEntry, LayerSnapshot } from '../model';
 import { randomHex, seededRng, type Rng } from '../ports';
 import type { Scheduler } from '../scheduler';
-import { normalizeImageRef } from '../images/catalog';
-import type {  ImageStore} from '../images/store';
-import { type Image } from '../images/store';
-import { UnionMount, type Change } from '../unionfs/mount';
-import { DEFAULT_HOSTS, initLayerTree, runtimeBinds } from '../unionfs/init';
-import {  layerStats, newLayer } from '../unionfs/layer';
-import type { LayerEntry, LayerSnapshot } from '../model';
-import {  copyIntoMount, type ImportOptions } from './imageArchive';
+import { normalizeImageRef, type ImageConfig } from '../images/catalog';
+import type { ImageStore, Image } from '../images/store';
+import type { UnionMount, Change } from '../unionfs/mount';
+import { layerStats } from '../unionfs/layer';
+import { copyIntoMount, type ImportOptions } from './imageArchive';
 import type { BuildFile } from '../images/build';
 import type { LoadedImage } from '../images/archive';
-import type { ImageConfig } from '../images/catalog';
 import type { LayerDir, TreeNode } from '../unionfs/tree';
 import { commit, loadBuiltinImages, type DeleteRecord, type PullMessage } from './imageService';
 import { containerStatus } from '../cli/humanize';
 import { DaemonError } from './errors';
-import { generateName } from './names';
-import type { ChildProcess, Proc, Program } from './process';
-import { parseSignal, signals } from './process';
-import { validateRestartPolicy, validateStopSignal, type RestartPolicyRequest } from './validate';
-import { DEFAULT_PATH, resolveCommand } from './programs';
+import { type ChildProcess, type Proc, type Program, parseSignal, signals } from './process';
+import { validateRestartPolicy, type RestartPolicyRequest } from './validate';
+import { resolveCommand } from './programs';
 import { TraceRecorder } from '../kernel/trace';
 import { HOST_IP, NetworkModel, type Network } from '../network/network';
 import { Fabric } from '../network/overlay';
-import type { PortBindingRequest, Proto } from '../network/ports';
+import type { Proto } from '../network/ports';
 import { Kernel } from '../kernel/kernel';
 import type { Resources } from '../kernel/cgroups';
-import { adaptResources, containerRefs, namespaceJoin, validateIpcMode, type NamespaceModes } from '../kernel/hostConfig';
+import { adaptResources, containerRefs, namespaceJoin } from '../kernel/hostConfig';
 import { programRss, resolveExecutable } from '../kernel/programs';
-import { UnionFs } from '../unionfs/unionFs';
 import { lookupUser, parseGroup, parsePasswd } from '../cshell/users';
-import { resolvePath, type Fs } from '../shell/filesystem';
+import { resolvePath } from '../shell/filesystem';
 import { StdinPipe } from './stdin';
-import { checkAccepted, ContainerStore, layerIdFor, mergeEnv, processEnv, send, stateChange, type AttachOptions, type Container, type LogEntry, type Run, type WaitCondition } from './container';
+import { checkAccepted, ContainerStore, mergeEnv, processEnv, send, stateChange, type AttachOptions, type Container, type LogEntry, type Run, type WaitCondition } from './container';
 import { containerPorts, emitNetworks, networkConnect, networkCreate, networkDisconnect, networkFiles, networkRemove, NetworkService, networkSettings, portBindingsJson, summaryPorts } from './networks';
 import { deepFreeze } from './deepFreeze';
 import { rfc3339Nano } from './rfc3339';
 import { ImagesService } from './images';
+import { containerCreate, type CreateOptions } from './create';
 import { daemonConfig, PEER_HOSTS, type EngineOptions } from './config';
 import { EventsService, type Listener } from './eventsService';
 import type { Services } from './services';
@@ -48,6 +41,7 @@ import { execChdirError, execStartError, execUserError, type ExecHandle, type Ex
 export { PEER_HOSTS } from './config';
 export { rfc3339Nano } from './rfc3339';
 export type { AttachOptions, LogEntry, WaitCondition } from './container';
+export type { CreateOptions } from './create';
 export type { EngineOptions } from './config';
 
 /**
@@ -60,54 +54,6 @@ export type { EngineOptions } from './config';
  * Every public method is synchronous or resolves on virtual time (the
  * Scheduler); nothing reads the wall clock or Math.random.
  */
-
-/** What `docker create`/`docker run` ask of the daemon (Engine API ContainerCreate, trimmed). */
-export interface CreateOptions {
-  /** The image reference as typed (`busybox`, `busybox:latest`). */
-  image: string;
-  /** Without the leading slash; generated when absent. */
-  name?: string;
-  /** The command after the image; empty or absent keeps the image's Cmd. */
-  cmd?: string[];
-  /** `--entrypoint`: absent keeps the image's; `''` resets it. */
-  entrypoint?: string;
-  /** `-w`/a build step's WORKDIR: absent keeps the image's. */
-  workingDir?: string;
-  env?: string[];
-  hostname?: string;
-  tty?: boolean;
-  openStdin?: boolean;
-  attachStdin?: boolean;
-  attachStdout?: boolean;
-  attachStderr?: boolean;
-  autoRemove?: boolean;
-  /** `--restart` as the client parsed it; the daemon validates the name and count. */
-  restartPolicy?: RestartPolicyRequest;
-  labels?: Record<string, string>;
-  /** `--stop-signal`: what `docker stop` sends first (default SIGTERM). */
-  stopSignal?: string;
-  /** `--stop-timeout`: seconds `docker stop` waits before SIGKILL (default 10). */
-  stopTimeout?: number;
-  /** HostConfig.NetworkMode: '' or 'default' (the bridge), 'bridge', 'host', 'none', 'container:<ref>', a network. */
-  networkMode?: string;
-  /** `--network-alias` and `--ip` for the network of the mode. */
-  networkAliases?: string[];
-  ip?: string;
-  /** `-p`, as the client parsed it. */
-  portBindings?: PortBindingRequest[];
-  /** `-P`. */
-  publishAll?: boolean;
-  /** `--expose` (and the ports of `-p`), added to the image's ExposedPorts. */
-  expose?: { port: number; proto: Proto }[];
-  /** Further `--network` flags (Engine 20.10 refuses more than one at create). */
-  extraNetworks?: string[];
-  /** `--memory`, `--cpus`, `--pids-limit` … as the client parsed them (HostConfig's units). */
-  resources?: Partial<Resources>;
-  /** `--pid`, `--ipc`, `--uts`: '' or absent for the container's own. */
-  pidMode?: string;
-  ipcMode?: string;
-  utsMode?: string;
-}
 
 export interface ListOptions {
   all?: boolean;
@@ -138,7 +84,6 @@ export interface ContainerSummary {
 
 /** dockerd's host pid in the simulation, for the ops it makes (libnetwork's netlink and iptables calls). */
 const MAX_LOG_ENTRIES = 10_000;
-const NAME_PATTERN = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
 export class Engine {
   private readonly scheduler: Scheduler;
@@ -475,7 +420,6 @@ export class Engine {
     this.services.events.emitImage(action, id, attributes);
   }
 
-
   // -------------------------------------------------------------------------
   // Lookup
 
@@ -500,155 +444,7 @@ export class Engine {
   // Create
 
   create(opts: CreateOptions): { id: string; warnings: string[] } {
-    return this.op(() => {
-      // verifyContainerSettings runs before the image is looked up: Config (the stop signal), then HostConfig.
-      if (opts.stopSignal) validateStopSignal(opts.stopSignal);
-      const requested = opts.restartPolicy ?? { name: 'no', maximumRetryCount: 0 };
-      if (opts.autoRemove && requested.name !== 'no' && requested.name !== '') {
-        throw new DaemonError(`can't create 'AutoRemove' container with restart policy`, 'invalidParameter');
-      }
-      const restartPolicy = validateRestartPolicy(requested);
-      if (opts.extraNetworks && opts.extraNetworks.length > 0) {
-        throw new DaemonError(`Container cannot be connected to network endpoints: ${[opts.networkMode ?? '', ...opts.extraNetworks].join(', ')}`, 'invalidParameter');
-      }
-      const { resources, warnings } = adaptResources(opts.resources ?? {}, this.kernel.cpus);
-      const nsModes: NamespaceModes = {
-        pid: opts.pidMode ?? '',
-        ipc: validateIpcMode(opts.ipcMode ?? ''),
-        uts: opts.utsMode ?? '',
-        net: opts.networkMode ?? 'bridge',
-        cgroupns: this.kernel.cgroupVersion === 1 ? 'host' : 'private',
-      };
-      for (const ref of containerRefs(nsModes)) this.get(ref);
-      // dockerd stores the pid mode's container by its full id.
-      if (nsModes.pid.startsWith('container:')) nsModes.pid = `container:${this.get(nsModes.pid.slice('container:'.length)).id}`;
-      const image = this.image(opts.image);
-      if (!image) throw new DaemonError(`No such image: ${normalizeImageRef(opts.image)}`, 'notFound');
-      let name = opts.name;
-      if (name !== undefined && name !== '') {
-        if (!NAME_PATTERN.test(name)) throw new DaemonError(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`, 'invalidParameter');
-        if (name.startsWith('/')) name = name.slice(1);
-        const holder = this.names.get(name);
-        if (holder) {
-          throw new DaemonError(
-            `Conflict. The container name "/${name}" is already in use by container "${holder}". You have to remove (or rename) that container to be able to reuse that name.`,
-            'conflict',
-          );
-        }
-      }
-      const entrypoint = opts.entrypoint === undefined ? image.config.Entrypoint : opts.entrypoint === '' ? null : [opts.entrypoint];
-      const userCmd = opts.cmd && opts.cmd.length > 0 ? opts.cmd : null;
-      // A user entrypoint drops the image's Cmd (Docker does the same).
-      const cmd = userCmd ?? (opts.entrypoint === undefined ? image.config.Cmd : null);
-      const argv = [...(entrypoint ?? []), ...(cmd ?? [])];
-      if (argv.length === 0) throw new DaemonError('No command specified', 'invalidParameter');
-
-      const id = this.newId();
-      if (name === undefined || name === '') name = this.generateUniqueName(id);
-      const now = this.scheduler.now();
-      // dockerd appends the default PATH when neither the image nor the user sets one.
-      const env = withImageEnv(opts.env ?? [], image.config.Env ?? []);
-      if (!env.some((kv) => kv.startsWith('PATH='))) env.push(`PATH=${DEFAULT_PATH}`);
-      const hostname = opts.hostname || id.slice(0, 12);
-      this.net.register({
-        id,
-        name,
-        hostname,
-        mode: opts.networkMode ?? '',
-        aliases: opts.networkAliases ?? [],
-        ip: opts.ip ?? '',
-        portBindings: opts.portBindings ?? [],
-        publishAll: opts.publishAll ?? false,
-        exposed: exposedPorts(image, opts),
-      });
-      const actor = createActor(containerMachine, { input: { restartPolicy } }).start();
-      const c: Container = {
-        id,
-        name,
-        imageRef: opts.image,
-        image,
-        path: argv[0]!,
-        args: argv.slice(1),
-        config: {
-          hostname,
-          env,
-          cmd,
-          entrypoint,
-          tty: opts.tty ?? false,
-          openStdin: opts.openStdin ?? false,
-          stdinOnce: (opts.openStdin ?? false) && (opts.attachStdin ?? false),
-          attachStdin: opts.attachStdin ?? false,
-          attachStdout: opts.attachStdout ?? false,
-          attachStderr: opts.attachStderr ?? false,
-          workingDir: opts.workingDir ?? image.config.WorkingDir,
-          labels: { ...(image.config.Labels ?? {}), ...(opts.labels ?? {}) },
-          stopSignal: opts.stopSignal ?? '',
-          stopTimeout: opts.stopTimeout ?? null,
-          exposedPorts: exposedPorts(image, opts).map((e) => `${e.port}/${e.proto}`),
-        },
-        autoRemove: opts.autoRemove ?? false,
-        restartPolicy,
-        created: now,
-        startedAt: 0,
-        finishedAt: 0,
-        exitCode: 0,
-        error: '',
-        actor,
-        state: 'created',
-        run: null,
-        logs: [],
-        attachments: new Set(),
-        pendingStdin: undefined,
-        waiters: [],
-        exitListeners: [],
-        restartTimer: null,
-        backoffMs: 0,
-        manualRestart: false,
-        resources,
-        nsModes,
-        oomKilled: false,
-        layerId: layerIdFor(id),
-        mount: undefined as unknown as UnionMount,
-        fs: undefined as unknown as Fs,
-        execs: new Map(),
-      };
-      c.mount = this.newMount(c);
-      c.fs = new UnionFs(c.mount, Date.parse(image.created));
-      this.containers.set(id, c);
-      this.services.containers.version++;
-      this.names.set(name, id);
-      this.emit(c, 'create');
-      this.transition(c, null, 'created', 'create');
-      warnings.push(...(opts.networkMode === 'host' && ((opts.portBindings ?? []).length > 0 || opts.publishAll) ? ['Published ports are discarded when using host network mode'] : []));
-      return { id, warnings };
-    });
-  }
-
-  /** The container's root filesystem: image layers, a fresh init layer and an empty upper layer; runc's bind mounts over them. */
-  private newMount(c: Container): UnionMount {
-    return new UnionMount({
-      lowers: [...c.image.layers, newLayer(`${c.layerId}-init`, 'init', initLayerTree())],
-      upper: newLayer(c.layerId, 'container', { kind: 'dir', mode: 0o755, children: new Map() }),
-      binds: runtimeBinds({ hostname: c.config.hostname, hosts: DEFAULT_HOSTS, resolvConf: 'nameserver 8.8.8.8\nnameserver 8.8.4.4\n' }),
-      now: () => this.scheduler.now(),
-    });
-  }
-
-  private newId(): string {
-    for (;;) {
-      const id = randomHex(this.rng, 64);
-      // Docker rejects all-digit ids (they could be read as numbers).
-      if (!/^[0-9]+$/.test(id.slice(0, 12)) && !this.containers.has(id)) return id;
-    }
-  }
-
-  /** dockerd's generateNewName: six tries (a digit appended after the first), then the short id. */
-  private generateUniqueName(id: string): string {
-    for (let retry = 0; retry < 6; retry++) {
-      const name = generateName(this.rng, retry);
-      if (!this.names.has(name)) return name;
-    }
-    return id.slice(0, 12);
+    return containerCreate(this.services, opts);
   }
 
   // -------------------------------------------------------------------------
@@ -1786,21 +1582,6 @@ function summaryCommand(path: string, args: readonly string[]): string {
   let out = path;
   for (const a of args) out += a.includes(' ') ? ` '${a}'` : ` ${a}`;
   return out;
-}
-
-/** Config.ExposedPorts: the image's, then --expose and -p ports, each once, sorted as Go's map keys print. */
-function exposedPorts(image: Image, opts: CreateOptions): { port: number; proto: Proto }[] {
-  const keys = new Set<string>(Object.keys(image.config.ExposedPorts ?? {}));
-  for (const e of opts.expose ?? []) keys.add(`${e.port}/${e.proto}`);
-  for (const b of opts.portBindings ?? []) keys.add(`${b.containerPort}/${b.proto}`);
-  return [...keys].sort().map((k) => ({ port: Number(k.slice(0, k.indexOf('/'))), proto: k.slice(k.indexOf('/') + 1) as Proto }));
-}
-
-/** The daemon's merge of a container's Env with its image's: the user's first, then each image variable the user did not set. */
-function withImageEnv(user: readonly string[], image: readonly string[]): string[] {
-  const key = (kv: string): string => kv.split('=')[0]!;
-  const keys = new Set(user.map(key));
-  return [...user, ...image.filter((kv) => !keys.has(key(kv)))];
 }
 
 function matchesFilters(c: Container, filters: Record<string, string[]>, net: NetworkModel): boolean {
