@@ -1,4 +1,4 @@
-import { refusalText, type ContainerEvent } from '../lifecycle/containerMachine';
+import { refusalText } from '../lifecycle/containerMachine';
 import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, RestartPolicy, Snapshot, LayerEntry, LayerSnapshot } from '../model';
 import { randomHex, seededRng, type Rng } from '../ports';
 import type { Scheduler } from '../scheduler';
@@ -13,7 +13,7 @@ import type { LayerDir, TreeNode } from '../unionfs/tree';
 import { commit, loadBuiltinImages, type DeleteRecord, type PullMessage } from './imageService';
 import { containerStatus } from '../cli/humanize';
 import { DaemonError } from './errors';
-import { type ChildProcess, type Proc, type Program, parseSignal, signals } from './process';
+import type { Proc } from './process';
 import { validateRestartPolicy, type RestartPolicyRequest } from './validate';
 import { resolveCommand } from './programs';
 import { TraceRecorder } from '../kernel/trace';
@@ -22,17 +22,27 @@ import { Fabric } from '../network/overlay';
 import type { Proto } from '../network/ports';
 import { Kernel } from '../kernel/kernel';
 import type { Resources } from '../kernel/cgroups';
-import { adaptResources, containerRefs, namespaceJoin } from '../kernel/hostConfig';
+import { adaptResources } from '../kernel/hostConfig';
 import { programRss, resolveExecutable } from '../kernel/programs';
 import { lookupUser, parseGroup, parsePasswd } from '../cshell/users';
 import { resolvePath } from '../shell/filesystem';
 import { StdinPipe } from './stdin';
-import { checkAccepted, ContainerStore, mergeEnv, processEnv, send, stateChange, type AttachOptions, type Container, type LogEntry, type Run, type WaitCondition } from './container';
-import { containerPorts, emitNetworks, networkConnect, networkCreate, networkDisconnect, networkFiles, networkRemove, NetworkService, networkSettings, portBindingsJson, summaryPorts } from './networks';
+import { ContainerStore, mergeEnv, processEnv, send, type AttachOptions, type Container, type LogEntry, type WaitCondition } from './container';
+import { containerPorts, networkConnect, networkCreate, networkDisconnect, networkRemove, NetworkService, networkSettings, portBindingsJson, summaryPorts } from './networks';
 import { deepFreeze } from './deepFreeze';
 import { rfc3339Nano } from './rfc3339';
 import { ImagesService } from './images';
 import { containerCreate, type CreateOptions } from './create';
+import { containerStart, containerProcesses, forkProcess } from './start';
+import { containerLogs, followLogs, isTty } from './logs';
+import { containerStop } from './stop';
+import { containerKill } from './kill';
+import { containerPause, containerUnpause } from './pause';
+import { containerRestart } from './restart';
+import { containerRm } from './delete';
+import { containerWait } from './wait';
+import { attachInfo, closeStdin, containerAttach, writeStdin } from './attach';
+import { processExited } from './monitor';
 import { daemonConfig, PEER_HOSTS, type EngineOptions } from './config';
 import { EventsService, type Listener } from './eventsService';
 import type { Services } from './services';
@@ -83,7 +93,6 @@ export interface ContainerSummary {
 }
 
 /** dockerd's host pid in the simulation, for the ops it makes (libnetwork's netlink and iptables calls). */
-const MAX_LOG_ENTRIES = 10_000;
 
 export class Engine {
   private readonly scheduler: Scheduler;
@@ -125,7 +134,7 @@ export class Engine {
     this.kernel = new Kernel({ scheduler: opts.scheduler, rng: seededRng(randomHex(this.rng, 16)), trace: this.trace, cgroupVersion: config.cgroupVersion });
     this.kernel.onPidNamespaceGone = (id) => {
       const c = this.containers.get(id);
-      if (c?.run) this.processExited(c, c.run, 137, 'SIGKILL');
+      if (c?.run) processExited(this.services, c, c.run, 137, 'SIGKILL');
     };
     loadBuiltinImages(images.store, config.preload);
     const networks = new NetworkService(this.trace, this.kernel);
@@ -452,41 +461,22 @@ export class Engine {
 
   /** Attaches a client to the container's output (and stdin, with -i). Emits `attach`. Returns a detach function. */
   attach(ref: string, sink: AttachOptions): () => void {
-    return this.op(() => {
-      const c = this.get(ref);
-      c.attachments.add(sink);
-      if (c.config.openStdin && sink.stdin !== undefined) c.pendingStdin = sink.stdin;
-      this.emit(c, 'attach');
-      return () => {
-        c.attachments.delete(sink);
-      };
-    });
+    return containerAttach(this.services, ref, sink);
   }
 
   /** Streams the container's new output to `sink` (`docker logs -f`), without the attach a client makes. Returns a stop function. */
   followLogs(ref: string, sink: Pick<AttachOptions, 'stdout' | 'stderr'>): () => void {
-    const c = this.get(ref);
-    const entry: AttachOptions = { stdout: sink.stdout, stderr: sink.stderr };
-    c.attachments.add(entry);
-    return () => {
-      c.attachments.delete(entry);
-    };
+    return followLogs(this.services, ref, sink);
   }
 
   /** Keystrokes or text for PID 1's stdin (an attached `-i` client); ignored without -i or when it is not running. */
   writeStdin(ref: string, data: string): void {
-    this.op(() => {
-      const c = this.get(ref);
-      if (c.config.openStdin && c.run) c.run.stdin.write(data);
-    });
+    writeStdin(this.services, ref, data);
   }
 
   /** The attached client closed stdin (end of file). */
   closeStdin(ref: string): void {
-    this.op(() => {
-      const c = this.get(ref);
-      if (c.config.openStdin && c.run) c.run.stdin.close();
-    });
+    closeStdin(this.services, ref);
   }
 
   // -------------------------------------------------------------------------
@@ -581,7 +571,7 @@ export class Engine {
       const proc: Proc = {
         argv: opts.cmd,
         pid,
-        spawn: (argv) => this.forkProcess(c, kernelProc.pid, argv, env, cwd),
+        spawn: (argv) => forkProcess(this.services, c, kernelProc.pid, argv, env, cwd),
         env,
         hostname: c.config.hostname,
         cwd,
@@ -591,7 +581,7 @@ export class Engine {
         net: this.net.view(this.net.netnsOf(c.id) ?? c.id, c.id),
         fs: c.fs,
         user,
-        processes: () => this.containerProcesses(c),
+        processes: () => containerProcesses(this.services, c),
         rootfs: () => this.services.images.rootfsMount(c),
         tty,
         stdin: { read: (onData, onEnd) => stdin.read(onData, onEnd) },
@@ -628,279 +618,9 @@ export class Engine {
     });
   }
 
-  /** The processes in a container's pid namespace: PID 1, the running execs and the children they forked. */
-  private containerProcesses(c: Container): { pid: number; user: string; command: string }[] {
-    if (!c.run) return [];
-    const users = new Map<number, string>();
-    for (const e of c.execs.values()) if (e.running) users.set(e.pid, e.opts.user ?? '');
-    const byHostPid = new Map<number, string>();
-    const list: { pid: number; user: string; command: string }[] = [];
-    for (const k of this.kernel.containerProcesses(c.id)) {
-      // A forked child runs as its parent does.
-      const user = k.pid === c.run.pid ? '' : (users.get(k.nsPid) ?? byHostPid.get(k.ppid) ?? '');
-      byHostPid.set(k.pid, user);
-      list.push({ pid: k.nsPid, user, command: k.argv.join(' ') });
-    }
-    return list.sort((a, b) => a.pid - b.pid);
-  }
-
-  /** A container process forks a child that runs `argv` (Proc.spawn): the kernel records it until it exits. */
-  private forkProcess(c: Container, parentPid: number, argv: readonly string[], env: string[], cwd: string): ChildProcess {
-    const path = resolveExecutable(c.mount.root(), env, cwd, argv[0] ?? '');
-    const pid = this.kernel.fork(parentPid, [...argv], path, { rss: programRss(argv[0] ?? '') });
-    let alive = true;
-    return {
-      pid: this.kernel.process(pid)?.nsPid ?? pid,
-      exit: (code) => {
-        if (!alive) return;
-        alive = false;
-        this.op(() => this.kernel.processExit(pid, code));
-      },
-    };
-  }
-
   /** `docker start`: throws for a paused or removed container, does nothing for a running one (304). */
   start(ref: string): void {
-    this.op(() => {
-      const c = this.get(ref);
-      const snap = c.actor.getSnapshot();
-      if (c.state === 'running' || c.state === 'restarting') throw new DaemonError('Container is already started', 'notModified');
-      if (!snap.can({ type: 'container.start' })) throw new DaemonError(refusalText(c.state, 'container.start', c.id, ref)!, 'conflict');
-      this.startProcess(c, { type: 'container.start' });
-    });
-  }
-
-  /** Starts PID 1; throws (and records ExitCode/Error) when the command cannot be executed. */
-  private startProcess(c: Container, event: ContainerEvent, afterStartEvent?: () => void): void {
-    const env = processEnv(c);
-    // Namespaces shared with another container need that container running (dockerd checks before creating the task).
-    for (const ref of containerRefs(c.nsModes)) {
-      const other = this.get(ref);
-      if (other.state !== 'running' && other.state !== 'paused' && other.state !== 'restarting') throw new DaemonError(`container ${other.id} is not running`, 'conflict');
-    }
-    const shares = c.resources.cpuShares;
-    const cgroupError = shares !== 0 && shares < 2 ? 'the minimum allowed cpu-shares is 2' : shares > 262_144 ? 'the maximum allowed cpu-shares is 262144' : '';
-    const program = cgroupError !== '' ? 125 : resolveCommand({ fs: c.fs, env, cwd: c.config.workingDir || '/' }, c.path);
-    if (typeof program === 'number') {
-      const reason = program === 126 ? 'permission denied' : c.path.includes('/') ? `stat ${c.path}: no such file or directory` : 'executable file not found in $PATH';
-      const init = cgroupError !== '' ? `error setting cgroup config for procHooks process: ${cgroupError}` : `exec: ${JSON.stringify(c.path)}: ${reason}`;
-      const message = `failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: ${init}: unknown`;
-      c.exitCode = program === 125 ? 128 : program;
-      c.error = message;
-      c.pendingStdin = undefined;
-      if (c.autoRemove) this.removeNow(c);
-      throw new DaemonError(message, 'system', program);
-    }
-    // dockerd mounts the container's overlay before it sets up the network (moby's conditionalMountOnStart).
-    const rootfs = this.services.images.rootfsMount(c);
-    this.trace.emit(
-      'mount',
-      { fstype: 'overlay', source: 'overlay', target: rootfs.merged, options: `index=off,lowerdir=${rootfs.lowerdirs.join(':')},upperdir=${rootfs.upperdir},workdir=${rootfs.workdir}` },
-      { ...this.kernel.dockerd, containerId: c.id },
-      [{ kind: 'mount', id: rootfs.merged }, ...rootfs.layers.map((id) => ({ kind: 'layer' as const, id }))],
-    );
-    this.services.networks.holdForSetKey();
-    try {
-      this.net.start(c.id);
-    } catch (e) {
-      this.services.networks.flushNetOps();
-      if (e instanceof DaemonError) c.error = e.message;
-      c.pendingStdin = undefined;
-      throw e;
-    }
-    networkFiles(this.services, c);
-    emitNetworks(this.services, c, 'connect');
-    if (event.type !== 'container.autoRestart') c.backoffMs = 0;
-    const from = c.state;
-    send(c, event);
-    c.startedAt = this.scheduler.now();
-    c.exitCode = 0;
-    c.error = '';
-    c.oomKilled = false;
-    this.emit(c, 'start');
-    this.transition(c, from, c.state, 'start');
-    // Anything dockerd logs right after the start comes before the process's own exit.
-    afterStartEvent?.();
-    this.spawn(c, program, env);
-  }
-
-  private spawn(c: Container, program: Program, env: string[]): void {
-    const sandboxId = this.net.config(c.id)?.sandboxId;
-    const pid = this.kernel.startContainer({
-      id: c.id,
-      hostname: c.config.hostname,
-      argv: [c.path, ...c.args],
-      path: resolveExecutable(c.mount.root(), env, c.config.workingDir || '/', c.path),
-      resources: c.resources,
-      join: namespaceJoin(c.nsModes, (ref) => this.get(ref).id),
-      rootfs: `/var/lib/docker/overlay2/${c.layerId}/merged`,
-      tty: c.config.tty,
-      rss: programRss(c.path),
-      ...(sandboxId ? { sandboxKey: `/var/run/docker/netns/${sandboxId.slice(0, 12)}` } : {}),
-    }, { setKey: () => this.services.networks.flushNetOps() });
-    this.services.networks.flushNetOps();
-    const run: Run = {
-      alive: true,
-      pid,
-      startedAt: this.scheduler.now(),
-      timers: new Set(),
-      deferred: [],
-      handler: null,
-      stdin: new StdinPipe({
-        tty: c.config.tty,
-        echo: (t) => write('stdout', t),
-        // The terminal's Ctrl-C goes to the foreground process: PID 1, which ignores it without a handler.
-        signal: (signal) => run.handler?.(signal),
-        alive: () => run.alive,
-      }),
-    };
-    c.run = run;
-    const stdinText = c.pendingStdin;
-    c.pendingStdin = undefined;
-    const write = (stream: 'stdout' | 'stderr', text: string): void => {
-      if (!run.alive || text === '') return;
-      this.output(c, c.config.tty ? 'stdout' : stream, text);
-    };
-    const proc: Proc = {
-      argv: [c.path, ...c.args],
-      pid: this.kernel.process(pid)?.nsPid ?? 1,
-      spawn: (argv) => this.forkProcess(c, pid, argv, env, c.config.workingDir || '/'),
-      env,
-      hostname: c.config.hostname,
-      cwd: c.config.workingDir || '/',
-      root: c.mount.root(),
-      mount: c.mount,
-      fs: c.fs,
-      user: '',
-      processes: () => this.containerProcesses(c),
-      rootfs: () => this.services.images.rootfsMount(c),
-      tty: c.config.tty,
-      stdin: { read: (onData, onEnd) => run.stdin.read(onData, onEnd) },
-      now: () => this.scheduler.now(),
-      stdout: (t) => write('stdout', t),
-      stderr: (t) => write('stderr', t),
-      exit: (code) => this.op(() => this.processExited(c, run, code)),
-      after: (ms, cb) => {
-        let cancel: () => void = () => {};
-        const fire = (): void => {
-          run.timers.delete(cancel);
-          if (!run.alive) return;
-          if (c.state === 'paused') run.deferred.push(fire);
-          else this.op(cb);
-        };
-        cancel = this.scheduler.after(ms, fire);
-        run.timers.add(cancel);
-        return () => {
-          cancel();
-          run.timers.delete(cancel);
-        };
-      },
-      onSignal: (h) => {
-        run.handler = h;
-      },
-      net: this.net.view(this.net.netnsOf(c.id) ?? c.id, c.id),
-      setMemory: (bytes) => {
-        if (!run.alive) return;
-        const verdict = this.kernel.setRss(run.pid, bytes);
-        if (verdict !== 'oom') return;
-        this.op(() => {
-          // Only a cgroup's own limit raises the oom event; the host running out kills without it.
-          if (c.resources.memory > 0) {
-            this.kernel.oomKill(c.id, run.pid);
-            c.oomKilled = true;
-            this.emit(c, 'oom');
-          }
-          this.processExited(c, run, 137, 'SIGKILL');
-        });
-      },
-    };
-    program(proc);
-    // Stdin: without -i it is /dev/null; with -i and a pipe, the text then end of file; with a terminal it stays open.
-    if (run.alive) {
-      if (!c.config.openStdin) this.endStdin(run, '');
-      else if (typeof stdinText === 'string') this.endStdin(run, stdinText);
-    }
-  }
-
-  private endStdin(run: Run, text: string): void {
-    run.stdin.close(text);
-  }
-
-  private output(c: Container, stream: 'stdout' | 'stderr', text: string): void {
-    const time = this.scheduler.now();
-    // One log entry per line, as the json-file driver stores them.
-    let start = 0;
-    while (start < text.length) {
-      const nl = text.indexOf('\n', start);
-      const end = nl < 0 ? text.length : nl + 1;
-      c.logs.push({ stream, text: text.slice(start, end), time });
-      start = end;
-    }
-    if (c.logs.length > MAX_LOG_ENTRIES) c.logs.splice(0, c.logs.length - MAX_LOG_ENTRIES);
-    for (const a of c.attachments) (stream === 'stdout' ? a.stdout : a.stderr)(text);
-  }
-
-  private processExited(c: Container, run: Run, code: number, signal?: string): void {
-    if (!run.alive || c.run !== run) return;
-    run.alive = false;
-    for (const cancel of run.timers) cancel();
-    run.timers.clear();
-    c.run = null;
-    // The pid namespace ends with its init: every exec process in it is killed.
-    for (const e of [...c.execs.values()]) {
-      if (e.running) e.kill(137);
-      c.execs.delete(e.id);
-    }
-    this.kernel.containerExited(c.id, code, {
-      ...(signal === undefined ? {} : { signal }),
-      release: () => {
-        emitNetworks(this.services, c, 'disconnect');
-        this.net.stop(c.id);
-      },
-    });
-    const from = c.state;
-    send(c, { type: 'container.die', exitCode: code });
-    c.exitCode = code;
-    c.finishedAt = this.scheduler.now();
-    this.emit(c, 'die', { exitCode: String(code) });
-    this.transition(c, from, c.state, 'die');
-    const listeners = c.exitListeners;
-    c.exitListeners = [];
-    for (const l of listeners) l();
-    this.settleWaiters(c, 'next-exit');
-    if (c.state === 'restarting') {
-      this.scheduleRestart(c, c.finishedAt - run.startedAt);
-      return;
-    }
-    this.settleWaiters(c, 'not-running');
-    if (c.state === 'removing') this.finishRemoval(c);
-    else if (c.autoRemove && !c.manualRestart && c.state === 'exited') this.removeNow(c);
-  }
-
-  /** dockerd's restart manager: 100 ms doubling to 1 min, reset after a run of 10 s or more. */
-  private scheduleRestart(c: Container, ranMs: number): void {
-    if (ranMs >= 10_000) c.backoffMs = 0;
-    if (c.backoffMs === 0) c.backoffMs = 100;
-    else if (c.backoffMs < 60_000) c.backoffMs *= 2;
-    if (c.backoffMs > 60_000) c.backoffMs = 60_000;
-    c.restartTimer = this.scheduler.after(c.backoffMs, () => {
-      c.restartTimer = null;
-      if (c.state !== 'restarting') return;
-      this.op(() => {
-        try {
-          this.startProcess(c, { type: 'container.autoRestart' });
-        } catch {
-          // The command vanished between runs: the restart manager gives up.
-          stateChange(this.services, c, { type: 'container.stop' }, 'die');
-          this.settleWaiters(c, 'not-running');
-        }
-      });
-    });
-  }
-
-  private cancelRestart(c: Container): void {
-    c.restartTimer?.();
-    c.restartTimer = null;
+    containerStart(this.services, ref);
   }
 
   // -------------------------------------------------------------------------
@@ -912,162 +632,25 @@ export class Engine {
    * stopped. A container that is not running is left as it is (Docker's 304).
    */
   stop(ref: string, opts: { timeoutSeconds?: number; signal?: string } = {}): Promise<void> {
-    return this.op(() => {
-      const c = this.get(ref);
-      const { signal, timeoutSeconds } = this.stopParams(c, opts);
-      return this.stopContainer(c, timeoutSeconds, signal);
-    });
-  }
-
-  /** The stop signal and timeout: the request's, else the container's --stop-signal/--stop-timeout, else SIGTERM and 10 s. */
-  private stopParams(c: Container, opts: { timeoutSeconds?: number; signal?: string }): { signal: number; timeoutSeconds: number } {
-    const raw = opts.signal !== undefined && opts.signal !== '' ? opts.signal : c.config.stopSignal;
-    let signal = 15;
-    if (raw !== '') {
-      const s = parseSignal(raw);
-      if (typeof s !== 'number') throw new DaemonError(s.error, 'invalidParameter');
-      signal = s;
-    }
-    return { signal, timeoutSeconds: opts.timeoutSeconds ?? c.config.stopTimeout ?? 10 };
-  }
-
-  private stopContainer(c: Container, timeoutSeconds: number, signal: number): Promise<void> {
-    if (c.state === 'restarting') {
-      this.cancelRestart(c);
-      stateChange(this.services, c, { type: 'container.stop' }, 'stop');
-      this.emit(c, 'stop');
-      this.settleWaiters(c, 'not-running');
-      return Promise.resolve();
-    }
-    if (c.state !== 'running' && c.state !== 'paused') return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      let cancelTimer: () => void = () => {};
-      c.exitListeners.push(() => {
-        cancelTimer();
-        this.emit(c, 'stop');
-        resolve();
-      });
-      send(c, { type: 'container.stop' });
-      this.signal(c, signal);
-      if (c.run && timeoutSeconds >= 0) {
-        cancelTimer = this.scheduler.after(timeoutSeconds * 1000, () => this.op(() => {
-          if (c.run) this.killNow(c);
-        }));
-      }
-    });
-  }
-
-  /** Sends `signal` to PID 1: logs `kill`, thaws a paused container (Docker resumes it so the signal lands), delivers it. */
-  private signal(c: Container, signal: number): void {
-    const run = c.run;
-    if (!run) return;
-    this.emit(c, 'kill', { signal: String(signal) });
-    this.kernel.signal(c.id, signal, signalName(signal));
-    if (signal === 9) {
-      this.processExited(c, run, 137, 'SIGKILL');
-      return;
-    }
-    if (c.state === 'paused') this.thaw(c);
-    if (!run.alive) return;
-    if (run.handler) run.handler(signal);
-    // Without a handler PID 1 ignores the signal (the kernel protects a namespace's init).
-  }
-
-  private killNow(c: Container): void {
-    if (c.run) this.signal(c, 9);
+    return containerStop(this.services, ref, opts);
   }
 
   /** `docker kill [-s SIGNAL]`. */
   kill(ref: string, signalName?: string): void {
-    this.op(() => {
-      let signal = 9;
-      if (signalName !== undefined && signalName !== '') {
-        const s = parseSignal(signalName);
-        if (typeof s !== 'number') throw new DaemonError(s.error, 'invalidParameter');
-        if (s < 1 || s > 64) throw new DaemonError(`the linux daemon does not support signal ${s}`, 'invalidParameter');
-        signal = s;
-      }
-      const c = this.get(ref);
-      const snap = c.actor.getSnapshot();
-      if (!snap.can({ type: 'container.kill', signal: String(signal) })) {
-        throw new DaemonError(refusalText(c.state, 'container.kill', c.id, ref)!, 'conflict');
-      }
-      if (c.state === 'restarting') {
-        // The restart manager is told to give up; no signal reaches a process that is not there.
-        this.cancelRestart(c);
-        stateChange(this.services, c, { type: 'container.kill', signal: String(signal) }, 'die');
-        this.settleWaiters(c, 'not-running');
-        return;
-      }
-      send(c, { type: 'container.kill', signal: String(signal) });
-      this.signal(c, signal);
-    });
+    containerKill(this.services, ref, signalName);
   }
 
   pause(ref: string): void {
-    this.op(() => {
-      const c = this.get(ref);
-      checkAccepted(c, { type: 'container.pause' }, ref);
-      this.kernel.freeze(c.id, true);
-      stateChange(this.services, c, { type: 'container.pause' }, 'pause');
-      this.emit(c, 'pause');
-    });
+    containerPause(this.services, ref);
   }
 
   unpause(ref: string): void {
-    this.op(() => {
-      const c = this.get(ref);
-      checkAccepted(c, { type: 'container.unpause' }, ref);
-      this.thaw(c);
-    });
-  }
-
-  private thaw(c: Container): void {
-    this.kernel.freeze(c.id, false);
-    stateChange(this.services, c, { type: 'container.unpause' }, 'unpause');
-    this.emit(c, 'unpause');
-    const run = c.run;
-    if (!run) return;
-    const due = run.deferred;
-    run.deferred = [];
-    for (const fire of due) if (run.alive && c.state !== 'paused') fire();
+    containerUnpause(this.services, ref);
   }
 
   /** `docker restart`: stop (if running) then start; logs `restart`. */
   restart(ref: string, opts: { timeoutSeconds?: number; signal?: string } = {}): Promise<void> {
-    return this.op(() => {
-      const c = this.get(ref);
-      const wrap = (e: unknown): never => {
-        if (e instanceof DaemonError) throw new DaemonError(`Cannot restart container ${ref}: ${e.message}`, e.kind, e.exitCode);
-        throw e;
-      };
-      let params: { signal: number; timeoutSeconds: number } = { signal: 15, timeoutSeconds: 10 };
-      try {
-        params = this.stopParams(c, opts);
-      } catch (e) {
-        wrap(e);
-      }
-      const { signal, timeoutSeconds } = params;
-      if (c.state === 'removing' || c.state === 'dead') wrap(new DaemonError(refusalText(c.state, 'container.restart', c.id, ref)!, 'conflict'));
-      const startAgain = (): void =>
-        this.op(() => {
-          c.manualRestart = false;
-          if (!this.containers.has(c.id)) return;
-          try {
-            if (c.state === 'restarting') this.cancelRestart(c);
-            this.startProcess(c, { type: 'container.restart' }, () => this.emit(c, 'restart'));
-          } catch (e) {
-            wrap(e);
-          }
-        });
-      if (c.state === 'running' || c.state === 'paused') {
-        c.manualRestart = true;
-        send(c, { type: 'container.restart' });
-        return this.stopContainer(c, timeoutSeconds, signal).then(startAgain);
-      }
-      startAgain();
-      return Promise.resolve();
-    });
+    return containerRestart(this.services, ref, opts);
   }
 
   /**
@@ -1129,39 +712,7 @@ export class Engine {
 
   /** `docker rm [-f]`. With force a live container is killed first (SIGKILL). */
   remove(ref: string, opts: { force?: boolean } = {}): void {
-    this.op(() => {
-      const c = this.get(ref);
-      const event: ContainerEvent = { type: 'container.remove', force: opts.force ?? false };
-      checkAccepted(c, event, ref);
-      if (c.state === 'running' || c.state === 'paused') {
-        send(c, event);
-        this.killNow(c);
-        return;
-      }
-      this.cancelRestart(c);
-      stateChange(this.services, c, event, 'destroy');
-      if (c.state === 'removing') this.finishRemoval(c);
-    });
-  }
-
-  private removeNow(c: Container): void {
-    this.cancelRestart(c);
-    stateChange(this.services, c, { type: 'container.remove', force: true }, 'destroy');
-    this.finishRemoval(c);
-  }
-
-  private finishRemoval(c: Container): void {
-    send(c, { type: 'container.removed' });
-    c.actor.stop();
-    this.containers.delete(c.id);
-    this.net.unregister(c.id);
-    this.services.containers.version++;
-    if (this.names.get(c.name) === c.id) this.names.delete(c.name);
-    this.emit(c, 'destroy');
-    this.transition(c, 'removing', null, 'destroy');
-    this.settleWaiters(c, 'not-running');
-    this.settleWaiters(c, 'removed');
-    c.attachments.clear();
+    containerRm(this.services, ref, opts);
   }
 
   // -------------------------------------------------------------------------
@@ -1173,39 +724,22 @@ export class Engine {
    * container that is not running.
    */
   wait(ref: string, condition: WaitCondition = 'not-running'): Promise<number> {
-    return this.op(() => {
-      const c = this.get(ref);
-      if (condition === 'not-running' && c.state !== 'running' && c.state !== 'paused' && c.state !== 'restarting') return Promise.resolve(c.exitCode);
-      return new Promise<number>((resolve) => c.waiters.push({ condition, resolve }));
-    });
-  }
-
-  private settleWaiters(c: Container, condition: WaitCondition): void {
-    const keep: Container['waiters'] = [];
-    for (const w of c.waiters) {
-      if (w.condition === condition) w.resolve(c.exitCode);
-      else keep.push(w);
-    }
-    c.waiters = keep;
+    return containerWait(this.services, ref, condition);
   }
 
   /** The container's log entries (json-file driver), oldest first; `tail` keeps the last n. */
   logs(ref: string, opts: { tail?: number } = {}): LogEntry[] {
-    const c = this.get(ref);
-    const tail = opts.tail;
-    if (tail === undefined || tail < 0) return [...c.logs];
-    return tail === 0 ? [] : c.logs.slice(-tail);
+    return containerLogs(this.services, ref, opts);
   }
 
   /** Whether the container was created with a tty (logs are then one stream). */
   isTty(ref: string): boolean {
-    return this.get(ref).config.tty;
+    return isTty(this.services, ref);
   }
 
   /** What `docker attach` checks first: the state, and whether there is a tty and an open stdin. */
   attachInfo(ref: string): { state: ContainerState; tty: boolean; openStdin: boolean } {
-    const c = this.get(ref);
-    return { state: c.state, tty: c.config.tty, openStdin: c.config.openStdin };
+    return attachInfo(this.services, ref);
   }
 
   /** `docker ps`: newest first. */
@@ -1666,8 +1200,3 @@ function hostConfigResources(r: Resources): Record<string, unknown> {
   };
 }
 
-/** SIGTERM for 15: the name the trace shows. */
-function signalName(n: number): string {
-  for (const [name, num] of Object.entries(signals)) if (num === n) return name;
-  return String(n);
-}

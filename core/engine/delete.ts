@@ -1,0 +1,46 @@
+import type { ContainerEvent } from '../lifecycle/containerMachine';
+import { type Container, checkAccepted, send, stateChange } from './container';
+import { killNow } from './kill';
+import { cancelRestart } from './monitor';
+import { settleWaiters } from './wait';
+
+import type { Services } from './services';
+
+/** `docker rm` (moby's daemon/delete.go): kill first with -f, then the container, its name and endpoint are gone. */
+
+/** `docker rm [-f]`. With force a live container is killed first (SIGKILL). */
+export function containerRm(d: Services, ref: string, opts: { force?: boolean } = {}): void {
+  d.events.op(() => {
+    const c = d.containers.get(ref);
+    const event: ContainerEvent = { type: 'container.remove', force: opts.force ?? false };
+    checkAccepted(c, event, ref);
+    if (c.state === 'running' || c.state === 'paused') {
+      send(c, event);
+      killNow(d, c);
+      return;
+    }
+    cancelRestart(d, c);
+    stateChange(d, c, event, 'destroy');
+    if (c.state === 'removing') finishRemoval(d, c);
+  });
+}
+
+export function removeNow(d: Services, c: Container): void {
+  cancelRestart(d, c);
+  stateChange(d, c, { type: 'container.remove', force: true }, 'destroy');
+  finishRemoval(d, c);
+}
+
+export function finishRemoval(d: Services, c: Container): void {
+  send(c, { type: 'container.removed' });
+  c.actor.stop();
+  d.containers.byId.delete(c.id);
+  d.net.unregister(c.id);
+  d.containers.version++;
+  if (d.containers.names.get(c.name) === c.id) d.containers.names.delete(c.name);
+  d.events.emit(c, 'destroy');
+  d.events.transition(c, 'removing', null, 'destroy');
+  settleWaiters(d, c, 'not-running');
+  settleWaiters(d, c, 'removed');
+  c.attachments.clear();
+}

@@ -1,0 +1,64 @@
+import { refusalText } from '../lifecycle/containerMachine';
+import { DaemonError } from './errors';
+import { parseSignal, signals } from './process';
+import { type Container, send, stateChange } from './container';
+import { cancelRestart, processExited } from './monitor';
+import { thaw } from './pause';
+import { settleWaiters } from './wait';
+
+import type { Services } from './services';
+
+/** `docker kill` (moby's daemon/kill.go): a signal to PID 1, as the kernel delivers it. */
+
+/** Sends `signal` to PID 1: logs `kill`, thaws a paused container (Docker resumes it so the signal lands), delivers it. */
+export function killWithSignal(d: Services, c: Container, signal: number): void {
+  const run = c.run;
+  if (!run) return;
+  d.events.emit(c, 'kill', { signal: String(signal) });
+  d.kernel.signal(c.id, signal, signalName(signal));
+  if (signal === 9) {
+    processExited(d, c, run, 137, 'SIGKILL');
+    return;
+  }
+  if (c.state === 'paused') thaw(d, c);
+  if (!run.alive) return;
+  if (run.handler) run.handler(signal);
+  // Without a handler PID 1 ignores the signal (the kernel protects a namespace's init).
+}
+
+export function killNow(d: Services, c: Container): void {
+  if (c.run) killWithSignal(d, c, 9);
+}
+
+/** `docker kill [-s SIGNAL]`. */
+export function containerKill(d: Services, ref: string, signalName?: string): void {
+  d.events.op(() => {
+    let signal = 9;
+    if (signalName !== undefined && signalName !== '') {
+      const s = parseSignal(signalName);
+      if (typeof s !== 'number') throw new DaemonError(s.error, 'invalidParameter');
+      if (s < 1 || s > 64) throw new DaemonError(`the linux daemon does not support signal ${s}`, 'invalidParameter');
+      signal = s;
+    }
+    const c = d.containers.get(ref);
+    const snap = c.actor.getSnapshot();
+    if (!snap.can({ type: 'container.kill', signal: String(signal) })) {
+      throw new DaemonError(refusalText(c.state, 'container.kill', c.id, ref)!, 'conflict');
+    }
+    if (c.state === 'restarting') {
+      // The restart manager is told to give up; no signal reaches a process that is not there.
+      cancelRestart(d, c);
+      stateChange(d, c, { type: 'container.kill', signal: String(signal) }, 'die');
+      settleWaiters(d, c, 'not-running');
+      return;
+    }
+    send(c, { type: 'container.kill', signal: String(signal) });
+    killWithSignal(d, c, signal);
+  });
+}
+
+/** SIGTERM for 15: the name the trace shows. */
+function signalName(n: number): string {
+  for (const [name, num] of Object.entries(signals)) if (num === n) return name;
+  return String(n);
+}

@@ -1,0 +1,218 @@
+import { refusalText, type ContainerEvent } from '../lifecycle/containerMachine';
+import { DaemonError } from './errors';
+import type { ChildProcess, Proc, Program } from './process';
+import { resolveCommand } from './programs';
+import { containerRefs, namespaceJoin } from '../kernel/hostConfig';
+import { programRss, resolveExecutable } from '../kernel/programs';
+import { StdinPipe } from './stdin';
+import { type Container, type Run, processEnv, send } from './container';
+import { removeNow } from './delete';
+import { output } from './logs';
+import { processExited } from './monitor';
+import { emitNetworks, networkFiles } from './networks';
+
+import type { Services } from './services';
+
+/**
+ * `docker start` (moby's daemon/start.go): the checks, the overlay mount and
+ * the network before the task, then PID 1 as a simulated program with its
+ * stdio, timers, signals and memory; the processes it forks.
+ */
+
+/** `docker start`: throws for a paused or removed container, does nothing for a running one (304). */
+export function containerStart(d: Services, ref: string): void {
+  d.events.op(() => {
+    const c = d.containers.get(ref);
+    const snap = c.actor.getSnapshot();
+    if (c.state === 'running' || c.state === 'restarting') throw new DaemonError('Container is already started', 'notModified');
+    if (!snap.can({ type: 'container.start' })) throw new DaemonError(refusalText(c.state, 'container.start', c.id, ref)!, 'conflict');
+    startProcess(d, c, { type: 'container.start' });
+  });
+}
+
+/** Starts PID 1; throws (and records ExitCode/Error) when the command cannot be executed. */
+export function startProcess(d: Services, c: Container, event: ContainerEvent, afterStartEvent?: () => void): void {
+  const env = processEnv(c);
+  // Namespaces shared with another container need that container running (dockerd checks before creating the task).
+  for (const ref of containerRefs(c.nsModes)) {
+    const other = d.containers.get(ref);
+    if (other.state !== 'running' && other.state !== 'paused' && other.state !== 'restarting') throw new DaemonError(`container ${other.id} is not running`, 'conflict');
+  }
+  const shares = c.resources.cpuShares;
+  const cgroupError = shares !== 0 && shares < 2 ? 'the minimum allowed cpu-shares is 2' : shares > 262_144 ? 'the maximum allowed cpu-shares is 262144' : '';
+  const program = cgroupError !== '' ? 125 : resolveCommand({ fs: c.fs, env, cwd: c.config.workingDir || '/' }, c.path);
+  if (typeof program === 'number') {
+    const reason = program === 126 ? 'permission denied' : c.path.includes('/') ? `stat ${c.path}: no such file or directory` : 'executable file not found in $PATH';
+    const init = cgroupError !== '' ? `error setting cgroup config for procHooks process: ${cgroupError}` : `exec: ${JSON.stringify(c.path)}: ${reason}`;
+    const message = `failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: ${init}: unknown`;
+    c.exitCode = program === 125 ? 128 : program;
+    c.error = message;
+    c.pendingStdin = undefined;
+    if (c.autoRemove) removeNow(d, c);
+    throw new DaemonError(message, 'system', program);
+  }
+  // dockerd mounts the container's overlay before it sets up the network (moby's conditionalMountOnStart).
+  const rootfs = d.images.rootfsMount(c);
+  d.trace.emit(
+    'mount',
+    { fstype: 'overlay', source: 'overlay', target: rootfs.merged, options: `index=off,lowerdir=${rootfs.lowerdirs.join(':')},upperdir=${rootfs.upperdir},workdir=${rootfs.workdir}` },
+    { ...d.kernel.dockerd, containerId: c.id },
+    [{ kind: 'mount', id: rootfs.merged }, ...rootfs.layers.map((id) => ({ kind: 'layer' as const, id }))],
+  );
+  d.networks.holdForSetKey();
+  try {
+    d.net.start(c.id);
+  } catch (e) {
+    d.networks.flushNetOps();
+    if (e instanceof DaemonError) c.error = e.message;
+    c.pendingStdin = undefined;
+    throw e;
+  }
+  networkFiles(d, c);
+  emitNetworks(d, c, 'connect');
+  if (event.type !== 'container.autoRestart') c.backoffMs = 0;
+  const from = c.state;
+  send(c, event);
+  c.startedAt = d.scheduler.now();
+  c.exitCode = 0;
+  c.error = '';
+  c.oomKilled = false;
+  d.events.emit(c, 'start');
+  d.events.transition(c, from, c.state, 'start');
+  // Anything dockerd logs right after the start comes before the process's own exit.
+  afterStartEvent?.();
+  spawn(d, c, program, env);
+}
+
+export function spawn(d: Services, c: Container, program: Program, env: string[]): void {
+  const sandboxId = d.net.config(c.id)?.sandboxId;
+  const pid = d.kernel.startContainer({
+    id: c.id,
+    hostname: c.config.hostname,
+    argv: [c.path, ...c.args],
+    path: resolveExecutable(c.mount.root(), env, c.config.workingDir || '/', c.path),
+    resources: c.resources,
+    join: namespaceJoin(c.nsModes, (ref) => d.containers.get(ref).id),
+    rootfs: `/var/lib/docker/overlay2/${c.layerId}/merged`,
+    tty: c.config.tty,
+    rss: programRss(c.path),
+    ...(sandboxId ? { sandboxKey: `/var/run/docker/netns/${sandboxId.slice(0, 12)}` } : {}),
+  }, { setKey: () => d.networks.flushNetOps() });
+  d.networks.flushNetOps();
+  const run: Run = {
+    alive: true,
+    pid,
+    startedAt: d.scheduler.now(),
+    timers: new Set(),
+    deferred: [],
+    handler: null,
+    stdin: new StdinPipe({
+      tty: c.config.tty,
+      echo: (t) => write('stdout', t),
+      // The terminal's Ctrl-C goes to the foreground process: PID 1, which ignores it without a handler.
+      signal: (signal) => run.handler?.(signal),
+      alive: () => run.alive,
+    }),
+  };
+  c.run = run;
+  const stdinText = c.pendingStdin;
+  c.pendingStdin = undefined;
+  const write = (stream: 'stdout' | 'stderr', text: string): void => {
+    if (!run.alive || text === '') return;
+    output(d, c, c.config.tty ? 'stdout' : stream, text);
+  };
+  const proc: Proc = {
+    argv: [c.path, ...c.args],
+    pid: d.kernel.process(pid)?.nsPid ?? 1,
+    spawn: (argv) => forkProcess(d, c, pid, argv, env, c.config.workingDir || '/'),
+    env,
+    hostname: c.config.hostname,
+    cwd: c.config.workingDir || '/',
+    root: c.mount.root(),
+    mount: c.mount,
+    fs: c.fs,
+    user: '',
+    processes: () => containerProcesses(d, c),
+    rootfs: () => d.images.rootfsMount(c),
+    tty: c.config.tty,
+    stdin: { read: (onData, onEnd) => run.stdin.read(onData, onEnd) },
+    now: () => d.scheduler.now(),
+    stdout: (t) => write('stdout', t),
+    stderr: (t) => write('stderr', t),
+    exit: (code) => d.events.op(() => processExited(d, c, run, code)),
+    after: (ms, cb) => {
+      let cancel: () => void = () => {};
+      const fire = (): void => {
+        run.timers.delete(cancel);
+        if (!run.alive) return;
+        if (c.state === 'paused') run.deferred.push(fire);
+        else d.events.op(cb);
+      };
+      cancel = d.scheduler.after(ms, fire);
+      run.timers.add(cancel);
+      return () => {
+        cancel();
+        run.timers.delete(cancel);
+      };
+    },
+    onSignal: (h) => {
+      run.handler = h;
+    },
+    net: d.net.view(d.net.netnsOf(c.id) ?? c.id, c.id),
+    setMemory: (bytes) => {
+      if (!run.alive) return;
+      const verdict = d.kernel.setRss(run.pid, bytes);
+      if (verdict !== 'oom') return;
+      d.events.op(() => {
+        // Only a cgroup's own limit raises the oom event; the host running out kills without it.
+        if (c.resources.memory > 0) {
+          d.kernel.oomKill(c.id, run.pid);
+          c.oomKilled = true;
+          d.events.emit(c, 'oom');
+        }
+        processExited(d, c, run, 137, 'SIGKILL');
+      });
+    },
+  };
+  program(proc);
+  // Stdin: without -i it is /dev/null; with -i and a pipe, the text then end of file; with a terminal it stays open.
+  if (run.alive) {
+    if (!c.config.openStdin) endStdin(d, run, '');
+    else if (typeof stdinText === 'string') endStdin(d, run, stdinText);
+  }
+}
+
+export function endStdin(d: Services, run: Run, text: string): void {
+  run.stdin.close(text);
+}
+
+/** A container process forks a child that runs `argv` (Proc.spawn): the kernel records it until it exits. */
+export function forkProcess(d: Services, c: Container, parentPid: number, argv: readonly string[], env: string[], cwd: string): ChildProcess {
+  const path = resolveExecutable(c.mount.root(), env, cwd, argv[0] ?? '');
+  const pid = d.kernel.fork(parentPid, [...argv], path, { rss: programRss(argv[0] ?? '') });
+  let alive = true;
+  return {
+    pid: d.kernel.process(pid)?.nsPid ?? pid,
+    exit: (code) => {
+      if (!alive) return;
+      alive = false;
+      d.events.op(() => d.kernel.processExit(pid, code));
+    },
+  };
+}
+
+/** The processes in a container's pid namespace: PID 1, the running execs and the children they forked. */
+export function containerProcesses(d: Services, c: Container): { pid: number; user: string; command: string }[] {
+  if (!c.run) return [];
+  const users = new Map<number, string>();
+  for (const e of c.execs.values()) if (e.running) users.set(e.pid, e.opts.user ?? '');
+  const byHostPid = new Map<number, string>();
+  const list: { pid: number; user: string; command: string }[] = [];
+  for (const k of d.kernel.containerProcesses(c.id)) {
+    // A forked child runs as its parent does.
+    const user = k.pid === c.run.pid ? '' : (users.get(k.nsPid) ?? byHostPid.get(k.ppid) ?? '');
+    byHostPid.set(k.pid, user);
+    list.push({ pid: k.nsPid, user, command: k.argv.join(' ') });
+  }
+  return list.sort((a, b) => a.pid - b.pid);
+}
