@@ -8,7 +8,7 @@ import type { UnionMount } from '../unionfs/mount';
 import type { Fs } from '../shell/filesystem';
 import { fnvHex } from '../fnvHex';
 import { DaemonError, noSuchContainer } from './errors';
-import type { ExecInstance } from './exec';
+import type { ExecHook, ExecInstance } from './exec';
 import { DEFAULT_PATH } from './programs';
 import type { Services } from './services';
 import type { StdinPipe } from './stdin';
@@ -125,6 +125,8 @@ export class ContainerStore {
   readonly names = new Map<string, string>();
   /** Bumped when a container is added or removed (the layer list's memo). */
   version = 0;
+  /** Told whenever an exec process starts or ends (Engine.onExec). */
+  readonly execHooks = new Set<ExecHook>();
 
   /** dockerd's GetContainer: full id, then name, then unique id prefix. */
   get(ref: string): Container {

@@ -13,9 +13,7 @@ import type { LayerDir, TreeNode } from '../unionfs/tree';
 import { commit, loadBuiltinImages, type DeleteRecord, type PullMessage } from './imageService';
 import { containerStatus } from '../cli/humanize';
 import { DaemonError } from './errors';
-import type { Proc } from './process';
 import { validateRestartPolicy, type RestartPolicyRequest } from './validate';
-import { resolveCommand } from './programs';
 import { TraceRecorder } from '../kernel/trace';
 import { HOST_IP, NetworkModel, type Network } from '../network/network';
 import { Fabric } from '../network/overlay';
@@ -23,17 +21,13 @@ import type { Proto } from '../network/ports';
 import { Kernel } from '../kernel/kernel';
 import type { Resources } from '../kernel/cgroups';
 import { adaptResources } from '../kernel/hostConfig';
-import { programRss, resolveExecutable } from '../kernel/programs';
-import { lookupUser, parseGroup, parsePasswd } from '../cshell/users';
-import { resolvePath } from '../shell/filesystem';
-import { StdinPipe } from './stdin';
-import { ContainerStore, mergeEnv, processEnv, send, type AttachOptions, type Container, type LogEntry, type WaitCondition } from './container';
+import { ContainerStore, send, type AttachOptions, type Container, type LogEntry, type WaitCondition } from './container';
 import { containerPorts, networkConnect, networkCreate, networkDisconnect, networkRemove, NetworkService, networkSettings, portBindingsJson, summaryPorts } from './networks';
 import { deepFreeze } from './deepFreeze';
 import { rfc3339Nano } from './rfc3339';
 import { ImagesService } from './images';
 import { containerCreate, type CreateOptions } from './create';
-import { containerStart, containerProcesses, forkProcess } from './start';
+import { containerStart } from './start';
 import { containerLogs, followLogs, isTty } from './logs';
 import { containerStop } from './stop';
 import { containerKill } from './kill';
@@ -43,10 +37,10 @@ import { containerRm } from './delete';
 import { containerWait } from './wait';
 import { attachInfo, closeStdin, containerAttach, writeStdin } from './attach';
 import { processExited } from './monitor';
+import { containerExecCreate, containerExecStart, execProcess, onExec, type ExecHandle, type ExecHook, type ExecIO, type ExecOptions } from './exec';
 import { daemonConfig, PEER_HOSTS, type EngineOptions } from './config';
 import { EventsService, type Listener } from './eventsService';
 import type { Services } from './services';
-import { execChdirError, execStartError, execUserError, type ExecHandle, type ExecHook, type ExecIO, type ExecOptions } from './exec';
 
 export { PEER_HOSTS } from './config';
 export { rfc3339Nano } from './rfc3339';
@@ -482,32 +476,14 @@ export class Engine {
   // -------------------------------------------------------------------------
   // Exec
 
-  private readonly execHooks = new Set<ExecHook>();
-
   /** Tells `hook` whenever an exec process starts or ends (the kernel model's seam). Returns an unsubscribe function. */
   onExec(hook: ExecHook): () => void {
-    this.execHooks.add(hook);
-    return () => this.execHooks.delete(hook);
-  }
-
-  /** dockerd's getActiveContainer: the container must be running, not paused or restarting. */
-  private activeContainer(ref: string): Container {
-    const c = this.get(ref);
-    if (c.state === 'paused') throw new DaemonError(`Container ${ref} is paused, unpause the container before exec`, 'conflict');
-    if (c.state === 'restarting') throw new DaemonError(`Container ${c.id} is restarting, wait until the container is running`, 'conflict');
-    if (c.state !== 'running' || !c.run) throw new DaemonError(`Container ${c.id} is not running`, 'conflict');
-    return c;
+    return onExec(this.services, hook);
   }
 
   /** POST /containers/{id}/exec: an exec instance, not started yet. Emits exec_create. */
   execCreate(ref: string, opts: ExecOptions): string {
-    return this.op(() => {
-      const c = this.activeContainer(ref);
-      const id = randomHex(this.rng, 64);
-      c.execs.set(id, { id, opts, running: false, pid: 0, stdin: null, kill: () => {}, handler: null });
-      this.emit(c, `exec_create: ${opts.cmd.join(' ')}`, { execID: id });
-      return id;
-    });
+    return containerExecCreate(this.services, ref, opts);
   }
 
   /**
@@ -516,106 +492,7 @@ export class Engine {
    * working directory or user).
    */
   execStart(execId: string, io: ExecIO): ExecHandle {
-    return this.op(() => {
-      const c = [...this.containers.values()].find((x) => x.execs.has(execId));
-      if (!c) throw new DaemonError(`No such exec instance: ${execId}`, 'notFound');
-      const inst = c.execs.get(execId)!;
-      this.activeContainer(c.id);
-      const run = c.run!;
-      const { opts } = inst;
-      const cmd = opts.cmd[0];
-      this.emit(c, `exec_start: ${opts.cmd.join(' ')}`, { execID: execId });
-      const fail = (message: string): never => {
-        c.execs.delete(execId);
-        throw new DaemonError(message, 'system', 126);
-      };
-      const read = (path: string): string => {
-        const r = c.fs.tryRead(path);
-        return 'data' in r ? r.data : '';
-      };
-      const user = opts.user ?? '';
-      const who = lookupUser(user, parsePasswd(read('/etc/passwd')), parseGroup(read('/etc/group')));
-      if (!who) return fail(execUserError(user));
-      const cwd = resolvePath(opts.workingDir || c.config.workingDir || '/', '/');
-      if (!c.fs.isDir(cwd)) fail(execChdirError(opts.workingDir || cwd));
-      const base = processEnv(c).filter((kv) => !kv.startsWith('HOME='));
-      const env = mergeEnv([...base, `HOME=${who!.home}`], opts.env ?? []);
-      const program = resolveCommand({ fs: c.fs, env, cwd }, cmd ?? '');
-      if (typeof program === 'number') return fail(execStartError(cmd ?? '', program));
-      const tty = opts.tty ?? false;
-      // The kernel model: runc exec joins the container's namespaces and cgroup; the pid is the one inside.
-      const kernelProc = this.execProcess(c.id, opts.cmd, { tty });
-      const pid = kernelProc.nsPid;
-      let alive = true;
-      const timers = new Set<() => void>();
-      let resolveDone: (code: number) => void = () => {};
-      const done = new Promise<number>((resolve) => (resolveDone = resolve));
-      const write = (stream: 'stdout' | 'stderr', text: string): void => {
-        if (!alive || text === '') return;
-        (stream === 'stdout' || tty ? io.stdout : io.stderr)(text);
-      };
-      const stdin = new StdinPipe({ tty, echo: (t) => write('stdout', t), signal: (signal) => inst.handler?.(signal), alive: () => alive });
-      const exit = (code: number): void => {
-        if (!alive) return;
-        alive = false;
-        for (const cancel of timers) cancel();
-        timers.clear();
-        inst.running = false;
-        c.execs.delete(execId);
-        kernelProc.exit(code);
-        this.op(() => this.emit(c, 'exec_die', { execID: execId, exitCode: String(code) }));
-        for (const h of this.execHooks) h({ phase: 'exit', containerId: c.id, execId, pid, exitCode: code });
-        resolveDone(code);
-      };
-      Object.assign(inst, { running: true, pid, stdin, kill: exit });
-      const proc: Proc = {
-        argv: opts.cmd,
-        pid,
-        spawn: (argv) => forkProcess(this.services, c, kernelProc.pid, argv, env, cwd),
-        env,
-        hostname: c.config.hostname,
-        cwd,
-        root: c.mount.root(),
-        mount: c.mount,
-        // An exec joins the container's network namespace.
-        net: this.net.view(this.net.netnsOf(c.id) ?? c.id, c.id),
-        fs: c.fs,
-        user,
-        processes: () => containerProcesses(this.services, c),
-        rootfs: () => this.services.images.rootfsMount(c),
-        tty,
-        stdin: { read: (onData, onEnd) => stdin.read(onData, onEnd) },
-        now: () => this.scheduler.now(),
-        stdout: (t) => write('stdout', t),
-        stderr: (t) => write('stderr', t),
-        exit: (code) => this.op(() => exit(code)),
-        after: (ms, cb) => {
-          let cancel: () => void = () => {};
-          const fire = (): void => {
-            timers.delete(cancel);
-            if (!alive) return;
-            if (c.state === 'paused') run.deferred.push(fire);
-            else this.op(cb);
-          };
-          cancel = this.scheduler.after(ms, fire);
-          timers.add(cancel);
-          return () => {
-            cancel();
-            timers.delete(cancel);
-          };
-        },
-        onSignal: (h) => {
-          inst.handler = h;
-        },
-      };
-      for (const h of this.execHooks) h({ phase: 'start', containerId: c.id, execId, pid, argv: opts.cmd, user });
-      program(proc);
-      if (alive) {
-        if (!opts.attachStdin) stdin.close();
-        else if (typeof io.stdin === 'string') stdin.close(io.stdin);
-      }
-      return { done, write: (data) => this.op(() => stdin.write(data)), closeStdin: () => this.op(() => stdin.close()) };
-    });
+    return containerExecStart(this.services, execId, io);
   }
 
   /** `docker start`: throws for a paused or removed container, does nothing for a running one (304). */
@@ -698,13 +575,7 @@ export class Engine {
    * `exit` to call when it ends.
    */
   execProcess(ref: string, argv: string[], opts: { tty?: boolean } = {}): { pid: number; nsPid: number; exit: (code: number) => void } {
-    const c = this.get(ref);
-    if (!c.run) throw new DaemonError(`Container ${c.id} is not running`, 'conflict');
-    const env = processEnv(c);
-    const path = resolveExecutable(c.mount.root(), env, c.config.workingDir || '/', argv[0] ?? '');
-    const pid = this.kernel.exec(c.id, argv, path, { tty: opts.tty ?? false, rss: programRss(argv[0] ?? '') });
-    const nsPid = this.kernel.process(pid)?.nsPid ?? pid;
-    return { pid, nsPid, exit: (code) => this.op(() => this.kernel.processExit(pid, code)) };
+    return execProcess(this.services, ref, argv, opts);
   }
 
   // -------------------------------------------------------------------------

@@ -3,10 +3,21 @@
  * in a running container, then started (exec_start): runc joins the
  * container's namespaces and runs the command as a new process in them, with
  * its own stdio, environment, user and working directory; its exit is
- * exec_die. The engine holds the instances; this file holds their shapes and
- * the texts runc and dockerd give when a start fails.
+ * exec_die. The containers hold the instances; this file holds their shapes,
+ * the texts runc and dockerd give when a start fails, and the operations
+ * (moby's daemon/exec.go).
  */
-import type { StdinPipe } from './stdin';
+import { StdinPipe } from './stdin';
+import { randomHex } from '../ports';
+import { DaemonError } from './errors';
+import type { Proc } from './process';
+import { resolveCommand } from './programs';
+import { programRss, resolveExecutable } from '../kernel/programs';
+import { lookupUser, parseGroup, parsePasswd } from '../cshell/users';
+import { resolvePath } from '../shell/filesystem';
+import { type Container, mergeEnv, processEnv } from './container';
+import { containerProcesses, forkProcess } from './start';
+import type { Services } from './services';
 
 export interface ExecOptions {
   cmd: string[];
@@ -75,4 +86,154 @@ export function execChdirError(dir: string): string {
 export function execUserError(user: string): string {
   const name = user.split(':')[0]!;
   return /^[0-9]+$/.test(name) ? `unable to find group ${user.split(':')[1]}: no matching entries in group file` : `unable to find user ${name}: no matching entries in passwd file`;
+}
+
+/** Tells `hook` whenever an exec process starts or ends (the kernel model's seam). Returns an unsubscribe function. */
+export function onExec(d: Services, hook: ExecHook): () => void {
+  d.containers.execHooks.add(hook);
+  return () => d.containers.execHooks.delete(hook);
+}
+
+/** dockerd's getActiveContainer: the container must be running, not paused or restarting. */
+export function activeContainer(d: Services, ref: string): Container {
+  const c = d.containers.get(ref);
+  if (c.state === 'paused') throw new DaemonError(`Container ${ref} is paused, unpause the container before exec`, 'conflict');
+  if (c.state === 'restarting') throw new DaemonError(`Container ${c.id} is restarting, wait until the container is running`, 'conflict');
+  if (c.state !== 'running' || !c.run) throw new DaemonError(`Container ${c.id} is not running`, 'conflict');
+  return c;
+}
+
+/** POST /containers/{id}/exec: an exec instance, not started yet. Emits exec_create. */
+export function containerExecCreate(d: Services, ref: string, opts: ExecOptions): string {
+  return d.events.op(() => {
+    const c = activeContainer(d, ref);
+    const id = randomHex(d.rng, 64);
+    c.execs.set(id, { id, opts, running: false, pid: 0, stdin: null, kill: () => {}, handler: null });
+    d.events.emit(c, `exec_create: ${opts.cmd.join(' ')}`, { execID: id });
+    return id;
+  });
+}
+
+/**
+ * POST /exec/{id}/start: runs the command in the container. Throws a
+ * DaemonError with exit code 126 when runc cannot start it (missing command,
+ * working directory or user).
+ */
+export function containerExecStart(d: Services, execId: string, io: ExecIO): ExecHandle {
+  return d.events.op(() => {
+    const c = [...d.containers.byId.values()].find((x) => x.execs.has(execId));
+    if (!c) throw new DaemonError(`No such exec instance: ${execId}`, 'notFound');
+    const inst = c.execs.get(execId)!;
+    activeContainer(d, c.id);
+    const run = c.run!;
+    const { opts } = inst;
+    const cmd = opts.cmd[0];
+    d.events.emit(c, `exec_start: ${opts.cmd.join(' ')}`, { execID: execId });
+    const fail = (message: string): never => {
+      c.execs.delete(execId);
+      throw new DaemonError(message, 'system', 126);
+    };
+    const read = (path: string): string => {
+      const r = c.fs.tryRead(path);
+      return 'data' in r ? r.data : '';
+    };
+    const user = opts.user ?? '';
+    const who = lookupUser(user, parsePasswd(read('/etc/passwd')), parseGroup(read('/etc/group')));
+    if (!who) return fail(execUserError(user));
+    const cwd = resolvePath(opts.workingDir || c.config.workingDir || '/', '/');
+    if (!c.fs.isDir(cwd)) fail(execChdirError(opts.workingDir || cwd));
+    const base = processEnv(c).filter((kv) => !kv.startsWith('HOME='));
+    const env = mergeEnv([...base, `HOME=${who!.home}`], opts.env ?? []);
+    const program = resolveCommand({ fs: c.fs, env, cwd }, cmd ?? '');
+    if (typeof program === 'number') return fail(execStartError(cmd ?? '', program));
+    const tty = opts.tty ?? false;
+    // The kernel model: runc exec joins the container's namespaces and cgroup; the pid is the one inside.
+    const kernelProc = execProcess(d, c.id, opts.cmd, { tty });
+    const pid = kernelProc.nsPid;
+    let alive = true;
+    const timers = new Set<() => void>();
+    let resolveDone: (code: number) => void = () => {};
+    const done = new Promise<number>((resolve) => (resolveDone = resolve));
+    const write = (stream: 'stdout' | 'stderr', text: string): void => {
+      if (!alive || text === '') return;
+      (stream === 'stdout' || tty ? io.stdout : io.stderr)(text);
+    };
+    const stdin = new StdinPipe({ tty, echo: (t) => write('stdout', t), signal: (signal) => inst.handler?.(signal), alive: () => alive });
+    const exit = (code: number): void => {
+      if (!alive) return;
+      alive = false;
+      for (const cancel of timers) cancel();
+      timers.clear();
+      inst.running = false;
+      c.execs.delete(execId);
+      kernelProc.exit(code);
+      d.events.op(() => d.events.emit(c, 'exec_die', { execID: execId, exitCode: String(code) }));
+      for (const h of d.containers.execHooks) h({ phase: 'exit', containerId: c.id, execId, pid, exitCode: code });
+      resolveDone(code);
+    };
+    Object.assign(inst, { running: true, pid, stdin, kill: exit });
+    const proc: Proc = {
+      argv: opts.cmd,
+      pid,
+      spawn: (argv) => forkProcess(d, c, kernelProc.pid, argv, env, cwd),
+      env,
+      hostname: c.config.hostname,
+      cwd,
+      root: c.mount.root(),
+      mount: c.mount,
+      // An exec joins the container's network namespace.
+      net: d.net.view(d.net.netnsOf(c.id) ?? c.id, c.id),
+      fs: c.fs,
+      user,
+      processes: () => containerProcesses(d, c),
+      rootfs: () => d.images.rootfsMount(c),
+      tty,
+      stdin: { read: (onData, onEnd) => stdin.read(onData, onEnd) },
+      now: () => d.scheduler.now(),
+      stdout: (t) => write('stdout', t),
+      stderr: (t) => write('stderr', t),
+      exit: (code) => d.events.op(() => exit(code)),
+      after: (ms, cb) => {
+        let cancel: () => void = () => {};
+        const fire = (): void => {
+          timers.delete(cancel);
+          if (!alive) return;
+          if (c.state === 'paused') run.deferred.push(fire);
+          else d.events.op(cb);
+        };
+        cancel = d.scheduler.after(ms, fire);
+        timers.add(cancel);
+        return () => {
+          cancel();
+          timers.delete(cancel);
+        };
+      },
+      onSignal: (h) => {
+        inst.handler = h;
+      },
+    };
+    for (const h of d.containers.execHooks) h({ phase: 'start', containerId: c.id, execId, pid, argv: opts.cmd, user });
+    program(proc);
+    if (alive) {
+      if (!opts.attachStdin) stdin.close();
+      else if (typeof io.stdin === 'string') stdin.close(io.stdin);
+    }
+    return { done, write: (data) => d.events.op(() => stdin.write(data)), closeStdin: () => d.events.op(() => stdin.close()) };
+  });
+}
+
+/**
+ * The kernel side of `docker exec` (the CLI and the in-container shell own
+ * the rest): runc exec joins the running container's namespaces and cgroup.
+ * Returns the new process's host pid and its pid inside the container, and
+ * `exit` to call when it ends.
+ */
+export function execProcess(d: Services, ref: string, argv: string[], opts: { tty?: boolean } = {}): { pid: number; nsPid: number; exit: (code: number) => void } {
+  const c = d.containers.get(ref);
+  if (!c.run) throw new DaemonError(`Container ${c.id} is not running`, 'conflict');
+  const env = processEnv(c);
+  const path = resolveExecutable(c.mount.root(), env, c.config.workingDir || '/', argv[0] ?? '');
+  const pid = d.kernel.exec(c.id, argv, path, { tty: opts.tty ?? false, rss: programRss(argv[0] ?? '') });
+  const nsPid = d.kernel.process(pid)?.nsPid ?? pid;
+  return { pid, nsPid, exit: (code) => d.events.op(() => d.kernel.processExit(pid, code)) };
 }
