@@ -1,4 +1,3 @@
-import { refusalText } from '../lifecycle/containerMachine';
 import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, RestartPolicy, Snapshot, LayerEntry, LayerSnapshot } from '../model';
 import { randomHex, seededRng, type Rng } from '../ports';
 import type { Scheduler } from '../scheduler';
@@ -13,15 +12,14 @@ import type { LayerDir, TreeNode } from '../unionfs/tree';
 import { commit, loadBuiltinImages, type DeleteRecord, type PullMessage } from './imageService';
 import { containerStatus } from '../cli/humanize';
 import { DaemonError } from './errors';
-import { validateRestartPolicy, type RestartPolicyRequest } from './validate';
+import type { RestartPolicyRequest } from './validate';
 import { TraceRecorder } from '../kernel/trace';
 import { HOST_IP, NetworkModel, type Network } from '../network/network';
 import { Fabric } from '../network/overlay';
 import type { Proto } from '../network/ports';
 import { Kernel } from '../kernel/kernel';
 import type { Resources } from '../kernel/cgroups';
-import { adaptResources } from '../kernel/hostConfig';
-import { ContainerStore, send, type AttachOptions, type Container, type LogEntry, type WaitCondition } from './container';
+import { ContainerStore, type AttachOptions, type Container, type LogEntry, type WaitCondition } from './container';
 import { containerPorts, networkConnect, networkCreate, networkDisconnect, networkRemove, NetworkService, networkSettings, portBindingsJson, summaryPorts } from './networks';
 import { deepFreeze } from './deepFreeze';
 import { rfc3339Nano } from './rfc3339';
@@ -38,6 +36,7 @@ import { containerWait } from './wait';
 import { attachInfo, closeStdin, containerAttach, writeStdin } from './attach';
 import { processExited } from './monitor';
 import { containerExecCreate, containerExecStart, execProcess, onExec, type ExecHandle, type ExecHook, type ExecIO, type ExecOptions } from './exec';
+import { containerUpdate } from './update';
 import { daemonConfig, PEER_HOSTS, type EngineOptions } from './config';
 import { EventsService, type Listener } from './eventsService';
 import type { Services } from './services';
@@ -536,36 +535,7 @@ export class Engine {
    * throws DaemonError.
    */
   update(ref: string, req: { resources?: Partial<Resources>; restartPolicy?: RestartPolicyRequest }): void {
-    this.op(() => {
-      const requested = req.resources ?? {};
-      adaptResources(requested, this.kernel.cpus, true);
-      // verifyContainerSettings runs before the container is looked up; an empty name leaves the policy as it is.
-      const policy = req.restartPolicy && req.restartPolicy.name !== '' ? validateRestartPolicy(req.restartPolicy) : undefined;
-      const c = this.get(ref);
-      const cannot = (text: string): never => {
-        throw new DaemonError(`Cannot update container ${c.id}: ${text}`, 'conflict');
-      };
-      const policyEvent = policy && ({ type: 'container.update', restartPolicy: policy } as const);
-      if (policyEvent && !c.actor.getSnapshot().can(policyEvent)) cannot(refusalText(c.state, 'container.update', c.id, ref)!);
-      if (policy && policy.name !== 'no' && c.autoRemove) cannot('Restart policy cannot be updated because AutoRemove is enabled for the container');
-      const old = c.resources;
-      const memory = requested.memory ?? 0;
-      // A new memory limit above the swap already set (or with none set: the kernel's memsw is then the cap) needs the swap updated too.
-      if (memory > 0 && (requested.memorySwap ?? 0) === 0 && old.memorySwap !== -1 && (old.memorySwap === 0 || memory > old.memorySwap)) {
-        cannot('Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time');
-      }
-      const next: Resources = { ...old };
-      for (const [k, v] of Object.entries(requested) as [keyof Resources, never][]) if (v !== 0 && v !== '' && v !== undefined) next[k] = v;
-      if (requested.pidsLimit !== undefined && requested.pidsLimit <= 0) next.pidsLimit = 0;
-      c.resources = next;
-      if (c.run) this.kernel.update(c.id, next);
-      if (policyEvent) {
-        // dockerd's UpdateMonitor: the restart manager decides the next exit with the new policy.
-        send(c, policyEvent);
-        c.restartPolicy = policy;
-      }
-      this.emit(c, 'update');
-    });
+    containerUpdate(this.services, ref, req);
   }
 
   /**
