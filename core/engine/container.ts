@@ -8,6 +8,7 @@ import type { UnionMount } from '../unionfs/mount';
 import type { Fs } from '../shell/filesystem';
 import { fnvHex } from '../fnvHex';
 import { DaemonError, noSuchContainer } from './errors';
+import type { SnapshotMemo } from './containerSnapshot';
 import type { ExecHook, ExecInstance } from './exec';
 import { DEFAULT_PATH } from './programs';
 import type { Services } from './services';
@@ -125,6 +126,8 @@ export class ContainerStore {
   readonly names = new Map<string, string>();
   /** Bumped when a container is added or removed (the layer list's memo). */
   version = 0;
+  /** Each container's last snapshot and what it was built from (see containerSnapshot.ts). */
+  readonly snapshotMemo = new WeakMap<Container, SnapshotMemo>();
   /** Told whenever an exec process starts or ends (Engine.onExec). */
   readonly execHooks = new Set<ExecHook>();
 

@@ -1,7 +1,7 @@
-import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, RestartPolicy, Snapshot, LayerEntry, LayerSnapshot } from '../model';
+import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, Snapshot, LayerEntry, LayerSnapshot } from '../model';
 import { randomHex, seededRng, type Rng } from '../ports';
 import type { Scheduler } from '../scheduler';
-import { normalizeImageRef, type ImageConfig } from '../images/catalog';
+import type { ImageConfig } from '../images/catalog';
 import type { ImageStore, Image } from '../images/store';
 import type { UnionMount, Change } from '../unionfs/mount';
 import { layerStats } from '../unionfs/layer';
@@ -10,7 +10,6 @@ import type { BuildFile } from '../images/build';
 import type { LoadedImage } from '../images/archive';
 import type { LayerDir, TreeNode } from '../unionfs/tree';
 import { commit, loadBuiltinImages, type DeleteRecord, type PullMessage } from './imageService';
-import { containerStatus } from '../cli/humanize';
 import { DaemonError } from './errors';
 import type { RestartPolicyRequest } from './validate';
 import { TraceRecorder } from '../kernel/trace';
@@ -20,9 +19,7 @@ import type { Proto } from '../network/ports';
 import { Kernel } from '../kernel/kernel';
 import type { Resources } from '../kernel/cgroups';
 import { ContainerStore, type AttachOptions, type Container, type LogEntry, type WaitCondition } from './container';
-import { containerPorts, networkConnect, networkCreate, networkDisconnect, networkRemove, NetworkService, networkSettings, portBindingsJson, summaryPorts } from './networks';
-import { deepFreeze } from './deepFreeze';
-import { rfc3339Nano } from './rfc3339';
+import { containerPorts, networkConnect, networkCreate, networkDisconnect, networkRemove, NetworkService } from './networks';
 import { ImagesService } from './images';
 import { containerCreate, type CreateOptions } from './create';
 import { containerStart } from './start';
@@ -37,6 +34,9 @@ import { attachInfo, closeStdin, containerAttach, writeStdin } from './attach';
 import { processExited } from './monitor';
 import { containerExecCreate, containerExecStart, execProcess, onExec, type ExecHandle, type ExecHook, type ExecIO, type ExecOptions } from './exec';
 import { containerUpdate } from './update';
+import { PS_FILTERS, containerList, type ContainerSummary, type ListOptions } from './list';
+import { containerInspect } from './inspect';
+import { containerSnapshot } from './containerSnapshot';
 import { daemonConfig, PEER_HOSTS, type EngineOptions } from './config';
 import { EventsService, type Listener } from './eventsService';
 import type { Services } from './services';
@@ -45,6 +45,7 @@ export { PEER_HOSTS } from './config';
 export { rfc3339Nano } from './rfc3339';
 export type { AttachOptions, LogEntry, WaitCondition } from './container';
 export type { CreateOptions } from './create';
+export type { ContainerSummary, ListOptions } from './list';
 export type { EngineOptions } from './config';
 
 /**
@@ -57,33 +58,6 @@ export type { EngineOptions } from './config';
  * Every public method is synchronous or resolves on virtual time (the
  * Scheduler); nothing reads the wall clock or Math.random.
  */
-
-export interface ListOptions {
-  all?: boolean;
-  /** Show the n last created (all states); -1 for no limit. */
-  last?: number;
-  latest?: boolean;
-  /** Docker's filters: status, name, id, exited, ancestor, label. */
-  filters?: Record<string, string[]>;
-}
-
-/** One container as `docker ps` sees it (Engine API ContainerSummary, trimmed). */
-export interface ContainerSummary {
-  id: string;
-  names: string[];
-  image: string;
-  imageId: string;
-  /** Path and args as `docker ps` shows them (joined with spaces). */
-  command: string;
-  created: number;
-  state: ContainerState;
-  status: string;
-  labels: Record<string, string>;
-  /** Published ports of a running container (API Port objects). */
-  ports: { ip: string; privatePort: number; publicPort: number; type: Proto }[];
-  /** Names of the networks it is attached to (or its mode). */
-  networks: string[];
-}
 
 /** dockerd's host pid in the simulation, for the ops it makes (libnetwork's netlink and iptables calls). */
 
@@ -98,8 +72,6 @@ export class Engine {
   readonly services: Services;
   /** The simulated host kernel: processes, namespaces, cgroups (core/kernel). */
   readonly kernel: Kernel;
-  /** Each container's last snapshot and what it was built from (see containerSnapshot). */
-  private readonly snapshotMemo = new WeakMap<Container, SnapshotMemo>();
   /** The kernel operations the engine's commands cause (core/kernel/trace.ts lists who emits what). */
   readonly trace: TraceRecorder;
   /** libnetwork: networks, sandboxes, ports, NAT, and the socket layer programs use. */
@@ -224,7 +196,7 @@ export class Engine {
   snapshot(): Snapshot {
     const now = this.scheduler.now();
     const containers: ContainerSnapshot[] = [];
-    for (const c of this.containers.values()) containers.push(this.containerSnapshot(c, now));
+    for (const c of this.containers.values()) containers.push(containerSnapshot(this.services, c, now));
     const { images } = this.services.images.imageSnapshots();
     const networks = this.net.networkSnapshots();
     const interfaces = this.net.interfaceSnapshots();
@@ -585,162 +557,15 @@ export class Engine {
 
   /** `docker ps`: newest first. */
   list(opts: ListOptions = {}): ContainerSummary[] {
-    const now = this.scheduler.now();
-    const all = opts.all || (opts.last ?? -1) > 0 || opts.latest;
-    const limit = opts.latest ? 1 : opts.last ?? -1;
-    const filters = opts.filters ?? {};
-    const filtered = Object.keys(filters).length > 0;
-    const out: ContainerSummary[] = [];
-    const list = [...this.containers.values()];
-    for (let i = list.length - 1; i >= 0; i--) {
-      const c = list[i]!;
-      if (!all && c.state !== 'running' && c.state !== 'paused' && c.state !== 'restarting') continue;
-      if (filtered && !matchesFilters(c, filters, this.net)) continue;
-      out.push({
-        id: c.id,
-        names: [`/${c.name}`],
-        image: c.imageRef,
-        imageId: c.image.id,
-        command: summaryCommand(c.path, c.args),
-        created: c.created,
-        state: c.state,
-        status: this.statusText(c, now),
-        labels: { ...c.config.labels },
-        ports: summaryPorts(this.services, c),
-        networks: this.net.containerNetworks(c.id).map((n) => n.network.name),
-      });
-      if (limit > 0 && out.length >= limit) break;
-    }
-    return out;
+    return containerList(this.services, opts);
   }
 
   /** The names of the filters `docker ps -f` accepts, for the CLI's validation. */
-  static readonly psFilters = ['ancestor', 'before', 'expose', 'exited', 'health', 'id', 'isolation', 'is-task', 'label', 'name', 'network', 'publish', 'since', 'status', 'volume'];
-
-  private statusText(c: Container, now: number): string {
-    return containerStatus(
-      {
-        running: c.state === 'running' || c.state === 'paused' || c.state === 'restarting',
-        paused: c.state === 'paused',
-        restarting: c.state === 'restarting',
-        removalInProgress: c.state === 'removing',
-        dead: c.state === 'dead',
-        exitCode: c.exitCode,
-        startedAt: c.startedAt,
-        finishedAt: c.finishedAt,
-      },
-      now,
-    );
-  }
+  static readonly psFilters = PS_FILTERS;
 
   /** `docker inspect` of a container: Engine API ContainerJSON, keys in Docker's order. */
   inspect(ref: string): Record<string, unknown> {
-    const c = this.get(ref);
-    const running = c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
-    const dir = `/var/lib/docker/containers/${c.id}`;
-    const layer = c.layerId;
-    const rootfs = this.services.images.rootfsMount(c);
-    return {
-      Id: c.id,
-      Created: rfc3339Nano(c.created),
-      Path: c.path,
-      Args: [...c.args],
-      State: {
-        Status: c.state,
-        Running: running,
-        Paused: c.state === 'paused',
-        Restarting: c.state === 'restarting',
-        OOMKilled: c.oomKilled,
-        Dead: c.state === 'dead',
-        Pid: c.run?.pid ?? 0,
-        ExitCode: c.exitCode,
-        Error: c.error,
-        StartedAt: rfc3339Nano(c.startedAt),
-        FinishedAt: rfc3339Nano(c.finishedAt),
-      },
-      Image: c.image.id,
-      ResolvConfPath: `${dir}/resolv.conf`,
-      HostnamePath: `${dir}/hostname`,
-      HostsPath: `${dir}/hosts`,
-      LogPath: `${dir}/${c.id}-json.log`,
-      Name: `/${c.name}`,
-      RestartCount: c.actor.getSnapshot().context.restartCount,
-      Driver: 'overlay2',
-      Platform: 'linux',
-      MountLabel: '',
-      ProcessLabel: '',
-      AppArmorProfile: '',
-      ExecIDs: null,
-      HostConfig: {
-        Binds: null,
-        ContainerIDFile: '',
-        LogConfig: { Type: 'json-file', Config: {} },
-        NetworkMode: this.net.mode(c.id),
-        PortBindings: portBindingsJson(this.net.config(c.id)?.portBindings ?? []),
-        RestartPolicy: { Name: c.restartPolicy.name, MaximumRetryCount: c.restartPolicy.maximumRetryCount },
-        AutoRemove: c.autoRemove,
-        VolumeDriver: '',
-        VolumesFrom: null,
-        ConsoleSize: [0, 0],
-        CapAdd: null,
-        CapDrop: null,
-        CgroupnsMode: c.nsModes.cgroupns,
-        Dns: [],
-        DnsOptions: [],
-        DnsSearch: [],
-        ExtraHosts: null,
-        GroupAdd: null,
-        IpcMode: c.nsModes.ipc,
-        Cgroup: '',
-        Links: null,
-        OomScoreAdj: 0,
-        PidMode: c.nsModes.pid,
-        Privileged: false,
-        PublishAllPorts: this.net.config(c.id)?.publishAll ?? false,
-        ReadonlyRootfs: false,
-        SecurityOpt: null,
-        UTSMode: c.nsModes.uts,
-        UsernsMode: '',
-        ShmSize: 67108864,
-        Runtime: 'runc',
-        Isolation: '',
-        ...hostConfigResources(c.resources),
-      },
-      GraphDriver: {
-        Data: {
-          LowerDir: rootfs.lowerdirs.join(':'),
-          MergedDir: `/var/lib/docker/overlay2/${layer}/merged`,
-          UpperDir: `/var/lib/docker/overlay2/${layer}/diff`,
-          WorkDir: `/var/lib/docker/overlay2/${layer}/work`,
-        },
-        Name: 'overlay2',
-      },
-      Mounts: [],
-      Config: {
-        Hostname: c.config.hostname,
-        Domainname: '',
-        User: '',
-        AttachStdin: c.config.attachStdin,
-        AttachStdout: c.config.attachStdout,
-        AttachStderr: c.config.attachStderr,
-        ...(c.config.exposedPorts.length > 0 ? { ExposedPorts: Object.fromEntries(c.config.exposedPorts.map((k) => [k, {}])) } : {}),
-        Tty: c.config.tty,
-        OpenStdin: c.config.openStdin,
-        StdinOnce: c.config.stdinOnce,
-        Env: [...c.config.env],
-        Cmd: c.config.cmd ? [...c.config.cmd] : null,
-        Image: c.imageRef,
-        Volumes: null,
-        WorkingDir: c.config.workingDir,
-        Entrypoint: c.config.entrypoint ? [...c.config.entrypoint] : null,
-        OnBuild: null,
-        Labels: { ...c.config.labels },
-        // omitempty in the API's Config: present only when set.
-        ...(c.config.stopSignal !== '' ? { StopSignal: c.config.stopSignal } : {}),
-        ...(c.config.stopTimeout !== null ? { StopTimeout: c.config.stopTimeout } : {}),
-      },
-      NetworkSettings: networkSettings(this.services, c),
-    };
+    return containerInspect(this.services, ref);
   }
 
   // -------------------------------------------------------------------------
@@ -774,73 +599,6 @@ export class Engine {
   // -------------------------------------------------------------------------
   // Plumbing
 
-  /**
-   * The container's snapshot, reused from the last call while nothing it shows
-   * has changed (the UI asks after every change; with a thousand containers
-   * rebuilding them all took milliseconds). A reused snapshot is deep-frozen,
-   * so no consumer can change what a later call returns.
-   */
-  private containerSnapshot(c: Container, now: number): ContainerSnapshot {
-    const memo = this.snapshotMemo.get(c);
-    const restartCount = c.actor.getSnapshot().context.restartCount;
-    const netVersion = this.net.version(c.id);
-    if (memo && memo.netVersion === netVersion && sameSnapshotInputs(memo, c, restartCount)) {
-      if (memo.now === now) return memo.snap;
-      const status = this.statusText(c, now);
-      memo.now = now;
-      if (status === memo.snap.status) return memo.snap;
-      memo.snap = Object.freeze({ ...memo.snap, status });
-      return memo.snap;
-    }
-    const snap = deepFreeze(this.buildContainerSnapshot(c, now, restartCount));
-    this.snapshotMemo.set(c, { ...snapshotMemo(snap, c, now, restartCount), netVersion });
-    return snap;
-  }
-
-  /** Every container field read here must also be compared in sameSnapshotInputs. */
-  private buildContainerSnapshot(c: Container, now: number, restartCount: number): ContainerSnapshot {
-    return {
-      id: c.id,
-      name: c.name,
-      image: c.imageRef,
-      imageId: c.image.id,
-      rootfs: this.services.images.rootfsMount(c),
-      command: [c.path, ...c.args],
-      state: c.state,
-      exitCode: c.exitCode,
-      pid: c.run?.pid ?? 0,
-      oomKilled: c.oomKilled,
-      restartCount,
-      created: rfc3339Nano(c.created),
-      startedAt: rfc3339Nano(c.startedAt),
-      finishedAt: rfc3339Nano(c.finishedAt),
-      status: this.statusText(c, now),
-      config: {
-        hostname: c.config.hostname,
-        env: this.processEnvForSnapshot(c),
-        tty: c.config.tty,
-        openStdin: c.config.openStdin,
-        autoRemove: c.autoRemove,
-        restartPolicy: { ...c.restartPolicy },
-        labels: { ...c.config.labels },
-      },
-      ...this.net.containerNetworkSnapshot(c.id),
-      resources: {
-        memory: c.resources.memory,
-        memorySwap: c.resources.memorySwap,
-        nanoCpus: c.resources.nanoCpus,
-        cpuShares: c.resources.cpuShares,
-        cpusetCpus: c.resources.cpusetCpus,
-        pidsLimit: c.resources.pidsLimit,
-        oomKillDisable: c.resources.oomKillDisable,
-      },
-    };
-  }
-
-  private processEnvForSnapshot(c: Container): string[] {
-    return [...c.config.env];
-  }
-
   private transition(c: Container, from: ContainerState | null, to: ContainerState | null, action: string): void {
     this.services.events.transition(c, from, to, action);
   }
@@ -852,192 +610,5 @@ export class Engine {
   private op<T>(fn: () => T): T {
     return this.services.events.op(fn);
   }
-}
-
-/** The daemon's ContainerSummary.Command: arguments containing a space are wrapped in single quotes. */
-/** A container snapshot and the values it was built from. */
-interface SnapshotMemo {
-  snap: ContainerSnapshot;
-  /** The time its status text was computed for. */
-  now: number;
-  name: string;
-  imageRef: string;
-  image: Image;
-  path: string;
-  args: string[];
-  state: ContainerState;
-  exitCode: number;
-  pid: number;
-  restartCount: number;
-  created: number;
-  startedAt: number;
-  finishedAt: number;
-  config: Container['config'];
-  hostname: string;
-  env: string[];
-  envLength: number;
-  tty: boolean;
-  openStdin: boolean;
-  labels: Record<string, string>;
-  autoRemove: boolean;
-  restartPolicy: RestartPolicy;
-  restartPolicyName: RestartPolicy['name'];
-  maximumRetryCount: number;
-  /** The network model's change counter when built (networkMode, networks, ports come from it). */
-  netVersion?: number;
-  resources: Resources;
-  oomKilled: boolean;
-}
-
-function snapshotMemo(snap: ContainerSnapshot, c: Container, now: number, restartCount: number): SnapshotMemo {
-  return {
-    snap,
-    now,
-    name: c.name,
-    imageRef: c.imageRef,
-    image: c.image,
-    path: c.path,
-    args: c.args,
-    state: c.state,
-    exitCode: c.exitCode,
-    pid: c.run?.pid ?? 0,
-    restartCount,
-    created: c.created,
-    startedAt: c.startedAt,
-    finishedAt: c.finishedAt,
-    config: c.config,
-    hostname: c.config.hostname,
-    env: c.config.env,
-    envLength: c.config.env.length,
-    tty: c.config.tty,
-    openStdin: c.config.openStdin,
-    labels: c.config.labels,
-    autoRemove: c.autoRemove,
-    restartPolicy: c.restartPolicy,
-    restartPolicyName: c.restartPolicy.name,
-    maximumRetryCount: c.restartPolicy.maximumRetryCount,
-    resources: c.resources,
-    oomKilled: c.oomKilled,
-  };
-}
-
-/** Whether everything a container snapshot shows, but its time-dependent status, is as when `m` was built. */
-function sameSnapshotInputs(m: SnapshotMemo, c: Container, restartCount: number): boolean {
-  return (
-    m.state === c.state &&
-    m.exitCode === c.exitCode &&
-    m.pid === (c.run?.pid ?? 0) &&
-    m.restartCount === restartCount &&
-    m.startedAt === c.startedAt &&
-    m.finishedAt === c.finishedAt &&
-    m.created === c.created &&
-    m.name === c.name &&
-    m.imageRef === c.imageRef &&
-    m.image === c.image &&
-    m.path === c.path &&
-    m.args === c.args &&
-    m.config === c.config &&
-    m.hostname === c.config.hostname &&
-    m.env === c.config.env &&
-    m.envLength === c.config.env.length &&
-    m.tty === c.config.tty &&
-    m.openStdin === c.config.openStdin &&
-    m.labels === c.config.labels &&
-    m.autoRemove === c.autoRemove &&
-    m.restartPolicy === c.restartPolicy &&
-    m.restartPolicyName === c.restartPolicy.name &&
-    m.maximumRetryCount === c.restartPolicy.maximumRetryCount &&
-    m.resources === c.resources &&
-    m.oomKilled === c.oomKilled
-  );
-}
-
-function summaryCommand(path: string, args: readonly string[]): string {
-  // A plain loop: `docker ps` builds one per listed container.
-  let out = path;
-  for (const a of args) out += a.includes(' ') ? ` '${a}'` : ` ${a}`;
-  return out;
-}
-
-function matchesFilters(c: Container, filters: Record<string, string[]>, net: NetworkModel): boolean {
-  for (const [key, values] of Object.entries(filters)) {
-    if (values.length === 0) continue;
-    const ok = values.some((v) => {
-      switch (key) {
-        case 'status':
-          return c.state === v;
-        case 'name':
-          try {
-            return new RegExp(v).test(`/${c.name}`);
-          } catch {
-            return false;
-          }
-        case 'id':
-          return c.id.startsWith(v);
-        case 'exited':
-          return c.state === 'exited' && String(c.exitCode) === v;
-        case 'ancestor':
-          return normalizeImageRef(v) === normalizeImageRef(c.imageRef) || c.image.id === v || c.image.id.slice(7).startsWith(v);
-        case 'network':
-          // A network's name or id (a prefix of the id matches, as the daemon's filter does).
-          return net.containerNetworks(c.id).some(({ network }) => network.name === v || network.id.startsWith(v));
-        case 'publish':
-        case 'expose': {
-          // "80", "80/udp" or a range "8000-8080/tcp": published host ports, or exposed container ports.
-          const [range, proto = 'tcp'] = v.split('/');
-          const [lo, hi = lo] = (range ?? '').split('-').map(Number);
-          const ports = key === 'publish' ? net.published(c.id).map((p) => ({ port: p.hostPort, proto: p.proto as string })) : c.config.exposedPorts.map((k) => ({ port: Number(k.split('/')[0]), proto: k.split('/')[1]! }));
-          return ports.some((p) => p.proto === proto && p.port >= lo! && p.port <= hi!);
-        }
-        case 'label': {
-          const eq = v.indexOf('=');
-          return eq < 0 ? v in c.config.labels : c.config.labels[v.slice(0, eq)] === v.slice(eq + 1);
-        }
-        default:
-          return true;
-      }
-    });
-    if (!ok) return false;
-  }
-  return true;
-}
-
-/** HostConfig's resource fields, in the API's order (PidsLimit is null when unset). */
-function hostConfigResources(r: Resources): Record<string, unknown> {
-  return {
-    CpuShares: r.cpuShares,
-    Memory: r.memory,
-    NanoCpus: r.nanoCpus,
-    CgroupParent: '',
-    BlkioWeight: 0,
-    BlkioWeightDevice: [],
-    BlkioDeviceReadBps: [],
-    BlkioDeviceWriteBps: [],
-    BlkioDeviceReadIOps: [],
-    BlkioDeviceWriteIOps: [],
-    CpuPeriod: r.cpuPeriod,
-    CpuQuota: r.cpuQuota,
-    CpuRealtimePeriod: 0,
-    CpuRealtimeRuntime: 0,
-    CpusetCpus: r.cpusetCpus,
-    CpusetMems: r.cpusetMems,
-    Devices: [],
-    DeviceCgroupRules: null,
-    DeviceRequests: null,
-    KernelMemory: 0,
-    KernelMemoryTCP: 0,
-    MemoryReservation: r.memoryReservation,
-    MemorySwap: r.memorySwap,
-    MemorySwappiness: null,
-    OomKillDisable: r.oomKillDisable,
-    PidsLimit: r.pidsLimit > 0 ? r.pidsLimit : null,
-    Ulimits: null,
-    CpuCount: 0,
-    CpuPercent: 0,
-    IOMaximumIOps: 0,
-    IOMaximumBandwidth: 0,
-    MaskedPaths: ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware'],
-    ReadonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
-  };
 }
 

@@ -4,7 +4,7 @@ import { formatIp } from '../network/ip';
 import type { Network, NetOp, NetworkModel } from '../network/network';
 import type { PortBindingRequest, Proto } from '../network/ports';
 import type { Container } from './container';
-import type { ContainerSummary } from './engine';
+import type { ContainerSummary } from './list';
 import type { Services } from './services';
 
 /**

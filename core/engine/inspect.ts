@@ -1,0 +1,156 @@
+import type { Resources } from '../kernel/cgroups';
+import { networkSettings, portBindingsJson } from './networks';
+import { rfc3339Nano } from './rfc3339';
+
+import type { Services } from './services';
+
+/** `docker inspect` of a container (moby's daemon/inspect.go): Engine API ContainerJSON, keys in Docker's order. */
+
+/** `docker inspect` of a container: Engine API ContainerJSON, keys in Docker's order. */
+export function containerInspect(d: Services, ref: string): Record<string, unknown> {
+  const c = d.containers.get(ref);
+  const running = c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
+  const dir = `/var/lib/docker/containers/${c.id}`;
+  const layer = c.layerId;
+  const rootfs = d.images.rootfsMount(c);
+  return {
+    Id: c.id,
+    Created: rfc3339Nano(c.created),
+    Path: c.path,
+    Args: [...c.args],
+    State: {
+      Status: c.state,
+      Running: running,
+      Paused: c.state === 'paused',
+      Restarting: c.state === 'restarting',
+      OOMKilled: c.oomKilled,
+      Dead: c.state === 'dead',
+      Pid: c.run?.pid ?? 0,
+      ExitCode: c.exitCode,
+      Error: c.error,
+      StartedAt: rfc3339Nano(c.startedAt),
+      FinishedAt: rfc3339Nano(c.finishedAt),
+    },
+    Image: c.image.id,
+    ResolvConfPath: `${dir}/resolv.conf`,
+    HostnamePath: `${dir}/hostname`,
+    HostsPath: `${dir}/hosts`,
+    LogPath: `${dir}/${c.id}-json.log`,
+    Name: `/${c.name}`,
+    RestartCount: c.actor.getSnapshot().context.restartCount,
+    Driver: 'overlay2',
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: null,
+    HostConfig: {
+      Binds: null,
+      ContainerIDFile: '',
+      LogConfig: { Type: 'json-file', Config: {} },
+      NetworkMode: d.net.mode(c.id),
+      PortBindings: portBindingsJson(d.net.config(c.id)?.portBindings ?? []),
+      RestartPolicy: { Name: c.restartPolicy.name, MaximumRetryCount: c.restartPolicy.maximumRetryCount },
+      AutoRemove: c.autoRemove,
+      VolumeDriver: '',
+      VolumesFrom: null,
+      ConsoleSize: [0, 0],
+      CapAdd: null,
+      CapDrop: null,
+      CgroupnsMode: c.nsModes.cgroupns,
+      Dns: [],
+      DnsOptions: [],
+      DnsSearch: [],
+      ExtraHosts: null,
+      GroupAdd: null,
+      IpcMode: c.nsModes.ipc,
+      Cgroup: '',
+      Links: null,
+      OomScoreAdj: 0,
+      PidMode: c.nsModes.pid,
+      Privileged: false,
+      PublishAllPorts: d.net.config(c.id)?.publishAll ?? false,
+      ReadonlyRootfs: false,
+      SecurityOpt: null,
+      UTSMode: c.nsModes.uts,
+      UsernsMode: '',
+      ShmSize: 67108864,
+      Runtime: 'runc',
+      Isolation: '',
+      ...hostConfigResources(c.resources),
+    },
+    GraphDriver: {
+      Data: {
+        LowerDir: rootfs.lowerdirs.join(':'),
+        MergedDir: `/var/lib/docker/overlay2/${layer}/merged`,
+        UpperDir: `/var/lib/docker/overlay2/${layer}/diff`,
+        WorkDir: `/var/lib/docker/overlay2/${layer}/work`,
+      },
+      Name: 'overlay2',
+    },
+    Mounts: [],
+    Config: {
+      Hostname: c.config.hostname,
+      Domainname: '',
+      User: '',
+      AttachStdin: c.config.attachStdin,
+      AttachStdout: c.config.attachStdout,
+      AttachStderr: c.config.attachStderr,
+      ...(c.config.exposedPorts.length > 0 ? { ExposedPorts: Object.fromEntries(c.config.exposedPorts.map((k) => [k, {}])) } : {}),
+      Tty: c.config.tty,
+      OpenStdin: c.config.openStdin,
+      StdinOnce: c.config.stdinOnce,
+      Env: [...c.config.env],
+      Cmd: c.config.cmd ? [...c.config.cmd] : null,
+      Image: c.imageRef,
+      Volumes: null,
+      WorkingDir: c.config.workingDir,
+      Entrypoint: c.config.entrypoint ? [...c.config.entrypoint] : null,
+      OnBuild: null,
+      Labels: { ...c.config.labels },
+      // omitempty in the API's Config: present only when set.
+      ...(c.config.stopSignal !== '' ? { StopSignal: c.config.stopSignal } : {}),
+      ...(c.config.stopTimeout !== null ? { StopTimeout: c.config.stopTimeout } : {}),
+    },
+    NetworkSettings: networkSettings(d, c),
+  };
+}
+
+/** HostConfig's resource fields, in the API's order (PidsLimit is null when unset). */
+function hostConfigResources(r: Resources): Record<string, unknown> {
+  return {
+    CpuShares: r.cpuShares,
+    Memory: r.memory,
+    NanoCpus: r.nanoCpus,
+    CgroupParent: '',
+    BlkioWeight: 0,
+    BlkioWeightDevice: [],
+    BlkioDeviceReadBps: [],
+    BlkioDeviceWriteBps: [],
+    BlkioDeviceReadIOps: [],
+    BlkioDeviceWriteIOps: [],
+    CpuPeriod: r.cpuPeriod,
+    CpuQuota: r.cpuQuota,
+    CpuRealtimePeriod: 0,
+    CpuRealtimeRuntime: 0,
+    CpusetCpus: r.cpusetCpus,
+    CpusetMems: r.cpusetMems,
+    Devices: [],
+    DeviceCgroupRules: null,
+    DeviceRequests: null,
+    KernelMemory: 0,
+    KernelMemoryTCP: 0,
+    MemoryReservation: r.memoryReservation,
+    MemorySwap: r.memorySwap,
+    MemorySwappiness: null,
+    OomKillDisable: r.oomKillDisable,
+    PidsLimit: r.pidsLimit > 0 ? r.pidsLimit : null,
+    Ulimits: null,
+    CpuCount: 0,
+    CpuPercent: 0,
+    IOMaximumIOps: 0,
+    IOMaximumBandwidth: 0,
+    MaskedPaths: ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware'],
+    ReadonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
+  };
+}
