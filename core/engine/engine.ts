@@ -4,12 +4,11 @@ import type { Scheduler } from '../scheduler';
 import type { ImageConfig } from '../images/catalog';
 import type { ImageStore, Image } from '../images/store';
 import type { UnionMount, Change } from '../unionfs/mount';
-import { layerStats } from '../unionfs/layer';
-import { copyIntoMount, type ImportOptions } from './imageArchive';
+import type { ImportOptions } from './imageArchive';
 import type { BuildFile } from '../images/build';
 import type { LoadedImage } from '../images/archive';
 import type { LayerDir, TreeNode } from '../unionfs/tree';
-import { commit, loadBuiltinImages, type DeleteRecord, type PullMessage } from './imageService';
+import { loadBuiltinImages, type DeleteRecord, type PullMessage } from './imageService';
 import { DaemonError } from './errors';
 import type { RestartPolicyRequest } from './validate';
 import { TraceRecorder } from '../kernel/trace';
@@ -37,6 +36,8 @@ import { containerUpdate } from './update';
 import { PS_FILTERS, containerList, type ContainerSummary, type ListOptions } from './list';
 import { containerInspect } from './inspect';
 import { containerSnapshot } from './containerSnapshot';
+import { containerChanges, containerCopyTo, containerImage, containerMount, containerSizeRw } from './archive';
+import { containerCommit } from './commit';
 import { daemonConfig, PEER_HOSTS, type EngineOptions } from './config';
 import { EventsService, type Listener } from './eventsService';
 import type { Services } from './services';
@@ -328,7 +329,7 @@ export class Engine {
 
   /** `docker diff`: the container's changes against its image, in the daemon's order. */
   containerDiff(ref: string): readonly Change[] {
-    return this.get(ref).mount.diff();
+    return containerChanges(this.services, ref);
   }
 
   /**
@@ -338,56 +339,29 @@ export class Engine {
    * Writes made here are not announced to subscribers: call `touchContainer`.
    */
   containerMount(ref: string): UnionMount {
-    return this.get(ref).mount;
+    return containerMount(this.services, ref);
   }
 
   // Archives and builds (core/engine/imageArchive.ts does the work)
 
   /** `docker cp SRC CONTAINER:PATH`: puts `node` into the container's upper layer (copy-up, as a write would). */
   copyToContainer(ref: string, path: string, node: TreeNode, name: string): void {
-    this.op(() => {
-      const c = this.get(ref);
-      copyIntoMount(c.mount, c.name, path, node, name);
-      this.emit(c, 'extract-to-dir');
-    });
+    containerCopyTo(this.services, ref, path, node, name);
   }
 
   /** `docker commit`: the upper layer as a new image layer; returns the new image. */
   commitContainer(ref: string, opts: { reference?: string; comment?: string; author?: string; changes?: Partial<Image['config']>; createdBy?: string } = {}): Image {
-    return this.op(() => {
-      const c = this.get(ref);
-      if (c.state === 'removing' || c.state === 'dead') throw new DaemonError(`You cannot commit container ${c.id} which is being removed or dead`, 'conflict');
-      const base = c.image.config;
-      const config = {
-        ...base,
-        Env: [...c.config.env],
-        Cmd: c.config.cmd ? [...c.config.cmd] : null,
-        Entrypoint: c.config.entrypoint ? [...c.config.entrypoint] : null,
-        WorkingDir: c.config.workingDir,
-        Labels: Object.keys(c.config.labels).length > 0 ? { ...c.config.labels } : base.Labels,
-        ...(opts.changes ?? {}),
-      };
-      return commit(this.services.images.imageContext(), {
-        containerId: c.id,
-        image: c.image,
-        config,
-        mount: c.mount,
-        createdBy: opts.createdBy ?? [c.path, ...c.args].join(' '),
-        ...(opts.reference !== undefined ? { reference: opts.reference } : {}),
-        ...(opts.comment !== undefined ? { comment: opts.comment } : {}),
-        ...(opts.author !== undefined ? { author: opts.author } : {}),
-      });
-    });
+    return containerCommit(this.services, ref, opts);
   }
 
   /** Bytes in the container's upper layer (the API's SizeRw). */
   containerSizeRw(ref: string): number {
-    return layerStats(this.get(ref).mount.upper).size;
+    return containerSizeRw(this.services, ref);
   }
 
   /** The image a container was created from. */
   resolveContainerImage(ref: string): Image {
-    return this.get(ref).image;
+    return containerImage(this.services, ref);
   }
 
   private emitImage(action: string, id: string, attributes: Record<string, string> = {}): void {
