@@ -1,6 +1,5 @@
-import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, Snapshot, LayerEntry, LayerSnapshot } from '../model';
-import { randomHex, seededRng, type Rng } from '../ports';
-import type { Scheduler } from '../scheduler';
+import type { ContainerSnapshot, ContainerState, DockerEvent, Snapshot, LayerEntry } from '../model';
+import { seededRng } from '../ports';
 import type { ImageConfig } from '../images/catalog';
 import type { ImageStore, Image } from '../images/store';
 import type { UnionMount, Change } from '../unionfs/mount';
@@ -8,18 +7,15 @@ import type { ImportOptions } from './imageArchive';
 import type { BuildFile } from '../images/build';
 import type { LoadedImage } from '../images/archive';
 import type { LayerDir, TreeNode } from '../unionfs/tree';
-import { loadBuiltinImages, type DeleteRecord, type PullMessage } from './imageService';
-import { DaemonError } from './errors';
+import type { DeleteRecord, PullMessage } from './imageService';
 import type { RestartPolicyRequest } from './validate';
-import { TraceRecorder } from '../kernel/trace';
-import { HOST_IP, NetworkModel, type Network } from '../network/network';
-import { Fabric } from '../network/overlay';
+import type { TraceRecorder } from '../kernel/trace';
+import { type NetworkModel, HOST_IP, type Network } from '../network/network';
 import type { Proto } from '../network/ports';
-import { Kernel } from '../kernel/kernel';
+import type { Kernel } from '../kernel/kernel';
 import type { Resources } from '../kernel/cgroups';
-import { ContainerStore, type AttachOptions, type Container, type LogEntry, type WaitCondition } from './container';
-import { containerPorts, networkConnect, networkCreate, networkDisconnect, networkRemove, NetworkService } from './networks';
-import { ImagesService } from './images';
+import type { AttachOptions, LogEntry, WaitCondition } from './container';
+import { containerPorts, networkConnect, networkCreate, networkDisconnect, networkRemove } from './networks';
 import { containerCreate, type CreateOptions } from './create';
 import { containerStart } from './start';
 import { containerLogs, followLogs, isTty } from './logs';
@@ -30,7 +26,6 @@ import { containerRestart } from './restart';
 import { containerRm } from './delete';
 import { containerWait } from './wait';
 import { attachInfo, closeStdin, containerAttach, writeStdin } from './attach';
-import { processExited } from './monitor';
 import { containerExecCreate, containerExecStart, execProcess, onExec, type ExecHandle, type ExecHook, type ExecIO, type ExecOptions } from './exec';
 import { containerUpdate } from './update';
 import { PS_FILTERS, containerList, type ContainerSummary, type ListOptions } from './list';
@@ -38,8 +33,10 @@ import { containerInspect } from './inspect';
 import { containerSnapshot } from './containerSnapshot';
 import { containerChanges, containerCopyTo, containerImage, containerMount, containerSizeRw } from './archive';
 import { containerCommit } from './commit';
-import { daemonConfig, PEER_HOSTS, type EngineOptions } from './config';
-import { EventsService, type Listener } from './eventsService';
+import { swarmInit, swarmJoin, swarmLeave } from './swarm';
+import { newDaemon } from './daemon';
+import { PEER_HOSTS, type EngineOptions } from './config';
+import type { Listener } from './eventsService';
 import type { Services } from './services';
 
 export { PEER_HOSTS } from './config';
@@ -50,80 +47,52 @@ export type { ContainerSummary, ListOptions } from './list';
 export type { EngineOptions } from './config';
 
 /**
- * The simulated dockerd. The daemon keeps one xstate actor per container
- * (containerMachine) as the authority on what a container may do in its state;
- * the engine around it does what dockerd does around its state struct: ids and
- * names, the process (a simulated program as PID 1), the stop timeout, the
- * restart manager's back-off, logs, events and `--rm`.
+ * The simulated dockerd, as the CLI and the hosts see it: a thin façade over
+ * the daemon's services (services.ts; started by daemon.ts), as moby's Daemon
+ * is. Each operation is a file named after it: create.ts, start.ts, stop.ts,
+ * kill.ts, pause.ts, restart.ts, delete.ts (`docker rm`), wait.ts, logs.ts,
+ * attach.ts, exec.ts, update.ts, inspect.ts, list.ts, archive.ts, commit.ts;
+ * monitor.ts handles a process's exit and the restart manager. The daemon
+ * keeps one xstate actor per container (containerMachine) as the authority on
+ * what a container may do in its state.
  *
  * Every public method is synchronous or resolves on virtual time (the
  * Scheduler); nothing reads the wall clock or Math.random.
  */
 
-/** dockerd's host pid in the simulation, for the ops it makes (libnetwork's netlink and iptables calls). */
-
 export class Engine {
-  private readonly scheduler: Scheduler;
-  private readonly rng: Rng;
-  /** Images, their references and layers (the API other image commands build on: see core/images/store.ts). */
-  get imageStore(): ImageStore {
-    return this.services.images.store;
-  }
   /** The daemon's services (services.ts), which the operations take as `d`. */
   readonly services: Services;
-  /** The simulated host kernel: processes, namespaces, cgroups (core/kernel). */
-  readonly kernel: Kernel;
-  /** The kernel operations the engine's commands cause (core/kernel/trace.ts lists who emits what). */
-  readonly trace: TraceRecorder;
-  /** libnetwork: networks, sandboxes, ports, NAT, and the socket layer programs use. */
-  readonly net: NetworkModel;
-  private imageSnapshotMemo: { version: number; images: ImageSnapshot[]; layers: LayerSnapshot[] } | undefined;
-  private readonly layerSnapshotMemo = new WeakMap<Container, { version: number; layers: LayerSnapshot[] }>();
-  private allLayersMemo: { images: LayerSnapshot[]; containerSet: number; upperSum: number; layers: LayerSnapshot[] } | undefined;
-  /** The simulated LAN and swarm this host is on. */
-  private readonly fabric: Fabric;
-  /** '' for the local host. */
-  get hostName(): string {
-    return this.services.config.hostName;
-  }
   /** The other simulated hosts, made on first use (`docker -H node2`). */
   private readonly peers = new Map<string, Engine>();
 
   constructor(opts: EngineOptions) {
-    this.scheduler = opts.scheduler;
-    this.rng = opts.rng;
-    const config = daemonConfig(opts);
-    const events = new EventsService(opts.scheduler);
-    const containers = new ContainerStore();
-    const images = new ImagesService(opts.scheduler, events, containers);
-    this.trace = new TraceRecorder(opts.scheduler);
-    this.kernel = new Kernel({ scheduler: opts.scheduler, rng: seededRng(randomHex(this.rng, 16)), trace: this.trace, cgroupVersion: config.cgroupVersion });
-    this.kernel.onPidNamespaceGone = (id) => {
-      const c = this.containers.get(id);
-      if (c?.run) processExited(this.services, c, c.run, 137, 'SIGKILL');
-    };
-    loadBuiltinImages(images.store, config.preload);
-    const networks = new NetworkService(this.trace, this.kernel);
-    this.fabric = opts.fabric ?? new Fabric(seededRng(`fabric-${this.rng.nextU32()}`));
-    this.net = new NetworkModel({
-      host: opts.host,
-      fabric: this.fabric,
-      rng: seededRng(`network-${this.rng.nextU32()}`),
-      now: () => this.scheduler.now(),
-      onOp: (op) => networks.onOp(op),
-      containers: {
-        resolve: (ref) => {
-          const c = this.get(ref);
-          return { id: c.id, name: c.name };
-        },
-        running: (id) => {
-          const state = this.containers.get(id)?.state;
-          return state === 'running' || state === 'paused';
-        },
-      },
-    });
-    this.services = { scheduler: opts.scheduler, rng: opts.rng, config, events, containers, images, kernel: this.kernel, trace: this.trace, net: this.net, networks };
-    this.fabric.addHost({ name: this.hostName, ip: opts.host?.ip ?? HOST_IP, model: this.net });
+    this.services = newDaemon(opts);
+  }
+
+  /** Images, their references and layers (the API other image commands build on: see core/images/store.ts). */
+  get imageStore(): ImageStore {
+    return this.services.images.store;
+  }
+
+  /** The simulated host kernel: processes, namespaces, cgroups (core/kernel). */
+  get kernel(): Kernel {
+    return this.services.kernel;
+  }
+
+  /** The kernel operations the engine's commands cause (core/kernel/trace.ts lists who emits what). */
+  get trace(): TraceRecorder {
+    return this.services.trace;
+  }
+
+  /** libnetwork: networks, sandboxes, ports, NAT, and the socket layer programs use. */
+  get net(): NetworkModel {
+    return this.services.net;
+  }
+
+  /** '' for the local host. */
+  get hostName(): string {
+    return this.services.config.hostName;
   }
 
   /**
@@ -137,7 +106,7 @@ export class Engine {
     let peer = this.peers.get(known.name);
     if (!peer) {
       // The other hosts of the LAN were set up like this one: the same images already there, or none.
-      peer = new Engine({ scheduler: this.scheduler, rng: seededRng(`${known.name}-${this.rng.nextU32()}`), host: known, fabric: this.fabric, preload: this.services.config.preload });
+      peer = new Engine({ scheduler: this.services.scheduler, rng: seededRng(`${known.name}-${this.services.rng.nextU32()}`), host: known, fabric: this.services.fabric, preload: this.services.config.preload });
       peer.subscribe((t, e) => this.services.events.forward(t, e));
       this.peers.set(known.name, peer);
     }
@@ -146,43 +115,17 @@ export class Engine {
 
   /** `docker swarm init`: this host becomes the manager. */
   swarmInit(): { nodeId: string; token: string; addr: string } {
-    return this.op(() => {
-      if (this.fabric.isMember(this.hostName)) throw new DaemonError('This node is already part of a swarm. Use "docker swarm leave" to leave this swarm and join another one.', 'system');
-      const { nodeId, token } = this.fabric.init(this.hostName);
-      return { nodeId, token, addr: this.fabric.hosts.get(this.hostName)!.ip };
-    });
+    return swarmInit(this.services);
   }
 
   /** `docker swarm join --token T ADDR:2377`. */
   swarmJoin(token: string, addr: string): void {
-    this.op(() => {
-      if (this.fabric.isMember(this.hostName)) throw new DaemonError('This node is already part of a swarm. Use "docker swarm leave" to leave this swarm and join another one.', 'system');
-      const swarm = this.fabric.swarm;
-      const manager = swarm ? this.fabric.hosts.get(swarm.members[0]!) : undefined;
-      const host = addr.replace(/:\d+$/, '');
-      if (!swarm || !manager || host !== manager.ip) {
-        throw new DaemonError('Timeout was reached before node joined. The attempt to join the swarm will continue in the background. Use the "docker info" command to see the current swarm status of your node.', 'system');
-      }
-      if (token !== swarm.workerToken && token !== swarm.managerToken) throw new DaemonError('rpc error: code = InvalidArgument desc = A valid join token is necessary to join this cluster', 'invalidParameter');
-      this.fabric.join(this.hostName);
-    });
+    swarmJoin(this.services, token, addr);
   }
 
   /** `docker swarm leave [-f]`. */
   swarmLeave(force: boolean): void {
-    this.op(() => {
-      if (!this.fabric.isMember(this.hostName)) throw new DaemonError('This node is not part of a swarm', 'system');
-      const manager = this.fabric.isManager(this.hostName);
-      if (manager && !force) {
-        throw new DaemonError(
-          'You are attempting to leave the swarm on a node that is participating as a manager. Removing the last manager erases all current state of the swarm. Use `--force` to ignore this message.',
-          'system',
-        );
-      }
-      const swarm = this.fabric.swarm!;
-      swarm.members = swarm.members.filter((m) => m !== this.hostName);
-      if (manager || swarm.members.length === 0) this.fabric.swarm = null;
-    });
+    swarmLeave(this.services, force);
   }
 
   // -------------------------------------------------------------------------
@@ -195,9 +138,9 @@ export class Engine {
 
   /** The whole visible state as plain data. */
   snapshot(): Snapshot {
-    const now = this.scheduler.now();
+    const now = this.services.scheduler.now();
     const containers: ContainerSnapshot[] = [];
-    for (const c of this.containers.values()) containers.push(containerSnapshot(this.services, c, now));
+    for (const c of this.services.containers.byId.values()) containers.push(containerSnapshot(this.services, c, now));
     const { images } = this.services.images.imageSnapshots();
     const networks = this.net.networkSnapshots();
     const interfaces = this.net.interfaceSnapshots();
@@ -231,12 +174,12 @@ export class Engine {
   }
 
   now(): number {
-    return this.scheduler.now();
+    return this.services.scheduler.now();
   }
 
   /** Runs `cb` after `ms` of virtual time (a client that redraws, like `docker stats`). Returns a cancel function. */
   after(ms: number, cb: () => void): () => void {
-    return this.scheduler.after(ms, cb);
+    return this.services.scheduler.after(ms, cb);
   }
 
   // -------------------------------------------------------------------------
@@ -342,7 +285,7 @@ export class Engine {
     return containerMount(this.services, ref);
   }
 
-  // Archives and builds (core/engine/imageArchive.ts does the work)
+  // A container's filesystem (archive.ts, commit.ts)
 
   /** `docker cp SRC CONTAINER:PATH`: puts `node` into the container's upper layer (copy-up, as a write would). */
   copyToContainer(ref: string, path: string, node: TreeNode, name: string): void {
@@ -364,39 +307,23 @@ export class Engine {
     return containerImage(this.services, ref);
   }
 
-  private emitImage(action: string, id: string, attributes: Record<string, string> = {}): void {
-    this.services.events.emitImage(action, id, attributes);
-  }
-
   // -------------------------------------------------------------------------
-  // Lookup
-
-  private get(ref: string): Container {
-    return this.services.containers.get(ref);
-  }
-
-  private get containers(): Map<string, Container> {
-    return this.services.containers.byId;
-  }
-
-  private get names(): Map<string, string> {
-    return this.services.containers.names;
-  }
+  // Lookup (container.ts)
 
   /** The full id a reference resolves to (throws DaemonError as the API would). */
   resolve(ref: string): string {
-    return this.get(ref).id;
+    return this.services.containers.get(ref).id;
   }
 
   // -------------------------------------------------------------------------
-  // Create
+  // Create (create.ts)
 
   create(opts: CreateOptions): { id: string; warnings: string[] } {
     return containerCreate(this.services, opts);
   }
 
   // -------------------------------------------------------------------------
-  // Attach, start
+  // Attach (attach.ts, logs.ts)
 
   /** Attaches a client to the container's output (and stdin, with -i). Emits `attach`. Returns a detach function. */
   attach(ref: string, sink: AttachOptions): () => void {
@@ -419,7 +346,7 @@ export class Engine {
   }
 
   // -------------------------------------------------------------------------
-  // Exec
+  // Exec (exec.ts), start (start.ts)
 
   /** Tells `hook` whenever an exec process starts or ends (the kernel model's seam). Returns an unsubscribe function. */
   onExec(hook: ExecHook): () => void {
@@ -446,7 +373,7 @@ export class Engine {
   }
 
   // -------------------------------------------------------------------------
-  // Signals: stop, kill, pause, unpause, restart
+  // Signals: stop.ts, kill.ts, pause.ts, restart.ts; update.ts
 
   /**
    * `docker stop`: the stop signal, then SIGKILL after `timeoutSeconds`
@@ -495,7 +422,7 @@ export class Engine {
   }
 
   // -------------------------------------------------------------------------
-  // Remove
+  // Remove (delete.ts)
 
   /** `docker rm [-f]`. With force a live container is killed first (SIGKILL). */
   remove(ref: string, opts: { force?: boolean } = {}): void {
@@ -503,7 +430,7 @@ export class Engine {
   }
 
   // -------------------------------------------------------------------------
-  // Wait, logs, list, inspect
+  // Wait, logs, list, inspect (wait.ts, logs.ts, list.ts, inspect.ts)
 
   /**
    * `docker wait` / the client's wait in `docker run`: resolves with the exit
@@ -569,20 +496,4 @@ export class Engine {
   containerPorts(ref: string): { containerPort: number; proto: Proto; hostIp: string; hostPort: number }[] {
     return containerPorts(this.services, ref);
   }
-
-  // -------------------------------------------------------------------------
-  // Plumbing
-
-  private transition(c: Container, from: ContainerState | null, to: ContainerState | null, action: string): void {
-    this.services.events.transition(c, from, to, action);
-  }
-
-  private emit(c: Container, action: string, extra: Record<string, string> = {}): void {
-    this.services.events.emit(c, action, extra);
-  }
-
-  private op<T>(fn: () => T): T {
-    return this.services.events.op(fn);
-  }
 }
-

@@ -3,6 +3,7 @@ import type { Scheduler } from '../scheduler';
 import type { Kernel } from '../kernel/kernel';
 import type { TraceRecorder } from '../kernel/trace';
 import type { NetworkModel } from '../network/network';
+import type { Fabric } from '../network/overlay';
 import type { DaemonConfig } from './config';
 import type { ContainerStore } from './container';
 import type { EventsService } from './eventsService';
@@ -35,4 +36,6 @@ export interface Services {
   readonly net: NetworkModel;
   /** The daemon's glue to it (networks.ts). */
   readonly networks: NetworkService;
+  /** The simulated LAN and swarm this host is on (shared with the other hosts). */
+  readonly fabric: Fabric;
 }
