@@ -3,7 +3,6 @@ import type { UnionMount, Change } from '../unionfs/mount';
 import { layerStats } from '../unionfs/layer';
 import { copyIntoMount } from './imageArchive';
 import type { TreeNode } from '../unionfs/tree';
-
 import type { Services } from './services';
 
 /**

@@ -1,6 +1,5 @@
 import type { ContainerState } from '../model';
 import type { AttachOptions } from './container';
-
 import type { Services } from './services';
 
 /** `docker attach` (moby's daemon/attach.go): a client on the container's output and stdin. */

@@ -1,7 +1,6 @@
 import type { Image } from '../images/store';
 import { commit } from './imageService';
 import { DaemonError } from './errors';
-
 import type { Services } from './services';
 
 /** `docker commit` (moby's daemon/commit.go): the container's upper layer as a new image layer. */

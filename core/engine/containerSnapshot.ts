@@ -5,7 +5,6 @@ import type { Container } from './container';
 import { deepFreeze } from './deepFreeze';
 import { statusText } from './list';
 import { rfc3339Nano } from './rfc3339';
-
 import type { Services } from './services';
 
 /**
@@ -59,7 +58,7 @@ export function containerSnapshot(d: Services, c: Container, now: number): Conta
   const netVersion = d.net.version(c.id);
   if (memo && memo.netVersion === netVersion && sameSnapshotInputs(memo, c, restartCount)) {
     if (memo.now === now) return memo.snap;
-    const status = statusText(d, c, now);
+    const status = statusText(c, now);
     memo.now = now;
     if (status === memo.snap.status) return memo.snap;
     memo.snap = Object.freeze({ ...memo.snap, status });
@@ -71,7 +70,7 @@ export function containerSnapshot(d: Services, c: Container, now: number): Conta
 }
 
 /** Every container field read here must also be compared in sameSnapshotInputs. */
-export function buildContainerSnapshot(d: Services, c: Container, now: number, restartCount: number): ContainerSnapshot {
+function buildContainerSnapshot(d: Services, c: Container, now: number, restartCount: number): ContainerSnapshot {
   return {
     id: c.id,
     name: c.name,
@@ -87,10 +86,10 @@ export function buildContainerSnapshot(d: Services, c: Container, now: number, r
     created: rfc3339Nano(c.created),
     startedAt: rfc3339Nano(c.startedAt),
     finishedAt: rfc3339Nano(c.finishedAt),
-    status: statusText(d, c, now),
+    status: statusText(c, now),
     config: {
       hostname: c.config.hostname,
-      env: processEnvForSnapshot(d, c),
+      env: processEnvForSnapshot(c),
       tty: c.config.tty,
       openStdin: c.config.openStdin,
       autoRemove: c.autoRemove,
@@ -110,7 +109,7 @@ export function buildContainerSnapshot(d: Services, c: Container, now: number, r
   };
 }
 
-export function processEnvForSnapshot(d: Services, c: Container): string[] {
+function processEnvForSnapshot(c: Container): string[] {
   return [...c.config.env];
 }
 

@@ -202,7 +202,7 @@ export function containerCreate(d: Services, opts: CreateOptions): { id: string;
 }
 
 /** The container's root filesystem: image layers, a fresh init layer and an empty upper layer; runc's bind mounts over them. */
-export function newMount(d: Services, c: Container): UnionMount {
+function newMount(d: Services, c: Container): UnionMount {
   return new UnionMount({
     lowers: [...c.image.layers, newLayer(`${c.layerId}-init`, 'init', initLayerTree())],
     upper: newLayer(c.layerId, 'container', { kind: 'dir', mode: 0o755, children: new Map() }),
@@ -211,7 +211,7 @@ export function newMount(d: Services, c: Container): UnionMount {
   });
 }
 
-export function newId(d: Services): string {
+function newId(d: Services): string {
   for (;;) {
     const id = randomHex(d.rng, 64);
     // Docker rejects all-digit ids (they could be read as numbers).
@@ -220,7 +220,7 @@ export function newId(d: Services): string {
 }
 
 /** dockerd's generateNewName: six tries (a digit appended after the first), then the short id. */
-export function generateUniqueName(d: Services, id: string): string {
+function generateUniqueName(d: Services, id: string): string {
   for (let retry = 0; retry < 6; retry++) {
     const name = generateName(d.rng, retry);
     if (!d.containers.names.has(name)) return name;

@@ -3,7 +3,6 @@ import { type Container, checkAccepted, send, stateChange } from './container';
 import { killNow } from './kill';
 import { cancelRestart } from './monitor';
 import { settleWaiters } from './wait';
-
 import type { Services } from './services';
 
 /** `docker rm` (moby's daemon/delete.go): kill first with -f, then the container, its name and endpoint are gone. */
@@ -19,14 +18,14 @@ export function containerRm(d: Services, ref: string, opts: { force?: boolean } 
       killNow(d, c);
       return;
     }
-    cancelRestart(d, c);
+    cancelRestart(c);
     stateChange(d, c, event, 'destroy');
     if (c.state === 'removing') finishRemoval(d, c);
   });
 }
 
 export function removeNow(d: Services, c: Container): void {
-  cancelRestart(d, c);
+  cancelRestart(c);
   stateChange(d, c, { type: 'container.remove', force: true }, 'destroy');
   finishRemoval(d, c);
 }
@@ -40,7 +39,7 @@ export function finishRemoval(d: Services, c: Container): void {
   if (d.containers.names.get(c.name) === c.id) d.containers.names.delete(c.name);
   d.events.emit(c, 'destroy');
   d.events.transition(c, 'removing', null, 'destroy');
-  settleWaiters(d, c, 'not-running');
-  settleWaiters(d, c, 'removed');
+  settleWaiters(c, 'not-running');
+  settleWaiters(c, 'removed');
   c.attachments.clear();
 }

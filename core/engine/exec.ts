@@ -95,7 +95,7 @@ export function onExec(d: Services, hook: ExecHook): () => void {
 }
 
 /** dockerd's getActiveContainer: the container must be running, not paused or restarting. */
-export function activeContainer(d: Services, ref: string): Container {
+function activeContainer(d: Services, ref: string): Container {
   const c = d.containers.get(ref);
   if (c.state === 'paused') throw new DaemonError(`Container ${ref} is paused, unpause the container before exec`, 'conflict');
   if (c.state === 'restarting') throw new DaemonError(`Container ${c.id} is restarting, wait until the container is running`, 'conflict');

@@ -1,7 +1,6 @@
 import type { Resources } from '../kernel/cgroups';
 import { networkSettings, portBindingsJson } from './networks';
 import { rfc3339Nano } from './rfc3339';
-
 import type { Services } from './services';
 
 /** `docker inspect` of a container (moby's daemon/inspect.go): Engine API ContainerJSON, keys in Docker's order. */

@@ -5,7 +5,6 @@ import { type Container, send, stateChange } from './container';
 import { cancelRestart, processExited } from './monitor';
 import { thaw } from './pause';
 import { settleWaiters } from './wait';
-
 import type { Services } from './services';
 
 /** `docker kill` (moby's daemon/kill.go): a signal to PID 1, as the kernel delivers it. */
@@ -47,9 +46,9 @@ export function containerKill(d: Services, ref: string, signalName?: string): vo
     }
     if (c.state === 'restarting') {
       // The restart manager is told to give up; no signal reaches a process that is not there.
-      cancelRestart(d, c);
+      cancelRestart(c);
       stateChange(d, c, { type: 'container.kill', signal: String(signal) }, 'die');
-      settleWaiters(d, c, 'not-running');
+      settleWaiters(c, 'not-running');
       return;
     }
     send(c, { type: 'container.kill', signal: String(signal) });

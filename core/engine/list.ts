@@ -5,7 +5,6 @@ import type { NetworkModel } from '../network/network';
 import type { Proto } from '../network/ports';
 import type { Container } from './container';
 import { summaryPorts } from './networks';
-
 import type { Services } from './services';
 
 /** `docker ps` (moby's daemon/list.go): the containers, newest first, filtered as the daemon filters them. */
@@ -61,7 +60,7 @@ export function containerList(d: Services, opts: ListOptions = {}): ContainerSum
       command: summaryCommand(c.path, c.args),
       created: c.created,
       state: c.state,
-      status: statusText(d, c, now),
+      status: statusText(c, now),
       labels: { ...c.config.labels },
       ports: summaryPorts(d, c),
       networks: d.net.containerNetworks(c.id).map((n) => n.network.name),
@@ -71,7 +70,7 @@ export function containerList(d: Services, opts: ListOptions = {}): ContainerSum
   return out;
 }
 
-export function statusText(d: Services, c: Container, now: number): string {
+export function statusText(c: Container, now: number): string {
   return containerStatus(
     {
       running: c.state === 'running' || c.state === 'paused' || c.state === 'restarting',

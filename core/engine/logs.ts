@@ -1,5 +1,4 @@
 import type { AttachOptions, Container, LogEntry } from './container';
-
 import type { Services } from './services';
 
 /**

@@ -3,7 +3,6 @@ import { finishRemoval, removeNow } from './delete';
 import { emitNetworks } from './networks';
 import { startProcess } from './start';
 import { settleWaiters } from './wait';
-
 import type { Services } from './services';
 
 /**
@@ -39,18 +38,18 @@ export function processExited(d: Services, c: Container, run: Run, code: number,
   const listeners = c.exitListeners;
   c.exitListeners = [];
   for (const l of listeners) l();
-  settleWaiters(d, c, 'next-exit');
+  settleWaiters(c, 'next-exit');
   if (c.state === 'restarting') {
     scheduleRestart(d, c, c.finishedAt - run.startedAt);
     return;
   }
-  settleWaiters(d, c, 'not-running');
+  settleWaiters(c, 'not-running');
   if (c.state === 'removing') finishRemoval(d, c);
   else if (c.autoRemove && !c.manualRestart && c.state === 'exited') removeNow(d, c);
 }
 
 /** dockerd's restart manager: 100 ms doubling to 1 min, reset after a run of 10 s or more. */
-export function scheduleRestart(d: Services, c: Container, ranMs: number): void {
+function scheduleRestart(d: Services, c: Container, ranMs: number): void {
   if (ranMs >= 10_000) c.backoffMs = 0;
   if (c.backoffMs === 0) c.backoffMs = 100;
   else if (c.backoffMs < 60_000) c.backoffMs *= 2;
@@ -64,13 +63,13 @@ export function scheduleRestart(d: Services, c: Container, ranMs: number): void 
       } catch {
         // The command vanished between runs: the restart manager gives up.
         stateChange(d, c, { type: 'container.stop' }, 'die');
-        settleWaiters(d, c, 'not-running');
+        settleWaiters(c, 'not-running');
       }
     });
   });
 }
 
-export function cancelRestart(d: Services, c: Container): void {
+export function cancelRestart(c: Container): void {
   c.restartTimer?.();
   c.restartTimer = null;
 }

@@ -181,7 +181,7 @@ export function portBindingsJson(bindings: readonly PortBindingRequest[]): Recor
 }
 
 /** NetworkSettings.Ports order: a Go map, so keys sorted as strings; bindings in the order they were made. */
-export function sortPortMap<T extends { containerPort: number; proto: Proto }>(ports: readonly T[]): T[] {
+function sortPortMap<T extends { containerPort: number; proto: Proto }>(ports: readonly T[]): T[] {
   const key = (p: T): string => `${p.containerPort}/${p.proto}`;
   return [...ports].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }

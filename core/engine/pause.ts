@@ -1,5 +1,4 @@
 import { type Container, checkAccepted, stateChange } from './container';
-
 import type { Services } from './services';
 
 /** `docker pause` and `docker unpause` (moby's daemon/pause.go, unpause.go): the freezer cgroup; timers due while frozen run at thaw. */

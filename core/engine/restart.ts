@@ -4,7 +4,6 @@ import { send } from './container';
 import { cancelRestart } from './monitor';
 import { startProcess } from './start';
 import { stopContainer, stopParams } from './stop';
-
 import type { Services } from './services';
 
 /** `docker restart` (moby's daemon/restart.go): stop if running, then start. */
@@ -19,7 +18,7 @@ export function containerRestart(d: Services, ref: string, opts: { timeoutSecond
     };
     let params: { signal: number; timeoutSeconds: number } = { signal: 15, timeoutSeconds: 10 };
     try {
-      params = stopParams(d, c, opts);
+      params = stopParams(c, opts);
     } catch (e) {
       wrap(e);
     }
@@ -30,7 +29,7 @@ export function containerRestart(d: Services, ref: string, opts: { timeoutSecond
         c.manualRestart = false;
         if (!d.containers.byId.has(c.id)) return;
         try {
-          if (c.state === 'restarting') cancelRestart(d, c);
+          if (c.state === 'restarting') cancelRestart(c);
           startProcess(d, c, { type: 'container.restart' }, () => d.events.emit(c, 'restart'));
         } catch (e) {
           wrap(e);

@@ -10,7 +10,6 @@ import { removeNow } from './delete';
 import { output } from './logs';
 import { processExited } from './monitor';
 import { emitNetworks, networkFiles } from './networks';
-
 import type { Services } from './services';
 
 /**
@@ -177,12 +176,12 @@ export function spawn(d: Services, c: Container, program: Program, env: string[]
   program(proc);
   // Stdin: without -i it is /dev/null; with -i and a pipe, the text then end of file; with a terminal it stays open.
   if (run.alive) {
-    if (!c.config.openStdin) endStdin(d, run, '');
-    else if (typeof stdinText === 'string') endStdin(d, run, stdinText);
+    if (!c.config.openStdin) endStdin(run, '');
+    else if (typeof stdinText === 'string') endStdin(run, stdinText);
   }
 }
 
-export function endStdin(d: Services, run: Run, text: string): void {
+function endStdin(run: Run, text: string): void {
   run.stdin.close(text);
 }
 

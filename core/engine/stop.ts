@@ -4,7 +4,6 @@ import { type Container, send, stateChange } from './container';
 import { killNow, killWithSignal } from './kill';
 import { cancelRestart } from './monitor';
 import { settleWaiters } from './wait';
-
 import type { Services } from './services';
 
 /** `docker stop` (moby's daemon/stop.go): the stop signal, then SIGKILL after the timeout. */
@@ -17,13 +16,13 @@ import type { Services } from './services';
 export function containerStop(d: Services, ref: string, opts: { timeoutSeconds?: number; signal?: string } = {}): Promise<void> {
   return d.events.op(() => {
     const c = d.containers.get(ref);
-    const { signal, timeoutSeconds } = stopParams(d, c, opts);
+    const { signal, timeoutSeconds } = stopParams(c, opts);
     return stopContainer(d, c, timeoutSeconds, signal);
   });
 }
 
 /** The stop signal and timeout: the request's, else the container's --stop-signal/--stop-timeout, else SIGTERM and 10 s. */
-export function stopParams(d: Services, c: Container, opts: { timeoutSeconds?: number; signal?: string }): { signal: number; timeoutSeconds: number } {
+export function stopParams(c: Container, opts: { timeoutSeconds?: number; signal?: string }): { signal: number; timeoutSeconds: number } {
   const raw = opts.signal !== undefined && opts.signal !== '' ? opts.signal : c.config.stopSignal;
   let signal = 15;
   if (raw !== '') {
@@ -36,10 +35,10 @@ export function stopParams(d: Services, c: Container, opts: { timeoutSeconds?: n
 
 export function stopContainer(d: Services, c: Container, timeoutSeconds: number, signal: number): Promise<void> {
   if (c.state === 'restarting') {
-    cancelRestart(d, c);
+    cancelRestart(c);
     stateChange(d, c, { type: 'container.stop' }, 'stop');
     d.events.emit(c, 'stop');
-    settleWaiters(d, c, 'not-running');
+    settleWaiters(c, 'not-running');
     return Promise.resolve();
   }
   if (c.state !== 'running' && c.state !== 'paused') return Promise.resolve();

@@ -1,5 +1,4 @@
 import { DaemonError } from './errors';
-
 import type { Services } from './services';
 
 /** `docker swarm init`, `join` and `leave` (moby's daemon/cluster): this host in the simulated LAN's swarm. */

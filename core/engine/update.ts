@@ -4,7 +4,6 @@ import { validateRestartPolicy, type RestartPolicyRequest } from './validate';
 import type { Resources } from '../kernel/cgroups';
 import { adaptResources } from '../kernel/hostConfig';
 import { send } from './container';
-
 import type { Services } from './services';
 
 /**

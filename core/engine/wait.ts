@@ -1,5 +1,4 @@
 import type { Container, WaitCondition } from './container';
-
 import type { Services } from './services';
 
 /** `docker wait` and the client's wait in `docker run` (moby's daemon/wait.go). */
@@ -17,7 +16,7 @@ export function containerWait(d: Services, ref: string, condition: WaitCondition
   });
 }
 
-export function settleWaiters(d: Services, c: Container, condition: WaitCondition): void {
+export function settleWaiters(c: Container, condition: WaitCondition): void {
   const keep: Container['waiters'] = [];
   for (const w of c.waiters) {
     if (w.condition === condition) w.resolve(c.exitCode);
