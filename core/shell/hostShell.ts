@@ -1663,14 +1663,9 @@ function normaliseStatus(code: unknown): number {
   return ((Math.trunc(code) % 256) + 256) % 256;
 }
 
+/** strerror for an errno the filesystem gave (a redirect's target, `cd`). */
 function errText(code: string): string {
-  switch (code) {
-    case 'ENOENT': return 'No such file or directory';
-    case 'ENOTDIR': return 'Not a directory';
-    case 'EISDIR': return 'Is a directory';
-    case 'EEXIST': return 'File exists';
-    default: return 'Invalid argument';
-  }
+  return fsErrorText(code as FsErrorCode) ?? 'Invalid argument';
 }
 
 function shellQuote(v: string): string {
