@@ -388,8 +388,11 @@ export class SimHost {
   }
 }
 
-/** The programs of the host's packages that a student looks for (`which dockerd`), where Debian 12's docker.io puts them. */
-const HOST_PROGRAM_FILES = ['/usr/bin/containerd', '/usr/bin/containerd-shim-runc-v2', '/usr/bin/docker', '/usr/bin/nsenter', '/usr/sbin/dockerd', '/usr/sbin/runc'];
+/**
+ * The programs of the host's packages that a student looks for (`which dockerd`), where the
+ * reference host has them: Debian 12's docker.io, and the docker 28 client in /usr/local/bin.
+ */
+const HOST_PROGRAM_FILES = ['/usr/bin/containerd', '/usr/bin/containerd-shim-runc-v2', '/usr/bin/docker', '/usr/bin/nsenter', '/usr/local/bin/docker', '/usr/sbin/dockerd', '/usr/sbin/runc'];
 
 /** The host's own files: the usual directories, the mount points of /proc and /sys/fs/cgroup, Docker's programs. */
 function hostDisk(now: () => number): MemFs {

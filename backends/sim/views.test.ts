@@ -159,7 +159,7 @@ describe('on the host', () => {
     const host = newHost();
     expect(await out(host, 'uname -r')).toBe('6.1.0-18-amd64\n');
     expect(await out(host, 'docker info --format "{{.KernelVersion}}"')).toBe('6.1.0-18-amd64\n');
-    expect(await out(host, 'which dockerd docker containerd runc')).toBe('/usr/sbin/dockerd\n/usr/bin/docker\n/usr/bin/containerd\n/usr/sbin/runc\n');
+    expect(await out(host, 'which dockerd docker containerd runc')).toBe('/usr/sbin/dockerd\n/usr/local/bin/docker\n/usr/bin/containerd\n/usr/sbin/runc\n');
     expect(await out(host, 'ls -l /usr/sbin/dockerd')).toMatch(/^-rwxr-xr-x 1 root root 0 /);
     expect((await run(host, 'which nosuch')).exit).toBe(1);
   });
