@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { Engine } from '../engine/engine';
 import { EngineDriver } from '../engine/testDriver';
+import { seededRng } from '../ports';
+import { Scheduler } from '../scheduler';
 import { MemFs } from '../shell/memfs';
 import type { Fs } from '../shell/filesystem';
 import { HOST_NAMESPACES } from './namespaces';
@@ -125,5 +128,24 @@ describe('procfs seen from the host', () => {
     expect(read(host, `/sys/fs/cgroup/memory/docker/${id}/memory.limit_in_bytes`)).toBe('67108864\n');
     expect(read(host, '/proc/mounts')).toContain(`\noverlay /var/lib/docker/overlay2/`);
     expect(read(host, '/proc/mounts')).toContain('\ncgroup /sys/fs/cgroup/cpu cgroup rw,relatime,cpu 0 0\n');
+  });
+});
+
+describe('cgroup v2 (the systemd driver’s unified tree)', () => {
+  it('a container sees its own cgroup as the root of its cgroup namespace; the host sees the scope', () => {
+    const engine = new Engine({ scheduler: new Scheduler(0), rng: seededRng('v2'), cgroupVersion: 2 });
+    const { id } = engine.create({ image: 'busybox', cmd: ['sleep', '300'], resources: { memory: 64 * 1024 * 1024, nanoCpus: 0.5e9 } });
+    engine.start(id);
+    const kernel = engine.kernel;
+    const pid = (engine.inspect(id).State as { Pid: number }).Pid;
+    const inside = processFs(kernel, new MemFs(), pid, () => 0);
+    const host = processFs(kernel, new MemFs(), kernel.shellPid, () => 0);
+    expect(read(inside, '/proc/1/cgroup')).toBe('0::/\n');
+    expect(read(host, `/proc/${pid}/cgroup`)).toBe(`0::/system.slice/docker-${id}.scope\n`);
+    expect(read(inside, '/sys/fs/cgroup/memory.max')).toBe('67108864\n');
+    expect(read(inside, '/sys/fs/cgroup/cpu.max')).toBe('50000 100000\n');
+    expect(read(inside, '/sys/fs/cgroup/cgroup.procs')).toBe('1\n');
+    expect(read(host, `/sys/fs/cgroup/system.slice/docker-${id}.scope/cgroup.procs`)).toBe(`${pid}\n`);
+    expect(read(inside, '/proc/mounts')).toContain('\ncgroup /sys/fs/cgroup cgroup2 ro,nosuid,nodev,noexec,relatime 0 0\n');
   });
 });

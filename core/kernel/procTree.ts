@@ -32,10 +32,21 @@ const CGROUP_LINES: readonly [string, string][] = [
   ['memory', 'memory'], ['cpuset', 'cpuset'], ['cpuacct', 'cpuacct'], ['cpu', 'cpu'],
 ];
 
-/** /proc/PID/cgroup: one line per hierarchy with the cgroup the process is in there (a process moved by hand differs per hierarchy). */
-export function procCgroup(kernel: Kernel, p: KProcess): string {
+/**
+ * /proc/PID/cgroup: one line per hierarchy with the cgroup the process is in
+ * there (a process moved by hand differs per hierarchy). On cgroup v2 a
+ * container has a cgroup namespace of its own: its reader sees paths from
+ * the container's cgroup down ("0::/").
+ */
+export function procCgroup(kernel: Kernel, p: KProcess, reader?: KProcess): string {
   const h = kernel.hierarchy;
-  if (kernel.cgroupVersion === 2) return `0::${h.pathOf(p, '')}\n`;
+  if (kernel.cgroupVersion === 2) {
+    const path = h.pathOf(p, '');
+    const owner = reader && reader.ns.cgroup !== HOST_NAMESPACES.cgroup ? kernel.processList().find((x) => x.ns.cgroup === reader.ns.cgroup && x.containerId !== undefined) : undefined;
+    const root = owner?.cgroup;
+    const seen = root === undefined ? path : path === root ? '/' : path.startsWith(root + '/') ? path.slice(root.length) : path;
+    return `0::${seen}\n`;
+  }
   const lines = CGROUP_LINES.map(([name, label], i) => `${CGROUP_LINES.length - i}:${label}:${h.pathOf(p, name)}`);
   return [...lines, `0::${h.pathOf(p, 'unified')}`].join('\n') + '\n';
 }
@@ -94,7 +105,7 @@ function pidDir(kernel: Kernel, p: KProcess, view: ProcView): PDir {
   return staticDir(
     0o555,
     [
-      ['cgroup', file(() => procCgroup(kernel, p))],
+      ['cgroup', file(() => procCgroup(kernel, p, kernel.process(view.reader)))],
       ['cmdline', file(() => (p.kthread ? '' : p.argv.join('\0') + '\0'))],
       ['comm', file(() => comm(p) + '\n', 0o644)],
       ['mounts', file(() => formatMounts(mountsOfNamespace(kernel, p.ns.mnt)))],
