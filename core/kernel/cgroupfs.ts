@@ -72,11 +72,16 @@ export function cgroupRoot(kernel: Kernel, view: CgroupView, now: number): PDir 
   if (kernel.cgroupVersion === 2) return cgroupDir(kernel, view, '', own ?? '/', now);
   // A container gets runc's binds of the v1 hierarchies (not cgroup2's unified one), on a tmpfs.
   const names = hierarchy.hierarchies().filter((h) => own === undefined || h !== 'unified');
-  return staticDir(
-    0o755,
-    names.map((h) => [h, cgroupDir(kernel, view, h, own ?? '/', now)] as const),
-    { mtime: kernel.bootTime, nlink: 2 + names.length, createError: 'EACCES' },
-  );
+  // Each hierarchy's directory is built only when a lookup enters it.
+  return {
+    kind: 'dir',
+    mode: 0o755,
+    mtime: kernel.bootTime,
+    nlink: 2 + names.length,
+    createError: 'EACCES',
+    names: () => [...names],
+    child: (h) => (names.includes(h) ? cgroupDir(kernel, view, h, own ?? '/', now) : undefined),
+  };
 }
 
 /** The directories `ls /sys` shows (sysfs itself is not simulated beyond /sys/fs/cgroup: they are empty). */
