@@ -13,6 +13,7 @@ import { processFs } from '../../core/kernel/views';
 import { HOST_HOSTNAME, hostSystem, unameCommand, type HostSystem } from '../../core/kernel/system';
 import { nsenterCommand, type NsenterTarget } from '../../core/kernel/nsenter';
 import type { Fs } from '../../core/shell/filesystem';
+import { DEFAULT_PATH } from '../../core/engine/programs';
 
 /**
  * One simulated machine: the engine, the host shell and virtual time, plus the
@@ -108,8 +109,9 @@ export class SimHost {
     this.sys = hostSystem(kernel, { now, hostname: HOST_HOSTNAME, dockerKb: () => (engine.snapshot().layers ?? []).reduce((n, l) => n + l.size, 0) / 1024 });
     const sys = this.sys;
     const docker = withClientProcess(this.engine, dockerCommand(this.engine, { fs }));
-    const commands = (net: string, hostname: string, host: boolean): Record<string, CommandRunner> => ({
-      ...(host ? { docker, ps: psCommand(kernel, now) } : { ps: notInNamespaces('ps') , docker: notInNamespaces('docker') }),
+    // `own`: the host's files (not a container's mount namespace), where docker and ps are the host's.
+    const commands = (net: string, hostname: string, own: boolean): Record<string, CommandRunner> => ({
+      ...(own ? { docker, ps: psCommand(kernel, now) } : { ps: notInNamespaces('ps') }),
       uname: unameCommand(() => ({ ...sys, hostname })),
       // ip, ifconfig, brctl, bridge, iptables, iptables-save, curl, ping over the namespace's network
       ...hostNetCommands({ net: () => engine.net.view(net), now, sleep }),
@@ -120,8 +122,17 @@ export class SimHost {
       const hostname = t.uts !== undefined ? (engine.containerRoot(t.uts)?.hostname ?? HOST_HOSTNAME) : HOST_HOSTNAME;
       const net = t.net !== undefined ? (engine.net.netnsOf(t.net) ?? t.net) : 'host';
       const view: Fs = processFs(kernel, root?.fs ?? disk, t.pid, now);
-      const host = t.mnt === undefined && !t.entered.includes('pid');
-      return new HostShell({ fs: view, commands: commands(net, hostname, host), hostname, sleep, clock: { now }, pid: t.pid, cwd: root ? '/' : this.shell.cwd });
+      return new HostShell({ fs: view, commands: commands(net, hostname, root === undefined), hostname, sleep, clock: { now }, pid: t.pid, cwd: root ? '/' : this.shell.cwd, makeDirs: false });
+    };
+    // In a container's mount namespace execvp finds only the container's programs.
+    const canExec = (name: string, t: NsenterTarget): boolean => {
+      const shell = entered(t);
+      if (name.includes('/')) return shell.fs.stat(name) !== 'ENOENT';
+      if (t.mnt === undefined) return shell.hasProgram(name);
+      return shell.hasProgram(name) && DEFAULT_PATH.split(':').some((d) => {
+        const st = shell.fs.stat(`${d}/${name}`);
+        return typeof st !== 'string' && st.kind === 'file' && (st.mode & 0o111) !== 0;
+      });
     };
     this.shell = new HostShell({
       fs,
@@ -129,7 +140,7 @@ export class SimHost {
         ...commands('host', HOST_HOSTNAME, true),
         nsenter: nsenterCommand({
           kernel,
-          canExec: (name, t) => (name.includes('/') ? entered(t).fs.stat(name) !== 'ENOENT' : entered(t).hasProgram(name)),
+          canExec,
           run: (argv, io, t) => entered(t).run(argv.map(shellWord).join(' '), io, io.interrupt),
         }),
       },

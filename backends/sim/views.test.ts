@@ -149,6 +149,10 @@ describe('on the host', () => {
     expect(await out(host, `nsenter -t ${pid} -m -u -i -n -p readlink /proc/self`)).toMatch(/^\d+\n$/);
     expect(await out(host, `nsenter -t ${pid} -m -p ls /proc`)).toMatch(/^1\n\d+\ncgroups\n/);
     expect(await out(host, `nsenter -t ${pid} -m pwd`)).toBe('/\n');
+    // In its mount namespace only the container's programs are found, and nothing is written into its files.
+    const noDocker = await run(host, `nsenter -t ${pid} -m docker ps`);
+    expect([noDocker.err, noDocker.exit]).toEqual(['nsenter: failed to execute docker: No such file or directory\n', 127]);
+    expect(await out(host, 'docker diff web')).toBe('');
     const bad = await run(host, `nsenter -t ${pid} -n nosuch`);
     expect([bad.err, bad.exit]).toEqual(['nsenter: failed to execute nosuch: No such file or directory\n', 127]);
     // The command ran as a process of its own, gone once it finished.

@@ -30,6 +30,8 @@ export interface HostShellOptions {
   fs?: Fs;
   /** The shell's own pid (`$$`), when a kernel model gives it one. */
   pid?: number;
+  /** Whether to make the home and working directories when missing (not in another's files: nsenter -m). Default true. */
+  makeDirs?: boolean;
 }
 
 export interface RunOptions {
@@ -164,9 +166,10 @@ export class HostShell {
     this.sleepFn = opts.sleep ?? (async (_ms, interrupt) => !interrupt.interrupted);
     this.fs = opts.fs ?? new MemFs(() => this.clock.now());
     const home = this.user === 'root' ? '/root' : `/home/${this.user}`;
-    if (!this.fs.exists(home)) this.fs.mkdir(home, { parents: true });
+    const makeDirs = opts.makeDirs ?? true;
+    if (makeDirs && !this.fs.exists(home)) this.fs.mkdir(home, { parents: true });
     const cwd = resolvePath(opts.cwd ?? home, '/');
-    if (!this.fs.exists(cwd)) this.fs.mkdir(cwd, { parents: true });
+    if (makeDirs && !this.fs.exists(cwd)) this.fs.mkdir(cwd, { parents: true });
     const env: Record<string, string> = {
       HOME: home,
       HOSTNAME: this.hostname,
