@@ -32,6 +32,8 @@ import { Kernel } from '../kernel/kernel';
 import type { Resources } from '../kernel/cgroups';
 import { adaptResources, containerRefs, namespaceJoin, validateIpcMode, type NamespaceModes } from '../kernel/hostConfig';
 import { programRss, resolveExecutable } from '../kernel/programs';
+import { HOST_HOSTNAME, overlayOptions } from '../kernel/system';
+import { processFs } from '../kernel/views';
 import { UnionFs } from '../unionfs/unionFs';
 import { lookupUser, parseGroup, parsePasswd } from '../cshell/users';
 import { resolvePath, type Fs } from '../shell/filesystem';
@@ -796,7 +798,8 @@ export class Engine {
       // dockerd appends the default PATH when neither the image nor the user sets one.
       const env = withImageEnv(opts.env ?? [], image.config.Env ?? []);
       if (!env.some((kv) => kv.startsWith('PATH='))) env.push(`PATH=${DEFAULT_PATH}`);
-      const hostname = opts.hostname || id.slice(0, 12);
+      // moby's newContainer: a host-network container takes the host's name.
+      const hostname = opts.hostname || (opts.networkMode === 'host' ? HOST_HOSTNAME : id.slice(0, 12));
       this.net.register({
         id,
         name,
@@ -1040,7 +1043,7 @@ export class Engine {
         mount: c.mount,
         // An exec joins the container's network namespace.
         net: this.net.view(this.net.netnsOf(c.id) ?? c.id, c.id),
-        fs: c.fs,
+        fs: this.processFs(c, kernelProc.pid),
         user,
         processes: () => this.containerProcesses(c),
         rootfs: () => this.rootfsMount(c),
@@ -1095,6 +1098,20 @@ export class Engine {
     return list.sort((a, b) => a.pid - b.pid);
   }
 
+  /**
+   * A running container's files below its procfs and sysfs (the union) and its
+   * hostname: what a host program that enters its mount and uts namespaces sees (nsenter).
+   */
+  containerRoot(id: string): { fs: Fs; hostname: string } | undefined {
+    const c = this.containers.get(id);
+    return c ? { fs: c.fs, hostname: c.config.hostname } : undefined;
+  }
+
+  /** The container's files as one of its processes (host pid) sees them: procfs and sysfs mounted for it. */
+  private processFs(c: Container, hostPid: number): Fs {
+    return processFs(this.kernel, c.fs, hostPid, () => this.scheduler.now());
+  }
+
   /** A container process forks a child that runs `argv` (Proc.spawn): the kernel records it until it exits. */
   private forkProcess(c: Container, parentPid: number, argv: readonly string[], env: string[], cwd: string): ChildProcess {
     const path = resolveExecutable(c.mount.root(), env, cwd, argv[0] ?? '');
@@ -1102,6 +1119,7 @@ export class Engine {
     let alive = true;
     return {
       pid: this.kernel.process(pid)?.nsPid ?? pid,
+      fs: this.processFs(c, pid),
       exit: (code) => {
         if (!alive) return;
         alive = false;
@@ -1204,6 +1222,7 @@ export class Engine {
       resources: c.resources,
       join: namespaceJoin(c.nsModes, (ref) => this.get(ref).id),
       rootfs: `/var/lib/docker/overlay2/${c.layerId}/merged`,
+      rootfsOptions: overlayOptions(this.rootfsMount(c)),
       tty: c.config.tty,
       rss: programRss(c.path),
       ...(sandboxId ? { sandboxKey: `/var/run/docker/netns/${sandboxId.slice(0, 12)}` } : {}),
@@ -1240,7 +1259,7 @@ export class Engine {
       cwd: c.config.workingDir || '/',
       root: c.mount.root(),
       mount: c.mount,
-      fs: c.fs,
+      fs: this.processFs(c, pid),
       user: '',
       processes: () => this.containerProcesses(c),
       rootfs: () => this.rootfsMount(c),

@@ -30,7 +30,10 @@ export interface Proc {
   readonly root: ImageDir;
   /** The same filesystem for writing: the container's union mount (copy-up into its upper layer, whiteouts on delete); `new UnionFs(mount)` (core/unionfs/unionFs.ts) gives it as an Fs. */
   readonly mount?: UnionMount;
-  /** The same filesystem as programs read and write it: the container's merged view. */
+  /**
+   * The filesystem as this process reads and writes it: the container's merged
+   * view, with procfs and sysfs mounted for this process (/proc/self is it).
+   */
   readonly fs: Fs;
   /** Who it runs as, as `--user` gives it (a name, uid, name:group or uid:gid); '' is root. */
   readonly user: string;
@@ -69,6 +72,8 @@ export interface Proc {
 export interface ChildProcess {
   /** Pid in the container's pid namespace. */
   readonly pid: number;
+  /** The filesystem as the child sees it (its own /proc/self): the `fs` of the Proc it runs as. */
+  readonly fs: Fs;
   /** The child is gone (exit status as the parent reaps it). */
   exit(code: number): void;
 }

@@ -5,6 +5,7 @@ import { sh } from '../cshell/ash';
 import { envValue as envLookup, err, out } from '../cshell/procio';
 import { fsErrorText, resolvePath, type FsStat } from '../shell/filesystem';
 import { netPrograms } from '../network/programs/busybox';
+import { KERNEL_RELEASE_HOST, KERNEL_VERSION } from '../kernel/procfs';
 
 /**
  * What the busybox programs (and hello-world's /hello) do when they run in a
@@ -15,8 +16,6 @@ import { netPrograms } from '../network/programs/busybox';
  * pretending to succeed.
  */
 
-const KERNEL_RELEASE = '6.1.0-18-amd64';
-const KERNEL_VERSION = '#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01)';
 
 
 function envValue(proc: Proc, key: string): string | undefined {
@@ -88,7 +87,7 @@ const pwd: Program = (p) => {
 };
 
 const uname: Program = (p) => {
-  const fields = { s: 'Linux', n: p.hostname, r: KERNEL_RELEASE, v: KERNEL_VERSION, m: 'x86_64', o: 'GNU/Linux' };
+  const fields = { s: 'Linux', n: p.hostname, r: KERNEL_RELEASE_HOST, v: KERNEL_VERSION, m: 'x86_64', o: 'GNU/Linux' };
   let want = '';
   for (const a of p.argv.slice(1)) {
     if (!/^-[snrvmoa]+$/.test(a)) {

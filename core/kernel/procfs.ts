@@ -1,8 +1,5 @@
 import type { CommandRunner } from '../process';
-import type { DirNode, FileNode, FsNode } from '../shell/memfs';
-import { V1_CONTROLLERS } from './cgroups';
 import type { Kernel, KProcess } from './kernel';
-import { HOST_TIME_NS, nsLink, NS_TYPES } from './namespaces';
 
 /**
  * How procps' `ps` prints the simulated processes (Debian 12's procps 4:
@@ -12,6 +9,8 @@ import { HOST_TIME_NS, nsLink, NS_TYPES } from './namespaces';
 
 /** The host's kernel release, as `uname -r` and `docker info` show it. */
 export const KERNEL_RELEASE_HOST = '6.1.0-18-amd64';
+/** Its build (`uname -v`). */
+export const KERNEL_VERSION = '#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01)';
 
 export interface PsTable {
   header: string[];
@@ -40,7 +39,8 @@ function command(p: KProcess): string {
   return p.argv.join(' ');
 }
 
-function comm(p: KProcess): string {
+/** The name ps and /proc/PID/comm give a process: its program's base name, 15 characters at most. */
+export function comm(p: KProcess): string {
   const a0 = p.argv[0] ?? '';
   if (p.kthread) return a0.replace(/^\[|\]$/g, '');
   return a0.slice(a0.lastIndexOf('/') + 1).replace(/^-/, '').slice(0, 15);
@@ -170,108 +170,4 @@ export function psCommand(kernel: Kernel, now: () => number): CommandRunner {
       kernel.hostExit(self);
     }
   };
-}
-
-// ---------------------------------------------------------------------------
-// /proc and /sys/fs/cgroup as the host shell sees them: generated from the
-// kernel's tables on each look, so `cat` and `ls` show the numbers the
-// diagrams show.
-
-function file(data: string, mtime: number, mode = 0o444): FileNode {
-  return { kind: 'file', data, mtime, mode };
-}
-
-function dir(entries: [string, FsNode][], mtime: number, mode = 0o555): DirNode {
-  return { kind: 'dir', children: new Map(entries), mtime, mode };
-}
-
-/** /proc/<pid>/status as Linux 6.1 prints it (the lines a student reads: Name, State, Tgid, Pid, PPid, NSpid …). */
-export function procStatus(p: KProcess, frozen: boolean): string {
-  const name = comm(p);
-  const ns = p.nsPid !== p.pid ? `${p.pid}\t${p.nsPid}` : String(p.pid);
-  const kb = (b: number): string => `${String(Math.round(b / 1024)).padStart(8)} kB`;
-  return [
-    `Name:\t${name}`,
-    'Umask:\t0022',
-    `State:\t${frozen ? 'D (disk sleep)' : 'S (sleeping)'}`,
-    `Tgid:\t${p.pid}`,
-    'Ngid:\t0',
-    `Pid:\t${p.pid}`,
-    `PPid:\t${p.ppid}`,
-    'TracerPid:\t0',
-    'Uid:\t0\t0\t0\t0',
-    'Gid:\t0\t0\t0\t0',
-    'FDSize:\t64',
-    `Groups:\t${p.containerId !== undefined ? '0 10 ' : '0 '}`,
-    `NStgid:\t${ns}`,
-    `NSpid:\t${ns}`,
-    `NSpgid:\t${ns}`,
-    `NSsid:\t${ns}`,
-    `VmPeak:\t${kb(p.vsz)}`,
-    `VmSize:\t${kb(p.vsz)}`,
-    `VmRSS:\t${kb(p.rss)}`,
-    'Threads:\t1',
-    '',
-  ].join('\n');
-}
-
-/** /proc/<pid>/cgroup: one line per v1 hierarchy (as mounted on the reference host), or the v2 line. */
-export function procCgroup(p: KProcess, version: 1 | 2): string {
-  if (version === 2) return `0::${p.cgroup}\n`;
-  const lines = ['name=systemd', 'pids', 'blkio', 'freezer', 'devices', 'memory', 'cpuset', 'cpuacct', 'cpu'].map((c, i) => `${9 - i}:${c}:${p.cgroup}`);
-  return [...lines, `0::${p.cgroup}`].join('\n') + '\n';
-}
-
-/** The whole /proc tree for the host's pid namespace. */
-export function procTree(kernel: Kernel, now: number): DirNode {
-  const frozen = kernel.frozenPids();
-  const entries: [string, FsNode][] = [];
-  for (const p of kernel.processList()) {
-    const ns: [string, FsNode][] = [];
-    for (const t of NS_TYPES) {
-      ns.push([t, { kind: 'symlink', target: nsLink(t, p.ns[t]), mtime: now }]);
-      if (t === 'pid') ns.push(['pid_for_children', { kind: 'symlink', target: nsLink('pid', p.ns.pid), mtime: now }]);
-    }
-    ns.push(['time', { kind: 'symlink', target: nsLink('time', HOST_TIME_NS), mtime: now }]);
-    ns.push(['time_for_children', { kind: 'symlink', target: nsLink('time', HOST_TIME_NS), mtime: now }]);
-    ns.sort((a, b) => (a[0] < b[0] ? -1 : 1));
-    entries.push([
-      String(p.pid),
-      dir(
-        [
-          ['cgroup', file(procCgroup(p, kernel.cgroupVersion), p.started)],
-          ['cmdline', file(p.argv.join('\0') + '\0', p.started)],
-          ['comm', file(comm(p) + '\n', p.started, 0o644)],
-          ['ns', dir(ns, p.started, 0o511)],
-          ['status', file(procStatus(p, frozen.has(p.pid)), p.started)],
-        ],
-        p.started,
-      ),
-    ]);
-  }
-  entries.push(['self', { kind: 'symlink', target: String(kernel.processList().at(-1)?.pid ?? 1), mtime: now }]);
-  return dir(entries, now);
-}
-
-/** /sys/fs/cgroup: the v1 controllers (or the v2 unified tree) with Docker's container cgroups and their files. */
-export function cgroupTree(kernel: Kernel, now: number): DirNode {
-  const cgroups = kernel.cgroupSnapshots();
-  const leaf = (files: Record<string, string>): DirNode => dir(Object.entries(files).map(([n, v]) => [n, file(v === '' ? '' : v + '\n', now, n.startsWith('cgroup.') || n === 'tasks' || n.includes('limit') || n.endsWith('.max') || n.endsWith('shares') || n.endsWith('_us') || n.endsWith('.state') ? 0o644 : 0o444)]), now, 0o755);
-  if (kernel.cgroupVersion === 2) {
-    const scopes: [string, FsNode][] = cgroups.map((cg) => {
-      const files: Record<string, string> = {};
-      for (const ctl of Object.values(cg.files)) Object.assign(files, ctl);
-      return [cg.path.slice('/system.slice/'.length), leaf(files)];
-    });
-    return dir([['system.slice', dir(scopes, now, 0o755)], ['cgroup.controllers', file('cpuset cpu io memory hugetlb pids rdma misc\n', now)]], now, 0o755);
-  }
-  const controllers: [string, FsNode][] = [];
-  for (const ctl of V1_CONTROLLERS) {
-    const containers: [string, FsNode][] = cgroups.map((cg) => {
-      const files = cg.files[ctl] ?? { 'cgroup.procs': cg.files.memory!['cgroup.procs']!, tasks: cg.files.memory!.tasks! };
-      return [cg.containerId!, leaf(files)];
-    });
-    controllers.push([ctl, dir([['docker', dir(containers, now, 0o755)]], now, 0o755)]);
-  }
-  return dir(controllers, now, 0o755);
 }

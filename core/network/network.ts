@@ -755,7 +755,8 @@ export class NetworkModel {
     const out: Route[] = [];
     const gw = eps.find((e) => !e.network.internal);
     if (gw) out.push({ dst: 'default', via: formatIp(gw.network.gateway), dev: gw.ifname });
-    for (const ep of eps) out.push({ dst: formatCidr(ep.network.subnet!), dev: ep.ifname, scope: 'link', src: formatIp(ep.ip) });
+    // The prefix route the kernel adds with the address (iproute2 prints its proto; busybox does not).
+    for (const ep of eps) out.push({ dst: formatCidr(ep.network.subnet!), dev: ep.ifname, proto: 'kernel', scope: 'link', src: formatIp(ep.ip) });
     return out;
   }
 

@@ -7,7 +7,7 @@
 import type { CommandRunner, ProcessIO, TerminalInput } from '../process';
 import type { Clock, Interrupt } from '../ports';
 import { MemFs } from './memfs';
-import { resolvePath, compareBytes, type Fs } from './filesystem';
+import { resolvePath, compareBytes, fsErrorText, type Fs, type FsErrorCode } from './filesystem';
 import { isIncompleteInput, parse, ShellSyntaxError, type Command, type List, type Pipeline, type AndOr, type Redirect, type Word, type WordPart } from './syntax';
 import { globToRegex, hasGlobChars } from './regex';
 import { evalArith, ArithError } from './arith';
@@ -28,6 +28,10 @@ export interface HostShellOptions {
   clock?: Clock;
   /** A filesystem to share (e.g. with a simulated `docker cp`); a fresh one by default. */
   fs?: Fs;
+  /** The shell's own pid (`$$`), when a kernel model gives it one. */
+  pid?: number;
+  /** Whether to make the home and working directories when missing (not in another's files: nsenter -m). Default true. */
+  makeDirs?: boolean;
 }
 
 export interface RunOptions {
@@ -39,6 +43,8 @@ export interface RunOptions {
 
 interface Sink {
   write(text: string): void;
+  /** Set when a file refused the last write (a cgroup knob given a bad value): the writer reports it. */
+  refused?: FsErrorCode | undefined;
 }
 
 class BufferSink implements Sink {
@@ -126,6 +132,7 @@ class ExpansionError {
 const MAX_DEPTH = 64;
 /** Loops without a pause would freeze the tab (Ctrl-C arrives between tasks): stop them. */
 const MAX_LOOP_ITERATIONS = 10_000;
+/** `$$` without a kernel model behind the shell. */
 const PID = 4242;
 
 type Builtin = (argv: string[], io: ProcessIO, ctx: Ctx) => Promise<number> | number;
@@ -139,6 +146,7 @@ export class HostShell {
   private readonly commands: Record<string, CommandRunner>;
   private readonly user: string;
   private readonly hostname: string;
+  private readonly pid: number;
   private readonly sleepFn: (ms: number, interrupt: Interrupt) => Promise<boolean>;
   private readonly clock: Clock;
   private state: State;
@@ -153,13 +161,15 @@ export class HostShell {
     this.commands = opts.commands;
     this.user = opts.user ?? 'root';
     this.hostname = opts.hostname ?? 'glassbox';
+    this.pid = opts.pid ?? PID;
     this.clock = opts.clock ?? { now: () => 0 };
     this.sleepFn = opts.sleep ?? (async (_ms, interrupt) => !interrupt.interrupted);
     this.fs = opts.fs ?? new MemFs(() => this.clock.now());
     const home = this.user === 'root' ? '/root' : `/home/${this.user}`;
-    if (!this.fs.exists(home)) this.fs.mkdir(home, { parents: true });
+    const makeDirs = opts.makeDirs ?? true;
+    if (makeDirs && !this.fs.exists(home)) this.fs.mkdir(home, { parents: true });
     const cwd = resolvePath(opts.cwd ?? home, '/');
-    if (!this.fs.exists(cwd)) this.fs.mkdir(cwd, { parents: true });
+    if (makeDirs && !this.fs.exists(cwd)) this.fs.mkdir(cwd, { parents: true });
     const env: Record<string, string> = {
       HOME: home,
       HOSTNAME: this.hostname,
@@ -478,7 +488,7 @@ export class HostShell {
         ctx.state.vars.set(k, v);
       }
       try {
-        return await this.invoke(name, (io) => builtin(argv, io, ctx), ctx.fds, ctx.interrupt);
+        return await this.invoke(name, (io) => builtin(argv, io, ctx), ctx.fds, ctx.interrupt, undefined, true);
       } finally {
         for (const [k, v] of saved) {
           if (v === undefined) ctx.state.vars.delete(k);
@@ -543,6 +553,22 @@ export class HostShell {
     return code;
   }
 
+  /** The first executable file named `name` in $PATH's directories, as `which` finds it. */
+  private onPath(name: string, ctx: Ctx): string | undefined {
+    if (name.includes('/')) return undefined;
+    for (const dir of (ctx.state.vars.get('PATH') ?? '').split(':')) {
+      if (dir === '') continue;
+      const st = this.fs.stat(`${dir}/${name}`);
+      if (typeof st !== 'string' && st.kind === 'file' && st.mode & 0o111) return `${dir}/${name}`;
+    }
+    return undefined;
+  }
+
+  /** Whether execvp would find `name` here: a backend program, a utility, or a builtin that is also a file in /usr/bin. */
+  hasProgram(name: string): boolean {
+    return this.findProgram(name) !== null;
+  }
+
   private findProgram(name: string): { kind: 'runner'; run: CommandRunner } | { kind: 'utility'; run: Utility } | null {
     if (Object.prototype.hasOwnProperty.call(this.commands, name)) return { kind: 'runner', run: this.commands[name]! };
     if (Object.prototype.hasOwnProperty.call(this.utilities, name)) return { kind: 'utility', run: this.utilities[name]! };
@@ -565,8 +591,10 @@ export class HostShell {
    * code; one that did not is "killed": the shell stops waiting, drops its
    * further output and reports 130.
    */
-  private async invoke(name: string, run: (io: ProcessIO) => Promise<number> | number, fds: Fds, interrupt: Interrupt, cwd?: string): Promise<number> {
+  private async invoke(name: string, run: (io: ProcessIO) => Promise<number> | number, fds: Fds, interrupt: Interrupt, cwd?: string, builtin = false): Promise<number> {
     let killed = false;
+    // The first write a file refused (a cgroup knob given a bad value): the program reports it and fails.
+    let writeError: FsErrorCode | undefined;
     const handlers = new Set<() => void>();
     const stage: Interrupt = {
       get interrupted() {
@@ -607,7 +635,12 @@ export class HostShell {
       ...(fds.stdin === null && this.terminal ? { terminal: this.terminal } : {}),
       interrupt: stage,
       stdout: (t) => {
-        if (!killed) fds.out.write(String(t));
+        if (killed) return;
+        fds.out.write(String(t));
+        if (fds.out.refused !== undefined) {
+          writeError ??= fds.out.refused;
+          fds.out.refused = undefined;
+        }
       },
       stderr: (t) => {
         if (!killed) fds.err.write(String(t));
@@ -622,6 +655,10 @@ export class HostShell {
           return 1;
         });
       const code = await Promise.race([running, killedPromise]);
+      if (writeError !== undefined && !killed) {
+        fds.err.write(`${builtin ? `bash: ${name}` : name}: write error: ${fsErrorText(writeError)}\n`);
+        return 1;
+      }
       return normaliseStatus(code);
     } finally {
       off();
@@ -709,7 +746,13 @@ export class HostShell {
     if (abs === '/dev/tty') return { sink: fds.out, tty: true };
     const writer = this.fs.openWrite(abs, append);
     if (typeof writer === 'string') return errText(writer);
-    return { sink: writer, tty: false };
+    const sink: Sink = {
+      write: (text) => {
+        const e = writer.write(text);
+        if (typeof e === 'string') sink.refused = e;
+      },
+    };
+    return { sink, tty: false };
   }
 
   // ---------- expansion ----------
@@ -867,7 +910,7 @@ export class HostShell {
     const s = ctx.state;
     switch (name) {
       case '?': return String(s.status);
-      case '$': return String(PID);
+      case '$': return String(this.pid);
       case '#': return String(s.positional.length);
       case '@': case '*': return s.positional.join(' ');
       case '0': return s.arg0;
@@ -1230,11 +1273,13 @@ export class HostShell {
         throw new ExitRequest(code);
       },
       type: (argv, io) => this.typeBuiltin(argv, io),
-      which: (argv, io) => {
+      which: (argv, io, ctx) => {
         let status = 0;
         for (const n of argv.slice(1)) {
           if (n.startsWith('-')) continue;
-          if (this.findProgram(n)) io.stdout(`/usr/bin/${n}\n`);
+          const file = this.onPath(n, ctx);
+          if (file !== undefined) io.stdout(`${file}\n`);
+          else if (this.findProgram(n)) io.stdout(`/usr/bin/${n}\n`);
           else status = 1;
         }
         return argv.length > 1 ? status : 1;
@@ -1621,14 +1666,9 @@ function normaliseStatus(code: unknown): number {
   return ((Math.trunc(code) % 256) + 256) % 256;
 }
 
+/** strerror for an errno the filesystem gave (a redirect's target, `cd`). */
 function errText(code: string): string {
-  switch (code) {
-    case 'ENOENT': return 'No such file or directory';
-    case 'ENOTDIR': return 'Not a directory';
-    case 'EISDIR': return 'Is a directory';
-    case 'EEXIST': return 'File exists';
-    default: return 'Invalid argument';
-  }
+  return fsErrorText(code as FsErrorCode) ?? 'Invalid argument';
 }
 
 function shellQuote(v: string): string {
