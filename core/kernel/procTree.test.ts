@@ -133,7 +133,7 @@ describe('procfs seen from the host', () => {
 
 describe('cgroup v2 (the systemd driver’s unified tree)', () => {
   it('a container sees its own cgroup as the root of its cgroup namespace; the host sees the scope', () => {
-    const engine = new Engine({ scheduler: new Scheduler(0), rng: seededRng('v2'), cgroupVersion: 2 });
+    const engine = new Engine({ scheduler: new Scheduler(0), rng: seededRng('v2'), cgroupVersion: 2, preload: ['busybox:latest'] });
     const { id } = engine.create({ image: 'busybox', cmd: ['sleep', '300'], resources: { memory: 64 * 1024 * 1024, nanoCpus: 0.5e9 } });
     engine.start(id);
     const kernel = engine.kernel;
