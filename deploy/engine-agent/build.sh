@@ -99,8 +99,9 @@ else
   rm -rf "$root"
   trap - EXIT
   # Bases of earlier package lists, unless an image still stands on them.
-  docker image ls --format '{{.Repository}}:{{.Tag}}' glassbox/engine-agent-base | grep -vxF "$base" |
-    while read -r old; do docker image rm "$old" >/dev/null 2>&1 || true; done
+  for old in $(docker image ls --format '{{.Repository}}:{{.Tag}}' glassbox/engine-agent-base); do
+    [ "$old" = "$base" ] || docker image rm "$old" >/dev/null 2>&1 || true
+  done
 fi
 step "base image $base"
 

@@ -145,5 +145,12 @@ describe.skipIf(problem !== null)('the engine + agent image, run as a privileged
     expect(text.match(/^name=.*$/gm)).toEqual(['name=web']);
     const processes = inside(name, 'ps', '-eo', 'comm=').split('\n').map((s) => s.trim());
     expect(processes).toEqual(expect.arrayContaining(['tini', 'dockerd', 'containerd', 'node', 'sleep']));
+    // The cost of a student's pod (deploy/jupyterhub/README.md): five containers and the page.
+    for (let i = 0; i < 4; i++) inside(name, 'docker', 'run', '-d', 'busybox', 'sleep', '300');
+    await waitFor('five running containers', () => inside(name, 'docker', 'ps', '-q').trim().split('\n').length === 5, 30_000);
+    // The page takes in the new containers (its snapshot) before the memory is read.
+    await page.waitForTimeout(3000);
+    const stats = execFileSync('docker', ['stats', '--no-stream', '--format', '{{.MemUsage}}, {{.PIDs}} pids', name], { encoding: 'utf8' }).trim();
+    process.stderr.write(`engine+agent: with five containers inside and this page connected: ${stats}\n`);
   });
 });
