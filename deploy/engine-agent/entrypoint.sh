@@ -78,11 +78,26 @@ elif [ ! -s "$token_file" ]; then
   (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$token_file")
 fi
 
+# stop_one PID SECONDS: SIGTERM, then SIGKILL if it is still there after SECONDS.
+# Bounded, so the whole stop fits in docker stop's 10 seconds (and a pod's 30):
+# the agent has been seen to linger after "Glassbox agent stopped." in here.
+stop_one() {
+  [ -n "$1" ] && kill -TERM "$1" 2>/dev/null || return 0
+  local tenths
+  for ((tenths = 0; tenths < $2 * 10; tenths++)); do
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$1" 2>/dev/null; then
+    log "process $1 did not stop within $2 s: killing it"
+    kill -KILL "$1" 2>/dev/null
+  fi
+  wait "$1" 2>/dev/null
+}
 stop() {
-  [ -z "${main_pid:-}" ] || kill -TERM "$main_pid" 2>/dev/null
-  wait "${main_pid:-}" 2>/dev/null
-  kill -TERM "$dockerd_pid" 2>/dev/null
-  wait "$dockerd_pid" 2>/dev/null
+  stop_one "${main_pid:-}" 3
+  # dockerd stops the student's containers first; they go with this container anyway.
+  stop_one "$dockerd_pid" 5
 }
 trap 'stop; exit 143' TERM INT
 

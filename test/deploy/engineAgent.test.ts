@@ -154,3 +154,22 @@ describe.skipIf(problem !== null)('the engine + agent image, run as a privileged
     process.stderr.write(`engine+agent: with five containers inside and this page connected: ${stats}\n`);
   });
 });
+
+describe.skipIf(!haveDocker() || imageProblem() !== null)('the engine + agent entrypoint, misused', () => {
+  const run = (...args: string[]): { status: number | null; stderr: string } => {
+    const r = spawnSync('docker', ['run', '--rm', '--name', uniqueName('gb-dind-refused'), ...args, engineImage], { encoding: 'utf8', timeout: 60_000 });
+    return { status: r.status, stderr: r.stderr };
+  };
+
+  test('without GLASSBOX_PUBLIC_URL it says what to set and exits 2, starting nothing', () => {
+    const r = run();
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('glassbox-engine-agent: set GLASSBOX_PUBLIC_URL to the address browsers will open, e.g.');
+  });
+
+  test('without privileges it says to run it privileged and exits 1', () => {
+    const r = run('-e', 'GLASSBOX_PUBLIC_URL=http://127.0.0.1:7681/');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('glassbox-engine-agent: this container cannot mount: run it with --privileged (Kubernetes: securityContext.privileged: true)\n');
+  });
+});
