@@ -12,6 +12,8 @@ export default defineConfig({
       { test: { name: 'fuzz', include: ['test/fuzz/**/*.test.ts'], testTimeout: 600_000 } },
       { test: { name: 'course', include: ['test/course/**/*.test.ts'], testTimeout: 120_000 } },
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, fileParallelism: false } },
+      // The deploy recipes: the engine+agent image run in Docker (needs the image built by deploy/engine-agent/build.sh) and the JupyterHub values.
+      { test: { name: 'deploy', include: ['test/deploy/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, fileParallelism: false } },
     ],
   },
 });

@@ -197,6 +197,10 @@ describe('agentAddressFromLocation', () => {
     [{ protocol: 'http:', host: '127.0.0.1:5171', search: '?token=abc' }, { url: 'ws://127.0.0.1:5171/ws', token: 'abc' }],
     [{ protocol: 'https:', host: 'localhost:8443', search: '?x=1&token=def' }, { url: 'wss://localhost:8443/ws', token: 'def' }],
     [{ protocol: 'http:', host: '127.0.0.1:5171', search: '' }, null],
+    // Behind jupyter-server-proxy the page lives under the user's prefix, and so does the WebSocket.
+    [{ protocol: 'https:', host: 'hub.example.edu', pathname: '/user/ana/glassbox/', search: '?token=t1' }, { url: 'wss://hub.example.edu/user/ana/glassbox/ws', token: 't1' }],
+    [{ protocol: 'http:', host: '127.0.0.1:8888', pathname: '/user/ana/proxy/7681/index.html', search: '?token=t2' }, { url: 'ws://127.0.0.1:8888/user/ana/proxy/7681/ws', token: 't2' }],
+    [{ protocol: 'http:', host: '127.0.0.1:5171', pathname: '/', search: '?token=t3' }, { url: 'ws://127.0.0.1:5171/ws', token: 't3' }],
   ])('%j → %j', (loc, expected) => {
     expect(agentAddressFromLocation(loc)).toEqual(expected);
   });

@@ -1,6 +1,6 @@
 import type { Backend, BackendEvent, Capabilities, TerminalIO } from '../../core/backend';
 import type { LayerEntry, Snapshot } from '../../core/model';
-import { type ClientMessage, MAX_LAYERS_PER_REQUEST, SUBPROTOCOL, TOKEN_PROTOCOL_PREFIX, agentMessageSchema, layerIdSchema, parseFrame } from './protocol';
+import { type ClientMessage, MAX_LAYERS_PER_REQUEST, SUBPROTOCOL, TOKEN_PROTOCOL_PREFIX, WS_PATH, agentMessageSchema, layerIdSchema, parseFrame } from './protocol';
 
 export interface RealBackendOptions {
   /** ws://host:port/ws — for the page the agent serves, see `agentAddressFromLocation`. */
@@ -21,13 +21,17 @@ type Pending =
 /**
  * Where the agent that served this page listens, and its token: the agent
  * prints `http://127.0.0.1:PORT/?token=…`, so the page finds both in its own
- * address. Null when the page was not opened with a token.
+ * address. The WebSocket sits beside the page (`ws` resolved against its
+ * path), so a page served under a prefix, e.g. `/user/NAME/glassbox/` behind
+ * jupyter-server-proxy, connects under that prefix too. Null when the page was
+ * not opened with a token.
  */
-export function agentAddressFromLocation(location: { protocol: string; host: string; search: string }): { url: string; token: string } | null {
+export function agentAddressFromLocation(location: { protocol: string; host: string; pathname?: string; search: string }): { url: string; token: string } | null {
   const token = new URLSearchParams(location.search).get('token');
   if (!token) return null;
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return { url: `${scheme}//${location.host}/ws`, token };
+  const dir = (location.pathname ?? '/').replace(/[^/]*$/, '');
+  return { url: `${scheme}//${location.host}${dir}${WS_PATH.slice(1)}`, token };
 }
 
 /**

@@ -1,5 +1,7 @@
+import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { startAgent } from '../../backends/agent/server';
 import { haveDocker } from '../support/requirements';
 import { type TestAgent, rawGet, rawUpgrade, startTestAgent, waitFor } from './support';
 
@@ -178,5 +180,66 @@ describe.skipIf(!haveDocker())('agent security', () => {
       expect(c.frames.filter((f) => f.type === 'exit').length).toBeLessThanOrEqual(40);
       await stillServes(t);
     });
+  });
+});
+
+/** An address of this machine other than loopback, to reach an agent listening on 0.0.0.0 as another machine would. */
+function outsideAddress(): string | undefined {
+  return Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+}
+
+describe.skipIf(!haveDocker())('agent security behind a published port (--listen 0.0.0.0 --public-url)', () => {
+  // As in the engine+agent container: docker publishes 127.0.0.1:41234 on the agent's port inside.
+  const publicUrl = new URL('http://127.0.0.1:41234/');
+  const publicHost = '127.0.0.1:41234';
+  const token = 'c0'.repeat(32);
+  let t: TestAgent;
+  let port: number;
+
+  beforeAll(async () => {
+    t = await startTestAgent({ host: '0.0.0.0', publicUrl, token });
+    port = t.agent.port;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('prints the public URL with the token it was given', () => {
+    expect(t.agent.url).toBe(`http://127.0.0.1:41234/?token=${token}`);
+    expect(t.agent.token).toBe(token);
+  });
+
+  it('answers from another interface, for the public Host only', async () => {
+    const address = outsideAddress();
+    if (address === undefined) return void process.stderr.write('no non-loopback IPv4 address here: checked on loopback only\n');
+    expect((await rawGet(port, '/', { host: publicHost }, address)).status).toBe(200);
+    expect((await rawGet(port, '/', { host: `${address}:${port}` }, address)).status).toBe(403);
+    expect((await rawGet(port, '/', { host: 'evil.example' }, address)).status).toBe(403);
+  });
+
+  it.each([
+    ['the public Host', publicHost, 200],
+    ['its loopback name', 'LOOPBACK', 200],
+    ['a rebinding Host', 'evil.example', 403],
+    ['the public host on another port', '127.0.0.1:41235', 403],
+  ])('HTTP with %s → %s', async (_what, host, status) => {
+    expect((await rawGet(port, '/', { host: host.replace('LOOPBACK', `127.0.0.1:${port}`) })).status).toBe(status);
+  });
+
+  it.each([
+    ['the public origin and the token', { origin: 'http://127.0.0.1:41234' }, 101],
+    ['no token', { origin: 'http://127.0.0.1:41234', 'sec-websocket-protocol': 'glassbox.v1' }, 401],
+    ['a foreign Origin', { origin: 'http://evil.example' }, 403],
+    ['an https Origin for the http public URL', { origin: 'https://127.0.0.1:41234' }, 403],
+  ])('a WebSocket upgrade with %s → %s', async (_what, override, status) => {
+    const headers = { host: publicHost, 'sec-websocket-protocol': `glassbox.v1, glassbox.token.${token}`, ...override };
+    expect((await rawUpgrade(port, '/ws', headers)).status).toBe(status);
+  });
+
+  it('will not listen beyond loopback without a public URL, nor take a weak token', async () => {
+    await expect(startAgent({ host: '0.0.0.0', port: 0, staticDir: '/nonexistent', trace: false })).rejects.toThrow('listening on 0.0.0.0 needs a public URL');
+    await expect(startAgent({ port: 0, staticDir: '/nonexistent', trace: false, token: 'short' })).rejects.toThrow('the token must be 64 hex digits');
   });
 });

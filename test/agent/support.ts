@@ -36,12 +36,24 @@ export interface TestAgent {
 }
 
 /** An agent in this process on a free port, serving a one-file static dir. */
-export async function startTestAgent(opts: { hostShell?: boolean; trace?: boolean; tracer?: 'bpftrace' | 'strace' } = {}): Promise<TestAgent> {
+export async function startTestAgent(
+  opts: { hostShell?: boolean; trace?: boolean; tracer?: 'bpftrace' | 'strace'; host?: string; publicUrl?: URL; token?: string } = {},
+): Promise<TestAgent> {
   const staticDir = mkdtempSync(join(tmpdir(), 'gbtest-static-'));
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>glassbox test</title><p>glassbox agent test page</p>\n');
   const logs: string[] = [];
   // No kernel trace unless a test asks for it (checking for bpftrace costs a second).
-  const agent = await startAgent({ port: 0, staticDir, hostShell: opts.hostShell, trace: opts.trace ?? false, tracer: opts.tracer, log: (l) => logs.push(l) });
+  const agent = await startAgent({
+    host: opts.host,
+    port: 0,
+    publicUrl: opts.publicUrl,
+    token: opts.token,
+    staticDir,
+    hostShell: opts.hostShell,
+    trace: opts.trace ?? false,
+    tracer: opts.tracer,
+    log: (l) => logs.push(l),
+  });
   return {
     agent,
     origin: `http://127.0.0.1:${agent.port}`,
@@ -105,9 +117,9 @@ export interface RawResponse {
 }
 
 /** A plain HTTP GET with exactly these headers (Host included), to probe the agent's checks. */
-export function rawGet(port: number, path: string, headers: Record<string, string>): Promise<RawResponse> {
+export function rawGet(port: number, path: string, headers: Record<string, string>, address = '127.0.0.1'): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers, setHost: false }, (res) => {
+    const req = request({ host: address, port, path, method: 'GET', headers, setHost: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
