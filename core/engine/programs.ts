@@ -5,6 +5,8 @@ import { sh } from '../cshell/ash';
 import { envValue as envLookup, err, out } from '../cshell/procio';
 import { fsErrorText, resolvePath, type FsStat } from '../shell/filesystem';
 import { netPrograms } from '../network/programs/busybox';
+import { NGINX_1_15, NGINX_1_27, nginxProgram } from '../services/nginx';
+import { nginxEntrypoint } from '../services/nginxEntrypoint';
 
 /**
  * What the busybox programs (and hello-world's /hello) do when they run in a
@@ -194,6 +196,10 @@ export const programs: Readonly<Record<string, Program>> = {
   sh, ash: sh,
   // hostname, ip, ifconfig, route, netstat, ping, wget, nc, httpd, nslookup
   ...netPrograms,
+  // The official images' services (core/services).
+  nginx: nginxProgram(NGINX_1_27),
+  'nginx-1.15': nginxProgram(NGINX_1_15),
+  'nginx-entrypoint': nginxEntrypoint,
 };
 
 export function resolveCommand(p: Pick<Proc, 'fs' | 'env' | 'cwd'>, name: string): Program | 127 | 126 {

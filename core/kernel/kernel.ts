@@ -581,6 +581,19 @@ export class Kernel {
     return pid;
   }
 
+  /**
+   * A process's command line changes: an execve of `execPath` (the trace
+   * shows it), or, without one, the program rewriting its title in place.
+   */
+  setArgv(pid: number, argv: string[], execPath?: string): void {
+    const p = this.procs.get(pid);
+    if (!p) return;
+    p.argv = argv;
+    if (execPath === undefined) return;
+    const by: TraceSource = { actor: p.role === 'container' ? 'container' : 'kernel', pid, ...(p.containerId !== undefined ? { containerId: p.containerId } : {}) };
+    this.emit('execve', { path: execPath, argv: argv.join(' ') }, by, [{ kind: 'process', id: String(pid) }]);
+  }
+
   /** An exec'd process (or any non-init process of a container) ended. */
   processExit(pid: number, code: number, signal?: string): void {
     const p = this.procs.get(pid);
