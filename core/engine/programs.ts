@@ -7,6 +7,8 @@ import { fsErrorText, resolvePath, type FsStat } from '../shell/filesystem';
 import { netPrograms } from '../network/programs/busybox';
 import { NGINX_1_15, NGINX_1_27, nginxProgram } from '../services/nginx';
 import { nginxEntrypoint } from '../services/nginxEntrypoint';
+import { redisEntrypoint, redisServer } from '../services/redis';
+import { redisCli } from '../services/redisCli';
 
 /**
  * What the busybox programs (and hello-world's /hello) do when they run in a
@@ -200,6 +202,9 @@ export const programs: Readonly<Record<string, Program>> = {
   nginx: nginxProgram(NGINX_1_27),
   'nginx-1.15': nginxProgram(NGINX_1_15),
   'nginx-entrypoint': nginxEntrypoint,
+  'redis-entrypoint': redisEntrypoint,
+  'redis-server': redisServer,
+  'redis-cli': redisCli,
 };
 
 export function resolveCommand(p: Pick<Proc, 'fs' | 'env' | 'cwd'>, name: string): Program | 127 | 126 {
