@@ -414,7 +414,11 @@ export function runCommand(store: RedisStore, session: Session, args: string[], 
       const s = setOf(a!, true);
       if (s === 'wrong') return WRONGTYPE;
       let n = 0;
-      for (const m of rest.slice(1)) if (!s!.has(m)) (s!.add(m), n++);
+      for (const m of rest.slice(1)) {
+        if (s!.has(m)) continue;
+        s!.add(m);
+        n++;
+      }
       changed(n);
       return integer(n);
     }
