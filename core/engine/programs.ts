@@ -9,6 +9,9 @@ import { NGINX_1_15, NGINX_1_27, nginxProgram } from '../services/nginx';
 import { nginxEntrypoint } from '../services/nginxEntrypoint';
 import { redisEntrypoint, redisServer } from '../services/redis';
 import { redisCli } from '../services/redisCli';
+import { MYSQL_5_7, MYSQL_8_0, mysqldProgram } from '../services/mysqld';
+import { mysqladmin, mysqlClient } from '../services/mysqlClient';
+import { mysqlEntrypoint } from '../services/mysqlEntrypoint';
 
 /**
  * What the busybox programs (and hello-world's /hello) do when they run in a
@@ -205,6 +208,14 @@ export const programs: Readonly<Record<string, Program>> = {
   'redis-entrypoint': redisEntrypoint,
   'redis-server': redisServer,
   'redis-cli': redisCli,
+  'mysql-entrypoint': mysqlEntrypoint(MYSQL_8_0),
+  'mysql-entrypoint-5.7': mysqlEntrypoint(MYSQL_5_7),
+  mysqld: mysqldProgram(MYSQL_8_0),
+  'mysqld-5.7': mysqldProgram(MYSQL_5_7),
+  mysql: mysqlClient(MYSQL_8_0),
+  'mysql-5.7': mysqlClient(MYSQL_5_7),
+  mysqladmin: mysqladmin(MYSQL_8_0),
+  'mysqladmin-5.7': mysqladmin(MYSQL_5_7),
 };
 
 export function resolveCommand(p: Pick<Proc, 'fs' | 'env' | 'cwd'>, name: string): Program | 127 | 126 {
