@@ -494,6 +494,7 @@ export function parseStatement(sql: string, firstLine = 1): Statement {
       limit = Number((n as { text: string }).text);
       pos++;
     }
+    end();
     st = { kind: 'select', items, ...(from ? { from } : {}), ...(where ? { where } : {}), ...(limit !== undefined ? { limit } : {}) };
     if (items.some((i) => i.expr === '*') && !from) throw new SqlError(1096, 'HY000', 'No tables used');
   } else return fail(first);
