@@ -12,6 +12,10 @@ import { redisCli } from '../services/redisCli';
 import { MYSQL_5_7, MYSQL_8_0, mysqldProgram } from '../services/mysqld';
 import { mysqladmin, mysqlClient } from '../services/mysqlClient';
 import { mysqlEntrypoint } from '../services/mysqlEntrypoint';
+import { apacheHttpd, httpdForeground } from '../services/httpd';
+import { catalinaSh, java } from '../services/tomcat';
+import { registryEntrypoint, registryProgram } from '../services/registry';
+import { apk } from '../services/apk';
 
 /**
  * What the busybox programs (and hello-world's /hello) do when they run in a
@@ -216,6 +220,14 @@ export const programs: Readonly<Record<string, Program>> = {
   'mysql-5.7': mysqlClient(MYSQL_5_7),
   mysqladmin: mysqladmin(MYSQL_8_0),
   'mysqladmin-5.7': mysqladmin(MYSQL_5_7),
+  'httpd-foreground': httpdForeground,
+  'apache-httpd': apacheHttpd,
+  'catalina.sh': catalinaSh,
+  java,
+  'registry-entrypoint': registryEntrypoint,
+  registry: registryProgram,
+  apk,
+  busybox,
 };
 
 export function resolveCommand(p: Pick<Proc, 'fs' | 'env' | 'cwd'>, name: string): Program | 127 | 126 {
@@ -235,7 +247,24 @@ export function resolveCommand(p: Pick<Proc, 'fs' | 'env' | 'cwd'>, name: string
   }
   if (found === undefined) return 127;
   if (found.kind !== 'file' || (found.mode & 0o111) === 0) return 126;
-  return programFor(found.program ?? '');
+  // A file the simulator has no program for is named by itself in the refusal.
+  return programFor(found.program ?? name.slice(name.lastIndexOf('/') + 1));
+}
+
+/**
+ * busybox as a multi-call binary: the applet is the name it was run by (a
+ * link such as Alpine's /bin/ls -> /bin/busybox), or the first argument of
+ * `busybox APPLET …`.
+ */
+function busybox(p: Proc): void {
+  const runAs = (p.argv[0] ?? '').slice((p.argv[0] ?? '').lastIndexOf('/') + 1);
+  const argv = runAs === 'busybox' ? p.argv.slice(1) : [runAs, ...p.argv.slice(1)];
+  const applet = argv[0];
+  if (applet === undefined || applet === 'busybox') {
+    err(p, "glassbox: busybox's own help is not simulated yet\n");
+    return p.exit(2);
+  }
+  programFor(applet)({ ...p, argv });
 }
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

@@ -1,4 +1,4 @@
-import type { Proc, Program } from '../engine/process';
+import type { Proc } from '../engine/process';
 import { sh } from '../cshell/ash';
 import { envValue, err, out } from '../cshell/procio';
 import { DEFAULT_CONF } from './fixtures/nginx';
@@ -143,7 +143,7 @@ function localResolvers(p: Proc, env: string[]): void {
   env.push(`NGINX_LOCAL_RESOLVERS=${servers.join(' ')}`);
 }
 
-export const nginxEntrypoint: Program = (p) => {
+export function nginxEntrypoint(p: Proc): void {
   const me = p.argv[0] ?? '/docker-entrypoint.sh';
   const args = p.argv.slice(1);
   const env = [...p.env];
@@ -202,4 +202,4 @@ export const nginxEntrypoint: Program = (p) => {
     sh({ ...p, env, argv: ['sh', '-c', readText(p, f) ?? '', f], exit: done, onSignal: () => {} });
   };
   next(0);
-};
+}

@@ -1,4 +1,4 @@
-import type { Proc, Program } from '../engine/process';
+import type { Proc } from '../engine/process';
 import { out } from '../cshell/procio';
 import type { Socket } from '../network/view';
 import { fnvHex } from '../fnvHex';
@@ -23,7 +23,7 @@ const VERSION = '7.4.1';
 /** The line of `exec "$@"` in the image's script, which dash names in its error. */
 const EXEC_LINE = 24;
 
-export const redisEntrypoint: Program = (p) => {
+export function redisEntrypoint(p: Proc): void {
   let args = p.argv.slice(1);
   const me = p.argv[0] ?? 'docker-entrypoint.sh';
   // first arg is `-f` or `--some-option`, or first arg is `something.conf`
@@ -34,7 +34,7 @@ export const redisEntrypoint: Program = (p) => {
     p.setCommand?.(['/bin/sh', `/usr/local/bin/${me.replace(/^.*\//, '')}`, ...args], `/usr/local/bin/${me.replace(/^.*\//, '')}`);
   }
   execCommand(p, args, (name, code) => `${me}: ${EXEC_LINE}: exec: ${name}: ${code === 127 ? 'not found' : 'Permission denied'}\n`);
-};
+}
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
@@ -95,7 +95,7 @@ function setOption(c: Config, key: string, v: string[]): string | undefined {
   return undefined;
 }
 
-export const redisServer: Program = (p) => {
+export function redisServer(p: Proc): void {
   const args = p.argv.slice(1);
   if (args[0] === '-v' || args[0] === '--version') {
     out(p, `Redis server v=${VERSION} sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=${fnvHex(`redis ${VERSION}`, 16)}\n`);
@@ -206,4 +206,4 @@ export const redisServer: Program = (p) => {
     });
     s.onEnd(close);
   }
-};
+}

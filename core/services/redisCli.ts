@@ -1,4 +1,4 @@
-import type { Proc, Program } from '../engine/process';
+import type { Proc } from '../engine/process';
 import { err, out } from '../cshell/procio';
 import type { Socket } from '../network/view';
 import { encodeCommand, parseReply, splitArgs, type Reply } from './resp';
@@ -128,7 +128,7 @@ function parseOptions(argv: readonly string[]): Options | { error: string } | 'v
   return o;
 }
 
-export const redisCli: Program = (p) => {
+export function redisCli(p: Proc): void {
   const o = parseOptions(p.argv.slice(1));
   if (o === 'version') {
     out(p, `redis-cli ${VERSION}\n`);
@@ -230,7 +230,7 @@ export const redisCli: Program = (p) => {
       p.exit(0);
     },
   );
-};
+}
 
 /** The connection to the server: commands in, one reply each, in order. */
 class Client {

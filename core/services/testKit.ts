@@ -2,6 +2,7 @@ import { InterruptSource } from '../ports';
 import { dockerCommand } from '../cli/docker/index';
 import { EngineDriver } from '../engine/testDriver';
 import { hostNetCommands } from '../network/programs/host';
+import { MemFs } from '../shell/memfs';
 
 /**
  * What the services' tests type: `docker …` lines against one simulated
@@ -41,12 +42,15 @@ export function words(line: string): string[] {
 
 export class ServiceSession {
   readonly d: EngineDriver;
+  /** The host's filesystem, for `docker cp`. */
+  readonly fs: MemFs;
   private readonly docker;
   private readonly host;
 
   constructor(seed = 'services') {
     this.d = new EngineDriver(seed);
-    this.docker = dockerCommand(this.d.engine);
+    this.fs = new MemFs(() => this.d.scheduler.now());
+    this.docker = dockerCommand(this.d.engine, { fs: this.fs });
     const sleep = (ms: number): Promise<boolean> => new Promise((resolve) => this.d.scheduler.after(ms, () => resolve(true)));
     this.host = hostNetCommands({ net: () => this.d.engine.net.view('host'), now: () => this.d.scheduler.now(), sleep });
   }
