@@ -1025,7 +1025,7 @@ export class Engine {
       const proc: Proc = {
         argv: opts.cmd,
         pid,
-        spawn: (argv) => this.forkProcess(c, kernelProc.pid, argv, env, cwd),
+        spawn: (argv, o) => this.forkProcess(c, kernelProc.pid, argv, env, cwd, o?.fork),
         env,
         hostname: c.config.hostname,
         cwd,
@@ -1092,9 +1092,9 @@ export class Engine {
   }
 
   /** A container process forks a child that runs `argv` (Proc.spawn): the kernel records it until it exits. */
-  private forkProcess(c: Container, parentPid: number, argv: readonly string[], env: string[], cwd: string): ChildProcess {
-    const path = resolveExecutable(c.mount.root(), env, cwd, argv[0] ?? '');
-    const pid = this.kernel.fork(parentPid, [...argv], path, { rss: programRss(argv[0] ?? '') });
+  private forkProcess(c: Container, parentPid: number, argv: readonly string[], env: string[], cwd: string, forkOnly = false): ChildProcess {
+    const path = forkOnly ? '' : resolveExecutable(c.mount.root(), env, cwd, argv[0] ?? '');
+    const pid = this.kernel.fork(parentPid, [...argv], path, { rss: programRss(argv[0] ?? ''), exec: !forkOnly });
     const nsPid = this.kernel.process(pid)?.nsPid ?? pid;
     let alive = true;
     let onKilled: (signal: number) => void = () => {};
@@ -1267,7 +1267,7 @@ export class Engine {
     const proc: Proc = {
       argv: [c.path, ...c.args],
       pid: this.kernel.process(pid)?.nsPid ?? 1,
-      spawn: (argv) => this.forkProcess(c, pid, argv, env, c.config.workingDir || '/'),
+      spawn: (argv, o) => this.forkProcess(c, pid, argv, env, c.config.workingDir || '/', o?.fork),
       env,
       hostname: c.config.hostname,
       cwd: c.config.workingDir || '/',

@@ -19,9 +19,11 @@ export interface Proc {
   /**
    * Forks a child that execs `argv` in the same container (a shell running a
    * command, a server starting its workers): it shows in `ps` and `docker top`
-   * with this process as its parent until `exit` is called.
+   * with this process as its parent until `exit` is called. With `fork`
+   * the child does not exec anything: it is the same program (a server's
+   * worker) and `argv` is the title it shows.
    */
-  spawn(argv: readonly string[]): ChildProcess;
+  spawn(argv: readonly string[], opts?: { fork?: boolean }): ChildProcess;
   /** KEY=value, in the order the process received them. */
   readonly env: readonly string[];
   readonly hostname: string;

@@ -550,7 +550,7 @@ export class Kernel {
    * namespaces and cgroup. Returns the child's host pid; end it with
    * `processExit`.
    */
-  fork(parentPid: number, argv: string[], path: string, opts: { rss?: number } = {}): number {
+  fork(parentPid: number, argv: string[], path: string, opts: { rss?: number; exec?: boolean } = {}): number {
     const parent = this.procs.get(parentPid);
     if (!parent) throw new Error(`kernel: no process ${parentPid}`);
     const k = parent.containerId !== undefined ? this.containers.get(parent.containerId) : undefined;
@@ -577,7 +577,8 @@ export class Kernel {
       k.cg.procs.push(pid);
       this.recount(k);
     }
-    this.emit('execve', { path, argv: argv.join(' ') }, { ...by, pid }, [{ kind: 'process', id: String(pid) }]);
+    // A server's worker is a fork that never execs: no execve, its argv is the title it sets.
+    if (opts.exec !== false) this.emit('execve', { path, argv: argv.join(' ') }, { ...by, pid }, [{ kind: 'process', id: String(pid) }]);
     return pid;
   }
 

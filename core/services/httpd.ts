@@ -66,7 +66,7 @@ export function apacheHttpd(p: Proc): void {
   }
   p.fs.writeFile(`${PREFIX}/logs/httpd.pid`, `${p.pid}\n`);
   p.setMemory?.(4_718_592);
-  const children = [0, 1, 2].map(() => p.spawn(['httpd', '-DFOREGROUND']));
+  const children = [0, 1, 2].map(() => p.spawn(['httpd', '-DFOREGROUND'], { fork: true }));
   log('mpm_event:notice', `AH00489: ${VERSION} configured -- resuming normal operations`);
   log('core:notice', "AH00094: Command line: 'httpd -D FOREGROUND'");
   p.onSignal((sig) => {

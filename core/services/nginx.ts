@@ -318,7 +318,7 @@ class Master {
     this.log('notice', this.p.pid, 'start worker processes');
     const fresh: Worker[] = [];
     for (let i = 0; i < this.workerCount(); i++) {
-      const child = this.p.spawn(['nginx: worker process']);
+      const child = this.p.spawn(['nginx: worker process'], { fork: true });
       const w: Worker = { child, connections: 0 };
       child.onSignal((sig) => {
         if (sig === signals.SIGQUIT) this.retire([w], true, () => {});

@@ -312,8 +312,50 @@ function checkArgs(spec: Args, n: number): boolean {
   return spec.includes(n);
 }
 
+type Dep = { kind: 'read'; key: string; value: string | 'ENOENT' | 'EACCES' } | { kind: 'glob'; key: string; value: string[] } | { kind: 'resolve'; key: string; value: string | undefined };
+
+/**
+ * Every nginx of every container reads the same files: a parse is kept with
+ * what it read (file texts, glob matches, resolved names) and reused while
+ * all of those are still the same. The result is only read, never changed.
+ */
+const parsed = new Map<string, { deps: Dep[]; result: NginxConfig | { error: string } }[]>();
+
 /** Reads the configuration starting at `path`, checking every directive; throws nothing, returns nginx's error text instead. */
 export function parseNginxConfig(host: ConfHost, path = '/etc/nginx/nginx.conf'): NginxConfig | { error: string } {
+  const same = (d: Dep): boolean => {
+    if (d.kind === 'read') return host.read(d.key) === d.value;
+    if (d.kind === 'resolve') return host.resolve(d.key) === d.value;
+    const now = host.glob(d.key);
+    return now.length === d.value.length && now.every((f, i) => f === d.value[i]);
+  };
+  const entries = parsed.get(path) ?? [];
+  const hit = entries.find((e) => e.deps.every(same));
+  if (hit) return hit.result;
+  const deps: Dep[] = [];
+  const recording: ConfHost = {
+    read: (p) => {
+      const value = host.read(p);
+      deps.push({ kind: 'read', key: p, value });
+      return value;
+    },
+    glob: (p) => {
+      const value = host.glob(p);
+      deps.push({ kind: 'glob', key: p, value });
+      return value;
+    },
+    resolve: (h) => {
+      const value = host.resolve(h);
+      deps.push({ kind: 'resolve', key: h, value });
+      return value;
+    },
+  };
+  const result = parseUncached(recording, path);
+  parsed.set(path, [{ deps, result }, ...entries].slice(0, 8));
+  return result;
+}
+
+function parseUncached(host: ConfHost, path: string): NginxConfig | { error: string } {
   const files: string[] = [];
   const readFile = (file: string, where: Reader | null): Reader => {
     const text = host.read(file);

@@ -51,10 +51,16 @@ export function readText(p: Pick<Proc, 'fs'>, path: string): string | undefined 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
-/** The parts of a UTC time (containers run with TZ unset: UTC). */
-export function utcParts(ms: number): { y: number; mo: number; d: number; h: number; mi: number; s: number; ms: number; month: string } {
+type Parts = { y: number; mo: number; d: number; h: number; mi: number; s: number; ms: number; month: string };
+let lastParts: { at: number; parts: Parts } | undefined;
+
+/** The parts of a UTC time (containers run with TZ unset: UTC). A burst of log lines shares one instant: the last one is kept. */
+export function utcParts(ms: number): Parts {
+  if (lastParts?.at === ms) return lastParts.parts;
   const t = new Date(ms);
-  return { y: t.getUTCFullYear(), mo: t.getUTCMonth() + 1, d: t.getUTCDate(), h: t.getUTCHours(), mi: t.getUTCMinutes(), s: t.getUTCSeconds(), ms: t.getUTCMilliseconds(), month: MONTHS[t.getUTCMonth()]! };
+  const parts = { y: t.getUTCFullYear(), mo: t.getUTCMonth() + 1, d: t.getUTCDate(), h: t.getUTCHours(), mi: t.getUTCMinutes(), s: t.getUTCSeconds(), ms: t.getUTCMilliseconds(), month: MONTHS[t.getUTCMonth()]! };
+  lastParts = { at: ms, parts };
+  return parts;
 }
 
 /** "2026/01/01 10:00:00" (nginx's error log). */
