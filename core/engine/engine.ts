@@ -177,7 +177,7 @@ interface Run {
   timers: Set<() => void>;
   /** Timer callbacks that came due while frozen; run at unpause. */
   deferred: (() => void)[];
-  handler: ((signal: number) => void) | null;
+  handler: ((signal: number, from?: number) => void) | null;
   /** Feeds whoever reads stdin (through a line discipline with a tty). */
   stdin: StdinPipe;
 }
@@ -242,6 +242,8 @@ interface Container {
   fs: Fs;
   /** `docker exec` processes: created (not started yet) and running. */
   execs: Map<string, ExecInstance>;
+  /** Children its processes forked (Proc.spawn), by pid in the container: what a kill(2) to them reaches. */
+  forked: Map<number, { handler: ((signal: number, from?: number) => void) | null; killed: (signal: number) => void }>;
 }
 
 /** dockerd's host pid in the simulation, for the ops it makes (libnetwork's netlink and iptables calls). */
@@ -832,7 +834,8 @@ export class Engine {
           attachStderr: opts.attachStderr ?? false,
           workingDir: opts.workingDir ?? image.config.WorkingDir,
           labels: { ...(image.config.Labels ?? {}), ...(opts.labels ?? {}) },
-          stopSignal: opts.stopSignal ?? '',
+          // moby's merge(): an unset stop signal is the image's (nginx's STOPSIGNAL SIGQUIT).
+          stopSignal: opts.stopSignal || (image.config.StopSignal ?? ''),
           stopTimeout: opts.stopTimeout ?? null,
           exposedPorts: exposedPorts(image, opts).map((e) => `${e.port}/${e.proto}`),
         },
@@ -861,6 +864,7 @@ export class Engine {
         mount: undefined as unknown as UnionMount,
         fs: undefined as unknown as Fs,
         execs: new Map(),
+        forked: new Map(),
       };
       c.mount = this.newMount(c);
       c.fs = new UnionFs(c.mount, Date.parse(image.created));
@@ -1035,7 +1039,7 @@ export class Engine {
       const proc: Proc = {
         argv: opts.cmd,
         pid,
-        spawn: (argv) => this.forkProcess(c, kernelProc.pid, argv, env, cwd),
+        spawn: (argv, o) => this.forkProcess(c, kernelProc.pid, argv, env, cwd, o?.fork),
         env,
         hostname: c.config.hostname,
         cwd,
@@ -1071,6 +1075,9 @@ export class Engine {
         onSignal: (h) => {
           inst.handler = h;
         },
+        cpus: this.kernel.cpus,
+        setCommand: (argv, execve) => this.kernel.setArgv(kernelProc.pid, [...argv], execve),
+        kill: (target, signal) => this.op(() => this.killInContainer(c, kernelProc.pid, target, signal)),
       };
       for (const h of this.execHooks) h({ phase: 'start', containerId: c.id, execId, pid, argv: opts.cmd, user });
       program(proc);
@@ -1113,19 +1120,56 @@ export class Engine {
   }
 
   /** A container process forks a child that runs `argv` (Proc.spawn): the kernel records it until it exits. */
-  private forkProcess(c: Container, parentPid: number, argv: readonly string[], env: string[], cwd: string): ChildProcess {
-    const path = resolveExecutable(c.mount.root(), env, cwd, argv[0] ?? '');
-    const pid = this.kernel.fork(parentPid, [...argv], path, { rss: programRss(argv[0] ?? '') });
+  private forkProcess(c: Container, parentPid: number, argv: readonly string[], env: string[], cwd: string, forkOnly = false): ChildProcess {
+    const path = forkOnly ? '' : resolveExecutable(c.mount.root(), env, cwd, argv[0] ?? '');
+    const pid = this.kernel.fork(parentPid, [...argv], path, { rss: programRss(argv[0] ?? ''), exec: !forkOnly });
+    const nsPid = this.kernel.process(pid)?.nsPid ?? pid;
     let alive = true;
-    return {
-      pid: this.kernel.process(pid)?.nsPid ?? pid,
-      fs: this.processFs(c, pid),
-      exit: (code) => {
-        if (!alive) return;
-        alive = false;
-        this.op(() => this.kernel.processExit(pid, code));
-      },
+    let onKilled: (signal: number) => void = () => {};
+    const end = (code: number, signal?: number): void => {
+      if (!alive) return;
+      alive = false;
+      c.forked.delete(nsPid);
+      this.op(() => this.kernel.processExit(pid, code, signal === undefined ? undefined : signalName(signal)));
     };
+    const entry = { handler: null as ((signal: number, from?: number) => void) | null, killed: (signal: number) => { end(128 + signal, signal); onKilled(signal); } };
+    c.forked.set(nsPid, entry);
+    return {
+      pid: nsPid,
+      fs: this.processFs(c, pid),
+      exit: (code) => end(code),
+      onSignal: (h) => (entry.handler = h),
+      onKilled: (cb) => (onKilled = cb),
+      setCommand: (title) => this.kernel.setArgv(pid, [...title]),
+    };
+  }
+
+  /**
+   * kill(2) from a container process (host pid `from`) to `nsPid` in its pid
+   * namespace. PID 1 ignores what it has no handler for (SIGKILL aside); any
+   * other process without a handler dies of a terminating signal.
+   */
+  private killInContainer(c: Container, from: number, nsPid: number, signal: number): 'ESRCH' | undefined {
+    const run = c.run;
+    const target = run ? this.kernel.containerProcesses(c.id).find((k) => k.nsPid === nsPid) : undefined;
+    if (!run || !target) return 'ESRCH';
+    this.trace.emit('kill', { sig: signalName(signal), target: target.pid }, { actor: 'container', pid: from, containerId: c.id }, [{ kind: 'process', id: String(target.pid) }]);
+    const ignoredByDefault = signal === 17 || signal === 18 || signal === 23 || signal === 28;
+    const sender = this.kernel.process(from)?.nsPid;
+    if (target.pid === run.pid) {
+      if (signal === 9) this.processExited(c, run, 137, 'SIGKILL');
+      else run.handler?.(signal, sender);
+      return undefined;
+    }
+    const exec = [...c.execs.values()].find((e) => e.running && e.pid === nsPid);
+    const child = c.forked.get(nsPid);
+    const handler = exec ? exec.handler : (child?.handler ?? null);
+    if (handler && signal !== 9) handler(signal, sender);
+    else if (!ignoredByDefault) {
+      if (exec) exec.kill(128 + signal);
+      else child?.killed(signal);
+    }
+    return undefined;
   }
 
   /** `docker start`: throws for a paused or removed container, does nothing for a running one (304). */
@@ -1253,7 +1297,7 @@ export class Engine {
     const proc: Proc = {
       argv: [c.path, ...c.args],
       pid: this.kernel.process(pid)?.nsPid ?? 1,
-      spawn: (argv) => this.forkProcess(c, pid, argv, env, c.config.workingDir || '/'),
+      spawn: (argv, o) => this.forkProcess(c, pid, argv, env, c.config.workingDir || '/', o?.fork),
       env,
       hostname: c.config.hostname,
       cwd: c.config.workingDir || '/',
@@ -1288,6 +1332,9 @@ export class Engine {
         run.handler = h;
       },
       net: this.net.view(this.net.netnsOf(c.id) ?? c.id, c.id),
+      cpus: this.kernel.cpus,
+      setCommand: (argv, execve) => this.kernel.setArgv(pid, [...argv], execve),
+      kill: (target, signal) => this.op(() => this.killInContainer(c, pid, target, signal)),
       setMemory: (bytes) => {
         if (!run.alive) return;
         const verdict = this.kernel.setRss(run.pid, bytes);
@@ -1335,6 +1382,7 @@ export class Engine {
     for (const cancel of run.timers) cancel();
     run.timers.clear();
     c.run = null;
+    c.forked.clear();
     // The pid namespace ends with its init: every exec process in it is killed.
     for (const e of [...c.execs.values()]) {
       if (e.running) e.kill(137);

@@ -55,7 +55,7 @@ export interface ExecInstance {
   /** Ends the process (the container stopped: SIGKILL). */
   kill: (code: number) => void;
   /** The interactive shell's Ctrl-C and `docker kill` reach the process's handler, if any. */
-  handler: ((signal: number) => void) | null;
+  handler: ((signal: number, from?: number) => void) | null;
 }
 
 const RUNC_EXEC = 'OCI runtime exec failed: exec failed: unable to start container process';

@@ -593,7 +593,7 @@ export class Kernel {
    * namespaces and cgroup. Returns the child's host pid; end it with
    * `processExit`.
    */
-  fork(parentPid: number, argv: string[], path: string, opts: { rss?: number } = {}): number {
+  fork(parentPid: number, argv: string[], path: string, opts: { rss?: number; exec?: boolean } = {}): number {
     const parent = this.procs.get(parentPid);
     if (!parent) throw new Error(`kernel: no process ${parentPid}`);
     const k = parent.containerId !== undefined ? this.containers.get(parent.containerId) : undefined;
@@ -621,8 +621,22 @@ export class Kernel {
       k.cg.procs.push(pid);
       this.recount(k);
     }
-    this.emit('execve', { path, argv: argv.join(' ') }, { ...by, pid }, [{ kind: 'process', id: String(pid) }]);
+    // A server's worker is a fork that never execs: no execve, its argv is the title it sets.
+    if (opts.exec !== false) this.emit('execve', { path, argv: argv.join(' ') }, { ...by, pid }, [{ kind: 'process', id: String(pid) }]);
     return pid;
+  }
+
+  /**
+   * A process's command line changes: an execve of `execPath` (the trace
+   * shows it), or, without one, the program rewriting its title in place.
+   */
+  setArgv(pid: number, argv: string[], execPath?: string): void {
+    const p = this.procs.get(pid);
+    if (!p) return;
+    p.argv = argv;
+    if (execPath === undefined) return;
+    const by: TraceSource = { actor: p.role === 'container' ? 'container' : 'kernel', pid, ...(p.containerId !== undefined ? { containerId: p.containerId } : {}) };
+    this.emit('execve', { path: execPath, argv: argv.join(' ') }, by, [{ kind: 'process', id: String(pid) }]);
   }
 
   /** An exec'd process (or any non-init process of a container) ended. */

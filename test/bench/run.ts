@@ -69,6 +69,7 @@ async function main(): Promise<number> {
       lines.push(
         'Simulated engine (in-process SimHost, Node)',
         `  run -d + rm -f cycle           ${formatStats(sim.runRmCycle)}${verdict(sim.runRmCycle, 1)}`,
+        `  nginx run + curl + rm cycle    ${formatStats(sim.nginxCurlCycle)}${verdict(sim.nginxCurlCycle, 2)}`,
         `  with ${live.containers} live containers:`,
         `    docker ps                    ${formatStats(live.ps)}${verdict(live.ps, 16)}`,
         `    docker ps -a                 ${formatStats(live.psAll)}${verdict(live.psAll, 16)}`,
