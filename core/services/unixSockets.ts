@@ -2,6 +2,7 @@ import type { Proc } from '../engine/process';
 import { socketPair } from '../network/socket';
 import type { Socket } from '../network/view';
 import type { Fs } from '../shell/filesystem';
+import { MountFs } from '../shell/mountFs';
 
 /**
  * Unix domain sockets (mysqld's /var/run/mysqld/mysqld.sock): a name in the
@@ -15,10 +16,16 @@ import type { Fs } from '../shell/filesystem';
 
 const bound = new WeakMap<Fs, Map<string, (s: Socket) => void>>();
 
+/** The container's filesystem under each process's own view (procfs and sysfs are mounted per process). */
+function fsOf(p: Pick<Proc, 'fs'>): Fs {
+  return p.fs instanceof MountFs ? p.fs.base : p.fs;
+}
+
 /** bind(2) + listen(2) at `path`: 'EADDRINUSE' when a live server holds it. */
 export function bindUnix(p: Pick<Proc, 'fs'>, path: string, onConnection: (s: Socket) => void): { close(): void } | 'EADDRINUSE' {
-  let table = bound.get(p.fs);
-  if (!table) bound.set(p.fs, (table = new Map()));
+  const fs = fsOf(p);
+  let table = bound.get(fs);
+  if (!table) bound.set(fs, (table = new Map()));
   if (table.has(path)) return 'EADDRINUSE';
   table.set(path, onConnection);
   p.fs.writeFile(path, '');
@@ -33,7 +40,7 @@ export function bindUnix(p: Pick<Proc, 'fs'>, path: string, onConnection: (s: So
 
 /** connect(2) to `path`: ENOENT without the name, ECONNREFUSED when the name is there but nobody listens. */
 export function connectUnix(p: Pick<Proc, 'fs'>, path: string): Socket | 'ENOENT' | 'ECONNREFUSED' {
-  const handler = bound.get(p.fs)?.get(path);
+  const handler = bound.get(fsOf(p))?.get(path);
   if (!handler) return p.fs.exists(path) ? 'ECONNREFUSED' : 'ENOENT';
   const [client, server] = socketPair({ ip: path, port: 0 }, { ip: path, port: 0 });
   handler(server);
@@ -42,5 +49,5 @@ export function connectUnix(p: Pick<Proc, 'fs'>, path: string): Socket | 'ENOENT
 
 /** Forgets every socket bound in this filesystem (a fresh run of the container). */
 export function unbindAll(p: Pick<Proc, 'fs'>): void {
-  bound.delete(p.fs);
+  bound.delete(fsOf(p));
 }
