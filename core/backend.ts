@@ -18,6 +18,12 @@ export interface Backend {
    * "\x10\x11". Ignored when nothing reads them.
    */
   input(data: string): Promise<void>;
+  /**
+   * The terminal's size in character cells, once at the start and on every
+   * change. A backend that runs programs on a real pseudo-terminal (the real
+   * backend) sizes it so, and a container's tty follows (`stty size`).
+   */
+  resize?(cols: number, rows: number): Promise<void>;
   snapshot(): Promise<Snapshot>;
   /**
    * Issue 5: the file lists of the named layers (LayerSnapshot ids), read on

@@ -1,6 +1,6 @@
 import type { Backend, BackendEvent, Capabilities, TerminalIO } from '../../core/backend';
 import type { LayerEntry, Snapshot } from '../../core/model';
-import { type ClientMessage, MAX_LAYERS_PER_REQUEST, SUBPROTOCOL, TOKEN_PROTOCOL_PREFIX, agentMessageSchema, layerIdSchema, parseFrame } from './protocol';
+import { type ClientMessage, MAX_INPUT_LENGTH, MAX_LAYERS_PER_REQUEST, MAX_TERMINAL_CELLS, SUBPROTOCOL, TOKEN_PROTOCOL_PREFIX, agentMessageSchema, layerIdSchema, parseFrame } from './protocol';
 
 export interface RealBackendOptions {
   /** ws://host:port/ws — for the page the agent serves, see `agentAddressFromLocation`. */
@@ -15,7 +15,8 @@ export interface RealBackendOptions {
 type ConnectionState = 'connecting' | 'open' | 'closed';
 
 type Pending =
-  | { kind: 'exec'; io: TerminalIO; resolve: (code: number) => void }
+  /** `tty`: the line runs at the page's terminal; `raw`: a program of it reads the keystrokes now. */
+  | { kind: 'exec'; io: TerminalIO; resolve: (code: number) => void; tty: boolean; raw: boolean }
   | { kind: 'request'; resolve: (value: unknown) => void; reject: (err: Error) => void };
 
 /**
@@ -50,6 +51,13 @@ export function createRealBackend(opts: RealBackendOptions): Backend & { close()
   let backoff = 250;
   let retry: ReturnType<typeof setTimeout> | null = null;
   let nextId = 0;
+  /** The page's terminal size, for the pseudo-terminal the agent gives a line typed there. */
+  let size = { cols: 80, rows: 24 };
+  /** The running line's exec, if it runs at the terminal. */
+  const ttyExec = (): [string, Extract<Pending, { kind: 'exec' }>] | null => {
+    for (const [id, p] of pending) if (p.kind === 'exec' && p.tty) return [id, p];
+    return null;
+  };
 
   const emit = (e: BackendEvent): void => {
     for (const l of [...listeners]) l(e);
@@ -95,6 +103,7 @@ export function createRealBackend(opts: RealBackendOptions): Backend & { close()
     for (const [id, p] of pending) {
       pending.delete(id);
       if (p.kind === 'exec') {
+        if (p.raw) p.io.raw?.(false);
         p.io.stderr('glassbox: lost the connection to the agent\n');
         p.resolve(1);
       } else p.reject(new Error(`lost the connection to the agent: ${why}`));
@@ -124,10 +133,18 @@ export function createRealBackend(opts: RealBackendOptions): Backend & { close()
         if (p?.kind === 'exec') p.io[msg.type](msg.text);
         return;
       }
+      case 'raw': {
+        const p = pending.get(msg.id);
+        if (p?.kind !== 'exec' || !p.tty || p.raw === msg.on) return;
+        p.raw = msg.on;
+        p.io.raw?.(msg.on);
+        return;
+      }
       case 'exit': {
         const p = pending.get(msg.id);
         if (p?.kind !== 'exec') return;
         pending.delete(msg.id);
+        if (p.raw) p.io.raw?.(false);
         p.resolve(msg.code);
         return;
       }
@@ -206,17 +223,28 @@ export function createRealBackend(opts: RealBackendOptions): Backend & { close()
         return 1;
       }
       const id = String(++nextId);
+      // A caller that can go raw is an interactive terminal: the agent then gives the
+      // docker client a pseudo-terminal of this size, so `-it` works as in a real one.
+      const tty = io.raw !== undefined;
       return new Promise<number>((resolve) => {
-        pending.set(id, { kind: 'exec', io, resolve });
-        send({ type: 'exec', id, line });
+        pending.set(id, { kind: 'exec', io, resolve, tty, raw: false });
+        send(tty ? { type: 'exec', id, line, tty: { ...size } } : { type: 'exec', id, line });
       });
     },
-    /**
-     * The agent runs the real docker client without a pseudo-terminal, so it
-     * never asks for keystrokes: `-t` gets the client's own "the input device
-     * is not a TTY", and `-i` reads end of input at once. Nothing to send.
-     */
-    async input(): Promise<void> {},
+    /** Keystrokes go to the running line while a program of it reads them (the agent said 'raw'). */
+    async input(data: string): Promise<void> {
+      const running = ttyExec();
+      if (!running?.[1].raw || state !== 'open') return;
+      for (const piece of pieces(data, MAX_INPUT_LENGTH)) send({ type: 'input', id: running[0], data: piece });
+    },
+    async resize(cols: number, rows: number): Promise<void> {
+      const clamp = (n: number): number => Math.max(1, Math.min(MAX_TERMINAL_CELLS, Math.floor(n) || 1));
+      const next = { cols: clamp(cols), rows: clamp(rows) };
+      if (next.cols === size.cols && next.rows === size.rows) return;
+      size = next;
+      const running = ttyExec();
+      if (running && state === 'open') send({ type: 'resize', id: running[0], ...size });
+    },
     async interrupt(): Promise<void> {
       if (state === 'open') send({ type: 'interrupt' });
     },
@@ -236,4 +264,18 @@ export function createRealBackend(opts: RealBackendOptions): Backend & { close()
       lost('closed');
     },
   };
+}
+
+/** `text` in pieces of at most `max` UTF-16 units, never splitting a surrogate pair. */
+export function pieces(text: string, max: number): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    let end = Math.min(text.length, i + max);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && end - i > 1 && last >= 0xd800 && last <= 0xdbff) end--;
+    out.push(text.slice(i, end));
+    i = end;
+  }
+  return out;
 }
