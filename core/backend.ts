@@ -61,6 +61,13 @@ export interface TerminalIO {
    * never type (scripts, replays).
    */
   raw?(on: boolean): void;
+  /**
+   * Output of a real pseudo-terminal (the real backend's docker client):
+   * its line ends are already the terminal driver's ("\r\n", or a bare
+   * "\n" where a program set its tty raw and means "down one row"), so the
+   * terminal writes it unchanged. Without it such text goes to `stdout`.
+   */
+  screen?(text: string): void;
 }
 
 export type BackendEvent =

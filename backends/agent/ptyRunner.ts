@@ -87,7 +87,7 @@ function onPath(file: string): string | null {
 /**
  * Runs `file args…` on a new pseudo-terminal the size of `terminal`, to
  * completion. Its output (stdout and stderr, as on any terminal) goes to
- * `io.stdout`. When the command reads the terminal it claims `io.terminal`,
+ * `opts.screen` (else `io.stdout`) as the tty delivered it. When the command reads the terminal it claims `io.terminal`,
  * and the keystrokes go to the pty as typed (Ctrl-C, Ctrl-D, Ctrl-P Ctrl-Q
  * reach the CLI and the container through the tty, as in a real terminal);
  * otherwise Ctrl-C sends SIGINT to its process group, as the pipe runner does.
@@ -119,10 +119,12 @@ export function runInPty(file: string, args: readonly string[], io: ProcessIO, t
         // already gone
       }
     };
-    // The connection closed: hang up, as closing a terminal window does; kill what ignores it.
+    // The connection closed: hang up, as closing a terminal window does. The CLI attached to a
+    // tty rides a hangup out (it only waits on the container), so it is killed soon after; the
+    // timer holds a stopping agent that long, so no client is left behind attached.
     opts.onKill?.(() => {
       signal('SIGHUP');
-      setTimeout(() => signal('SIGKILL'), 2000).unref();
+      setTimeout(() => signal('SIGKILL'), 200);
     });
     const offInterrupt = io.interrupt.onInterrupt(() => signal('SIGINT'));
     const offResize = terminal.onResize((cols, rows) => {
@@ -139,8 +141,9 @@ export function runInPty(file: string, args: readonly string[], io: ProcessIO, t
     // (node-pty drops what is still unread 200 ms after the exit, so a pause that outlasts
     // the program can cut its last output short: only on a socket backed up by 1 MiB.)
     let paused = false;
+    const write = opts.screen ?? ((text: string) => io.stdout(text));
     pty.onData((text) => {
-      io.stdout(text);
+      write(text);
       if (paused || !opts.congested?.()) return;
       paused = true;
       pty.pause();

@@ -135,6 +135,10 @@ export class Session {
         run.kills.add(kill);
       },
       terminal: () => this.running?.tty ?? null,
+      screen: (text) => {
+        const run = this.running;
+        if (run) this.send({ type: 'screen', id: run.id, text });
+      },
     });
   }
 

@@ -55,6 +55,7 @@ describe('agent → client frames', () => {
     [{ type: 'stdout', id: '1', text: 'x' }],
     [{ type: 'exit', id: '1', code: 125 }],
     [{ type: 'raw', id: '1', on: true }],
+    [{ type: 'screen', id: '1', text: 'c\nd\r\n' }],
     [{ type: 'error', message: 'rate limit exceeded' }],
     [{ type: 'result', id: '1', value: null }],
     [{ type: 'event', event: { type: 'snapshot', snapshot: { kind: 'real', time: 1, containers: [], images: [], networks: [] }, transitions: [] } }],

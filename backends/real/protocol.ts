@@ -31,6 +31,8 @@ import type { LayerEntry, Snapshot } from '../../core/model';
  *
  * agent → client
  *   {type:'stdout'|'stderr', id, text}   output of the exec with that id
+ *   {type:'screen', id, text}            output of the exec's pseudo-terminal, line ends already the
+ *                                        terminal driver's: written to the screen unchanged
  *   {type:'exit', id, code}              the exec with that id finished
  *   {type:'raw', id, on}                 the exec with that id starts (true) or stops reading the
  *                                        terminal's keystrokes itself: send them as 'input'
@@ -123,7 +125,7 @@ const backendEventSchema = z.discriminatedUnion('type', [
 ]);
 
 export const agentMessageSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.enum(['stdout', 'stderr']), id, text: z.string() }),
+  z.strictObject({ type: z.enum(['stdout', 'stderr', 'screen']), id, text: z.string() }),
   z.strictObject({ type: z.literal('exit'), id, code: z.number().int() }),
   z.strictObject({ type: z.literal('raw'), id, on: z.boolean() }),
   z.strictObject({ type: z.literal('result'), id, value: z.unknown() }),
@@ -133,7 +135,7 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
 
 /** What the agent sends, typed by the model rather than by the (lenient) schema. */
 export type AgentMessage =
-  | { type: 'stdout' | 'stderr'; id: string; text: string }
+  | { type: 'stdout' | 'stderr' | 'screen'; id: string; text: string }
   | { type: 'exit'; id: string; code: number }
   | { type: 'raw'; id: string; on: boolean }
   | { type: 'result'; id: string; value: Snapshot | Capabilities | Record<string, LayerEntry[]> | boolean | null }

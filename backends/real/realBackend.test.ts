@@ -107,7 +107,7 @@ describe('createRealBackend', () => {
     await backend.input('ls\r');
     await backend.resize!(100, 30);
     await backend.resize!(100, 30);
-    last().deliver({ type: 'stdout', id, text: '/ # ' });
+    last().deliver({ type: 'screen', id, text: '/ # ' });
     last().deliver({ type: 'raw', id: 'someone-else', on: false });
     last().deliver({ type: 'raw', id, on: false });
     await backend.input('late');
@@ -137,6 +137,21 @@ describe('createRealBackend', () => {
     last().deliver({ type: 'exit', id, code: 0 });
     await done;
     expect(raw).toEqual([true, false]);
+  });
+
+  it('writes a pty’s screen output through io.screen, unchanged, where the caller has it', async () => {
+    last().accept();
+    const screen: string[] = [];
+    const { io, out } = collect();
+    const done = backend.exec('docker exec -it web sh', { ...io, raw: () => {}, screen: (t) => screen.push(t) });
+    await flush();
+    const id = last().sent[0]!.id as string;
+    last().deliver({ type: 'screen', id, text: 'c\nd\n' });
+    last().deliver({ type: 'stdout', id, text: 'after\n' });
+    last().deliver({ type: 'exit', id, code: 0 });
+    await done;
+    expect(screen).toEqual(['c\nd\n']);
+    expect(out.stdout).toBe('after\n');
   });
 
   it('a line from a script (no raw) asks for no tty, and a raw frame for it changes nothing', async () => {

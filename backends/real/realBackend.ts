@@ -133,6 +133,11 @@ export function createRealBackend(opts: RealBackendOptions): Backend & { close()
         if (p?.kind === 'exec') p.io[msg.type](msg.text);
         return;
       }
+      case 'screen': {
+        const p = pending.get(msg.id);
+        if (p?.kind === 'exec') (p.io.screen ?? p.io.stdout)(msg.text);
+        return;
+      }
       case 'raw': {
         const p = pending.get(msg.id);
         if (p?.kind !== 'exec' || !p.tty || p.raw === msg.on) return;

@@ -102,6 +102,14 @@ describe.skipIf(!haveDocker())('agent: the terminal line on a pseudo-terminal', 
     expect(c.output(id)).toContain('\x1b[1;34m/bin\x1b[m');
   });
 
+  it('a program that sets its tty raw: its bare "\\n" reaches the screen unchanged (a row down, same column)', async () => {
+    const id = start(`docker exec -it ${name} sh -c 'printf "a\\n"; stty raw; printf "c\\nd\\n"; stty sane'`);
+    expect(await exitOf(id)).toBe(0);
+    expect(c.output(id)).toBe('a\r\nc\nd\n');
+    // All of it as screen output: the page writes it without converting line ends.
+    expect(new Set(c.frames.filter((f) => f.id === id && typeof f.text === 'string').map((f) => f.type))).toEqual(new Set(['screen']));
+  });
+
   it('docker attach: the running shell answers; Ctrl-P Ctrl-Q detaches again (the CLI says so and exits 1)', async () => {
     const id = start(`docker attach ${name}`);
     await c.frame((f) => f.type === 'raw' && f.id === id && f.on === true);

@@ -336,5 +336,18 @@ describe.skipIf(!haveDocker())('agent security', () => {
       // As when a terminal window closes: the container's shell runs on, detached.
       expect(docker('inspect', '-f', '{{.State.Status}}', n).trim()).toBe('running');
     });
+
+    it('nor its agent: a stopping agent leaves no docker client attached', async () => {
+      const own = await startTestAgent();
+      try {
+        const c = await connectProtocol(own);
+        const n = await shellLine(c, 'sh');
+        expect(cliPids(n)).toHaveLength(1);
+        await own.close();
+        await waitFor('the docker client to end', () => cliPids(n).length === 0, 5000);
+      } finally {
+        await own.close();
+      }
+    });
   });
 });

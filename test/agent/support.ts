@@ -158,7 +158,7 @@ export interface ProtocolConnection {
   send(msg: Record<string, unknown>): void;
   /** Waits for the first frame (from `from` on) that `match` accepts. */
   frame(match: (f: Record<string, unknown>) => boolean, timeoutMs?: number, from?: number): Promise<Record<string, unknown>>;
-  /** All stdout and stderr text of the exec with this id so far. */
+  /** All the output (stdout, stderr, the pty's screen) of the exec with this id so far. */
   output(id: string): string;
 }
 
@@ -180,7 +180,7 @@ export async function connectProtocol(t: TestAgent): Promise<ProtocolConnection>
     frame: (match, timeoutMs = 20_000, from = 0) => waitFor('a frame', () => frames.slice(from).find(match), timeoutMs),
     output: (id) =>
       frames
-        .filter((f) => (f.type === 'stdout' || f.type === 'stderr') && f.id === id)
+        .filter((f) => (f.type === 'stdout' || f.type === 'stderr' || f.type === 'screen') && f.id === id)
         .map((f) => String(f.text))
         .join(''),
   };
