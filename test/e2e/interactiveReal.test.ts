@@ -36,11 +36,15 @@ describe.skipIf(!haveChromium() || !haveDocker() || !haveRoot())('an interactive
     await waitForTerminal(page, /sh -c 'cat \/f'\nhi\n\$$/);
   });
 
-  test('exit 3 in an exec’d interactive sh ends the line with exit code 3', async () => {
+  test('exit 3 in an exec’d interactive sh ends the line with exit code 3 (Tab completes, as the shell does)', async () => {
     const page = app.page;
     await typeLine(page, `docker exec -it ${name} sh`);
     await waitForTerminal(page, /\n\/ #$/);
-    await keys(page, 'exit 3');
+    // Tab reaches the container's shell while it reads the keys: ash completes "exi" to "exit ".
+    await page.keyboard.type('exi');
+    await page.keyboard.press('Tab');
+    await waitForTerminal(page, /^\/ # exit$/m);
+    await keys(page, '3');
     // Keys typed while the client still runs would go to its tty: wait for the page's prompt.
     await pagePrompt(page);
     await typeLine(page, 'echo "exec exited with $?"');
