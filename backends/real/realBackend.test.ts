@@ -121,6 +121,27 @@ describe('createRealBackend', () => {
     ]);
   });
 
+  it('sends keys typed in quick succession in one frame, and before a resize that follows them', async () => {
+    last().accept();
+    const done = backend.exec('docker exec -it web sh', { ...collect().io, raw: () => {} });
+    await flush();
+    const id = last().sent[0]!.id as string;
+    last().deliver({ type: 'raw', id, on: true });
+    const typed = [backend.input('e'), backend.input('c'), backend.input('ho\r')];
+    void backend.resize!(70, 20);
+    await Promise.all(typed);
+    await backend.input('\x10');
+    await backend.input('\x11');
+    expect(last().sent.slice(1)).toEqual([
+      { type: 'input', id, data: 'echo\r' },
+      { type: 'resize', id, cols: 70, rows: 20 },
+      { type: 'input', id, data: '\x10' },
+      { type: 'input', id, data: '\x11' },
+    ]);
+    last().deliver({ type: 'exit', id, code: 0 });
+    await done;
+  });
+
   it('sends a paste in pieces the agent accepts, never splitting a character', async () => {
     last().accept();
     const raw: boolean[] = [];

@@ -53,6 +53,17 @@ export function createRealBackend(opts: RealBackendOptions): Backend & { close()
   let nextId = 0;
   /** The page's terminal size, for the pseudo-terminal the agent gives a line typed there. */
   let size = { cols: 80, rows: 24 };
+  /** Keystrokes waiting to be sent together. */
+  let typed: { id: string; data: string; timer: ReturnType<typeof setTimeout>; sent: Array<() => void> } | null = null;
+  const flushInput = (): void => {
+    const batch = typed;
+    if (!batch) return;
+    typed = null;
+    clearTimeout(batch.timer);
+    const p = pending.get(batch.id);
+    if (p?.kind === 'exec' && p.raw && state === 'open') for (const piece of pieces(batch.data, MAX_INPUT_LENGTH)) send({ type: 'input', id: batch.id, data: piece });
+    for (const done of batch.sent) done();
+  };
   /** The running line's exec, if it runs at the terminal. */
   const ttyExec = (): [string, Extract<Pending, { kind: 'exec' }>] | null => {
     for (const [id, p] of pending) if (p.kind === 'exec' && p.tty) return [id, p];
@@ -236,17 +247,28 @@ export function createRealBackend(opts: RealBackendOptions): Backend & { close()
         send(tty ? { type: 'exec', id, line, tty: { ...size } } : { type: 'exec', id, line });
       });
     },
-    /** Keystrokes go to the running line while a program of it reads them (the agent said 'raw'). */
-    async input(data: string): Promise<void> {
+    /**
+     * Keystrokes go to the running line while a program of it reads them (the
+     * agent said 'raw'). Keys that come within a few milliseconds of each other
+     * (fast typing, a test driver, xterm's replies to a terminal query) travel
+     * in one frame, well inside the agent's rate limit.
+     */
+    input(data: string): Promise<void> {
       const running = ttyExec();
-      if (!running?.[1].raw || state !== 'open') return;
-      for (const piece of pieces(data, MAX_INPUT_LENGTH)) send({ type: 'input', id: running[0], data: piece });
+      if (!running?.[1].raw || state !== 'open') return Promise.resolve();
+      if (typed && typed.id !== running[0]) flushInput();
+      typed ??= { id: running[0], data: '', timer: setTimeout(flushInput, INPUT_BATCH_MS), sent: [] };
+      typed.data += data;
+      const batch = typed;
+      return new Promise<void>((resolve) => batch.sent.push(resolve));
     },
     async resize(cols: number, rows: number): Promise<void> {
       const clamp = (n: number): number => Math.max(1, Math.min(MAX_TERMINAL_CELLS, Math.floor(n) || 1));
       const next = { cols: clamp(cols), rows: clamp(rows) };
       if (next.cols === size.cols && next.rows === size.rows) return;
       size = next;
+      // Keys typed before the resize reach the program before it.
+      flushInput();
       const running = ttyExec();
       if (running && state === 'open') send({ type: 'resize', id: running[0], ...size });
     },
@@ -270,6 +292,9 @@ export function createRealBackend(opts: RealBackendOptions): Backend & { close()
     },
   };
 }
+
+/** How long keystrokes wait for the next before they are sent. */
+const INPUT_BATCH_MS = 4;
 
 /** `text` in pieces of at most `max` UTF-16 units, never splitting a surrogate pair. */
 export function pieces(text: string, max: number): string[] {
