@@ -41,12 +41,13 @@ describe('readsTerminal: whether a docker command line takes the keystrokes', ()
   });
 });
 
-/** A terminal of a given size whose resizes the test drives. */
-function fakeTerminal(cols: number, rows: number): LineTerminal & { resize(cols: number, rows: number): void } {
+/** A terminal of a given size whose resizes the test drives; its screen is the harness's output. */
+function fakeTerminal(cols: number, rows: number, h: Harness): LineTerminal & { resize(cols: number, rows: number): void } {
   const listeners = new Set<(c: number, r: number) => void>();
   const term = {
     cols,
     rows,
+    screen: (text: string) => h.io.stdout(text),
     onResize(l: (c: number, r: number) => void) {
       listeners.add(l);
       return () => listeners.delete(l);
@@ -107,7 +108,7 @@ async function until(what: string, probe: () => boolean, ms = 5000): Promise<voi
 describe.skipIf(!existsSync('/bin/busybox'))('runInPty', () => {
   it('gives the program a tty of the terminal’s size; stdout and stderr both reach the screen', async () => {
     const h = harness();
-    const code = await runInPty('/bin/busybox', ['sh', '-c', 'stty size; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo all-tty; echo oops >&2; exit 5'], h.io, fakeTerminal(91, 17));
+    const code = await runInPty('/bin/busybox', ['sh', '-c', 'stty size; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo all-tty; echo oops >&2; exit 5'], h.io, fakeTerminal(91, 17, h));
     expect(code).toBe(5);
     expect(h.out()).toBe('17 91\r\nall-tty\r\noops\r\n');
     expect(h.raw).toEqual([]);
@@ -115,7 +116,7 @@ describe.skipIf(!existsSync('/bin/busybox'))('runInPty', () => {
 
   it('claims the keystrokes while a reading program runs, and follows a resize', async () => {
     const h = harness();
-    const term = fakeTerminal(80, 24);
+    const term = fakeTerminal(80, 24, h);
     const done = runInPty('/bin/busybox', ['sh', '-c', 'read a; stty size; read b; echo "$a/$b"'], h.io, term, {}, true);
     await until('raw', () => h.raw.length === 1);
     h.type('one\r');
@@ -130,7 +131,7 @@ describe.skipIf(!existsSync('/bin/busybox'))('runInPty', () => {
 
   it('reports a resize to the program (SIGWINCH)', async () => {
     const h = harness();
-    const term = fakeTerminal(80, 24);
+    const term = fakeTerminal(80, 24, h);
     const done = runInPty('/bin/busybox', ['sh', '-c', 'trap "stty size; exit 0" WINCH; echo ready; while :; do sleep 0.05; done'], h.io, term);
     await until('ready', () => h.out().includes('ready'));
     term.resize(100, 50);
@@ -140,7 +141,7 @@ describe.skipIf(!existsSync('/bin/busybox'))('runInPty', () => {
 
   it('Ctrl-C for a program that does not read the terminal is SIGINT to its process group (exit 130)', async () => {
     const h = harness();
-    const done = runInPty('/bin/busybox', ['sh', '-c', 'echo ready; sleep 30'], h.io, fakeTerminal(80, 24));
+    const done = runInPty('/bin/busybox', ['sh', '-c', 'echo ready; sleep 30'], h.io, fakeTerminal(80, 24, h));
     await until('ready', () => h.out().includes('ready'));
     h.interrupt.interrupt();
     expect(await done).toBe(130);
@@ -149,7 +150,7 @@ describe.skipIf(!existsSync('/bin/busybox'))('runInPty', () => {
   it('a closed connection hangs the program up (SIGHUP, exit 129)', async () => {
     let kill = (): void => {};
     const h = harness();
-    const done = runInPty('/bin/busybox', ['sh', '-c', 'echo ready; sleep 30'], h.io, fakeTerminal(80, 24), { onKill: (k) => (kill = k) });
+    const done = runInPty('/bin/busybox', ['sh', '-c', 'echo ready; sleep 30'], h.io, fakeTerminal(80, 24, h), { onKill: (k) => (kill = k) });
     await until('ready', () => h.out().includes('ready'));
     kill();
     expect(await done).toBe(129);
@@ -157,7 +158,7 @@ describe.skipIf(!existsSync('/bin/busybox'))('runInPty', () => {
 
   it('a program that is not there: command not found, 127', async () => {
     const h = harness();
-    expect(await runInPty('gb-no-such-program', [], h.io, fakeTerminal(80, 24))).toBe(127);
+    expect(await runInPty('gb-no-such-program', [], h.io, fakeTerminal(80, 24, h))).toBe(127);
     expect(h.out()).toBe('[stderr]gb-no-such-program: command not found\n');
   });
 });

@@ -18,12 +18,14 @@ import type { SpawnOptions } from './spawnRunner';
  * shell sees user text.
  */
 
-/** The page's terminal for one running line: its size now and when it changes. */
+/** The page's terminal for one running line: its size now and when it changes, and its screen. */
 export interface LineTerminal {
   readonly cols: number;
   readonly rows: number;
   /** Calls `listener` on every resize until the returned function is called. */
   onResize(listener: (cols: number, rows: number) => void): () => void;
+  /** Writes a pty's output to the screen unchanged (its line ends are the tty's). */
+  screen(text: string): void;
 }
 
 /** What xterm.js emulates; the CLI passes nothing of it on (a container's tty is TERM=xterm). */
@@ -87,7 +89,7 @@ function onPath(file: string): string | null {
 /**
  * Runs `file args…` on a new pseudo-terminal the size of `terminal`, to
  * completion. Its output (stdout and stderr, as on any terminal) goes to
- * `opts.screen` (else `io.stdout`) as the tty delivered it. When the command reads the terminal it claims `io.terminal`,
+ * `terminal.screen` as the tty delivered it. When the command reads the terminal it claims `io.terminal`,
  * and the keystrokes go to the pty as typed (Ctrl-C, Ctrl-D, Ctrl-P Ctrl-Q
  * reach the CLI and the container through the tty, as in a real terminal);
  * otherwise Ctrl-C sends SIGINT to its process group, as the pipe runner does.
@@ -141,9 +143,8 @@ export function runInPty(file: string, args: readonly string[], io: ProcessIO, t
     // (node-pty drops what is still unread 200 ms after the exit, so a pause that outlasts
     // the program can cut its last output short: only on a socket backed up by 1 MiB.)
     let paused = false;
-    const write = opts.screen ?? ((text: string) => io.stdout(text));
     pty.onData((text) => {
-      write(text);
+      terminal.screen(text);
       if (paused || !opts.congested?.()) return;
       paused = true;
       pty.pause();

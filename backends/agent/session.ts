@@ -57,6 +57,8 @@ class LineTty implements LineTerminal, TerminalInput {
     public cols: number,
     public rows: number,
     private readonly rawChanged: (on: boolean) => void,
+    /** Output for the page's screen, as the pty delivered it. */
+    readonly screen: (text: string) => void,
   ) {}
 
   get reading(): boolean {
@@ -135,10 +137,6 @@ export class Session {
         run.kills.add(kill);
       },
       terminal: () => this.running?.tty ?? null,
-      screen: (text) => {
-        const run = this.running;
-        if (run) this.send({ type: 'screen', id: run.id, text });
-      },
     });
   }
 
@@ -254,7 +252,15 @@ export class Session {
       return;
     }
     const run: Running = { id, interrupt: new InterruptSource(), kills: new Set<() => void>(), tty: null };
-    if (size) run.tty = new LineTty(size.cols, size.rows, (on) => this.running === run && this.send({ type: 'raw', id, on }));
+    // Both go out only while this line runs: a pty still dying after a reset cannot write into the next line.
+    if (size) {
+      run.tty = new LineTty(
+        size.cols,
+        size.rows,
+        (on) => this.running === run && this.send({ type: 'raw', id, on }),
+        (text) => this.running === run && this.send({ type: 'screen', id, text }),
+      );
+    }
     this.running = run;
     this.deps.trace?.setCommand(line);
     const io: TerminalIO = {

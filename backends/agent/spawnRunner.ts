@@ -16,8 +16,6 @@ export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   /** The page's terminal for the line now running, when the line runs at one (null for scripts and tests without a terminal). */
   terminal?: () => LineTerminal | null;
-  /** Where a pseudo-terminal's output goes: straight to the screen, its line ends untouched. */
-  screen?: (text: string) => void;
 }
 
 /**
