@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InterruptSource } from '../../core/ports';
 import type { ProcessIO } from '../../core/process';
-import { type LineTerminal, readsTerminal, runInPty } from './ptyRunner';
+import { type LineTerminal, runInPty, usesTerminal } from './ptyRunner';
 
-describe('readsTerminal: whether a docker command line takes the keystrokes', () => {
+describe('usesTerminal: whether a docker command line runs on a pty and takes the keystrokes', () => {
   it.each([
     ['run -it busybox sh', true],
     ['run -ti busybox sh', true],
@@ -37,7 +37,7 @@ describe('readsTerminal: whether a docker command line takes the keystrokes', ()
     ['-D run -it busybox', true],
     ['', false],
   ])('docker %s → %s', (line, expected) => {
-    expect(readsTerminal(line === '' ? [] : line.split(' '))).toBe(expected);
+    expect(usesTerminal(line === '' ? [] : line.split(' '))).toBe(expected);
   });
 });
 
@@ -108,7 +108,7 @@ async function until(what: string, probe: () => boolean, ms = 5000): Promise<voi
 describe.skipIf(!existsSync('/bin/busybox'))('runInPty', () => {
   it('gives the program a tty of the terminal’s size; stdout and stderr both reach the screen', async () => {
     const h = harness();
-    const code = await runInPty('/bin/busybox', ['sh', '-c', 'stty size; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo all-tty; echo oops >&2; exit 5'], h.io, fakeTerminal(91, 17, h));
+    const code = await runInPty('/bin/busybox', ['sh', '-c', 'stty size; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo all-tty; echo oops >&2; exit 5'], h.io, fakeTerminal(91, 17, h), {}, false);
     expect(code).toBe(5);
     expect(h.out()).toBe('17 91\r\nall-tty\r\noops\r\n');
     expect(h.raw).toEqual([]);
@@ -117,7 +117,7 @@ describe.skipIf(!existsSync('/bin/busybox'))('runInPty', () => {
   it('claims the keystrokes while a reading program runs, and follows a resize', async () => {
     const h = harness();
     const term = fakeTerminal(80, 24, h);
-    const done = runInPty('/bin/busybox', ['sh', '-c', 'read a; stty size; read b; echo "$a/$b"'], h.io, term, {}, true);
+    const done = runInPty('/bin/busybox', ['sh', '-c', 'read a; stty size; read b; echo "$a/$b"'], h.io, term);
     await until('raw', () => h.raw.length === 1);
     h.type('one\r');
     await until('the first size', () => h.out().includes('24 80'));
@@ -132,14 +132,14 @@ describe.skipIf(!existsSync('/bin/busybox'))('runInPty', () => {
   it('reports a resize to the program (SIGWINCH)', async () => {
     const h = harness();
     const term = fakeTerminal(80, 24, h);
-    const done = runInPty('/bin/busybox', ['sh', '-c', 'trap "stty size; exit 0" WINCH; echo ready; while :; do sleep 0.05; done'], h.io, term);
+    const done = runInPty('/bin/busybox', ['sh', '-c', 'trap "stty size; exit 0" WINCH; echo ready; while :; do sleep 0.05; done'], h.io, term, {}, false);
     await until('ready', () => h.out().includes('ready'));
     term.resize(100, 50);
     expect(await done).toBe(0);
     expect(h.out()).toBe('ready\r\n50 100\r\n');
   });
 
-  it('Ctrl-C for a program that does not read the terminal is SIGINT to its process group (exit 130)', async () => {
+  it('an interrupt from the page is SIGINT to its process group (exit 130)', async () => {
     const h = harness();
     const done = runInPty('/bin/busybox', ['sh', '-c', 'echo ready; sleep 30'], h.io, fakeTerminal(80, 24, h));
     await until('ready', () => h.out().includes('ready'));

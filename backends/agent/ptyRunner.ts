@@ -1,4 +1,4 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { type IPty, spawn as spawnPty } from '@lydell/node-pty';
 import type { ProcessIO } from '../../core/process';
@@ -32,16 +32,16 @@ export interface LineTerminal {
 const TERM = 'xterm-256color';
 
 /**
- * Whether this docker command line reads the terminal's keystrokes, so the
- * page's terminal should send them (raw mode) rather than keep editing the
- * next line. The CLI itself decides what it does; this only routes keys, and
- * errs towards yes: a command that turns out not to read them just loses the
- * keys typed while it runs, where a wrong no would leave an interactive shell
- * deaf. `run`/`exec` with -i or -t, `start` with -a or -i, `attach` (unless
- * --no-stdin), `login` (it prompts), and `build -`/`import -` (a Dockerfile or
- * tarball typed at the terminal).
+ * Whether this docker command line uses the terminal itself: a tty for the
+ * container (-t) or the keystrokes (-i, attach, start -a). Those run on a
+ * pty and take the keys; every other command keeps pipes, so its stdout and
+ * stderr stay apart and keys typed while it runs wait for the next prompt.
+ * The CLI still decides everything; this errs towards yes, since a pty where
+ * none was needed costs only the keys typed meanwhile: `run`/`exec` with -i
+ * or -t, `start` with -a or -i, `attach` (unless --no-stdin), `login` (it
+ * prompts), and `build -`/`import -` (a Dockerfile or tarball typed in).
  */
-export function readsTerminal(args: readonly string[]): boolean {
+export function usesTerminal(args: readonly string[]): boolean {
   let i = 0;
   // Global options before the command; these take a value as the next word.
   const globalWithValue = new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']);
@@ -89,13 +89,13 @@ function onPath(file: string): string | null {
 /**
  * Runs `file args…` on a new pseudo-terminal the size of `terminal`, to
  * completion. Its output (stdout and stderr, as on any terminal) goes to
- * `terminal.screen` as the tty delivered it. When the command reads the terminal it claims `io.terminal`,
- * and the keystrokes go to the pty as typed (Ctrl-C, Ctrl-D, Ctrl-P Ctrl-Q
- * reach the CLI and the container through the tty, as in a real terminal);
- * otherwise Ctrl-C sends SIGINT to its process group, as the pipe runner does.
- * `reads` says whether it reads the terminal (for docker: `readsTerminal`).
+ * `terminal.screen` as the tty delivered it. With `claim` it takes
+ * `io.terminal`'s keystrokes and writes them to the pty as typed (Ctrl-C,
+ * Ctrl-D, Ctrl-P Ctrl-Q reach the CLI and the container through the tty, as
+ * in a real terminal). An interrupt from the page (Ctrl-C while not claimed)
+ * sends SIGINT to its process group, as the pipe runner does.
  */
-export function runInPty(file: string, args: readonly string[], io: ProcessIO, terminal: LineTerminal, opts: SpawnOptions = {}, reads = readsTerminal(args)): Promise<number> {
+export function runInPty(file: string, args: readonly string[], io: ProcessIO, terminal: LineTerminal, opts: SpawnOptions = {}, claim = true): Promise<number> {
   return new Promise<number>((resolve) => {
     const path = onPath(file);
     if (path === null) {
@@ -112,6 +112,31 @@ export function runInPty(file: string, args: readonly string[], io: ProcessIO, t
       return;
     }
     let exited = false;
+    // Linux may drop what a program wrote just before it exited when its exit (as session
+    // leader) hangs the tty up before the agent read it (node-pty issues #72, #726): seen
+    // here as whole outputs lost, 1 run in 300 under load. Holding the tty's other end
+    // open until the program is gone keeps that output readable.
+    let held: number | null = null;
+    try {
+      held = openSync((pty as IPty & { ptsName: string }).ptsName, constants.O_RDWR | constants.O_NOCTTY);
+    } catch {
+      // no pts name to open (another platform): as before
+    }
+    const letGo = (): void => {
+      if (held === null) return;
+      closeSync(held);
+      held = null;
+    };
+    // While held, the tty never reports the end: node-pty reaps the program, so its pid
+    // going away says it has ended (then the rest is read and the exit comes).
+    const watch = setInterval(() => {
+      try {
+        process.kill(pty.pid, 0);
+      } catch {
+        clearInterval(watch);
+        letGo();
+      }
+    }, 25);
     // forkpty makes the child a session leader: its pid is its process group.
     const signal = (sig: NodeJS.Signals): void => {
       if (exited) return;
@@ -137,7 +162,7 @@ export function runInPty(file: string, args: readonly string[], io: ProcessIO, t
         // exited between the check and the ioctl
       }
     });
-    const release = io.terminal && reads ? io.terminal.claim((data) => !exited && pty.write(data)) : null;
+    const release = io.terminal && claim ? io.terminal.claim((data) => !exited && pty.write(data)) : null;
 
     // Paused while the WebSocket is congested; the tty's own buffer then holds the CLI back.
     // (node-pty drops what is still unread 200 ms after the exit, so a pause that outlasts
@@ -159,6 +184,8 @@ export function runInPty(file: string, args: readonly string[], io: ProcessIO, t
     // node-pty reports the exit once the tty has been read to its end, so no output comes after.
     pty.onExit(({ exitCode, signal: sig }) => {
       exited = true;
+      clearInterval(watch);
+      letGo();
       offInterrupt();
       offResize();
       release?.();

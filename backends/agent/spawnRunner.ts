@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import type { CommandRunner, ProcessIO } from '../../core/process';
-import { type LineTerminal, runInPty } from './ptyRunner';
+import { type LineTerminal, runInPty, usesTerminal } from './ptyRunner';
 
 /**
  * Runs real programs for the host shell. The argv the shell parsed goes to
@@ -104,13 +104,15 @@ function signalNumber(sig: NodeJS.Signals | null): number {
 
 /**
  * The shell's `docker`: the real docker CLI with the arguments the shell
- * parsed. Typed at the page's terminal with stdin, stdout and stderr all the
- * terminal, it runs on a pseudo-terminal, as in any terminal (so `-it`
- * works and the CLI prints for a tty); otherwise on pipes.
+ * parsed. A command that uses the terminal (`run -it`, `exec -it`, `attach`,
+ * `start -ai` …), typed at the page's terminal with stdin, stdout and stderr
+ * all the terminal, runs on a pseudo-terminal of its own that takes the
+ * keystrokes; everything else on pipes.
  */
 export function dockerRunner(dockerBin: string, opts: SpawnOptions = {}): CommandRunner {
   return (argv, io) => {
-    const terminal = io.terminal && io.stdin === null && io.stdinIsTTY && io.stdoutIsTTY && io.stderrIsTTY ? opts.terminal?.() : null;
+    const atTerminal = io.terminal && io.stdin === null && io.stdinIsTTY && io.stdoutIsTTY && io.stderrIsTTY;
+    const terminal = atTerminal && usesTerminal(argv.slice(1)) ? opts.terminal?.() : null;
     return terminal ? runInPty(dockerBin, argv.slice(1), io, terminal, opts) : runProgram(dockerBin, argv.slice(1), io, opts);
   };
 }

@@ -132,11 +132,20 @@ describe.skipIf(!haveDocker())('agent: the terminal line on a pseudo-terminal', 
     expect(state(other)).toBe('exited');
   });
 
-  it('a line that only prints runs on the tty too, without taking the keystrokes', async () => {
-    const id = start(`docker ps -a --filter name=^${name}$ --format '{{.Names}}'`);
-    expect(await exitOf(id)).toBe(0);
-    expect(c.output(id)).toBe(`${name}\r\n`);
+  it('a docker line that does not use the terminal keeps pipes at a terminal too: stdout and stderr apart, no keys taken', async () => {
+    const id = start(`docker ps -a --filter name=^${name}$ --format '{{.Names}}'; docker rm gb-pty-none-${name}`);
+    expect(await exitOf(id)).toBe(1);
+    const text = (type: string): string => c.frames.filter((f) => f.type === type && f.id === id).map((f) => String(f.text)).join('');
+    expect(text('stdout')).toBe(`${name}\n`);
+    expect(text('stderr')).toBe(`Error response from daemon: No such container: gb-pty-none-${name}\n`);
+    expect(text('screen')).toBe('');
     expect(rawFrames(id)).toEqual([]);
+  });
+
+  it('docker run -t without -i: the container gets a tty, its \\n turned into \\r\\n by both ttys as in a real terminal', async () => {
+    const id = start('docker run --rm -t busybox sh -c "[ -t 0 ] && [ -t 1 ] && echo container-tty"');
+    expect(await exitOf(id)).toBe(0);
+    expect(c.output(id)).toBe('container-tty\r\r\n');
   });
 
   it('a line sent without a terminal keeps pipes: the CLI’s own "not a TTY"', async () => {
