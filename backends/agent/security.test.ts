@@ -154,4 +154,13 @@ describe('TokenBucket', () => {
     expect(b.take(500)).toBe(false);
     expect([b.take(10_000), b.take(10_000), b.take(10_000), b.take(10_000)]).toEqual([true, true, true, false]);
   });
+
+  it('takes a cost: a budget of characters refuses a piece bigger than what is left', () => {
+    const b = new TokenBucket(100, 10, 0);
+    expect(b.take(0, 60)).toBe(true);
+    expect(b.take(0, 60)).toBe(false);
+    expect(b.take(0, 40)).toBe(true);
+    expect(b.take(1000, 11)).toBe(false);
+    expect(b.take(1000, 10)).toBe(true);
+  });
 });

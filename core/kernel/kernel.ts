@@ -837,6 +837,7 @@ export class Kernel {
         memoryLimit: memoryLimit(cg.resources),
         pidsCurrent: cg.procs.length,
         frozen: cg.frozen,
+        cpuUsageNs: cg.cpuUsageNs,
       };
       this.cgroupMemo.set(cg, { key, resources: cg.resources, snap });
       out.push(snap);

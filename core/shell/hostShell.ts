@@ -91,6 +91,7 @@ interface Fds {
   out: Sink;
   err: Sink;
   outIsTTY: boolean;
+  errIsTTY: boolean;
 }
 
 interface State {
@@ -259,7 +260,7 @@ export class HostShell {
   async run(line: string, io: { stdout(t: string): void; stderr(t: string): void }, interrupt: Interrupt, opts: RunOptions = {}): Promise<number> {
     const tty = opts.stdinIsTTY ?? false;
     this.terminal = opts.terminal;
-    const fds: Fds = { stdin: null, stdinIsTTY: tty, out: { write: (t) => io.stdout(t) }, err: { write: (t) => io.stderr(t) }, outIsTTY: tty };
+    const fds: Fds = { stdin: null, stdinIsTTY: tty, out: { write: (t) => io.stdout(t) }, err: { write: (t) => io.stderr(t) }, outIsTTY: tty, errIsTTY: tty };
     let status: number;
     try {
       let list: List;
@@ -336,6 +337,7 @@ export class HostShell {
           out: pipe ?? ctx.fds.out,
           err: !isLast && p.pipeStderr[i] ? pipe! : ctx.fds.err,
           outIsTTY: isLast ? ctx.fds.outIsTTY : false,
+          errIsTTY: !isLast && p.pipeStderr[i] ? false : ctx.fds.errIsTTY,
         };
         // Each stage runs in a subshell: `cd` or `x=1` in a pipeline does not stick.
         const sub: Ctx = { ...ctx, state: cloneState(ctx.state), fds, nested: true };
@@ -574,14 +576,14 @@ export class HostShell {
     if (Object.prototype.hasOwnProperty.call(this.utilities, name)) return { kind: 'utility', run: this.utilities[name]! };
     if (ALSO_PROGRAMS.has(name) && this.builtins[name]) {
       const b = this.builtins[name]!;
-      return { kind: 'utility', run: (c) => b(c.argv, c.io, { state: cloneState(this.state), fds: { stdin: stdinOf(c.io.stdin), stdinIsTTY: c.io.stdinIsTTY, out: { write: (t) => c.io.stdout(t) }, err: { write: (t) => c.io.stderr(t) }, outIsTTY: c.stdoutIsTTY }, interrupt: c.io.interrupt, depth: 0, nested: true, loopDepth: 0 }) };
+      return { kind: 'utility', run: (c) => b(c.argv, c.io, { state: cloneState(this.state), fds: { stdin: stdinOf(c.io.stdin), stdinIsTTY: c.io.stdinIsTTY, out: { write: (t) => c.io.stdout(t) }, err: { write: (t) => c.io.stderr(t) }, outIsTTY: c.stdoutIsTTY, errIsTTY: c.io.stderrIsTTY ?? false }, interrupt: c.io.interrupt, depth: 0, nested: true, loopDepth: 0 }) };
     }
     return null;
   }
 
   /** A utility running another program (UtilContext.exec), with the streams it was given. */
   private execFromUtility(argv: string[], io: ProcessIO, ctx: Ctx, env: Record<string, string>): Promise<number> {
-    const fds: Fds = { stdin: stdinOf(io.stdin), stdinIsTTY: io.stdinIsTTY, out: { write: (t) => io.stdout(t) }, err: { write: (t) => io.stderr(t) }, outIsTTY: ctx.fds.outIsTTY };
+    const fds: Fds = { stdin: stdinOf(io.stdin), stdinIsTTY: io.stdinIsTTY, out: { write: (t) => io.stdout(t) }, err: { write: (t) => io.stderr(t) }, outIsTTY: ctx.fds.outIsTTY, errIsTTY: ctx.fds.errIsTTY };
     return this.execProgram(argv, { ...ctx, fds, interrupt: io.interrupt }, env, 'xargs');
   }
 
@@ -630,6 +632,7 @@ export class HostShell {
       },
       stdinIsTTY: fds.stdinIsTTY,
       stdoutIsTTY: fds.outIsTTY,
+      stderrIsTTY: fds.errIsTTY,
       ...(cwd !== undefined ? { cwd } : {}),
       // Only a program whose stdin is the terminal itself (not a pipe or a file) may read its keystrokes.
       ...(fds.stdin === null && this.terminal ? { terminal: this.terminal } : {}),
@@ -710,17 +713,23 @@ export class HostShell {
       if (r.op === '>&' && (/^\d+$/.test(target) || target === '-')) {
         if (target === '-') {
           if (r.fd === 1) fds.out = NULL_SINK;
-          if (r.fd === 2) fds.err = NULL_SINK;
+          if (r.fd === 2) {
+            fds.err = NULL_SINK;
+            fds.errIsTTY = false;
+          }
           continue;
         }
         const src = Number(target);
         if (src !== 1 && src !== 2) return fail(`bash: ${target}: Bad file descriptor\n`);
         const sink = src === 1 ? fds.out : fds.err;
-        const tty = src === 1 ? fds.outIsTTY : ctx.fds.outIsTTY;
+        const tty = src === 1 ? fds.outIsTTY : fds.errIsTTY;
         if (r.fd === 1) {
           fds.out = sink;
           fds.outIsTTY = tty;
-        } else if (r.fd === 2) fds.err = sink;
+        } else if (r.fd === 2) {
+          fds.err = sink;
+          fds.errIsTTY = tty;
+        }
         continue;
       }
       // Output to a file: >, >>, >|, &>, &>>, and `>&file` (same as &>).
@@ -732,7 +741,10 @@ export class HostShell {
         fds.out = sink.sink;
         fds.outIsTTY = sink.tty;
       }
-      if (both || r.fd === 2) fds.err = sink.sink;
+      if (both || r.fd === 2) {
+        fds.err = sink.sink;
+        fds.errIsTTY = sink.tty;
+      }
     }
     return fds;
   }
@@ -742,7 +754,7 @@ export class HostShell {
     const abs = resolvePath(target, ctx.state.cwd);
     if (abs === '/dev/null') return { sink: NULL_SINK, tty: false };
     if (abs === '/dev/stdout') return { sink: fds.out, tty: fds.outIsTTY };
-    if (abs === '/dev/stderr') return { sink: fds.err, tty: false };
+    if (abs === '/dev/stderr') return { sink: fds.err, tty: fds.errIsTTY };
     if (abs === '/dev/tty') return { sink: fds.out, tty: true };
     const writer = this.fs.openWrite(abs, append);
     if (typeof writer === 'string') return errText(writer);
@@ -1173,7 +1185,7 @@ export class HostShell {
 
   /** Runs a program from a utility, with `who` wording its not-found error. */
   private async withWho(who: 'sudo' | 'env' | 'xargs', c: UtilContext, argv: string[], env: Record<string, string>): Promise<number> {
-    const fds: Fds = { stdin: stdinOf(c.io.stdin), stdinIsTTY: c.io.stdinIsTTY, out: { write: (t) => c.io.stdout(t) }, err: { write: (t) => c.io.stderr(t) }, outIsTTY: c.stdoutIsTTY };
+    const fds: Fds = { stdin: stdinOf(c.io.stdin), stdinIsTTY: c.io.stdinIsTTY, out: { write: (t) => c.io.stdout(t) }, err: { write: (t) => c.io.stderr(t) }, outIsTTY: c.stdoutIsTTY, errIsTTY: c.io.stderrIsTTY ?? false };
     const state = cloneState(this.state);
     state.cwd = c.cwd;
     const ctx: Ctx = { state, fds, interrupt: c.io.interrupt, depth: 1, nested: true, loopDepth: 0 };
@@ -1226,7 +1238,7 @@ export class HostShell {
     }
     const vars = new Map(Object.entries(c.env));
     const state: State = { vars, exported: new Set(vars.keys()), cwd: c.cwd, status: 0, positional, arg0 };
-    const fds: Fds = { stdin: stdinOf(c.io.stdin), stdinIsTTY: c.io.stdinIsTTY, out: { write: (t) => c.io.stdout(t) }, err: { write: (t) => c.io.stderr(t) }, outIsTTY: c.stdoutIsTTY };
+    const fds: Fds = { stdin: stdinOf(c.io.stdin), stdinIsTTY: c.io.stdinIsTTY, out: { write: (t) => c.io.stdout(t) }, err: { write: (t) => c.io.stderr(t) }, outIsTTY: c.stdoutIsTTY, errIsTTY: c.io.stderrIsTTY ?? false };
     if (this.nestedShells >= 16) {
       c.io.stderr(`${prog}: maximum nesting level exceeded\n`);
       return 1;

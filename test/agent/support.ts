@@ -161,3 +161,39 @@ export function rawUpgrade(port: number, path: string, headers: Record<string, s
     req.end();
   });
 }
+
+/** One WebSocket to the agent spoken in the wire protocol itself (backends/real/protocol.ts), frames kept as they arrive. */
+export interface ProtocolConnection {
+  ws: WebSocket;
+  frames: Array<Record<string, unknown>>;
+  closed: Promise<{ code: number; reason: string }>;
+  send(msg: Record<string, unknown>): void;
+  /** Waits for the first frame (from `from` on) that `match` accepts. */
+  frame(match: (f: Record<string, unknown>) => boolean, timeoutMs?: number, from?: number): Promise<Record<string, unknown>>;
+  /** All the output (stdout, stderr, the pty's screen) of the exec with this id so far. */
+  output(id: string): string;
+}
+
+/** Opens a connection the way the page does (its Origin, the token as a subprotocol). */
+export async function connectProtocol(t: TestAgent): Promise<ProtocolConnection> {
+  const ws = await new Promise<WebSocket>((resolve, reject) => {
+    const s = new WebSocket(t.wsUrl, ['glassbox.v1', `glassbox.token.${t.agent.token}`], { origin: t.origin });
+    s.once('open', () => resolve(s));
+    s.once('error', reject);
+  });
+  const frames: Array<Record<string, unknown>> = [];
+  ws.on('message', (data) => frames.push(JSON.parse(String(data)) as Record<string, unknown>));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  return {
+    ws,
+    frames,
+    closed,
+    send: (msg) => ws.send(JSON.stringify(msg)),
+    frame: (match, timeoutMs = 20_000, from = 0) => waitFor('a frame', () => frames.slice(from).find(match), timeoutMs),
+    output: (id) =>
+      frames
+        .filter((f) => (f.type === 'stdout' || f.type === 'stderr' || f.type === 'screen') && f.id === id)
+        .map((f) => String(f.text))
+        .join(''),
+  };
+}

@@ -70,6 +70,8 @@ export class AppState {
   private followLine: string | null = null;
   private unsubscribe: (() => void) | null = null;
   private nextHistoryId = 1;
+  /** The terminal's size in cells, given to each backend as it opens. */
+  private terminalSize: { cols: number; rows: number } | null = null;
 
   constructor(private readonly location: PageLocation) {
     this.realAvailable = realAvailable(location);
@@ -125,6 +127,7 @@ export class AppState {
       return;
     }
     this.open = opened;
+    if (this.terminalSize) void opened.backend.resize?.(this.terminalSize.cols, this.terminalSize.rows).catch(() => {});
     this.unsubscribe = opened.backend.subscribe((e) => {
       if (generation === this.generation) this.onEvent(e);
     });
@@ -206,6 +209,12 @@ export class AppState {
   /** Keystrokes for the running line while it reads the terminal (`docker run -it`). */
   async input(data: string): Promise<void> {
     await this.backend?.input(data);
+  }
+
+  /** The terminal's size changed (or is first known): a container's tty follows it on the real backend. */
+  async resize(cols: number, rows: number): Promise<void> {
+    this.terminalSize = { cols, rows };
+    await this.backend?.resize?.(cols, rows);
   }
 
   async reset(): Promise<void> {

@@ -64,6 +64,8 @@ export const en = {
   'kernel.memory': 'Memory',
   'kernel.noLimit': 'no limit',
   'kernel.pids': 'Processes',
+  'kernel.cpuTime': 'CPU time',
+  'kernel.blockIO': 'Block I/O (read / written)',
   'kernel.frozen': 'freezer: FROZEN (paused)',
   'kernel.thawed': 'freezer: THAWED',
   'kernel.oom': 'OOM killed (exit 137)',

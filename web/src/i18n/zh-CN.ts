@@ -60,6 +60,8 @@ export const zhCN: Messages = {
   'kernel.memory': '内存',
   'kernel.noLimit': '无限制',
   'kernel.pids': '进程数',
+  'kernel.cpuTime': 'CPU 时间',
+  'kernel.blockIO': '块设备 I/O（读 / 写）',
   'kernel.frozen': 'freezer：FROZEN（已暂停）',
   'kernel.thawed': 'freezer：THAWED',
   'kernel.oom': '因内存不足被杀（OOM，退出码 137）',
