@@ -101,6 +101,9 @@ export interface Transition {
   /** The Docker event that caused it, e.g. "start", "die", "pause". */
   action: string;
   time: number;
+  /** When `to` is "exited": the exit code and OOM flag at that moment (a lesson check credits a state the line passed through). */
+  exitCode?: number;
+  oomKilled?: boolean;
 }
 
 /** A `docker events` record (Engine API /events shape, trimmed to what we use). */

@@ -58,6 +58,12 @@ export interface SimHostOptions {
    * The default is a fresh install with no images.
    */
   preload?: readonly string[];
+  /**
+   * Send a snapshot event after every engine change, not only when a line
+   * ends: `glassbox lesson check` credits each state a line passes through
+   * (`docker pause web && docker unpause web`). Costs one snapshot per change.
+   */
+  snapshotEachChange?: boolean;
 }
 
 /** Virtual time a scripted line may run before it gets a Ctrl-C. */
@@ -160,6 +166,7 @@ export class SimHost {
     const offEngine = this.engine.subscribe((transitions) => {
       this.pending.push(...transitions);
       this.dirty = true;
+      if (this.opts.snapshotEachChange) this.flushEvents();
     });
     const offTrace = this.engine.trace.subscribe((op) => {
       this.pendingTrace.push(op);

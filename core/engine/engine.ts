@@ -2131,7 +2131,8 @@ export class Engine {
   }
 
   private transition(c: Container, from: ContainerState | null, to: ContainerState | null, action: string): void {
-    this.pendingTransitions.push({ containerId: c.id, name: c.name, from, to, action, time: this.scheduler.now() });
+    const exited = to === 'exited' ? { exitCode: c.exitCode, oomKilled: c.oomKilled } : {};
+    this.pendingTransitions.push({ containerId: c.id, name: c.name, from, to, action, time: this.scheduler.now(), ...exited });
   }
 
   private emit(c: Container, action: string, extra: Record<string, string> = {}): void {
