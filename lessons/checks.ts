@@ -184,14 +184,16 @@ export function whyNot(check: Check, m: Moment): Localized | null {
     }
     return { en: whys.map((w) => w.en).join('; or '), 'zh-CN': whys.map((w) => w['zh-CN']).join('；或者') };
   }
-  return atomWhyNot(check, m);
+  return atomWhyNot(check as AtomCheck, m);
 }
+
+type AtomCheck = { kind: 'atom'; source: string; line: number } & Atom;
 
 const L = (en: string, zh: string): Localized => ({ en, 'zh-CN': zh });
 const q = (s: string | number): string => `\`${s}\``;
 const noContainer = (name: string): Localized => L(`no container named ${q(name)}`, `没有名为 ${q(name)} 的容器`);
 
-function atomWhyNot(a: Check & { kind: 'atom' }, m: Moment): Localized | null {
+function atomWhyNot(a: AtomCheck, m: Moment): Localized | null {
   const s = m.snapshot;
   switch (a.form) {
     case 'state':

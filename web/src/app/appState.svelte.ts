@@ -83,9 +83,13 @@ export class AppState {
   }
 
   set snapshot(snapshot: Snapshot | null) {
+    this.setSnapshot(snapshot, []);
+  }
+
+  private setSnapshot(snapshot: Snapshot | null, transitions: Transition[]): void {
     this.latest = snapshot;
     if (snapshot?.trace) this.trace = mergeTrace(this.trace, snapshot.trace);
-    this.lessons.observe(snapshot);
+    this.lessons.observe(snapshot, transitions);
   }
 
   get backend(): Backend | null {
@@ -127,6 +131,7 @@ export class AppState {
       return;
     }
     this.open = opened;
+    this.lessons.files = (ids) => opened.backend.layerEntries(ids);
     if (this.terminalSize) void opened.backend.resize?.(this.terminalSize.cols, this.terminalSize.rows).catch(() => {});
     this.unsubscribe = opened.backend.subscribe((e) => {
       if (generation === this.generation) this.onEvent(e);
@@ -144,7 +149,7 @@ export class AppState {
   private onEvent(e: BackendEvent): void {
     switch (e.type) {
       case 'snapshot':
-        this.snapshot = e.snapshot;
+        this.setSnapshot(e.snapshot, e.transitions);
         if (this.followLine) this.follow(this.followLine);
         if (e.transitions.length) this.transitions = { seq: this.transitions.seq + 1, list: e.transitions };
         break;
@@ -187,8 +192,14 @@ export class AppState {
     this.followLine = line;
     this.follow(line);
     let exit: number | 'error';
+    // The lesson's transcript checks read what the line printed (bounded).
+    let output = '';
+    const keep = (t: string): void => {
+      if (output.length < 64 * 1024) output += t;
+    };
+    const seen: TerminalIO = { ...io, stdout: (t) => (keep(t), io.stdout(t)), stderr: (t) => (keep(t), io.stderr(t)) };
     try {
-      exit = await backend.exec(line, io);
+      exit = await backend.exec(line, seen);
     } catch (err) {
       exit = 'error';
       if (generation === this.generation) io.stderr(`glassbox: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -197,6 +208,7 @@ export class AppState {
     this.running = false;
     this.history = this.history.map((h) => (h.id === entry.id ? { ...h, exit } : h));
     this.saveHistory();
+    if (exit !== 'error') this.lessons.lineDone(line, exit, output);
     // A container the line created exists only now.
     this.follow(line);
     return exit === 'error' ? null : exit;

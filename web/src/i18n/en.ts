@@ -241,6 +241,7 @@ export const en = {
   'lesson.status.pending': 'To do',
   'lesson.insert': 'Type it',
   'lesson.insertLabel': 'Type {command} at the terminal prompt (press Enter to run it)',
+  'lesson.hint': 'Show a hint',
   'lesson.restart': 'Restart lesson',
   'lesson.complete': 'Lesson complete. Well done!',
 } as const;

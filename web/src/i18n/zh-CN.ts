@@ -237,6 +237,7 @@ export const zhCN: Messages = {
   'lesson.status.pending': '待完成',
   'lesson.insert': '填入命令',
   'lesson.insertLabel': '把 {command} 填入终端提示符（按回车运行）',
+  'lesson.hint': '显示提示',
   'lesson.restart': '重新开始课程',
   'lesson.complete': '课程完成，做得好！',
 };
