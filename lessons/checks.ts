@@ -283,7 +283,8 @@ function atomWhyNot(a: AtomCheck, m: Moment): Localized | null {
       if (!c) return noContainer(a.name);
       const have = (c.resources?.nanoCpus ?? 0) / 1e9;
       if (Math.abs(have - a.cpus) < 1e-9) return null;
-      return L(`${q(a.name)} is limited to ${have || 'no limit of'} CPUs, not ${a.cpus}`, `${q(a.name)} 的 CPU 限制是 ${have || '无'}，不是 ${a.cpus}`);
+      if (have === 0) return L(`${q(a.name)} has no CPU limit, not ${a.cpus}`, `${q(a.name)} 没有 CPU 限制，不是 ${a.cpus}`);
+      return L(`${q(a.name)} is limited to ${have} CPUs, not ${a.cpus}`, `${q(a.name)} 的 CPU 限制是 ${have}，不是 ${a.cpus}`);
     }
     case 'frozen': {
       const c = containerNamed(s, a.name);
