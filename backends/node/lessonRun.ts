@@ -1,5 +1,5 @@
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
-import type { LayerEntry } from '../../core/model';
+import type { LayerEntry, Snapshot } from '../../core/model';
 import { SimHost } from '../sim/simHost';
 import { needsFiles } from '../../lessons/checks';
 import { evaluateCheck, evaluateStep, type HistoryEvent } from '../../lessons/evaluate';
@@ -83,7 +83,7 @@ export async function runLesson(lesson: Lesson, seed = 'lesson'): Promise<Lesson
 }
 
 /** The file lists of every layer under each container's root filesystem (image layers, which never change, cached). */
-function layerFiles(host: SimHost, snapshot: import('../../core/model').Snapshot, cache: Map<string, readonly LayerEntry[]>): Record<string, readonly LayerEntry[]> {
+function layerFiles(host: SimHost, snapshot: Snapshot, cache: Map<string, readonly LayerEntry[]>): Record<string, readonly LayerEntry[]> {
   const out: Record<string, readonly LayerEntry[]> = {};
   const kinds = new Map((snapshot.layers ?? []).map((l) => [l.id, l.kind]));
   const want = new Set(snapshot.containers.flatMap((c) => c.rootfs?.layers ?? []));

@@ -105,7 +105,7 @@ export class LessonState {
     const step = this.lesson?.steps[this.doneCount];
     const fetch = this.files;
     if (step && fetch && needsFiles(step.check)) {
-      const ids = [...new Set(snapshot.containers.flatMap((c) => c.rootfs?.layers ?? []))];
+      const ids = snapshot.containers.flatMap((c) => c.rootfs?.layers ?? []).filter((x, i, all) => all.indexOf(x) === i);
       void fetch(ids).then(
         (files) => {
           if (this.latest !== snapshot) return;

@@ -17,7 +17,6 @@ function snap(...containers: [name: string, state: ContainerState, exitCode?: nu
 const lifecycle = lessons.find((l) => l.id === 'lifecycle')!;
 const steps = lifecycle.steps;
 const state = (snapshot: Snapshot): HistoryEvent => ({ kind: 'state', snapshot });
-const statuses = (doneCount: number): string[] => steps.map((_, i) => stepStatus(i, doneCount));
 
 describe('lesson progress, through the lifecycle lesson as the page bundles it', () => {
   it('starts with the first step current', () => {
