@@ -13,7 +13,8 @@ const K = new Uint32Array([
   0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
-function utf8Bytes(s: string): Uint8Array {
+/** The UTF-8 bytes of a string (lone surrogates as three bytes each). */
+export function utf8Bytes(s: string): Uint8Array {
   const out: number[] = [];
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);
