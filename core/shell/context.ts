@@ -22,9 +22,10 @@ export interface UtilContext {
   sleep(ms: number, interrupt: Interrupt): Promise<boolean>;
   /**
    * Runs another program by name, as execvp would (xargs, env): no shell
-   * builtins such as `cd`. When there is no such program (or it cannot be
-   * run) nothing is printed and the error comes back instead of a status,
-   * for the caller to word as its real counterpart does.
+   * builtins such as `cd`. `env` is its whole environment (the caller's
+   * when absent). When there is no such program (or it cannot be run)
+   * nothing is printed and the error comes back instead of a status, for the
+   * caller to word as its real counterpart does.
    */
   exec(argv: string[], io: ProcessIO, env?: Record<string, string>): Promise<number | ExecError>;
   /** The machine around the program (processes, mounts, memory, terminal, kernel), for ps, kill, df, free, tty …; absent where nothing provides it. */

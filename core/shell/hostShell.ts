@@ -535,7 +535,7 @@ export class HostShell {
       sys: this.sys,
       now: () => this.clock.now(),
       sleep: this.sleepFn,
-      exec: (a, io2, env) => this.execFromUtility(a, io2, ctx, env ?? {}),
+      exec: (a, io2, env) => this.execFromUtility(a, io2, ctx, env),
     });
     return this.invoke(name, (io) => program.run(uctx(io)), ctx.fds, ctx.interrupt);
   }
@@ -561,14 +561,16 @@ export class HostShell {
   }
 
   /** A utility running another program (UtilContext.exec), with the streams it was given; the utility words a missing program. */
-  private async execFromUtility(argv: string[], io: ProcessIO, ctx: Ctx, env: Record<string, string>): Promise<number | ExecError> {
+  private async execFromUtility(argv: string[], io: ProcessIO, ctx: Ctx, env: Record<string, string> | undefined): Promise<number | ExecError> {
     const name = argv[0] ?? '';
     if (name.includes('/')) {
       const m = /^\/(?:usr\/)?(?:local\/)?s?bin\/([^/]+)$/.exec(resolvePath(name, ctx.state.cwd));
       if (!(m && this.findProgram(m[1]!))) return typeof this.fs.stat(resolvePath(name, ctx.state.cwd)) === 'string' ? 'ENOENT' : 'EACCES';
     } else if (!this.findProgram(name)) return 'ENOENT';
     const fds: Fds = { stdin: stdinOf(io.stdin), stdinIsTTY: io.stdinIsTTY, out: { write: (t) => io.stdout(t) }, err: { write: (t) => io.stderr(t) }, outIsTTY: ctx.fds.outIsTTY };
-    return this.execProgram(argv, { ...ctx, fds, interrupt: io.interrupt }, env, 'xargs');
+    // The program gets exactly the environment given (env -i empties it).
+    const state: State = env === undefined ? ctx.state : { ...cloneState(ctx.state), vars: new Map(Object.entries(env)), exported: new Set(Object.keys(env)) };
+    return this.execProgram(argv, { ...ctx, state, fds, interrupt: io.interrupt }, {}, 'xargs');
   }
 
   /**
@@ -1241,7 +1243,7 @@ export class HostShell {
       sys: this.sys,
       now: () => this.clock.now(),
       sleep: this.sleepFn,
-      exec: (a, io2, env) => this.execFromUtility(a, io2, ctx, env ?? {}),
+      exec: (a, io2, env) => this.execFromUtility(a, io2, ctx, env),
     };
   }
 

@@ -204,7 +204,7 @@ function gnuLs(ctx: UtilContext): number {
 
 /** busybox ls: -1 -a -A -d -l -n -F -p -h -R -r -S -t (one name per line without a tty, 80-column layout with one). */
 function bbLs(ctx: UtilContext): number {
-  const spec: OptSpec = { flags: '1aAdlFphnRrStC', long: { color: { as: 'color', value: 'optional' } } };
+  const spec: OptSpec = { flags: '1aAdlFphnRrStCQ', long: { color: { as: 'color', value: 'optional' } } };
   const p = getopt(ctx.argv.slice(1), spec);
   if ('error' in p) return optionError(ctx, p.error);
   const long = has(p, 'l') || has(p, 'n');
@@ -218,17 +218,18 @@ function bbLs(ctx: UtilContext): number {
     const idn = (group ? st.gid : st.uid) ?? 0;
     return has(p, 'n') ? String(idn) : group ? groupName(acc!, idn) : userName(acc!, idn);
   };
+  const quote = (n: string): string => (has(p, 'Q') ? `"${n}"` : n);
   const suffix = (st: FsStat): string => (has(p, 'F') ? (st.kind === 'dir' ? '/' : st.kind === 'symlink' ? '@' : st.mode & 0o111 ? '*' : '') : has(p, 'p') && st.kind === 'dir' ? '/' : '');
   const line = (e: Entry): string => {
     const size = human ? bbHuman(e.st.size).padStart(7) : String(e.st.size).padStart(9);
     const target = e.st.kind === 'symlink' ? ` -> ${e.link ?? e.st.target ?? ''}` : '';
-    return `${modeString(e.st)} ${String(e.st.nlink).padStart(4)} ${nameOf(e.st, false).padEnd(8)} ${nameOf(e.st, true).padEnd(8)} ${size} ${lsTime(e.st.mtime, ctx.now())} ${e.name}${suffix(e.st)}${target}\n`;
+    return `${modeString(e.st)} ${String(e.st.nlink).padStart(4)} ${nameOf(e.st, false).padEnd(8)} ${nameOf(e.st, true).padEnd(8)} ${size} ${lsTime(e.st.mtime, ctx.now())} ${quote(e.name)}${suffix(e.st)}${target}\n`;
   };
   const order = sorter(p);
   const render = (entries: Entry[]): string => {
     const list = order(entries);
     if (long) return list.map(line).join('');
-    const names = list.map((e) => e.name + suffix(e.st));
+    const names = list.map((e) => quote(e.name) + suffix(e.st));
     if (!ctx.stdoutIsTTY || has(p, '1')) return names.map((n) => n + '\n').join('');
     return bbColumns(names, TERMINAL_WIDTH);
   };

@@ -49,20 +49,24 @@ function check(ctx: UtilContext, hash: (text: string) => string, name: string, f
   const quiet = has(p, 'quiet') || has(p, 's');
   const silent = has(p, 'status');
   let status = 0;
-  let out = '';
   for (const list of files) {
     const text = readOperand(ctx, list, name, !gnu);
     if (text === null) {
       status = 1;
       continue;
     }
+    let out = '';
     let failed = 0;
     let unreadable = 0;
-    let formatted = 0;
+    let total = 0;
     for (const line of splitLines(text)) {
-      const m = new RegExp(`^\\\\?([0-9a-fA-F]{${width}}) [ *](.+)$`).exec(line);
-      if (!m) continue;
-      formatted++;
+      // GNU wants a well-formed line; busybox splits at the first "  " (or " *") and compares whatever is before it.
+      const m = gnu ? new RegExp(`^\\\\?([0-9a-fA-F]{${width}}) [ *](.+)$`).exec(line) : /^(.*?)(?:  | \*)(.*)$/s.exec(line);
+      total++;
+      if (!m) {
+        if (!gnu) failed++;
+        continue;
+      }
       const file = m[2]!;
       const data = read(file);
       if (data === null) {
@@ -72,22 +76,20 @@ function check(ctx: UtilContext, hash: (text: string) => string, name: string, f
         if (!silent) out += gnu ? `${file}: FAILED open or read\n` : `${file}: FAILED\n`;
         continue;
       }
-      const ok = hash(data) === m[1]!.toLowerCase();
+      const ok = hash(data) === (gnu ? m[1]!.toLowerCase() : m[1]);
       if (!ok) failed++;
       if (!silent && !(ok && quiet)) out += `${file}: ${ok ? 'OK' : 'FAILED'}\n`;
     }
-    if (formatted === 0) {
-      ctx.io.stderr(gnu ? `${name}: ${list}: no properly formatted checksum lines found\n` : '');
+    ctx.io.stdout(out);
+    if (gnu && out === '' && failed === 0 && unreadable === 0) {
+      ctx.io.stderr(`${name}: ${list}: no properly formatted checksum lines found\n`);
       status = 1;
       continue;
     }
-    ctx.io.stdout(out);
-    out = '';
-    if (!silent && unreadable > 0 && gnu) ctx.io.stderr(`${name}: WARNING: ${unreadable} listed file${unreadable > 1 ? 's' : ''} could not be read\n`);
-    if (!silent && failed > 0) ctx.io.stderr(`${name}: WARNING: ${failed} ${gnu ? `computed checksum${failed > 1 ? 's' : ''} did NOT match` : `of ${formatted} computed checksums did NOT match`}\n`);
+    if (!silent && unreadable > 0) ctx.io.stderr(`${name}: WARNING: ${unreadable} listed file${unreadable > 1 ? 's' : ''} could not be read\n`);
+    if (!silent && failed > 0) ctx.io.stderr(`${name}: WARNING: ${failed} ${gnu ? `computed checksum${failed > 1 ? 's' : ''} did NOT match` : `of ${total} computed checksums did NOT match`}\n`);
     if (failed > 0 || unreadable > 0) status = 1;
   }
-  ctx.io.stdout(out);
   return status;
 }
 
