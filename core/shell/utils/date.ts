@@ -222,7 +222,7 @@ export function date(ctx: UtilContext): number {
     const f = Object.keys(iso).find((k) => k.startsWith(spec));
     if (f === undefined || (!gnu && f === 'ns')) {
       if (gnu) {
-        ctx.io.stderr(`date: invalid argument ${q(spec)} for '--iso-8601'\nValid arguments are:\n  - 'hours'\n  - 'minutes'\n  - 'date'\n  - 'seconds'\n  - 'ns'\nTry 'date --help' for more information.\n`);
+        ctx.io.stderr(`date: invalid argument ${q(spec)} for ${q('--iso-8601')}\nValid arguments are:\n${['hours', 'minutes', 'date', 'seconds', 'ns'].map((a) => `  - ${q(a)}\n`).join('')}Try 'date --help' for more information.\n`);
         return 1;
       }
       return bbUsage(ctx);

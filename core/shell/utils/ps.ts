@@ -316,13 +316,14 @@ export function kill(ctx: UtilContext): number {
     ctx.io.stderr('kill: you need to specify whom to kill\n');
     return 1;
   }
+  const bad = pids.find((a) => !/^-?\d+$/.test(a));
+  if (bad !== undefined) {
+    ctx.io.stderr(gnu ? `kill: failed to parse argument: '${bad}'\n` : `kill: invalid number '${bad}'\n`);
+    return 1;
+  }
   if (!ctx.sys) return notSimulated(ctx);
   let status = 0;
   for (const a of pids) {
-    if (!/^-?\d+$/.test(a)) {
-      ctx.io.stderr(gnu ? `kill: failed to parse argument: '${a}'\n` : `kill: invalid number '${a}'\n`);
-      return 1;
-    }
     const r = ctx.sys.kill(Number(a), signal);
     if (r === 'ok') continue;
     status = 1;

@@ -232,7 +232,6 @@ Options:
  -h, --human         show human-readable output
      --si            use powers of 1000 not 1024
  -l, --lohi          show detailed low and high memory statistics
- -L, --line          show output on a single line
  -t, --total         show total for RAM + swap
  -v, --committed     show committed memory and commit limit
  -s N, --seconds N   repeat printing every N seconds
