@@ -247,7 +247,8 @@ For more details see free(1).
 function freeBusybox(ctx: UtilContext, unit: string): number {
   if (!ctx.sys) return notSimulated(ctx);
   const m = ctx.sys.memory();
-  const fmt = (kb: number): string => (unit === 'h' ? bbHuman(kb * 1024) : String(unit === 'b' ? kb * 1024 : unit === 'm' ? Math.floor(kb / 1024) : unit === 'g' ? Math.floor(kb / 1024 / 1024) : kb));
+  // busybox rounds to the nearest unit (make_human_readable_str with a display unit).
+  const fmt = (kb: number): string => (unit === 'h' ? bbHuman(kb * 1024) : String(unit === 'b' ? kb * 1024 : unit === 'm' ? Math.floor((kb + 512) / 1024) : unit === 'g' ? Math.floor((kb + 512 * 1024) / 1024 / 1024) : kb));
   const cells = (xs: number[]): string => xs.map((x) => fmt(x).padStart(12)).join('');
   const cache = m.buffers + m.cached;
   let out = '              total        used        free      shared  buff/cache   available\n';
