@@ -194,7 +194,7 @@ function bbColumns(user: (p: UtilProcess) => string): Record<string, BbColumn> {
     tty: c('tty', 'TT', 6, false, (p) => p.tty),
     vsz: c('vsz', 'VSZ', 4, true, (p) => bbScaled(p.vsz / 1024)),
     sid: c('sid', 'SID', 5, true, (p) => String(p.pid)),
-    stat: c('stat', 'STAT', 4, false, (p) => p.stat.replace(/[+l]/g, '')),
+    stat: c('stat', 'STAT', 4, false, (p) => (p.stat[0] ?? 'S') + (p.kthread ? 'W' : '')),
     rss: c('rss', 'RSS', 4, true, (p) => bbScaled(p.rss / 1024)),
   };
 }
