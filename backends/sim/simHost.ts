@@ -7,6 +7,7 @@ import { Engine } from '../../core/engine/engine';
 import { dockerCommand } from '../../core/cli/docker';
 import { HostShell, MemFs } from '../../core/shell';
 import { cgroupTree, procTree, psCommand } from '../../core/kernel/procfs';
+import { hostSystem } from '../../core/kernel/system';
 import type { CommandRunner } from '../../core/process';
 import { hostNetCommands } from '../../core/network/programs/host';
 
@@ -107,6 +108,9 @@ export class SimHost {
       },
       hostname: 'glassbox',
       sleep,
+      clock: { now: () => scheduler.now() },
+      // What ps, df, mount, free, uname and kill read (the host's `ps` itself stays psCommand: it lists itself).
+      sys: hostSystem(kernel, { rootfs: () => this.engine.snapshot().containers.flatMap((c) => (c.rootfs && (c.state === 'running' || c.state === 'paused') ? [c.rootfs] : [])) }),
     });
     const offEngine = this.engine.subscribe((transitions) => {
       this.pending.push(...transitions);

@@ -94,8 +94,9 @@ export interface UtilMemory {
 export interface UtilTerminal {
   /** Its device name, "/dev/pts/0". */
   name: string;
-  rows: number;
-  cols: number;
+  /** Its size, when known (the page's terminal does not tell the host shell). */
+  rows?: number;
+  cols?: number;
 }
 
 /**

@@ -337,6 +337,10 @@ export function stty(ctx: UtilContext): number {
     ctx.io.stderr('glassbox: stty: changing the terminal settings is not simulated yet\n');
     return 2;
   }
+  if ((args.includes('size') || args.includes('-a') || args.includes('--all')) && (term.rows === undefined || term.cols === undefined)) {
+    ctx.io.stderr("glassbox: stty: this terminal's size is not known here\n");
+    return 2;
+  }
   let out = '';
   for (const a of args.length > 0 ? args : ['']) {
     if (a === '') out += gnu ? 'speed 38400 baud; line = 0;\n-brkint -imaxbel\n' : `speed 38400 baud; line = 0;\n${TERMIOS_CHARS('flush')}-brkint -imaxbel\n`;
