@@ -129,8 +129,8 @@ function render(format: string, s: Subject): string {
       case 'i': return String(ino());
       case 'd': { const [ma, mi] = dev(); return String(ma * 256 + mi); }
       case 'D': { const [ma, mi] = dev(); return (ma * 256 + mi).toString(16); }
-      case 'H': return String(dev()[0]);
-      case 'L': return String(dev()[1]);
+      case 'Hd': case 'Hr': return String(dev()[0]);
+      case 'Ld': case 'Lr': return String(dev()[1]);
       case 't': case 'T': return '0';
       case 'x': case 'y': case 'z': return statTime(st.mtime);
       case 'X': case 'Y': case 'Z': return sec;
@@ -156,7 +156,7 @@ function render(format: string, s: Subject): string {
       out += ch;
       continue;
     }
-    const m = /^%([-#0 +]*)(\d*)(?:\.(\d+))?([A-Za-z%])/.exec(format.slice(i));
+    const m = /^%([-#0 +]*)(\d*)(?:\.(\d+))?([HL][dr]|[A-Za-z%])/.exec(format.slice(i));
     if (!m) {
       out += ch;
       continue;
