@@ -60,11 +60,12 @@ export async function sleep(ctx: UtilContext): Promise<number> {
   if (args.length === 0) return gnu ? usageError(ctx, 'missing operand') : bbUsage(ctx);
   let ms = 0;
   for (const a of args) {
-    if (gnu && /^(inf|infinity)$/i.test(a)) {
+    if (/^(inf|infinity)$/i.test(a)) {
       ms = Infinity;
       continue;
     }
-    const m = /^(\d+\.?\d*|\.\d+)([smhd]?)$/.exec(a);
+    // GNU reads any floating-point number (1e-3); busybox only plain decimals.
+    const m = (gnu ? /^(\d+\.?\d*(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?)([smhd]?)$/i : /^(\d+\.?\d*|\.\d+)([smhd]?)$/).exec(a);
     if (!m) {
       if (gnu && /^-[^\d.]/.test(a)) return usageError(ctx, `invalid option -- '${a[1]}'`);
       if (gnu) return usageError(ctx, `invalid time interval ${q(a)}`);
@@ -255,6 +256,27 @@ function splitByLength(argv: string[], fixed: number, max: number): string[][] {
   }
   out.push([...head, ...cur]);
   return out;
+}
+
+// ---------- printenv ----------
+
+/** printenv: the environment, or the named variables' values (status 1 if one is unset). */
+export function printenv(ctx: UtilContext): number {
+  const p = getopt(ctx.argv.slice(1), { flags: '0', long: ctx.flavor === 'gnu' ? { null: { as: '0', value: false } } : {} });
+  if ('error' in p) return optionError(ctx, p.error, 2);
+  const end = has(p, '0') ? '\0' : '\n';
+  if (p.operands.length === 0) {
+    ctx.io.stdout(Object.entries(ctx.env).map(([k, v]) => `${k}=${v}${end}`).join(''));
+    return 0;
+  }
+  let status = 0;
+  let out = '';
+  for (const name of p.operands) {
+    if (Object.prototype.hasOwnProperty.call(ctx.env, name)) out += ctx.env[name] + end;
+    else status = 1;
+  }
+  ctx.io.stdout(out);
+  return status;
 }
 
 // ---------- which / true / false ----------

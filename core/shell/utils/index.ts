@@ -13,7 +13,7 @@ import { find } from './find';
 import { tar } from './tar';
 import { sed } from './sed';
 import { awk } from './awk';
-import { env, sleep, xargs, which, trueUtility, falseUtility } from './exec';
+import { env, printenv, sleep, xargs, which, trueUtility, falseUtility } from './exec';
 import { test } from './test';
 import { ps, kill } from './ps';
 import { df, mount, free, uname, tty, stty } from './system';
@@ -33,7 +33,7 @@ export const utilities: Readonly<Record<string, Utility>> = {
   cat, grep, egrep: (c) => grep({ ...c, argv: ['grep', '-E', ...c.argv.slice(1)] }), fgrep: (c) => grep({ ...c, argv: ['grep', '-F', ...c.argv.slice(1)] }),
   echo, printf, wc, head, tail, sort, uniq, cut, tr, tee, seq, rev, sed, awk,
   ls, touch, rm, mkdir, rmdir, cp, mv, ln, readlink, stat, du, find, tar, md5sum, sha256sum, basename, dirname,
-  env, sleep, xargs, which, true: trueUtility, false: falseUtility, test, '[': test,
+  env, printenv, sleep, xargs, which, true: trueUtility, false: falseUtility, test, '[': test,
   ps, kill, df, mount, free, uname, tty, stty, date, id, whoami, hostname,
   clear: (c) => (c.io.stdout('\x1b[H\x1b[2J\x1b[3J'), 0),
   yes: (c) => {
