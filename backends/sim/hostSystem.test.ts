@@ -42,6 +42,15 @@ describe('the host shell sees the simulated machine', () => {
     expect((await run(host, 'mount -t overlay')).out).toBe('');
   });
 
+  it("in a container, busybox mount and df read the table its /proc/mounts shows, with df's rows as the real busybox prints them", async () => {
+    const proc = (await run(host, 'docker run --rm busybox cat /proc/mounts')).out;
+    const mount = (await run(host, 'docker run --rm busybox mount')).out;
+    expect(mount.split('\n').slice(1)).toEqual(proc.split('\n').slice(1).map((l) => (l === '' ? l : l.replace(/^(\S+) (\S+) (\S+) (\S+) 0 0$/, '$1 on $2 type $3 ($4)'))));
+    const df = (await run(host, 'docker run --rm busybox df')).out.trimEnd().split('\n');
+    // `docker run --rm busybox df` on the reference host (core/shell/utils/fixtures/system.json).
+    expect(df.map((l) => l.split(/\s+/).at(-1))).toEqual(['on', '/', '/dev', '/sys/fs/cgroup', '/dev/shm', '/etc/resolv.conf', '/etc/hostname', '/etc/hosts', '/proc/acpi', '/proc/keys', '/proc/timer_list', '/sys/firmware']);
+  });
+
   it('free: the kernel total, and kill: a check works, a signal is refused plainly', async () => {
     expect((await run(host, 'free')).out).toMatch(/^ +total +used +free +shared +buff\/cache +available\nMem: +24683656 /);
     expect(await run(host, 'env kill -0 1')).toEqual({ out: '', err: '', exit: 0 });
