@@ -10,7 +10,8 @@ import { psCommand } from '../../core/kernel/procfs';
 import type { CommandRunner } from '../../core/process';
 import { hostNetCommands } from '../../core/network/programs/host';
 import { processFs } from '../../core/kernel/views';
-import { HOST_HOSTNAME, hostSystem, unameCommand, type HostSystem } from '../../core/kernel/system';
+import { HOST_HOSTNAME, hostSystem } from '../../core/kernel/system';
+import type { UtilSystem } from '../../core/shell/context';
 import { nsenterCommand, type NsenterTarget } from '../../core/kernel/nsenter';
 import type { Fs } from '../../core/shell/filesystem';
 import { DEFAULT_PATH } from '../../core/engine/programs';
@@ -78,8 +79,6 @@ export class SimHost {
   private scheduler!: Scheduler;
   private engine!: Engine;
   private shell!: HostShell;
-  /** The host as its utilities read it (uname; the applets' date, df and mount). */
-  private sys!: HostSystem;
   private unsubscribeEngine: () => void = () => {};
   private listeners = new Set<(e: BackendEvent) => void>();
   private pending: Transition[] = [];
@@ -120,13 +119,13 @@ export class SimHost {
     const kernel = this.engine.kernel;
     const fs = processFs(kernel, disk, kernel.shellPid, now);
     const engine = this.engine;
-    this.sys = hostSystem(kernel, { now, hostname: HOST_HOSTNAME, dockerKb: () => (engine.snapshot().layers ?? []).reduce((n, l) => n + l.size, 0) / 1024 });
-    const sys = this.sys;
+    // The machine ps, kill, df, mount, stat, free and uname read; /proc/mounts is the same table (core/kernel/system.ts).
+    const dockerKb = (): number => (engine.snapshot().layers ?? []).reduce((n, l) => n + l.size, 0) / 1024;
+    const sys: UtilSystem = hostSystem(kernel, { dockerKb });
     const docker = withClientProcess(this.engine, dockerCommand(this.engine, { fs }));
     // `own`: the host's files (not a container's mount namespace), where docker and ps are the host's.
     const commands = (net: string, hostname: string, own: boolean): Record<string, CommandRunner> => ({
       ...(own ? { docker, ps: psCommand(kernel, now) } : { ps: notInNamespaces('ps') }),
-      uname: unameCommand(() => ({ ...sys, hostname })),
       // ip, ifconfig, brctl, bridge, iptables, iptables-save, curl, ping over the namespace's network
       ...hostNetCommands({ net: () => engine.net.view(net), now, sleep }),
     });
@@ -136,7 +135,10 @@ export class SimHost {
       const hostname = t.uts !== undefined ? (engine.containerRoot(t.uts)?.hostname ?? HOST_HOSTNAME) : HOST_HOSTNAME;
       const net = t.net !== undefined ? (engine.net.netnsOf(t.net) ?? t.net) : 'host';
       const view: Fs = processFs(kernel, root?.fs ?? disk, t.pid, now);
-      return new HostShell({ fs: view, commands: commands(net, hostname, root === undefined), hostname, sleep, clock: { now }, pid: t.pid, cwd: root ? '/' : this.shell.cwd, makeDirs: false });
+      // mount and df read the table of the mount namespace entered.
+      const mntNs = t.mnt !== undefined ? kernel.containerNamespaces(t.mnt)?.mnt : undefined;
+      const seen = mntNs !== undefined ? hostSystem(kernel, { dockerKb, mntNs }) : sys;
+      return new HostShell({ fs: view, commands: commands(net, hostname, root === undefined), hostname, sleep, clock: { now }, pid: t.pid, cwd: root ? '/' : this.shell.cwd, makeDirs: false, sys: seen });
     };
     // In a container's mount namespace execvp finds only the container's programs.
     const canExec = (name: string, t: NsenterTarget): boolean => {
@@ -162,6 +164,8 @@ export class SimHost {
       sleep,
       clock: { now },
       pid: kernel.shellPid,
+      // The host's `ps` itself stays psCommand: it lists itself.
+      sys,
     });
     const offEngine = this.engine.subscribe((transitions) => {
       this.pending.push(...transitions);

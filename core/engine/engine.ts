@@ -32,7 +32,8 @@ import { Kernel } from '../kernel/kernel';
 import type { Resources } from '../kernel/cgroups';
 import { adaptResources, containerRefs, namespaceJoin, validateIpcMode, type NamespaceModes } from '../kernel/hostConfig';
 import { programRss, resolveExecutable } from '../kernel/programs';
-import { HOST_HOSTNAME, overlayOptions } from '../kernel/system';
+import { containerMounts, HOST_HOSTNAME, mountsOfNamespace, overlayOptions } from '../kernel/system';
+import type { UtilMount } from '../shell/context';
 import { processFs } from '../kernel/views';
 import { UnionFs } from '../unionfs/unionFs';
 import { lookupUser, parseGroup, parsePasswd } from '../cshell/users';
@@ -705,6 +706,13 @@ export class Engine {
   }
 
   /** overlay2's directories for a container: lowerdir= top first (init, then the image's layers), upperdir, workdir, merged. */
+  /** What mount and df show in the container: its mount namespace's table, the one /proc/mounts prints. */
+  private mountTable(c: Container): UtilMount[] {
+    const mnt = this.kernel.containerNamespaces(c.id)?.mnt;
+    if (mnt !== undefined) return mountsOfNamespace(this.kernel, mnt);
+    return containerMounts({ id: c.id, rootfsOptions: overlayOptions(this.rootfsMount(c)) }, Math.floor(this.kernel.memTotal / 1024), this.kernel.cgroupVersion);
+  }
+
   private rootfsMount(c: Container): RootfsMount {
     const chains = this.imageStore.chainIds(c.image);
     const lowers = [`/var/lib/docker/overlay2/${c.layerId}-init/diff`];
@@ -1051,6 +1059,7 @@ export class Engine {
         user,
         processes: () => this.containerProcesses(c),
         rootfs: () => this.rootfsMount(c),
+        mounts: () => this.mountTable(c),
         tty,
         stdin: { read: (onData, onEnd) => stdin.read(onData, onEnd) },
         now: () => this.scheduler.now(),
@@ -1307,6 +1316,7 @@ export class Engine {
       user: '',
       processes: () => this.containerProcesses(c),
       rootfs: () => this.rootfsMount(c),
+      mounts: () => this.mountTable(c),
       tty: c.config.tty,
       stdin: { read: (onData, onEnd) => run.stdin.read(onData, onEnd) },
       now: () => this.scheduler.now(),

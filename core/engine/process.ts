@@ -3,6 +3,7 @@ import type { NetView } from '../network/view';
 import type { UnionMount } from '../unionfs/mount';
 import type { RootfsMount } from '../model';
 import type { Fs } from '../shell/filesystem';
+import type { UtilMount } from '../shell/context';
 
 /**
  * What a simulated program sees of its process: argv, environment, its
@@ -43,6 +44,8 @@ export interface Proc {
   processes(): readonly ProcessInfo[];
   /** The container's root mount (overlay lowerdir/upperdir/workdir), when the engine knows it. */
   rootfs(): RootfsMount | undefined;
+  /** The container's mount table with statfs numbers: the one its /proc/mounts shows (core/kernel/system.ts), for mount and df. */
+  mounts(): readonly UtilMount[];
   /** Whether stdout is a terminal (`docker run -t`). */
   readonly tty: boolean;
   readonly stdin: Stdin;

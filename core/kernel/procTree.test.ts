@@ -146,6 +146,6 @@ describe('cgroup v2 (the systemd driver’s unified tree)', () => {
     expect(read(inside, '/sys/fs/cgroup/cpu.max')).toBe('50000 100000\n');
     expect(read(inside, '/sys/fs/cgroup/cgroup.procs')).toBe('1\n');
     expect(read(host, `/sys/fs/cgroup/system.slice/docker-${id}.scope/cgroup.procs`)).toBe(`${pid}\n`);
-    expect(read(inside, '/proc/mounts')).toContain('\ncgroup /sys/fs/cgroup cgroup2 ro,nosuid,nodev,noexec,relatime 0 0\n');
+    expect(read(inside, '/proc/mounts')).toContain('\ncgroup /sys/fs/cgroup cgroup2 ro,nosuid,nodev,noexec,relatime,nsdelegate,memory_recursiveprot 0 0\n');
   });
 });

@@ -1,7 +1,8 @@
 import { staticDir, textFile, type PDir, type PNode } from '../shell/mountFs';
 import type { Kernel, KProcess } from './kernel';
 import { HOST_NAMESPACES, HOST_TIME_NS, nsLink, NS_TYPES } from './namespaces';
-import { comm, KERNEL_RELEASE_HOST } from './procfs';
+import { processComm as comm } from '../shell/utils/ps';
+import { KERNEL_RELEASE_HOST } from './procfs';
 import { cpuinfo, formatMounts, meminfo, mountsOfNamespace, procUptime, procVersion } from './system';
 
 /**

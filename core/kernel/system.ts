@@ -1,11 +1,13 @@
-import type { CommandRunner } from '../process';
+import type { UtilMemory, UtilMount, UtilSystem, UtilTerminal } from '../shell/context';
 import { HOST_NAMESPACES } from './namespaces';
-import type { Kernel } from './kernel';
-import { KERNEL_RELEASE_HOST, KERNEL_VERSION } from './procfs';
+import type { ContainerMounts, Kernel } from './kernel';
+import { KERNEL_RELEASE_HOST, KERNEL_VERSION, utilProcess } from './procfs';
 
 /**
- * The simulated host as the programs that describe it read it (uname, date,
- * df, mount, /proc/mounts, /proc/meminfo): its name, kernel, mounts and disk.
+ * The simulated host as the programs that describe it read it: one mount
+ * table per machine and per container, feeding both /proc/mounts (the
+ * per-process views) and mount, df and stat (UtilContext.sys); one memory
+ * model for /proc/meminfo and free; one kernel for uname and /proc/version.
  * Shapes follow the reference host (Debian 12 on a VM with one virtio disk,
  * /dev/vda, cgroup v1 hybrid), on which the conformance suite runs.
  */
@@ -13,107 +15,113 @@ import { KERNEL_RELEASE_HOST, KERNEL_VERSION } from './procfs';
 /** The host's name (the prompt's, `hostname`, and a --net=host container's). */
 export const HOST_HOSTNAME = 'glassbox';
 
-/** One line of /proc/mounts. */
-export interface MountEntry {
-  source: string;
-  target: string;
-  fstype: string;
-  options: string;
-}
-
-/** statfs(2) of a mounted filesystem, in 1K blocks (what df prints). */
+/** statfs(2) of a filesystem in 1K blocks (what df prints): size, used, available to users, inodes and free inodes. */
 export interface DiskUsage {
-  totalKb: number;
-  usedKb: number;
-  availKb: number;
-  inodes: number;
-  inodesFree: number;
-}
-
-/** What the host's utilities read of the machine: the port the host shell's date, df, mount and uname are given. */
-export interface HostSystem {
-  /** uname: -s -n -r -v -m. */
-  readonly sysname: string;
-  readonly hostname: string;
-  readonly release: string;
-  readonly version: string;
-  readonly machine: string;
-  /** The login shell's pid (`$$`). */
-  readonly shellPid: number;
-  /** Virtual time, ms since the epoch. */
-  now(): number;
-  /** When the host booted, ms since the epoch. */
-  bootTime(): number;
-  /** The host's mount table, in /proc/mounts order (running containers' overlays and netns mounts at the end). */
-  mounts(): MountEntry[];
-  /** statfs of the filesystem mounted at `target`; undefined for pseudo filesystems (proc, sysfs, cgroup). */
-  diskUsage(target: string): DiskUsage | undefined;
+  blocks: number;
+  used: number;
+  avail: number;
+  files: number;
+  filesFree: number;
 }
 
 /** The reference host's root disk and its mount options. */
 const ROOT_DEVICE = '/dev/vda';
+const ROOT_DEV = '254:0';
 const EXT4_OPTIONS = 'rw,relatime,discard,resv_strict,resuid=65534,resgid=65534';
-/** The reference host's disk as statfs reports it: 252G, 25G used before Docker's data, 77G free to users. */
-const DISK = { totalKb: 264_212_084, usedKb: 24_780_672, reservedKb: 157_820_172, inodes: 16_777_216, inodesUsed: 412_345 };
+/** statfs of the reference host's /dev/vda before Docker's data (5% reserved: 252G, 25G used, 77G free to users), as core/cshell's df has it. */
+export const HOST_DISK: DiskUsage = { blocks: 264_212_084, used: 24_780_672, avail: 81_610_240, files: 16_777_216, filesFree: 16_301_262 };
+/** Docker's default /dev and /dev/shm size in a container (64 MiB). */
+const SHM_KB = 65536;
 
-/** The cgroup v1 hierarchies in the order the host mounted them (runc copies it into containers). */
+/** The root disk with `dockerKb` of Docker's layers and containers' upper layers on it. */
+export function rootDiskUsage(dockerKb: number): DiskUsage {
+  const kb = Math.ceil(dockerKb);
+  return { ...HOST_DISK, used: HOST_DISK.used + kb, avail: Math.max(0, HOST_DISK.avail - kb) };
+}
+
+function mount(source: string, target: string, fstype: string, options: string, dev: string, size?: DiskUsage, root?: string): UtilMount {
+  const s = size ?? { blocks: 0, used: 0, avail: 0, files: 0, filesFree: 0 };
+  return { source, target, fstype, options, dev, ...s, ...(root !== undefined ? { root } : {}) };
+}
+
+/** A tmpfs of `kb` kilobytes, empty. */
+function tmpfs(kb: number): DiskUsage {
+  const files = Math.floor(kb / 8);
+  return { blocks: kb, used: 0, avail: kb, files, filesFree: files - 1 };
+}
+
+/** The cgroup v1 hierarchies in the order the reference host mounted them (runc copies it into containers). */
 const V1_MOUNT_ORDER = ['cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'freezer', 'blkio', 'pids'] as const;
 
-/** `cgroup` lines for each v1 hierarchy, mounted at `at/<name>` with `access` (rw on the host, ro in a container). */
-function cgroupMounts(access: 'rw' | 'ro', flags: string): MountEntry[] {
-  const out = V1_MOUNT_ORDER.map((c) => ({ source: 'cgroup', target: `/sys/fs/cgroup/${c}`, fstype: 'cgroup', options: `${access},${flags}relatime,${c}` }));
-  out.push({ source: 'cgroup', target: '/sys/fs/cgroup/systemd', fstype: 'cgroup', options: `${access},${flags}relatime,name=systemd` });
+/** `cgroup` lines for each v1 hierarchy, then name=systemd: rw on the host, ro with nosuid,nodev,noexec in a container. */
+function cgroupMounts(access: 'rw' | 'ro', flags: string): UtilMount[] {
+  const out = V1_MOUNT_ORDER.map((c, i) => mount('cgroup', `/sys/fs/cgroup/${c}`, 'cgroup', `${access},${flags}relatime,${c}`, `0:${29 + i}`));
+  out.push(mount('cgroup', '/sys/fs/cgroup/systemd', 'cgroup', `${access},${flags}relatime,name=systemd`, '0:37'));
   return out;
 }
 
-/** The host's mounts: the base system, cgroups, then each running container's overlay and netns bind mount. */
-export function hostMounts(kernel: Kernel): MountEntry[] {
-  const out: MountEntry[] = [
-    { source: 'proc', target: '/proc', fstype: 'proc', options: 'rw,relatime' },
-    { source: 'sysfs', target: '/sys', fstype: 'sysfs', options: 'rw,relatime' },
-    { source: 'devtmpfs', target: '/dev', fstype: 'devtmpfs', options: `rw,relatime,size=${Math.floor(kernel.memTotal / 2048)}k,nr_inodes=3083690,mode=755` },
-    { source: 'tmpfs', target: '/dev/shm', fstype: 'tmpfs', options: `rw,relatime,size=${Math.floor(kernel.memTotal / 1024)}k` },
-    { source: 'devpts', target: '/dev/pts', fstype: 'devpts', options: 'rw,relatime,mode=600,ptmxmode=000' },
-    { source: ROOT_DEVICE, target: '/', fstype: 'ext4', options: EXT4_OPTIONS },
+/**
+ * The host's mount table (`cat /proc/mounts` on the reference host, less the
+ * sandbox's own mounts): the base system, the cgroups, then each running
+ * container's overlay and netns bind mount. `disk` is the root disk's statfs.
+ */
+export function hostMounts(kernel: Pick<Kernel, 'memTotal' | 'cgroupVersion' | 'containerMounts'>, disk: DiskUsage = HOST_DISK): UtilMount[] {
+  const memKb = Math.floor(kernel.memTotal / 1024);
+  const half = Math.floor(memKb / 2);
+  const out: UtilMount[] = [
+    mount('proc', '/proc', 'proc', 'rw,relatime', '0:21'),
+    mount('sysfs', '/sys', 'sysfs', 'rw,relatime', '0:22'),
+    mount('devtmpfs', '/dev', 'devtmpfs', `rw,relatime,size=${half}k,nr_inodes=3083690,mode=755`, '0:6', { blocks: half, used: 0, avail: half, files: 3_083_690, filesFree: 3_083_577 }),
+    mount('tmpfs', '/dev/shm', 'tmpfs', `rw,relatime,size=${memKb}k`, '0:23', tmpfs(memKb)),
+    mount('devpts', '/dev/pts', 'devpts', 'rw,relatime,mode=600,ptmxmode=000', '0:24'),
+    mount(ROOT_DEVICE, '/', 'ext4', EXT4_OPTIONS, ROOT_DEV, disk),
   ];
   if (kernel.cgroupVersion === 1) {
-    out.push({ source: 'tmpfs', target: '/sys/fs/cgroup', fstype: 'tmpfs', options: 'rw,relatime,mode=755' });
+    out.push(mount('tmpfs', '/sys/fs/cgroup', 'tmpfs', 'rw,relatime,mode=755', '0:28', tmpfs(half)));
     out.push(...cgroupMounts('rw', ''));
-    out.push({ source: 'cgroup2', target: '/sys/fs/cgroup/unified', fstype: 'cgroup2', options: 'rw,relatime' });
+    out.push(mount('cgroup2', '/sys/fs/cgroup/unified', 'cgroup2', 'rw,relatime', '0:38'));
   } else {
-    out.push({ source: 'cgroup2', target: '/sys/fs/cgroup', fstype: 'cgroup2', options: 'rw,nosuid,nodev,noexec,relatime,nsdelegate,memory_recursiveprot' });
+    out.push(mount('cgroup2', '/sys/fs/cgroup', 'cgroup2', 'rw,nosuid,nodev,noexec,relatime,nsdelegate,memory_recursiveprot', '0:28'));
   }
-  out.push({ source: 'nsfs', target: '/run/docker/netns/default', fstype: 'nsfs', options: 'rw' });
-  for (const m of kernel.containerMounts()) {
-    out.push({ source: 'overlay', target: m.rootfs, fstype: 'overlay', options: m.rootfsOptions });
-    if (m.sandboxKey !== '') out.push({ source: 'nsfs', target: m.sandboxKey.replace(/^\/var\/run\//, '/run/'), fstype: 'nsfs', options: 'rw' });
-  }
+  out.push(mount('nsfs', '/run/docker/netns/default', 'nsfs', 'rw', '0:4'));
+  kernel.containerMounts().forEach((m, i) => {
+    out.push(mount('overlay', m.rootfs, 'overlay', m.rootfsOptions, `0:${60 + i}`, disk));
+    if (m.sandboxKey !== '') out.push(mount('nsfs', m.sandboxKey.replace(/^\/var\/run\//, '/run/'), 'nsfs', 'rw', '0:4'));
+  });
   return out;
 }
 
-/** The mounts runc makes for a container (read from /proc/mounts in a busybox container on the reference host). */
-export function containerMountTable(rootfsOptions: string, cgroupVersion: 1 | 2): MountEntry[] {
-  const out: MountEntry[] = [
-    { source: 'overlay', target: '/', fstype: 'overlay', options: rootfsOptions },
-    { source: 'proc', target: '/proc', fstype: 'proc', options: 'rw,nosuid,nodev,noexec,relatime' },
-    { source: 'tmpfs', target: '/dev', fstype: 'tmpfs', options: 'rw,nosuid,size=65536k,mode=755' },
-    { source: 'devpts', target: '/dev/pts', fstype: 'devpts', options: 'rw,nosuid,noexec,relatime,gid=5,mode=620,ptmxmode=666' },
-    { source: 'sysfs', target: '/sys', fstype: 'sysfs', options: 'ro,nosuid,nodev,noexec,relatime' },
+/**
+ * The mounts runc makes for a container (Docker 20.10: `docker run --rm
+ * busybox cat /proc/mounts` on the reference host), with statfs numbers: the
+ * rootfs and the bind-mounted /etc files are the host disk.
+ */
+export function containerMounts(c: Pick<ContainerMounts, 'id' | 'rootfsOptions'> | undefined, memTotalKb: number, cgroupVersion: 1 | 2 = 1, disk: DiskUsage = HOST_DISK): UtilMount[] {
+  const half = Math.floor(memTotalKb / 2);
+  const out: UtilMount[] = [
+    mount('overlay', '/', 'overlay', c?.rootfsOptions ?? 'rw,relatime', '0:42', disk),
+    mount('proc', '/proc', 'proc', 'rw,nosuid,nodev,noexec,relatime', '0:40'),
+    mount('tmpfs', '/dev', 'tmpfs', `rw,nosuid,size=${SHM_KB}k,mode=755`, '0:41', tmpfs(SHM_KB)),
+    mount('devpts', '/dev/pts', 'devpts', 'rw,nosuid,noexec,relatime,gid=5,mode=620,ptmxmode=666', '0:45'),
+    mount('sysfs', '/sys', 'sysfs', 'ro,nosuid,nodev,noexec,relatime', '0:46'),
   ];
   if (cgroupVersion === 1) {
-    out.push({ source: 'tmpfs', target: '/sys/fs/cgroup', fstype: 'tmpfs', options: 'rw,nosuid,nodev,noexec,relatime,mode=755' });
+    out.push(mount('tmpfs', '/sys/fs/cgroup', 'tmpfs', 'rw,nosuid,nodev,noexec,relatime,mode=755', '0:47', tmpfs(half)));
     out.push(...cgroupMounts('ro', 'nosuid,nodev,noexec,'));
   } else {
-    out.push({ source: 'cgroup', target: '/sys/fs/cgroup', fstype: 'cgroup2', options: 'ro,nosuid,nodev,noexec,relatime' });
+    // cgroup2's superblock options (nsdelegate, memory_recursiveprot) show in every mount of it.
+    out.push(mount('cgroup', '/sys/fs/cgroup', 'cgroup2', 'ro,nosuid,nodev,noexec,relatime,nsdelegate,memory_recursiveprot', '0:28'));
   }
-  out.push({ source: 'mqueue', target: '/dev/mqueue', fstype: 'mqueue', options: 'rw,nosuid,nodev,noexec,relatime' });
-  out.push({ source: 'shm', target: '/dev/shm', fstype: 'tmpfs', options: 'rw,nosuid,nodev,noexec,relatime,size=65536k' });
-  for (const f of ['resolv.conf', 'hostname', 'hosts']) out.push({ source: ROOT_DEVICE, target: `/etc/${f}`, fstype: 'ext4', options: EXT4_OPTIONS });
-  // runc's ReadonlyPaths and MaskedPaths (moby's default spec).
-  for (const d of ['bus', 'fs', 'irq', 'sys']) out.push({ source: 'proc', target: `/proc/${d}`, fstype: 'proc', options: 'ro,nosuid,nodev,noexec,relatime' });
-  out.push({ source: 'tmpfs', target: '/proc/acpi', fstype: 'tmpfs', options: 'ro,relatime' });
-  for (const f of ['keys', 'timer_list']) out.push({ source: 'tmpfs', target: `/proc/${f}`, fstype: 'tmpfs', options: 'rw,nosuid,size=65536k,mode=755' });
-  out.push({ source: 'tmpfs', target: '/sys/firmware', fstype: 'tmpfs', options: 'ro,relatime' });
+  out.push(
+    mount('mqueue', '/dev/mqueue', 'mqueue', 'rw,nosuid,nodev,noexec,relatime', '0:44'),
+    mount('shm', '/dev/shm', 'tmpfs', `rw,nosuid,nodev,noexec,relatime,size=${SHM_KB}k`, '0:43', tmpfs(SHM_KB)),
+    ...['resolv.conf', 'hostname', 'hosts'].map((f) => mount(ROOT_DEVICE, `/etc/${f}`, 'ext4', EXT4_OPTIONS, ROOT_DEV, disk, `/var/lib/docker/containers/${c?.id ?? ''}/${f}`)),
+    // runc's ReadonlyPaths and MaskedPaths (moby's default spec).
+    ...['bus', 'fs', 'irq', 'sys'].map((d) => mount('proc', `/proc/${d}`, 'proc', 'ro,nosuid,nodev,noexec,relatime', '0:40')),
+    mount('tmpfs', '/proc/acpi', 'tmpfs', 'ro,relatime', '0:48', tmpfs(half)),
+    ...['keys', 'timer_list'].map((f) => mount('tmpfs', `/proc/${f}`, 'tmpfs', `rw,nosuid,size=${SHM_KB}k,mode=755`, '0:41', tmpfs(SHM_KB))),
+    mount('tmpfs', '/sys/firmware', 'tmpfs', 'ro,relatime', '0:49', tmpfs(half)),
+  );
   return out;
 }
 
@@ -123,70 +131,61 @@ export function overlayOptions(m: { lowerdirs: readonly string[]; upperdir: stri
 }
 
 /** /proc/mounts text. */
-export function formatMounts(mounts: readonly MountEntry[]): string {
+export function formatMounts(mounts: readonly Pick<UtilMount, 'source' | 'target' | 'fstype' | 'options'>[]): string {
   return mounts.map((m) => `${m.source} ${m.target} ${m.fstype} ${m.options} 0 0\n`).join('');
 }
 
-/** The mount table of a mount namespace: the host's, or the container's that made it. */
-export function mountsOfNamespace(kernel: Kernel, mntNs: number): MountEntry[] {
-  if (mntNs === HOST_NAMESPACES.mnt) return hostMounts(kernel);
+/** The mount table of a mount namespace: the host's, or that of the container that made it. */
+export function mountsOfNamespace(kernel: Kernel, mntNs: number, disk: DiskUsage = HOST_DISK): UtilMount[] {
+  if (mntNs === HOST_NAMESPACES.mnt) return hostMounts(kernel, disk);
   const id = kernel.containerOfMountNs(mntNs);
-  const m = kernel.containerMounts().find((c) => c.id === id);
-  return containerMountTable(m?.rootfsOptions ?? 'rw,relatime', kernel.cgroupVersion);
-}
-
-/** statfs of the root disk: Docker's layers and containers' upper layers count as used. */
-export function rootDiskUsage(dockerKb: number): DiskUsage {
-  const usedKb = DISK.usedKb + Math.ceil(dockerKb);
-  return { totalKb: DISK.totalKb, usedKb, availKb: Math.max(0, DISK.totalKb - DISK.reservedKb - usedKb + DISK.usedKb), inodes: DISK.inodes, inodesFree: DISK.inodes - DISK.inodesUsed };
-}
-
-/** The HostSystem of a simulated host. `dockerKb` is what /var/lib/docker holds now (layers, upper layers). */
-export function hostSystem(kernel: Kernel, opts: { now: () => number; hostname?: string; dockerKb?: () => number }): HostSystem {
-  return {
-    sysname: 'Linux',
-    hostname: opts.hostname ?? HOST_HOSTNAME,
-    release: KERNEL_RELEASE_HOST,
-    version: KERNEL_VERSION,
-    machine: 'x86_64',
-    shellPid: kernel.shellPid,
-    now: opts.now,
-    bootTime: () => kernel.bootTime,
-    mounts: () => hostMounts(kernel),
-    diskUsage: (target) => {
-      const m = hostMounts(kernel).find((x) => x.target === target);
-      if (!m) return undefined;
-      if (m.source === ROOT_DEVICE || m.fstype === 'overlay') return rootDiskUsage(opts.dockerKb?.() ?? 0);
-      const size = /size=([0-9]+)k/.exec(m.options);
-      if (size) return { totalKb: Number(size[1]), usedKb: 0, availKb: Number(size[1]), inodes: 3_083_690, inodesFree: 3_083_690 - 500 };
-      return undefined;
-    },
-  };
+  return containerMounts(kernel.containerMounts().find((c) => c.id === id), Math.floor(kernel.memTotal / 1024), kernel.cgroupVersion, disk);
 }
 
 // ---------------------------------------------------------------------------
-// /proc files about the machine
+// Memory: /proc/meminfo and free read the same numbers.
+
+/** What the kernel and the host's own services hold besides the processes the simulator lists (kB). */
+const KERNEL_USED_KB = 163_840;
+const BUFFERS_KB = 3436;
+/** Page cache and reclaimable slab, which free counts together as buff/cache's cache. */
+const PAGE_CACHE_KB = 698_304;
+const SRECLAIMABLE_KB = 51_200;
+const SUNRECLAIM_KB = 51_200;
+const SHMEM_KB = 8952;
+
+/** Memory as free reads it: the kernel's total, what its processes hold, and the reference host's caches. */
+export function memoryOf(memTotalBytes: number, rssBytes: number): UtilMemory {
+  const total = Math.floor(memTotalBytes / 1024);
+  const used = KERNEL_USED_KB + Math.floor(rssBytes / 1024);
+  const cached = PAGE_CACHE_KB + SRECLAIMABLE_KB;
+  const free = Math.max(0, total - used - BUFFERS_KB - cached);
+  return { total, free, available: Math.min(total, free + BUFFERS_KB + cached - SHMEM_KB), shared: SHMEM_KB, buffers: BUFFERS_KB, cached, swapTotal: 0, swapFree: 0 };
+}
+
+function kernelMemory(kernel: Kernel): UtilMemory {
+  return memoryOf(kernel.memTotal, kernel.processList().reduce((n, p) => n + p.rss, 0));
+}
 
 function kbLine(name: string, kb: number): string {
   return `${(name + ':').padEnd(16)}${String(kb).padStart(8)} kB\n`;
 }
 
-/** /proc/meminfo: the host's memory less what the simulated processes hold (Linux 6.1's fields, in its order). */
+/** /proc/meminfo (Linux 6.1's fields, in its order), from the numbers free shows. */
 export function meminfo(kernel: Kernel): string {
-  const total = Math.floor(kernel.memTotal / 1024);
+  const m = kernelMemory(kernel);
   const anon = Math.floor(kernel.processList().reduce((n, p) => n + p.rss, 0) / 1024);
-  const cached = 722_520;
-  const buffers = 12_312;
-  const slab = 102_400;
-  const free = Math.max(0, total - anon - cached - buffers - slab);
+  const cached = PAGE_CACHE_KB;
+  const slab = SRECLAIMABLE_KB + SUNRECLAIM_KB;
+  const activeFile = Math.floor(cached / 2);
   const lines: [string, number][] = [
-    ['MemTotal', total], ['MemFree', free], ['MemAvailable', free + cached + buffers + Math.floor(slab / 2)], ['Buffers', buffers], ['Cached', cached],
-    ['SwapCached', 0], ['Active', anon + 300_000], ['Inactive', cached - 300_000 + buffers], ['Active(anon)', anon], ['Inactive(anon)', 0],
-    ['Active(file)', 300_000], ['Inactive(file)', cached - 300_000 + buffers], ['Unevictable', 0], ['Mlocked', 0], ['SwapTotal', 0], ['SwapFree', 0],
-    ['Zswap', 0], ['Zswapped', 0], ['Dirty', 0], ['Writeback', 0], ['AnonPages', anon], ['Mapped', 190_284], ['Shmem', 10_304],
-    ['KReclaimable', Math.floor(slab / 2)], ['Slab', slab], ['SReclaimable', Math.floor(slab / 2)], ['SUnreclaim', slab - Math.floor(slab / 2)],
+    ['MemTotal', m.total], ['MemFree', m.free], ['MemAvailable', m.available], ['Buffers', m.buffers], ['Cached', cached],
+    ['SwapCached', 0], ['Active', anon + activeFile], ['Inactive', cached - activeFile + m.buffers], ['Active(anon)', anon], ['Inactive(anon)', 0],
+    ['Active(file)', activeFile], ['Inactive(file)', cached - activeFile + m.buffers], ['Unevictable', 0], ['Mlocked', 0], ['SwapTotal', m.swapTotal], ['SwapFree', m.swapFree],
+    ['Zswap', 0], ['Zswapped', 0], ['Dirty', 0], ['Writeback', 0], ['AnonPages', anon], ['Mapped', 190_284], ['Shmem', m.shared],
+    ['KReclaimable', SRECLAIMABLE_KB], ['Slab', slab], ['SReclaimable', SRECLAIMABLE_KB], ['SUnreclaim', SUNRECLAIM_KB],
     ['KernelStack', 4032], ['PageTables', 12_396], ['SecPageTables', 0], ['NFS_Unstable', 0], ['Bounce', 0], ['WritebackTmp', 0],
-    ['CommitLimit', Math.floor(total / 2)], ['Committed_AS', anon * 2], ['VmallocTotal', 34_359_738_367], ['VmallocUsed', 16_860], ['VmallocChunk', 0],
+    ['CommitLimit', Math.floor(m.total / 2)], ['Committed_AS', anon * 2], ['VmallocTotal', 34_359_738_367], ['VmallocUsed', 16_860], ['VmallocChunk', 0],
     ['Percpu', 1040], ['AnonHugePages', 0], ['ShmemHugePages', 0], ['ShmemPmdMapped', 0], ['FileHugePages', 0], ['FilePmdMapped', 0],
   ];
   let text = lines.map(([n, v]) => kbLine(n, v)).join('');
@@ -194,6 +193,40 @@ export function meminfo(kernel: Kernel): string {
   text += kbLine('Hugepagesize', 2048) + kbLine('Hugetlb', 0) + kbLine('DirectMap4k', 26_624) + kbLine('DirectMap2M', 2_070_528) + kbLine('DirectMap1G', 25_165_824);
   return text;
 }
+
+// ---------------------------------------------------------------------------
+// The host as one object: what the host shell's utilities read (ps, kill, df, mount, stat, free, uname, tty).
+
+export interface HostSystemOptions {
+  /** What /var/lib/docker holds now (layers, upper layers), in kB: used on the root disk. */
+  dockerKb?: () => number;
+  /** The mount namespace whose table mount and df read (nsenter -m into a container's); the host's by default. */
+  mntNs?: number;
+  /** The login shell's terminal, when there is one. */
+  terminal?: () => UtilTerminal | null;
+}
+
+/**
+ * The simulated host for its shell's utilities. Signals other than 0 (a
+ * check) are not delivered from here yet: `kill` says so rather than pretend.
+ */
+export function hostSystem(kernel: Kernel, opts: HostSystemOptions = {}): UtilSystem {
+  return {
+    processes: () => {
+      const frozen = kernel.frozenPids();
+      return kernel.processList().map((p) => utilProcess(p, frozen));
+    },
+    kill: (pid, signal) => (kernel.process(pid) === undefined ? 'ESRCH' : signal === 0 ? 'ok' : 'ENOSYS'),
+    mounts: () => mountsOfNamespace(kernel, opts.mntNs ?? HOST_NAMESPACES.mnt, rootDiskUsage(opts.dockerKb?.() ?? 0)),
+    memory: () => kernelMemory(kernel),
+    terminal: () => opts.terminal?.() ?? { name: '/dev/pts/0' },
+    kernel: { release: KERNEL_RELEASE_HOST, version: KERNEL_VERSION, machine: 'x86_64' },
+    privileged: true,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// /proc files about the machine
 
 const CPU_FLAGS =
   'fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx mmxext fxsr_opt pdpe1gb rdtscp lm constant_tsc rep_good nopl xtopology nonstop_tsc cpuid extd_apicid tsc_known_freq pni pclmulqdq ssse3 fma cx16 pcid sse4_1 sse4_2 x2apic movbe popcnt tsc_deadline_timer aes xsave avx f16c rdrand hypervisor lahf_lm cmp_legacy cr8_legacy abm sse4a misalignsse 3dnowprefetch osvw topoext cpuid_fault vmmcall fsgsbase tsc_adjust bmi1 avx2 smep bmi2 erms invpcid avx512f avx512dq adx smap avx512ifma clflushopt clwb avx512cd sha_ni avx512bw avx512vl xsaveopt xsavec xgetbv1 xsaves avx_vnni avx512_bf16 clzero xsaveerptr arat avx512vbmi umip avx512_vbmi2 gfni vaes vpclmulqdq avx512_vnni avx512_bitalg avx512_vpopcntdq rdpid fsrm avx512_vp2intersect';
@@ -221,44 +254,4 @@ export function procVersion(): string {
 export function procUptime(kernel: Kernel, now: number): string {
   const up = Math.max(0, now - kernel.bootTime) / 1000;
   return `${up.toFixed(2)} ${(up * kernel.cpus * 0.97).toFixed(2)}\n`;
-}
-
-const UNAME_FIELDS = [
-  ['s', 'kernel-name'], ['n', 'nodename'], ['r', 'kernel-release'], ['v', 'kernel-version'],
-  ['m', 'machine'], ['p', 'processor'], ['i', 'hardware-platform'], ['o', 'operating-system'],
-] as const;
-
-/** GNU coreutils' uname over the host's HostSystem. */
-export function unameCommand(sys: () => Pick<HostSystem, 'sysname' | 'hostname' | 'release' | 'version' | 'machine'>): CommandRunner {
-  return async (argv, io) => {
-    const want = new Set<string>();
-    const usage = (msg: string): number => {
-      io.stderr(`uname: ${msg}\nTry 'uname --help' for more information.\n`);
-      return 1;
-    };
-    for (const a of argv.slice(1)) {
-      if (a === '--help' || a === '--version') {
-        io.stderr(`glassbox: uname ${a}: not simulated yet\n`);
-        return 2;
-      }
-      if (a.startsWith('--')) {
-        const f = a === '--all' ? 'a' : UNAME_FIELDS.find(([, long]) => `--${long}` === a)?.[0];
-        if (f === undefined) return usage(`unrecognized option '${a}'`);
-        want.add(f);
-      } else if (a.startsWith('-') && a !== '-') {
-        for (const c of a.slice(1)) {
-          if (c !== 'a' && !UNAME_FIELDS.some(([s]) => s === c)) return usage(`invalid option -- '${c}'`);
-          want.add(c);
-        }
-      } else return usage(`extra operand \u2018${a}\u2019`);
-    }
-    const s = sys();
-    const value: Record<string, string> = { s: s.sysname, n: s.hostname, r: s.release, v: s.version, m: s.machine, p: 'unknown', i: 'unknown', o: 'GNU/Linux' };
-    // -a leaves out processor and hardware platform when they are unknown.
-    if (want.has('a')) for (const f of ['s', 'n', 'r', 'v', 'm', 'o']) want.add(f);
-    if (want.size === 0) want.add('s');
-    const fields = UNAME_FIELDS.filter(([f]) => want.has(f) && !(want.has('a') && value[f] === 'unknown')).map(([f]) => value[f]!);
-    io.stdout(fields.join(' ') + '\n');
-    return 0;
-  };
 }

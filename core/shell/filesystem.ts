@@ -52,6 +52,8 @@ export interface FsStat {
   program?: string;
   /** A symlink's target (lstat). */
   target?: string;
+  /** The inode number, where the filesystem gives them out (stat, ls -i, find -inum). */
+  ino?: number;
 }
 
 /** An open file being written: each write appends. */

@@ -11,8 +11,9 @@ import { resolvePath, compareBytes, fsErrorText, type Fs, type FsErrorCode } fro
 import { isIncompleteInput, parse, ShellSyntaxError, type Command, type List, type Pipeline, type AndOr, type Redirect, type Word, type WordPart } from './syntax';
 import { globToRegex, hasGlobChars } from './regex';
 import { evalArith, ArithError } from './arith';
-import { q, usageError, type UtilContext, type Utility } from './context';
-import { echo, printf } from './utils/text';
+import { q, type ExecError, type UtilContext, type UtilSystem, type Utility } from './context';
+import { echo } from './utils/text';
+import { bashPrintf } from './utils/printf';
 import { utilities } from './utils';
 
 export interface HostShellOptions {
@@ -32,6 +33,10 @@ export interface HostShellOptions {
   pid?: number;
   /** Whether to make the home and working directories when missing (not in another's files: nsenter -m). Default true. */
   makeDirs?: boolean;
+  /** Whose utilities run: GNU's (default) or busybox's applets (their messages and formats). */
+  flavor?: 'gnu' | 'busybox';
+  /** The machine the utilities see (ps, kill, df, free, tty …); without it they say they are not simulated here. */
+  sys?: UtilSystem;
 }
 
 export interface RunOptions {
@@ -150,6 +155,8 @@ export class HostShell {
   private readonly pid: number;
   private readonly sleepFn: (ms: number, interrupt: Interrupt) => Promise<boolean>;
   private readonly clock: Clock;
+  private readonly flavor: 'gnu' | 'busybox';
+  private readonly sys: UtilSystem | undefined;
   private state: State;
   private readonly builtins: Record<string, Builtin>;
   private readonly utilities: Record<string, Utility>;
@@ -164,6 +171,8 @@ export class HostShell {
     this.hostname = opts.hostname ?? 'glassbox';
     this.pid = opts.pid ?? PID;
     this.clock = opts.clock ?? { now: () => 0 };
+    this.flavor = opts.flavor ?? 'gnu';
+    this.sys = opts.sys;
     this.sleepFn = opts.sleep ?? (async (_ms, interrupt) => !interrupt.interrupted);
     this.fs = opts.fs ?? new MemFs(() => this.clock.now());
     const home = this.user === 'root' ? '/root' : `/home/${this.user}`;
@@ -187,9 +196,6 @@ export class HostShell {
     this.builtins = this.makeBuiltins();
     this.utilities = {
       ...utilities,
-      sleep: (c) => this.sleepUtility(c),
-      env: (c) => this.envUtility(c),
-      xargs: (c) => this.xargsUtility(c),
       sudo: (c) => this.sudoUtility(c),
       bash: (c) => this.bashUtility(c),
       sh: (c) => this.bashUtility(c),
@@ -537,10 +543,11 @@ export class HostShell {
       env: { ...this.exportedEnv(ctx.state), ...envOverlay },
       user: this.user,
       hostname: this.hostname,
-      flavor: 'gnu',
+      flavor: this.flavor,
+      sys: this.sys,
       now: () => this.clock.now(),
       sleep: this.sleepFn,
-      exec: (a, io2, env) => this.execFromUtility(a, io2, ctx, env ?? {}),
+      exec: (a, io2, env) => this.execFromUtility(a, io2, ctx, env),
     });
     return this.invoke(name, (io) => program.run(uctx(io)), ctx.fds, ctx.interrupt);
   }
@@ -581,10 +588,17 @@ export class HostShell {
     return null;
   }
 
-  /** A utility running another program (UtilContext.exec), with the streams it was given. */
-  private execFromUtility(argv: string[], io: ProcessIO, ctx: Ctx, env: Record<string, string>): Promise<number> {
+  /** A utility running another program (UtilContext.exec), with the streams it was given; the utility words a missing program. */
+  private async execFromUtility(argv: string[], io: ProcessIO, ctx: Ctx, env: Record<string, string> | undefined): Promise<number | ExecError> {
+    const name = argv[0] ?? '';
+    if (name.includes('/')) {
+      const m = /^\/(?:usr\/)?(?:local\/)?s?bin\/([^/]+)$/.exec(resolvePath(name, ctx.state.cwd));
+      if (!(m && this.findProgram(m[1]!))) return typeof this.fs.stat(resolvePath(name, ctx.state.cwd)) === 'string' ? 'ENOENT' : 'EACCES';
+    } else if (!this.findProgram(name)) return 'ENOENT';
     const fds: Fds = { stdin: stdinOf(io.stdin), stdinIsTTY: io.stdinIsTTY, out: { write: (t) => io.stdout(t) }, err: { write: (t) => io.stderr(t) }, outIsTTY: ctx.fds.outIsTTY, errIsTTY: ctx.fds.errIsTTY };
-    return this.execProgram(argv, { ...ctx, fds, interrupt: io.interrupt }, env, 'xargs');
+    // The program gets exactly the environment given (env -i empties it).
+    const state: State = env === undefined ? ctx.state : { ...cloneState(ctx.state), vars: new Map(Object.entries(env)), exported: new Set(Object.keys(env)) };
+    return this.execProgram(argv, { ...ctx, state, fds, interrupt: io.interrupt }, {}, 'xargs');
   }
 
   /**
@@ -1048,46 +1062,6 @@ export class HostShell {
 
   // ---------- utilities that run other programs ----------
 
-  private async sleepUtility(c: UtilContext): Promise<number> {
-    const args = c.argv.slice(1);
-    if (args.length === 0) return usageError(c, 'missing operand');
-    let ms = 0;
-    for (const a of args) {
-      const m = /^(\d+\.?\d*|\.\d+)([smhd]?)$/.exec(a);
-      if (!m) return usageError(c, `invalid time interval ${q(a)}`);
-      ms += Number(m[1]) * ({ '': 1000, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as Record<string, number>)[m[2]!]!;
-    }
-    const done = await c.sleep(ms, c.io.interrupt);
-    return done && !c.io.interrupt.interrupted ? 0 : 130;
-  }
-
-  private async envUtility(c: UtilContext): Promise<number> {
-    const args = c.argv.slice(1);
-    let env = { ...c.env };
-    let i = 0;
-    for (; i < args.length; i++) {
-      const a = args[i]!;
-      if (a === '-i' || a === '-' || a === '--ignore-environment') env = {};
-      else if (a === '-u' || a === '--unset') delete env[args[++i] ?? ''];
-      else if (a.startsWith('-u')) delete env[a.slice(2)];
-      else if (a === '--') {
-        i++;
-        break;
-      } else if (a.startsWith('-')) return usageError(c, `invalid option -- '${a[1]}'`, 125);
-      else break;
-    }
-    for (; i < args.length; i++) {
-      const m = /^([^=]+)=(.*)$/s.exec(args[i]!);
-      if (!m) break;
-      env[m[1]!] = m[2]!;
-    }
-    if (i >= args.length) {
-      c.io.stdout(Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join(''));
-      return 0;
-    }
-    return this.withWho('env', c, args.slice(i), env);
-  }
-
   private async sudoUtility(c: UtilContext): Promise<number> {
     const args = c.argv.slice(1);
     let i = 0;
@@ -1109,78 +1083,6 @@ export class HostShell {
       return 1;
     }
     return this.withWho('sudo', c, args.slice(i), { ...c.env, USER: 'root', HOME: '/root', SUDO_USER: this.user });
-  }
-
-  private async xargsUtility(c: UtilContext): Promise<number> {
-    const args = c.argv.slice(1);
-    let maxArgs = Infinity;
-    let replace: string | null = null;
-    let noRunIfEmpty = false;
-    let trace = false;
-    let delim: string | null = null;
-    let i = 0;
-    for (; i < args.length; i++) {
-      const a = args[i]!;
-      if (a === '--') {
-        i++;
-        break;
-      }
-      if (!a.startsWith('-') || a === '-') break;
-      if (a === '-n' || a === '--max-args') maxArgs = Number(args[++i]);
-      else if (/^-n\d+$/.test(a)) maxArgs = Number(a.slice(2));
-      else if (a.startsWith('--max-args=')) maxArgs = Number(a.slice(11));
-      else if (a === '-L') maxArgs = Number(args[++i]);
-      else if (a === '-I') replace = args[++i] ?? '{}';
-      else if (a.startsWith('-I')) replace = a.slice(2);
-      else if (a === '-i' || a === '--replace') replace = '{}';
-      else if (a === '-r' || a === '--no-run-if-empty') noRunIfEmpty = true;
-      else if (a === '-t' || a === '--verbose') trace = true;
-      else if (a === '-0' || a === '--null') delim = '\0';
-      else if (a === '-d') delim = args[++i] ?? '\n';
-      else if (/^-[rt0]+$/.test(a)) {
-        if (a.includes('r')) noRunIfEmpty = true;
-        if (a.includes('t')) trace = true;
-        if (a.includes('0')) delim = '\0';
-      } else return usageError(c, a.startsWith('--') ? `unrecognized option '${a}'` : `invalid option -- '${a[1]}'`);
-    }
-    if (Number.isNaN(maxArgs) || maxArgs < 1) {
-      c.io.stderr(`xargs: invalid number "${args[i - 1]}" for -n option\n`);
-      return 1;
-    }
-    const command = args.length > i ? args.slice(i) : ['echo'];
-    const input = c.io.stdin ?? '';
-    let items: string[];
-    if (replace !== null) items = splitLinesKeepEmpty(input).filter((l) => l.trim() !== '').map((l) => l.replace(/^[ \t]+/, ''));
-    else if (delim !== null) items = input.split(delim).filter((x, k, all) => !(k === all.length - 1 && x === ''));
-    else {
-      const r = xargsWords(input);
-      if ('error' in r) {
-        c.io.stderr(`xargs: ${r.error}\n`);
-        return 1;
-      }
-      items = r.words;
-    }
-    const batches: string[][] = [];
-    if (replace !== null) for (const it of items) batches.push(command.map((w) => w.split(replace!).join(it)));
-    else if (items.length === 0) {
-      if (!noRunIfEmpty) batches.push([...command]);
-    } else {
-      const per = maxArgs === Infinity ? items.length : maxArgs;
-      for (let k = 0; k < items.length; k += per) batches.push([...command, ...items.slice(k, k + per)]);
-    }
-    let status = 0;
-    for (const argv of batches) {
-      if (trace) c.io.stderr(argv.join(' ') + '\n');
-      const code = await this.withWho('xargs', c, argv, c.env);
-      if (code === 127 || code === 126) return code;
-      if (code === 255) {
-        c.io.stderr(`xargs: ${argv[0]}: exited with status 255; aborting\n`);
-        return 124;
-      }
-      if (code === 130 && c.io.interrupt.interrupted) return 130;
-      if (code !== 0) status = 123;
-    }
-    return status;
   }
 
   /** Runs a program from a utility, with `who` wording its not-found error. */
@@ -1260,7 +1162,7 @@ export class HostShell {
       true: () => 0,
       false: () => 1,
       echo: util(echo),
-      printf: util(printf),
+      printf: util(bashPrintf),
       pwd: (_a, io, ctx) => (io.stdout(ctx.state.cwd + '\n'), 0),
       cd: (argv, io, ctx) => this.cd(argv, io, ctx),
       export: (argv, io, ctx) => this.exportBuiltin(argv, io, ctx),
@@ -1394,10 +1296,11 @@ export class HostShell {
       env: this.exportedEnv(ctx.state),
       user: this.user,
       hostname: this.hostname,
-      flavor: 'gnu',
+      flavor: this.flavor,
+      sys: this.sys,
       now: () => this.clock.now(),
       sleep: this.sleepFn,
-      exec: (a, io2, env) => this.execFromUtility(a, io2, ctx, env ?? {}),
+      exec: (a, io2, env) => this.execFromUtility(a, io2, ctx, env),
     };
   }
 
@@ -1685,42 +1588,6 @@ function errText(code: string): string {
 
 function shellQuote(v: string): string {
   return /^[A-Za-z0-9_.\/:=@%+,-]*$/.test(v) ? v : `'${v.replace(/'/g, "'\\''")}'`;
-}
-
-function splitLinesKeepEmpty(text: string): string[] {
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
-
-/** xargs' default input parsing: blanks separate, quotes and backslashes group. */
-function xargsWords(input: string): { words: string[] } | { error: string } {
-  const words: string[] = [];
-  let cur = '';
-  let has = false;
-  for (let i = 0; i < input.length; i++) {
-    const c = input[i]!;
-    if (c === ' ' || c === '\t' || c === '\n') {
-      if (has) words.push(cur);
-      cur = '';
-      has = false;
-    } else if (c === "'" || c === '"') {
-      const end = input.indexOf(c, i + 1);
-      const nl = input.indexOf('\n', i + 1);
-      if (end < 0 || (nl >= 0 && nl < end)) return { error: `unmatched ${c === "'" ? 'single' : 'double'} quote; by default quotes are special to xargs unless you use the -0 option` };
-      cur += input.slice(i + 1, end);
-      has = true;
-      i = end;
-    } else if (c === '\\' && i + 1 < input.length) {
-      cur += input[++i];
-      has = true;
-    } else {
-      cur += c;
-      has = true;
-    }
-  }
-  if (has) words.push(cur);
-  return { words };
 }
 
 /** `test` / `[`: the unary file and string tests, binary string and integer comparisons, `!`, `-a`, `-o`. */

@@ -118,12 +118,26 @@ export class MemFs implements Fs {
 
   stat(abs: string): FsStat | FsErrorCode {
     const n = this.lookup(abs);
-    return typeof n === 'string' ? n : statOf(n);
+    return typeof n === 'string' ? n : { ...statOf(n), ino: this.inode(n) };
   }
 
   lstat(abs: string): FsStat | FsErrorCode {
     const n = this.lookup(abs, true);
-    return typeof n === 'string' ? n : statOf(n);
+    return typeof n === 'string' ? n : { ...statOf(n), ino: this.inode(n) };
+  }
+
+  /** Inode numbers, given out in the order nodes are first looked at (the root is 2, as on ext4; hard links share one). */
+  private readonly inodes = new WeakMap<FsNode, number>();
+  private nextInode = 12;
+
+  private inode(n: FsNode): number {
+    if (n === this.root) return 2;
+    let ino = this.inodes.get(n);
+    if (ino === undefined) {
+      ino = this.nextInode++;
+      this.inodes.set(n, ino);
+    }
+    return ino;
   }
 
   /** A file's contents; throws FsError. */
