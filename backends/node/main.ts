@@ -10,6 +10,7 @@ Commands:
   (none)      Serve the web app with the simulated backend on 127.0.0.1 (--port N, default 5170)
   sim         Run terminal lines from stdin against the simulated engine (--jsonl, --seed)
   agent       Start the real backend: drive this machine's Docker Engine (root)
+  classroom   Relay a class's progress to the teacher's page (join code, live view, CSV export)
 
 Run 'glassbox COMMAND --help' for more information on a command.
 `;
@@ -27,6 +28,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'agent': {
       const { agentMain } = await import('../agent/main');
       return agentMain(rest);
+    }
+    case 'classroom': {
+      const { classroomMain } = await import('../classroom/main');
+      return classroomMain(rest, staticDir);
     }
     case '-h':
     case '--help':
