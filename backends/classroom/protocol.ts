@@ -34,7 +34,7 @@ export const MAX_NAME_LENGTH = 40;
 export const MAX_FAILING_LENGTH = 500;
 
 /** Join codes avoid letters and digits read alike on a projector (0/O, 1/I/L, 5/S, 8/B, 2/Z). */
-export const JOIN_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY345679';
+export const JOIN_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY34679';
 export const JOIN_CODE_LENGTH = 6;
 
 /** A code as typed: case and spaces or dashes do not matter. */
@@ -62,7 +62,6 @@ export function makeJoinCode(randomValues: (bytes: Uint8Array) => Uint8Array): s
 }
 
 // Control and bidirectional-override characters would let a name hide or reorder text on the teacher's page.
-// eslint-disable-next-line no-control-regex
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/;
 
 const displayName = z
