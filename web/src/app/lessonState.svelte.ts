@@ -68,6 +68,18 @@ export class LessonState {
     this.judge(true);
   }
 
+  /**
+   * Puts the student on step `index` (the teacher moved the class there):
+   * the steps before it count as done, and the pane shows it as current.
+   */
+  goTo(index: number): void {
+    const lesson = this.lesson;
+    if (!lesson) return;
+    this.doneCount = Math.max(0, Math.min(index, lesson.steps.length));
+    this.collapsed = false;
+    this.judge(true);
+  }
+
   toggle(): void {
     this.collapsed = !this.collapsed;
     write(COLLAPSED_KEY, String(this.collapsed));
