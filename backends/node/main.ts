@@ -11,6 +11,7 @@ Commands:
   sim         Run terminal lines from stdin against the simulated engine (--jsonl, --seed)
   lesson      Check lesson files on the simulated engine, or write a new one
   agent       Start the real backend: drive this machine's Docker Engine (root)
+  classroom   Relay a class's progress to the teacher's page (join code, live view, CSV export)
 
 Run 'glassbox COMMAND --help' for more information on a command.
 `;
@@ -32,6 +33,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'agent': {
       const { agentMain } = await import('../agent/main');
       return agentMain(rest);
+    }
+    case 'classroom': {
+      const { classroomMain } = await import('../classroom/main');
+      return classroomMain(rest, staticDir);
     }
     case '-h':
     case '--help':

@@ -63,6 +63,8 @@ export class AppState {
   /** Whether the backend is tracing (the sim always is; the real backend when turned on). */
   traceOn = $state(false);
   readonly realAvailable: boolean;
+  /** The teacher's last "everyone to step N" (classroom), numbered so a repeat of the same step is seen. */
+  stepRequest = $state.raw<{ seq: number; lesson: string; stepIndex: number } | null>(null);
 
   private open = $state.raw<OpenBackend | null>(null);
   private latest = $state.raw<Snapshot | null>(null);
@@ -244,6 +246,14 @@ export class AppState {
     this.followLine = null;
     await backend.reset();
     this.snapshot = await backend.snapshot();
+  }
+
+  /** The teacher moved the class to step `stepIndex` (0-based) of `lesson`: the lesson pane follows. */
+  requestStep(lesson: string, stepIndex: number): void {
+    if (!this.lessons.all.some((l) => l.id === lesson)) return;
+    this.stepRequest = { seq: (this.stepRequest?.seq ?? 0) + 1, lesson, stepIndex };
+    this.lessons.choose(lesson);
+    this.lessons.goTo(stepIndex);
   }
 
   /** The user picked a container (or none): the diagrams stop following the terminal until the next line. */

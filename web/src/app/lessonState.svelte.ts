@@ -86,6 +86,19 @@ export class LessonState {
     if (step && this.hintsShown < step.hints.length) this.hintsShown++;
   }
 
+  /**
+   * Puts the student on step `index` (the teacher moved the class there):
+   * the steps before it count as done, and the pane shows it as current.
+   */
+  goTo(index: number): void {
+    const lesson = this.lesson;
+    if (!lesson) return;
+    this.doneCount = Math.max(0, Math.min(index, lesson.steps.length));
+    this.hintsShown = 0;
+    this.collapsed = false;
+    this.judge(true);
+  }
+
   toggle(): void {
     this.collapsed = !this.collapsed;
     write(COLLAPSED_KEY, String(this.collapsed));
