@@ -54,7 +54,7 @@ export default tseslint.config(
   },
   {
     files: ['web/**/*.ts', 'web/**/*.svelte'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [layer('web', ['**/backends/agent/**', '**/backends/node/**'], 'The page reaches the agent only through backends/real.'), layer('web', nodeModules, 'The page runs in the browser.')] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [layer('web', ['**/backends/agent/**', '**/backends/node/**'], 'The page reaches the agent only through backends/real.'), layer('web', ['**/backends/classroom/*', '!**/backends/classroom/protocol'], 'The page speaks to the classroom server only through its protocol.'), layer('web', nodeModules, 'The page runs in the browser.')] }] },
   },
   {
     files: ['backends/sim/**/*.ts', 'backends/real/**/*.ts'],
@@ -62,9 +62,14 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [layer('browser backends', ['**/web/**', '**/backends/agent/**', '**/backends/node/**'], 'They run in the browser and serve web, not the other way round.'), layer('browser backends', nodeModules, 'They run in the browser.')] }] },
   },
   {
-    files: ['backends/agent/**/*.ts', 'backends/node/**/*.ts'],
+    files: ['backends/agent/**/*.ts', 'backends/node/**/*.ts', 'backends/classroom/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [layer('node backends', ['**/web/**'], 'The agent serves the built page; it does not import it.')] }] },
     languageOptions: { globals: globals.node },
+  },
+  {
+    // The classroom's protocol is shared with the page, so it stays pure.
+    files: ['backends/classroom/protocol.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [layer('the classroom protocol', ['**/web/**', '**/backends/agent/**', '**/backends/node/**'], 'The page imports it.'), layer('the classroom protocol', nodeModules, 'The page imports it.')] }] },
   },
   {
     files: ['bin/**/*.mjs', 'test/**/*.ts', '*.config.ts', '*.config.js'],

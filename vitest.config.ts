@@ -11,7 +11,11 @@ export default defineConfig({
       { test: { name: 'agent', include: ['test/agent/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, fileParallelism: false } },
       { test: { name: 'fuzz', include: ['test/fuzz/**/*.test.ts'], testTimeout: 600_000 } },
       { test: { name: 'course', include: ['test/course/**/*.test.ts'], testTimeout: 120_000 } },
+      // The classroom's server over loopback: needs nothing but Node, so it always runs.
+      { test: { name: 'classroom', include: ['test/classroom/**/*.test.ts'], testTimeout: 30_000 } },
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, fileParallelism: false } },
+      // The deploy recipes: the engine+agent image run in Docker (needs the image built by deploy/engine-agent/build.sh) and the JupyterHub values.
+      { test: { name: 'deploy', include: ['test/deploy/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, fileParallelism: false } },
     ],
   },
 });

@@ -18,6 +18,12 @@ export interface Backend {
    * "\x10\x11". Ignored when nothing reads them.
    */
   input(data: string): Promise<void>;
+  /**
+   * The terminal's size in character cells, once at the start and on every
+   * change. A backend that runs programs on a real pseudo-terminal (the real
+   * backend) sizes it so, and a container's tty follows (`stty size`).
+   */
+  resize?(cols: number, rows: number): Promise<void>;
   snapshot(): Promise<Snapshot>;
   /**
    * Issue 5: the file lists of the named layers (LayerSnapshot ids), read on
@@ -55,6 +61,13 @@ export interface TerminalIO {
    * never type (scripts, replays).
    */
   raw?(on: boolean): void;
+  /**
+   * Output of a real pseudo-terminal (the real backend's docker client):
+   * its line ends are already the terminal driver's ("\r\n", or a bare
+   * "\n" where a program set its tty raw and means "down one row"), so the
+   * terminal writes it unchanged. Without it such text goes to `stdout`.
+   */
+  screen?(text: string): void;
 }
 
 export type BackendEvent =

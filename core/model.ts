@@ -101,6 +101,9 @@ export interface Transition {
   /** The Docker event that caused it, e.g. "start", "die", "pause". */
   action: string;
   time: number;
+  /** When `to` is "exited": the exit code and OOM flag at that moment (a lesson check credits a state the line passed through). */
+  exitCode?: number;
+  oomKilled?: boolean;
 }
 
 /** A `docker events` record (Engine API /events shape, trimmed to what we use). */
@@ -271,6 +274,11 @@ export interface CgroupSnapshot {
   memoryLimit: number;
   pidsCurrent: number;
   frozen: boolean;
+  /** Nanoseconds of CPU time the container used (v1 cpuacct.usage; v2 cpu.stat usage_usec); absent where unknown. */
+  cpuUsageNs?: number;
+  /** Bytes read from and written to block devices (v1 blkio.throttle.io_service_bytes; v2 io.stat): docker stats' BLOCK I/O. Absent where unknown. */
+  blockRead?: number;
+  blockWrite?: number;
 }
 
 export type TraceActor = 'client' | 'dockerd' | 'containerd' | 'shim' | 'runc' | 'container' | 'kernel';

@@ -15,6 +15,8 @@ export interface ProcessIO {
   stdinIsTTY: boolean;
   /** True when stdout is the terminal itself (not a pipe or a file): `docker save` refuses to write a tar there. */
   stdoutIsTTY?: boolean;
+  /** True when stderr is the terminal itself: with stdin and stdout, a program may then be given a real pseudo-terminal (the agent). */
+  stderrIsTTY?: boolean;
   /** The shell's working directory, for programs that read or write host files (`docker build .`, `docker save -o`). */
   cwd?: string;
   /** The terminal's keystrokes, when stdin is the terminal and the backend can deliver them. */

@@ -1,29 +1,54 @@
 import type { ContainerSnapshot, Snapshot } from '../core/model';
+import type { Check } from './checks';
+
+/** The languages a lesson may be written in: the ones the UI ships. */
+export const LANGUAGES = ['en', 'zh-CN'] as const;
+export type Language = (typeof LANGUAGES)[number];
 
 /** Text in every language the UI ships. */
-export interface Localized {
-  en: string;
-  'zh-CN': string;
+export type Localized = Record<Language, string>;
+
+/** A "predict, then run" question: the student picks a choice before running the step's command. */
+export interface Prediction {
+  question: Localized;
+  choices: { key: string; text: Localized }[];
+  /** The key of the right choice. */
+  answer: string;
+  /** What must hold after the command for `answer` to be right: `glassbox lesson check` proves it against the engine. */
+  confirm: Check;
 }
 
 /**
- * One step: what to read, what to type, and how we know it was done. Checks
- * read only the Snapshot, so a lesson works the same on both backends.
+ * One step: what to read, what to type, hints, and how we know it was done.
+ * Checks read the snapshot and the transcript only, so a lesson works the
+ * same on both backends.
  */
 export interface LessonStep {
   id: string;
   title: Localized;
+  /** Paragraphs separated by a blank line; backticks mark code. */
   body: Localized;
-  /** The command the step suggests; the UI offers it to paste into the terminal. */
-  command: string;
-  /** True once the step's goal holds in the snapshot. */
-  done(snapshot: Snapshot): boolean;
+  /** The lines the step suggests, in order (usually one); the solution `glassbox lesson check` runs. */
+  commands: string[];
+  /** Shown one at a time, in order. */
+  hints: Localized[];
+  predict?: Prediction;
+  check: Check;
+  /** Line of the step's heading in its file, for messages. */
+  line: number;
 }
 
 export interface Lesson {
   id: string;
   title: Localized;
   summary: Localized;
+  /** The languages the file is written in (the others fall back to the first). */
+  languages: Language[];
+  backends: ('sim' | 'real')[];
+  /** Lines run before step 1 (pulls, a container the lesson starts from). */
+  setup: string[];
+  /** Names the lesson creates (containers, images, networks), removed to reset it. */
+  creates: string[];
   steps: LessonStep[];
 }
 

@@ -1,26 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { setImmediate as yieldImmediate } from 'node:timers/promises';
-import { SimHost } from '../backends/sim/simHost';
-import { lessons } from './index';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runLesson } from '../backends/node/lessonRun';
+import { parseLesson } from './format';
+import { LANGUAGES } from './lesson';
 
-const quiet = { stdout: () => {}, stderr: () => {} };
+const dir = join(import.meta.dirname, 'course');
+const files = readdirSync(dir).filter((f) => f.endsWith('.md')).sort();
+const course = files.map((f) => [f, parseLesson(readFileSync(join(dir, f), 'utf8'))] as const);
 
-describe.each(lessons.map((l) => [l.id, l] as const))('lesson %s', (_id, lesson) => {
-  it('has every text in English and Simplified Chinese', () => {
-    for (const text of [lesson.title, lesson.summary, ...lesson.steps.flatMap((s) => [s.title, s.body])]) {
+describe('the course', () => {
+  it('has lessons 1-10 and 14, one file each, numbered in order', () => {
+    expect(files.map((f) => f.slice(0, 2))).toEqual(['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '14']);
+    expect(new Set(course.map(([, l]) => l.id)).size).toBe(course.length);
+  });
+});
+
+describe.each(course)('lesson %s', (_file, lesson) => {
+  it('has at least five checked steps, every text in English and Simplified Chinese, and every step a hint', () => {
+    expect(lesson.steps.length).toBeGreaterThanOrEqual(5);
+    expect(lesson.languages).toEqual([...LANGUAGES]);
+    for (const step of lesson.steps) expect(step.hints.length, step.id).toBeGreaterThan(0);
+    // Hints may be a bare command in both languages; the rest is written in each.
+    const texts = [lesson.title, lesson.summary, ...lesson.steps.flatMap((s) => [s.title, s.body])];
+    for (const text of texts) {
       expect(text.en.trim()).not.toBe('');
-      expect(text['zh-CN'].trim()).not.toBe('');
       expect(text['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
     }
+    for (const hint of lesson.steps.flatMap((s) => s.hints)) expect(hint['zh-CN'].trim()).not.toBe('');
   });
 
-  it('each step is not done before its command and done after it, on the simulator', async () => {
-    const host = new SimHost({ seed: 'lesson', yieldToEventLoop: () => yieldImmediate() });
-    for (const step of lesson.steps) {
-      expect(step.done(host.snapshot()), `${step.id} before`).toBe(false);
-      const exit = await host.runToCompletion(step.command, quiet);
-      expect(exit, step.command).toBe(0);
-      expect(step.done(host.snapshot()), `${step.id} after`).toBe(true);
-    }
+  it("runs its solution on a fresh simulator with every step passing, its predictions true, and the reasons in both languages", async () => {
+    const report = await runLesson(lesson);
+    expect(report.setupError).toBeUndefined();
+    const failed = report.steps.filter((s) => !s.passed).map((s) => `${s.id}: ${s.why!.en} / ${s.why!['zh-CN']}`);
+    expect(failed).toEqual([]);
+    expect(report.steps.map((s) => s.id)).toEqual(lesson.steps.map((s) => s.id));
   });
 });

@@ -28,7 +28,7 @@ export function createAgentShell(opts: AgentShellOptions): (spawn: SpawnOptions)
       sleep: wallSleep,
       clock: { now: () => Date.now() },
     });
-    return { run: (line, io, interrupt) => shell.run(line, io, interrupt, { stdinIsTTY: true }) };
+    return { run: (line, io, interrupt, terminal) => shell.run(line, io, interrupt, { stdinIsTTY: true, ...(terminal ? { terminal } : {}) }) };
   };
 }
 

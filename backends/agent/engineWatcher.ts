@@ -13,7 +13,7 @@ import {
 } from './engineModel';
 import { LayerReader } from './layers';
 import { sharedWalkPool } from './walkPool';
-import type { NetworkReader, NetworkView } from './network';
+import { type NetworkReader, type NetworkView, withBridgeGateways } from './network';
 import { type KernelView, readKernel } from './procfs';
 
 /** How many trace ops snapshots keep (as the sim's TRACE_HISTORY). */
@@ -89,7 +89,10 @@ export class EngineWatcher {
       containers: [...this.containers.values()].sort(byCreatedDesc),
       images: [...this.images.values()].sort(byCreatedDesc),
       layers: this.layerList,
-      networks: [...this.networks.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      networks: withBridgeGateways(
+        [...this.networks.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+        this.netView.interfaces,
+      ),
       interfaces: this.netView.interfaces,
       natRules: this.netView.natRules,
       processes: this.kernel.processes,

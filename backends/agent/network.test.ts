@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ContainerSnapshot } from '../../core/model';
-import { NetworkReader, dockerNftRules, dockerRules, firewallBackend, interfacesFromIp, parseIptablesSave, parseNftTable } from './network';
+import type { NetworkInspectInfo } from 'dockerode';
+import type { ContainerSnapshot, InterfaceSnapshot, NetworkSnapshot } from '../../core/model';
+import { networkFromInspect } from './engineModel';
+import { NetworkReader, dockerNftRules, dockerRules, firewallBackend, interfacesFromIp, parseIptablesSave, parseNftTable, withBridgeGateways } from './network';
 
 // Recorded on this project's Docker host (20.10, iptables-nft): one busybox
 // httpd on docker0 published on 127.0.0.1:47811, among a teammate's containers.
@@ -42,6 +44,37 @@ describe('interfacesFromIp', () => {
   it('gives nothing for output that is not ip -j', () => {
     expect(interfacesFromIp('not json', 'host')).toEqual([]);
     expect(interfacesFromIp('{"ifname": 3}', 'host')).toEqual([]);
+  });
+});
+
+describe('withBridgeGateways', () => {
+  // Daemon 20.10's default bridge: IPAM has the subnet only; docker0 holds 172.17.0.1/16 (both recorded here).
+  const bridge = networkFromInspect(JSON.parse(fixture('network-inspect-bridge.json')) as NetworkInspectInfo);
+  const host = interfacesFromIp(fixture('ip-host.json'), 'host');
+  const net = (over: Partial<NetworkSnapshot>): NetworkSnapshot => ({ ...bridge, ...over });
+  const dev = (over: Partial<InterfaceSnapshot>): InterfaceSnapshot => ({ name: 'br-5a217a8cd096', ifindex: 9, kind: 'bridge', mac: '', addresses: [], up: true, netns: 'host', ...over });
+
+  it('the recorded inspect has no gateway, the recorded docker0 has it', () => {
+    expect(bridge).toMatchObject({ name: 'bridge', bridge: 'docker0', subnet: '172.17.0.0/16', gateway: '' });
+  });
+
+  it.each<[string, NetworkSnapshot, InterfaceSnapshot[], string]>([
+    ['the default bridge: docker0’s address', bridge, host, '172.17.0.1'],
+    ['a gateway IPAM names is kept', net({ gateway: '172.17.0.254' }), host, '172.17.0.254'],
+    ['no bridge device (yet)', bridge, host.filter((i) => i.name !== 'docker0'), ''],
+    ['a bridge without an address', bridge, host.map((i) => (i.name === 'docker0' ? { ...i, addresses: [] } : i)), ''],
+    ['an address outside the subnet is not the gateway', bridge, host.map((i) => (i.name === 'docker0' ? { ...i, addresses: ['10.9.0.1/24'] } : i)), ''],
+    ['IPv6 first, IPv4 taken', bridge, host.map((i) => (i.name === 'docker0' ? { ...i, addresses: ['fd00::1/64', '172.17.0.1/16'] } : i)), '172.17.0.1'],
+    ['a user bridge by its br- name', net({ name: 'mynet', bridge: 'br-5a217a8cd096', subnet: '172.20.0.0/16' }), [dev({ addresses: ['172.20.0.1/16'] })], '172.20.0.1'],
+    ['a same-named link in a container is not the bridge', bridge, [dev({ name: 'docker0', netns: 'c'.repeat(64), addresses: ['172.17.0.1/16'] })], ''],
+    ['a network without a bridge (host, none)', net({ name: 'host', driver: 'host', bridge: '', subnet: '' }), host, ''],
+  ])('%s', (_what, network, interfaces, gateway) => {
+    expect(withBridgeGateways([network], interfaces)[0]!.gateway).toBe(gateway);
+  });
+
+  it('returns the same object where nothing changes', () => {
+    const kept = net({ gateway: '172.17.0.1' });
+    expect(withBridgeGateways([kept], host)[0]).toBe(kept);
   });
 });
 

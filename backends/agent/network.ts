@@ -73,6 +73,38 @@ export function interfacesFromIp(json: string, netns: string): InterfaceSnapshot
   return out;
 }
 
+/** Whether the IPv4 address `ip` lies in the IPv4 CIDR `subnet`. */
+function inSubnet(ip: string, subnet: string): boolean {
+  const toInt = (a: string): number | null => {
+    const parts = a.split('.');
+    if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return null;
+    return parts.reduce((n, p) => n * 256 + Number(p), 0);
+  };
+  const [base, bits] = subnet.split('/');
+  const a = toInt(ip);
+  const b = toInt(base ?? '');
+  const len = Number(bits);
+  if (a === null || b === null || !Number.isInteger(len) || len < 0 || len > 32) return false;
+  const size = 2 ** (32 - len);
+  return Math.floor(a / size) === Math.floor(b / size);
+}
+
+/**
+ * Docker's networks with the gateway the bridge device holds where the IPAM
+ * config names none: daemon 20.10 leaves the default bridge's Gateway out of
+ * `network inspect` (docker0 was given its address at start, outside IPAM),
+ * so the diagram would show `-` where containers route through 172.17.0.1.
+ * The bridge's IPv4 address in the network's subnet is that gateway.
+ */
+export function withBridgeGateways(networks: readonly NetworkSnapshot[], interfaces: readonly InterfaceSnapshot[]): NetworkSnapshot[] {
+  return networks.map((n) => {
+    if (n.gateway || !n.bridge) return n;
+    const dev = interfaces.find((i) => i.netns === 'host' && i.kind === 'bridge' && i.name === n.bridge);
+    const ip = dev?.addresses.map((a) => a.split('/')[0]!).find((a) => !a.includes(':') && (!n.subnet || inSubnet(a, n.subnet)));
+    return ip ? { ...n, gateway: ip } : n;
+  });
+}
+
 // ---- iptables ---------------------------------------------------------------
 
 export interface SavedRule {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ContainerSnapshot } from '../../core/model';
-import { containerIdInPath, parseLimit, parseNsLink, parseProcCgroup, parseStatus, readKernel } from './procfs';
+import { cgroupFigures, containerIdInPath, parseIoServiceBytes, parseIoStat, parseLimit, parseNsLink, parseProcCgroup, parseStatus, readKernel } from './procfs';
 
 const FIX = new URL('../../test/agent/fixtures/procfs/', import.meta.url);
 const fixture = (name: string): string => readFileSync(new URL(name, FIX), 'utf8');
@@ -35,6 +35,50 @@ describe('procfs parsers on files recorded from a `docker run --memory 64m busyb
   });
 });
 
+/**
+ * CPU time and block I/O, docker stats' CPU and BLOCK I/O columns.
+ * cpuacct-usage-v1.txt and blkio-io-service-bytes-v1-idle.txt are recorded
+ * from a busybox busy loop on this project's host (whose virtual disk the
+ * kernel does not account per cgroup: "Total 0"); the other three are written
+ * in the kernel's formats (blk-cgroup's per-device Read/Write/Sync/Async/
+ * Discard/Total lines, and v2's io.stat and cpu.stat) for two devices.
+ */
+describe('CPU and block I/O from the cgroup files', () => {
+  it.each([
+    ['two devices, each with its Total, then the overall Total', fixture('blkio-io-service-bytes-v1.txt'), { read: 1052672 + 4096, write: 20971520 }],
+    ['nothing accounted (recorded)', fixture('blkio-io-service-bytes-v1-idle.txt'), { read: 0, write: 0 }],
+    ['empty', '', { read: 0, write: 0 }],
+  ])('blkio.throttle.io_service_bytes: %s', (_what, text, expected) => {
+    expect(parseIoServiceBytes(text)).toEqual(expected);
+  });
+
+  it('io.stat (v2): rbytes and wbytes summed over the devices', () => {
+    expect(parseIoStat(fixture('io-stat-v2.txt'))).toEqual({ read: 1052672 + 4096, write: 20971520 });
+    expect(parseIoStat('')).toEqual({ read: 0, write: 0 });
+  });
+
+  it.each<[string, 1 | 2, Record<string, Record<string, string>>, Record<string, number | undefined>]>([
+    [
+      'v1: cpuacct.usage in ns, blkio in bytes',
+      1,
+      { cpuacct: { 'cpuacct.usage': fixture('cpuacct-usage-v1.txt').trim() }, blkio: { 'blkio.throttle.io_service_bytes': fixture('blkio-io-service-bytes-v1.txt') } },
+      { cpuUsageNs: 187764692, blockRead: 1056768, blockWrite: 20971520 },
+    ],
+    ['v1: the files missing (a kernel without the controllers)', 1, {}, { cpuUsageNs: undefined, blockRead: undefined, blockWrite: undefined }],
+    ['v1: a counter that is not a number', 1, { cpuacct: { 'cpuacct.usage': 'garbage' } }, { cpuUsageNs: undefined }],
+    [
+      'v2: cpu.stat usage_usec in µs, io.stat in bytes',
+      2,
+      { '': { 'cpu.stat': fixture('cpu-stat-v2.txt'), 'io.stat': fixture('io-stat-v2.txt') } },
+      { cpuUsageNs: 187764000, blockRead: 1056768, blockWrite: 20971520 },
+    ],
+    ['v2: no io.stat (io controller not enabled)', 2, { '': { 'cpu.stat': 'usage_usec 5' } }, { cpuUsageNs: 5000, blockRead: undefined }],
+  ])('%s', (_what, version, files, expected) => {
+    const figures = cgroupFigures(version, files);
+    for (const [key, value] of Object.entries(expected)) expect(figures[key as keyof typeof figures], key).toBe(value);
+  });
+});
+
 describe('readKernel over a proc tree', () => {
   const root = mkdtempSync(join(tmpdir(), 'gb-procfs-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -55,7 +99,7 @@ describe('readKernel over a proc tree', () => {
   addProc(100, 1, 'dockerd', ['dockerd'], [100], hostNs, '4:memory:/\n');
   addProc(101, 100, 'containerd', ['containerd', '--config', 'x'], [101], hostNs, '4:memory:/\n');
   addProc(200, 1, 'containerd-shim', ['/usr/bin/containerd-shim-runc-v2', '-namespace', 'moby', '-id', ID], [200], hostNs, '4:memory:/\n');
-  addProc(201, 200, 'sleep', ['sleep', '300'], [201, 1], ctrNs, `4:memory:/docker/${ID}\n6:freezer:/docker/${ID}\n0::/docker/${ID}\n`);
+  addProc(201, 200, 'sleep', ['sleep', '300'], [201, 1], ctrNs, `4:memory:/docker/${ID}\n6:freezer:/docker/${ID}\n2:cpuacct:/docker/${ID}\n7:blkio:/docker/${ID}\n0::/docker/${ID}\n`);
   addProc(202, 201, 'sh', ['sh'], [202, 7], ctrNs, `4:memory:/docker/${ID}\n`);
   addProc(300, 1, 'bash', ['bash'], [300], hostNs, '4:memory:/\n');
   mkdirSync(join(cgroup, 'memory', 'docker', ID), { recursive: true });
@@ -63,6 +107,10 @@ describe('readKernel over a proc tree', () => {
   writeFileSync(join(cgroup, 'memory', 'docker', ID, 'memory.limit_in_bytes'), '67108864\n');
   writeFileSync(join(cgroup, 'memory', 'docker', ID, 'memory.usage_in_bytes'), '327680\n');
   writeFileSync(join(cgroup, 'freezer', 'docker', ID, 'freezer.state'), 'FROZEN\n');
+  mkdirSync(join(cgroup, 'cpuacct', 'docker', ID), { recursive: true });
+  mkdirSync(join(cgroup, 'blkio', 'docker', ID), { recursive: true });
+  writeFileSync(join(cgroup, 'cpuacct', 'docker', ID, 'cpuacct.usage'), fixture('cpuacct-usage-v1.txt'));
+  writeFileSync(join(cgroup, 'blkio', 'docker', ID, 'blkio.throttle.io_service_bytes'), fixture('blkio-io-service-bytes-v1.txt'));
   const container = { id: ID, pid: 201, created: '2026-11-27T21:05:00Z' } as ContainerSnapshot;
 
   it('finds the chain dockerd → containerd, the shim and the container’s processes with both pids', () => {
@@ -90,11 +138,12 @@ describe('readKernel over a proc tree', () => {
     expect(namespaces.find((n) => n.type === 'user')).toEqual({ type: 'user', inode: 4026531837, owner: 'host' });
   });
 
-  it('reads the container’s cgroup files: the limit, the usage, the freezer', () => {
+  it('reads the container’s cgroup files: the limit, the usage, the freezer, CPU time and block I/O', () => {
     const { cgroups } = readKernel([container], { procRoot: proc, cgroupRoot: cgroup });
     expect(cgroups).toEqual([
-      expect.objectContaining({ path: `/docker/${ID}`, version: 1, containerId: ID, memoryLimit: 67108864, memoryUsage: 327680, frozen: true }),
+      expect.objectContaining({ path: `/docker/${ID}`, version: 1, containerId: ID, memoryLimit: 67108864, memoryUsage: 327680, frozen: true, cpuUsageNs: 187764692, blockRead: 1056768, blockWrite: 20971520 }),
     ]);
+    expect(cgroups[0]!.files.cpuacct).toEqual({ 'cpuacct.usage': '187764692' });
     expect(cgroups[0]!.files.memory!['memory.limit_in_bytes']).toBe('67108864');
   });
 });

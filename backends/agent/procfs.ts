@@ -100,33 +100,87 @@ export const CGROUP_FILES: Record<1 | 2, Record<string, readonly string[]>> = {
   1: {
     memory: ['memory.limit_in_bytes', 'memory.usage_in_bytes', 'memory.memsw.limit_in_bytes', 'memory.oom_control', 'memory.failcnt', 'memory.max_usage_in_bytes'],
     cpu: ['cpu.shares', 'cpu.cfs_quota_us', 'cpu.cfs_period_us'],
+    cpuacct: ['cpuacct.usage'],
+    blkio: ['blkio.throttle.io_service_bytes'],
     cpuset: ['cpuset.cpus', 'cpuset.mems'],
     pids: ['pids.max', 'pids.current'],
     freezer: ['freezer.state'],
   },
   2: {
-    '': ['memory.max', 'memory.current', 'memory.swap.max', 'memory.events', 'cpu.max', 'cpu.weight', 'cpuset.cpus', 'pids.max', 'pids.current', 'cgroup.freeze', 'cgroup.events'],
+    '': ['memory.max', 'memory.current', 'memory.swap.max', 'memory.events', 'cpu.max', 'cpu.weight', 'cpu.stat', 'io.stat', 'cpuset.cpus', 'pids.max', 'pids.current', 'cgroup.freeze', 'cgroup.events'],
   },
 };
 
-/** Numbers from a cgroup's files: usage, limit, pids and whether it is frozen. */
-export function cgroupFigures(version: 1 | 2, files: Record<string, Record<string, string>>): Pick<CgroupSnapshot, 'memoryUsage' | 'memoryLimit' | 'pidsCurrent' | 'frozen'> {
+/** A non-negative integer counter from a file; undefined when the file is missing or holds something else. */
+function counter(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d+$/.test(text.trim())) return undefined;
+  const n = Number(text.trim());
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/**
+ * v1 blkio.throttle.io_service_bytes → bytes read and written, summed over
+ * the devices ("8:0 Read 4096" lines), as docker stats sums its BLOCK I/O.
+ * The per-device and overall "Total" lines are not added again.
+ */
+export function parseIoServiceBytes(text: string): { read: number; write: number } {
+  const out = { read: 0, write: 0 };
+  for (const line of text.split('\n')) {
+    const m = /^\d+:\d+ (Read|Write) (\d+)$/.exec(line.trim());
+    if (m) out[m[1] === 'Read' ? 'read' : 'write'] += Number(m[2]);
+  }
+  return out;
+}
+
+/** v2 io.stat ("8:0 rbytes=4096 wbytes=0 rios=1 …" per device) → bytes read and written. */
+export function parseIoStat(text: string): { read: number; write: number } {
+  const out = { read: 0, write: 0 };
+  for (const line of text.split('\n')) {
+    for (const [, key, value] of line.matchAll(/\b([rw]bytes)=(\d+)/g)) out[key === 'rbytes' ? 'read' : 'write'] += Number(value);
+  }
+  return out;
+}
+
+type Figures = Pick<CgroupSnapshot, 'memoryUsage' | 'memoryLimit' | 'pidsCurrent' | 'frozen' | 'cpuUsageNs' | 'blockRead' | 'blockWrite'>;
+
+/** Numbers from a cgroup's files: memory, pids, frozen, CPU time and block I/O (these two left out when their files are missing). */
+export function cgroupFigures(version: 1 | 2, files: Record<string, Record<string, string>>): Figures {
+  let out: Figures;
+  let io: string | undefined;
   if (version === 1) {
-    return {
+    out = {
       memoryUsage: parseLimit(files.memory?.['memory.usage_in_bytes']),
       memoryLimit: parseLimit(files.memory?.['memory.limit_in_bytes']),
       pidsCurrent: Number(files.pids?.['pids.current'] ?? 0) || 0,
       frozen: (files.freezer?.['freezer.state'] ?? '').trim() === 'FROZEN',
     };
+    const cpu = counter(files.cpuacct?.['cpuacct.usage']);
+    if (cpu !== undefined) out.cpuUsageNs = cpu;
+    io = files.blkio?.['blkio.throttle.io_service_bytes'];
+    if (io !== undefined) {
+      const { read, write } = parseIoServiceBytes(io);
+      out.blockRead = read;
+      out.blockWrite = write;
+    }
+    return out;
   }
   const v2 = files[''] ?? {};
   const events = v2['cgroup.events'] ?? '';
-  return {
+  out = {
     memoryUsage: parseLimit(v2['memory.current']),
     memoryLimit: parseLimit(v2['memory.max']),
     pidsCurrent: Number(v2['pids.current'] ?? 0) || 0,
     frozen: (v2['cgroup.freeze'] ?? '').trim() === '1' || /^frozen 1$/m.test(events),
   };
+  const usec = /^usage_usec (\d+)$/m.exec(v2['cpu.stat'] ?? '');
+  if (usec) out.cpuUsageNs = Number(usec[1]) * 1000;
+  io = v2['io.stat'];
+  if (io !== undefined) {
+    const { read, write } = parseIoStat(io);
+    out.blockRead = read;
+    out.blockWrite = write;
+  }
+  return out;
 }
 
 export interface KernelView {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { isIPv4 } from 'node:net';
 import { TOKEN_PROTOCOL_PREFIX } from '../real/protocol';
 
 /**
@@ -20,18 +21,60 @@ export function tokenMatches(expected: string, given: string | null | undefined)
   return timingSafeEqual(a, b);
 }
 
-/** The Host headers a loopback request for this port may carry (DNS-rebinding defence). */
-export function allowedHosts(port: number): string[] {
-  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+/** Loopback addresses are reachable from this machine only: listening there needs no public URL. */
+export function isLoopback(address: string): boolean {
+  return (isIPv4(address) && address.startsWith('127.')) || address === '::1';
 }
 
-export function hostAllowed(host: string | undefined, port: number): boolean {
-  return host !== undefined && allowedHosts(port).includes(host.toLowerCase());
+/**
+ * The Host headers a request for this agent may carry (DNS-rebinding defence):
+ * its loopback names for the port it listens on, and, when it is reached
+ * through a published port or a proxy, the host of that public URL.
+ */
+export function allowedHosts(port: number, publicUrl?: URL): string[] {
+  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+  return publicUrl ? [...hosts, publicUrl.host] : hosts;
+}
+
+export function hostAllowed(host: string | undefined, port: number, publicUrl?: URL): boolean {
+  return host !== undefined && allowedHosts(port, publicUrl).includes(host.toLowerCase());
 }
 
 /** Origins the page served by this agent has; nothing else may open the WebSocket. */
-export function originAllowed(origin: string | undefined, port: number): boolean {
-  return origin !== undefined && allowedHosts(port).some((h) => origin.toLowerCase() === `http://${h}`);
+export function originAllowed(origin: string | undefined, port: number, publicUrl?: URL): boolean {
+  if (origin === undefined) return false;
+  const o = origin.toLowerCase();
+  return allowedHosts(port).some((h) => o === `http://${h}`) || (publicUrl !== undefined && o === publicUrl.origin);
+}
+
+/**
+ * The address browsers open the agent at when it is not loopback on this
+ * machine (a port published by `docker run -p`, a path behind
+ * jupyter-server-proxy), or why `text` cannot be one. Its host and origin join
+ * the allowlists, so it must be exact: http(s), no user, query or fragment.
+ * The path is kept (the printed URL carries it) and ends with a slash, since
+ * the page resolves its assets and WebSocket against it.
+ */
+export function parsePublicUrl(text: string): URL | string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `invalid public URL: ${text}`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `the public URL must be http: or https:, not ${url.protocol} (${text})`;
+  if (url.username || url.password || url.search || url.hash || text.includes('?') || text.includes('#')) {
+    return `the public URL must have no user, query or fragment: ${text}`;
+  }
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url;
+}
+
+/** A token given to the agent (`--token-file`) must be as strong as one it makes itself. */
+export function tokenFileProblem(text: string, mode: number): string | null {
+  if ((mode & 0o077) !== 0) return `is readable or writable by others (mode ${(mode & 0o777).toString(8)}): chmod 600 it`;
+  if (!/^[0-9a-f]{64}$/.test(text.trim())) return "must hold 64 lowercase hex digits (e.g. od -An -tx1 -N32 /dev/urandom | tr -d ' \\n')";
+  return null;
 }
 
 /** The token offered on an upgrade: `?token=` or the `glassbox.token.<hex>` subprotocol. */
@@ -74,11 +117,12 @@ export class TokenBucket {
     this.last = now;
   }
 
-  take(now: number): boolean {
+  /** Takes `cost` tokens (one message, or its size) if there are that many. */
+  take(now: number, cost = 1): boolean {
     this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.perSecond);
     this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < cost) return false;
+    this.tokens -= cost;
     return true;
   }
 }

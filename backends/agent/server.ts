@@ -9,14 +9,19 @@ import { MAX_MESSAGE_BYTES, SUBPROTOCOL, WS_PATH } from '../real/protocol';
 import { createAgentShell } from './agentShell';
 import { EngineWatcher } from './engineWatcher';
 import { NetworkReader } from './network';
-import { hostAllowed, newToken, originAllowed, tokenFromAuthorization, tokenFromUpgrade, tokenFromUrl, tokenMatches } from './security';
+import { hostAllowed, isLoopback, newToken, originAllowed, tokenFromAuthorization, tokenFromUpgrade, tokenFromUrl, tokenMatches } from './security';
 import { Session, type TraceControl } from './session';
 import { KernelTracer, type TracerKind, chooseTracer } from './tracer/kernelTracer';
 
 export interface AgentOptions {
-  host?: '127.0.0.1';
+  /** The address to listen on: 127.0.0.1 unless the agent runs behind a published port or a proxy (then `publicUrl` is required). */
+  host?: string;
   /** 0 picks a free port. */
   port?: number;
+  /** Where browsers reach the agent when not on loopback here: its host and origin are allowed too, and `url` is built from it. */
+  publicUrl?: URL;
+  /** The token to require, when a launcher must know it in advance (`--token-file`); otherwise a new random one. */
+  token?: string;
   /** The built web app (dist/web). */
   staticDir: string;
   /** Let the terminal run host programs beyond docker and the shell's built-in utilities. */
@@ -31,7 +36,7 @@ export interface AgentOptions {
 }
 
 export interface RunningAgent {
-  /** `http://127.0.0.1:PORT/?token=…`: the page to open. */
+  /** `http://127.0.0.1:PORT/?token=…` (or the public URL with the token): the page to open. */
   url: string;
   token: string;
   port: number;
@@ -50,7 +55,12 @@ const MAX_CONNECTIONS = 8;
  */
 export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const log = opts.log ?? (() => {});
-  const token = newToken();
+  const host = opts.host ?? '127.0.0.1';
+  const publicUrl = opts.publicUrl;
+  // Defence in depth for callers other than `glassbox agent`, which checks this too.
+  if (!isLoopback(host) && !publicUrl) throw new Error(`listening on ${host} needs a public URL`);
+  if (opts.token !== undefined && !/^[0-9a-f]{64}$/.test(opts.token)) throw new Error('the token must be 64 hex digits');
+  const token = opts.token ?? newToken();
   const docker = new Dockerode();
   const version = await docker.version();
   const choice = opts.trace === false ? { problem: 'tracing was turned off' } : chooseTracer(opts.tracer);
@@ -84,7 +94,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   let port = 0;
 
   const server = createServer((req, res) => {
-    if (!hostAllowed(req.headers.host, port)) return refuse(res, 403);
+    if (!hostAllowed(req.headers.host, port, publicUrl)) return refuse(res, 403);
     res.setHeader('x-content-type-options', 'nosniff');
     // The page URL carries the token: never send it on as a Referer.
     res.setHeader('referrer-policy', 'no-referrer');
@@ -132,9 +142,9 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       socket.end(`HTTP/1.1 ${code} ${STATUS_CODES[code]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
       socket.destroy();
     };
-    if (!hostAllowed(req.headers.host, port)) return refuseUpgrade(403, 'foreign Host');
+    if (!hostAllowed(req.headers.host, port, publicUrl)) return refuseUpgrade(403, 'foreign Host');
     if ((req.url ?? '/').split('?')[0] !== WS_PATH) return refuseUpgrade(404, 'unknown path');
-    if (!originAllowed(req.headers.origin, port)) return refuseUpgrade(403, 'foreign or missing Origin');
+    if (!originAllowed(req.headers.origin, port, publicUrl)) return refuseUpgrade(403, 'foreign or missing Origin');
     if (!tokenMatches(token, tokenFromUpgrade(req.url, req.headers['sec-websocket-protocol']))) return refuseUpgrade(401, 'missing or wrong token');
     if (sessions.size >= MAX_CONNECTIONS) return refuseUpgrade(503, 'too many connections');
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -146,7 +156,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
+    server.listen(opts.port ?? 0, host, () => {
       server.off('error', reject);
       resolve();
     });
@@ -155,7 +165,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
 
   let closing: Promise<void> | null = null;
   return {
-    url: `http://127.0.0.1:${port}/?token=${token}`,
+    url: publicUrl ? `${publicUrl.href}?token=${token}` : `http://127.0.0.1:${port}/?token=${token}`,
     token,
     port,
     close: () =>

@@ -1,14 +1,17 @@
 import type { WebSocket } from 'ws';
 import type { Capabilities, TerminalIO } from '../../core/backend';
 import { InterruptSource, type Interrupt } from '../../core/ports';
+import type { TerminalInput } from '../../core/process';
 import { type AgentMessage, type ClientMessage, clientMessageSchema, parseFrame } from '../real/protocol';
 import type { EngineWatcher } from './engineWatcher';
+import type { LineTerminal } from './ptyRunner';
 import { TokenBucket } from './security';
 import type { SpawnOptions } from './spawnRunner';
 
 /** What runs a terminal line: the core host shell, wired to real programs. */
 export interface LineShell {
-  run(line: string, io: TerminalIO, interrupt: Interrupt): Promise<number>;
+  /** `terminal`: the line runs at the page's terminal, whose keystrokes a program may claim. */
+  run(line: string, io: TerminalIO, interrupt: Interrupt, terminal?: TerminalInput): Promise<number>;
 }
 
 /** The kernel tracer, shared by every connection. */
@@ -33,6 +36,67 @@ const BURST = 30;
 const PER_SECOND = 10;
 /** Refused messages in a row after which a client is cut off as a flood. */
 const FLOOD_LIMIT = 200;
+/** Keystroke and resize frames at once and per second: a typist, a paste in pieces, a window being dragged. */
+const TERMINAL_BURST = 200;
+const TERMINAL_PER_SECOND = 100;
+/** Keystroke characters at once and per second: a paste of a few pages, never a file. */
+const INPUT_BURST_CHARS = 64 * 1024;
+const INPUT_CHARS_PER_SECOND = 16 * 1024;
+
+/**
+ * The page's terminal while one line runs at it: its size (the pty follows
+ * it), and which program of the line reads its keystrokes now. It belongs to
+ * that line alone: input and resize frames reach it only with the line's id,
+ * and it is dropped when the line ends.
+ */
+class LineTty implements LineTerminal, TerminalInput {
+  private reader: ((data: string) => void) | null = null;
+  private readonly listeners = new Set<(cols: number, rows: number) => void>();
+
+  constructor(
+    public cols: number,
+    public rows: number,
+    private readonly rawChanged: (on: boolean) => void,
+    /** Output for the page's screen, as the pty delivered it. */
+    readonly screen: (text: string) => void,
+  ) {}
+
+  get reading(): boolean {
+    return this.reader !== null;
+  }
+
+  write(data: string): void {
+    this.reader?.(data);
+  }
+
+  onResize(listener: (cols: number, rows: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  resize(cols: number, rows: number): void {
+    this.cols = cols;
+    this.rows = rows;
+    for (const l of [...this.listeners]) l(cols, rows);
+  }
+
+  claim(onData: (data: string) => void): () => void {
+    this.reader = onData;
+    this.rawChanged(true);
+    return () => {
+      if (this.reader !== onData) return;
+      this.reader = null;
+      this.rawChanged(false);
+    };
+  }
+}
+
+interface Running {
+  id: string;
+  interrupt: InterruptSource;
+  kills: Set<() => void>;
+  tty: LineTty | null;
+}
 
 /**
  * One WebSocket connection: its own host shell (cwd, variables, files), at
@@ -40,8 +104,10 @@ const FLOOD_LIMIT = 200;
  */
 export class Session {
   private shell: LineShell;
-  private running: { id: string; interrupt: InterruptSource; kills: Set<() => void> } | null = null;
+  private running: Running | null = null;
   private bucket = new TokenBucket(BURST, PER_SECOND, Date.now());
+  private terminalBucket = new TokenBucket(TERMINAL_BURST, TERMINAL_PER_SECOND, Date.now());
+  private inputChars = new TokenBucket(INPUT_BURST_CHARS, INPUT_CHARS_PER_SECOND, Date.now());
   private refusedInARow = 0;
   private closed = false;
   private readonly unsubscribe: () => void;
@@ -70,6 +136,7 @@ export class Session {
         if (!run) return;
         run.kills.add(kill);
       },
+      terminal: () => this.running?.tty ?? null,
     });
   }
 
@@ -79,7 +146,19 @@ export class Session {
   }
 
   private onFrame(data: unknown, isBinary: boolean): void {
-    if (!this.bucket.take(Date.now())) {
+    const now = Date.now();
+    const text = isBinary ? null : Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : String(data);
+    const parsed = text === null ? null : parseFrame(clientMessageSchema, text);
+    // Keystrokes and resizes come many times faster than requests: they have their own
+    // budget, so typing never starves snapshots and a request flood never eats the keys.
+    const msg = parsed?.ok ? parsed.value : null;
+    const allowed =
+      msg?.type === 'input'
+        ? this.terminalBucket.take(now) && this.inputChars.take(now, msg.data.length)
+        : msg?.type === 'resize'
+          ? this.terminalBucket.take(now)
+          : this.bucket.take(now);
+    if (!allowed) {
       if (++this.refusedInARow >= FLOOD_LIMIT) {
         this.deps.log('closing a connection that keeps flooding');
         this.ws.close(1008, 'rate limit exceeded');
@@ -89,12 +168,10 @@ export class Session {
       return;
     }
     this.refusedInARow = 0;
-    if (isBinary) {
+    if (parsed === null) {
       this.send({ type: 'error', message: 'invalid message: binary frames are not accepted' });
       return;
     }
-    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : String(data);
-    const parsed = parseFrame(clientMessageSchema, text);
     if (!parsed.ok) {
       this.send({ type: 'error', message: parsed.message });
       return;
@@ -105,8 +182,27 @@ export class Session {
   private handle(msg: ClientMessage): void {
     switch (msg.type) {
       case 'exec':
-        this.exec(msg.id, msg.line);
+        this.exec(msg.id, msg.line, msg.tty);
         return;
+      // Errors about keystrokes carry no id: the line they name is not failed by them.
+      case 'input': {
+        const tty = this.ttyOf(msg.id);
+        if (!tty?.reading) {
+          this.send({ type: 'error', message: tty ? 'the running line is not reading the terminal' : 'no running line at a terminal has that id' });
+          return;
+        }
+        tty.write(msg.data);
+        return;
+      }
+      case 'resize': {
+        const tty = this.ttyOf(msg.id);
+        if (!tty) {
+          this.send({ type: 'error', message: 'no running line at a terminal has that id' });
+          return;
+        }
+        tty.resize(msg.cols, msg.rows);
+        return;
+      }
       case 'interrupt':
         this.running?.interrupt.interrupt();
         return;
@@ -145,12 +241,26 @@ export class Session {
     }
   }
 
-  private exec(id: string, line: string): void {
+  /** The terminal of the running line with this id, if that line runs at one. */
+  private ttyOf(id: string): LineTty | null {
+    return this.running?.id === id ? this.running.tty : null;
+  }
+
+  private exec(id: string, line: string, size: { cols: number; rows: number } | undefined): void {
     if (this.running) {
       this.send({ type: 'error', id, message: 'a command is still running (press Ctrl-C to interrupt it)' });
       return;
     }
-    const run = { id, interrupt: new InterruptSource(), kills: new Set<() => void>() };
+    const run: Running = { id, interrupt: new InterruptSource(), kills: new Set<() => void>(), tty: null };
+    // Both go out only while this line runs: a pty still dying after a reset cannot write into the next line.
+    if (size) {
+      run.tty = new LineTty(
+        size.cols,
+        size.rows,
+        (on) => this.running === run && this.send({ type: 'raw', id, on }),
+        (text) => this.running === run && this.send({ type: 'screen', id, text }),
+      );
+    }
     this.running = run;
     this.deps.trace?.setCommand(line);
     const io: TerminalIO = {
@@ -158,7 +268,7 @@ export class Session {
       stderr: (text) => this.running === run && this.send({ type: 'stderr', id, text }),
     };
     this.shell
-      .run(line, io, run.interrupt)
+      .run(line, io, run.interrupt, run.tty ?? undefined)
       .catch((err: unknown) => {
         // A defect, not a user error: say so and keep the session usable.
         this.deps.log(`internal error running a line: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import type { CommandRunner, ProcessIO } from '../../core/process';
+import { type LineTerminal, runInPty, usesTerminal } from './ptyRunner';
 
 /**
  * Runs real programs for the host shell. The argv the shell parsed goes to
@@ -13,6 +14,8 @@ export interface SpawnOptions {
   /** Called with a function that ends the program at once (the connection closed). */
   onKill?: (kill: () => void) => void;
   env?: NodeJS.ProcessEnv;
+  /** The page's terminal for the line now running, when the line runs at one (null for scripts and tests without a terminal). */
+  terminal?: () => LineTerminal | null;
 }
 
 /**
@@ -99,9 +102,19 @@ function signalNumber(sig: NodeJS.Signals | null): number {
   return (sig && SIGNALS[sig]) ?? 1;
 }
 
-/** The shell's `docker`: the real docker CLI with the arguments the shell parsed. */
+/**
+ * The shell's `docker`: the real docker CLI with the arguments the shell
+ * parsed. A command that uses the terminal (`run -it`, `exec -it`, `attach`,
+ * `start -ai` …), typed at the page's terminal with stdin, stdout and stderr
+ * all the terminal, runs on a pseudo-terminal of its own that takes the
+ * keystrokes; everything else on pipes.
+ */
 export function dockerRunner(dockerBin: string, opts: SpawnOptions = {}): CommandRunner {
-  return (argv, io) => runProgram(dockerBin, argv.slice(1), io, opts);
+  return (argv, io) => {
+    const atTerminal = io.terminal && io.stdin === null && io.stdinIsTTY && io.stdoutIsTTY && io.stderrIsTTY;
+    const terminal = atTerminal && usesTerminal(argv.slice(1)) ? opts.terminal?.() : null;
+    return terminal ? runInPty(dockerBin, argv.slice(1), io, terminal, opts) : runProgram(dockerBin, argv.slice(1), io, opts);
+  };
 }
 
 /** With --host-shell: any other program on the host, still without a shell in between. */

@@ -9,7 +9,9 @@ Glassbox: see what each docker command does to a container, its layers, its netw
 Commands:
   (none)      Serve the web app with the simulated backend on 127.0.0.1 (--port N, default 5170)
   sim         Run terminal lines from stdin against the simulated engine (--jsonl, --seed)
+  lesson      Check lesson files on the simulated engine, or write a new one
   agent       Start the real backend: drive this machine's Docker Engine (root)
+  classroom   Relay a class's progress to the teacher's page (join code, live view, CSV export)
 
 Run 'glassbox COMMAND --help' for more information on a command.
 `;
@@ -24,9 +26,17 @@ export async function main(argv: string[]): Promise<number> {
       return serveMain([], staticDir);
     case 'sim':
       return simMain(rest);
+    case 'lesson': {
+      const { lessonMain } = await import('./lessonCli');
+      return lessonMain(rest);
+    }
     case 'agent': {
       const { agentMain } = await import('../agent/main');
       return agentMain(rest);
+    }
+    case 'classroom': {
+      const { classroomMain } = await import('../classroom/main');
+      return classroomMain(rest, staticDir);
     }
     case '-h':
     case '--help':

@@ -5,6 +5,10 @@ describe('client → agent frames', () => {
   it.each([
     [{ type: 'exec', id: '1', line: 'docker ps -a' }],
     [{ type: 'exec', id: '1', line: '' }],
+    [{ type: 'exec', id: '1', line: 'docker run -it busybox sh', tty: { cols: 80, rows: 24 } }],
+    [{ type: 'input', id: '1', data: '\x10\x11' }],
+    [{ type: 'input', id: '1', data: 'x'.repeat(4096) }],
+    [{ type: 'resize', id: '1', cols: 1000, rows: 1 }],
     [{ type: 'interrupt' }],
     [{ type: 'snapshot', id: 'a' }],
     [{ type: 'capabilities', id: 'a' }],
@@ -29,6 +33,16 @@ describe('client → agent frames', () => {
     ['no layers', JSON.stringify({ type: 'layers', id: '1', layerIds: [] }), 'invalid message: layerIds: '],
     ['too many layers', JSON.stringify({ type: 'layers', id: '1', layerIds: Array.from({ length: 129 }, () => 'a'.repeat(64)) }), 'invalid message: layerIds: '],
     ['null', 'null', 'invalid message: '],
+    ['empty keystrokes', JSON.stringify({ type: 'input', id: '1', data: '' }), 'invalid message: data: '],
+    ['keystrokes over 4 KiB', JSON.stringify({ type: 'input', id: '1', data: 'x'.repeat(4097) }), 'invalid message: data: '],
+    ['keystrokes for no line', JSON.stringify({ type: 'input', data: 'x' }), 'invalid message: id: '],
+    ['keystrokes as bytes', JSON.stringify({ type: 'input', id: '1', data: [3] }), 'invalid message: data: '],
+    ['a negative width', JSON.stringify({ type: 'resize', id: '1', cols: -80, rows: 24 }), 'invalid message: cols: '],
+    ['a zero height', JSON.stringify({ type: 'resize', id: '1', cols: 80, rows: 0 }), 'invalid message: rows: '],
+    ['an absurd width', JSON.stringify({ type: 'resize', id: '1', cols: 65536, rows: 24 }), 'invalid message: cols: '],
+    ['a fractional height', JSON.stringify({ type: 'resize', id: '1', cols: 80, rows: 2.5 }), 'invalid message: rows: '],
+    ['a tty with an extra field', JSON.stringify({ type: 'exec', id: '1', line: 'x', tty: { cols: 80, rows: 24, xpixel: 1 } }), 'invalid message: tty: '],
+    ['a tty that is not a size', JSON.stringify({ type: 'exec', id: '1', line: 'x', tty: true }), 'invalid message: tty: '],
   ])('refuses %s', (_what, text, prefix) => {
     const r = parseFrame(clientMessageSchema, text);
     expect(r.ok).toBe(false);
@@ -40,6 +54,8 @@ describe('agent → client frames', () => {
   it.each([
     [{ type: 'stdout', id: '1', text: 'x' }],
     [{ type: 'exit', id: '1', code: 125 }],
+    [{ type: 'raw', id: '1', on: true }],
+    [{ type: 'screen', id: '1', text: 'c\nd\r\n' }],
     [{ type: 'error', message: 'rate limit exceeded' }],
     [{ type: 'result', id: '1', value: null }],
     [{ type: 'event', event: { type: 'snapshot', snapshot: { kind: 'real', time: 1, containers: [], images: [], networks: [] }, transitions: [] } }],
@@ -49,6 +65,7 @@ describe('agent → client frames', () => {
 
   it.each([
     [{ type: 'exit', id: '1', code: 1.5 }],
+    [{ type: 'raw', id: '1', on: 'yes' }],
     [{ type: 'event', event: { type: 'connection', state: 'open' } }],
     [{ type: 'event', event: { type: 'snapshot', snapshot: { kind: 'real', time: 1, containers: [{ id: 'x', name: 'y', state: 'zombie' }], images: [] }, transitions: [] } }],
   ])('refuses %j', (msg) => {

@@ -13,8 +13,14 @@ import type { LayerEntry, Snapshot } from '../../core/model';
  * in the URL), and Host/Origin must be the agent's own loopback origin.
  *
  * client → agent
- *   {type:'exec', id, line}        run one terminal line in this connection's host shell;
- *                                  one line at a time (a second one while busy gets an error)
+ *   {type:'exec', id, line, tty?}  run one terminal line in this connection's host shell;
+ *                                  one line at a time (a second one while busy gets an error).
+ *                                  tty {cols, rows}: the line runs at an interactive terminal of
+ *                                  that size, so a docker client whose stdin, stdout and stderr
+ *                                  are the terminal runs on a pseudo-terminal of its own
+ *   {type:'input', id, data}       keystrokes for the running line with that id, while it reads
+ *                                  the terminal (after 'raw' on); refused otherwise
+ *   {type:'resize', id, cols, rows} the terminal of the running tty line with that id changed size
  *   {type:'interrupt'}             Ctrl-C for the running line (SIGINT to the docker child)
  *   {type:'snapshot', id}          → result: Snapshot
  *   {type:'capabilities', id}      → result: Capabilities
@@ -25,7 +31,11 @@ import type { LayerEntry, Snapshot } from '../../core/model';
  *
  * agent → client
  *   {type:'stdout'|'stderr', id, text}   output of the exec with that id
+ *   {type:'screen', id, text}            output of the exec's pseudo-terminal, line ends already the
+ *                                        terminal driver's: written to the screen unchanged
  *   {type:'exit', id, code}              the exec with that id finished
+ *   {type:'raw', id, on}                 the exec with that id starts (true) or stops reading the
+ *                                        terminal's keystrokes itself: send them as 'input'
  *   {type:'result', id, value}           answer to snapshot/capabilities/reset
  *   {type:'event', event}                a BackendEvent ('snapshot', 'docker' or 'trace'); the agent sends a
  *                                        'snapshot' event with no transitions right after the upgrade
@@ -46,13 +56,22 @@ export const MAX_LINE_LENGTH = 8 * 1024;
 
 const id = z.string().min(1).max(64);
 
+/** Keystrokes one input frame may carry (a paste is sent in pieces of this size). */
+export const MAX_INPUT_LENGTH = 4 * 1024;
+/** The largest terminal the agent sizes a pseudo-terminal to (cells; the kernel's winsize is 16-bit). */
+export const MAX_TERMINAL_CELLS = 1000;
+const cells = z.number().int().min(1).max(MAX_TERMINAL_CELLS);
+const terminalSize = z.strictObject({ cols: cells, rows: cells });
+
 /** Layers one request may name. */
 export const MAX_LAYERS_PER_REQUEST = 128;
 /** A LayerSnapshot id: an image layer's diff id, or an overlay2 directory id (init layers end in -init). */
 export const layerIdSchema = z.string().regex(/^(sha256:[0-9a-f]{64}|[0-9a-f]{64}(-init)?)$/);
 
 export const clientMessageSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('exec'), id, line: z.string().max(MAX_LINE_LENGTH) }),
+  z.strictObject({ type: z.literal('exec'), id, line: z.string().max(MAX_LINE_LENGTH), tty: terminalSize.optional() }),
+  z.strictObject({ type: z.literal('input'), id, data: z.string().min(1).max(MAX_INPUT_LENGTH) }),
+  z.strictObject({ type: z.literal('resize'), id, cols: cells, rows: cells }),
   z.strictObject({ type: z.literal('interrupt') }),
   z.strictObject({ type: z.literal('snapshot'), id }),
   z.strictObject({ type: z.literal('capabilities'), id }),
@@ -106,8 +125,9 @@ const backendEventSchema = z.discriminatedUnion('type', [
 ]);
 
 export const agentMessageSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.enum(['stdout', 'stderr']), id, text: z.string() }),
+  z.strictObject({ type: z.enum(['stdout', 'stderr', 'screen']), id, text: z.string() }),
   z.strictObject({ type: z.literal('exit'), id, code: z.number().int() }),
+  z.strictObject({ type: z.literal('raw'), id, on: z.boolean() }),
   z.strictObject({ type: z.literal('result'), id, value: z.unknown() }),
   z.strictObject({ type: z.literal('event'), event: backendEventSchema }),
   z.strictObject({ type: z.literal('error'), id: id.optional(), message: z.string() }),
@@ -115,8 +135,9 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
 
 /** What the agent sends, typed by the model rather than by the (lenient) schema. */
 export type AgentMessage =
-  | { type: 'stdout' | 'stderr'; id: string; text: string }
+  | { type: 'stdout' | 'stderr' | 'screen'; id: string; text: string }
   | { type: 'exit'; id: string; code: number }
+  | { type: 'raw'; id: string; on: boolean }
   | { type: 'result'; id: string; value: Snapshot | Capabilities | Record<string, LayerEntry[]> | boolean | null }
   | { type: 'event'; event: Exclude<BackendEvent, { type: 'connection' }> }
   | { type: 'error'; id?: string; message: string };

@@ -91,6 +91,104 @@ describe('createRealBackend', () => {
     expect(out).toEqual({ stdout: 'CONTAINER ID\n', stderr: 'warn\n' });
   });
 
+  it('a line typed at a terminal (a caller that can go raw) asks for a tty of the terminal’s size', async () => {
+    last().accept();
+    await backend.resize!(132.7, 43);
+    const raw: boolean[] = [];
+    const { io, out } = collect();
+    const done = backend.exec('docker run -it busybox sh', { ...io, raw: (on) => raw.push(on) });
+    await flush();
+    const id = last().sent[0]!.id as string;
+    expect(last().sent[0]).toEqual({ type: 'exec', id, line: 'docker run -it busybox sh', tty: { cols: 132, rows: 43 } });
+    // Keys before the agent says the line reads them go nowhere (the terminal edits the next line).
+    await backend.input('early');
+    last().deliver({ type: 'raw', id, on: true });
+    expect(raw).toEqual([true]);
+    await backend.input('ls\r');
+    await backend.resize!(100, 30);
+    await backend.resize!(100, 30);
+    last().deliver({ type: 'screen', id, text: '/ # ' });
+    last().deliver({ type: 'raw', id: 'someone-else', on: false });
+    last().deliver({ type: 'raw', id, on: false });
+    await backend.input('late');
+    last().deliver({ type: 'exit', id, code: 0 });
+    expect(await done).toBe(0);
+    expect(raw).toEqual([true, false]);
+    expect(out.stdout).toBe('/ # ');
+    expect(last().sent.slice(1)).toEqual([
+      { type: 'input', id, data: 'ls\r' },
+      { type: 'resize', id, cols: 100, rows: 30 },
+    ]);
+  });
+
+  it('sends keys typed in quick succession in one frame, and before a resize that follows them', async () => {
+    last().accept();
+    const done = backend.exec('docker exec -it web sh', { ...collect().io, raw: () => {} });
+    await flush();
+    const id = last().sent[0]!.id as string;
+    last().deliver({ type: 'raw', id, on: true });
+    const typed = [backend.input('e'), backend.input('c'), backend.input('ho\r')];
+    void backend.resize!(70, 20);
+    await Promise.all(typed);
+    await backend.input('\x10');
+    await backend.input('\x11');
+    expect(last().sent.slice(1)).toEqual([
+      { type: 'input', id, data: 'echo\r' },
+      { type: 'resize', id, cols: 70, rows: 20 },
+      { type: 'input', id, data: '\x10' },
+      { type: 'input', id, data: '\x11' },
+    ]);
+    last().deliver({ type: 'exit', id, code: 0 });
+    await done;
+  });
+
+  it('sends a paste in pieces the agent accepts, never splitting a character', async () => {
+    last().accept();
+    const raw: boolean[] = [];
+    const done = backend.exec('docker exec -it web sh', { ...collect().io, raw: (on) => raw.push(on) });
+    await flush();
+    const id = last().sent[0]!.id as string;
+    last().deliver({ type: 'raw', id, on: true });
+    const paste = 'a'.repeat(4095) + '😀' + 'b'.repeat(5000);
+    await backend.input(paste);
+    const pieces = last().sent.slice(1).map((m) => m.data as string);
+    expect(pieces.join('')).toBe(paste);
+    expect(pieces.map((p) => p.length)).toEqual([4095, 4096, 906]);
+    // A line that ends while raw gives the terminal back.
+    last().deliver({ type: 'exit', id, code: 0 });
+    await done;
+    expect(raw).toEqual([true, false]);
+  });
+
+  it('writes a pty’s screen output through io.screen, unchanged, where the caller has it', async () => {
+    last().accept();
+    const screen: string[] = [];
+    const { io, out } = collect();
+    const done = backend.exec('docker exec -it web sh', { ...io, raw: () => {}, screen: (t) => screen.push(t) });
+    await flush();
+    const id = last().sent[0]!.id as string;
+    last().deliver({ type: 'screen', id, text: 'c\nd\n' });
+    last().deliver({ type: 'stdout', id, text: 'after\n' });
+    last().deliver({ type: 'exit', id, code: 0 });
+    await done;
+    expect(screen).toEqual(['c\nd\n']);
+    expect(out.stdout).toBe('after\n');
+  });
+
+  it('a line from a script (no raw) asks for no tty, and a raw frame for it changes nothing', async () => {
+    last().accept();
+    const done = backend.exec('docker ps', collect().io);
+    await flush();
+    const id = last().sent[0]!.id as string;
+    expect(last().sent[0]).toEqual({ type: 'exec', id, line: 'docker ps' });
+    last().deliver({ type: 'raw', id, on: true });
+    await backend.input('x');
+    await backend.resize!(90, 20);
+    expect(last().sent).toHaveLength(1);
+    last().deliver({ type: 'exit', id, code: 0 });
+    expect(await done).toBe(0);
+  });
+
   it('prints a refused line’s error and returns 1', async () => {
     last().accept();
     const { io, out } = collect();
@@ -197,6 +295,10 @@ describe('agentAddressFromLocation', () => {
     [{ protocol: 'http:', host: '127.0.0.1:5171', search: '?token=abc' }, { url: 'ws://127.0.0.1:5171/ws', token: 'abc' }],
     [{ protocol: 'https:', host: 'localhost:8443', search: '?x=1&token=def' }, { url: 'wss://localhost:8443/ws', token: 'def' }],
     [{ protocol: 'http:', host: '127.0.0.1:5171', search: '' }, null],
+    // Behind jupyter-server-proxy the page lives under the user's prefix, and so does the WebSocket.
+    [{ protocol: 'https:', host: 'hub.example.edu', pathname: '/user/ana/glassbox/', search: '?token=t1' }, { url: 'wss://hub.example.edu/user/ana/glassbox/ws', token: 't1' }],
+    [{ protocol: 'http:', host: '127.0.0.1:8888', pathname: '/user/ana/proxy/7681/index.html', search: '?token=t2' }, { url: 'ws://127.0.0.1:8888/user/ana/proxy/7681/ws', token: 't2' }],
+    [{ protocol: 'http:', host: '127.0.0.1:5171', pathname: '/', search: '?token=t3' }, { url: 'ws://127.0.0.1:5171/ws', token: 't3' }],
   ])('%j → %j', (loc, expected) => {
     expect(agentAddressFromLocation(loc)).toEqual(expected);
   });

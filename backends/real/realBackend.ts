@@ -1,6 +1,6 @@
 import type { Backend, BackendEvent, Capabilities, TerminalIO } from '../../core/backend';
 import type { LayerEntry, Snapshot } from '../../core/model';
-import { type ClientMessage, MAX_LAYERS_PER_REQUEST, SUBPROTOCOL, TOKEN_PROTOCOL_PREFIX, agentMessageSchema, layerIdSchema, parseFrame } from './protocol';
+import { type ClientMessage, MAX_INPUT_LENGTH, MAX_LAYERS_PER_REQUEST, MAX_TERMINAL_CELLS, SUBPROTOCOL, TOKEN_PROTOCOL_PREFIX, WS_PATH, agentMessageSchema, layerIdSchema, parseFrame } from './protocol';
 
 export interface RealBackendOptions {
   /** ws://host:port/ws — for the page the agent serves, see `agentAddressFromLocation`. */
@@ -15,19 +15,24 @@ export interface RealBackendOptions {
 type ConnectionState = 'connecting' | 'open' | 'closed';
 
 type Pending =
-  | { kind: 'exec'; io: TerminalIO; resolve: (code: number) => void }
+  /** `tty`: the line runs at the page's terminal; `raw`: a program of it reads the keystrokes now. */
+  | { kind: 'exec'; io: TerminalIO; resolve: (code: number) => void; tty: boolean; raw: boolean }
   | { kind: 'request'; resolve: (value: unknown) => void; reject: (err: Error) => void };
 
 /**
  * Where the agent that served this page listens, and its token: the agent
  * prints `http://127.0.0.1:PORT/?token=…`, so the page finds both in its own
- * address. Null when the page was not opened with a token.
+ * address. The WebSocket sits beside the page (`ws` resolved against its
+ * path), so a page served under a prefix, e.g. `/user/NAME/glassbox/` behind
+ * jupyter-server-proxy, connects under that prefix too. Null when the page was
+ * not opened with a token.
  */
-export function agentAddressFromLocation(location: { protocol: string; host: string; search: string }): { url: string; token: string } | null {
+export function agentAddressFromLocation(location: { protocol: string; host: string; pathname?: string; search: string }): { url: string; token: string } | null {
   const token = new URLSearchParams(location.search).get('token');
   if (!token) return null;
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return { url: `${scheme}//${location.host}/ws`, token };
+  const dir = (location.pathname ?? '/').replace(/[^/]*$/, '');
+  return { url: `${scheme}//${location.host}${dir}${WS_PATH.slice(1)}`, token };
 }
 
 /**
@@ -50,6 +55,24 @@ export function createRealBackend(opts: RealBackendOptions): Backend & { close()
   let backoff = 250;
   let retry: ReturnType<typeof setTimeout> | null = null;
   let nextId = 0;
+  /** The page's terminal size, for the pseudo-terminal the agent gives a line typed there. */
+  let size = { cols: 80, rows: 24 };
+  /** Keystrokes waiting to be sent together. */
+  let typed: { id: string; data: string; timer: ReturnType<typeof setTimeout>; sent: Array<() => void> } | null = null;
+  const flushInput = (): void => {
+    const batch = typed;
+    if (!batch) return;
+    typed = null;
+    clearTimeout(batch.timer);
+    const p = pending.get(batch.id);
+    if (p?.kind === 'exec' && p.raw && state === 'open') for (const piece of pieces(batch.data, MAX_INPUT_LENGTH)) send({ type: 'input', id: batch.id, data: piece });
+    for (const done of batch.sent) done();
+  };
+  /** The running line's exec, if it runs at the terminal. */
+  const ttyExec = (): [string, Extract<Pending, { kind: 'exec' }>] | null => {
+    for (const [id, p] of pending) if (p.kind === 'exec' && p.tty) return [id, p];
+    return null;
+  };
 
   const emit = (e: BackendEvent): void => {
     for (const l of [...listeners]) l(e);
@@ -95,6 +118,7 @@ export function createRealBackend(opts: RealBackendOptions): Backend & { close()
     for (const [id, p] of pending) {
       pending.delete(id);
       if (p.kind === 'exec') {
+        if (p.raw) p.io.raw?.(false);
         p.io.stderr('glassbox: lost the connection to the agent\n');
         p.resolve(1);
       } else p.reject(new Error(`lost the connection to the agent: ${why}`));
@@ -124,10 +148,23 @@ export function createRealBackend(opts: RealBackendOptions): Backend & { close()
         if (p?.kind === 'exec') p.io[msg.type](msg.text);
         return;
       }
+      case 'screen': {
+        const p = pending.get(msg.id);
+        if (p?.kind === 'exec') (p.io.screen ?? p.io.stdout)(msg.text);
+        return;
+      }
+      case 'raw': {
+        const p = pending.get(msg.id);
+        if (p?.kind !== 'exec' || !p.tty || p.raw === msg.on) return;
+        p.raw = msg.on;
+        p.io.raw?.(msg.on);
+        return;
+      }
       case 'exit': {
         const p = pending.get(msg.id);
         if (p?.kind !== 'exec') return;
         pending.delete(msg.id);
+        if (p.raw) p.io.raw?.(false);
         p.resolve(msg.code);
         return;
       }
@@ -206,17 +243,39 @@ export function createRealBackend(opts: RealBackendOptions): Backend & { close()
         return 1;
       }
       const id = String(++nextId);
+      // A caller that can go raw is an interactive terminal: the agent then gives the
+      // docker client a pseudo-terminal of this size, so `-it` works as in a real one.
+      const tty = io.raw !== undefined;
       return new Promise<number>((resolve) => {
-        pending.set(id, { kind: 'exec', io, resolve });
-        send({ type: 'exec', id, line });
+        pending.set(id, { kind: 'exec', io, resolve, tty, raw: false });
+        send(tty ? { type: 'exec', id, line, tty: { ...size } } : { type: 'exec', id, line });
       });
     },
     /**
-     * The agent runs the real docker client without a pseudo-terminal, so it
-     * never asks for keystrokes: `-t` gets the client's own "the input device
-     * is not a TTY", and `-i` reads end of input at once. Nothing to send.
+     * Keystrokes go to the running line while a program of it reads them (the
+     * agent said 'raw'). Keys that come within a few milliseconds of each other
+     * (fast typing, a test driver, xterm's replies to a terminal query) travel
+     * in one frame, well inside the agent's rate limit.
      */
-    async input(): Promise<void> {},
+    input(data: string): Promise<void> {
+      const running = ttyExec();
+      if (!running?.[1].raw || state !== 'open') return Promise.resolve();
+      if (typed && typed.id !== running[0]) flushInput();
+      typed ??= { id: running[0], data: '', timer: setTimeout(flushInput, INPUT_BATCH_MS), sent: [] };
+      typed.data += data;
+      const batch = typed;
+      return new Promise<void>((resolve) => batch.sent.push(resolve));
+    },
+    async resize(cols: number, rows: number): Promise<void> {
+      const clamp = (n: number): number => Math.max(1, Math.min(MAX_TERMINAL_CELLS, Math.floor(n) || 1));
+      const next = { cols: clamp(cols), rows: clamp(rows) };
+      if (next.cols === size.cols && next.rows === size.rows) return;
+      size = next;
+      // Keys typed before the resize reach the program before it.
+      flushInput();
+      const running = ttyExec();
+      if (running && state === 'open') send({ type: 'resize', id: running[0], ...size });
+    },
     async interrupt(): Promise<void> {
       if (state === 'open') send({ type: 'interrupt' });
     },
@@ -236,4 +295,21 @@ export function createRealBackend(opts: RealBackendOptions): Backend & { close()
       lost('closed');
     },
   };
+}
+
+/** How long keystrokes wait for the next before they are sent. */
+const INPUT_BATCH_MS = 4;
+
+/** `text` in pieces of at most `max` UTF-16 units, never splitting a surrogate pair. */
+export function pieces(text: string, max: number): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    let end = Math.min(text.length, i + max);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && end - i > 1 && last >= 0xd800 && last <= 0xdbff) end--;
+    out.push(text.slice(i, end));
+    i = end;
+  }
+  return out;
 }

@@ -6,9 +6,15 @@ import { Scheduler } from '../../core/scheduler';
 import { Engine } from '../../core/engine/engine';
 import { dockerCommand } from '../../core/cli/docker';
 import { HostShell, MemFs } from '../../core/shell';
-import { cgroupTree, procTree, psCommand } from '../../core/kernel/procfs';
+import { psCommand } from '../../core/kernel/procfs';
 import type { CommandRunner } from '../../core/process';
 import { hostNetCommands } from '../../core/network/programs/host';
+import { processFs } from '../../core/kernel/views';
+import { HOST_HOSTNAME, hostSystem } from '../../core/kernel/system';
+import type { UtilSystem } from '../../core/shell/context';
+import { nsenterCommand, type NsenterTarget } from '../../core/kernel/nsenter';
+import type { Fs } from '../../core/shell/filesystem';
+import { DEFAULT_PATH } from '../../core/engine/programs';
 
 /**
  * One simulated machine: the engine, the host shell and virtual time, plus the
@@ -53,6 +59,12 @@ export interface SimHostOptions {
    * The default is a fresh install with no images.
    */
   preload?: readonly string[];
+  /**
+   * Send a snapshot event after every engine change, not only when a line
+   * ends: `glassbox lesson check` credits each state a line passes through
+   * (`docker pause web && docker unpause web`). Costs one snapshot per change.
+   */
+  snapshotEachChange?: boolean;
 }
 
 /** Virtual time a scripted line may run before it gets a Ctrl-C. */
@@ -100,25 +112,65 @@ export class SimHost {
           resolve(false);
         });
       });
-    // One host filesystem for the shell and for docker's host side (build contexts, save -o, cp).
-    const fs = new MemFs(() => scheduler.now());
+    // One host filesystem for the shell and for docker's host side (build contexts, save -o, cp),
+    // with procfs and cgroupfs mounted as the login shell sees them.
+    const now = (): number => scheduler.now();
+    const disk = hostDisk(now);
     const kernel = this.engine.kernel;
-    fs.mount('/proc', () => procTree(kernel, scheduler.now()));
-    fs.mount('/sys/fs/cgroup', () => cgroupTree(kernel, scheduler.now()));
+    const fs = processFs(kernel, disk, kernel.shellPid, now);
+    const engine = this.engine;
+    // The machine ps, kill, df, mount, stat, free and uname read; /proc/mounts is the same table (core/kernel/system.ts).
+    const dockerKb = (): number => (engine.snapshot().layers ?? []).reduce((n, l) => n + l.size, 0) / 1024;
+    const sys: UtilSystem = hostSystem(kernel, { dockerKb });
+    const docker = withClientProcess(this.engine, dockerCommand(this.engine, { fs }));
+    // `own`: the host's files (not a container's mount namespace), where docker and ps are the host's.
+    const commands = (net: string, hostname: string, own: boolean): Record<string, CommandRunner> => ({
+      ...(own ? { docker, ps: psCommand(kernel, now) } : { ps: notInNamespaces('ps') }),
+      // ip, ifconfig, brctl, bridge, iptables, iptables-save, curl, ping over the namespace's network
+      ...hostNetCommands({ net: () => engine.net.view(net), now, sleep }),
+    });
+    // nsenter's command runs in a shell of its own over the namespaces it entered.
+    const entered = (t: NsenterTarget): HostShell => {
+      const root = t.mnt !== undefined ? engine.containerRoot(t.mnt) : undefined;
+      const hostname = t.uts !== undefined ? (engine.containerRoot(t.uts)?.hostname ?? HOST_HOSTNAME) : HOST_HOSTNAME;
+      const net = t.net !== undefined ? (engine.net.netnsOf(t.net) ?? t.net) : 'host';
+      const view: Fs = processFs(kernel, root?.fs ?? disk, t.pid, now);
+      // mount and df read the table of the mount namespace entered.
+      const mntNs = t.mnt !== undefined ? kernel.containerNamespaces(t.mnt)?.mnt : undefined;
+      const seen = mntNs !== undefined ? hostSystem(kernel, { dockerKb, mntNs }) : sys;
+      return new HostShell({ fs: view, commands: commands(net, hostname, root === undefined), hostname, sleep, clock: { now }, pid: t.pid, cwd: root ? '/' : this.shell.cwd, makeDirs: false, sys: seen });
+    };
+    // In a container's mount namespace execvp finds only the container's programs.
+    const canExec = (name: string, t: NsenterTarget): boolean => {
+      const shell = entered(t);
+      if (name.includes('/')) return shell.fs.stat(name) !== 'ENOENT';
+      if (t.mnt === undefined) return shell.hasProgram(name);
+      return shell.hasProgram(name) && DEFAULT_PATH.split(':').some((d) => {
+        const st = shell.fs.stat(`${d}/${name}`);
+        return typeof st !== 'string' && st.kind === 'file' && (st.mode & 0o111) !== 0;
+      });
+    };
     this.shell = new HostShell({
       fs,
       commands: {
-        docker: withClientProcess(this.engine, dockerCommand(this.engine, { fs })),
-        ps: psCommand(this.engine.kernel, () => scheduler.now()),
-        // ip, ifconfig, brctl, bridge, iptables, iptables-save, curl, ping over the host's namespace
-        ...hostNetCommands({ net: () => this.engine.net.view('host'), now: () => scheduler.now(), sleep }),
+        ...commands('host', HOST_HOSTNAME, true),
+        nsenter: nsenterCommand({
+          kernel,
+          canExec,
+          run: (argv, io, t) => entered(t).run(argv.map(shellWord).join(' '), io, io.interrupt),
+        }),
       },
-      hostname: 'glassbox',
+      hostname: HOST_HOSTNAME,
       sleep,
+      clock: { now },
+      pid: kernel.shellPid,
+      // The host's `ps` itself stays psCommand: it lists itself.
+      sys,
     });
     const offEngine = this.engine.subscribe((transitions) => {
       this.pending.push(...transitions);
       this.dirty = true;
+      if (this.opts.snapshotEachChange) this.flushEvents();
     });
     const offTrace = this.engine.trace.subscribe((op) => {
       this.pendingTrace.push(op);
@@ -364,6 +416,36 @@ export class SimHost {
     this.build(seed ?? this.journal.seed, epoch ?? this.journal.epoch, this.journal.preload ?? []);
     this.flushEvents();
   }
+}
+
+/**
+ * The programs of the host's packages that a student looks for (`which dockerd`), where the
+ * reference host has them: Debian 12's docker.io, and the docker 28 client in /usr/local/bin.
+ */
+const HOST_PROGRAM_FILES = ['/usr/bin/containerd', '/usr/bin/containerd-shim-runc-v2', '/usr/bin/docker', '/usr/bin/nsenter', '/usr/local/bin/docker', '/usr/sbin/dockerd', '/usr/sbin/runc'];
+
+/** The host's own files: the usual directories, the mount points of /proc and /sys/fs/cgroup, Docker's programs. */
+function hostDisk(now: () => number): MemFs {
+  const disk = new MemFs(now);
+  for (const d of ['/proc', '/sys/fs/cgroup', '/usr/sbin']) disk.mkdir(d, { parents: true });
+  for (const f of HOST_PROGRAM_FILES) {
+    disk.writeFile(f, '');
+    disk.chmod(f, 0o755);
+  }
+  return disk;
+}
+
+/** A word of a command line, quoted for bash when it needs it. */
+function shellWord(w: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A host program that reads the host's process table or talks to dockerd, run under nsenter in other namespaces: not simulated there. */
+function notInNamespaces(name: string): CommandRunner {
+  return async (_argv, io) => {
+    io.stderr(`glassbox: ${name} inside the namespaces nsenter entered: not simulated yet\n`);
+    return 2;
+  };
 }
 
 /** The `docker` client is a process on the host while it runs (the chain the Kernel view draws: docker → dockerd → …). */

@@ -362,11 +362,7 @@ const whoami: Program = (p) => {
   p.exit(0);
 };
 
-/** The simulated disk: numbers of the order a real host's shows, fixed so that output is reproducible. */
-const DISK = { blocks: 264212084, used: 24780672, avail: 81610240 };
-const SHM_KB = 65536;
-const HOST_MEM_KB = 12341828;
-
+/** busybox df: every mount with blocks, from the container's mount table (the one /proc/mounts shows). */
 const df: Program = (p) => {
   const row = (fs: string, blocks: number, used: number, avail: number, mount: string): string => {
     // busybox df rounds to the nearest percent of the space a user can have (used + available).
@@ -374,11 +370,7 @@ const df: Program = (p) => {
     return `${fs.padEnd(20)} ${String(blocks).padStart(9)} ${String(used).padStart(9)} ${String(avail).padStart(9)} ${String(pct).padStart(3)}% ${mount}\n`;
   };
   let text = 'Filesystem           1K-blocks      Used Available Use% Mounted on\n';
-  text += row('overlay', DISK.blocks, DISK.used, DISK.avail, '/');
-  text += row('tmpfs', SHM_KB, 0, SHM_KB, '/dev');
-  text += row('tmpfs', HOST_MEM_KB, 0, HOST_MEM_KB, '/sys/fs/cgroup');
-  text += row('shm', SHM_KB, 0, SHM_KB, '/dev/shm');
-  for (const f of ['/etc/resolv.conf', '/etc/hostname', '/etc/hosts']) text += row('/dev/vda', DISK.blocks, DISK.used, DISK.avail, f);
+  for (const m of p.mounts()) if (m.blocks > 0) text += row(m.source, m.blocks, m.used, m.avail, m.target);
   out(p, text);
   p.exit(0);
 };
@@ -388,27 +380,7 @@ const mount: Program = (p) => {
     err(p, 'mount: permission denied (are you root?)\n');
     return p.exit(1);
   }
-  const r = p.rootfs();
-  const overlayOpts = r ? `rw,relatime,lowerdir=${r.lowerdirs.join(':')},upperdir=${r.upperdir},workdir=${r.workdir}` : 'rw,relatime';
-  const lines = [
-    `overlay on / type overlay (${overlayOpts})`,
-    'proc on /proc type proc (rw,nosuid,nodev,noexec,relatime)',
-    'tmpfs on /dev type tmpfs (rw,nosuid,size=65536k,mode=755)',
-    'devpts on /dev/pts type devpts (rw,nosuid,noexec,relatime,gid=5,mode=620,ptmxmode=666)',
-    'sysfs on /sys type sysfs (ro,nosuid,nodev,noexec,relatime)',
-    'tmpfs on /sys/fs/cgroup type tmpfs (rw,nosuid,nodev,noexec,relatime,mode=755)',
-    ...['cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'freezer', 'blkio', 'pids'].map((c) => `cgroup on /sys/fs/cgroup/${c} type cgroup (ro,nosuid,nodev,noexec,relatime,${c})`),
-    'cgroup on /sys/fs/cgroup/systemd type cgroup (ro,nosuid,nodev,noexec,relatime,name=systemd)',
-    'mqueue on /dev/mqueue type mqueue (rw,nosuid,nodev,noexec,relatime)',
-    'shm on /dev/shm type tmpfs (rw,nosuid,nodev,noexec,relatime,size=65536k)',
-    ...['/etc/resolv.conf', '/etc/hostname', '/etc/hosts'].map((f) => `/dev/vda on ${f} type ext4 (rw,relatime,discard)`),
-    ...['bus', 'fs', 'irq', 'sys'].map((d) => `proc on /proc/${d} type proc (ro,nosuid,nodev,noexec,relatime)`),
-    'tmpfs on /proc/acpi type tmpfs (ro,relatime)',
-    'tmpfs on /proc/keys type tmpfs (rw,nosuid,size=65536k,mode=755)',
-    'tmpfs on /proc/timer_list type tmpfs (rw,nosuid,size=65536k,mode=755)',
-    'tmpfs on /sys/firmware type tmpfs (ro,relatime)',
-  ];
-  out(p, lines.map((l) => l + '\n').join(''));
+  out(p, p.mounts().map((m) => `${m.source} on ${m.target} type ${m.fstype} (${m.options})\n`).join(''));
   p.exit(0);
 };
 

@@ -51,7 +51,7 @@ export interface Run {
   timers: Set<() => void>;
   /** Timer callbacks that came due while frozen; run at unpause. */
   deferred: (() => void)[];
-  handler: ((signal: number) => void) | null;
+  handler: ((signal: number, from?: number) => void) | null;
   /** Feeds whoever reads stdin (through a line discipline with a tty). */
   stdin: StdinPipe;
 }
@@ -116,6 +116,8 @@ export interface Container {
   fs: Fs;
   /** `docker exec` processes: created (not started yet) and running. */
   execs: Map<string, ExecInstance>;
+  /** Children its processes forked (Proc.spawn), by pid in the container: what a kill(2) to them reaches. */
+  forked: Map<number, { handler: ((signal: number, from?: number) => void) | null; killed: (signal: number) => void }>;
 }
 
 /** The containers the daemon has, in creation order, and their names. */
@@ -190,6 +192,15 @@ export function mergeEnv(base: string[], overrides: string[]): string[] {
     else out.push(kv);
   }
   return out;
+}
+
+/**
+ * A running container's files below its procfs and sysfs (the union) and its
+ * hostname: what a host program that enters its mount and uts namespaces sees (nsenter).
+ */
+export function containerRoot(d: Services, id: string): { fs: Fs; hostname: string } | undefined {
+  const c = d.containers.byId.get(id);
+  return c ? { fs: c.fs, hostname: c.config.hostname } : undefined;
 }
 
 /** The container's read-write layer id: overlay2's directory name, stable per container (derived from its id). */

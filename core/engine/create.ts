@@ -13,6 +13,7 @@ import { DEFAULT_PATH } from './programs';
 import type { PortBindingRequest, Proto } from '../network/ports';
 import type { Resources } from '../kernel/cgroups';
 import { adaptResources, containerRefs, validateIpcMode, type NamespaceModes } from '../kernel/hostConfig';
+import { HOST_HOSTNAME } from '../kernel/system';
 import { UnionFs } from '../unionfs/unionFs';
 import type { Fs } from '../shell/filesystem';
 import { layerIdFor, type Container } from './container';
@@ -126,7 +127,8 @@ export function containerCreate(d: Services, opts: CreateOptions): { id: string;
     // dockerd appends the default PATH when neither the image nor the user sets one.
     const env = withImageEnv(opts.env ?? [], image.config.Env ?? []);
     if (!env.some((kv) => kv.startsWith('PATH='))) env.push(`PATH=${DEFAULT_PATH}`);
-    const hostname = opts.hostname || id.slice(0, 12);
+    // moby's newContainer: a host-network container takes the host's name.
+    const hostname = opts.hostname || (opts.networkMode === 'host' ? HOST_HOSTNAME : id.slice(0, 12));
     d.net.register({
       id,
       name,
@@ -159,7 +161,8 @@ export function containerCreate(d: Services, opts: CreateOptions): { id: string;
         attachStderr: opts.attachStderr ?? false,
         workingDir: opts.workingDir ?? image.config.WorkingDir,
         labels: { ...(image.config.Labels ?? {}), ...(opts.labels ?? {}) },
-        stopSignal: opts.stopSignal ?? '',
+        // moby's merge(): an unset stop signal is the image's (nginx's STOPSIGNAL SIGQUIT).
+        stopSignal: opts.stopSignal || (image.config.StopSignal ?? ''),
         stopTimeout: opts.stopTimeout ?? null,
         exposedPorts: exposedPorts(image, opts).map((e) => `${e.port}/${e.proto}`),
       },
@@ -188,6 +191,7 @@ export function containerCreate(d: Services, opts: CreateOptions): { id: string;
       mount: undefined as unknown as UnionMount,
       fs: undefined as unknown as Fs,
       execs: new Map(),
+      forked: new Map(),
     };
     c.mount = newMount(d, c);
     c.fs = new UnionFs(c.mount, Date.parse(image.created));

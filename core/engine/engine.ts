@@ -14,7 +14,8 @@ import { type NetworkModel, HOST_IP, type Network } from '../network/network';
 import type { Proto } from '../network/ports';
 import type { Kernel } from '../kernel/kernel';
 import type { Resources } from '../kernel/cgroups';
-import type { AttachOptions, LogEntry, WaitCondition } from './container';
+import { containerRoot, type AttachOptions, type LogEntry, type WaitCondition } from './container';
+import type { Fs } from '../shell/filesystem';
 import { containerPorts, networkConnect, networkCreate, networkDisconnect, networkRemove } from './networks';
 import { containerCreate, type CreateOptions } from './create';
 import { containerStart } from './start';
@@ -419,6 +420,14 @@ export class Engine {
    */
   execProcess(ref: string, argv: string[], opts: { tty?: boolean } = {}): { pid: number; nsPid: number; exit: (code: number) => void } {
     return execProcess(this.services, ref, argv, opts);
+  }
+
+  /**
+   * A running container's files below its procfs and sysfs (the union) and its
+   * hostname: what a host program that enters its mount and uts namespaces sees (nsenter).
+   */
+  containerRoot(id: string): { fs: Fs; hostname: string } | undefined {
+    return containerRoot(this.services, id);
   }
 
   // -------------------------------------------------------------------------

@@ -69,8 +69,9 @@ export class EventsService {
     this.log(event);
   }
 
-  transition(c: { id: string; name: string }, from: ContainerState | null, to: ContainerState | null, action: string): void {
-    this.pendingTransitions.push({ containerId: c.id, name: c.name, from, to, action, time: this.scheduler.now() });
+  transition(c: { id: string; name: string; exitCode: number; oomKilled: boolean }, from: ContainerState | null, to: ContainerState | null, action: string): void {
+    const exited = to === 'exited' ? { exitCode: c.exitCode, oomKilled: c.oomKilled } : {};
+    this.pendingTransitions.push({ containerId: c.id, name: c.name, from, to, action, time: this.scheduler.now(), ...exited });
   }
 
   /** Runs `fn` as one change: listeners hear about it once, when the outermost operation ends. */

@@ -16,7 +16,8 @@ import { programRss, resolveExecutable } from '../kernel/programs';
 import { lookupUser, parseGroup, parsePasswd } from '../cshell/users';
 import { resolvePath } from '../shell/filesystem';
 import { type Container, mergeEnv, processEnv } from './container';
-import { containerProcesses, forkProcess } from './start';
+import { killInContainer } from './kill';
+import { containerProcesses, forkProcess, mountTable, processFs } from './start';
 import type { Services } from './services';
 
 export interface ExecOptions {
@@ -66,7 +67,7 @@ export interface ExecInstance {
   /** Ends the process (the container stopped: SIGKILL). */
   kill: (code: number) => void;
   /** The interactive shell's Ctrl-C and `docker kill` reach the process's handler, if any. */
-  handler: ((signal: number) => void) | null;
+  handler: ((signal: number, from?: number) => void) | null;
 }
 
 const RUNC_EXEC = 'OCI runtime exec failed: exec failed: unable to start container process';
@@ -175,7 +176,7 @@ export function containerExecStart(d: Services, execId: string, io: ExecIO): Exe
     const proc: Proc = {
       argv: opts.cmd,
       pid,
-      spawn: (argv) => forkProcess(d, c, kernelProc.pid, argv, env, cwd),
+      spawn: (argv, o) => forkProcess(d, c, kernelProc.pid, argv, env, cwd, o?.fork),
       env,
       hostname: c.config.hostname,
       cwd,
@@ -183,10 +184,11 @@ export function containerExecStart(d: Services, execId: string, io: ExecIO): Exe
       mount: c.mount,
       // An exec joins the container's network namespace.
       net: d.net.view(d.net.netnsOf(c.id) ?? c.id, c.id),
-      fs: c.fs,
+      fs: processFs(d, c, kernelProc.pid),
       user,
       processes: () => containerProcesses(d, c),
       rootfs: () => d.images.rootfsMount(c),
+      mounts: () => mountTable(d, c),
       tty,
       stdin: { read: (onData, onEnd) => stdin.read(onData, onEnd) },
       now: () => d.scheduler.now(),
@@ -211,6 +213,9 @@ export function containerExecStart(d: Services, execId: string, io: ExecIO): Exe
       onSignal: (h) => {
         inst.handler = h;
       },
+      cpus: d.kernel.cpus,
+      setCommand: (argv, execve) => d.kernel.setArgv(kernelProc.pid, [...argv], execve),
+      kill: (target, signal) => d.events.op(() => killInContainer(d, c, kernelProc.pid, target, signal)),
     };
     for (const h of d.containers.execHooks) h({ phase: 'start', containerId: c.id, execId, pid, argv: opts.cmd, user });
     program(proc);

@@ -56,8 +56,36 @@ export function containerKill(d: Services, ref: string, signalName?: string): vo
   });
 }
 
+/**
+ * kill(2) from a container process (host pid `from`) to `nsPid` in its pid
+ * namespace. PID 1 ignores what it has no handler for (SIGKILL aside); any
+ * other process without a handler dies of a terminating signal.
+ */
+export function killInContainer(d: Services, c: Container, from: number, nsPid: number, signal: number): 'ESRCH' | undefined {
+  const run = c.run;
+  const target = run ? d.kernel.containerProcesses(c.id).find((k) => k.nsPid === nsPid) : undefined;
+  if (!run || !target) return 'ESRCH';
+  d.trace.emit('kill', { sig: signalName(signal), target: target.pid }, { actor: 'container', pid: from, containerId: c.id }, [{ kind: 'process', id: String(target.pid) }]);
+  const ignoredByDefault = signal === 17 || signal === 18 || signal === 23 || signal === 28;
+  const sender = d.kernel.process(from)?.nsPid;
+  if (target.pid === run.pid) {
+    if (signal === 9) processExited(d, c, run, 137, 'SIGKILL');
+    else run.handler?.(signal, sender);
+    return undefined;
+  }
+  const exec = [...c.execs.values()].find((e) => e.running && e.pid === nsPid);
+  const child = c.forked.get(nsPid);
+  const handler = exec ? exec.handler : (child?.handler ?? null);
+  if (handler && signal !== 9) handler(signal, sender);
+  else if (!ignoredByDefault) {
+    if (exec) exec.kill(128 + signal);
+    else child?.killed(signal);
+  }
+  return undefined;
+}
+
 /** SIGTERM for 15: the name the trace shows. */
-function signalName(n: number): string {
+export function signalName(n: number): string {
   for (const [name, num] of Object.entries(signals)) if (num === n) return name;
   return String(n);
 }

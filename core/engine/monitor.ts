@@ -17,6 +17,7 @@ export function processExited(d: Services, c: Container, run: Run, code: number,
   for (const cancel of run.timers) cancel();
   run.timers.clear();
   c.run = null;
+  c.forked.clear();
   // The pid namespace ends with its init: every exec process in it is killed.
   for (const e of [...c.execs.values()]) {
     if (e.running) e.kill(137);

@@ -3,6 +3,7 @@ import type { NetView } from '../network/view';
 import type { UnionMount } from '../unionfs/mount';
 import type { RootfsMount } from '../model';
 import type { Fs } from '../shell/filesystem';
+import type { UtilMount } from '../shell/context';
 
 /**
  * What a simulated program sees of its process: argv, environment, its
@@ -19,9 +20,11 @@ export interface Proc {
   /**
    * Forks a child that execs `argv` in the same container (a shell running a
    * command, a server starting its workers): it shows in `ps` and `docker top`
-   * with this process as its parent until `exit` is called.
+   * with this process as its parent until `exit` is called. With `fork`
+   * the child does not exec anything: it is the same program (a server's
+   * worker) and `argv` is the title it shows.
    */
-  spawn(argv: readonly string[]): ChildProcess;
+  spawn(argv: readonly string[], opts?: { fork?: boolean }): ChildProcess;
   /** KEY=value, in the order the process received them. */
   readonly env: readonly string[];
   readonly hostname: string;
@@ -30,7 +33,10 @@ export interface Proc {
   readonly root: ImageDir;
   /** The same filesystem for writing: the container's union mount (copy-up into its upper layer, whiteouts on delete); `new UnionFs(mount)` (core/unionfs/unionFs.ts) gives it as an Fs. */
   readonly mount?: UnionMount;
-  /** The same filesystem as programs read and write it: the container's merged view. */
+  /**
+   * The filesystem as this process reads and writes it: the container's merged
+   * view, with procfs and sysfs mounted for this process (/proc/self is it).
+   */
   readonly fs: Fs;
   /** Who it runs as, as `--user` gives it (a name, uid, name:group or uid:gid); '' is root. */
   readonly user: string;
@@ -38,6 +44,8 @@ export interface Proc {
   processes(): readonly ProcessInfo[];
   /** The container's root mount (overlay lowerdir/upperdir/workdir), when the engine knows it. */
   rootfs(): RootfsMount | undefined;
+  /** The container's mount table with statfs numbers: the one its /proc/mounts shows (core/kernel/system.ts), for mount and df. */
+  mounts(): readonly UtilMount[];
   /** Whether stdout is a terminal (`docker run -t`). */
   readonly tty: boolean;
   readonly stdin: Stdin;
@@ -54,23 +62,44 @@ export interface Proc {
   /**
    * Installs a signal handler (a program that catches signals, like `top` or
    * a shell with `trap`). Without one, PID 1 ignores every signal but SIGKILL,
-   * as the kernel does for a namespace's init.
+   * as the kernel does for a namespace's init. `from` is the sender's pid when
+   * a process of the same container sent it (kill(2)); a signal from outside
+   * (docker stop, docker kill) has none, as si_pid is 0 there.
    */
-  onSignal(handler: (signal: number) => void): void;
+  onSignal(handler: (signal: number, from?: number) => void): void;
   /**
    * The program's resident memory is now `bytes` (a program that allocates,
    * like `tail /dev/zero`). Past the container's memory limit the kernel's
    * OOM killer ends it (exit 137, State.OOMKilled).
    */
   setMemory?(bytes: number): void;
+  /** CPUs online as the process sees them (sysconf(_SC_NPROCESSORS_ONLN)): nginx's `worker_processes auto` starts one worker each. */
+  readonly cpus?: number;
+  /**
+   * The process's command line becomes `argv`, as ps and `docker top` show
+   * it: an execve of the file `execve` (an entrypoint script's `exec "$@"`),
+   * or, without it, the program rewriting its own title (nginx's
+   * "nginx: master process …").
+   */
+  setCommand?(argv: readonly string[], execve?: string): void;
+  /** kill(2) to a pid of the container's pid namespace (`nginx -s reload` signals its master); 'ESRCH' when there is none. */
+  kill?(pid: number, signal: number): 'ESRCH' | undefined;
 }
 
 /** A child process as its parent holds it. */
 export interface ChildProcess {
   /** Pid in the container's pid namespace. */
   readonly pid: number;
+  /** The filesystem as the child sees it (its own /proc/self): the `fs` of the Proc it runs as. */
+  readonly fs: Fs;
   /** The child is gone (exit status as the parent reaps it). */
   exit(code: number): void;
+  /** Installs the child's signal handler (kill(2) from another process); without one a terminating signal ends it. */
+  onSignal(handler: (signal: number, from?: number) => void): void;
+  /** Runs when a signal no handler caught ends the child (what the parent's SIGCHLD would tell it). */
+  onKilled(cb: (signal: number) => void): void;
+  /** The child rewrites its title (setproctitle), as ps shows it. */
+  setCommand(argv: readonly string[]): void;
 }
 
 /** One process as `ps` inside a container shows it. */

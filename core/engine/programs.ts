@@ -5,6 +5,18 @@ import { sh } from '../cshell/ash';
 import { envValue as envLookup, err, out } from '../cshell/procio';
 import { fsErrorText, resolvePath, type FsStat } from '../shell/filesystem';
 import { netPrograms } from '../network/programs/busybox';
+import { KERNEL_RELEASE_HOST, KERNEL_VERSION } from '../kernel/procfs';
+import { NGINX_1_15, NGINX_1_27, nginxProgram } from '../services/nginx';
+import { nginxEntrypoint } from '../services/nginxEntrypoint';
+import { redisEntrypoint, redisServer } from '../services/redis';
+import { redisCli } from '../services/redisCli';
+import { MYSQL_5_7, MYSQL_8_0, mysqldProgram } from '../services/mysqld';
+import { mysqladmin, mysqlClient } from '../services/mysqlClient';
+import { mysqlEntrypoint } from '../services/mysqlEntrypoint';
+import { apacheHttpd, httpdForeground } from '../services/httpd';
+import { catalinaSh, java } from '../services/tomcat';
+import { registryEntrypoint, registryProgram } from '../services/registry';
+import { apk } from '../services/apk';
 
 /**
  * What the busybox programs (and hello-world's /hello) do when they run in a
@@ -15,8 +27,6 @@ import { netPrograms } from '../network/programs/busybox';
  * pretending to succeed.
  */
 
-const KERNEL_RELEASE = '6.1.0-18-amd64';
-const KERNEL_VERSION = '#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01)';
 
 
 function envValue(proc: Proc, key: string): string | undefined {
@@ -88,7 +98,7 @@ const pwd: Program = (p) => {
 };
 
 const uname: Program = (p) => {
-  const fields = { s: 'Linux', n: p.hostname, r: KERNEL_RELEASE, v: KERNEL_VERSION, m: 'x86_64', o: 'GNU/Linux' };
+  const fields = { s: 'Linux', n: p.hostname, r: KERNEL_RELEASE_HOST, v: KERNEL_VERSION, m: 'x86_64', o: 'GNU/Linux' };
   let want = '';
   for (const a of p.argv.slice(1)) {
     if (!/^-[snrvmoa]+$/.test(a)) {
@@ -194,6 +204,29 @@ export const programs: Readonly<Record<string, Program>> = {
   sh, ash: sh,
   // hostname, ip, ifconfig, route, netstat, ping, wget, nc, httpd, nslookup
   ...netPrograms,
+  // The official images' services (core/services).
+  nginx: nginxProgram(NGINX_1_27),
+  'nginx-1.15': nginxProgram(NGINX_1_15),
+  'nginx-entrypoint': nginxEntrypoint,
+  'redis-entrypoint': redisEntrypoint,
+  'redis-server': redisServer,
+  'redis-cli': redisCli,
+  'mysql-entrypoint': mysqlEntrypoint(MYSQL_8_0),
+  'mysql-entrypoint-5.7': mysqlEntrypoint(MYSQL_5_7),
+  mysqld: mysqldProgram(MYSQL_8_0),
+  'mysqld-5.7': mysqldProgram(MYSQL_5_7),
+  mysql: mysqlClient(MYSQL_8_0),
+  'mysql-5.7': mysqlClient(MYSQL_5_7),
+  mysqladmin: mysqladmin(MYSQL_8_0),
+  'mysqladmin-5.7': mysqladmin(MYSQL_5_7),
+  'httpd-foreground': httpdForeground,
+  'apache-httpd': apacheHttpd,
+  'catalina.sh': catalinaSh,
+  java,
+  'registry-entrypoint': registryEntrypoint,
+  registry: registryProgram,
+  apk,
+  busybox,
 };
 
 export function resolveCommand(p: Pick<Proc, 'fs' | 'env' | 'cwd'>, name: string): Program | 127 | 126 {
@@ -213,7 +246,24 @@ export function resolveCommand(p: Pick<Proc, 'fs' | 'env' | 'cwd'>, name: string
   }
   if (found === undefined) return 127;
   if (found.kind !== 'file' || (found.mode & 0o111) === 0) return 126;
-  return programFor(found.program ?? '');
+  // A file the simulator has no program for is named by itself in the refusal.
+  return programFor(found.program ?? name.slice(name.lastIndexOf('/') + 1));
+}
+
+/**
+ * busybox as a multi-call binary: the applet is the name it was run by (a
+ * link such as Alpine's /bin/ls -> /bin/busybox), or the first argument of
+ * `busybox APPLET …`.
+ */
+function busybox(p: Proc): void {
+  const runAs = (p.argv[0] ?? '').slice((p.argv[0] ?? '').lastIndexOf('/') + 1);
+  const argv = runAs === 'busybox' ? p.argv.slice(1) : [runAs, ...p.argv.slice(1)];
+  const applet = argv[0];
+  if (applet === undefined || applet === 'busybox') {
+    err(p, "glassbox: busybox's own help is not simulated yet\n");
+    return p.exit(2);
+  }
+  programFor(applet)({ ...p, argv });
 }
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

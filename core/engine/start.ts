@@ -4,10 +4,15 @@ import type { ChildProcess, Proc, Program } from './process';
 import { resolveCommand } from './programs';
 import { containerRefs, namespaceJoin } from '../kernel/hostConfig';
 import { programRss, resolveExecutable } from '../kernel/programs';
+import { containerMounts, mountsOfNamespace, overlayOptions } from '../kernel/system';
+import { processFs as kernelProcessFs } from '../kernel/views';
+import type { UtilMount } from '../shell/context';
+import type { Fs } from '../shell/filesystem';
 import { StdinPipe } from './stdin';
 import { type Container, type Run, processEnv, send } from './container';
 import { removeNow } from './delete';
 import { output } from './logs';
+import { killInContainer, signalName } from './kill';
 import { processExited } from './monitor';
 import { emitNetworks, networkFiles } from './networks';
 import type { Services } from './services';
@@ -93,6 +98,7 @@ export function spawn(d: Services, c: Container, program: Program, env: string[]
     resources: c.resources,
     join: namespaceJoin(c.nsModes, (ref) => d.containers.get(ref).id),
     rootfs: `/var/lib/docker/overlay2/${c.layerId}/merged`,
+    rootfsOptions: overlayOptions(d.images.rootfsMount(c)),
     tty: c.config.tty,
     rss: programRss(c.path),
     ...(sandboxId ? { sandboxKey: `/var/run/docker/netns/${sandboxId.slice(0, 12)}` } : {}),
@@ -123,16 +129,17 @@ export function spawn(d: Services, c: Container, program: Program, env: string[]
   const proc: Proc = {
     argv: [c.path, ...c.args],
     pid: d.kernel.process(pid)?.nsPid ?? 1,
-    spawn: (argv) => forkProcess(d, c, pid, argv, env, c.config.workingDir || '/'),
+    spawn: (argv, o) => forkProcess(d, c, pid, argv, env, c.config.workingDir || '/', o?.fork),
     env,
     hostname: c.config.hostname,
     cwd: c.config.workingDir || '/',
     root: c.mount.root(),
     mount: c.mount,
-    fs: c.fs,
+    fs: processFs(d, c, pid),
     user: '',
     processes: () => containerProcesses(d, c),
     rootfs: () => d.images.rootfsMount(c),
+    mounts: () => mountTable(d, c),
     tty: c.config.tty,
     stdin: { read: (onData, onEnd) => run.stdin.read(onData, onEnd) },
     now: () => d.scheduler.now(),
@@ -158,6 +165,9 @@ export function spawn(d: Services, c: Container, program: Program, env: string[]
       run.handler = h;
     },
     net: d.net.view(d.net.netnsOf(c.id) ?? c.id, c.id),
+    cpus: d.kernel.cpus,
+    setCommand: (argv, execve) => d.kernel.setArgv(pid, [...argv], execve),
+    kill: (target, signal) => d.events.op(() => killInContainer(d, c, pid, target, signal)),
     setMemory: (bytes) => {
       if (!run.alive) return;
       const verdict = d.kernel.setRss(run.pid, bytes);
@@ -185,18 +195,40 @@ function endStdin(run: Run, text: string): void {
   run.stdin.close(text);
 }
 
+/** What mount and df show in the container: its mount namespace's table, the one /proc/mounts prints. */
+export function mountTable(d: Services, c: Container): UtilMount[] {
+  const mnt = d.kernel.containerNamespaces(c.id)?.mnt;
+  if (mnt !== undefined) return mountsOfNamespace(d.kernel, mnt);
+  return containerMounts({ id: c.id, rootfsOptions: overlayOptions(d.images.rootfsMount(c)) }, Math.floor(d.kernel.memTotal / 1024), d.kernel.cgroupVersion);
+}
+
+/** The container's files as one of its processes (host pid) sees them: procfs and sysfs mounted for it. */
+export function processFs(d: Services, c: Container, hostPid: number): Fs {
+  return kernelProcessFs(d.kernel, c.fs, hostPid, () => d.scheduler.now());
+}
+
 /** A container process forks a child that runs `argv` (Proc.spawn): the kernel records it until it exits. */
-export function forkProcess(d: Services, c: Container, parentPid: number, argv: readonly string[], env: string[], cwd: string): ChildProcess {
-  const path = resolveExecutable(c.mount.root(), env, cwd, argv[0] ?? '');
-  const pid = d.kernel.fork(parentPid, [...argv], path, { rss: programRss(argv[0] ?? '') });
+export function forkProcess(d: Services, c: Container, parentPid: number, argv: readonly string[], env: string[], cwd: string, forkOnly = false): ChildProcess {
+  const path = forkOnly ? '' : resolveExecutable(c.mount.root(), env, cwd, argv[0] ?? '');
+  const pid = d.kernel.fork(parentPid, [...argv], path, { rss: programRss(argv[0] ?? ''), exec: !forkOnly });
+  const nsPid = d.kernel.process(pid)?.nsPid ?? pid;
   let alive = true;
+  let onKilled: (signal: number) => void = () => {};
+  const end = (code: number, signal?: number): void => {
+    if (!alive) return;
+    alive = false;
+    c.forked.delete(nsPid);
+    d.events.op(() => d.kernel.processExit(pid, code, signal === undefined ? undefined : signalName(signal)));
+  };
+  const entry = { handler: null as ((signal: number, from?: number) => void) | null, killed: (signal: number) => { end(128 + signal, signal); onKilled(signal); } };
+  c.forked.set(nsPid, entry);
   return {
-    pid: d.kernel.process(pid)?.nsPid ?? pid,
-    exit: (code) => {
-      if (!alive) return;
-      alive = false;
-      d.events.op(() => d.kernel.processExit(pid, code));
-    },
+    pid: nsPid,
+    fs: processFs(d, c, pid),
+    exit: (code) => end(code),
+    onSignal: (h) => (entry.handler = h),
+    onKilled: (cb) => (onKilled = cb),
+    setCommand: (title) => d.kernel.setArgv(pid, [...title]),
   };
 }
 

@@ -42,9 +42,9 @@ export class TreeBuilder {
     return node?.kind === 'dir' ? node.mode : 0o755;
   }
 
-  /** A text file. */
-  text(path: string, content: string, mode = 0o644): this {
-    this.put(path, { kind: 'file', mode, size: utf8Length(content), content });
+  /** A text file; `program` when it is a script the simulator runs as that program (an image's entrypoint). */
+  text(path: string, content: string, mode = 0o644, program?: string): this {
+    this.put(path, { kind: 'file', mode, size: utf8Length(content), content, ...(program !== undefined ? { program } : {}) });
     this.fixedBytes += utf8Length(content);
     return this;
   }

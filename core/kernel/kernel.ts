@@ -14,6 +14,7 @@ import {
   type CgroupVersion,
   type Resources,
 } from './cgroups';
+import { CgroupHierarchy } from './hierarchy';
 import { CLONE_FLAGS, FIRST_DYNAMIC_INODE, HOST_NAMESPACES, NS_TYPES, SETNS_ORDER, UNSHARE_ORDER } from './namespaces';
 import type { TraceAffects, TraceRecorder, TraceSource } from './trace';
 
@@ -69,6 +70,8 @@ export interface ContainerStartSpec {
   rss: number;
   /** The netns bind mount dockerd makes (/var/run/docker/netns/<sandbox>), when the network named one. */
   sandboxKey?: string;
+  /** The overlay mount's options (lowerdir=…,upperdir=…,workdir=…), as /proc/mounts shows them. */
+  rootfsOptions?: string;
 }
 
 export interface StartHooks {
@@ -100,9 +103,20 @@ interface KContainer {
   shim: number;
   init: number;
   rootfs: string;
+  rootfsOptions: string;
   /** /var/run/docker/netns/<sandbox>, when it has its own net namespace. */
   sandboxKey: string;
   execs: number;
+}
+
+/** A running container's mounts on the host, for /proc/mounts and df. */
+export interface ContainerMounts {
+  id: string;
+  /** The overlay's mount point (…/merged) and its options. */
+  rootfs: string;
+  rootfsOptions: string;
+  /** The netns bind mount, '' when it has none of its own. */
+  sandboxKey: string;
 }
 
 const SHIM = '/usr/bin/containerd-shim-runc-v2';
@@ -145,6 +159,10 @@ export class Kernel {
   readonly containerd: TraceSource;
   /** The user's login shell (the host terminal). */
   readonly shellPid: number;
+  /** When the host booted (ms since the epoch), for /proc/uptime. */
+  readonly bootTime: number;
+  /** The cgroup hierarchies under /sys/fs/cgroup, with the cgroups made by hand. */
+  readonly hierarchy: CgroupHierarchy;
 
   constructor(opts: KernelOptions) {
     this.scheduler = opts.scheduler;
@@ -155,6 +173,21 @@ export class Kernel {
     this.memTotal = opts.memTotal ?? 24_683_656 * 1024;
     for (const type of NS_TYPES) this.namespaces.set(HOST_NAMESPACES[type], { type, inode: HOST_NAMESPACES[type], owner: 'host' });
     const boot = this.scheduler.now() - 3 * 3_600_000;
+    this.bootTime = boot;
+    this.hierarchy = new CgroupHierarchy({
+      version: this.cgroupVersion,
+      cpus: this.cpus,
+      processes: () => this.processList(),
+      containerPaths: () => [...this.containers.values()].map((k) => k.cgroupPath),
+      containerCgroup: (path) => {
+        for (const k of this.containers.values()) if (k.cgroupPath === path) return { id: k.id, state: k.cg };
+        return undefined;
+      },
+      setLimits: (id, resources) => {
+        const k = this.containers.get(id);
+        if (k) k.cg.resources = { ...resources };
+      },
+    });
     this.addHost(1, 0, ['/sbin/init'], 'host', boot, 12 * MIB);
     this.addHost(2, 0, ['[kthreadd]'], 'host', boot, 0).kthread = true;
     let pid = 300 + (this.rng.nextU32() % 200);
@@ -221,21 +254,30 @@ export class Kernel {
     const pid = this.allocPid();
     const p = this.addHost(pid, this.shellPid, ['docker', ...argv.slice(1)], 'client', this.scheduler.now(), 38 * MIB);
     p.tty = 'pts/0';
+    this.hierarchy.inherit(this.shellPid, pid);
     p.vsz = 1_300 * MIB;
     this.emit('execve', { path: '/usr/bin/docker', argv: p.argv.join(' ') }, { actor: 'client', pid }, [{ kind: 'process', id: String(pid) }]);
     return pid;
   }
 
-  /** A host program the shell runs (`ps`): a child of the login shell on its terminal, gone when it ends. */
-  hostExec(argv: string[]): number {
+  /**
+   * A host program the shell runs (`ps`): a child of the login shell on its
+   * terminal, in the shell's cgroups, gone when it ends. `ns` puts it in other
+   * namespaces (nsenter); in another pid namespace it gets a pid there too.
+   */
+  hostExec(argv: string[], ns: Partial<Record<NamespaceType, number>> = {}): number {
     const pid = this.allocPid();
     const p = this.addHost(pid, this.shellPid, [...argv], 'host', this.scheduler.now(), 3 * MIB);
     p.tty = 'pts/0';
+    Object.assign(p.ns, ns);
+    if (p.ns.pid !== HOST_NAMESPACES.pid) p.nsPid = this.allocNsPid(p.ns.pid, pid);
+    this.hierarchy.inherit(this.shellPid, pid);
     return pid;
   }
 
   hostExit(pid: number): void {
     this.procs.delete(pid);
+    this.hierarchy.forget(pid);
   }
 
   /** Pids in frozen (paused) cgroups. */
@@ -247,6 +289,7 @@ export class Kernel {
 
   clientExit(pid: number, code: number): void {
     if (!this.procs.delete(pid)) return;
+    this.hierarchy.forget(pid);
     this.emit('exit', { code }, { actor: 'client', pid }, [{ kind: 'process', id: String(pid) }]);
   }
 
@@ -364,7 +407,7 @@ export class Kernel {
     cg.procs.push(pid);
     cg.memoryUsage = spec.rss;
     cg.maxUsage = Math.max(spec.rss, RUNC_INIT_PEAK);
-    const k: KContainer = { id, ns, owned, cgroupPath, cg, shim: shimPid, init: pid, rootfs: spec.rootfs, sandboxKey: '', execs: 0 };
+    const k: KContainer = { id, ns, owned, cgroupPath, cg, shim: shimPid, init: pid, rootfs: spec.rootfs, rootfsOptions: spec.rootfsOptions ?? 'rw,relatime', sandboxKey: '', execs: 0 };
     this.containers.set(id, k);
 
     // Stage 2 (still runc's code): loopback up in a new netns, then the rootfs.
@@ -550,7 +593,7 @@ export class Kernel {
    * namespaces and cgroup. Returns the child's host pid; end it with
    * `processExit`.
    */
-  fork(parentPid: number, argv: string[], path: string, opts: { rss?: number } = {}): number {
+  fork(parentPid: number, argv: string[], path: string, opts: { rss?: number; exec?: boolean } = {}): number {
     const parent = this.procs.get(parentPid);
     if (!parent) throw new Error(`kernel: no process ${parentPid}`);
     const k = parent.containerId !== undefined ? this.containers.get(parent.containerId) : undefined;
@@ -573,12 +616,27 @@ export class Kernel {
     };
     if (parent.containerId !== undefined) proc.containerId = parent.containerId;
     this.procs.set(pid, proc);
+    this.hierarchy.inherit(parentPid, pid);
     if (k) {
       k.cg.procs.push(pid);
       this.recount(k);
     }
-    this.emit('execve', { path, argv: argv.join(' ') }, { ...by, pid }, [{ kind: 'process', id: String(pid) }]);
+    // A server's worker is a fork that never execs: no execve, its argv is the title it sets.
+    if (opts.exec !== false) this.emit('execve', { path, argv: argv.join(' ') }, { ...by, pid }, [{ kind: 'process', id: String(pid) }]);
     return pid;
+  }
+
+  /**
+   * A process's command line changes: an execve of `execPath` (the trace
+   * shows it), or, without one, the program rewriting its title in place.
+   */
+  setArgv(pid: number, argv: string[], execPath?: string): void {
+    const p = this.procs.get(pid);
+    if (!p) return;
+    p.argv = argv;
+    if (execPath === undefined) return;
+    const by: TraceSource = { actor: p.role === 'container' ? 'container' : 'kernel', pid, ...(p.containerId !== undefined ? { containerId: p.containerId } : {}) };
+    this.emit('execve', { path: execPath, argv: argv.join(' ') }, by, [{ kind: 'process', id: String(pid) }]);
   }
 
   /** An exec'd process (or any non-init process of a container) ended. */
@@ -589,6 +647,7 @@ export class Kernel {
     if (signal !== undefined) args.signal = signal;
     this.emit('exit', args, { actor: p.role === 'container' ? 'container' : 'kernel', pid, ...(p.containerId !== undefined ? { containerId: p.containerId } : {}) }, [{ kind: 'process', id: String(pid) }]);
     this.procs.delete(pid);
+    this.hierarchy.forget(pid);
     const k = p.containerId !== undefined ? this.containers.get(p.containerId) : undefined;
     if (k) {
       k.cg.procs = k.cg.procs.filter((x) => x !== pid);
@@ -719,6 +778,22 @@ export class Kernel {
     return this.containers.get(id)?.cgroupPath;
   }
 
+  /** The host pid of a running container's PID 1. */
+  containerInit(id: string): number | undefined {
+    return this.containers.get(id)?.init;
+  }
+
+  /** The running container whose mount namespace `inode` is (a container sharing it by --pid etc. does not make its own). */
+  containerOfMountNs(inode: number): string | undefined {
+    for (const k of this.containers.values()) if (k.ns.mnt === inode) return k.id;
+    return undefined;
+  }
+
+  /** Running containers' mounts on the host, in start order. */
+  containerMounts(): ContainerMounts[] {
+    return [...this.containers.values()].map((k) => ({ id: k.id, rootfs: k.rootfs, rootfsOptions: k.rootfsOptions, sandboxKey: k.sandboxKey }));
+  }
+
   /** Containers with a cgroup now (running or paused), in start order. */
   containerIds(): string[] {
     return [...this.containers.keys()];
@@ -762,6 +837,7 @@ export class Kernel {
         memoryLimit: memoryLimit(cg.resources),
         pidsCurrent: cg.procs.length,
         frozen: cg.frozen,
+        cpuUsageNs: cg.cpuUsageNs,
       };
       this.cgroupMemo.set(cg, { key, resources: cg.resources, snap });
       out.push(snap);

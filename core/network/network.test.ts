@@ -46,7 +46,7 @@ describe('When containers start on the default bridge', () => {
     expect(host.ifindex).toBe(eth0.ifindex + 1);
     expect(d.engine.net.routesOf(a)).toEqual([
       { dst: 'default', via: '172.17.0.1', dev: 'eth0' },
-      { dst: '172.17.0.0/16', dev: 'eth0', scope: 'link', src: '172.17.0.2' },
+      { dst: '172.17.0.0/16', dev: 'eth0', proto: 'kernel', scope: 'link', src: '172.17.0.2' },
     ]);
   });
 

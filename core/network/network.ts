@@ -199,7 +199,9 @@ export class NetworkModel {
     this.hostLo = { name: 'lo', ifindex: 1, kind: 'loopback', mac: '00:00:00:00:00:00', addresses: ['127.0.0.1/8'], up: true, netns: 'host' };
     this.hostEth0 = { name: 'eth0', ifindex: 2, kind: 'physical', mac: `52:54:00:${randomHex(this.rng, 2)}:${randomHex(this.rng, 2)}:${randomHex(this.rng, 2)}`, addresses: [`${this.hostIp}/${HOST_PREFIX}`], up: true, netns: 'host' };
     const t = this.now();
-    this.addNetwork({ name: 'bridge', driver: 'bridge', subnet: parseCidr('172.17.0.0/16')!, bridge: 'docker0', ifindex: 3, created: t, predefined: true, ipamConfig: { subnet: '172.17.0.0/16', ipRange: '', gateway: '172.17.0.1' }, options: DEFAULT_BRIDGE_OPTIONS });
+    // A fresh install's first daemon start records no Gateway in the default bridge's IPAM config (moby#26799, still open);
+    // docker0 still has 172.17.0.1. Only a restarted daemon, reading docker0 back, shows it.
+    this.addNetwork({ name: 'bridge', driver: 'bridge', subnet: parseCidr('172.17.0.0/16')!, bridge: 'docker0', ifindex: 3, created: t, predefined: true, ipamConfig: { subnet: '172.17.0.0/16', ipRange: '', gateway: '' }, options: DEFAULT_BRIDGE_OPTIONS });
     this.addNetwork({ name: 'host', driver: 'host', subnet: null, bridge: '', ifindex: 0, created: t, predefined: true, ipamConfig: null, options: {} });
     this.addNetwork({ name: 'none', driver: 'null', subnet: null, bridge: '', ifindex: 0, created: t, predefined: true, ipamConfig: null, options: {} });
   }
@@ -755,7 +757,8 @@ export class NetworkModel {
     const out: Route[] = [];
     const gw = eps.find((e) => !e.network.internal);
     if (gw) out.push({ dst: 'default', via: formatIp(gw.network.gateway), dev: gw.ifname });
-    for (const ep of eps) out.push({ dst: formatCidr(ep.network.subnet!), dev: ep.ifname, scope: 'link', src: formatIp(ep.ip) });
+    // The prefix route the kernel adds with the address (iproute2 prints its proto; busybox does not).
+    for (const ep of eps) out.push({ dst: formatCidr(ep.network.subnet!), dev: ep.ifname, proto: 'kernel', scope: 'link', src: formatIp(ep.ip) });
     return out;
   }
 

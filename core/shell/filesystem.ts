@@ -7,7 +7,7 @@
  * errno codes rather than exceptions, except readFile, which throws FsError.
  */
 
-export type FsErrorCode = 'ENOENT' | 'ENOTDIR' | 'EISDIR' | 'EEXIST' | 'ENOTEMPTY' | 'EINVAL' | 'EBUSY' | 'ELOOP' | 'EPERM' | 'EROFS';
+export type FsErrorCode = 'ENOENT' | 'ENOTDIR' | 'EISDIR' | 'EEXIST' | 'ENOTEMPTY' | 'EINVAL' | 'EBUSY' | 'ELOOP' | 'EPERM' | 'EROFS' | 'EACCES' | 'ESRCH' | 'ENOSPC' | 'ERANGE';
 
 export class FsError extends Error {
   constructor(readonly code: FsErrorCode) {
@@ -28,6 +28,10 @@ export function fsErrorText(code: FsErrorCode): string {
     case 'ELOOP': return 'Symbolic link loop';
     case 'EPERM': return 'Operation not permitted';
     case 'EROFS': return 'Read-only file system';
+    case 'EACCES': return 'Permission denied';
+    case 'ESRCH': return 'No such process';
+    case 'ENOSPC': return 'No space left on device';
+    case 'ERANGE': return 'Numerical result out of range';
   }
 }
 
@@ -48,11 +52,14 @@ export interface FsStat {
   program?: string;
   /** A symlink's target (lstat). */
   target?: string;
+  /** The inode number, where the filesystem gives them out (stat, ls -i, find -inum). */
+  ino?: number;
 }
 
 /** An open file being written: each write appends. */
 export interface FsWriter {
-  write(text: string): void;
+  /** One write(2); a pseudo file (a cgroup knob) may refuse what is written. */
+  write(text: string): FsErrorCode | void;
 }
 
 export interface Fs {

@@ -196,6 +196,30 @@ describe("the course's docker lines", () => {
     expect(d.calls.map((c) => [c.stdin, c.stdinIsTTY])).toEqual([[null, true], ['hi\n', false], ['data\n', false]]);
   });
 
+  // The agent gives a program a real pseudo-terminal only when all three are the terminal.
+  it.each([
+    ['docker ps', [true, true, true]],
+    ['docker ps 2>/dev/null', [true, true, false]],
+    ['docker ps 2>err.txt', [true, true, false]],
+    ['docker ps > out.txt', [true, false, true]],
+    ['docker ps > out.txt 2>&1', [true, false, false]],
+    ['docker ps 2>&1 | cat', [true, false, false]],
+    ['docker ps | cat', [true, false, true]],
+    ['docker ps |& cat', [true, false, false]],
+    ['echo x | docker ps', [false, true, true]],
+    ['docker ps 1>&2', [true, true, true]],
+    ['docker ps 2>&-', [true, true, false]],
+    ['docker ps 2>/dev/stderr', [true, true, true]],
+    ['docker ps </dev/null', [false, true, true]],
+    ['bash -c "docker ps"', [true, true, true]],
+    ['bash -c "docker ps" 2>/dev/null', [true, true, false]],
+  ])('tells %s which of stdin, stdout and stderr are the terminal', async (line, [stdin, stdout, stderr]) => {
+    const seen: boolean[][] = [];
+    const sh = shell({ commands: { docker: async (_argv, io) => (seen.push([io.stdin === null && io.stdinIsTTY, io.stdoutIsTTY ?? false, io.stderrIsTTY ?? false]), 0) } });
+    await run(sh, line, { tty: true });
+    expect(seen.at(-1)).toEqual([stdin, stdout, stderr]);
+  });
+
   it('lets backend programs win over utilities of the same name', async () => {
     const sh = shell({ commands: { grep: async (_a, io) => (io.stdout('backend grep\n'), 0) } });
     expect((await run(sh, 'echo x | grep x')).out).toBe('backend grep\n');

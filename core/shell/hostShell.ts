@@ -7,12 +7,13 @@
 import type { CommandRunner, ProcessIO, TerminalInput } from '../process';
 import type { Clock, Interrupt } from '../ports';
 import { MemFs } from './memfs';
-import { resolvePath, compareBytes, type Fs } from './filesystem';
+import { resolvePath, compareBytes, fsErrorText, type Fs, type FsErrorCode } from './filesystem';
 import { isIncompleteInput, parse, ShellSyntaxError, type Command, type List, type Pipeline, type AndOr, type Redirect, type Word, type WordPart } from './syntax';
 import { globToRegex, hasGlobChars } from './regex';
 import { evalArith, ArithError } from './arith';
-import { q, usageError, type UtilContext, type Utility } from './context';
-import { echo, printf } from './utils/text';
+import { q, type ExecError, type UtilContext, type UtilSystem, type Utility } from './context';
+import { echo } from './utils/text';
+import { bashPrintf } from './utils/printf';
 import { utilities } from './utils';
 
 export interface HostShellOptions {
@@ -28,6 +29,14 @@ export interface HostShellOptions {
   clock?: Clock;
   /** A filesystem to share (e.g. with a simulated `docker cp`); a fresh one by default. */
   fs?: Fs;
+  /** The shell's own pid (`$$`), when a kernel model gives it one. */
+  pid?: number;
+  /** Whether to make the home and working directories when missing (not in another's files: nsenter -m). Default true. */
+  makeDirs?: boolean;
+  /** Whose utilities run: GNU's (default) or busybox's applets (their messages and formats). */
+  flavor?: 'gnu' | 'busybox';
+  /** The machine the utilities see (ps, kill, df, free, tty …); without it they say they are not simulated here. */
+  sys?: UtilSystem;
 }
 
 export interface RunOptions {
@@ -39,6 +48,8 @@ export interface RunOptions {
 
 interface Sink {
   write(text: string): void;
+  /** Set when a file refused the last write (a cgroup knob given a bad value): the writer reports it. */
+  refused?: FsErrorCode | undefined;
 }
 
 class BufferSink implements Sink {
@@ -85,6 +96,7 @@ interface Fds {
   out: Sink;
   err: Sink;
   outIsTTY: boolean;
+  errIsTTY: boolean;
 }
 
 interface State {
@@ -126,6 +138,7 @@ class ExpansionError {
 const MAX_DEPTH = 64;
 /** Loops without a pause would freeze the tab (Ctrl-C arrives between tasks): stop them. */
 const MAX_LOOP_ITERATIONS = 10_000;
+/** `$$` without a kernel model behind the shell. */
 const PID = 4242;
 
 type Builtin = (argv: string[], io: ProcessIO, ctx: Ctx) => Promise<number> | number;
@@ -139,8 +152,11 @@ export class HostShell {
   private readonly commands: Record<string, CommandRunner>;
   private readonly user: string;
   private readonly hostname: string;
+  private readonly pid: number;
   private readonly sleepFn: (ms: number, interrupt: Interrupt) => Promise<boolean>;
   private readonly clock: Clock;
+  private readonly flavor: 'gnu' | 'busybox';
+  private readonly sys: UtilSystem | undefined;
   private state: State;
   private readonly builtins: Record<string, Builtin>;
   private readonly utilities: Record<string, Utility>;
@@ -153,13 +169,17 @@ export class HostShell {
     this.commands = opts.commands;
     this.user = opts.user ?? 'root';
     this.hostname = opts.hostname ?? 'glassbox';
+    this.pid = opts.pid ?? PID;
     this.clock = opts.clock ?? { now: () => 0 };
+    this.flavor = opts.flavor ?? 'gnu';
+    this.sys = opts.sys;
     this.sleepFn = opts.sleep ?? (async (_ms, interrupt) => !interrupt.interrupted);
     this.fs = opts.fs ?? new MemFs(() => this.clock.now());
     const home = this.user === 'root' ? '/root' : `/home/${this.user}`;
-    if (!this.fs.exists(home)) this.fs.mkdir(home, { parents: true });
+    const makeDirs = opts.makeDirs ?? true;
+    if (makeDirs && !this.fs.exists(home)) this.fs.mkdir(home, { parents: true });
     const cwd = resolvePath(opts.cwd ?? home, '/');
-    if (!this.fs.exists(cwd)) this.fs.mkdir(cwd, { parents: true });
+    if (makeDirs && !this.fs.exists(cwd)) this.fs.mkdir(cwd, { parents: true });
     const env: Record<string, string> = {
       HOME: home,
       HOSTNAME: this.hostname,
@@ -176,9 +196,6 @@ export class HostShell {
     this.builtins = this.makeBuiltins();
     this.utilities = {
       ...utilities,
-      sleep: (c) => this.sleepUtility(c),
-      env: (c) => this.envUtility(c),
-      xargs: (c) => this.xargsUtility(c),
       sudo: (c) => this.sudoUtility(c),
       bash: (c) => this.bashUtility(c),
       sh: (c) => this.bashUtility(c),
@@ -249,7 +266,7 @@ export class HostShell {
   async run(line: string, io: { stdout(t: string): void; stderr(t: string): void }, interrupt: Interrupt, opts: RunOptions = {}): Promise<number> {
     const tty = opts.stdinIsTTY ?? false;
     this.terminal = opts.terminal;
-    const fds: Fds = { stdin: null, stdinIsTTY: tty, out: { write: (t) => io.stdout(t) }, err: { write: (t) => io.stderr(t) }, outIsTTY: tty };
+    const fds: Fds = { stdin: null, stdinIsTTY: tty, out: { write: (t) => io.stdout(t) }, err: { write: (t) => io.stderr(t) }, outIsTTY: tty, errIsTTY: tty };
     let status: number;
     try {
       let list: List;
@@ -326,6 +343,7 @@ export class HostShell {
           out: pipe ?? ctx.fds.out,
           err: !isLast && p.pipeStderr[i] ? pipe! : ctx.fds.err,
           outIsTTY: isLast ? ctx.fds.outIsTTY : false,
+          errIsTTY: !isLast && p.pipeStderr[i] ? false : ctx.fds.errIsTTY,
         };
         // Each stage runs in a subshell: `cd` or `x=1` in a pipeline does not stick.
         const sub: Ctx = { ...ctx, state: cloneState(ctx.state), fds, nested: true };
@@ -478,7 +496,7 @@ export class HostShell {
         ctx.state.vars.set(k, v);
       }
       try {
-        return await this.invoke(name, (io) => builtin(argv, io, ctx), ctx.fds, ctx.interrupt);
+        return await this.invoke(name, (io) => builtin(argv, io, ctx), ctx.fds, ctx.interrupt, undefined, true);
       } finally {
         for (const [k, v] of saved) {
           if (v === undefined) ctx.state.vars.delete(k);
@@ -525,10 +543,11 @@ export class HostShell {
       env: { ...this.exportedEnv(ctx.state), ...envOverlay },
       user: this.user,
       hostname: this.hostname,
-      flavor: 'gnu',
+      flavor: this.flavor,
+      sys: this.sys,
       now: () => this.clock.now(),
       sleep: this.sleepFn,
-      exec: (a, io2, env) => this.execFromUtility(a, io2, ctx, env ?? {}),
+      exec: (a, io2, env) => this.execFromUtility(a, io2, ctx, env),
     });
     return this.invoke(name, (io) => program.run(uctx(io)), ctx.fds, ctx.interrupt);
   }
@@ -543,20 +562,43 @@ export class HostShell {
     return code;
   }
 
+  /** The first executable file named `name` in $PATH's directories, as `which` finds it. */
+  private onPath(name: string, ctx: Ctx): string | undefined {
+    if (name.includes('/')) return undefined;
+    for (const dir of (ctx.state.vars.get('PATH') ?? '').split(':')) {
+      if (dir === '') continue;
+      const st = this.fs.stat(`${dir}/${name}`);
+      if (typeof st !== 'string' && st.kind === 'file' && st.mode & 0o111) return `${dir}/${name}`;
+    }
+    return undefined;
+  }
+
+  /** Whether execvp would find `name` here: a backend program, a utility, or a builtin that is also a file in /usr/bin. */
+  hasProgram(name: string): boolean {
+    return this.findProgram(name) !== null;
+  }
+
   private findProgram(name: string): { kind: 'runner'; run: CommandRunner } | { kind: 'utility'; run: Utility } | null {
     if (Object.prototype.hasOwnProperty.call(this.commands, name)) return { kind: 'runner', run: this.commands[name]! };
     if (Object.prototype.hasOwnProperty.call(this.utilities, name)) return { kind: 'utility', run: this.utilities[name]! };
     if (ALSO_PROGRAMS.has(name) && this.builtins[name]) {
       const b = this.builtins[name]!;
-      return { kind: 'utility', run: (c) => b(c.argv, c.io, { state: cloneState(this.state), fds: { stdin: stdinOf(c.io.stdin), stdinIsTTY: c.io.stdinIsTTY, out: { write: (t) => c.io.stdout(t) }, err: { write: (t) => c.io.stderr(t) }, outIsTTY: c.stdoutIsTTY }, interrupt: c.io.interrupt, depth: 0, nested: true, loopDepth: 0 }) };
+      return { kind: 'utility', run: (c) => b(c.argv, c.io, { state: cloneState(this.state), fds: { stdin: stdinOf(c.io.stdin), stdinIsTTY: c.io.stdinIsTTY, out: { write: (t) => c.io.stdout(t) }, err: { write: (t) => c.io.stderr(t) }, outIsTTY: c.stdoutIsTTY, errIsTTY: c.io.stderrIsTTY ?? false }, interrupt: c.io.interrupt, depth: 0, nested: true, loopDepth: 0 }) };
     }
     return null;
   }
 
-  /** A utility running another program (UtilContext.exec), with the streams it was given. */
-  private execFromUtility(argv: string[], io: ProcessIO, ctx: Ctx, env: Record<string, string>): Promise<number> {
-    const fds: Fds = { stdin: stdinOf(io.stdin), stdinIsTTY: io.stdinIsTTY, out: { write: (t) => io.stdout(t) }, err: { write: (t) => io.stderr(t) }, outIsTTY: ctx.fds.outIsTTY };
-    return this.execProgram(argv, { ...ctx, fds, interrupt: io.interrupt }, env, 'xargs');
+  /** A utility running another program (UtilContext.exec), with the streams it was given; the utility words a missing program. */
+  private async execFromUtility(argv: string[], io: ProcessIO, ctx: Ctx, env: Record<string, string> | undefined): Promise<number | ExecError> {
+    const name = argv[0] ?? '';
+    if (name.includes('/')) {
+      const m = /^\/(?:usr\/)?(?:local\/)?s?bin\/([^/]+)$/.exec(resolvePath(name, ctx.state.cwd));
+      if (!(m && this.findProgram(m[1]!))) return typeof this.fs.stat(resolvePath(name, ctx.state.cwd)) === 'string' ? 'ENOENT' : 'EACCES';
+    } else if (!this.findProgram(name)) return 'ENOENT';
+    const fds: Fds = { stdin: stdinOf(io.stdin), stdinIsTTY: io.stdinIsTTY, out: { write: (t) => io.stdout(t) }, err: { write: (t) => io.stderr(t) }, outIsTTY: ctx.fds.outIsTTY, errIsTTY: ctx.fds.errIsTTY };
+    // The program gets exactly the environment given (env -i empties it).
+    const state: State = env === undefined ? ctx.state : { ...cloneState(ctx.state), vars: new Map(Object.entries(env)), exported: new Set(Object.keys(env)) };
+    return this.execProgram(argv, { ...ctx, state, fds, interrupt: io.interrupt }, {}, 'xargs');
   }
 
   /**
@@ -565,8 +607,10 @@ export class HostShell {
    * code; one that did not is "killed": the shell stops waiting, drops its
    * further output and reports 130.
    */
-  private async invoke(name: string, run: (io: ProcessIO) => Promise<number> | number, fds: Fds, interrupt: Interrupt, cwd?: string): Promise<number> {
+  private async invoke(name: string, run: (io: ProcessIO) => Promise<number> | number, fds: Fds, interrupt: Interrupt, cwd?: string, builtin = false): Promise<number> {
     let killed = false;
+    // The first write a file refused (a cgroup knob given a bad value): the program reports it and fails.
+    let writeError: FsErrorCode | undefined;
     const handlers = new Set<() => void>();
     const stage: Interrupt = {
       get interrupted() {
@@ -602,12 +646,18 @@ export class HostShell {
       },
       stdinIsTTY: fds.stdinIsTTY,
       stdoutIsTTY: fds.outIsTTY,
+      stderrIsTTY: fds.errIsTTY,
       ...(cwd !== undefined ? { cwd } : {}),
       // Only a program whose stdin is the terminal itself (not a pipe or a file) may read its keystrokes.
       ...(fds.stdin === null && this.terminal ? { terminal: this.terminal } : {}),
       interrupt: stage,
       stdout: (t) => {
-        if (!killed) fds.out.write(String(t));
+        if (killed) return;
+        fds.out.write(String(t));
+        if (fds.out.refused !== undefined) {
+          writeError ??= fds.out.refused;
+          fds.out.refused = undefined;
+        }
       },
       stderr: (t) => {
         if (!killed) fds.err.write(String(t));
@@ -622,6 +672,10 @@ export class HostShell {
           return 1;
         });
       const code = await Promise.race([running, killedPromise]);
+      if (writeError !== undefined && !killed) {
+        fds.err.write(`${builtin ? `bash: ${name}` : name}: write error: ${fsErrorText(writeError)}\n`);
+        return 1;
+      }
       return normaliseStatus(code);
     } finally {
       off();
@@ -673,17 +727,23 @@ export class HostShell {
       if (r.op === '>&' && (/^\d+$/.test(target) || target === '-')) {
         if (target === '-') {
           if (r.fd === 1) fds.out = NULL_SINK;
-          if (r.fd === 2) fds.err = NULL_SINK;
+          if (r.fd === 2) {
+            fds.err = NULL_SINK;
+            fds.errIsTTY = false;
+          }
           continue;
         }
         const src = Number(target);
         if (src !== 1 && src !== 2) return fail(`bash: ${target}: Bad file descriptor\n`);
         const sink = src === 1 ? fds.out : fds.err;
-        const tty = src === 1 ? fds.outIsTTY : ctx.fds.outIsTTY;
+        const tty = src === 1 ? fds.outIsTTY : fds.errIsTTY;
         if (r.fd === 1) {
           fds.out = sink;
           fds.outIsTTY = tty;
-        } else if (r.fd === 2) fds.err = sink;
+        } else if (r.fd === 2) {
+          fds.err = sink;
+          fds.errIsTTY = tty;
+        }
         continue;
       }
       // Output to a file: >, >>, >|, &>, &>>, and `>&file` (same as &>).
@@ -695,7 +755,10 @@ export class HostShell {
         fds.out = sink.sink;
         fds.outIsTTY = sink.tty;
       }
-      if (both || r.fd === 2) fds.err = sink.sink;
+      if (both || r.fd === 2) {
+        fds.err = sink.sink;
+        fds.errIsTTY = sink.tty;
+      }
     }
     return fds;
   }
@@ -705,11 +768,17 @@ export class HostShell {
     const abs = resolvePath(target, ctx.state.cwd);
     if (abs === '/dev/null') return { sink: NULL_SINK, tty: false };
     if (abs === '/dev/stdout') return { sink: fds.out, tty: fds.outIsTTY };
-    if (abs === '/dev/stderr') return { sink: fds.err, tty: false };
+    if (abs === '/dev/stderr') return { sink: fds.err, tty: fds.errIsTTY };
     if (abs === '/dev/tty') return { sink: fds.out, tty: true };
     const writer = this.fs.openWrite(abs, append);
     if (typeof writer === 'string') return errText(writer);
-    return { sink: writer, tty: false };
+    const sink: Sink = {
+      write: (text) => {
+        const e = writer.write(text);
+        if (typeof e === 'string') sink.refused = e;
+      },
+    };
+    return { sink, tty: false };
   }
 
   // ---------- expansion ----------
@@ -867,7 +936,7 @@ export class HostShell {
     const s = ctx.state;
     switch (name) {
       case '?': return String(s.status);
-      case '$': return String(PID);
+      case '$': return String(this.pid);
       case '#': return String(s.positional.length);
       case '@': case '*': return s.positional.join(' ');
       case '0': return s.arg0;
@@ -993,46 +1062,6 @@ export class HostShell {
 
   // ---------- utilities that run other programs ----------
 
-  private async sleepUtility(c: UtilContext): Promise<number> {
-    const args = c.argv.slice(1);
-    if (args.length === 0) return usageError(c, 'missing operand');
-    let ms = 0;
-    for (const a of args) {
-      const m = /^(\d+\.?\d*|\.\d+)([smhd]?)$/.exec(a);
-      if (!m) return usageError(c, `invalid time interval ${q(a)}`);
-      ms += Number(m[1]) * ({ '': 1000, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as Record<string, number>)[m[2]!]!;
-    }
-    const done = await c.sleep(ms, c.io.interrupt);
-    return done && !c.io.interrupt.interrupted ? 0 : 130;
-  }
-
-  private async envUtility(c: UtilContext): Promise<number> {
-    const args = c.argv.slice(1);
-    let env = { ...c.env };
-    let i = 0;
-    for (; i < args.length; i++) {
-      const a = args[i]!;
-      if (a === '-i' || a === '-' || a === '--ignore-environment') env = {};
-      else if (a === '-u' || a === '--unset') delete env[args[++i] ?? ''];
-      else if (a.startsWith('-u')) delete env[a.slice(2)];
-      else if (a === '--') {
-        i++;
-        break;
-      } else if (a.startsWith('-')) return usageError(c, `invalid option -- '${a[1]}'`, 125);
-      else break;
-    }
-    for (; i < args.length; i++) {
-      const m = /^([^=]+)=(.*)$/s.exec(args[i]!);
-      if (!m) break;
-      env[m[1]!] = m[2]!;
-    }
-    if (i >= args.length) {
-      c.io.stdout(Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join(''));
-      return 0;
-    }
-    return this.withWho('env', c, args.slice(i), env);
-  }
-
   private async sudoUtility(c: UtilContext): Promise<number> {
     const args = c.argv.slice(1);
     let i = 0;
@@ -1056,81 +1085,9 @@ export class HostShell {
     return this.withWho('sudo', c, args.slice(i), { ...c.env, USER: 'root', HOME: '/root', SUDO_USER: this.user });
   }
 
-  private async xargsUtility(c: UtilContext): Promise<number> {
-    const args = c.argv.slice(1);
-    let maxArgs = Infinity;
-    let replace: string | null = null;
-    let noRunIfEmpty = false;
-    let trace = false;
-    let delim: string | null = null;
-    let i = 0;
-    for (; i < args.length; i++) {
-      const a = args[i]!;
-      if (a === '--') {
-        i++;
-        break;
-      }
-      if (!a.startsWith('-') || a === '-') break;
-      if (a === '-n' || a === '--max-args') maxArgs = Number(args[++i]);
-      else if (/^-n\d+$/.test(a)) maxArgs = Number(a.slice(2));
-      else if (a.startsWith('--max-args=')) maxArgs = Number(a.slice(11));
-      else if (a === '-L') maxArgs = Number(args[++i]);
-      else if (a === '-I') replace = args[++i] ?? '{}';
-      else if (a.startsWith('-I')) replace = a.slice(2);
-      else if (a === '-i' || a === '--replace') replace = '{}';
-      else if (a === '-r' || a === '--no-run-if-empty') noRunIfEmpty = true;
-      else if (a === '-t' || a === '--verbose') trace = true;
-      else if (a === '-0' || a === '--null') delim = '\0';
-      else if (a === '-d') delim = args[++i] ?? '\n';
-      else if (/^-[rt0]+$/.test(a)) {
-        if (a.includes('r')) noRunIfEmpty = true;
-        if (a.includes('t')) trace = true;
-        if (a.includes('0')) delim = '\0';
-      } else return usageError(c, a.startsWith('--') ? `unrecognized option '${a}'` : `invalid option -- '${a[1]}'`);
-    }
-    if (Number.isNaN(maxArgs) || maxArgs < 1) {
-      c.io.stderr(`xargs: invalid number "${args[i - 1]}" for -n option\n`);
-      return 1;
-    }
-    const command = args.length > i ? args.slice(i) : ['echo'];
-    const input = c.io.stdin ?? '';
-    let items: string[];
-    if (replace !== null) items = splitLinesKeepEmpty(input).filter((l) => l.trim() !== '').map((l) => l.replace(/^[ \t]+/, ''));
-    else if (delim !== null) items = input.split(delim).filter((x, k, all) => !(k === all.length - 1 && x === ''));
-    else {
-      const r = xargsWords(input);
-      if ('error' in r) {
-        c.io.stderr(`xargs: ${r.error}\n`);
-        return 1;
-      }
-      items = r.words;
-    }
-    const batches: string[][] = [];
-    if (replace !== null) for (const it of items) batches.push(command.map((w) => w.split(replace!).join(it)));
-    else if (items.length === 0) {
-      if (!noRunIfEmpty) batches.push([...command]);
-    } else {
-      const per = maxArgs === Infinity ? items.length : maxArgs;
-      for (let k = 0; k < items.length; k += per) batches.push([...command, ...items.slice(k, k + per)]);
-    }
-    let status = 0;
-    for (const argv of batches) {
-      if (trace) c.io.stderr(argv.join(' ') + '\n');
-      const code = await this.withWho('xargs', c, argv, c.env);
-      if (code === 127 || code === 126) return code;
-      if (code === 255) {
-        c.io.stderr(`xargs: ${argv[0]}: exited with status 255; aborting\n`);
-        return 124;
-      }
-      if (code === 130 && c.io.interrupt.interrupted) return 130;
-      if (code !== 0) status = 123;
-    }
-    return status;
-  }
-
   /** Runs a program from a utility, with `who` wording its not-found error. */
   private async withWho(who: 'sudo' | 'env' | 'xargs', c: UtilContext, argv: string[], env: Record<string, string>): Promise<number> {
-    const fds: Fds = { stdin: stdinOf(c.io.stdin), stdinIsTTY: c.io.stdinIsTTY, out: { write: (t) => c.io.stdout(t) }, err: { write: (t) => c.io.stderr(t) }, outIsTTY: c.stdoutIsTTY };
+    const fds: Fds = { stdin: stdinOf(c.io.stdin), stdinIsTTY: c.io.stdinIsTTY, out: { write: (t) => c.io.stdout(t) }, err: { write: (t) => c.io.stderr(t) }, outIsTTY: c.stdoutIsTTY, errIsTTY: c.io.stderrIsTTY ?? false };
     const state = cloneState(this.state);
     state.cwd = c.cwd;
     const ctx: Ctx = { state, fds, interrupt: c.io.interrupt, depth: 1, nested: true, loopDepth: 0 };
@@ -1183,7 +1140,7 @@ export class HostShell {
     }
     const vars = new Map(Object.entries(c.env));
     const state: State = { vars, exported: new Set(vars.keys()), cwd: c.cwd, status: 0, positional, arg0 };
-    const fds: Fds = { stdin: stdinOf(c.io.stdin), stdinIsTTY: c.io.stdinIsTTY, out: { write: (t) => c.io.stdout(t) }, err: { write: (t) => c.io.stderr(t) }, outIsTTY: c.stdoutIsTTY };
+    const fds: Fds = { stdin: stdinOf(c.io.stdin), stdinIsTTY: c.io.stdinIsTTY, out: { write: (t) => c.io.stdout(t) }, err: { write: (t) => c.io.stderr(t) }, outIsTTY: c.stdoutIsTTY, errIsTTY: c.io.stderrIsTTY ?? false };
     if (this.nestedShells >= 16) {
       c.io.stderr(`${prog}: maximum nesting level exceeded\n`);
       return 1;
@@ -1205,7 +1162,7 @@ export class HostShell {
       true: () => 0,
       false: () => 1,
       echo: util(echo),
-      printf: util(printf),
+      printf: util(bashPrintf),
       pwd: (_a, io, ctx) => (io.stdout(ctx.state.cwd + '\n'), 0),
       cd: (argv, io, ctx) => this.cd(argv, io, ctx),
       export: (argv, io, ctx) => this.exportBuiltin(argv, io, ctx),
@@ -1230,11 +1187,13 @@ export class HostShell {
         throw new ExitRequest(code);
       },
       type: (argv, io) => this.typeBuiltin(argv, io),
-      which: (argv, io) => {
+      which: (argv, io, ctx) => {
         let status = 0;
         for (const n of argv.slice(1)) {
           if (n.startsWith('-')) continue;
-          if (this.findProgram(n)) io.stdout(`/usr/bin/${n}\n`);
+          const file = this.onPath(n, ctx);
+          if (file !== undefined) io.stdout(`${file}\n`);
+          else if (this.findProgram(n)) io.stdout(`/usr/bin/${n}\n`);
           else status = 1;
         }
         return argv.length > 1 ? status : 1;
@@ -1337,10 +1296,11 @@ export class HostShell {
       env: this.exportedEnv(ctx.state),
       user: this.user,
       hostname: this.hostname,
-      flavor: 'gnu',
+      flavor: this.flavor,
+      sys: this.sys,
       now: () => this.clock.now(),
       sleep: this.sleepFn,
-      exec: (a, io2, env) => this.execFromUtility(a, io2, ctx, env ?? {}),
+      exec: (a, io2, env) => this.execFromUtility(a, io2, ctx, env),
     };
   }
 
@@ -1621,54 +1581,13 @@ function normaliseStatus(code: unknown): number {
   return ((Math.trunc(code) % 256) + 256) % 256;
 }
 
+/** strerror for an errno the filesystem gave (a redirect's target, `cd`). */
 function errText(code: string): string {
-  switch (code) {
-    case 'ENOENT': return 'No such file or directory';
-    case 'ENOTDIR': return 'Not a directory';
-    case 'EISDIR': return 'Is a directory';
-    case 'EEXIST': return 'File exists';
-    default: return 'Invalid argument';
-  }
+  return fsErrorText(code as FsErrorCode) ?? 'Invalid argument';
 }
 
 function shellQuote(v: string): string {
   return /^[A-Za-z0-9_.\/:=@%+,-]*$/.test(v) ? v : `'${v.replace(/'/g, "'\\''")}'`;
-}
-
-function splitLinesKeepEmpty(text: string): string[] {
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
-
-/** xargs' default input parsing: blanks separate, quotes and backslashes group. */
-function xargsWords(input: string): { words: string[] } | { error: string } {
-  const words: string[] = [];
-  let cur = '';
-  let has = false;
-  for (let i = 0; i < input.length; i++) {
-    const c = input[i]!;
-    if (c === ' ' || c === '\t' || c === '\n') {
-      if (has) words.push(cur);
-      cur = '';
-      has = false;
-    } else if (c === "'" || c === '"') {
-      const end = input.indexOf(c, i + 1);
-      const nl = input.indexOf('\n', i + 1);
-      if (end < 0 || (nl >= 0 && nl < end)) return { error: `unmatched ${c === "'" ? 'single' : 'double'} quote; by default quotes are special to xargs unless you use the -0 option` };
-      cur += input.slice(i + 1, end);
-      has = true;
-      i = end;
-    } else if (c === '\\' && i + 1 < input.length) {
-      cur += input[++i];
-      has = true;
-    } else {
-      cur += c;
-      has = true;
-    }
-  }
-  if (has) words.push(cur);
-  return { words };
 }
 
 /** `test` / `[`: the unary file and string tests, binary string and integer comparisons, `!`, `-a`, `-o`. */

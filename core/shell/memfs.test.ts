@@ -53,18 +53,3 @@ describe('MemFs as an Fs', () => {
     expect(fs.readFile('/tmp/w')).toBe('ab');
   });
 });
-
-describe('MemFs mounts', () => {
-  it('builds a mounted tree afresh on each lookup, so it shows the present state', () => {
-    const fs = new MemFs();
-    let n = 1;
-    fs.mount('/proc', () => ({ kind: 'dir', mtime: 0, mode: 0o555, children: new Map([['count', { kind: 'file', data: `${n}\n`, mtime: 0, mode: 0o444 }], ['link', { kind: 'symlink', target: 'net:[1]', mtime: 0 }]]) }));
-    expect(fs.readFile('/proc/count')).toBe('1\n');
-    n = 2;
-    expect(fs.readFile('/proc/count')).toBe('2\n');
-    expect(fs.readdir('/proc')).toEqual(['count', 'link']);
-    expect(fs.readlink('/proc/link')).toBe('net:[1]');
-    expect(fs.stat('/proc/link')).toBe('ENOENT');
-    expect(fs.isDir('/proc')).toBe(true);
-  });
-});

@@ -56,8 +56,6 @@ export function utf8Length(s: string): number {
 
 export class MemFs implements Fs {
   private root: DirNode;
-  /** Generated trees (/proc, /sys/fs/cgroup): built afresh on each lookup that enters them. */
-  private readonly mounts = new Map<string, () => DirNode>();
 
   constructor(private now: () => number = () => 0) {
     this.root = { kind: 'dir', children: new Map(), mtime: now(), mode: 0o755 };
@@ -92,8 +90,7 @@ export class MemFs implements Fs {
         node = up.node;
         continue;
       }
-      const mounted = this.mounts.size > 0 ? this.mounts.get(`${path}/${part}`) : undefined;
-      const next: FsNode | undefined = mounted ? mounted() : node.children.get(part);
+      const next: FsNode | undefined = node.children.get(part);
       if (!next) return 'ENOENT';
       if (next.kind === 'symlink' && (i < parts.length - 1 || followLast)) {
         if (depth >= MAX_SYMLINKS) return 'ELOOP';
@@ -110,16 +107,6 @@ export class MemFs implements Fs {
     return { node, path: path || '/' };
   }
 
-  /**
-   * Mounts a generated tree at `abs` (a pseudo filesystem such as procfs):
-   * every walk into it gets a fresh tree from `provide`, so it always shows
-   * the present state. Writes into it go nowhere lasting.
-   */
-  mount(abs: string, provide: () => DirNode): void {
-    this.mkdir(abs, { parents: true });
-    this.mounts.set(abs, provide);
-  }
-
   exists(abs: string): boolean {
     return typeof this.lookup(abs) !== 'string';
   }
@@ -131,12 +118,26 @@ export class MemFs implements Fs {
 
   stat(abs: string): FsStat | FsErrorCode {
     const n = this.lookup(abs);
-    return typeof n === 'string' ? n : statOf(n);
+    return typeof n === 'string' ? n : { ...statOf(n), ino: this.inode(n) };
   }
 
   lstat(abs: string): FsStat | FsErrorCode {
     const n = this.lookup(abs, true);
-    return typeof n === 'string' ? n : statOf(n);
+    return typeof n === 'string' ? n : { ...statOf(n), ino: this.inode(n) };
+  }
+
+  /** Inode numbers, given out in the order nodes are first looked at (the root is 2, as on ext4; hard links share one). */
+  private readonly inodes = new WeakMap<FsNode, number>();
+  private nextInode = 12;
+
+  private inode(n: FsNode): number {
+    if (n === this.root) return 2;
+    let ino = this.inodes.get(n);
+    if (ino === undefined) {
+      ino = this.nextInode++;
+      this.inodes.set(n, ino);
+    }
+    return ino;
   }
 
   /** A file's contents; throws FsError. */

@@ -1,6 +1,7 @@
 import { readlinkSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TraceOp } from '../../core/model';
+import type { CgroupSnapshot, TraceOp } from '../../core/model';
+import { parseIoServiceBytes, parseIoStat } from '../../backends/agent/procfs';
 import { RUN_PUBLISHED_KEY_OPS, keyOps } from '../../backends/agent/tracer/keyOps';
 import { chooseTracer, tracingProblem } from '../../backends/agent/tracer/kernelTracer';
 import { SimHost } from '../../backends/sim/simHost';
@@ -53,6 +54,32 @@ describe.skipIf(!haveDocker() || !haveRoot())('agent: processes, namespaces and 
     expect(shim).toMatchObject({ role: 'shim', containerId: id });
     expect(snap.processes!.some((p) => p.role === 'dockerd')).toBe(true);
     expect(snap.processes!.some((p) => p.role === 'containerd')).toBe(true);
+  });
+
+  it('reads the CPU time a busy container burns (cpuacct.usage) and its block I/O as the cgroup counts it', async () => {
+    const busy = uniqueName('gb-pty-busy');
+    const id = docker('run', '-d', '--name', busy, 'busybox', 'sh', '-c', 'while :; do :; done').trim();
+    try {
+      const cgroupOf = async (): Promise<CgroupSnapshot | undefined> => (await client.snapshot()).cgroups?.find((g) => g.containerId === id && g.cpuUsageNs !== undefined);
+      const first = await waitFor('the busy container’s cgroup', cgroupOf);
+      const t0 = Date.now();
+      await new Promise((r) => setTimeout(r, 1500));
+      const second = (await cgroupOf())!;
+      const wall = (Date.now() - t0) * 1e6;
+      // A busy loop burns a whole CPU; two cores shared with other work still give it well over a fifth.
+      expect(second.cpuUsageNs! - first.cpuUsageNs!).toBeGreaterThan(wall * 0.2);
+      const dir = (controller: string): string => `/sys/fs/cgroup/${controller}${second.path}`;
+      if (second.version === 1) {
+        expect(Number(readFileSync(`${dir('cpuacct')}/cpuacct.usage`, 'utf8'))).toBeGreaterThanOrEqual(second.cpuUsageNs!);
+        const io = parseIoServiceBytes(readFileSync(`${dir('blkio')}/blkio.throttle.io_service_bytes`, 'utf8'));
+        expect([second.blockRead, second.blockWrite]).toEqual([io.read, io.write]);
+      } else {
+        const io = parseIoStat(readFileSync(`${dir('')}/io.stat`, 'utf8'));
+        expect([second.blockRead, second.blockWrite]).toEqual([io.read, io.write]);
+      }
+    } finally {
+      dockerQuiet('rm', '-f', busy);
+    }
   });
 
   it('shows the freezer state pause sets', async () => {

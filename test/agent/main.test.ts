@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,33 @@ describe.skipIf(!haveDocker())('glassbox agent (the command)', () => {
     const p = agentProcess(dir, [], { ...process.env, DOCKER_HOST: 'unix:///tmp/gbtest-no-such-docker.sock' });
     expect(await p.exited).toBe(1);
     expect(p.out.stderr).toBe('glassbox agent: cannot connect to the Docker daemon at /tmp/gbtest-no-such-docker.sock. Is the docker daemon running?\n');
+  });
+
+  it('behind a published port: listens on 0.0.0.0, prints the public URL with the token from --token-file', async () => {
+    const tokenFile = join(dir, 'token');
+    const token = 'e1'.repeat(32);
+    writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+    const p = agentProcess(dir, ['--listen', '0.0.0.0:0', '--public-url', 'http://127.0.0.1:41234', '--token-file', tokenFile]);
+    const port = await waitFor('the address', () => /Listening on 0\.0\.0\.0:(\d+), for requests to http:\/\/127\.0\.0\.1:41234 and loopback only\.\n/.exec(p.out.stdout)?.[1], 60_000);
+    expect(p.out.stdout).toContain(`Open http://127.0.0.1:41234/?token=${token}\n`);
+    expect((await rawGet(Number(port), '/', { host: '127.0.0.1:41234' })).status).toBe(200);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  });
+
+  it('refuses a token file others can read (exit 1)', async () => {
+    const tokenFile = join(dir, 'token-shared');
+    writeFileSync(tokenFile, 'e1'.repeat(32), { mode: 0o644 });
+    chmodSync(tokenFile, 0o644);
+    const p = agentProcess(dir, ['--token-file', tokenFile]);
+    expect(await p.exited).toBe(1);
+    expect(p.out.stderr).toBe(`glassbox agent: the token file ${tokenFile} is readable or writable by others (mode 644): chmod 600 it\n`);
+  });
+
+  it('refuses --listen on an outside address without --public-url (exit 2)', async () => {
+    const p = agentProcess(dir, ['--listen', '0.0.0.0:7681']);
+    expect(await p.exited).toBe(2);
+    expect(p.out.stderr).toMatch(/^glassbox agent: --listen 0\.0\.0\.0 is reachable from other machines: give --public-url, the address browsers open the agent at\n\nUsage:/);
   });
 
   it('refuses an unknown flag with usage (exit 2)', async () => {

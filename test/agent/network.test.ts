@@ -85,6 +85,12 @@ describe.skipIf(!haveDocker() || !haveRoot())('agent: the real network topology'
     expect(snap.networks?.find((n) => n.name === 'bridge')).toMatchObject({ bridge: 'docker0', subnet: '172.17.0.0/16', containers: expect.arrayContaining(ids) });
   });
 
+  it('gives the default bridge the gateway docker0 holds, though the engine’s IPAM config may leave it out', () => {
+    const docker0 = ipJson(['ip', '-j', 'addr', 'show', 'docker0']) as unknown as Array<{ addr_info: Array<{ family: string; local: string }> }>;
+    const address = docker0[0]!.addr_info.find((a) => a.family === 'inet')!.local;
+    expect(snap.networks?.find((n) => n.name === 'bridge')?.gateway).toBe(address);
+  });
+
   it('shows the interface a docker network connect adds, with its address, without another event', async () => {
     const net = uniqueName('gbnet-net');
     docker('network', 'create', net);

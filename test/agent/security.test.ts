@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { networkInterfaces } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { startAgent } from '../../backends/agent/server';
 import { haveDocker } from '../support/requirements';
-import { type TestAgent, rawGet, rawUpgrade, startTestAgent, waitFor } from './support';
+import { type ProtocolConnection, type TestAgent, connectProtocol, docker, dockerQuiet, rawGet, rawUpgrade, startTestAgent, uniqueName, waitFor } from './support';
 
 /** A connection made the way the page makes it (good Origin, token as subprotocol). */
 function open(t: TestAgent, opts: { origin?: string } = {}): Promise<WebSocket> {
@@ -178,5 +181,236 @@ describe.skipIf(!haveDocker())('agent security', () => {
       expect(c.frames.filter((f) => f.type === 'exit').length).toBeLessThanOrEqual(40);
       await stillServes(t);
     });
+  });
+
+  /**
+   * The terminal: keystrokes and resizes reach only the pseudo-terminal of
+   * the connection's own running line, in bounded frames at a bounded rate,
+   * and the pty dies with its connection.
+   */
+  describe('the terminal', () => {
+    const names: string[] = [];
+    const opened: ProtocolConnection[] = [];
+    afterEach(() => {
+      // A failed test must not leave connections behind: the agent serves eight at most.
+      for (const c of opened.splice(0)) c.ws.terminate();
+    });
+    afterAll(() => {
+      for (const n of names) dockerQuiet('rm', '-f', n);
+    });
+    const connectTerminal = async (): Promise<ProtocolConnection> => {
+      const c = await connectProtocol(t);
+      opened.push(c);
+      return c;
+    };
+
+    /** The pids of docker CLI processes whose command line names `needle`. */
+    const cliPids = (needle: string): number[] =>
+      readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .flatMap((d) => {
+          try {
+            const argv = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+            return /(^|\/)docker$/.test(argv[0] ?? '') && argv.includes(needle) ? [Number(d)] : [];
+          } catch {
+            return [];
+          }
+        });
+
+    /** `docker run -it --name <new> busybox sh` on a pty; resolves once its shell reads the terminal. */
+    const shellLine = async (c: ProtocolConnection, id: string): Promise<string> => {
+      const n = uniqueName('gb-pty-sec');
+      names.push(n);
+      c.send({ type: 'exec', id, line: `docker run -it --name ${n} busybox sh`, tty: { cols: 80, rows: 24 } });
+      await c.frame((f) => f.type === 'raw' && f.id === id && f.on === true);
+      await waitFor('the shell prompt', () => c.output(id).includes('/ # '));
+      return n;
+    };
+    const lastError = (c: ProtocolConnection, from: number): Promise<Record<string, unknown>> => c.frame((f) => f.type === 'error', 10_000, from);
+
+    it('closes a connection that sends an oversized input frame (1009), and refuses keystrokes over 4 KiB in one frame', async () => {
+      const c = await connectTerminal();
+      c.send({ type: 'input', id: '1', data: 'x'.repeat(4097) });
+      expect(String((await lastError(c, 0)).message)).toMatch(/^invalid message: data:/);
+      c.send({ type: 'input', id: '1', data: 'x'.repeat(70 * 1024) });
+      expect((await c.closed).code).toBe(1009);
+      await stillServes(t);
+    });
+
+    it.each([
+      [{ cols: -1, rows: 24 }, 'cols'],
+      [{ cols: 0, rows: 24 }, 'cols'],
+      [{ cols: 80, rows: -5 }, 'rows'],
+      [{ cols: 80, rows: 1e9 }, 'rows'],
+      [{ cols: 1001, rows: 24 }, 'cols'],
+      [{ cols: 80.5, rows: 24 }, 'cols'],
+      [{ cols: '80', rows: 24 }, 'cols'],
+      [{ cols: null, rows: 24 }, 'cols'],
+      [{ cols: 80 }, 'rows'],
+    ])('refuses a resize to %j', async (size, field) => {
+      const c = await connectTerminal();
+      c.send({ type: 'resize', id: '1', ...size });
+      expect(String((await lastError(c, 0)).message)).toMatch(new RegExp(`^invalid message: ${field}:`));
+      // The same sizes on an exec are refused before anything runs.
+      const from = c.frames.length;
+      c.send({ type: 'exec', id: 'e', line: 'echo ran', tty: size });
+      expect(String((await lastError(c, from)).message)).toMatch(new RegExp(`^invalid message: tty\\.${field}:`));
+      expect(c.frames.some((f) => f.type === 'stdout')).toBe(false);
+      c.ws.close();
+    });
+
+    it('refuses input and resize for a line that is not running, or runs without a terminal, without failing any line', async () => {
+      const c = await connectTerminal();
+      c.send({ type: 'input', id: 'ghost', data: 'ls\r' });
+      c.send({ type: 'resize', id: 'ghost', cols: 80, rows: 24 });
+      await waitFor('two errors', () => c.frames.filter((f) => f.type === 'error').length === 2);
+      c.send({ type: 'exec', id: 'piped', line: 'docker run --rm busybox sleep 2' });
+      c.send({ type: 'input', id: 'piped', data: 'x' });
+      await waitFor('three errors', () => c.frames.filter((f) => f.type === 'error').length === 3);
+      for (const e of c.frames.filter((f) => f.type === 'error')) {
+        expect(e.message).toBe('no running line at a terminal has that id');
+        expect(e).not.toHaveProperty('id');
+      }
+      expect((await c.frame((f) => f.type === 'exit' && f.id === 'piped')).code).toBe(0);
+      c.ws.close();
+    });
+
+    it('refuses input once the pty has exited: while the line goes on, and after it ended', async () => {
+      const c = await connectTerminal();
+      c.send({ type: 'exec', id: 'l', line: 'docker run --rm -it busybox true; sleep 2', tty: { cols: 80, rows: 24 } });
+      await c.frame((f) => f.type === 'raw' && f.id === 'l' && f.on === false);
+      let from = c.frames.length;
+      c.send({ type: 'input', id: 'l', data: 'echo late\r' });
+      expect((await lastError(c, from)).message).toBe('the running line is not reading the terminal');
+      await c.frame((f) => f.type === 'exit' && f.id === 'l');
+      from = c.frames.length;
+      c.send({ type: 'input', id: 'l', data: 'echo later\r' });
+      expect((await lastError(c, from)).message).toBe('no running line at a terminal has that id');
+      expect(c.output('l')).not.toContain('late');
+      c.ws.close();
+    });
+
+    it('a second connection cannot type into the first one’s pty', async () => {
+      const a = await connectTerminal();
+      const n = await shellLine(a, 'sh');
+      const b = await connectTerminal();
+      b.send({ type: 'input', id: 'sh', data: 'touch /pwned\r' });
+      b.send({ type: 'resize', id: 'sh', cols: 10, rows: 2 });
+      await waitFor('both refused', () => b.frames.filter((f) => f.type === 'error' && f.message === 'no running line at a terminal has that id').length === 2);
+      // A second line on the first connection is refused while the pty runs.
+      a.send({ type: 'exec', id: 'second', line: 'echo second', tty: { cols: 80, rows: 24 } });
+      expect((await a.frame((f) => f.type === 'error' && f.id === 'second')).message).toMatch(/still running/);
+      expect(() => docker('exec', n, 'ls', '/pwned')).toThrow();
+      expect(docker('exec', n, 'stty', '-F', '/dev/console', 'size').trim()).toBe('24 80');
+      a.send({ type: 'input', id: 'sh', data: 'exit 0\r' });
+      expect((await a.frame((f) => f.type === 'exit' && f.id === 'sh')).code).toBe(0);
+      a.ws.close();
+      b.ws.close();
+    });
+
+    it.each([
+      ['many small frames', 1000, 1],
+      ['a paste far over the character budget', 60, 4096],
+    ])('rate-limits keystrokes (%s), cuts off a flood that goes on (1008), and the pty dies with the connection', async (_what, frames, size) => {
+      const c = await connectTerminal();
+      const n = await shellLine(c, 'sh');
+      expect(cliPids(n)).toHaveLength(1);
+      // Characters the shell leaves alone: no line is ever submitted.
+      for (let i = 0; i < frames; i++) c.send({ type: 'input', id: 'sh', data: 'x'.repeat(size) });
+      const refused = await waitFor('refusals', () => {
+        const r = c.frames.filter((f) => f.type === 'error' && f.message === 'rate limit exceeded').length;
+        return r > 0 && r;
+      });
+      expect(refused).toBeGreaterThan(0);
+      if (frames > 400) expect((await c.closed).code).toBe(1008);
+      else c.ws.close();
+      await waitFor('the docker client to end', () => cliPids(n).length === 0, 10_000);
+      await stillServes(t);
+    });
+
+    it('a pty does not outlive its socket: a dropped connection hangs up the docker client', async () => {
+      const c = await connectTerminal();
+      const n = await shellLine(c, 'sh');
+      const [pid] = cliPids(n);
+      expect(pid).toBeGreaterThan(0);
+      c.ws.terminate();
+      await waitFor('the docker client to end', () => cliPids(n).length === 0, 10_000);
+      // As when a terminal window closes: the container's shell runs on, detached.
+      expect(docker('inspect', '-f', '{{.State.Status}}', n).trim()).toBe('running');
+    });
+
+    it('nor its agent: a stopping agent leaves no docker client attached', async () => {
+      const own = await startTestAgent();
+      try {
+        const c = await connectProtocol(own);
+        const n = await shellLine(c, 'sh');
+        expect(cliPids(n)).toHaveLength(1);
+        await own.close();
+        await waitFor('the docker client to end', () => cliPids(n).length === 0, 5000);
+      } finally {
+        await own.close();
+      }
+    });
+  });
+});
+
+/** An address of this machine other than loopback, to reach an agent listening on 0.0.0.0 as another machine would. */
+function outsideAddress(): string | undefined {
+  return Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+}
+
+describe.skipIf(!haveDocker())('agent security behind a published port (--listen 0.0.0.0 --public-url)', () => {
+  // As in the engine+agent container: docker publishes 127.0.0.1:41234 on the agent's port inside.
+  const publicUrl = new URL('http://127.0.0.1:41234/');
+  const publicHost = '127.0.0.1:41234';
+  const token = 'c0'.repeat(32);
+  let t: TestAgent;
+  let port: number;
+
+  beforeAll(async () => {
+    t = await startTestAgent({ host: '0.0.0.0', publicUrl, token });
+    port = t.agent.port;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('prints the public URL with the token it was given', () => {
+    expect(t.agent.url).toBe(`http://127.0.0.1:41234/?token=${token}`);
+    expect(t.agent.token).toBe(token);
+  });
+
+  it('answers from another interface, for the public Host only', async () => {
+    const address = outsideAddress();
+    if (address === undefined) return void process.stderr.write('no non-loopback IPv4 address here: checked on loopback only\n');
+    expect((await rawGet(port, '/', { host: publicHost }, address)).status).toBe(200);
+    expect((await rawGet(port, '/', { host: `${address}:${port}` }, address)).status).toBe(403);
+    expect((await rawGet(port, '/', { host: 'evil.example' }, address)).status).toBe(403);
+  });
+
+  it.each([
+    ['the public Host', publicHost, 200],
+    ['its loopback name', 'LOOPBACK', 200],
+    ['a rebinding Host', 'evil.example', 403],
+    ['the public host on another port', '127.0.0.1:41235', 403],
+  ])('HTTP with %s → %s', async (_what, host, status) => {
+    expect((await rawGet(port, '/', { host: host.replace('LOOPBACK', `127.0.0.1:${port}`) })).status).toBe(status);
+  });
+
+  it.each([
+    ['the public origin and the token', { origin: 'http://127.0.0.1:41234' }, 101],
+    ['no token', { origin: 'http://127.0.0.1:41234', 'sec-websocket-protocol': 'glassbox.v1' }, 401],
+    ['a foreign Origin', { origin: 'http://evil.example' }, 403],
+    ['an https Origin for the http public URL', { origin: 'https://127.0.0.1:41234' }, 403],
+  ])('a WebSocket upgrade with %s → %s', async (_what, override, status) => {
+    const headers = { host: publicHost, 'sec-websocket-protocol': `glassbox.v1, glassbox.token.${token}`, ...override };
+    expect((await rawUpgrade(port, '/ws', headers)).status).toBe(status);
+  });
+
+  it('will not listen beyond loopback without a public URL, nor take a weak token', async () => {
+    await expect(startAgent({ host: '0.0.0.0', port: 0, staticDir: '/nonexistent', trace: false })).rejects.toThrow('listening on 0.0.0.0 needs a public URL');
+    await expect(startAgent({ port: 0, staticDir: '/nonexistent', trace: false, token: 'short' })).rejects.toThrow('the token must be 64 hex digits');
   });
 });

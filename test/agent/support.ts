@@ -36,12 +36,24 @@ export interface TestAgent {
 }
 
 /** An agent in this process on a free port, serving a one-file static dir. */
-export async function startTestAgent(opts: { hostShell?: boolean; trace?: boolean; tracer?: 'bpftrace' | 'strace' } = {}): Promise<TestAgent> {
+export async function startTestAgent(
+  opts: { hostShell?: boolean; trace?: boolean; tracer?: 'bpftrace' | 'strace'; host?: string; publicUrl?: URL; token?: string } = {},
+): Promise<TestAgent> {
   const staticDir = mkdtempSync(join(tmpdir(), 'gbtest-static-'));
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>glassbox test</title><p>glassbox agent test page</p>\n');
   const logs: string[] = [];
   // No kernel trace unless a test asks for it (checking for bpftrace costs a second).
-  const agent = await startAgent({ port: 0, staticDir, hostShell: opts.hostShell, trace: opts.trace ?? false, tracer: opts.tracer, log: (l) => logs.push(l) });
+  const agent = await startAgent({
+    host: opts.host,
+    port: 0,
+    publicUrl: opts.publicUrl,
+    token: opts.token,
+    staticDir,
+    hostShell: opts.hostShell,
+    trace: opts.trace ?? false,
+    tracer: opts.tracer,
+    log: (l) => logs.push(l),
+  });
   return {
     agent,
     origin: `http://127.0.0.1:${agent.port}`,
@@ -105,9 +117,9 @@ export interface RawResponse {
 }
 
 /** A plain HTTP GET with exactly these headers (Host included), to probe the agent's checks. */
-export function rawGet(port: number, path: string, headers: Record<string, string>): Promise<RawResponse> {
+export function rawGet(port: number, path: string, headers: Record<string, string>, address = '127.0.0.1'): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers, setHost: false }, (res) => {
+    const req = request({ host: address, port, path, method: 'GET', headers, setHost: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -148,4 +160,40 @@ export function rawUpgrade(port: number, path: string, headers: Record<string, s
     req.on('error', reject);
     req.end();
   });
+}
+
+/** One WebSocket to the agent spoken in the wire protocol itself (backends/real/protocol.ts), frames kept as they arrive. */
+export interface ProtocolConnection {
+  ws: WebSocket;
+  frames: Array<Record<string, unknown>>;
+  closed: Promise<{ code: number; reason: string }>;
+  send(msg: Record<string, unknown>): void;
+  /** Waits for the first frame (from `from` on) that `match` accepts. */
+  frame(match: (f: Record<string, unknown>) => boolean, timeoutMs?: number, from?: number): Promise<Record<string, unknown>>;
+  /** All the output (stdout, stderr, the pty's screen) of the exec with this id so far. */
+  output(id: string): string;
+}
+
+/** Opens a connection the way the page does (its Origin, the token as a subprotocol). */
+export async function connectProtocol(t: TestAgent): Promise<ProtocolConnection> {
+  const ws = await new Promise<WebSocket>((resolve, reject) => {
+    const s = new WebSocket(t.wsUrl, ['glassbox.v1', `glassbox.token.${t.agent.token}`], { origin: t.origin });
+    s.once('open', () => resolve(s));
+    s.once('error', reject);
+  });
+  const frames: Array<Record<string, unknown>> = [];
+  ws.on('message', (data) => frames.push(JSON.parse(String(data)) as Record<string, unknown>));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  return {
+    ws,
+    frames,
+    closed,
+    send: (msg) => ws.send(JSON.stringify(msg)),
+    frame: (match, timeoutMs = 20_000, from = 0) => waitFor('a frame', () => frames.slice(from).find(match), timeoutMs),
+    output: (id) =>
+      frames
+        .filter((f) => (f.type === 'stdout' || f.type === 'stderr' || f.type === 'screen') && f.id === id)
+        .map((f) => String(f.text))
+        .join(''),
+  };
 }

@@ -11,6 +11,7 @@ import { benchSim, type SimBenchResult } from './simBench';
 import { benchDiff, type DiffBenchResult } from './diffBench';
 import { benchBuild, type BuildBenchResult } from './buildBench';
 import { benchTrace, type TraceBenchResult } from './traceBench';
+import { benchClassroom, type ClassroomBenchResult } from './classroomBench';
 import { formatStats, type Stats } from './stats';
 
 /**
@@ -22,13 +23,15 @@ import { formatStats, type Stats } from './stats';
  *   --page   only the page benchmarks
  *   --layers only reading a real image's layers (needs Docker and root)
  *   --trace  only docker run through the agent, kernel trace off and on, against the CLI (needs Docker, root, bpftrace)
+ *   --classroom only the classroom relay: 100 students' progress to the teacher's socket over loopback
  */
 const args = new Set(process.argv.slice(2));
-const only = args.has('--layers') || args.has('--trace');
+const only = args.has('--layers') || args.has('--trace') || args.has('--classroom');
 const doSim = !args.has('--page') && !only;
 const doPage = !args.has('--sim') && !only;
 const doLayers = args.has('--layers') || args.size === 0;
 const doTrace = args.has('--trace') || args.size === 0;
+const doClassroom = args.has('--classroom') || args.size === 0;
 
 interface Report {
   at: string;
@@ -41,6 +44,7 @@ interface Report {
   network?: NetworkBenchResult;
   layers?: LayersBenchResult;
   trace?: TraceBenchResult;
+  classroom?: ClassroomBenchResult;
   errors: string[];
 }
 
@@ -69,6 +73,7 @@ async function main(): Promise<number> {
       lines.push(
         'Simulated engine (in-process SimHost, Node)',
         `  run -d + rm -f cycle           ${formatStats(sim.runRmCycle)}${verdict(sim.runRmCycle, 1)}`,
+        `  nginx run + curl + rm cycle    ${formatStats(sim.nginxCurlCycle)}${verdict(sim.nginxCurlCycle, 2)}`,
         `  with ${live.containers} live containers:`,
         `    docker ps                    ${formatStats(live.ps)}${verdict(live.ps, 16)}`,
         `    docker ps -a                 ${formatStats(live.psAll)}${verdict(live.psAll, 16)}`,
@@ -171,6 +176,20 @@ async function main(): Promise<number> {
         `  plain docker CLI, trace on     ${formatStats(tr.cliOn)}`,
         `  through the agent, trace on    ${formatStats(tr.agentOn)}`,
         `  ratio agent on / CLI off       ${tr.ratioOn.toFixed(3)}${tr.ratioOn < 2 ? '  ✓ under 2' : '  ✗ over the 2 target'}  (${tr.opsPerRun.toFixed(0)} trace ops per run)`,
+        '',
+      );
+    });
+  }
+
+  if (doClassroom) {
+    process.stderr.write('classroom: 100 students reporting progress to a teacher…\n');
+    await part('classroom', 'Classroom relay', async () => {
+      const c = await benchClassroom();
+      report.classroom = c;
+      const ok = c.latency.p95 < 200;
+      lines.push(
+        `Classroom relay (${c.students} students, ${c.events} progress events over loopback)`,
+        `  student send → teacher receives ${formatStats(c.latency)}${ok ? '  ✓ p95 under 200 ms' : '  ✗ p95 over the 200 ms target'}`,
         '',
       );
     });

@@ -11,6 +11,8 @@ import { TEST_IMAGES } from '../../core/engine/testDriver';
 export interface SimBenchResult {
   /** One `docker run -d busybox sleep 300` + `docker rm -f <id>` cycle. */
   runRmCycle: Stats;
+  /** One `docker run -d -p 8080:80 nginx` + `curl localhost:8080` + `docker rm -f <id>` cycle (the image already pulled). */
+  nginxCurlCycle: Stats;
   /** Commands with many live containers. */
   withLiveContainers: {
     containers: number;
@@ -54,6 +56,22 @@ async function runRmCycle(host: SimHost): Promise<number> {
   return performance.now() - t0;
 }
 
+async function nginxCurlCycle(host: SimHost): Promise<number> {
+  const t0 = performance.now();
+  const { stdout } = await mustExec(host, 'docker run -d -p 8080:80 nginx');
+  const page = await mustExec(host, 'curl -s localhost:8080');
+  if (!page.stdout.includes('Welcome to nginx!')) throw new Error('curl localhost:8080 did not return the welcome page');
+  await mustExec(host, `docker rm -f ${stdout.trim()}`);
+  return performance.now() - t0;
+}
+
+/** The nginx service cycle alone (`docker run -d -p 8080:80 nginx`, `curl`, `docker rm -f`), after pulling nginx once. */
+export async function benchNginxCurlCycle(cycles = 500): Promise<Stats> {
+  const host = newHost('bench-nginx');
+  await mustExec(host, 'docker pull nginx');
+  return summarize(await sample(cycles, 50, () => nginxCurlCycle(host)));
+}
+
 /** Times each of `n` runs of `fn` after `warmup` untimed ones. */
 async function sample(n: number, warmup: number, fn: () => Promise<number | void>): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await fn();
@@ -72,6 +90,8 @@ export async function benchSim(opts: { cycles?: number; liveContainers?: number 
 
   const host = newHost('bench-cycle');
   const cycleTimes = await sample(cycles, 300, () => runRmCycle(host));
+
+  const nginx = await benchNginxCurlCycle(Math.max(50, Math.floor(cycles / 4)));
 
   const crowded = newHost('bench-crowded');
   for (let i = 0; i < live; i++) await mustExec(crowded, 'docker run -d busybox sleep 300');
@@ -93,6 +113,7 @@ export async function benchSim(opts: { cycles?: number; liveContainers?: number 
 
   return {
     runRmCycle: summarize(cycleTimes),
+    nginxCurlCycle: nginx,
     withLiveContainers: {
       containers: live,
       ps: summarize(ps),

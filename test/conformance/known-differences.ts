@@ -52,6 +52,23 @@ export const knownDifferences: readonly KnownDifference[] = [
     },
   },
   {
+    id: 'bridge-gateway-after-restart',
+    stream: 'stdout',
+    versions: 'every Engine: the first start of a fresh install (the simulator) omits it; any later start of the daemon shows it',
+    source:
+      'moby v20.10 and moby v28 daemon/daemon_unix.go initBridgeDriver: ipamV4Conf.Gateway is set only from an address ' +
+      'docker0 already has (netutils.ElectInterfaceAddresses); on a fresh install\'s first start docker0 does not exist yet, ' +
+      'so the default bridge\'s IPAM.Config has no Gateway until the daemon restarts (moby issue #26799, open). ' +
+      'The conformance host\'s daemon may have been restarted; the simulator is a fresh install\'s first start',
+    daemon20: /^(?<before>.*)\[\{"Subnet":"(?<net>[^"]+)","Gateway":"[^"]+"\}\](?<after>.*)$/,
+    current: /^(?<before>.*)\[\{"Subnet":"(?<net>[^"]+)"\}\](?<after>.*)$/,
+    example: {
+      cmd: "docker network inspect bridge --format '{{.Name}} {{json .IPAM.Config}}'",
+      daemon20: 'bridge [{"Subnet":"<net>.0.0/16","Gateway":"<net>.0.1"}]',
+      current: 'bridge [{"Subnet":"<net>.0.0/16"}]',
+    },
+  },
+  {
     id: 'rm-running',
     versions: 'Engine 20.10 → 25.0 and later',
     source:

@@ -35,6 +35,7 @@ describe('createMasker', () => {
     ['addresses outside Docker’s pools are kept', '127.0.0.1 10.0.2.15 192.0.2.2 172.32.0.1', '127.0.0.1 10.0.2.15 192.0.2.2 172.32.0.1'],
     ['a MAC derived from the address, either case', 'link/ether 02:42:ac:11:00:05 HWaddr 02:42:AC:11:00:05', 'link/ether 02:42:<mac> HWaddr 02:42:<mac>'],
     ['interface numbers, but not lo’s', '1: lo: <LOOPBACK>\n3285: eth0@if3286: <BROADCAST>', '1: lo: <LOOPBACK>\n<ifindex>: eth0@if<ifindex>: <BROADCAST>'],
+    ['a container’s namespace inode, but not the host’s', 'net:[4026532255] net:[4026531833] pid:[4026532256]', 'net:[<inode>] net:[4026531833] pid:[<inode>]'],
     ['the embedded DNS server’s port', 'tcp 0 0 127.0.0.11:37107 0.0.0.0:*', 'tcp 0 0 127.0.0.11:<port> 0.0.0.0:*'],
   ])('masks %s', (_what, input, expected) => {
     expect(createMasker(prefix).mask(input)).toBe(expected);

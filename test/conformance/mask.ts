@@ -40,6 +40,9 @@ const ifindex = /(^|\n)(?!1: )\d+: (?=eth\d|veth|br-|docker0)/g;
 const peerIfindex = /@if\d+\b/g;
 // The embedded DNS server listens on a random port of 127.0.0.11 (`netstat -tln` in a user network).
 const embeddedDnsPort = /\b127\.0\.0\.11:\d{4,5}\b/g;
+// A namespace's inode (readlink /proc/PID/ns/net: "net:[4026532255]"): the kernel hands new ones out in
+// order, so which a container gets depends on everything before it. The host's own (…1832 to …1839) are kept.
+const nsInode = /\b(cgroup|ipc|mnt|net|pid|time|user|uts):\[(\d+)\]/g;
 
 export interface Masker {
   /** Masks one piece of output; ids and names keep their numbers across calls. */
@@ -71,6 +74,7 @@ export function createMasker(prefix: string): Masker {
         const host = `${a}.${b}`;
         return host === '0.0' || host === '0.1' || host === '255.255' ? `<net>.${host}` : '<net>.<host>';
       });
+      out = out.replace(nsInode, (whole, type: string, inode: string) => (Number(inode) > 4_026_531_839 ? `${type}:[<inode>]` : whole));
       out = out.replace(dockerMac, '02:42:<mac>').replace(ifindex, '$1<ifindex>: ').replace(peerIfindex, '@if<ifindex>').replace(embeddedDnsPort, '127.0.0.11:<port>');
       out = out.replace(rfc3339, '<time>').replace(goTime, '<time>').replace(humanDuration, '<duration>');
       out = out.replace(hexId, (hex) => `<id${hex.length}#${idNumber(hex)}>`);

@@ -22,7 +22,7 @@ describe.skipIf(!haveChromium())('the lesson pane, on the simulated backend', ()
 
     await page.locator(step('run')).locator('[data-testid="lesson-insert"]').click();
     // Typed at the prompt, not run: the step waits for Enter.
-    await waitForTerminal(page, /^\$ docker run -d --name web busybox sleep 300$/m, { unwrap: true });
+    await waitForTerminal(page, /^\$ docker run -d --name web nginx$/m, { unwrap: true });
     expect(await page.locator(step('run')).getAttribute('data-status')).toBe('current');
 
     // The button left the focus in the terminal, so Enter runs the line.

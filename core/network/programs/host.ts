@@ -27,7 +27,12 @@ export interface HostNetDeps {
 }
 
 function links(net: NetView) {
-  return linkInfos(net.interfaces(), true);
+  // The host runs IPv6; Docker turns it off in containers' namespaces (nsenter -n).
+  const infos = linkInfos(net.interfaces(), net.netns === 'host');
+  if (net.netns === 'host') return infos;
+  // From inside a container's namespace iproute2 finds a veth's peer in the namespace it numbers 0 (the
+  // host's), so it prints link-netnsid 0 and not busybox's M-DOWN, which comes from missing the peer.
+  return infos.map((l) => (l.iface.kind === 'veth' ? { ...l, flags: l.flags.filter((f) => f !== 'M-DOWN'), netnsid: 0 } : l));
 }
 
 function finish(io: ProcessIO, r: { stdout: string; stderr: string; code: number }): number {

@@ -5,7 +5,7 @@
  * functions. Messages follow mawk, Debian's default awk.
  */
 import { compilePosix } from '../regex';
-import type { UtilContext } from '../context';
+import { bbUsage, optionError, type UtilContext } from '../context';
 import { fsErrorText, resolvePath } from '../memfs';
 
 // ---------- values ----------
@@ -1080,6 +1080,7 @@ class Interp {
 class AwkRuntimeError extends Error {}
 
 export function awk(ctx: UtilContext): number {
+  const bb = ctx.flavor === 'busybox';
   const args = ctx.argv.slice(1);
   let fs: string | null = null;
   const assigns: [string, string][] = [];
@@ -1105,17 +1106,20 @@ export function awk(ctx: UtilContext): number {
       const f = args[++i] ?? '';
       const r = ctx.fs.tryRead(resolvePath(f, ctx.cwd));
       if ('error' in r) {
-        ctx.io.stderr(`awk: couldn't open file ${f}: ${fsErrorText(r.error)}\n`);
-        return 2;
+        if (bb) ctx.io.stderr(`awk: can't open '${f}': ${fsErrorText(r.error)}\n`);
+        else ctx.io.stderr(`awk: couldn't open file ${f}: ${fsErrorText(r.error)}\n`);
+        return bb ? 1 : 2;
       }
       program = (program ?? '') + r.data + '\n';
     } else if (a.startsWith('-') && a !== '-') {
+      if (bb) return optionError(ctx, a.startsWith('--') ? `unrecognized option '${a}'` : `invalid option -- '${a[1]}'`);
       ctx.io.stderr(`awk: not an option: ${a}\n`);
       return 2;
     } else break;
   }
   if (program === null) {
     if (i >= args.length) {
+      if (bb) return bbUsage(ctx);
       ctx.io.stderr('usage: awk [-F value] [-v var=value] [--] \'program text\' [file ...]\n');
       return 2;
     }
@@ -1127,8 +1131,9 @@ export function awk(ctx: UtilContext): number {
     rules = new Parser(lex(program), { extended: true }).program();
   } catch (e) {
     if (e instanceof AwkSyntaxError) {
-      ctx.io.stderr(`awk: line 1: ${e.message}\n`);
-      return 2;
+      // busybox reports every parse error as an unexpected token.
+      ctx.io.stderr(bb ? 'awk: cmd. line:1: Unexpected token\n' : `awk: line 1: ${e.message}\n`);
+      return bb ? 1 : 2;
     }
     throw e;
   }
@@ -1177,8 +1182,8 @@ export function awk(ctx: UtilContext): number {
           else {
             const r = ctx.fs.tryRead(resolvePath(f, ctx.cwd));
             if ('error' in r) {
-              ctx.io.stderr(`awk: cannot open ${f} (${fsErrorText(r.error)})\n`);
-              status = 2;
+              ctx.io.stderr(bb ? `awk: ${f}: ${fsErrorText(r.error)}\n` : `awk: cannot open ${f} (${fsErrorText(r.error)})\n`);
+              status = bb ? 1 : 2;
               continue;
             }
             text = r.data;
@@ -1215,8 +1220,8 @@ export function awk(ctx: UtilContext): number {
     it.flush();
     it.flushFiles();
     if (e instanceof AwkRuntimeError) {
-      ctx.io.stderr(`awk: run time error: ${e.message}\n`);
-      return 2;
+      ctx.io.stderr(bb ? `awk: cmd. line:1: ${e.message[0]!.toUpperCase()}${e.message.slice(1)}\n` : `awk: run time error: ${e.message}\n`);
+      return bb ? 1 : 2;
     }
     if (e instanceof NextSignal) {
       ctx.io.stderr('awk: run time error: improper use of next\n');

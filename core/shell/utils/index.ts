@@ -1,45 +1,41 @@
-import { usageError, type Utility } from '../context';
-import { cat, grep, wc, head, tail, sort, uniq, cut, tr, tee, seq, rev } from './text';
-import { ls, touch, rm, mkdir, rmdir, cp, mv, readlink } from './files';
+import type { Utility } from '../context';
+import { cat, echo, wc, head, tail, tee, seq, rev } from './text';
+import { grep } from './grep';
+import { sort, uniq } from './sort';
+import { cut, tr } from './cut';
+import { printf } from './printf';
+import { ls } from './ls';
+import { touch, rm, mkdir, rmdir, cp, mv, readlink } from './files';
+import { ln } from './ln';
+import { stat } from './stat';
+import { du } from './du';
+import { find } from './find';
 import { tar } from './tar';
 import { sed } from './sed';
 import { awk } from './awk';
+import { env, printenv, sleep, xargs, which, trueUtility, falseUtility } from './exec';
+import { test } from './test';
+import { ps, kill } from './ps';
+import { df, mount, free, uname, tty, stty } from './system';
+import { date } from './date';
+import { id, whoami, hostname } from './accounts';
+import { md5sum, sha256sum, basename, dirname } from './sums';
 
 /**
  * The utilities every shell of the simulator can run, by name: the host's
  * bash (GNU output) and the shells inside containers (`ctx.flavor` says
  * whether the program is GNU's or busybox's applet, whose messages and
- * formats differ). Utilities that need the shell itself (sleep, env, xargs,
- * sudo, bash) are added by the shell.
+ * formats differ). Those that need the machine (ps, kill, df, free, mount,
+ * uname, tty, stty) read it from `ctx.sys`. Utilities that are the shell
+ * itself (sudo, bash, sh) are added by the shell.
  */
 export const utilities: Readonly<Record<string, Utility>> = {
   cat, grep, egrep: (c) => grep({ ...c, argv: ['grep', '-E', ...c.argv.slice(1)] }), fgrep: (c) => grep({ ...c, argv: ['grep', '-F', ...c.argv.slice(1)] }),
-  wc, head, tail, sort, uniq, cut, tr, tee, seq, rev, sed, awk, ls, touch, rm, mkdir, rmdir, cp, mv, tar, readlink,
+  echo, printf, wc, head, tail, sort, uniq, cut, tr, tee, seq, rev, sed, awk,
+  ls, touch, rm, mkdir, rmdir, cp, mv, ln, readlink, stat, du, find, tar, md5sum, sha256sum, basename, dirname,
+  env, printenv, sleep, xargs, which, true: trueUtility, false: falseUtility, test, '[': test,
+  ps, kill, df, mount, free, uname, tty, stty, date, id, whoami, hostname,
   clear: (c) => (c.io.stdout('\x1b[H\x1b[2J\x1b[3J'), 0),
-  whoami: (c) => (c.io.stdout(c.user + '\n'), 0),
-  hostname: (c) => (c.io.stdout(c.hostname + '\n'), 0),
-  id: (c) => {
-    const uid = c.user === 'root' ? 0 : 1000;
-    c.io.stdout(`uid=${uid}(${c.user}) gid=${uid}(${c.user}) groups=${uid}(${c.user})\n`);
-    return 0;
-  },
-  basename: (c) => {
-    const a = c.argv[1];
-    if (a === undefined) return usageError(c, 'missing operand');
-    let b = a.replace(/\/+$/, '');
-    b = b === '' ? '/' : b.slice(b.lastIndexOf('/') + 1);
-    if (c.argv[2] !== undefined && b.endsWith(c.argv[2]) && b !== c.argv[2]) b = b.slice(0, -c.argv[2].length);
-    c.io.stdout(b + '\n');
-    return 0;
-  },
-  dirname: (c) => {
-    const a = c.argv[1];
-    if (a === undefined) return usageError(c, 'missing operand');
-    const s = a.replace(/\/+$/, '');
-    const i = s.lastIndexOf('/');
-    c.io.stdout((i < 0 ? '.' : i === 0 ? '/' : s.slice(0, i).replace(/\/+$/, '') || '/') + '\n');
-    return 0;
-  },
   yes: (c) => {
     // Infinite output cannot stream through a pipe here; give a bounded amount.
     const word = c.argv.length > 1 ? c.argv.slice(1).join(' ') : 'y';

@@ -4,7 +4,7 @@
  * output through.
  */
 import { compilePosix } from '../regex';
-import type { UtilContext } from '../context';
+import { bbUsage, optionError, type UtilContext } from '../context';
 import { fsErrorText, resolvePath } from '../memfs';
 
 type Address = { kind: 'line'; n: number } | { kind: 'step'; first: number; step: number } | { kind: 'last' } | { kind: 're'; re: RegExp };
@@ -378,7 +378,20 @@ function runSed(cmds: SedCommand[], text: string, quiet: boolean): { out: string
   return { out: out.join(''), exit };
 }
 
+/** busybox's words for what GNU's parser reports (`script` is the text the command came from). */
+function bbSedMessage(gnu: string, script: string): string {
+  const s = /^s(.)((?:\\.|(?!\1).)*)/s.exec(script.trim());
+  if (/unterminated `s' command/.test(gnu)) return `sed: unmatched '${s?.[1] ?? '/'}'`;
+  const cmd = /unknown command: `(.)'/.exec(gnu);
+  if (cmd) return `sed: unsupported command ${cmd[1]}`;
+  if (/unknown option to `s'/.test(gnu)) return 'sed: bad option in substitution expression';
+  const re = /: ((?:Unmatched|Invalid|Trailing|Premature|Regular)[^]*)$/.exec(gnu);
+  if (re && s) return `sed: bad regex '${s[2]}': ${re[1]}`;
+  return gnu.replace(/^sed: -e expression #\d+, char \d+: /, 'sed: ');
+}
+
 export function sed(ctx: UtilContext): number {
+  const bb = ctx.flavor === 'busybox';
   const args = ctx.argv.slice(1);
   const scripts: string[] = [];
   const files: string[] = [];
@@ -394,6 +407,7 @@ export function sed(ctx: UtilContext): number {
     }
     if (a === '-e' || a === '--expression') {
       if (i + 1 >= args.length) {
+        if (bb) return optionError(ctx, "option requires an argument -- 'e'");
         ctx.io.stderr(`sed: option requires an argument -- 'e'\n${SED_USAGE_SHORT}`);
         return 1;
       }
@@ -411,12 +425,14 @@ export function sed(ctx: UtilContext): number {
       }
     } else if (a.startsWith('-e') && a.length > 2) scripts.push(a.slice(2));
     else if (a.startsWith('-') && a !== '-') {
+      if (bb) return optionError(ctx, a.startsWith('--') ? `unrecognized option '${a}'` : `invalid option -- '${a[1]}'`);
       ctx.io.stderr(`sed: ${a.startsWith('--') ? `unrecognized option '${a}'` : `invalid option -- '${a[1]}'`}\n${SED_USAGE_SHORT}`);
       return 1;
     } else files.push(a);
   }
   if (scripts.length === 0) {
     if (files.length === 0) {
+      if (bb) return bbUsage(ctx);
       ctx.io.stderr(SED_USAGE_SHORT);
       return 1;
     }
@@ -427,23 +443,23 @@ export function sed(ctx: UtilContext): number {
     cmds = scripts.flatMap((s, k) => parseScript(s, k + 1, extended));
   } catch (e) {
     if (e instanceof SedError) {
-      ctx.io.stderr(e.message + '\n');
+      ctx.io.stderr((bb ? bbSedMessage(e.message, scripts.join('\n')) : e.message) + '\n');
       return 1;
     }
     throw e;
   }
   if (inPlace) {
     if (files.length === 0) {
-      ctx.io.stderr('sed: no input files\n');
-      return 1;
+      ctx.io.stderr(bb ? 'sed: -i requires an argument\n' : 'sed: no input files\n');
+      return bb ? 1 : 4;
     }
     let status = 0;
     for (const f of files) {
       const abs = resolvePath(f, ctx.cwd);
       const r = ctx.fs.tryRead(abs);
       if ('error' in r) {
-        ctx.io.stderr(`sed: can't read ${f}: ${fsErrorText(r.error)}\n`);
-        status = 2;
+        ctx.io.stderr(bb ? `sed: ${f}: ${fsErrorText(r.error)}\n` : `sed: can't read ${f}: ${fsErrorText(r.error)}\n`);
+        status = bb ? 1 : 2;
         continue;
       }
       const res = runSed(cmds, r.data, quiet);
@@ -462,8 +478,8 @@ export function sed(ctx: UtilContext): number {
     }
     const r = ctx.fs.tryRead(resolvePath(f, ctx.cwd));
     if ('error' in r) {
-      ctx.io.stderr(`sed: can't read ${f}: ${fsErrorText(r.error)}\n`);
-      status = 2;
+      ctx.io.stderr(bb ? `sed: ${f}: ${fsErrorText(r.error)}\n` : `sed: can't read ${f}: ${fsErrorText(r.error)}\n`);
+      status = bb ? 1 : 2;
       continue;
     }
     texts.push(r.data);

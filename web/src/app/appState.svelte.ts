@@ -63,6 +63,8 @@ export class AppState {
   /** Whether the backend is tracing (the sim always is; the real backend when turned on). */
   traceOn = $state(false);
   readonly realAvailable: boolean;
+  /** The teacher's last "everyone to step N" (classroom), numbered so a repeat of the same step is seen. */
+  stepRequest = $state.raw<{ seq: number; lesson: string; stepIndex: number } | null>(null);
 
   private open = $state.raw<OpenBackend | null>(null);
   private latest = $state.raw<Snapshot | null>(null);
@@ -70,6 +72,8 @@ export class AppState {
   private followLine: string | null = null;
   private unsubscribe: (() => void) | null = null;
   private nextHistoryId = 1;
+  /** The terminal's size in cells, given to each backend as it opens. */
+  private terminalSize: { cols: number; rows: number } | null = null;
 
   constructor(private readonly location: PageLocation) {
     this.realAvailable = realAvailable(location);
@@ -81,9 +85,13 @@ export class AppState {
   }
 
   set snapshot(snapshot: Snapshot | null) {
+    this.setSnapshot(snapshot, []);
+  }
+
+  private setSnapshot(snapshot: Snapshot | null, transitions: Transition[]): void {
     this.latest = snapshot;
     if (snapshot?.trace) this.trace = mergeTrace(this.trace, snapshot.trace);
-    this.lessons.observe(snapshot);
+    this.lessons.observe(snapshot, transitions);
   }
 
   get backend(): Backend | null {
@@ -125,6 +133,8 @@ export class AppState {
       return;
     }
     this.open = opened;
+    this.lessons.files = (ids) => opened.backend.layerEntries(ids);
+    if (this.terminalSize) void opened.backend.resize?.(this.terminalSize.cols, this.terminalSize.rows).catch(() => {});
     this.unsubscribe = opened.backend.subscribe((e) => {
       if (generation === this.generation) this.onEvent(e);
     });
@@ -141,7 +151,7 @@ export class AppState {
   private onEvent(e: BackendEvent): void {
     switch (e.type) {
       case 'snapshot':
-        this.snapshot = e.snapshot;
+        this.setSnapshot(e.snapshot, e.transitions);
         if (this.followLine) this.follow(this.followLine);
         if (e.transitions.length) this.transitions = { seq: this.transitions.seq + 1, list: e.transitions };
         break;
@@ -184,8 +194,14 @@ export class AppState {
     this.followLine = line;
     this.follow(line);
     let exit: number | 'error';
+    // The lesson's transcript checks read what the line printed (bounded).
+    let output = '';
+    const keep = (t: string): void => {
+      if (output.length < 64 * 1024) output += t;
+    };
+    const seen: TerminalIO = { ...io, stdout: (t) => (keep(t), io.stdout(t)), stderr: (t) => (keep(t), io.stderr(t)) };
     try {
-      exit = await backend.exec(line, io);
+      exit = await backend.exec(line, seen);
     } catch (err) {
       exit = 'error';
       if (generation === this.generation) io.stderr(`glassbox: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -194,6 +210,7 @@ export class AppState {
     this.running = false;
     this.history = this.history.map((h) => (h.id === entry.id ? { ...h, exit } : h));
     this.saveHistory();
+    if (exit !== 'error') this.lessons.lineDone(line, exit, output);
     // A container the line created exists only now.
     this.follow(line);
     return exit === 'error' ? null : exit;
@@ -206,6 +223,12 @@ export class AppState {
   /** Keystrokes for the running line while it reads the terminal (`docker run -it`). */
   async input(data: string): Promise<void> {
     await this.backend?.input(data);
+  }
+
+  /** The terminal's size changed (or is first known): a container's tty follows it on the real backend. */
+  async resize(cols: number, rows: number): Promise<void> {
+    this.terminalSize = { cols, rows };
+    await this.backend?.resize?.(cols, rows);
   }
 
   async reset(): Promise<void> {
@@ -223,6 +246,14 @@ export class AppState {
     this.followLine = null;
     await backend.reset();
     this.snapshot = await backend.snapshot();
+  }
+
+  /** The teacher moved the class to step `stepIndex` (0-based) of `lesson`: the lesson pane follows. */
+  requestStep(lesson: string, stepIndex: number): void {
+    if (!this.lessons.all.some((l) => l.id === lesson)) return;
+    this.stepRequest = { seq: (this.stepRequest?.seq ?? 0) + 1, lesson, stepIndex };
+    this.lessons.choose(lesson);
+    this.lessons.goTo(stepIndex);
   }
 
   /** The user picked a container (or none): the diagrams stop following the terminal until the next line. */

@@ -10,7 +10,7 @@ function fakes(stored: Record<string, string> = {}) {
   return { replaced, stored, storage, history: { replaceState: (_s: unknown, _t: string, url?: string | URL | null) => void replaced.push(String(url)) } };
 }
 
-const page = (search: string) => ({ protocol: 'http:', host: '127.0.0.1:4000', pathname: '/', hash: '', search });
+const page = (search: string, pathname = '/') => ({ protocol: 'http:', host: '127.0.0.1:4000', pathname, hash: '', search });
 
 describe('takeAgentToken', () => {
   it('moves the token out of the address bar and keeps it for this tab', () => {
@@ -27,6 +27,15 @@ describe('takeAgentToken', () => {
     const loc = takeAgentToken(page(''), f.history, f.storage);
     expect(f.replaced).toEqual([]);
     expect(new URLSearchParams(loc.search).get('token')).toBe('abc');
+  });
+
+  it('keeps the path of a page served under a proxy prefix, so its WebSocket goes there too', () => {
+    const f = fakes();
+    const loc = takeAgentToken(page('?token=abc', '/user/ana/glassbox/'), f.history, f.storage);
+    expect(f.replaced).toEqual(['/user/ana/glassbox/']);
+    expect(loc.pathname).toBe('/user/ana/glassbox/');
+    const reloaded = takeAgentToken(page('', '/user/ana/glassbox/'), fakes(f.stored).history, f.storage);
+    expect(reloaded.pathname).toBe('/user/ana/glassbox/');
   });
 
   it('leaves a page the agent did not serve on the simulator', () => {

@@ -18,6 +18,8 @@ export interface OpenBackend {
 export interface PageLocation {
   protocol: string;
   host: string;
+  /** The page's path: behind a proxy (jupyter-server-proxy) it carries a prefix the WebSocket shares. */
+  pathname: string;
   search: string;
 }
 
@@ -30,7 +32,7 @@ const TOKEN_KEY = 'glassbox.agent.token';
  * use from then on (with the token, for the functions below).
  */
 export function takeAgentToken(
-  location: PageLocation & { pathname: string; hash: string },
+  location: PageLocation & { hash: string },
   history: Pick<History, 'replaceState'>,
   storage: Pick<Storage, 'getItem' | 'setItem'>,
 ): PageLocation {
@@ -43,12 +45,12 @@ export function takeAgentToken(
     params.delete('token');
     const rest = params.toString();
     history.replaceState(null, '', `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`);
-    return { protocol: location.protocol, host: location.host, search };
+    return { protocol: location.protocol, host: location.host, pathname: location.pathname, search };
   }
   const kept = storage.getItem(TOKEN_KEY);
   if (kept === null) return location;
   params.set('token', kept);
-  return { protocol: location.protocol, host: location.host, search: `?${params.toString()}` };
+  return { protocol: location.protocol, host: location.host, pathname: location.pathname, search: `?${params.toString()}` };
 }
 
 export function realAvailable(location: PageLocation): boolean {

@@ -1,7 +1,9 @@
-import type { Lesson } from '../../../lessons/lesson';
-import { lessons } from '../../../lessons/index';
-import type { Snapshot } from '../../../core/model';
-import { advance, parseProgress, serializeProgress, stepStatus, type StepStatus } from '../lessons/progress';
+import type { Lesson, Localized } from '../../../lessons/lesson';
+import type { LayerEntry, Snapshot, Transition } from '../../../core/model';
+import { needsFiles } from '../../../lessons/checks';
+import { advance, type HistoryEvent } from '../../../lessons/evaluate';
+import { lessons } from '../lessons/course';
+import { parseProgress, serializeProgress, stepStatus, type StepStatus } from '../lessons/progress';
 
 /**
  * The lesson being followed and how far the student is, kept in app state (not
@@ -38,7 +40,15 @@ export class LessonState {
   /** Steps done, from the first: the current step is `steps[doneCount]`. */
   doneCount = $state(0);
   collapsed = $state(false);
+  /** Why the current step is not done yet, once the student has run a line for it. */
+  why = $state.raw<Localized | null>(null);
+  /** How many of the current step's hints are shown. */
+  hintsShown = $state(0);
+  /** Reads layers' file lists (the upper-layer checks need them); set by the app once a backend is open. */
+  files: ((layerIds: string[]) => Promise<Record<string, LayerEntry[]>>) | null = null;
   private latest: Snapshot | null = null;
+  /** What the current step is judged on: the events since the previous step passed. */
+  private history: HistoryEvent[] = [];
 
   constructor() {
     this.collapsed = read(COLLAPSED_KEY) === 'true';
@@ -65,6 +75,27 @@ export class LessonState {
 
   restart(): void {
     this.doneCount = 0;
+    this.history = this.latest ? [{ kind: 'state', snapshot: this.latest }] : [];
+    this.hintsShown = 0;
+    this.judge(true);
+  }
+
+  /** Shows the current step's next hint. */
+  nextHint(): void {
+    const step = this.lesson?.steps[this.doneCount];
+    if (step && this.hintsShown < step.hints.length) this.hintsShown++;
+  }
+
+  /**
+   * Puts the student on step `index` (the teacher moved the class there):
+   * the steps before it count as done, and the pane shows it as current.
+   */
+  goTo(index: number): void {
+    const lesson = this.lesson;
+    if (!lesson) return;
+    this.doneCount = Math.max(0, Math.min(index, lesson.steps.length));
+    this.hintsShown = 0;
+    this.collapsed = false;
     this.judge(true);
   }
 
@@ -73,15 +104,44 @@ export class LessonState {
     write(COLLAPSED_KEY, String(this.collapsed));
   }
 
-  /** Every snapshot the page receives comes through here. */
-  observe(snapshot: Snapshot | null): void {
+  /** Every snapshot the page receives comes through here, with the transitions that led to it. */
+  observe(snapshot: Snapshot | null, transitions: readonly Transition[] = []): void {
     this.latest = snapshot;
+    if (!snapshot) {
+      this.history = [];
+      return;
+    }
+    // Without a lesson only the latest state matters (a lesson chosen later starts from it).
+    if (!this.lesson) this.history = [];
+    this.history.push({ kind: 'state', snapshot, transitions });
+    this.judge();
+    const step = this.lesson?.steps[this.doneCount];
+    const fetch = this.files;
+    if (step && fetch && needsFiles(step.check)) {
+      const ids = snapshot.containers.flatMap((c) => c.rootfs?.layers ?? []).filter((x, i, all) => all.indexOf(x) === i);
+      void fetch(ids).then(
+        (files) => {
+          if (this.latest !== snapshot) return;
+          this.history.push({ kind: 'state', snapshot, files });
+          this.judge();
+        },
+        () => {},
+      );
+    }
+  }
+
+  /** Every line the student ran, once it ended: transcript checks read it. */
+  lineDone(line: string, exit: number, output: string): void {
+    if (!this.lesson) return;
+    this.history.push({ kind: 'line', line, exit, output });
     this.judge();
   }
 
   private load(lesson: Lesson | null): void {
     this.lesson = lesson;
     this.doneCount = lesson ? parseProgress(lesson.steps, read(progressKey(lesson.id))) : 0;
+    this.history = this.latest ? [{ kind: 'state', snapshot: this.latest }] : [];
+    this.hintsShown = 0;
     this.judge();
   }
 
@@ -90,7 +150,12 @@ export class LessonState {
     const lesson = this.lesson;
     if (!lesson) return;
     const before = this.doneCount;
-    if (this.latest) this.doneCount = advance(lesson.steps, before, this.latest);
+    const r = advance(lesson, before, this.history);
+    this.doneCount = r.doneCount;
+    this.history = r.history;
+    // Say why only once the student has tried something for this step.
+    this.why = r.history.some((e) => e.kind === 'line') ? r.why : null;
+    if (this.doneCount !== before) this.hintsShown = 0;
     if (save || this.doneCount !== before) write(progressKey(lesson.id), serializeProgress(lesson.steps, this.doneCount));
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerSnapshot, NamespaceType, ProcessSnapshot, Snapshot } from '../../../../core/model';
+import type { CgroupSnapshot, ContainerSnapshot, NamespaceType, ProcessSnapshot, Snapshot } from '../../../../core/model';
 import { bytes, cgroupView, namespaceRows, processChain } from './kernelModel';
 
 const HOST: Record<NamespaceType, number> = { cgroup: 10, ipc: 11, mnt: 12, net: 13, pid: 14, user: 15, uts: 16 };
@@ -69,8 +69,18 @@ describe('kernel model', () => {
       { controller: 'memory', file: 'memory.limit_in_bytes', value: '67108864' },
       { controller: 'freezer', file: 'freezer.state', value: 'FROZEN' },
     ]);
+    expect([v.cpuTime, v.blockIO]).toEqual([null, null]);
     expect(cgroupView(snapshot, B)).toBeNull();
     expect(bytes(67108864)).toBe('64MiB');
     expect(bytes(1536)).toBe('1.5KiB');
+  });
+
+  it.each<[string, Partial<CgroupSnapshot>, string | null, string | null]>([
+    ['the real backend’s v1 figures', { cpuUsageNs: 187764692, blockRead: 1056768, blockWrite: 20971520 }, '0.19s', '1.06MB / 21MB'],
+    ['nothing read or written yet', { cpuUsageNs: 0, blockRead: 0, blockWrite: 0 }, '0.00s', '0B / 0B'],
+    ['CPU only (the simulator models no disk)', { cpuUsageNs: 2_500_000_000 }, '2.50s', null],
+  ])('CPU time and block I/O as docker stats words them: %s', (_what, figures, cpu, io) => {
+    const v = cgroupView({ cgroups: [{ ...snapshot.cgroups![0]!, ...figures }] }, A)!;
+    expect([v.cpuTime, v.blockIO]).toEqual([cpu, io]);
   });
 });

@@ -1,3 +1,4 @@
+import { humanSizeWithPrecision } from '../../../../core/cli/humanize';
 import type { CgroupSnapshot, ContainerSnapshot, NamespaceType, ProcessRole, ProcessSnapshot, Snapshot } from '../../../../core/model';
 
 /**
@@ -103,6 +104,10 @@ export interface CgroupView {
   files: { controller: string; file: string; value: string }[];
   /** Usage as a fraction of the limit (0..1); null without a limit. */
   memoryFraction: number | null;
+  /** CPU time used, "12.34s"; null where the backend does not report it. */
+  cpuTime: string | null;
+  /** Block I/O as docker stats prints it, "1.06MB / 21MB" (read / written); null where not reported. */
+  blockIO: string | null;
 }
 
 /** The files a limit, a usage figure or the freezer lives in (not cgroup.procs, tasks and the like). */
@@ -118,7 +123,14 @@ export function cgroupView(snapshot: Pick<Snapshot, 'cgroups'>, containerId: str
       .filter(([file]) => LIMIT_FILE.test(file))
       .map(([file, value]) => ({ controller, file, value })),
   );
-  return { cgroup: cg, dirs, files, memoryFraction: cg.memoryLimit > 0 ? Math.min(1, cg.memoryUsage / cg.memoryLimit) : null };
+  return {
+    cgroup: cg,
+    dirs,
+    files,
+    memoryFraction: cg.memoryLimit > 0 ? Math.min(1, cg.memoryUsage / cg.memoryLimit) : null,
+    cpuTime: cg.cpuUsageNs === undefined ? null : `${(cg.cpuUsageNs / 1e9).toFixed(2)}s`,
+    blockIO: cg.blockRead === undefined || cg.blockWrite === undefined ? null : `${humanSizeWithPrecision(cg.blockRead, 3)} / ${humanSizeWithPrecision(cg.blockWrite, 3)}`,
+  };
 }
 
 /** go-units style sizes, as docker stats prints them: 64MiB, 1.5GiB. */

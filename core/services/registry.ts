@@ -1,0 +1,161 @@
+import type { Proc } from '../engine/process';
+import { err, out } from '../cshell/procio';
+import { fnvHex } from '../fnvHex';
+import type { Socket } from '../network/view';
+import { utf8Length } from '../utf8';
+import { httpDate, responseHead, serveConnection, type Request } from './httpServer';
+import { clfTime, execCommand, isoMicros, readText } from './proc';
+
+/**
+ * The Docker registry (distribution 2.8.3) as the registry:2 image runs it:
+ * its entrypoint script (modelled: a .yml first argument means `registry
+ * serve`), then the HTTP API v2 on :5000 read from the storage the
+ * configuration names (/var/lib/registry): `/v2/` (the API version check),
+ * `/v2/_catalog`, `/v2/NAME/tags/list`, manifests and blobs, with the
+ * registry's JSON errors (NAME_UNKNOWN, MANIFEST_UNKNOWN, BLOB_UNKNOWN). It
+ * reads the filesystem layout the real registry writes
+ * (docker/registry/v2/repositories/NAME/_manifests/tags/TAG/current/link,
+ * blobs/sha256/XX/DIGEST/data), so a push that fills it is served. Pushing
+ * (blob uploads, manifest PUT) is not simulated yet and says so. Logs are
+ * logrus lines on stderr and an access line per request on stdout; as PID 1
+ * the Go runtime ends on SIGTERM with status 2.
+ */
+
+const VERSION = '2.8.3';
+const GO = 'go1.20.8';
+
+export function registryEntrypoint(p: Proc): void {
+  let args = p.argv.slice(1);
+  const first = args[0] ?? '';
+  if (first.endsWith('.yaml') || first.endsWith('.yml')) args = ['registry', 'serve', ...args];
+  else if (['serve', 'garbage-collect', 'help'].includes(first) || first.startsWith('-')) args = ['registry', ...args];
+  execCommand(p, args, (name, code) => `/entrypoint.sh: exec: line 10: ${name}: ${code === 127 ? 'not found' : 'Permission denied'}\n`);
+}
+
+/** The few settings of config.yml the simulator uses (http.addr, storage.filesystem.rootdirectory). */
+function readConfig(text: string): { port: number; root: string } {
+  const addr = /^\s+addr:\s*\S*?:(\d+)\s*$/m.exec(text)?.[1];
+  const root = /^\s+rootdirectory:\s*(\S+)\s*$/m.exec(text)?.[1];
+  return { port: Number(addr ?? '5000'), root: root ?? '/var/lib/registry' };
+}
+
+function errorBody(code: string, message: string, detail: unknown): string {
+  return JSON.stringify({ errors: [{ code, message, detail }] }) + '\n';
+}
+
+export function registryProgram(p: Proc): void {
+  const args = p.argv.slice(1);
+  if (args[0] === '--version' || args[0] === '-v') {
+    out(p, `registry github.com/docker/distribution ${VERSION}\n`);
+    return p.exit(0);
+  }
+  if (args[0] !== 'serve') {
+    err(p, `glassbox: registry ${args[0] ?? ''} is not simulated yet\n`);
+    return p.exit(2);
+  }
+  const configPath = args[1];
+  const text = configPath !== undefined ? readText(p, configPath) : undefined;
+  if (configPath === undefined || text === undefined) {
+    err(p, `configuration error: open ${configPath ?? ''}: no such file or directory\n\nUsage: \n  registry serve <config> [flags]\nFlags:\n  -h, --help=false: help for serve\n\n\nAdditional help topics:\n\n`);
+    return p.exit(1);
+  }
+  const conf = readConfig(text);
+  const instance = uuid(`${p.hostname} ${p.now()}`);
+  const fields = `go.version=${GO} instance.id=${instance} service=registry version=${VERSION}`;
+  // logrus with time.RFC3339Nano: trailing zeros of the fraction dropped.
+  const stamp = (): string => isoMicros(p.now()).replace(/\.?0+Z$/, 'Z');
+  const log = (level: string, msg: string, extra = ''): void => err(p, `time="${stamp()}" level=${level} msg="${msg}" ${extra}${fields}\n`);
+  log('warning', 'No HTTP secret provided - generated random secret. This may cause problems with uploads if multiple registries are behind a load-balancer. To provide a shared secret, fill in http.secret in the configuration file or set the REGISTRY_HTTP_SECRET environment variable.');
+  log('info', 'redis not configured');
+  log('info', 'Starting upload purge in 20m0s');
+  log('info', 'using inmemory blob descriptor cache');
+  const l = p.net.listen('tcp', conf.port, (s) => connection(s));
+  if ('error' in l) {
+    log('fatal', `listen tcp :${conf.port}: bind: address already in use`);
+    return p.exit(1);
+  }
+  log('info', `listening on [::]:${conf.port}`);
+  p.setCommand?.(['registry', 'serve', configPath]);
+  p.setMemory?.(12_582_912);
+  // No signal handler: as PID 1 the Go runtime cannot die of SIGTERM and exits with status 2.
+  p.onSignal((sig) => {
+    if (sig === 15 || sig === 2 || sig === 1 || sig === 3) p.exit(2);
+  });
+  let requests = 0;
+
+  function connection(s: Socket): void {
+    serveConnection(s, (req, reply) => reply(answer(req, s), false), () => 'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request');
+  }
+
+  function answer(req: Request, s: Socket): string {
+    const { status, type, body, headers } = route(p, conf.root, req);
+    const sent = req.method === 'HEAD' ? '' : body;
+    const id = uuid(`${instance} ${++requests}`);
+    log('info', 'response completed', `http.request.host="${req.headers.get('host') ?? ''}" http.request.id=${id} http.request.method=${req.method} http.request.remoteaddr="${s.remote.ip}:${s.remote.port}" http.request.uri="${req.target}" http.request.useragent="${req.headers.get('user-agent') ?? ''}" http.response.contenttype="${type}" http.response.duration="1.2ms" http.response.status=${status} http.response.written=${utf8Length(sent)} `);
+    out(p, `${s.remote.ip} - - [${clfTime(p.now())}] "${req.line}" ${status} ${utf8Length(sent)} "" "${req.headers.get('user-agent') ?? ''}"\n`);
+    const reason = { 200: 'OK', 202: 'Accepted', 404: 'Not Found', 405: 'Method Not Allowed', 501: 'Not Implemented' }[status] ?? '';
+    return responseHead(`${status} ${reason}`, [['Content-Type', type], ['Docker-Distribution-Api-Version', 'registry/2.0'], ...headers, ['X-Content-Type-Options', 'nosniff'], ['Date', httpDate(p.now())], ['Content-Length', String(utf8Length(body))]]) + sent;
+  }
+}
+
+interface Routed {
+  status: number;
+  type: string;
+  body: string;
+  headers: [string, string][];
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** What the registry answers for one request, from its storage in the container's filesystem. */
+function route(p: Proc, root: string, req: Request): Routed {
+  const v2 = `${root}/docker/registry/v2`;
+  const json = (status: number, body: string, headers: [string, string][] = []): Routed => ({ status, type: JSON_TYPE, body, headers });
+  if (req.path === '/v2/' || req.path === '/v2') return json(200, '{}');
+  if (req.path === '/v2/_catalog') return json(200, JSON.stringify({ repositories: repositories(p, `${v2}/repositories`) }) + '\n');
+  const m = /^\/v2\/(.+?)\/(tags\/list|manifests\/([^/]+)|blobs\/(sha256:[0-9a-f]{64})|blobs\/uploads\/.*)$/.exec(req.path);
+  if (!m) return { status: 404, type: 'text/plain; charset=utf-8', body: '404 page not found\n', headers: [] };
+  const name = m[1]!;
+  const repo = `${v2}/repositories/${name}`;
+  if (m[2]!.startsWith('blobs/uploads') || req.method === 'PUT' || req.method === 'POST' || req.method === 'PATCH' || req.method === 'DELETE') {
+    return { status: 501, type: 'text/plain; charset=utf-8', body: 'glassbox: pushing to the simulated registry is not simulated yet\n', headers: [] };
+  }
+  if (m[2] === 'tags/list') {
+    const tags = p.fs.readdir(`${repo}/_manifests/tags`);
+    if (typeof tags === 'string') return json(404, errorBody('NAME_UNKNOWN', 'repository name not known to registry', { name }));
+    return json(200, JSON.stringify({ name, tags }) + '\n');
+  }
+  if (m[3] !== undefined) {
+    const ref = m[3];
+    const digest = ref.startsWith('sha256:') ? ref : readText(p, `${repo}/_manifests/tags/${ref}/current/link`)?.trim();
+    const data = digest ? readText(p, `${v2}/blobs/sha256/${digest.slice(7, 9)}/${digest.slice(7)}/data`) : undefined;
+    if (!digest || data === undefined) return json(404, errorBody('MANIFEST_UNKNOWN', 'manifest unknown', ref.startsWith('sha256:') ? `unknown manifest name=${name} revision=${ref}` : { Tag: ref }));
+    const mediaType = /"mediaType"\s*:\s*"([^"]+)"/.exec(data)?.[1] ?? 'application/vnd.docker.distribution.manifest.v2+json';
+    return { status: 200, type: mediaType, body: data, headers: [['Docker-Content-Digest', digest], ['Etag', `"${digest}"`]] };
+  }
+  const digest = m[4]!;
+  const data = readText(p, `${v2}/blobs/sha256/${digest.slice(7, 9)}/${digest.slice(7)}/data`);
+  if (data === undefined) return json(404, errorBody('BLOB_UNKNOWN', 'blob unknown to registry', digest));
+  return { status: 200, type: 'application/octet-stream', body: data, headers: [['Docker-Content-Digest', digest], ['Etag', `"${digest}"`]] };
+}
+
+/** The repository names under repositories/ (nested names like library/nginx included), sorted. */
+function repositories(p: Proc, dir: string, prefix = ''): string[] {
+  const names = p.fs.readdir(dir);
+  if (typeof names === 'string') return [];
+  const out: string[] = [];
+  for (const n of names) {
+    if (n.startsWith('_')) continue;
+    const path = `${dir}/${n}`;
+    if (!p.fs.isDir(path)) continue;
+    if (p.fs.isDir(`${path}/_manifests`)) out.push(prefix + n);
+    out.push(...repositories(p, path, `${prefix}${n}/`));
+  }
+  return out.sort();
+}
+
+/** A v4-looking uuid derived from stable values (the simulator reads no randomness here). */
+function uuid(seed: string): string {
+  const h = fnvHex(seed, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
