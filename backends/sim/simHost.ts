@@ -86,8 +86,10 @@ export class SimHost {
   private build(seed: string, epoch: number, preload: readonly string[]): void {
     this.unsubscribeEngine();
     this.scheduler = new Scheduler(epoch);
-    this.engine = new Engine({ scheduler: this.scheduler, rng: seededRng(seed), preload });
     const scheduler = this.scheduler;
+    // One host filesystem for the shell and for docker's host side (build contexts, save -o, cp, volumes, bind mounts).
+    const fs = new MemFs(() => scheduler.now());
+    this.engine = new Engine({ scheduler: this.scheduler, rng: seededRng(seed), preload, hostFs: fs });
     const sleep = (ms: number, interrupt: Interrupt): Promise<boolean> =>
       new Promise<boolean>((resolve) => {
         const cancel = scheduler.after(ms, () => {
@@ -100,8 +102,6 @@ export class SimHost {
           resolve(false);
         });
       });
-    // One host filesystem for the shell and for docker's host side (build contexts, save -o, cp).
-    const fs = new MemFs(() => scheduler.now());
     const kernel = this.engine.kernel;
     fs.mount('/proc', () => procTree(kernel, scheduler.now()));
     fs.mount('/sys/fs/cgroup', () => cgroupTree(kernel, scheduler.now()));

@@ -69,6 +69,8 @@ export interface ContainerStartSpec {
   rss: number;
   /** The netns bind mount dockerd makes (/var/run/docker/netns/<sandbox>), when the network named one. */
   sandboxKey?: string;
+  /** Volumes, bind mounts and tmpfs mounts runc makes after its own (targets under the rootfs). */
+  mounts?: readonly { fstype: string; source: string; target: string; options: string }[];
 }
 
 export interface StartHooks {
@@ -416,6 +418,7 @@ export class Kernel {
     m('tmpfs', 'shm', '/dev/shm', 'nosuid,nodev,noexec,mode=1777,size=67108864');
     const dir = `/var/lib/docker/containers/${spec.id}`;
     for (const f of ['resolv.conf', 'hostname', 'hosts']) m('bind', `${dir}/${f}`, `/etc/${f}`, 'rbind');
+    for (const x of spec.mounts ?? []) m(x.fstype, x.source, x.target, x.options);
   }
 
   /** The namespaces a container joins, as inodes. */
