@@ -25,12 +25,16 @@ function find(engine: Engine, ref: string, type: string): Record<string, unknown
     const net = engine.net.find(ref);
     if (net) return networkJson(engine, net);
   }
+  if (type === '' || type === 'volume') {
+    const volume = engine.volumes.find(ref);
+    if (volume) return engine.volumes.inspect(volume);
+  }
   return undefined;
 }
 
 /** Fields of ContainerJSON/ImageInspect that are Go slices (nil prints `[]`) or maps (nil prints `map[]`, keys sorted). */
 const SLICE_FIELDS = new Set(['Args', 'Env', 'Cmd', 'Entrypoint', 'OnBuild', 'ExecIDs', 'Binds', 'VolumesFrom', 'CapAdd', 'CapDrop', 'Dns', 'DnsOptions', 'DnsSearch', 'ExtraHosts', 'GroupAdd', 'Links', 'SecurityOpt', 'Mounts', 'ConsoleSize', 'RepoTags', 'RepoDigests', 'Layers']);
-const MAP_FIELDS = new Set(['Labels', 'Volumes', 'PortBindings', 'Data', 'Ports', 'Networks']);
+const MAP_FIELDS = new Set(['Labels', 'Volumes', 'PortBindings', 'Data', 'Ports', 'Networks', 'Options', 'Tmpfs']);
 
 /**
  * The inspect JSON as the client's typed structs: docker inspect runs the
@@ -45,6 +49,7 @@ function typed(value: unknown, key = '', parent = ''): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = typed(v, k, key);
   if (key === 'Config' && parent === '') return configStruct(out);
+  if (key === 'HostConfig' && parent === '') return withOmitted('*container.HostConfig', out, { Tmpfs: GO_NIL_MAP, Mounts: GO_NIL_SLICE });
   return isMap ? out : goStruct('types.ContainerJSON', out);
 }
 
@@ -54,8 +59,13 @@ function typed(value: unknown, key = '', parent = ''): unknown {
  * <nil> (StopTimeout, a *int) where the raw JSON has no such key.
  */
 function configStruct(fields: Record<string, unknown>): Record<string, unknown> {
-  const json = goStruct('*container.Config', { ...fields });
-  const struct = goStruct('*container.Config', { StopSignal: '', StopTimeout: null, ...fields });
+  return withOmitted('*container.Config', fields, { StopSignal: '', StopTimeout: null });
+}
+
+/** A struct whose omitempty fields the JSON left out: the template still reads their zero values; `json` prints what the API sent. */
+function withOmitted(typeName: string, fields: Record<string, unknown>, zeros: Record<string, unknown>): Record<string, unknown> {
+  const json = goStruct(typeName, { ...fields });
+  const struct = goStruct(typeName, { ...zeros, ...fields });
   Object.defineProperty(struct, 'MarshalJSON', { value: () => json, enumerable: false });
   return struct;
 }
@@ -76,7 +86,9 @@ export const inspect: CommandDef = {
         ? `Error response from daemon: no such image: ${ref}: No such image: ${normalizeImageRef(ref)}`
         : type === 'container'
           ? `Error response from daemon: No such container: ${ref}`
-          : `Error: No such object: ${ref}`,
+          : type === 'volume'
+            ? `Error response from daemon: get ${ref}: no such volume`
+            : `Error: No such object: ${ref}`,
     );
   },
 };
