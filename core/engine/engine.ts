@@ -1192,6 +1192,7 @@ export class Engine {
       const other = this.get(ref);
       if (other.state !== 'running' && other.state !== 'paused' && other.state !== 'restarting') throw new DaemonError(`container ${other.id} is not running`, 'conflict');
     }
+    this.mounts.prepare(c.id);
     const shares = c.resources.cpuShares;
     const cgroupError = shares !== 0 && shares < 2 ? 'the minimum allowed cpu-shares is 2' : shares > 262_144 ? 'the maximum allowed cpu-shares is 262144' : '';
     const program = cgroupError !== '' ? 125 : resolveCommand({ fs: c.fs, env, cwd: c.config.workingDir || '/' }, c.path);

@@ -36,6 +36,9 @@ function find(engine: Engine, ref: string, type: string): Record<string, unknown
 const SLICE_FIELDS = new Set(['Args', 'Env', 'Cmd', 'Entrypoint', 'OnBuild', 'ExecIDs', 'Binds', 'VolumesFrom', 'CapAdd', 'CapDrop', 'Dns', 'DnsOptions', 'DnsSearch', 'ExtraHosts', 'GroupAdd', 'Links', 'SecurityOpt', 'Mounts', 'ConsoleSize', 'RepoTags', 'RepoDigests', 'Layers']);
 const MAP_FIELDS = new Set(['Labels', 'Volumes', 'PortBindings', 'Data', 'Ports', 'Networks', 'Options', 'Tmpfs']);
 
+const MOUNT_POINT_ZEROS = { Name: '', Driver: '' };
+const MOUNT_ZEROS = { Source: '', Target: '', ReadOnly: false, Consistency: '', BindOptions: null, VolumeOptions: null, ImageOptions: null, TmpfsOptions: null, ClusterOptions: null };
+
 /**
  * The inspect JSON as the client's typed structs: docker inspect runs the
  * template on those first (so a nil slice prints `[]`, struct fields keep
@@ -44,7 +47,16 @@ const MAP_FIELDS = new Set(['Labels', 'Volumes', 'PortBindings', 'Data', 'Ports'
 function typed(value: unknown, key = '', parent = ''): unknown {
   const isMap = MAP_FIELDS.has(key) || (key === 'Config' && parent === 'LogConfig');
   if (value === null) return SLICE_FIELDS.has(key) ? GO_NIL_SLICE : isMap ? GO_NIL_MAP : null;
-  if (Array.isArray(value)) return value.map((v) => typed(v));
+  if (Array.isArray(value)) {
+    // Mount points and HostConfig.Mounts have omitempty fields a template still reads (`{{.Name}}` of a bind is "").
+    const zeros = key === 'Mounts' ? (parent === 'HostConfig' ? MOUNT_ZEROS : MOUNT_POINT_ZEROS) : undefined;
+    if (zeros === undefined) return value.map((v) => typed(v));
+    return value.map((v) => {
+      const fields: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) fields[k] = typed(x, k, 'Mounts');
+      return withOmitted(parent === 'HostConfig' ? 'mount.Mount' : 'container.MountPoint', fields, zeros);
+    });
+  }
   if (typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = typed(v, k, key);

@@ -6,7 +6,7 @@ import { MountedFs, type FsMount } from '../../unionfs/mountedFs';
 import type { TreeNode } from '../../unionfs/tree';
 import { DaemonError } from '../errors';
 import { cleanPath, mountRequestJson, parseMountRaw, parseMountSpec, parseVolumesFrom, readWrite, validateMountConfig, type MountPoint, type MountRequest } from './mountParser';
-import type { VolumesService } from './volumeService';
+import { VOLUMES_ROOT, type VolumesService } from './volumeService';
 
 /**
  * A container's mounts, as dockerd keeps them in container.MountPoints:
@@ -93,9 +93,10 @@ export class ContainerMounts {
           throw new DaemonError(`cannot mount volume over existing file, file exists /var/lib/docker/overlay2/${opts.union.upper.id}/merged${destination}`, 'system');
         }
         const v = this.ctx.volumes.create('', req.volumeDriver ?? '', { ref: id });
+        // container.AddMountPointWithVolume: no Source, the volume held.
         points.set(destination, {
-          type: 'volume', name: v.name, source: v.mountpoint, destination, driver: v.driver, mode: '', rw: true, propagation: '',
-          spec: { type: 'volume', source: '', target: destination, readOnly: false, consistency: '' }, copyData: true, createSource: false,
+          type: 'volume', name: v.name, source: '', destination, driver: v.driver, mode: '', rw: true, propagation: '',
+          spec: { type: 'volume', source: '', target: destination, readOnly: false, consistency: '' }, copyData: true, createSource: false, holdsVolume: true,
         });
       }
       const list = [...points.values()];
@@ -109,7 +110,7 @@ export class ContainerMounts {
       this.entries.set(id, { points: list, request: req, configVolumes, fs });
       return fs;
     } catch (e) {
-      for (const p of points.values()) if (p.type === 'volume' && p.name !== '') this.ctx.volumes.release(p.name, id);
+      for (const p of points.values()) if (p.holdsVolume) this.ctx.volumes.release(p.name, id);
       throw e;
     }
   }
@@ -122,8 +123,12 @@ export class ContainerMounts {
       if ('error' in parsed) throw new DaemonError(parsed.error, 'invalidParameter');
       const other = this.ctx.mountsOf(parsed.id);
       for (const m of other.points) {
-        const cp: MountPoint = { ...m, mode: '', rw: m.rw && readWrite(parsed.mode), copyData: false };
-        if (m.type === 'volume') volumes.get(m.name, id);
+        const cp: MountPoint = { ...m, mode: '', rw: m.rw && readWrite(parsed.mode), copyData: false, holdsVolume: false };
+        // Only a mount point without a Source is looked up (and so referenced) now; the others at the first start.
+        if (m.type === 'volume' && m.source === '') {
+          volumes.get(m.name, id);
+          cp.holdsVolume = true;
+        }
         this.dereference(points, cp.destination, id);
         points.set(cp.destination, cp);
       }
@@ -139,6 +144,7 @@ export class ContainerMounts {
         const v = volumes.create(bind.name, bind.driver, { ref: id });
         bind.source = v.mountpoint;
         bind.driver = v.driver;
+        bind.holdsVolume = true;
         if (bind.mode === '') bind.mode = 'z';
       }
       bindDestinations.add(bind.destination);
@@ -154,6 +160,7 @@ export class ContainerMounts {
         mp.name = v.name;
         mp.driver = v.driver;
         mp.source = v.mountpoint;
+        mp.holdsVolume = true;
         if (mp.mode === '') mp.mode = 'z';
       }
       bindDestinations.add(mp.destination);
@@ -164,7 +171,7 @@ export class ContainerMounts {
 
   private dereference(points: Map<string, MountPoint>, destination: string, id: string): void {
     const old = points.get(destination);
-    if (old?.type === 'volume' && old.name !== '') this.ctx.volumes.release(old.name, id);
+    if (old?.holdsVolume) this.ctx.volumes.release(old.name, id);
   }
 
   /** populateVolume: an empty volume gets a copy of what the image has at the mount point. */
@@ -172,20 +179,34 @@ export class ContainerMounts {
     const fs = this.ctx.hostFs;
     const node = union.tree(p.destination, true);
     if (node?.kind !== 'dir') return;
-    const existing = fs.readdir(p.source);
+    const dir = volumePath(p);
+    const existing = fs.readdir(dir);
     if (typeof existing === 'string' || existing.length > 0) return;
-    for (const [name, child] of node.children) writeTree(fs, `${p.source}/${name}`, child);
+    for (const [name, child] of node.children) writeTree(fs, `${dir}/${name}`, child);
     // The runtime's files are empty placeholders in the image's root (the init layer) until runc mounts over them.
     for (const r of rootMounts) {
       if (!r.startsWith(p.destination + '/')) continue;
-      const path = p.source + r.slice(p.destination.length);
+      const path = dir + r.slice(p.destination.length);
       if (fs.lstat(path) !== 'ENOENT' && !fs.isDir(path)) fs.writeFile(path, '');
     }
   }
 
   private fsMount(p: MountPoint): FsMount {
     if (p.type === 'tmpfs') return tmpfsMount(p.destination, !p.rw);
-    return { target: p.destination, fs: this.ctx.hostFs, source: p.source, readOnly: !p.rw };
+    return { target: p.destination, fs: this.ctx.hostFs, source: volumePath(p), readOnly: !p.rw };
+  }
+
+  /**
+   * Before the start: a volume mount point that holds no reference yet (one
+   * taken over by --volumes-from) looks its volume up now, and holds it
+   * (lazyInitializeVolume); a volume removed since fails the start.
+   */
+  prepare(id: string): void {
+    for (const p of this.entries.get(id)?.points ?? []) {
+      if (p.type !== 'volume' || p.holdsVolume || p.driver === '') continue;
+      this.ctx.volumes.get(p.name, id);
+      p.holdsVolume = true;
+    }
   }
 
   /**
@@ -210,7 +231,7 @@ export class ContainerMounts {
         out.push({ fstype: 'tmpfs', source: 'tmpfs', target: `${rootfs}${m.target}`, options });
       } else {
         if (point.type === 'bind' && point.createSource && !host.exists(point.source)) host.mkdir(point.source, { parents: true });
-        out.push({ fstype: 'bind', source: point.source, target: `${rootfs}${m.target}`, options: `rbind,${point.propagation || 'rprivate'}${m.readOnly ? ',ro' : ''}` });
+        out.push({ fstype: 'bind', source: volumePath(point), target: `${rootfs}${m.target}`, options: `rbind,${point.propagation || 'rprivate'}${m.readOnly ? ',ro' : ''}` });
       }
       const isFile = !m.fs.isDir(m.source) && m.fs.exists(m.source);
       const there = union.lookup(m.target);
@@ -235,7 +256,7 @@ export class ContainerMounts {
     this.entries.delete(id);
     const volumes = this.ctx.volumes;
     for (const p of e.points) {
-      if (p.type !== 'volume' || p.name === '') continue;
+      if (!p.holdsVolume) continue;
       volumes.release(p.name, id);
       if (!removeVolumes || p.spec.source !== '') continue;
       if (volumes.refs(p.name).length === 0) volumes.remove(p.name, { force: true });
@@ -260,7 +281,7 @@ export class ContainerMounts {
     return this.points(id).map((p) => ({
       Type: p.type,
       ...(p.name !== '' ? { Name: p.name } : {}),
-      Source: p.type === 'tmpfs' ? '' : p.source,
+      Source: volumePath(p),
       Destination: p.destination,
       ...(p.driver !== '' ? { Driver: p.driver } : {}),
       Mode: p.mode,
@@ -306,19 +327,19 @@ export class ContainerMounts {
         return false;
       }
     };
-    return this.points(id).some((p) => (p.name !== '' && test(p.name)) || (p.source !== '' && test(p.source)) || test(p.destination));
+    return this.points(id).some((p) => (p.name !== '' && test(p.name)) || (volumePath(p) !== '' && test(volumePath(p))) || test(p.destination));
   }
 
   /** The API's ContainerSummary.Mounts, for `docker ps` (Mounts, LocalVolumes). */
   summary(id: string): { name: string; source: string; driver: string }[] {
-    return this.points(id).map((p) => ({ name: p.name, source: p.type === 'tmpfs' ? '' : p.source, driver: p.driver }));
+    return this.points(id).map((p) => ({ name: p.name, source: volumePath(p), driver: p.driver }));
   }
 
   /** The mounts as plain data for the snapshot, shallowest first. */
   snapshot(id: string): MountSnapshot[] {
     const e = this.entries.get(id);
     if (!e) return [];
-    const out: MountSnapshot[] = e.points.map((p) => ({ type: p.type as MountSnapshot['type'], source: p.type === 'tmpfs' ? '' : p.source, destination: p.destination, rw: p.rw, name: p.name }));
+    const out: MountSnapshot[] = e.points.map((p) => ({ type: p.type as MountSnapshot['type'], source: volumePath(p), destination: p.destination, rw: p.rw, name: p.name }));
     for (const t of Object.keys(e.request.tmpfs ?? {})) out.push({ type: 'tmpfs', source: '', destination: cleanPath(t), rw: true, name: '' });
     return out.sort((a, b) => depth(a.destination) - depth(b.destination) || (a.destination < b.destination ? -1 : 1));
   }
@@ -333,6 +354,12 @@ export class ContainerMounts {
   readonlyRootfs(id: string): boolean {
     return this.entries.get(id)?.request.readonlyRootfs ?? false;
   }
+}
+
+/** MountPoint.Path(): a volume's data directory, a bind's source, '' for a tmpfs. */
+function volumePath(p: MountPoint): string {
+  if (p.type === 'volume') return `${VOLUMES_ROOT}/${p.name}/_data`;
+  return p.type === 'tmpfs' ? '' : p.source;
 }
 
 function depth(path: string): number {

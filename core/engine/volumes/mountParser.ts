@@ -34,7 +34,11 @@ export interface MountPoint {
   type: string;
   /** The volume's name (a volume mount); '' until the daemon creates an anonymous one. */
   name: string;
-  /** A bind's host path, or the volume's mountpoint once resolved. */
+  /**
+   * As dockerd stores it: a bind's host path, a named volume's mountpoint, ''
+   * for an anonymous volume of Config.Volumes (the daemon then looks the
+   * volume up by name, which `--volumes-from` relies on).
+   */
   source: string;
   destination: string;
   /** The volume driver ('' for binds and tmpfs). */
@@ -49,6 +53,8 @@ export interface MountPoint {
   copyData: boolean;
   /** `-v` binds create a missing host directory; `--mount` binds refuse one. */
   createSource: boolean;
+  /** The container holds a reference on the volume (MountPoint.Volume is set): it is released, and with `rm -v` removed, with the container. */
+  holdsVolume?: boolean;
 }
 
 const RW_MODES = new Set(['rw', 'ro']);
