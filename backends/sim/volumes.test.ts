@@ -74,6 +74,15 @@ describe('a bind mount', () => {
     expect(await out(host, 'cat /srv/made/here/f')).toBe('x\n');
   });
 
+  it('is what a web server in the container serves, and a change on the host shows at once', async () => {
+    const host = newHost();
+    await out(host, "mkdir /site && echo '<h1>v1</h1>' > /site/index.html");
+    await out(host, 'docker run -d --name web -p 8080:80 -v /site:/www busybox httpd -f -h /www');
+    expect(await out(host, 'curl -s localhost:8080/')).toBe('<h1>v1</h1>\n');
+    await out(host, "echo '<h1>v2</h1>' > /site/index.html");
+    expect(await out(host, 'curl -s localhost:8080/')).toBe('<h1>v2</h1>\n');
+  });
+
   it('masks what the image has at the mount point', async () => {
     const host = newHost();
     await out(host, 'mkdir /empty');
