@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { join } from 'node:path';
 import { haveChromium } from '../support/requirements';
-import { pageSuite, repoRoot, typeLine, waitForTerminal } from './harness';
+import { pageSuite, typeLine, waitForTerminal } from './harness';
 
 /**
  * The Volumes view in Chromium, on the simulated backend: the selected
@@ -26,7 +25,6 @@ describe.skipIf(!haveChromium())('the volumes view, on the simulated backend', (
     ]);
     expect(await diagram.locator('[data-mount="/data"]').getAttribute('aria-label')).toBe('/data: volume data, read-write, on the host at /var/lib/docker/volumes/data/_data');
     expect(await diagram.locator('[data-mount="/www"]').textContent()).toContain('/srv/site');
-    await page.screenshot({ path: join(repoRoot, 'test-results', 'e2e', 'volumes-container.png') }).catch(() => {});
 
     await typeLine(page, 'docker volume create spare');
     await page.locator('[data-testid="volumes-view-engine"]').check();
@@ -35,6 +33,5 @@ describe.skipIf(!haveChromium())('the volumes view, on the simulated backend', (
     expect(await engine.locator('[data-volume]').evaluateAll((els) => els.map((e) => e.getAttribute('data-volume')))).toEqual(['data', 'spare']);
     expect(await engine.locator('[data-volume="spare"]').textContent()).toContain('unused (dangling)');
     expect(await engine.locator('[data-container="vol"]').count()).toBe(1);
-    await page.screenshot({ path: join(repoRoot, 'test-results', 'e2e', 'volumes-engine.png') }).catch(() => {});
   });
 });
