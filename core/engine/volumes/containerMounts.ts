@@ -108,7 +108,8 @@ export class ContainerMounts {
         writableRootMounts: ['/dev', '/proc', '/sys'],
       });
       this.entries.set(id, { points: list, request: req, configVolumes, fs });
-      return fs;
+      // Nothing mounted and a writable root: programs use the union as it is, without a routing step per call.
+      return fs.table.length === 0 && !req.readonlyRootfs ? opts.root : fs;
     } catch (e) {
       for (const p of points.values()) if (p.holdsVolume) this.ctx.volumes.release(p.name, id);
       throw e;
