@@ -40,6 +40,10 @@ import { lookupUser, parseGroup, parsePasswd } from '../cshell/users';
 import { resolvePath, type Fs } from '../shell/filesystem';
 import { StdinPipe } from './stdin';
 import { execChdirError, execStartError, execUserError, type ExecHandle, type ExecHook, type ExecInstance, type ExecIO, type ExecOptions } from './exec';
+import { MemFs } from '../shell/memfs';
+import { VolumesService } from './volumes/volumeService';
+import { ContainerMounts, type MountsRequest } from './volumes/containerMounts';
+import { copyIntoContainer, volumeTree } from './volumes/volumeCopy';
 
 /**
  * The simulated dockerd. The daemon keeps one xstate actor per container
@@ -66,6 +70,8 @@ export interface EngineOptions {
    * Absent or empty is a fresh install: no images, `docker run` pulls from the simulated Hub.
    */
   preload?: readonly string[];
+  /** The host's filesystem (the host shell's): volumes' data and bind sources live there. A fresh one when absent. */
+  hostFs?: Fs;
 }
 
 /** The other hosts on the simulated LAN that `docker -H` can address. */
@@ -120,6 +126,8 @@ export interface CreateOptions {
   pidMode?: string;
   ipcMode?: string;
   utsMode?: string;
+  /** -v, --mount, --volumes-from, --tmpfs, --read-only, --volume-driver as the client sent them. */
+  mounts?: MountsRequest;
 }
 
 /** Where attached output goes, and what feeds stdin. */
@@ -167,6 +175,8 @@ export interface ContainerSummary {
   ports: { ip: string; privatePort: number; publicPort: number; type: Proto }[];
   /** Names of the networks it is attached to (or its mode). */
   networks: string[];
+  /** Its mounts: a volume's name, the host path, the volume driver ('' for binds and tmpfs). */
+  mounts?: { name: string; source: string; driver: string }[];
 }
 
 type Listener = (transitions: Transition[], events: DockerEvent[]) => void;
@@ -245,6 +255,8 @@ interface Container {
   execs: Map<string, ExecInstance>;
   /** Children its processes forked (Proc.spawn), by pid in the container: what a kill(2) to them reaches. */
   forked: Map<number, { handler: ((signal: number, from?: number) => void) | null; killed: (signal: number) => void }>;
+  /** `docker rm -v`: its anonymous volumes go with it. */
+  removeVolumes?: boolean;
 }
 
 /** dockerd's host pid in the simulation, for the ops it makes (libnetwork's netlink and iptables calls). */
@@ -299,6 +311,12 @@ export class Engine {
   private readonly peers = new Map<string, Engine>();
   /** The images this daemon started with (EngineOptions.preload). */
   private readonly preload: readonly string[];
+  /** The host's filesystem: where volumes' data and bind sources are. */
+  readonly hostFs: Fs;
+  /** Volumes (core/engine/volumes/volumeService.ts); change them through volumeOp. */
+  readonly volumes: VolumesService;
+  /** Each container's mounts (core/engine/volumes/containerMounts.ts). */
+  private readonly mounts: ContainerMounts;
 
   constructor(opts: EngineOptions) {
     this.scheduler = opts.scheduler;
@@ -310,6 +328,22 @@ export class Engine {
       if (c?.run) this.processExited(c, c.run, 137, 'SIGKILL');
     };
     this.preload = [...(opts.preload ?? [])];
+    this.hostFs = opts.hostFs ?? new MemFs(() => opts.scheduler.now());
+    this.volumes = new VolumesService({
+      fs: this.hostFs,
+      rng: this.rng,
+      now: () => this.scheduler.now(),
+      emit: (action, name, attributes) => this.emitEvent({ type: 'volume', action, id: name, attributes, time: this.scheduler.now() }),
+    });
+    this.mounts = new ContainerMounts({
+      volumes: this.volumes,
+      hostFs: this.hostFs,
+      mountsOf: (ref) => {
+        const c = this.get(ref);
+        return { id: c.id, points: this.mounts.points(c.id) };
+      },
+      now: () => this.scheduler.now(),
+    });
     loadBuiltinImages(this.imageStore, this.preload);
     this.fabric = opts.fabric ?? new Fabric(seededRng(`fabric-${this.rng.nextU32()}`));
     this.hostName = opts.host?.name ?? '';
@@ -434,6 +468,7 @@ export class Engine {
       networks,
       interfaces,
       natRules: this.net.natRules(),
+      volumes: this.volumes.snapshots(),
       processes: this.kernel.processSnapshots(),
       namespaces: this.kernel.namespaceSnapshots(),
       cgroups: this.kernel.cgroupSnapshots(),
@@ -552,11 +587,13 @@ export class Engine {
     return this.op(() => importImage(this.imageContext(), opts));
   }
 
-  /** `docker cp SRC CONTAINER:PATH`: puts `node` into the container's upper layer (copy-up, as a write would). */
+  /** `docker cp SRC CONTAINER:PATH`: puts `node` into the container's upper layer (copy-up, as a write would), or into the volume or bind mounted there. */
   copyToContainer(ref: string, path: string, node: TreeNode, name: string): void {
     this.op(() => {
       const c = this.get(ref);
-      copyIntoMount(c.mount, c.name, path, node, name);
+      if (this.mounts.mounted(c.id)) {
+        copyIntoContainer({ union: c.mount, view: c.fs, route: (p) => this.mounts.route(c.id, p), readonlyRootfs: this.mounts.readonlyRootfs(c.id) }, c.name, path, node, name);
+      } else copyIntoMount(c.mount, c.name, path, node, name);
       this.emit(c, 'extract-to-dir');
     });
   }
@@ -606,6 +643,14 @@ export class Engine {
     return layerStats(this.get(ref).mount.upper).size;
   }
 
+  /** `docker cp CONTAINER:PATH`: the tree at `path`, from the volume or bind mounted there when there is one; undefined when nothing is there. */
+  containerTree(ref: string, path: string): TreeNode | undefined {
+    const c = this.get(ref);
+    const abs = path.startsWith('/') ? path : `/${path}`;
+    const mounted = this.mounts.route(c.id, abs);
+    return mounted ? volumeTree(mounted.fs, mounted.path) : c.mount.tree(abs);
+  }
+
   /** The image a container was created from. */
   resolveContainerImage(ref: string): Image {
     return this.get(ref).image;
@@ -633,6 +678,17 @@ export class Engine {
       containersUsing: (imageId) => containersUsingImage([...this.containers.values()].reverse(), imageId),
       emit: (action, id, attributes) => this.emitImage(action, id, attributes),
     };
+  }
+
+  /** Runs `fn` on the volumes as one change (listeners hear of it once, with the volume events it caused). */
+  volumeOp<T>(fn: (volumes: VolumesService) => T): T {
+    return this.op(() => fn(this.volumes));
+  }
+
+  private emitEvent(event: DockerEvent): void {
+    this.pendingEvents.push(event);
+    this.eventLog.push(event);
+    if (this.eventLog.length > EVENTS_KEPT) this.eventLog.splice(0, this.eventLog.length - EVENTS_KEPT);
   }
 
   private emitImage(action: string, id: string, attributes: Record<string, string> = {}): void {
@@ -767,6 +823,7 @@ export class Engine {
         throw new DaemonError(`can't create 'AutoRemove' container with restart policy`, 'invalidParameter');
       }
       const restartPolicy = validateRestartPolicy(requested);
+      this.mounts.verify(opts.mounts ?? {});
       if (opts.extraNetworks && opts.extraNetworks.length > 0) {
         throw new DaemonError(`Container cannot be connected to network endpoints: ${[opts.networkMode ?? '', ...opts.extraNetworks].join(', ')}`, 'invalidParameter');
       }
@@ -875,7 +932,13 @@ export class Engine {
         forked: new Map(),
       };
       c.mount = this.newMount(c);
-      c.fs = new UnionFs(c.mount, Date.parse(image.created));
+      try {
+        const root = new UnionFs(c.mount, Date.parse(image.created));
+        c.fs = this.mounts.create(id, opts.mounts ?? {}, { imageVolumes: Object.keys(image.config.Volumes ?? {}), union: c.mount, root, rootMounts: c.mount.bindPaths() });
+      } catch (e) {
+        this.net.unregister(id);
+        throw e;
+      }
       this.containers.set(id, c);
       this.containerSetVersion++;
       this.names.set(name, id);
@@ -1200,6 +1263,7 @@ export class Engine {
       const other = this.get(ref);
       if (other.state !== 'running' && other.state !== 'paused' && other.state !== 'restarting') throw new DaemonError(`container ${other.id} is not running`, 'conflict');
     }
+    this.mounts.prepare(c.id);
     const shares = c.resources.cpuShares;
     const cgroupError = shares !== 0 && shares < 2 ? 'the minimum allowed cpu-shares is 2' : shares > 262_144 ? 'the maximum allowed cpu-shares is 262144' : '';
     const program = cgroupError !== '' ? 125 : resolveCommand({ fs: c.fs, env, cwd: c.config.workingDir || '/' }, c.path);
@@ -1276,6 +1340,7 @@ export class Engine {
       join: namespaceJoin(c.nsModes, (ref) => this.get(ref).id),
       rootfs: `/var/lib/docker/overlay2/${c.layerId}/merged`,
       rootfsOptions: overlayOptions(this.rootfsMount(c)),
+      mounts: this.mounts.attach(c.id, c.mount, `/var/lib/docker/overlay2/${c.layerId}/merged`),
       tty: c.config.tty,
       rss: programRss(c.path),
       ...(sandboxId ? { sandboxKey: `/var/run/docker/netns/${sandboxId.slice(0, 12)}` } : {}),
@@ -1674,12 +1739,13 @@ export class Engine {
   // -------------------------------------------------------------------------
   // Remove
 
-  /** `docker rm [-f]`. With force a live container is killed first (SIGKILL). */
-  remove(ref: string, opts: { force?: boolean } = {}): void {
+  /** `docker rm [-f] [-v]`. With force a live container is killed first (SIGKILL); with volumes its anonymous volumes go too. */
+  remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): void {
     this.op(() => {
       const c = this.get(ref);
       const event: ContainerEvent = { type: 'container.remove', force: opts.force ?? false };
       this.checkAccepted(c, event, ref);
+      if (opts.volumes) c.removeVolumes = true;
       if (c.state === 'running' || c.state === 'paused') {
         this.send(c, event);
         this.killNow(c);
@@ -1702,6 +1768,7 @@ export class Engine {
     c.actor.stop();
     this.containers.delete(c.id);
     this.net.unregister(c.id);
+    this.mounts.release(c.id, c.autoRemove || c.removeVolumes === true);
     this.containerSetVersion++;
     if (this.names.get(c.name) === c.id) this.names.delete(c.name);
     this.emit(c, 'destroy');
@@ -1767,7 +1834,7 @@ export class Engine {
     for (let i = list.length - 1; i >= 0; i--) {
       const c = list[i]!;
       if (!all && c.state !== 'running' && c.state !== 'paused' && c.state !== 'restarting') continue;
-      if (filtered && !matchesFilters(c, filters, this.net)) continue;
+      if (filtered && !matchesFilters(c, filters, this.net, (v) => this.mounts.matchesVolume(c.id, v))) continue;
       out.push({
         id: c.id,
         names: [`/${c.name}`],
@@ -1780,6 +1847,7 @@ export class Engine {
         labels: { ...c.config.labels },
         ports: this.summaryPorts(c),
         networks: this.net.containerNetworks(c.id).map((n) => n.network.name),
+        mounts: this.mounts.summary(c.id),
       });
       if (limit > 0 && out.length >= limit) break;
     }
@@ -1843,7 +1911,7 @@ export class Engine {
       ProcessLabel: '',
       AppArmorProfile: '',
       ExecIDs: null,
-      HostConfig: {
+      HostConfig: this.mounts.hostConfig(c.id, {
         Binds: null,
         ContainerIDFile: '',
         LogConfig: { Type: 'json-file', Config: {} },
@@ -1877,7 +1945,7 @@ export class Engine {
         Runtime: 'runc',
         Isolation: '',
         ...hostConfigResources(c.resources),
-      },
+      }),
       GraphDriver: {
         Data: {
           LowerDir: rootfs.lowerdirs.join(':'),
@@ -1887,7 +1955,7 @@ export class Engine {
         },
         Name: 'overlay2',
       },
-      Mounts: [],
+      Mounts: this.mounts.inspectMounts(c.id),
       Config: {
         Hostname: c.config.hostname,
         Domainname: '',
@@ -1902,7 +1970,7 @@ export class Engine {
         Env: [...c.config.env],
         Cmd: c.config.cmd ? [...c.config.cmd] : null,
         Image: c.imageRef,
-        Volumes: null,
+        Volumes: this.mounts.configVolumes(c.id),
         WorkingDir: c.config.workingDir,
         Entrypoint: c.config.entrypoint ? [...c.config.entrypoint] : null,
         OnBuild: null,
@@ -2114,6 +2182,8 @@ export class Engine {
         pidsLimit: c.resources.pidsLimit,
         oomKillDisable: c.resources.oomKillDisable,
       },
+      mounts: this.mounts.snapshot(c.id),
+      readonlyRootfs: this.mounts.readonlyRootfs(c.id),
     };
   }
 
@@ -2332,7 +2402,7 @@ function mergeEnv(base: string[], overrides: string[]): string[] {
   return out;
 }
 
-function matchesFilters(c: Container, filters: Record<string, string[]>, net: NetworkModel): boolean {
+function matchesFilters(c: Container, filters: Record<string, string[]>, net: NetworkModel, volume: (v: string) => boolean): boolean {
   for (const [key, values] of Object.entries(filters)) {
     if (values.length === 0) continue;
     const ok = values.some((v) => {
@@ -2366,6 +2436,8 @@ function matchesFilters(c: Container, filters: Record<string, string[]>, net: Ne
           const eq = v.indexOf('=');
           return eq < 0 ? v in c.config.labels : c.config.labels[v.slice(0, eq)] === v.slice(eq + 1);
         }
+        case 'volume':
+          return volume(v);
         default:
           return true;
       }
