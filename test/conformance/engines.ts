@@ -23,8 +23,10 @@ export function newRunPrefix(): string {
  * 28.2.2 client) and daemon address, nothing from the test runner, no CLI hints.
  */
 function realEnv(): NodeJS.ProcessEnv {
-  const keep = ['PATH', 'HOME', 'DOCKER_HOST', 'DOCKER_CONFIG', 'DOCKER_CONTEXT'];
-  const env: NodeJS.ProcessEnv = { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', DOCKER_CLI_HINTS: 'false' };
+  const keep = ['HOME', 'DOCKER_HOST', 'DOCKER_CONFIG', 'DOCKER_CONTEXT'];
+  // The system's PATH, not the session's: a version manager's shims on it (pyenv here) run their own
+  // housekeeping in every shell and print into the real side's stderr when suites run side by side.
+  const env: NodeJS.ProcessEnv = { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', DOCKER_CLI_HINTS: 'false', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' };
   for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k];
   return env;
 }
