@@ -54,6 +54,10 @@ export interface ContainerSnapshot {
   ports?: PortBinding[];
   /** Issue 4: resource limits as HostConfig holds them (bytes, nano-CPUs …); 0 = unset. */
   resources?: { memory: number; memorySwap: number; nanoCpus: number; cpuShares: number; cpusetCpus: string; pidsLimit: number; oomKillDisable: boolean };
+  /** Volumes, bind mounts and tmpfs mounts over the root filesystem, shallowest first. */
+  mounts?: MountSnapshot[];
+  /** `--read-only`: the root filesystem is mounted read-only. */
+  readonlyRootfs?: boolean;
 }
 
 export interface ImageSnapshot {
@@ -90,6 +94,8 @@ export interface Snapshot {
   cgroups?: CgroupSnapshot[];
   /** Issue 4: the most recent trace operations (bounded), oldest first. */
   trace?: TraceOp[];
+  /** Volumes (named and anonymous), in the order they were made. */
+  volumes?: VolumeSnapshot[];
 }
 
 /** One lifecycle move of one container, for diagrams to animate. */
@@ -304,4 +310,35 @@ export interface TraceOp {
   command?: string;
   /** What it changed, for the other diagrams to highlight: kind + id (namespace inode, cgroup path, interface name, mount target, pid, rule). */
   affects?: { kind: 'namespace' | 'cgroup' | 'interface' | 'mount' | 'process' | 'rule' | 'layer'; id: string }[];
+}
+
+// ===========================================================================
+// Volumes and bind mounts.
+
+/** One volume of the daemon's store. */
+export interface VolumeSnapshot {
+  name: string;
+  /** "local". */
+  driver: string;
+  /** Where its data lives on the host: /var/lib/docker/volumes/NAME/_data. */
+  mountpoint: string;
+  labels: Record<string, string>;
+  /** Made without a name (`-v /path`, an image's VOLUME): its name is 64 hex digits. */
+  anonymous: boolean;
+  /** Ids of the containers that reference it (created with it, running or not). */
+  users: string[];
+  /** RFC 3339, seconds. */
+  createdAt: string;
+}
+
+/** One mount over a container's root filesystem, as `docker inspect` lists it under Mounts. */
+export interface MountSnapshot {
+  type: 'volume' | 'bind' | 'tmpfs';
+  /** The host path mounted (the volume's _data directory, the bind source); '' for tmpfs. */
+  source: string;
+  /** The path inside the container. */
+  destination: string;
+  rw: boolean;
+  /** The volume's name ('' for binds and tmpfs). */
+  name: string;
 }

@@ -3,6 +3,7 @@ import { delimiter, join } from 'node:path';
 import type { Interrupt } from '../../core/ports';
 import type { CommandRunner } from '../../core/process';
 import { HostShell } from '../../core/shell/hostShell';
+import { machinelessUtilities } from '../../core/shell/utils';
 import type { LineShell } from './session';
 import { type SpawnOptions, dockerRunner, hostProgramRunner } from './spawnRunner';
 
@@ -25,6 +26,7 @@ export function createAgentShell(opts: AgentShellOptions): (spawn: SpawnOptions)
     const shell = new HostShell({
       commands: opts.hostShell ? withHostPrograms({ docker }, hostProgramRunner(spawn)) : { docker },
       hostname: opts.hostname,
+      utilities: machinelessUtilities(),
       sleep: wallSleep,
       clock: { now: () => Date.now() },
     });

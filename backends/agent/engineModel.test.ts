@@ -108,7 +108,30 @@ describe('containerFromInspect', () => {
       networks: [],
       ports: [],
       resources: { memory: 0, memorySwap: 0, nanoCpus: 0, cpuShares: 0, cpusetCpus: '', pidsLimit: 0, oomKillDisable: false },
+      mounts: [],
+      readonlyRootfs: false,
     });
+  });
+
+  // Mounts as the 20.10 daemon here returns them for `docker create -v data:/data -v /srv/site:/www:ro --mount type=tmpfs,dst=/t --tmpfs /run --read-only`.
+  it('reads the mounts: volumes, binds and both kinds of tmpfs, shallowest first', () => {
+    const mounted = {
+      ...info,
+      HostConfig: { ReadonlyRootfs: true, Tmpfs: { '/run': '' } },
+      Mounts: [
+        { Type: 'bind', Source: '/srv/site', Destination: '/www', Mode: 'ro', RW: false, Propagation: 'rprivate' },
+        { Type: 'volume', Name: 'data', Source: '/var/lib/docker/volumes/data/_data', Destination: '/data', Driver: 'local', Mode: 'z', RW: true, Propagation: '' },
+        { Type: 'tmpfs', Source: '', Destination: '/t', Mode: '', RW: true, Propagation: '' },
+      ],
+    } as unknown as ContainerInspectInfo;
+    const c = containerFromInspect(mounted, '');
+    expect(c.readonlyRootfs).toBe(true);
+    expect(c.mounts).toEqual([
+      { type: 'volume', source: '/var/lib/docker/volumes/data/_data', destination: '/data', rw: true, name: 'data' },
+      { type: 'tmpfs', source: '', destination: '/run', rw: true, name: '' },
+      { type: 'tmpfs', source: '', destination: '/t', rw: true, name: '' },
+      { type: 'bind', source: '/srv/site', destination: '/www', rw: false, name: '' },
+    ]);
   });
 
   it('keeps the limits docker run set, as HostConfig holds them', () => {

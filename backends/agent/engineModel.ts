@@ -5,6 +5,7 @@ import type {
   ContainerState,
   DockerEvent,
   ImageSnapshot,
+  MountSnapshot,
   NetworkSnapshot,
   PortBinding,
   RestartPolicy,
@@ -55,7 +56,25 @@ export function containerFromInspect(info: ContainerInspectInfo, status: string)
     networks: networksFromInspect(info),
     ports: portsFromInspect(info),
     resources: resourcesFromHostConfig(info.HostConfig),
+    mounts: mountsFromInspect(info),
+    readonlyRootfs: (info.HostConfig as { ReadonlyRootfs?: boolean } | undefined)?.ReadonlyRootfs ?? false,
   };
+}
+
+const MOUNT_TYPES: readonly MountSnapshot['type'][] = ['volume', 'bind', 'tmpfs'];
+
+/** The container's Mounts (volumes, binds, --mount tmpfs) and HostConfig.Tmpfs, shallowest first, as the simulator lists them. */
+export function mountsFromInspect(info: ContainerInspectInfo): MountSnapshot[] {
+  const out: MountSnapshot[] = [];
+  for (const m of info.Mounts ?? []) {
+    const type = m.Type as MountSnapshot['type'];
+    if (!(MOUNT_TYPES as readonly string[]).includes(type)) continue;
+    out.push({ type, source: type === 'tmpfs' ? '' : m.Source, destination: m.Destination, rw: m.RW, name: m.Name ?? '' });
+  }
+  const tmpfs = (info.HostConfig as { Tmpfs?: Record<string, string> } | undefined)?.Tmpfs ?? {};
+  for (const dest of Object.keys(tmpfs)) out.push({ type: 'tmpfs', source: '', destination: dest, rw: true, name: '' });
+  const depth = (p: string): number => p.split('/').length;
+  return out.sort((a, b) => depth(a.destination) - depth(b.destination) || (a.destination < b.destination ? -1 : 1));
 }
 
 /** The limits `docker run` flags set, as HostConfig holds them (0 = unset). */

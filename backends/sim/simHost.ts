@@ -98,8 +98,12 @@ export class SimHost {
   private build(seed: string, epoch: number, preload: readonly string[]): void {
     this.unsubscribeEngine();
     this.scheduler = new Scheduler(epoch);
-    this.engine = new Engine({ scheduler: this.scheduler, rng: seededRng(seed), preload });
     const scheduler = this.scheduler;
+    // One host filesystem for the shell and for docker's host side (build contexts, save -o, cp, volumes, bind mounts),
+    // with procfs and cgroupfs mounted as the login shell sees them (below).
+    const now = (): number => scheduler.now();
+    const disk = hostDisk(now);
+    this.engine = new Engine({ scheduler: this.scheduler, rng: seededRng(seed), preload, hostFs: disk });
     const sleep = (ms: number, interrupt: Interrupt): Promise<boolean> =>
       new Promise<boolean>((resolve) => {
         const cancel = scheduler.after(ms, () => {
@@ -112,10 +116,6 @@ export class SimHost {
           resolve(false);
         });
       });
-    // One host filesystem for the shell and for docker's host side (build contexts, save -o, cp),
-    // with procfs and cgroupfs mounted as the login shell sees them.
-    const now = (): number => scheduler.now();
-    const disk = hostDisk(now);
     const kernel = this.engine.kernel;
     const fs = processFs(kernel, disk, kernel.shellPid, now);
     const engine = this.engine;

@@ -4,6 +4,7 @@ import { layerStats } from '../unionfs/layer';
 import { copyIntoMount } from './imageArchive';
 import type { TreeNode } from '../unionfs/tree';
 import type { Services } from './services';
+import { copyIntoContainer, volumeTree } from './volumes/volumeCopy';
 
 /**
  * A container's filesystem from outside (moby's daemon/archive.go and
@@ -26,13 +27,23 @@ export function containerMount(d: Services, ref: string): UnionMount {
   return d.containers.get(ref).mount;
 }
 
-/** `docker cp SRC CONTAINER:PATH`: puts `node` into the container's upper layer (copy-up, as a write would). */
+/** `docker cp SRC CONTAINER:PATH`: puts `node` into the container's upper layer (copy-up, as a write would), or into the volume or bind mounted there. */
 export function containerCopyTo(d: Services, ref: string, path: string, node: TreeNode, name: string): void {
   d.events.op(() => {
     const c = d.containers.get(ref);
-    copyIntoMount(c.mount, c.name, path, node, name);
+    if (d.mounts.mounted(c.id)) {
+      copyIntoContainer({ union: c.mount, view: c.fs, route: (p) => d.mounts.route(c.id, p), readonlyRootfs: d.mounts.readonlyRootfs(c.id) }, c.name, path, node, name);
+    } else copyIntoMount(c.mount, c.name, path, node, name);
     d.events.emit(c, 'extract-to-dir');
   });
+}
+
+/** `docker cp CONTAINER:PATH`: the tree at `path`, from the volume or bind mounted there when there is one; undefined when nothing is there. */
+export function containerTree(d: Services, ref: string, path: string): TreeNode | undefined {
+  const c = d.containers.get(ref);
+  const abs = path.startsWith('/') ? path : `/${path}`;
+  const mounted = d.mounts.route(c.id, abs);
+  return mounted ? volumeTree(mounted.fs, mounted.path) : c.mount.tree(abs);
 }
 
 /** Bytes in the container's upper layer (the API's SizeRw). */

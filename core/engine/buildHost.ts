@@ -125,7 +125,8 @@ export function engineBuildHost(engine: Engine): BuildHost {
       return engine.commitContainer(containerId, { changes: toImageConfig(config), createdBy }).id;
     },
     removeContainer(containerId) {
-      engine.remove(containerId, { force: true });
+      // As the builder does: an intermediate container's anonymous volumes (a VOLUME above it) go with it.
+      engine.remove(containerId, { force: true, volumes: true });
     },
     mkdirp(containerId, path) {
       engine.containerMount(containerId).mkdir(path, { parents: true });

@@ -1,6 +1,7 @@
 import type { Rng } from '../ports';
 import type { Scheduler } from '../scheduler';
 import type { Fabric } from '../network/overlay';
+import type { Fs } from '../shell/filesystem';
 
 /**
  * The daemon's configuration (moby's daemon/config): what the daemon is
@@ -22,6 +23,8 @@ export interface EngineOptions {
    * Absent or empty is a fresh install: no images, `docker run` pulls from the simulated Hub.
    */
   preload?: readonly string[];
+  /** The host's filesystem (the host shell's): volumes' data and bind sources live there. A fresh one when absent. */
+  hostFs?: Fs;
 }
 
 /** The other hosts on the simulated LAN that `docker -H` can address. */

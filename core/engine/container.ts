@@ -118,6 +118,8 @@ export interface Container {
   execs: Map<string, ExecInstance>;
   /** Children its processes forked (Proc.spawn), by pid in the container: what a kill(2) to them reaches. */
   forked: Map<number, { handler: ((signal: number, from?: number) => void) | null; killed: (signal: number) => void }>;
+  /** `docker rm -v`: its anonymous volumes go with it. */
+  removeVolumes?: boolean;
 }
 
 /** The containers the daemon has, in creation order, and their names. */

@@ -106,6 +106,8 @@ function buildContainerSnapshot(d: Services, c: Container, now: number, restartC
       pidsLimit: c.resources.pidsLimit,
       oomKillDisable: c.resources.oomKillDisable,
     },
+    mounts: d.mounts.snapshot(c.id),
+    readonlyRootfs: d.mounts.readonlyRootfs(c.id),
   };
 }
 

@@ -18,6 +18,7 @@ import { UnionFs } from '../unionfs/unionFs';
 import type { Fs } from '../shell/filesystem';
 import { layerIdFor, type Container } from './container';
 import type { Services } from './services';
+import type { MountsRequest } from './volumes/containerMounts';
 
 /**
  * `docker create` (moby's daemon/create.go): the checks dockerd makes of the
@@ -72,6 +73,8 @@ export interface CreateOptions {
   pidMode?: string;
   ipcMode?: string;
   utsMode?: string;
+  /** -v, --mount, --volumes-from, --tmpfs, --read-only, --volume-driver as the client sent them. */
+  mounts?: MountsRequest;
 }
 
 const NAME_PATTERN = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
@@ -86,6 +89,7 @@ export function containerCreate(d: Services, opts: CreateOptions): { id: string;
       throw new DaemonError(`can't create 'AutoRemove' container with restart policy`, 'invalidParameter');
     }
     const restartPolicy = validateRestartPolicy(requested);
+    d.mounts.verify(opts.mounts ?? {});
     if (opts.extraNetworks && opts.extraNetworks.length > 0) {
       throw new DaemonError(`Container cannot be connected to network endpoints: ${[opts.networkMode ?? '', ...opts.extraNetworks].join(', ')}`, 'invalidParameter');
     }
@@ -194,7 +198,13 @@ export function containerCreate(d: Services, opts: CreateOptions): { id: string;
       forked: new Map(),
     };
     c.mount = newMount(d, c);
-    c.fs = new UnionFs(c.mount, Date.parse(image.created));
+    try {
+      const root = new UnionFs(c.mount, Date.parse(image.created));
+      c.fs = d.mounts.create(id, opts.mounts ?? {}, { imageVolumes: Object.keys(image.config.Volumes ?? {}), union: c.mount, root, rootMounts: c.mount.bindPaths() });
+    } catch (e) {
+      d.net.unregister(id);
+      throw e;
+    }
     d.containers.byId.set(id, c);
     d.containers.version++;
     d.containers.names.set(name, id);

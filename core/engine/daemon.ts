@@ -11,6 +11,9 @@ import { loadBuiltinImages } from './imageService';
 import { processExited } from './monitor';
 import { NetworkService } from './networks';
 import type { Services } from './services';
+import { MemFs } from '../shell/memfs';
+import { VolumesService } from './volumes/volumeService';
+import { ContainerMounts } from './volumes/containerMounts';
 
 /**
  * The daemon's start (moby's NewDaemon): its configuration, then each service
@@ -37,6 +40,17 @@ export function newDaemon(opts: EngineOptions): Services {
     const c = containers.byId.get(id);
     if (c?.run) processExited(d, c, c.run, 137, 'SIGKILL');
   };
+  const hostFs = opts.hostFs ?? new MemFs(() => scheduler.now());
+  const volumes = new VolumesService({ fs: hostFs, rng, now: () => scheduler.now(), emit: (action, name, attributes) => events.emitVolume(action, name, attributes) });
+  const mounts: ContainerMounts = new ContainerMounts({
+    volumes,
+    hostFs,
+    mountsOf: (ref) => {
+      const c = containers.get(ref);
+      return { id: c.id, points: mounts.points(c.id) };
+    },
+    now: () => scheduler.now(),
+  });
   loadBuiltinImages(images.store, config.preload);
   const networks = new NetworkService(trace, kernel);
   const fabric = opts.fabric ?? new Fabric(seededRng(`fabric-${rng.nextU32()}`));
@@ -57,7 +71,7 @@ export function newDaemon(opts: EngineOptions): Services {
       },
     },
   });
-  const d: Services = { scheduler, rng, config, events, containers, images, kernel, trace, net, networks, fabric };
+  const d: Services = { scheduler, rng, config, events, containers, images, kernel, trace, net, networks, fabric, hostFs, volumes, mounts };
   fabric.addHost({ name: config.hostName, ip: opts.host?.ip ?? HOST_IP, model: net });
   return d;
 }

@@ -7,12 +7,13 @@ import type { Services } from './services';
 
 /** `docker rm` (moby's daemon/delete.go): kill first with -f, then the container, its name and endpoint are gone. */
 
-/** `docker rm [-f]`. With force a live container is killed first (SIGKILL). */
-export function containerRm(d: Services, ref: string, opts: { force?: boolean } = {}): void {
+/** `docker rm [-f] [-v]`. With force a live container is killed first (SIGKILL); with volumes its anonymous volumes go too. */
+export function containerRm(d: Services, ref: string, opts: { force?: boolean; volumes?: boolean } = {}): void {
   d.events.op(() => {
     const c = d.containers.get(ref);
     const event: ContainerEvent = { type: 'container.remove', force: opts.force ?? false };
     checkAccepted(c, event, ref);
+    if (opts.volumes) c.removeVolumes = true;
     if (c.state === 'running' || c.state === 'paused') {
       send(c, event);
       killNow(d, c);
@@ -35,6 +36,7 @@ export function finishRemoval(d: Services, c: Container): void {
   c.actor.stop();
   d.containers.byId.delete(c.id);
   d.net.unregister(c.id);
+  d.mounts.release(c.id, c.autoRemove || c.removeVolumes === true);
   d.containers.version++;
   if (d.containers.names.get(c.name) === c.id) d.containers.names.delete(c.name);
   d.events.emit(c, 'destroy');

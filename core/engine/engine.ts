@@ -32,13 +32,14 @@ import { containerUpdate } from './update';
 import { PS_FILTERS, containerList, type ContainerSummary, type ListOptions } from './list';
 import { containerInspect } from './inspect';
 import { containerSnapshot } from './containerSnapshot';
-import { containerChanges, containerCopyTo, containerImage, containerMount, containerSizeRw } from './archive';
+import { containerChanges, containerCopyTo, containerImage, containerMount, containerSizeRw, containerTree } from './archive';
 import { containerCommit } from './commit';
 import { swarmInit, swarmJoin, swarmLeave } from './swarm';
 import { newDaemon } from './daemon';
 import { PEER_HOSTS, type EngineOptions } from './config';
 import type { Listener } from './eventsService';
 import type { Services } from './services';
+import type { VolumesService } from './volumes/volumeService';
 
 export { PEER_HOSTS } from './config';
 export { rfc3339Nano } from './rfc3339';
@@ -89,6 +90,16 @@ export class Engine {
   /** libnetwork: networks, sandboxes, ports, NAT, and the socket layer programs use. */
   get net(): NetworkModel {
     return this.services.net;
+  }
+
+  /** The host's filesystem: where volumes' data and bind sources are. */
+  get hostFs(): Fs {
+    return this.services.hostFs;
+  }
+
+  /** Volumes (core/engine/volumes/volumeService.ts); change them through volumeOp. */
+  get volumes(): VolumesService {
+    return this.services.volumes;
   }
 
   /** '' for the local host. */
@@ -163,6 +174,7 @@ export class Engine {
       networks,
       interfaces,
       natRules: this.net.natRules(),
+      volumes: this.volumes.snapshots(),
       processes: this.kernel.processSnapshots(),
       namespaces: this.kernel.namespaceSnapshots(),
       cgroups: this.kernel.cgroupSnapshots(),
@@ -288,7 +300,7 @@ export class Engine {
 
   // A container's filesystem (archive.ts, commit.ts)
 
-  /** `docker cp SRC CONTAINER:PATH`: puts `node` into the container's upper layer (copy-up, as a write would). */
+  /** `docker cp SRC CONTAINER:PATH`: puts `node` into the container's upper layer (copy-up, as a write would), or into the volume or bind mounted there. */
   copyToContainer(ref: string, path: string, node: TreeNode, name: string): void {
     containerCopyTo(this.services, ref, path, node, name);
   }
@@ -301,6 +313,11 @@ export class Engine {
   /** Bytes in the container's upper layer (the API's SizeRw). */
   containerSizeRw(ref: string): number {
     return containerSizeRw(this.services, ref);
+  }
+
+  /** `docker cp CONTAINER:PATH`: the tree at `path`, from the volume or bind mounted there when there is one; undefined when nothing is there. */
+  containerTree(ref: string, path: string): TreeNode | undefined {
+    return containerTree(this.services, ref, path);
   }
 
   /** The image a container was created from. */
@@ -433,8 +450,8 @@ export class Engine {
   // -------------------------------------------------------------------------
   // Remove (delete.ts)
 
-  /** `docker rm [-f]`. With force a live container is killed first (SIGKILL). */
-  remove(ref: string, opts: { force?: boolean } = {}): void {
+  /** `docker rm [-f] [-v]`. With force a live container is killed first (SIGKILL); with volumes its anonymous volumes go too. */
+  remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): void {
     containerRm(this.services, ref, opts);
   }
 
@@ -476,6 +493,14 @@ export class Engine {
   /** `docker inspect` of a container: Engine API ContainerJSON, keys in Docker's order. */
   inspect(ref: string): Record<string, unknown> {
     return containerInspect(this.services, ref);
+  }
+
+  // -------------------------------------------------------------------------
+  // Volumes (volumes/)
+
+  /** Runs `fn` on the volumes as one change (listeners hear of it once, with the volume events it caused). */
+  volumeOp<T>(fn: (volumes: VolumesService) => T): T {
+    return this.services.events.op(() => fn(this.services.volumes));
   }
 
   // -------------------------------------------------------------------------

@@ -69,6 +69,12 @@ export class EventsService {
     this.log(event);
   }
 
+  /** LogVolumeEvent: the volume's name is the event's id. */
+  emitVolume(action: string, name: string, attributes: Record<string, string>): void {
+    const event: DockerEvent = { type: 'volume', action, id: name, attributes, time: this.scheduler.now() };
+    this.log(event);
+  }
+
   transition(c: { id: string; name: string; exitCode: number; oomKilled: boolean }, from: ContainerState | null, to: ContainerState | null, action: string): void {
     const exited = to === 'exited' ? { exitCode: c.exitCode, oomKilled: c.oomKilled } : {};
     this.pendingTransitions.push({ containerId: c.id, name: c.name, from, to, action, time: this.scheduler.now(), ...exited });

@@ -43,7 +43,7 @@ export function containerInspect(d: Services, ref: string): Record<string, unkno
     ProcessLabel: '',
     AppArmorProfile: '',
     ExecIDs: null,
-    HostConfig: {
+    HostConfig: d.mounts.hostConfig(c.id, {
       Binds: null,
       ContainerIDFile: '',
       LogConfig: { Type: 'json-file', Config: {} },
@@ -77,7 +77,7 @@ export function containerInspect(d: Services, ref: string): Record<string, unkno
       Runtime: 'runc',
       Isolation: '',
       ...hostConfigResources(c.resources),
-    },
+    }),
     GraphDriver: {
       Data: {
         LowerDir: rootfs.lowerdirs.join(':'),
@@ -87,7 +87,7 @@ export function containerInspect(d: Services, ref: string): Record<string, unkno
       },
       Name: 'overlay2',
     },
-    Mounts: [],
+    Mounts: d.mounts.inspectMounts(c.id),
     Config: {
       Hostname: c.config.hostname,
       Domainname: '',
@@ -102,7 +102,7 @@ export function containerInspect(d: Services, ref: string): Record<string, unkno
       Env: [...c.config.env],
       Cmd: c.config.cmd ? [...c.config.cmd] : null,
       Image: c.imageRef,
-      Volumes: null,
+      Volumes: d.mounts.configVolumes(c.id),
       WorkingDir: c.config.workingDir,
       Entrypoint: c.config.entrypoint ? [...c.config.entrypoint] : null,
       OnBuild: null,

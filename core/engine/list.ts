@@ -34,6 +34,8 @@ export interface ContainerSummary {
   ports: { ip: string; privatePort: number; publicPort: number; type: Proto }[];
   /** Names of the networks it is attached to (or its mode). */
   networks: string[];
+  /** Its mounts: a volume's name, the host path, the volume driver ('' for binds and tmpfs). */
+  mounts?: { name: string; source: string; driver: string }[];
 }
 
 /** The names of the filters `docker ps -f` accepts, for the CLI's validation. */
@@ -51,7 +53,7 @@ export function containerList(d: Services, opts: ListOptions = {}): ContainerSum
   for (let i = list.length - 1; i >= 0; i--) {
     const c = list[i]!;
     if (!all && c.state !== 'running' && c.state !== 'paused' && c.state !== 'restarting') continue;
-    if (filtered && !matchesFilters(c, filters, d.net)) continue;
+    if (filtered && !matchesFilters(c, filters, d.net, (v) => d.mounts.matchesVolume(c.id, v))) continue;
     out.push({
       id: c.id,
       names: [`/${c.name}`],
@@ -64,6 +66,7 @@ export function containerList(d: Services, opts: ListOptions = {}): ContainerSum
       labels: { ...c.config.labels },
       ports: summaryPorts(d, c),
       networks: d.net.containerNetworks(c.id).map((n) => n.network.name),
+      mounts: d.mounts.summary(c.id),
     });
     if (limit > 0 && out.length >= limit) break;
   }
@@ -94,7 +97,7 @@ function summaryCommand(path: string, args: readonly string[]): string {
   return out;
 }
 
-function matchesFilters(c: Container, filters: Record<string, string[]>, net: NetworkModel): boolean {
+function matchesFilters(c: Container, filters: Record<string, string[]>, net: NetworkModel, volume: (v: string) => boolean): boolean {
   for (const [key, values] of Object.entries(filters)) {
     if (values.length === 0) continue;
     const ok = values.some((v) => {
@@ -128,6 +131,8 @@ function matchesFilters(c: Container, filters: Record<string, string[]>, net: Ne
           const eq = v.indexOf('=');
           return eq < 0 ? v in c.config.labels : c.config.labels[v.slice(0, eq)] === v.slice(eq + 1);
         }
+        case 'volume':
+          return volume(v);
         default:
           return true;
       }

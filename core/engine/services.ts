@@ -9,6 +9,9 @@ import type { ContainerStore } from './container';
 import type { EventsService } from './eventsService';
 import type { ImagesService } from './images';
 import type { NetworkService } from './networks';
+import type { Fs } from '../shell/filesystem';
+import type { VolumesService } from './volumes/volumeService';
+import type { ContainerMounts } from './volumes/containerMounts';
 
 /**
  * The simulated dockerd's services, one per concern, each owning its state
@@ -38,4 +41,10 @@ export interface Services {
   readonly networks: NetworkService;
   /** The simulated LAN and swarm this host is on (shared with the other hosts). */
   readonly fabric: Fabric;
+  /** The host's filesystem (the host shell's): volumes' data and bind sources live there. */
+  readonly hostFs: Fs;
+  /** The volume service (volumes/volumeService.ts); change volumes inside `events.op` so listeners hear of it. */
+  readonly volumes: VolumesService;
+  /** Each container's mounts: volumes, binds, tmpfs over its root filesystem (volumes/containerMounts.ts). */
+  readonly mounts: ContainerMounts;
 }

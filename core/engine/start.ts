@@ -42,6 +42,7 @@ export function startProcess(d: Services, c: Container, event: ContainerEvent, a
     const other = d.containers.get(ref);
     if (other.state !== 'running' && other.state !== 'paused' && other.state !== 'restarting') throw new DaemonError(`container ${other.id} is not running`, 'conflict');
   }
+  d.mounts.prepare(c.id);
   const shares = c.resources.cpuShares;
   const cgroupError = shares !== 0 && shares < 2 ? 'the minimum allowed cpu-shares is 2' : shares > 262_144 ? 'the maximum allowed cpu-shares is 262144' : '';
   const program = cgroupError !== '' ? 125 : resolveCommand({ fs: c.fs, env, cwd: c.config.workingDir || '/' }, c.path);
@@ -99,6 +100,7 @@ export function spawn(d: Services, c: Container, program: Program, env: string[]
     join: namespaceJoin(c.nsModes, (ref) => d.containers.get(ref).id),
     rootfs: `/var/lib/docker/overlay2/${c.layerId}/merged`,
     rootfsOptions: overlayOptions(d.images.rootfsMount(c)),
+    mounts: d.mounts.attach(c.id, c.mount, `/var/lib/docker/overlay2/${c.layerId}/merged`),
     tty: c.config.tty,
     rss: programRss(c.path),
     ...(sandboxId ? { sandboxKey: `/var/run/docker/netns/${sandboxId.slice(0, 12)}` } : {}),

@@ -72,6 +72,8 @@ export interface ContainerStartSpec {
   sandboxKey?: string;
   /** The overlay mount's options (lowerdir=…,upperdir=…,workdir=…), as /proc/mounts shows them. */
   rootfsOptions?: string;
+  /** Volumes, bind mounts and tmpfs mounts runc makes after its own (targets under the rootfs). */
+  mounts?: readonly { fstype: string; source: string; target: string; options: string }[];
 }
 
 export interface StartHooks {
@@ -459,6 +461,7 @@ export class Kernel {
     m('tmpfs', 'shm', '/dev/shm', 'nosuid,nodev,noexec,mode=1777,size=67108864');
     const dir = `/var/lib/docker/containers/${spec.id}`;
     for (const f of ['resolv.conf', 'hostname', 'hosts']) m('bind', `${dir}/${f}`, `/etc/${f}`, 'rbind');
+    for (const x of spec.mounts ?? []) m(x.fstype, x.source, x.target, x.options);
   }
 
   /** The namespaces a container joins, as inodes. */

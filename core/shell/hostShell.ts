@@ -37,6 +37,8 @@ export interface HostShellOptions {
   flavor?: 'gnu' | 'busybox';
   /** The machine the utilities see (ps, kill, df, free, tty …); without it they say they are not simulated here. */
   sys?: UtilSystem;
+  /** The utilities it has, when not all of them (the agent's terminal has no machine to report on: `machinelessUtilities`). */
+  utilities?: Readonly<Record<string, Utility>>;
 }
 
 export interface RunOptions {
@@ -195,7 +197,7 @@ export class HostShell {
     this.state = { vars: new Map(Object.entries(env)), exported: new Set(Object.keys(env)), cwd, status: 0, positional: [], arg0: 'bash' };
     this.builtins = this.makeBuiltins();
     this.utilities = {
-      ...utilities,
+      ...(opts.utilities ?? utilities),
       sudo: (c) => this.sudoUtility(c),
       bash: (c) => this.bashUtility(c),
       sh: (c) => this.bashUtility(c),

@@ -96,6 +96,11 @@ export class UnionMount {
     return typeof parts === 'string' ? { error: parts } : '/' + parts.join('/');
   }
 
+  /** Where the runtime's bind mounts over the union are (/dev, /proc, /etc/hosts …). */
+  bindPaths(): string[] {
+    return [...this.binds.keys()];
+  }
+
   /** A deep, plain copy of the merged tree at `path` (for export, `docker cp` out, a build context). */
   tree(path = '/', follow = false): TreeNode | undefined {
     const node = this.lookup(path, follow);

@@ -23,8 +23,10 @@ export function newRunPrefix(): string {
  * 28.2.2 client) and daemon address, nothing from the test runner, no CLI hints.
  */
 function realEnv(): NodeJS.ProcessEnv {
-  const keep = ['PATH', 'HOME', 'DOCKER_HOST', 'DOCKER_CONFIG', 'DOCKER_CONTEXT'];
-  const env: NodeJS.ProcessEnv = { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', DOCKER_CLI_HINTS: 'false' };
+  const keep = ['HOME', 'DOCKER_HOST', 'DOCKER_CONFIG', 'DOCKER_CONTEXT'];
+  // The system's PATH, not the session's: a version manager's shims on it (pyenv here) run their own
+  // housekeeping in every shell and print into the real side's stderr when suites run side by side.
+  const env: NodeJS.ProcessEnv = { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', DOCKER_CLI_HINTS: 'false', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' };
   for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k];
   return env;
 }
@@ -120,7 +122,7 @@ function isOutcome(o: unknown): o is Outcome {
 }
 
 /**
- * Removes whatever containers and networks of this run are still on the engine, so a failed
+ * Removes whatever containers, networks, images and volumes of this run are still on the engine, so a failed
  * script never leaves litter for teammates. Returns the names it had to remove:
  * a script that cleans up after itself leaves none.
  */
@@ -140,5 +142,9 @@ export async function removeLeftovers(prefix: string): Promise<string[]> {
   const imgs = await capture('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}'], { env, timeoutMs: 30_000 });
   const imageRefs = imgs.stdout.split('\n').map((n) => n.trim()).filter((n) => n.startsWith(prefix));
   if (imageRefs.length > 0) await capture('docker', ['rmi', ...imageRefs], { env, timeoutMs: 60_000 });
-  return [...names, ...netNames.map((n) => `network ${n}`), ...imageRefs.map((n) => `image ${n}`)];
+  // Volumes named with the run's prefix (anonymous ones go with their containers' rm -v, or a labelled prune).
+  const vols = await capture('docker', ['volume', 'ls', '--filter', `name=${prefix}`, '--format', '{{.Name}}'], { env, timeoutMs: 30_000 });
+  const volNames = vols.stdout.split('\n').map((n) => n.trim()).filter((n) => n.startsWith(prefix));
+  if (volNames.length > 0) await capture('docker', ['volume', 'rm', '-f', ...volNames], { env, timeoutMs: 60_000 });
+  return [...names, ...netNames.map((n) => `network ${n}`), ...imageRefs.map((n) => `image ${n}`), ...volNames.map((n) => `volume ${n}`)];
 }

@@ -221,6 +221,22 @@ export const knownDifferences: readonly KnownDifference[] = [
         'docker: Error response from daemon: failed to set up container networking: driver failed programming external connectivity on endpoint %p-q (<id64#3>): Bind for 0.0.0.0:47391 failed: port is already allocated',
     },
   },
+  {
+    id: 'volume-prune-warning',
+    stream: 'stdout',
+    versions: 'Engine 20.10 (API 1.41) → 23.0 and later (API 1.42+), with the 28.2.2 client',
+    source:
+      'docker/cli v28.2.2 cli/command/volume/prune.go runPrune: against API < 1.42 the daemon prunes every unused volume, and the client warns ' +
+      '"WARNING! This will remove all local volumes not used by at least one container."; against API 1.42+ (moby v23.0+ volume/service Prune ' +
+      'adds the com.docker.volume.anonymous label filter unless all=true) it warns "WARNING! This will remove anonymous local volumes not used by at least one container."',
+    daemon20: /^WARNING! This will remove all local volumes not used by at least one container\.$/,
+    current: /^WARNING! This will remove anonymous local volumes not used by at least one container\.$/,
+    example: {
+      cmd: 'echo n | docker volume prune',
+      daemon20: 'WARNING! This will remove all local volumes not used by at least one container.',
+      current: 'WARNING! This will remove anonymous local volumes not used by at least one container.',
+    },
+  },
 ];
 
 export type LineVerdict =

@@ -4,6 +4,7 @@ import { entriesToTree, loadImages, LoadError, saveImages, treeToEntries } from 
 import type { Fs } from '../../shell/filesystem';
 import { resolvePath } from '../../shell/filesystem';
 import type { LayerDir, TreeNode } from '../../unionfs/tree';
+import { volumeTree, writeFsTree } from '../../engine/volumes/volumeCopy';
 import { humanSizeWithPrecision } from '../humanize';
 import { daemonErrorText, type CommandDef, type Ctx } from './common';
 
@@ -172,42 +173,6 @@ function splitCpArg(arg: string): { container: string; path: string } | { local:
   return { container: arg.slice(0, colon), path: arg.slice(colon + 1) };
 }
 
-/** A host file or directory as a tree node (text content; modes kept). */
-function hostTree(fs: Fs, path: string): TreeNode | undefined {
-  const st = fs.lstat(path);
-  if (typeof st === 'string') return undefined;
-  if (st.kind === 'symlink') return { kind: 'symlink', mode: 0o777, target: st.target ?? '' };
-  if (st.kind === 'file') {
-    const content = fs.readFile(path);
-    return { kind: 'file', mode: st.mode, size: st.size, content };
-  }
-  const children = new Map<string, TreeNode>();
-  const names = fs.readdir(path);
-  if (typeof names !== 'string') for (const n of names) {
-    const child = hostTree(fs, `${path === '/' ? '' : path}/${n}`);
-    if (child) children.set(n, child);
-  }
-  return { kind: 'dir', mode: st.mode, children };
-}
-
-/** Writes a tree node to the host at `path` (replacing what is there). */
-function writeHost(fs: Fs, path: string, node: TreeNode): void {
-  if (node.kind === 'dir') {
-    if (!fs.isDir(path)) {
-      fs.remove(path);
-      fs.mkdir(path);
-    }
-    for (const [name, child] of node.children) writeHost(fs, `${path === '/' ? '' : path}/${name}`, child);
-    return;
-  }
-  fs.remove(path);
-  if (node.kind === 'symlink') fs.symlink(node.target, path);
-  else {
-    fs.writeFile(path, node.content ?? '');
-    fs.chmod(path, node.mode & 0o7777);
-  }
-}
-
 function treeBytes(node: TreeNode): number {
   return tarSize(treeToEntries(node.kind === 'dir' ? node : ({ kind: 'dir', mode: 0o755, children: new Map([['x', node]]) } as LayerDir), 0));
 }
@@ -231,8 +196,7 @@ export const cp: CommandDef = {
     const quiet = flags.bool('quiet') || !ctx.io.stdoutIsTTY;
     try {
       if ('container' in src) {
-        const mount = ctx.engine.containerMount(src.container);
-        const node = mount.tree(src.path.startsWith('/') ? src.path : `/${src.path}`);
+        const node = ctx.engine.containerTree(src.container, src.path);
         if (!node) throw new DaemonError(`Could not find the file ${src.path} in container ${src.container}`, 'notFound');
         const local = (dst as { local: string }).local;
         if (local === '-') {
@@ -246,7 +210,7 @@ export const cp: CommandDef = {
           ctx.io.stderr(`invalid output path: directory "${parent}" does not exist\n`);
           return 1;
         }
-        writeHost(fs, target, node);
+        writeFsTree(fs, target, node);
         if (!quiet) ctx.io.stdout(`Successfully copied ${humanSizeWithPrecision(treeBytes(node), 3)} to ${target}\n`);
         return 0;
       }
@@ -261,7 +225,7 @@ export const cp: CommandDef = {
         name = '';
       } else {
         const from = abs(ctx, local);
-        node = hostTree(fs, from);
+        node = volumeTree(fs, from);
         if (!node) {
           ctx.io.stderr(`lstat ${from}: no such file or directory\n`);
           return 1;

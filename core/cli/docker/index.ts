@@ -9,6 +9,7 @@ import { logs } from './logs';
 import { networkCommand } from './network';
 import { port } from './port';
 import { swarmCommand } from './swarm';
+import { volumeCommand } from './volume';
 import { HOST_IP } from '../../network/network';
 import { ps } from './ps';
 import { create, run, start } from './run';
@@ -106,6 +107,7 @@ export function dockerCommand(local: Engine, host: { fs?: Fs } = {}): CommandRun
     if (command === 'container') return runGroup({ engine, io, ...(fs ? { fs } : {}) }, 'container', containerSubcommands, rest);
     if (command === 'network') return networkCommand({ engine, io }, rest);
     if (command === 'swarm') return swarmCommand({ engine, io }, rest);
+    if (command === 'volume') return volumeCommand({ engine, io }, rest);
     if (command === 'image') return runGroup({ engine, io, ...(fs ? { fs } : {}) }, 'image', { ...imageSubcommands, build: buildCommand, save, load, import: importCommand }, rest);
     const def = topLevel[command];
     if (!def) {

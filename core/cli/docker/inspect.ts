@@ -25,12 +25,19 @@ function find(engine: Engine, ref: string, type: string): Record<string, unknown
     const net = engine.net.find(ref);
     if (net) return networkJson(engine, net);
   }
+  if (type === '' || type === 'volume') {
+    const volume = engine.volumes.find(ref);
+    if (volume) return engine.volumes.inspect(volume);
+  }
   return undefined;
 }
 
 /** Fields of ContainerJSON/ImageInspect that are Go slices (nil prints `[]`) or maps (nil prints `map[]`, keys sorted). */
 const SLICE_FIELDS = new Set(['Args', 'Env', 'Cmd', 'Entrypoint', 'OnBuild', 'ExecIDs', 'Binds', 'VolumesFrom', 'CapAdd', 'CapDrop', 'Dns', 'DnsOptions', 'DnsSearch', 'ExtraHosts', 'GroupAdd', 'Links', 'SecurityOpt', 'Mounts', 'ConsoleSize', 'RepoTags', 'RepoDigests', 'Layers']);
-const MAP_FIELDS = new Set(['Labels', 'Volumes', 'PortBindings', 'Data', 'Ports', 'Networks']);
+const MAP_FIELDS = new Set(['Labels', 'Volumes', 'PortBindings', 'Data', 'Ports', 'Networks', 'Options', 'Tmpfs']);
+
+const MOUNT_POINT_ZEROS = { Name: '', Driver: '' };
+const MOUNT_ZEROS = { Source: '', Target: '', ReadOnly: false, Consistency: '', BindOptions: null, VolumeOptions: null, ImageOptions: null, TmpfsOptions: null, ClusterOptions: null };
 
 /**
  * The inspect JSON as the client's typed structs: docker inspect runs the
@@ -40,11 +47,21 @@ const MAP_FIELDS = new Set(['Labels', 'Volumes', 'PortBindings', 'Data', 'Ports'
 function typed(value: unknown, key = '', parent = ''): unknown {
   const isMap = MAP_FIELDS.has(key) || (key === 'Config' && parent === 'LogConfig');
   if (value === null) return SLICE_FIELDS.has(key) ? GO_NIL_SLICE : isMap ? GO_NIL_MAP : null;
-  if (Array.isArray(value)) return value.map((v) => typed(v));
+  if (Array.isArray(value)) {
+    // Mount points and HostConfig.Mounts have omitempty fields a template still reads (`{{.Name}}` of a bind is "").
+    const zeros = key === 'Mounts' ? (parent === 'HostConfig' ? MOUNT_ZEROS : MOUNT_POINT_ZEROS) : undefined;
+    if (zeros === undefined) return value.map((v) => typed(v));
+    return value.map((v) => {
+      const fields: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) fields[k] = typed(x, k, 'Mounts');
+      return withOmitted(parent === 'HostConfig' ? 'mount.Mount' : 'container.MountPoint', fields, zeros);
+    });
+  }
   if (typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = typed(v, k, key);
   if (key === 'Config' && parent === '') return configStruct(out);
+  if (key === 'HostConfig' && parent === '') return withOmitted('*container.HostConfig', out, { Tmpfs: GO_NIL_MAP, Mounts: GO_NIL_SLICE });
   return isMap ? out : goStruct('types.ContainerJSON', out);
 }
 
@@ -54,8 +71,13 @@ function typed(value: unknown, key = '', parent = ''): unknown {
  * <nil> (StopTimeout, a *int) where the raw JSON has no such key.
  */
 function configStruct(fields: Record<string, unknown>): Record<string, unknown> {
-  const json = goStruct('*container.Config', { ...fields });
-  const struct = goStruct('*container.Config', { StopSignal: '', StopTimeout: null, ...fields });
+  return withOmitted('*container.Config', fields, { StopSignal: '', StopTimeout: null });
+}
+
+/** A struct whose omitempty fields the JSON left out: the template still reads their zero values; `json` prints what the API sent. */
+function withOmitted(typeName: string, fields: Record<string, unknown>, zeros: Record<string, unknown>): Record<string, unknown> {
+  const json = goStruct(typeName, { ...fields });
+  const struct = goStruct(typeName, { ...zeros, ...fields });
   Object.defineProperty(struct, 'MarshalJSON', { value: () => json, enumerable: false });
   return struct;
 }
@@ -76,7 +98,9 @@ export const inspect: CommandDef = {
         ? `Error response from daemon: no such image: ${ref}: No such image: ${normalizeImageRef(ref)}`
         : type === 'container'
           ? `Error response from daemon: No such container: ${ref}`
-          : `Error: No such object: ${ref}`,
+          : type === 'volume'
+            ? `Error response from daemon: get ${ref}: no such volume`
+            : `Error: No such object: ${ref}`,
     );
   },
 };

@@ -76,13 +76,14 @@ export const rm: CommandDef = {
   args: { kind: 'min', n: 1 },
   run(ctx, flags) {
     const force = flags.bool('force');
+    const volumes = flags.bool('volumes');
     return forEachContainer(
       ctx,
       flags.args,
       (ref) => {
         const trimmed = ref.replace(/^\/+|\/+$/g, '');
         if (trimmed === '') throw new DaemonError('container name cannot be empty', 'invalidParameter');
-        ctx.engine.remove(trimmed, { force });
+        ctx.engine.remove(trimmed, { force, volumes });
       },
       // docker rm -f reports a missing container but does not fail for it.
       { ignoreNotFound: force },

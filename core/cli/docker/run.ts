@@ -8,6 +8,8 @@ import { memSwapBytes, nanoCpus, ramInBytes } from '../units';
 import type { Resources } from '../../kernel/cgroups';
 import { parseExpose, parsePortSpec, type PortBindingRequest, type Proto } from '../../network/ports';
 import type { FlagSpec } from '../flags';
+import { parseMountFlag, parseTmpfsFlags, splitVolumeFlags } from './mountFlags';
+import type { MountRequest } from '../../engine/volumes/mountParser';
 
 /** run/create's hidden aliases: --net for --network, --net-alias for --network-alias. */
 const networkAliasFlags: FlagSpec[] = [
@@ -53,6 +55,11 @@ const bytesFlag = (raw: string): string | undefined => {
 
 /** The typed values of run/create's resource flags (pflag refuses a bad one before anything runs). */
 export const resourceValidators: Readonly<Record<string, (raw: string) => string | undefined>> = {
+  // opts.MountOpt refuses a bad --mount as the flags are parsed.
+  mount: (raw) => {
+    const m = parseMountFlag(raw, '/');
+    return 'error' in m ? m.error : undefined;
+  },
   memory: bytesFlag,
   'memory-reservation': bytesFlag,
   'kernel-memory': bytesFlag,
@@ -86,6 +93,12 @@ export function resourcesFromFlags(flags: ParsedFlags, opts: { oomKillDisable?: 
   return r;
 }
 
+/** What the simulator does not do yet: said plainly (exit 2), never accepted and ignored. */
+function refuse(ctx: Ctx, what: string): number {
+  ctx.io.stderr(`glassbox: ${ctx.path} ${what}: not simulated yet\n`);
+  return 2;
+}
+
 /** docker/cli's "docker: <message>\n\nRun 'docker run --help' for more information". */
 function runError(ctx: Ctx, message: string): string {
   return `docker: ${message}\n\nRun '${ctx.path} --help' for more information\n`;
@@ -112,6 +125,43 @@ export function parseRestart(raw: string): RestartPolicyRequest | { error: strin
 
 type PullPolicy = 'always' | 'missing' | 'never';
 
+/**
+ * The mount flags as the create request carries them (docker/cli's parse:
+ * `-v` split into binds and anonymous volumes, --mount, --tmpfs,
+ * --volumes-from, --read-only, --volume-driver). What the simulator cannot do
+ * yet is refused, never dropped.
+ */
+function mountOptions(ctx: Ctx, flags: ParsedFlags): Pick<CreateOptions, 'mounts'> | { error: string } | { refuse: string } {
+  const cwd = ctx.io.cwd ?? '/';
+  const split = splitVolumeFlags(flags.stringArray('volume'), cwd);
+  if ('error' in split) return split;
+  const mounts: MountRequest[] = [];
+  for (const raw of flags.stringArray('mount')) {
+    const m = parseMountFlag(raw, cwd);
+    if ('error' in m) return m;
+    if (m.type === 'image') return { refuse: '--mount type=image' };
+    if (m.volumeOptions?.subpath) return { refuse: '--mount volume-subpath' };
+    if (m.volumeOptions?.driverConfig.options && Object.keys(m.volumeOptions.driverConfig.options).length > 0) return { refuse: '--mount volume-opt (volume driver options)' };
+    mounts.push(m);
+  }
+  const tmpfs = parseTmpfsFlags(flags.stringArray('tmpfs'));
+  const volumesFrom = flags.stringArray('volumes-from');
+  const readonlyRootfs = flags.bool('read-only');
+  const volumeDriver = flags.string('volume-driver');
+  if (split.binds.length + split.volumes.length + mounts.length + volumesFrom.length + Object.keys(tmpfs).length === 0 && !readonlyRootfs && volumeDriver === '') return {};
+  return {
+    mounts: {
+      ...(split.binds.length > 0 ? { binds: split.binds } : {}),
+      ...(split.volumes.length > 0 ? { volumes: split.volumes } : {}),
+      ...(mounts.length > 0 ? { mounts } : {}),
+      ...(volumesFrom.length > 0 ? { volumesFrom } : {}),
+      ...(Object.keys(tmpfs).length > 0 ? { tmpfs } : {}),
+      ...(readonlyRootfs ? { readonlyRootfs } : {}),
+      ...(volumeDriver !== '' ? { volumeDriver } : {}),
+    },
+  };
+}
+
 interface Prepared {
   options: CreateOptions;
   pull: PullPolicy;
@@ -126,12 +176,15 @@ interface Prepared {
  * (validatePullOpt, then parse); returns an error text for what the client
  * refuses itself.
  */
-function prepare(ctx: Ctx, flags: ParsedFlags, forRun: boolean): Prepared | { error: string } {
+function prepare(ctx: Ctx, flags: ParsedFlags, forRun: boolean): Prepared | { error: string } | { refuse: string } {
   const pull = flags.string('pull');
   if (pull !== 'always' && pull !== 'missing' && pull !== 'never') {
     return { error: `invalid pull option: '${pull}': must be one of "always", "missing" or "never"` };
   }
   const [image, ...cmd] = flags.args as string[];
+  // parse() reads the volumes before the restart policy.
+  const mounts = mountOptions(ctx, flags);
+  if ('error' in mounts || 'refuse' in mounts) return mounts;
   const restart = parseRestart(flags.string('restart'));
   if ('error' in restart) return { error: restart.error };
   const autoRemove = flags.bool('rm');
@@ -153,6 +206,7 @@ function prepare(ctx: Ctx, flags: ParsedFlags, forRun: boolean): Prepared | { er
   if ('error' in net) return { error: net.error };
   const options: CreateOptions = {
     ...net,
+    ...mounts,
     image: image!,
     cmd,
     env: flags.stringArray('env'),
@@ -241,6 +295,7 @@ export const create: CommandDef = {
   validators: resourceValidators,
   async run(ctx, flags) {
     const prepared = prepare(ctx, flags, false);
+    if ('refuse' in prepared) return refuse(ctx, prepared.refuse);
     if ('error' in prepared) {
       ctx.io.stderr(runError(ctx, prepared.error));
       return 125;
@@ -265,6 +320,7 @@ export const run: CommandDef = {
   validators: resourceValidators,
   async run(ctx, flags) {
     const prepared = prepare(ctx, flags, true);
+    if ('refuse' in prepared) return refuse(ctx, prepared.refuse);
     if ('error' in prepared) {
       ctx.io.stderr(runError(ctx, prepared.error));
       return 125;

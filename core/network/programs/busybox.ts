@@ -1,6 +1,4 @@
-import { lookupPath, type ImageNode } from '../../images/catalog';
 import { fsErrorText } from '../../shell/filesystem';
-import { UnionFs } from '../../unionfs/unionFs';
 import type { Proc, Program } from '../../engine/process';
 import { utf8Length } from '../../utf8';
 import type { Listener, NetError, Socket } from '../view';
@@ -237,10 +235,9 @@ const ping: Program = (p) => {
   send();
 };
 
-/** Writes a file through the container's union mount (into its upper layer, as overlayfs does). */
+/** Writes a file through the container's filesystem (its upper layer, or a volume mounted there). */
 function writeFile(p: Proc, path: string, content: string): string | undefined {
-  if (!p.mount) return 'Read-only file system';
-  const code = new UnionFs(p.mount).writeFile(path, content);
+  const code = p.fs.writeFile(path, content);
   return code === undefined ? undefined : fsErrorText(code);
 }
 
@@ -293,7 +290,7 @@ const wget: Program = (p) => {
     return p.exit(1);
   }
   const target = outFile ?? (url.path.endsWith('/') ? 'index.html' : url.path.slice(url.path.lastIndexOf('/') + 1));
-  if (outFile === undefined && lookupPath(p.root, absolute(p, target)) !== undefined) {
+  if (outFile === undefined && p.fs.exists(absolute(p, target))) {
     err(p, `wget: can't open '${target}': File exists\n`);
     return p.exit(1);
   }
@@ -443,9 +440,10 @@ const httpd: Program = (p) => {
       const req = parseRequest(request);
       if (req === undefined) return;
       answered = true;
+      // Through the container's filesystem: a site bind-mounted over the document root is what is served.
       const file = (path: string): string | undefined => {
-        const node: ImageNode | undefined = lookupPath(p.root, `${root.replace(/\/$/, '')}${path}`);
-        return node?.kind === 'file' ? (node.content ?? '') : undefined;
+        const r = p.fs.tryRead(`${root.replace(/\/$/, '')}${path}`);
+        return 'data' in r ? r.data : undefined;
       };
       s.write(httpdResponse(req, file, p.now(), started));
       s.end();
@@ -464,8 +462,8 @@ const httpd: Program = (p) => {
 
 /** The first nameserver of the container's /etc/resolv.conf. */
 function nameserver(p: Proc): string {
-  const node = lookupPath(p.root, '/etc/resolv.conf');
-  const text = node?.kind === 'file' ? (node.content ?? '') : '';
+  const r = p.fs.tryRead('/etc/resolv.conf');
+  const text = 'data' in r ? r.data : '';
   return /^nameserver\s+(\S+)/m.exec(text)?.[1] ?? '127.0.0.1';
 }
 

@@ -43,3 +43,15 @@ export const utilities: Readonly<Record<string, Utility>> = {
     return 0;
   },
 };
+
+/** The utilities that read the machine (`ctx.sys`). */
+const MACHINE_UTILITIES: ReadonlySet<string> = new Set(['ps', 'kill', 'df', 'mount', 'free', 'uname', 'tty', 'stty']);
+
+/**
+ * The utilities without those that read the machine: for a shell whose files
+ * live in memory on a real machine (the agent's terminal), where `uname` must
+ * be "command not found" rather than a simulated answer about another machine.
+ */
+export function machinelessUtilities(): Record<string, Utility> {
+  return Object.fromEntries(Object.entries(utilities).filter(([name]) => !MACHINE_UTILITIES.has(name)));
+}
