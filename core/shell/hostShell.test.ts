@@ -225,7 +225,7 @@ describe('utilities', () => {
     ['env nosuch', '', 'env: \u2018nosuch\u2019: No such file or directory\n', 127],
     ['bash -c "echo inner; exit 4"; echo $?', 'inner\n4\n', '', 0],
     ['sh -c \'echo $0 $1\' zero one', 'zero one\n', '', 0],
-    ['bash -c "echo ("', '', "bash: -c: line 1: syntax error near unexpected token `('\n", 2],
+    ['bash -c "echo ("', '', "bash: -c: line 1: syntax error near unexpected token `('\nbash: -c: line 1: `echo ('\n", 2],
     ['echo "echo from file" > s.sh; bash s.sh; . ./s.sh', 'from file\nfrom file\n', '', 0],
     ['eval "echo a; echo b"', 'a\nb\n', '', 0],
     ['help | head -n 1', 'Glassbox host shell, a bash look-alike. It runs in your browser over an in-memory filesystem.\n', '', 0],
