@@ -90,6 +90,8 @@ export interface CreateOptions {
   labels?: Record<string, string>;
   /** `--stop-signal`: what `docker stop` sends first (default SIGTERM). */
   stopSignal?: string;
+  /** `-u`: name, uid, name:group or uid:gid; absent keeps the image's. */
+  user?: string;
   /** `--stop-timeout`: seconds `docker stop` waits before SIGKILL (default 10). */
   stopTimeout?: number;
   /** HostConfig.NetworkMode: '' or 'default' (the bridge), 'bridge', 'host', 'none', 'container:<ref>', a network. */
@@ -198,6 +200,8 @@ interface Container {
     stopSignal: string;
     /** Config.StopTimeout, null when unset. */
     stopTimeout: number | null;
+    /** Config.User: who PID 1 runs as ('' is root). */
+    user: string;
     /** Config.ExposedPorts keys ("80/tcp"), in the order Docker sorts them. */
     exposedPorts: string[];
   };
@@ -820,6 +824,7 @@ export class Engine {
           labels: { ...(image.config.Labels ?? {}), ...(opts.labels ?? {}) },
           stopSignal: opts.stopSignal ?? '',
           stopTimeout: opts.stopTimeout ?? null,
+          user: opts.user ?? image.config.User ?? '',
           exposedPorts: exposedPorts(image, opts).map((e) => `${e.port}/${e.proto}`),
         },
         autoRemove: opts.autoRemove ?? false,
@@ -1022,6 +1027,7 @@ export class Engine {
         argv: opts.cmd,
         pid,
         spawn: (argv) => this.forkProcess(c, kernelProc.pid, argv, env, cwd),
+        exec: (argv) => this.execInPlace(c, kernelProc.pid, argv, env, cwd),
         env,
         hostname: c.config.hostname,
         cwd,
@@ -1034,7 +1040,7 @@ export class Engine {
         processes: () => this.containerProcesses(c),
         rootfs: () => this.rootfsMount(c),
         tty,
-        stdin: { read: (onData, onEnd) => stdin.read(onData, onEnd) },
+        stdin: { read: (onData, onEnd) => stdin.read(onData, onEnd), peek: () => stdin.peek() },
         now: () => this.scheduler.now(),
         stdout: (t) => write('stdout', t),
         stderr: (t) => write('stderr', t),
@@ -1077,7 +1083,7 @@ export class Engine {
     const list: { pid: number; user: string; command: string }[] = [];
     for (const k of this.kernel.containerProcesses(c.id)) {
       // A forked child runs as its parent does.
-      const user = k.pid === c.run.pid ? '' : (users.get(k.nsPid) ?? byHostPid.get(k.ppid) ?? '');
+      const user = k.pid === c.run.pid ? c.config.user : (users.get(k.nsPid) ?? byHostPid.get(k.ppid) ?? '');
       byHostPid.set(k.pid, user);
       list.push({ pid: k.nsPid, user, command: k.argv.join(' ') });
     }
@@ -1096,7 +1102,14 @@ export class Engine {
         alive = false;
         this.op(() => this.kernel.processExit(pid, code));
       },
+      spawn: (childArgv) => this.forkProcess(c, pid, childArgv, env, cwd),
+      exec: (newArgv) => this.execInPlace(c, pid, newArgv, env, cwd),
     };
+  }
+
+  /** A container process execs another program in its place (the kernel's execve): `ps` shows the new command. */
+  private execInPlace(c: Container, pid: number, argv: readonly string[], env: string[], cwd: string): void {
+    this.kernel.execve(pid, [...argv], resolveExecutable(c.mount.root(), env, cwd, argv[0] ?? ''));
   }
 
   /** `docker start`: throws for a paused or removed container, does nothing for a running one (304). */
@@ -1112,7 +1125,7 @@ export class Engine {
 
   /** Starts PID 1; throws (and records ExitCode/Error) when the command cannot be executed. */
   private startProcess(c: Container, event: ContainerEvent, afterStartEvent?: () => void): void {
-    const env = this.processEnv(c);
+    let env = this.processEnv(c);
     // Namespaces shared with another container need that container running (dockerd checks before creating the task).
     for (const ref of containerRefs(c.nsModes)) {
       const other = this.get(ref);
@@ -1131,6 +1144,21 @@ export class Engine {
       if (c.autoRemove) this.removeNow(c);
       throw new DaemonError(message, 'system', program);
     }
+    // runc looks the user up in the container's own /etc/passwd; HOME is that user's.
+    const read = (path: string): string => {
+      const r = c.fs.tryRead(path);
+      return 'data' in r ? r.data : '';
+    };
+    const who = lookupUser(c.config.user, parsePasswd(read('/etc/passwd')), parseGroup(read('/etc/group')));
+    if (!who) {
+      const message = execUserError(c.config.user);
+      c.exitCode = 128;
+      c.error = message;
+      c.pendingStdin = undefined;
+      if (c.autoRemove) this.removeNow(c);
+      throw new DaemonError(message, 'system');
+    }
+    if (!c.config.env.some((kv) => kv.startsWith('HOME='))) env = env.map((kv) => (kv.startsWith('HOME=') ? `HOME=${who.home}` : kv));
     // dockerd mounts the container's overlay before it sets up the network (moby's conditionalMountOnStart).
     const rootfs = this.rootfsMount(c);
     this.trace.emit(
@@ -1224,17 +1252,18 @@ export class Engine {
       argv: [c.path, ...c.args],
       pid: this.kernel.process(pid)?.nsPid ?? 1,
       spawn: (argv) => this.forkProcess(c, pid, argv, env, c.config.workingDir || '/'),
+      exec: (argv) => this.execInPlace(c, pid, argv, env, c.config.workingDir || '/'),
       env,
       hostname: c.config.hostname,
       cwd: c.config.workingDir || '/',
       root: c.mount.root(),
       mount: c.mount,
       fs: c.fs,
-      user: '',
+      user: c.config.user,
       processes: () => this.containerProcesses(c),
       rootfs: () => this.rootfsMount(c),
       tty: c.config.tty,
-      stdin: { read: (onData, onEnd) => run.stdin.read(onData, onEnd) },
+      stdin: { read: (onData, onEnd) => run.stdin.read(onData, onEnd), peek: () => run.stdin.peek() },
       now: () => this.scheduler.now(),
       stdout: (t) => write('stdout', t),
       stderr: (t) => write('stderr', t),
@@ -1274,9 +1303,10 @@ export class Engine {
       },
     };
     program(proc);
-    // Stdin: without -i it is /dev/null; with -i and a pipe, the text then end of file; with a terminal it stays open.
+    // Stdin: without -i it is /dev/null (a terminal's stays open, unwritten: `docker run -dt busybox sh` waits at its prompt);
+    // with -i and a pipe, the text then end of file; with a terminal it stays open.
     if (run.alive) {
-      if (!c.config.openStdin) this.endStdin(run, '');
+      if (!c.config.openStdin && !c.config.tty) this.endStdin(run, '');
       else if (typeof stdinText === 'string') this.endStdin(run, stdinText);
     }
   }
@@ -1803,7 +1833,7 @@ export class Engine {
       Config: {
         Hostname: c.config.hostname,
         Domainname: '',
-        User: '',
+        User: c.config.user,
         AttachStdin: c.config.attachStdin,
         AttachStdout: c.config.attachStdout,
         AttachStderr: c.config.attachStderr,

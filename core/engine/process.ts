@@ -22,6 +22,12 @@ export interface Proc {
    * with this process as its parent until `exit` is called.
    */
   spawn(argv: readonly string[]): ChildProcess;
+  /**
+   * The process execs another program in its place (a shell running its
+   * last command, `exec cmd`): same pid, and `ps` and `docker top` show the
+   * new command line.
+   */
+  exec?(argv: readonly string[]): void;
   /** KEY=value, in the order the process received them. */
   readonly env: readonly string[];
   readonly hostname: string;
@@ -71,6 +77,10 @@ export interface ChildProcess {
   readonly pid: number;
   /** The child is gone (exit status as the parent reaps it). */
   exit(code: number): void;
+  /** The child forks a child of its own (a shell that runs commands). */
+  spawn?(argv: readonly string[]): ChildProcess;
+  /** The child execs another program in its place. */
+  exec?(argv: readonly string[]): void;
 }
 
 /** One process as `ps` inside a container shows it. */
@@ -91,6 +101,12 @@ export interface Stdin {
    * it stays open; with `-i` and a pipe it ends after the piped text.
    */
   read(onData: (text: string) => void, onEnd: () => void): void;
+  /**
+   * What a read would get at once, without taking it: the text already
+   * there and whether end of input follows it (a program that reads all its
+   * input before it starts can tell whether it must wait).
+   */
+  peek?(): { text: string; ended: boolean };
 }
 
 /** A program the simulator can run; it reports its end through `proc.exit`. */

@@ -1,4 +1,3 @@
-import type { LayerDir } from '../unionfs/tree';
 import { busyboxApplets, lazyLayer, PATH_ENV, type CatalogImage, type CatalogLayer, type HistoryEntry, type ImageConfig } from './catalog';
 import { sha256Digest } from './digest';
 import { TreeBuilder } from './treeBuilder';
@@ -56,8 +55,8 @@ function nop(created: string, instruction: string, l?: CatalogLayer): Step {
 
 const words = (s: string): string[] => s.split(/\s+/).filter((w) => w !== '');
 
-/** What the simulator can run, by command name ('bash' and 'dash' run its sh). */
-const SIMULATED = new Set(words('sleep true false echo env printenv hostname pwd id whoami uname cat ls tail top yes sh'));
+/** Each command in a distribution's bin directories runs the simulator's program of the same name (one it lacks says so when run). */
+const byName = (names: readonly string[]): ReadonlySet<string> => new Set(names);
 
 const COREUTILS = words(`[ arch b2sum base32 base64 basename basenc cat chcon chgrp chmod chown cksum comm cp csplit cut date dd df dir
   dircolors dirname du echo env expand expr factor false fmt fold groups head hostid id install join link ln logname ls md5sum mkdir
@@ -149,8 +148,7 @@ function debianRoot(b: TreeBuilder, opts: { osRelease: string; packages: readonl
   b.text('/root/.profile', '# ~/.profile: executed by Bourne-compatible login shells.\nif [ "$BASH" ]; then\n  if [ -f ~/.bashrc ]; then\n    . ~/.bashrc\n  fi\nfi\n');
   for (const [path, content] of Object.entries(opts.extraEtc ?? {})) b.text(path, content);
   const bins = [...COREUTILS, ...DEBIAN_BIN];
-  b.files('/usr/bin', bins, { mode: 0o755, programs: SIMULATED, weight: 4 });
-  for (const name of bins) if (name === 'bash' || name === 'dash') shellProgram(b, `/usr/bin/${name}`);
+  b.files('/usr/bin', bins, { mode: 0o755, programs: byName(bins), weight: 4 });
   b.symlink('/usr/bin/sh', 'dash').symlink('/usr/bin/awk', '/etc/alternatives/awk').symlink('/etc/alternatives/awk', '/usr/bin/mawk');
   b.files('/usr/sbin', DEBIAN_SBIN, { mode: 0o755, weight: 3 });
   b.files('/usr/lib/x86_64-linux-gnu', sharedObjects(opts.packages), { weight: 12 });
@@ -168,12 +166,6 @@ function debianRoot(b: TreeBuilder, opts: { osRelease: string; packages: readonl
   b.files('/var/log', words('alternatives.log dpkg.log lastlog wtmp btmp faillog'), { weight: 0.5 });
 }
 
-/** Makes the file at `path` run the simulator's shell. */
-function shellProgram(b: TreeBuilder, path: string): void {
-  let node: unknown = b.root;
-  for (const part of path.split('/').filter((p) => p !== '')) node = (node as LayerDir).children.get(part);
-  if (node && (node as { kind: string }).kind === 'file') (node as { program?: string }).program = 'sh';
-}
 
 // ---------------------------------------------------------------------------
 // Base layers (shared)
@@ -592,9 +584,7 @@ const centos = image(
           b.text('/etc/yum.repos.d/CentOS-Linux-BaseOS.repo', '[baseos]\nname=CentOS Linux $releasever - BaseOS\nmirrorlist=http://mirrorlist.centos.org/?release=$releasever&arch=$basearch&repo=BaseOS&infra=$infra\n#baseurl=http://mirror.centos.org/$contentdir/$releasever/BaseOS/$basearch/os/\ngpgcheck=1\nenabled=1\ngpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-centosofficial\n');
           b.text('/etc/yum.repos.d/CentOS-Linux-AppStream.repo', '[appstream]\nname=CentOS Linux $releasever - AppStream\nmirrorlist=http://mirrorlist.centos.org/?release=$releasever&arch=$basearch&repo=AppStream&infra=$infra\n#baseurl=http://mirror.centos.org/$contentdir/$releasever/AppStream/$basearch/os/\ngpgcheck=1\nenabled=1\ngpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-centosofficial\n');
           const bins = [...COREUTILS, ...words('bash sh grep sed tar gzip find xargs mount umount more login su passwd hostname rpm rpm2cpio rpmkeys rpmquery yum dnf python3 python3.6 gawk awk vi curl gpg gpg2 ldd getent iconv locale ps top free kill pgrep pkill uptime watch w')];
-          b.files('/usr/bin', bins, { mode: 0o755, programs: SIMULATED, weight: 4 });
-          shellProgram(b, '/usr/bin/bash');
-          shellProgram(b, '/usr/bin/sh');
+          b.files('/usr/bin', bins, { mode: 0o755, programs: byName(bins), weight: 4 });
           b.files('/usr/sbin', words('useradd userdel usermod groupadd groupdel ldconfig agetty fdisk blkid chkconfig sulogin nologin pwck grpck'), { mode: 0o755, weight: 3 });
           b.files('/usr/lib64', CENTOS_PACKAGES.filter((p) => p.startsWith('lib')).map((p) => `${p}.so.1`), { weight: 12 });
           b.files('/usr/lib64/python3.6', words('site-packages lib-dynload encodings json http email urllib xml asyncio'), { weight: 30 });

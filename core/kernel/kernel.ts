@@ -581,6 +581,14 @@ export class Kernel {
     return pid;
   }
 
+  /** A process execs another program in its place: same pid, the new command line (what ps shows). */
+  execve(pid: number, argv: string[], path: string): void {
+    const p = this.procs.get(pid);
+    if (!p) return;
+    p.argv = [...argv];
+    this.emit('execve', { path, argv: argv.join(' ') }, { actor: p.role === 'container' ? 'container' : 'kernel', pid, ...(p.containerId !== undefined ? { containerId: p.containerId } : {}) }, [{ kind: 'process', id: String(pid) }]);
+  }
+
   /** An exec'd process (or any non-init process of a container) ended. */
   processExit(pid: number, code: number, signal?: string): void {
     const p = this.procs.get(pid);

@@ -41,6 +41,12 @@ function singleQuoteAsh(s: string): string {
   return `'${s.replace(/'/g, `'"'"'`)}'`;
 }
 
+/** strsignal's texts (glibc), as ash reports a job a signal killed. */
+const SIGNAL_TEXT: Record<number, string> = {
+  1: 'Hangup', 2: 'Interrupt', 3: 'Quit', 4: 'Illegal instruction', 6: 'Aborted', 9: 'Killed', 10: 'User defined signal 1',
+  12: 'User defined signal 2', 13: 'Broken pipe', 14: 'Alarm clock', 15: 'Terminated',
+};
+
 export function makeBuiltins(sh: Interpreter): Record<string, Builtin> {
   const bash = (): boolean => sh.voice.personality === 'bash';
   const err = (io: ProcessIO, text: string, builtin?: string): void => io.stderr(sh.message(text, builtin));
@@ -127,10 +133,10 @@ export function makeBuiltins(sh: Interpreter): Record<string, Builtin> {
     return status;
   };
 
-  const trap = (argv: string[], io: ProcessIO): number => {
+  const trap = (argv: string[], io: ProcessIO, ctx: Ctx): number => {
     const args = argv.slice(1).filter((a, i) => !(i === 0 && a === '--'));
     if (args.length === 0 || (args.length === 1 && args[0] === '-p')) {
-      const listed = [...sh.traps.entries()].sort(([a], [b]) => a - b);
+      const listed = [...ctx.state.traps.entries()].sort(([a], [b]) => a - b);
       io.stdout(listed.map(([signal, action]) => `trap -- ${bash() ? `'${action.replace(/'/g, "'\\''")}'` : singleQuoteAsh(action)} ${signalName(signal, bash())}\n`).join(''));
       return 0;
     }
@@ -150,9 +156,9 @@ export function makeBuiltins(sh: Interpreter): Record<string, Builtin> {
         status = 1;
         continue;
       }
-      if (action === null) sh.traps.delete(signal);
+      if (action === null) ctx.state.traps.delete(signal);
       else {
-        sh.traps.set(signal, action);
+        ctx.state.traps.set(signal, action);
         if (action !== '') sh.mayHaveTraps = true;
       }
     }
@@ -242,6 +248,9 @@ export function makeBuiltins(sh: Interpreter): Record<string, Builtin> {
     }
     const r = yield* sh.waitFor(args.length === 0 ? [...sh.jobs] : jobs, ctx);
     if (typeof r !== 'number') return 128 + r.signal;
+    // ash says what killed the job it waited for by name (not for Ctrl-C).
+    const killedBy = jobs[jobs.length - 1]?.ref.signal;
+    if (!bash() && killedBy !== undefined && killedBy !== 2 && killedBy !== 13) io.stderr(`${SIGNAL_TEXT[killedBy] ?? `Signal ${killedBy}`}\n`);
     return args.length === 0 ? 0 : r;
   };
 
@@ -512,7 +521,8 @@ export function makeBuiltins(sh: Interpreter): Record<string, Builtin> {
       jobs.forEach((j, i) => {
         const mark = i === jobs.length - 1 ? '+' : i === jobs.length - 2 ? '-' : ' ';
         const state = j.status === null ? 'Running' : j.status === 0 ? 'Done' : j.status > 128 ? 'Terminated' : `Done(${j.status})`;
-        io.stdout(bash() ? `[${j.id}]${mark}  ${state.padEnd(24)}${j.command}${j.status === null ? ' &' : ''}\n` : `[${j.id}]${mark} ${state.padEnd(27)}${j.command}\n`);
+        // A non-interactive ash keeps no job's command text.
+        io.stdout(bash() ? `[${j.id}]${mark}  ${state.padEnd(24)}${j.command}${j.status === null ? ' &' : ''}\n` : `[${j.id}]${mark}  ${state.padEnd(27)}${sh.voice.interactive ? j.command : ''}\n`);
       });
       sh.reapJobs();
       return 0;
@@ -560,7 +570,7 @@ export function makeBuiltins(sh: Interpreter): Record<string, Builtin> {
         for (const n of argv.slice(2)) {
           const t = typeOf(n, ctx);
           if (t === null) {
-            status = 1;
+            status = bash() ? 1 : 127;
             if (argv[1] === '-V') err(io, `${n}: not found`, bash() ? 'command' : undefined);
           } else if (argv[1] === '-v') io.stdout(`${t.kind === 'file' ? t.path : n}\n`);
           else io.stdout(t.kind === 'file' ? `${n} is ${t.path}\n` : `${n} is a shell ${t.kind}\n`);

@@ -182,7 +182,8 @@ export class Expander {
         return r.text;
       }
       case 'arith': {
-        const text = this.arithText(part.expr, ctx);
+        let text = '';
+        for (const p of part.parts) text += p.k === 'lit' || p.k === 'q' ? p.v : yield* this.part(p, ctx, onSubst);
         try {
           return String(evalArith(text, (n) => ctx.state.vars.get(n), (n, v) => ctx.state.vars.set(n, v)));
         } catch (e) {
@@ -195,22 +196,6 @@ export class Expander {
       }
       case 'param': return yield* this.param(part, ctx, onSubst);
     }
-  }
-
-  /** `$x` inside `$(( ))` expands before the arithmetic is evaluated. */
-  private arithText(expr: string, ctx: Ctx): string {
-    if (!expr.includes('$')) return expr;
-    let out = '';
-    for (let i = 0; i < expr.length; i++) {
-      const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*|[0-9?#$!])\}|([A-Za-z_][A-Za-z0-9_]*|[0-9?#$!]))/.exec(expr.slice(i));
-      if (m) {
-        out += this.value(m[1] ?? m[2]!, ctx) ?? '';
-        i += m[0].length - 1;
-        continue;
-      }
-      out += expr[i];
-    }
-    return out;
   }
 
   /** A parameter's value; undefined when unset. */

@@ -82,6 +82,7 @@ export function cloneState(s: State): State {
   return {
     vars: new Map(s.vars), exported: new Set(s.exported), readonly: new Set(s.readonly), cwd: s.cwd, status: s.status,
     positional: [...s.positional], arg0: s.arg0, functions: new Map(s.functions), locals: [], flags: { ...s.flags },
+    traps: new Map([...s.traps].filter(([, action]) => action === '')),
   };
 }
 
@@ -101,8 +102,10 @@ export class Interpreter implements ExpandHost {
   readonly hostTerminal: boolean;
   /** The line of the command now running, for messages. */
   line = 1;
-  /** Signal number (0 = EXIT) → action; '' ignores the signal. */
-  readonly traps = new Map<number, string>();
+  /** The shell's own traps (a subshell's are in its State). */
+  get traps(): Map<number, string> {
+    return this.state.traps;
+  }
   /** Trapped signals whose action runs once the current command is done. */
   private readonly pending: number[] = [];
   /** Once a trap with an action was set, `sh -c` no longer runs its last command in place of the shell. */
@@ -114,7 +117,6 @@ export class Interpreter implements ExpandHost {
   private fakePid = 0;
   /** Bumped by the platform when input arrives or a program's timer fires: a loop that waits is not stuck. */
   progress = 0;
-  private exitTrapRan = false;
   /** The terminal's keystrokes for the line now running (host). */
   terminal: TerminalInput | undefined;
   private readonly opts: InterpreterOptions;
@@ -129,6 +131,7 @@ export class Interpreter implements ExpandHost {
     this.state = {
       vars: new Map(Object.entries(opts.env)), exported: new Set(Object.keys(opts.env)), readonly: new Set(), cwd: opts.cwd, status: 0,
       positional: opts.positional ?? [], arg0: opts.arg0, functions: new Map(), locals: [], flags: { errexit: false, xtrace: false, nounset: false },
+      traps: new Map(),
     };
     this.expand = new Expander(this);
     this.builtins = { ...makeBuiltins(this), ...opts.builtins };
@@ -155,7 +158,11 @@ export class Interpreter implements ExpandHost {
     if (name === '$') return String(this.platform.pid);
     if (name === '!') return this.lastBackgroundPid === undefined ? '' : String(this.lastBackgroundPid);
     const f = ctx.state.flags;
-    return (f.errexit ? 'e' : '') + (f.nounset ? 'u' : '') + (f.xtrace ? 'x' : '') + (this.voice.interactive ? 'i' : '') + (this.voice.personality === 'bash' ? 'hB' : '');
+    const mode = this.voice.opts.mode;
+    const how = mode === 'interactive' ? 'i' : mode === 'command' ? 'c' : mode === 'stdin' ? 's' : '';
+    if (this.voice.personality === 'dash') return (f.errexit ? 'e' : '') + (f.nounset ? 'u' : '') + (f.xtrace ? 'x' : '') + (how === 'i' ? 'i' : '');
+    if (this.voice.personality === 'ash') return (f.xtrace ? 'x' : '') + how + (f.errexit ? 'e' : '') + (f.nounset ? 'u' : '');
+    return (f.errexit ? 'e' : '') + (f.nounset ? 'u' : '') + (f.xtrace ? 'x' : '') + 'hB' + how;
   }
 
   homeOf(user: string): string | undefined {
@@ -165,7 +172,7 @@ export class Interpreter implements ExpandHost {
   /** Parses a script with this shell's rules; a syntax error is reported on `err` and returned as null. */
   parseOrReport(src: string, err: Sink): List | null {
     try {
-      return parse(src, { heredocToEnd: this.voice.personality !== 'bash' });
+      return parse(src, { heredocToEnd: this.voice.personality !== 'bash', noHereStrings: this.voice.personality !== 'bash' });
     } catch (e) {
       if (!(e instanceof ShellSyntaxError)) throw e;
       err.write(this.voice.syntaxError(e, this.state.arg0, src.split('\n')[e.line - 1]));
@@ -193,11 +200,22 @@ export class Interpreter implements ExpandHost {
     throw e;
   }
 
-  /** The shell ends with `status`: its EXIT trap runs first (an `exit` there sets the status). */
+  /** Runs a subshell's work to its status: `exit` ends only the subshell, after its own EXIT trap. */
+  *inSubshell(work: Task<number>, ctx: Ctx): Task<number> {
+    let status: number;
+    try {
+      status = yield* work;
+    } catch (e) {
+      status = this.unwound(e);
+    }
+    return ctx.state.traps.size > 0 ? yield* this.exitShell(status, ctx) : status;
+  }
+
+  /** A shell or subshell ends with `status`: its EXIT trap runs first, once (an `exit` there sets the status). */
   *exitShell(status: number, ctx: Ctx): Task<number> {
-    const action = this.traps.get(0);
-    if (action === undefined || action === '' || this.exitTrapRan) return status;
-    this.exitTrapRan = true;
+    const action = ctx.state.traps.get(0);
+    if (action === undefined || action === '') return status;
+    ctx.state.traps.delete(0);
     ctx.state.status = status;
     const list = this.parseOrReport(action, ctx.fds.err);
     if (!list) return status;
@@ -273,9 +291,7 @@ export class Interpreter implements ExpandHost {
       };
       const sub: Ctx = { ...ctx, state: cloneState(ctx.state), fds, nested: true, main: false, execOk: false };
       try {
-        return yield* this.runCommand(p.cmds[i]!, sub);
-      } catch (e) {
-        return this.unwound(e);
+        return yield* this.inSubshell(this.runCommand(p.cmds[i]!, sub), sub);
       } finally {
         output?.closeWrite();
         input?.closeRead();
@@ -300,12 +316,7 @@ export class Interpreter implements ExpandHost {
       case 'subshell': {
         if (ctx.depth >= MAX_DEPTH) return this.tooDeep(ctx);
         const sub: Ctx = { ...c, state: cloneState(ctx.state), depth: ctx.depth + 1, nested: true, main: false };
-        try {
-          return yield* this.runList(cmd.list, sub);
-        } catch (e) {
-          if (e instanceof ExitRequest || e instanceof ReturnRequest || e instanceof ExpansionError) return e.status;
-          throw e;
-        }
+        return yield* this.inSubshell(this.runList(cmd.list, sub), sub);
       }
       case 'group':
         return yield* this.runList(cmd.list, c);
@@ -466,7 +477,10 @@ export class Interpreter implements ExpandHost {
   /** Sets a variable, refusing a readonly one (with the shell's message). */
   assign(ctx: Ctx, name: string, value: string): boolean {
     if (ctx.state.readonly.has(name)) {
-      ctx.fds.err.write(this.message(this.voice.personality === 'bash' ? `${name}: readonly variable` : `${name}: is read only`));
+      const bash = this.voice.personality === 'bash';
+      ctx.fds.err.write(this.message(bash ? `${name}: readonly variable` : `${name}: is read only`));
+      // ash and dash: an error in an assignment ends a non-interactive shell.
+      if (!bash && !this.voice.interactive) throw new ExitRequest(2);
       return false;
     }
     ctx.state.vars.set(name, value);
@@ -740,12 +754,7 @@ export class Interpreter implements ExpandHost {
     }
     const buf = new BufferSink();
     const sub: Ctx = { ...ctx, state: cloneState(ctx.state), fds: { ...ctx.fds, out: buf, outIsTTY: false }, depth: ctx.depth + 1, loopDepth: 0, nested: true, main: false, execOk: false };
-    let status: number;
-    try {
-      status = yield* this.runList(list, sub);
-    } catch (e) {
-      status = this.unwound(e);
-    }
+    const status = yield* this.inSubshell(this.runList(list, sub), sub);
     return { text: buf.text().replace(/\n+$/, ''), status };
   }
 
@@ -777,13 +786,7 @@ export class Interpreter implements ExpandHost {
       ...ctx, state: cloneState(ctx.state), fds: { ...ctx.fds, stdin: new TextInput(''), stdinIsTTY: false }, interrupt,
       job: ref, main: false, execOk: false, nested: true, owner: sub ? sub.owner : ctx.owner,
     };
-    const body = function* (this: Interpreter): Task<number> {
-      try {
-        return yield* this.runAndOr(ao, c);
-      } catch (e) {
-        return this.unwound(e);
-      }
-    }.bind(this);
+    const body = (): Task<number> => this.inSubshell(this.runAndOr(ao, c), c);
     const done = (code: number): void => {
       job.status = code;
       sub?.exit(code);
@@ -822,6 +825,7 @@ export class Interpreter implements ExpandHost {
   signalJob(job: Job, signal: number): void {
     for (const deliver of [...job.ref.programs]) deliver(signal);
     if (job.status === null && signal !== 0 && signal !== 17 && signal !== 18 && signal !== 28) {
+      job.ref.signal ??= signal;
       job.interrupt.fire();
       job.handle?.cancel(new Interrupted(128 + signal));
     }

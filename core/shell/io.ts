@@ -41,6 +41,8 @@ export interface Input {
    * later text waits for the next reader.
    */
   stream(onData: (text: string) => void, onEnd: () => void): () => void;
+  /** What a reader would get at once, without taking it: the buffered text and whether end of input follows it. */
+  peek(): { text: string; ended: boolean };
 }
 
 /** Input that is all there: a file, a here-document, a finished stage's output, /dev/null. */
@@ -73,6 +75,9 @@ export class TextInput implements Input {
     if (rest !== '') onData(rest);
     onEnd();
     return () => {};
+  }
+  peek(): { text: string; ended: boolean } {
+    return { text: this.text.slice(this.pos), ended: true };
   }
 }
 
@@ -146,6 +151,10 @@ export class StreamInput implements Input {
     const t = this.buffer;
     this.buffer = '';
     return t;
+  }
+
+  peek(): { text: string; ended: boolean } {
+    return { text: this.buffer, ended: this.ended };
   }
 
   takeLine(): string | null {

@@ -86,6 +86,7 @@ export class Voice {
         case 'unterminated': text = d.what === '`' ? 'EOF in backquote substitution' : d.what === '}' ? "missing '}'" : 'unterminated quoted string'; break;
         case 'badFor': text = 'bad for loop variable'; break;
         case 'badSubst': text = 'bad substitution'; break;
+        case 'redirection': text = 'unexpected redirection'; break;
         default: text = 'unexpected end of file';
       }
       return `${this.prefixFor(arg0, e.line)}syntax error: ${text}\n`;
@@ -96,6 +97,7 @@ export class Voice {
       case 'unterminated': text = d.what === '`' ? 'Syntax error: EOF in backquote substitution' : d.what === '}' ? "Syntax error: Missing '}'" : 'Syntax error: Unterminated quoted string'; break;
       case 'badFor': text = 'Syntax error: Bad for loop variable'; break;
       case 'badSubst': text = 'Bad substitution'; break;
+      case 'redirection': text = 'Syntax error: redirection unexpected'; break;
       default: text = 'Syntax error: end of file unexpected';
     }
     return `${arg0}: ${e.line}: ${text}\n`;

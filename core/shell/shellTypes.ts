@@ -39,6 +39,8 @@ export interface State {
   /** What `local` saved in each running function, innermost last: name → value before (undefined: unset). */
   locals: Map<string, string | undefined>[];
   flags: ShellFlags;
+  /** Signal number (0 = EXIT) → action; '' ignores it. A subshell starts with only the ignored ones. */
+  traps: Map<number, string>;
 }
 
 /** A running background job's programs, which `kill %n` signals. */
@@ -47,6 +49,8 @@ export interface JobRef {
   programs: Set<(signal: number) => void>;
   /** The job's pid ($!): its first program's, or a subshell's. */
   pid: number;
+  /** The signal that killed it, if one did. */
+  signal?: number;
 }
 
 export interface Ctx {

@@ -13,7 +13,8 @@ export type WordPart =
   | { k: 'tilde'; user: string }
   | { k: 'param'; name: string; op: ParamOp | null; arg: WordPart[] | null; quoted: boolean }
   | { k: 'cmd'; list: List; quoted: boolean }
-  | { k: 'arith'; expr: string; quoted: boolean };
+  /** `$(( ))`: its text, and that text's expansions (`$x`, `$(…)`) done before it is evaluated. */
+  | { k: 'arith'; expr: string; parts: WordPart[]; quoted: boolean };
 
 export type ParamOp = ':-' | '-' | ':=' | '=' | ':+' | '+' | ':?' | '?' | '#' | '##' | '%' | '%%' | 'len';
 
@@ -81,6 +82,8 @@ export type SyntaxDetail =
   | { kind: 'heredoc'; delim: string }
   | { kind: 'badFor'; name: string }
   | { kind: 'badSubst'; text: string }
+  /** A redirection this shell does not have (`<<<` in ash and dash). */
+  | { kind: 'redirection' }
   | { kind: 'nesting' };
 
 /** A bash syntax error. `incomplete` marks input that more lines could finish (bash would prompt with `> `). */
@@ -99,6 +102,8 @@ export class ShellSyntaxError extends Error {
 export interface ParseOptions {
   /** A here-document that runs to the end of the input takes what is there (ash and dash do; bash warns). */
   heredocToEnd?: boolean;
+  /** `<<<` is bash's; ash and dash have no here-strings. */
+  noHereStrings?: boolean;
 }
 
 /** Whether more lines could complete `src` (an open quote, `&&` at the end, an unfinished here-document): bash's `> ` prompt. */
@@ -500,6 +505,7 @@ class Parser {
     if (!m) return null;
     const digits = m[1]!;
     const op = m[2]! as RedirectOp | '<<-';
+    if (op === '<<<' && this.opts.noHereStrings) this.syntaxError("bash: syntax error near unexpected token `<<<'", false, { kind: 'redirection' });
     if (digits !== '' && (op === '&>' || op === '&>>')) return null;
     this.pos += m[0].length;
     if (op === '<<' || op === '<<-') return this.hereDocument(digits === '' ? 0 : Number(digits), op === '<<-');
@@ -746,8 +752,11 @@ class Parser {
         const end = this.findArithEnd(this.pos + 3);
         if (end >= 0) {
           const expr = this.src.slice(this.pos + 3, end);
+          const inner = new Parser(expr, this.opts);
+          inner.depth = this.depth + 1;
+          const parts = expr.includes('$') || expr.includes('`') ? inner.hereDocumentBody().parts : [{ k: 'lit' as const, v: expr }];
           this.pos = end + 2;
-          return { k: 'arith', expr, quoted };
+          return { k: 'arith', expr, parts, quoted };
         }
       }
       this.pos += 2;
