@@ -470,6 +470,7 @@ class ContainerShell implements Platform {
           this.interp.state.status = 130;
           this.pendingInput = '';
           this.write('\n');
+          this.promptShown = false;
           this.showPrompt();
         }
         return;
