@@ -329,7 +329,7 @@ class ContainerShell implements Platform {
         return 'ok';
       }
     }
-    return this.p.processes().some((x) => x.pid === pid) ? 'ok' : 'nosuch';
+    return this.p.kill?.(pid, signal) ?? 'nosuch';
   }
 
   // ---------- the shell's process ----------

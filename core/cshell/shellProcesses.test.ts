@@ -125,6 +125,36 @@ describe('docker stop and the shell as PID 1', () => {
   });
 });
 
+describe('kill inside the container', () => {
+  it('reaches PID 1 from docker exec: a trapped signal runs the trap', async () => {
+    const d = new EngineDriver();
+    const id = d.runDetached(['sh', '-c', 'trap "echo got USR1; exit 3" USR1; while true; do sleep 1; done'], { name: 'lp' });
+    await d.advance(500);
+    expect(await docker(d, ['docker', 'exec', 'lp', 'sh', '-c', 'kill -USR1 1; echo $?; kill 999'])).toEqual({ stdout: '0\n', stderr: "sh: can't kill pid 999: No such process\n", code: 1 });
+    await d.advance(1000);
+    expect(d.state(id)).toBe('exited');
+    expect(d.engine.logs(id).map((e) => e.text)).toEqual(['got USR1\n']);
+    expect((d.engine.inspect(id).State as { ExitCode: number }).ExitCode).toBe(3);
+  });
+
+  it('ends a child of the looping shell, which goes on', async () => {
+    const d = new EngineDriver();
+    const id = d.runDetached(['sh', '-c', 'while true; do sleep 10; echo woke $?; done'], { name: 'lp' });
+    await d.advance(500);
+    const sleepPid = (await docker(d, ['docker', 'exec', 'lp', 'ps'])).stdout.split('\n').find((l) => l.endsWith('sleep 10'))!.trim().split(/ +/)[0]!;
+    expect((await docker(d, ['docker', 'exec', 'lp', 'sh', '-c', `kill ${sleepPid}`])).code).toBe(0);
+    await d.advance(100);
+    expect(d.engine.logs(id).map((e) => e.text)).toEqual(['woke 143\n']);
+  });
+
+  it('kill %1 and wait in the shell itself', async () => {
+    const d = new EngineDriver();
+    const id = d.runDetached(['sh', '-c', 'sleep 100 & echo started $!; kill %1; wait %1; echo status $?']);
+    await d.advance(100);
+    expect(d.engine.logs(id).map((e) => e.text)).toEqual(['started 7\n', 'Terminated\n', 'status 143\n']);
+  });
+});
+
 describe('-u user', () => {
   it('PID 1 runs as the user: id, HOME, the prompt sign', async () => {
     const d = new EngineDriver();
@@ -133,6 +163,16 @@ describe('-u user', () => {
     expect((await docker(d, ['docker', 'run', '--rm', '-u', '1234', 'busybox', 'sh', '-c', 'id; echo $HOME'])).stdout).toBe('uid=1234 gid=0(root) groups=0(root)\n/\n');
     const { id } = d.engine.create({ image: 'busybox', cmd: ['sleep', '100'], user: 'nobody' });
     expect((d.engine.inspect(id).Config as { User: string }).User).toBe('nobody');
+  });
+
+  it('the container runs as the user: docker top and ps show it, and docker exec defaults to it', async () => {
+    const d = new EngineDriver();
+    d.runDetached(['sh', '-c', 'while true; do sleep 1; done'], { name: 'nob', user: 'nobody' });
+    await d.advance(1500);
+    const top = (await docker(d, ['docker', 'top', 'nob'])).stdout.split('\n').filter((l) => l !== '');
+    expect(top.slice(1).map((l) => l.split(/ +/)[0])).toEqual(['nobody', 'nobody']);
+    expect((await docker(d, ['docker', 'exec', 'nob', 'ps'])).stdout).toMatch(/^PID {3}USER {5}COMMAND\n {4}1 nobody {3}sh -c .*\n +\d+ nobody {3}sleep 1\n +\d+ nobody {3}ps\n$/);
+    expect((await docker(d, ['docker', 'exec', '-u', 'root', 'nob', 'whoami'])).stdout).toBe('root\n');
   });
 
   it('an unknown user fails the start as runc does (125, State.Error, ExitCode 128)', async () => {

@@ -80,6 +80,7 @@ export function runChild(parent: Proc, program: Program, spec: ChildSpec, done: 
     rootfs: () => parent.rootfs(),
     now: () => parent.now(),
     spawn: (argv) => (child ? (child.spawn?.(argv) ?? parent.spawn(argv)) : parent.spawn(argv)),
+    ...(parent.kill ? { kill: (target: number, signal: number) => parent.kill!(target, signal) } : {}),
     exec: (argv) => (child ? child.exec?.(argv) : parent.exec?.(argv)),
     stdout: (t) => {
       if (!ended) spec.stdout(t);
@@ -131,6 +132,7 @@ export function runChild(parent: Proc, program: Program, spec: ChildSpec, done: 
     },
     kill: (code) => finish(code),
   };
+  child?.onSignal?.((signal) => running.signal(signal));
   try {
     program(proc);
   } catch (e) {

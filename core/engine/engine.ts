@@ -174,6 +174,8 @@ interface Run {
   handler: ((signal: number) => void) | null;
   /** Feeds whoever reads stdin (through a line discipline with a tty). */
   stdin: StdinPipe;
+  /** The signal handlers of the processes forked in the container (host pid → what `kill` from inside reaches). */
+  forks: Map<number, (signal: number) => void>;
 }
 
 interface Container {
@@ -988,7 +990,8 @@ export class Engine {
         const r = c.fs.tryRead(path);
         return 'data' in r ? r.data : '';
       };
-      const user = opts.user ?? '';
+      // Without -u, an exec runs as the container's user.
+      const user = opts.user || c.config.user;
       const who = lookupUser(user, parsePasswd(read('/etc/passwd')), parseGroup(read('/etc/group')));
       if (!who) return fail(execUserError(user));
       const cwd = resolvePath(opts.workingDir || c.config.workingDir || '/', '/');
@@ -999,7 +1002,7 @@ export class Engine {
       if (typeof program === 'number') return fail(execStartError(cmd ?? '', program));
       const tty = opts.tty ?? false;
       // The kernel model: runc exec joins the container's namespaces and cgroup; the pid is the one inside.
-      const kernelProc = this.execProcess(c.id, opts.cmd, { tty });
+      const kernelProc = this.execProcess(c.id, opts.cmd, { tty, uid: who!.uid });
       const pid = kernelProc.nsPid;
       let alive = true;
       const timers = new Set<() => void>();
@@ -1028,6 +1031,7 @@ export class Engine {
         pid,
         spawn: (argv) => this.forkProcess(c, kernelProc.pid, argv, env, cwd),
         exec: (argv) => this.execInPlace(c, kernelProc.pid, argv, env, cwd),
+        kill: (target, signal) => this.killInContainer(c, target, signal),
         env,
         hostname: c.config.hostname,
         cwd,
@@ -1078,7 +1082,7 @@ export class Engine {
   private containerProcesses(c: Container): { pid: number; user: string; command: string }[] {
     if (!c.run) return [];
     const users = new Map<number, string>();
-    for (const e of c.execs.values()) if (e.running) users.set(e.pid, e.opts.user ?? '');
+    for (const e of c.execs.values()) if (e.running) users.set(e.pid, e.opts.user || c.config.user);
     const byHostPid = new Map<number, string>();
     const list: { pid: number; user: string; command: string }[] = [];
     for (const k of this.kernel.containerProcesses(c.id)) {
@@ -1100,11 +1104,38 @@ export class Engine {
       exit: (code) => {
         if (!alive) return;
         alive = false;
+        c.run?.forks.delete(pid);
         this.op(() => this.kernel.processExit(pid, code));
       },
+      onSignal: (h) => void c.run?.forks.set(pid, h),
       spawn: (childArgv) => this.forkProcess(c, pid, childArgv, env, cwd),
       exec: (newArgv) => this.execInPlace(c, pid, newArgv, env, cwd),
     };
+  }
+
+  /**
+   * `kill` from inside the container: `nsPid` in its pid namespace. The
+   * namespace's init gets only what it handles (not even SIGKILL from
+   * inside); other processes get their handler or the default action.
+   */
+  private killInContainer(c: Container, nsPid: number, signal: number): 'ok' | 'nosuch' {
+    const run = c.run;
+    const k = run ? this.kernel.containerProcesses(c.id).find((x) => x.nsPid === nsPid) : undefined;
+    if (!run || !k) return 'nosuch';
+    if (signal === 0) return 'ok';
+    if (k.pid === run.pid) {
+      if (signal !== 9) run.handler?.(signal);
+      return 'ok';
+    }
+    const exec = [...c.execs.values()].find((e) => e.running && e.pid === nsPid);
+    if (exec) {
+      if (signal === 9) exec.kill(137);
+      else if (exec.handler) exec.handler(signal);
+      else if (![17, 18, 19, 20, 21, 22, 23, 28].includes(signal)) exec.kill(128 + signal);
+      return 'ok';
+    }
+    run.forks.get(k.pid)?.(signal);
+    return 'ok';
   }
 
   /** A container process execs another program in its place (the kernel's execve): `ps` shows the new command. */
@@ -1189,7 +1220,7 @@ export class Engine {
     this.transition(c, from, c.state, 'start');
     // Anything dockerd logs right after the start comes before the process's own exit.
     afterStartEvent?.();
-    this.spawn(c, program, env);
+    this.spawn(c, program, env, who.uid);
   }
 
   private emitNetOp(op: NetOp): void {
@@ -1211,7 +1242,7 @@ export class Engine {
     return env;
   }
 
-  private spawn(c: Container, program: Program, env: string[]): void {
+  private spawn(c: Container, program: Program, env: string[], uid: number): void {
     const sandboxId = this.net.config(c.id)?.sandboxId;
     const pid = this.kernel.startContainer({
       id: c.id,
@@ -1223,6 +1254,7 @@ export class Engine {
       rootfs: `/var/lib/docker/overlay2/${c.layerId}/merged`,
       tty: c.config.tty,
       rss: programRss(c.path),
+      ...(uid ? { uid } : {}),
       ...(sandboxId ? { sandboxKey: `/var/run/docker/netns/${sandboxId.slice(0, 12)}` } : {}),
     }, { setKey: () => this.flushNetOps() });
     this.flushNetOps();
@@ -1233,6 +1265,7 @@ export class Engine {
       timers: new Set(),
       deferred: [],
       handler: null,
+      forks: new Map(),
       stdin: new StdinPipe({
         tty: c.config.tty,
         echo: (t) => write('stdout', t),
@@ -1253,6 +1286,7 @@ export class Engine {
       pid: this.kernel.process(pid)?.nsPid ?? 1,
       spawn: (argv) => this.forkProcess(c, pid, argv, env, c.config.workingDir || '/'),
       exec: (argv) => this.execInPlace(c, pid, argv, env, c.config.workingDir || '/'),
+      kill: (target, signal) => this.killInContainer(c, target, signal),
       env,
       hostname: c.config.hostname,
       cwd: c.config.workingDir || '/',
@@ -1603,12 +1637,12 @@ export class Engine {
    * Returns the new process's host pid and its pid inside the container, and
    * `exit` to call when it ends.
    */
-  execProcess(ref: string, argv: string[], opts: { tty?: boolean } = {}): { pid: number; nsPid: number; exit: (code: number) => void } {
+  execProcess(ref: string, argv: string[], opts: { tty?: boolean; uid?: number } = {}): { pid: number; nsPid: number; exit: (code: number) => void } {
     const c = this.get(ref);
     if (!c.run) throw new DaemonError(`Container ${c.id} is not running`, 'conflict');
     const env = this.processEnv(c);
     const path = resolveExecutable(c.mount.root(), env, c.config.workingDir || '/', argv[0] ?? '');
-    const pid = this.kernel.exec(c.id, argv, path, { tty: opts.tty ?? false, rss: programRss(argv[0] ?? '') });
+    const pid = this.kernel.exec(c.id, argv, path, { tty: opts.tty ?? false, rss: programRss(argv[0] ?? ''), ...(opts.uid ? { uid: opts.uid } : {}) });
     const nsPid = this.kernel.process(pid)?.nsPid ?? pid;
     return { pid, nsPid, exit: (code) => this.op(() => this.kernel.processExit(pid, code)) };
   }

@@ -28,6 +28,8 @@ export interface Proc {
    * new command line.
    */
   exec?(argv: readonly string[]): void;
+  /** Sends `signal` to the process `pid` of the container's pid namespace (`kill` from inside); 'nosuch' when there is none. */
+  kill?(pid: number, signal: number): 'ok' | 'nosuch';
   /** KEY=value, in the order the process received them. */
   readonly env: readonly string[];
   readonly hostname: string;
@@ -81,6 +83,8 @@ export interface ChildProcess {
   spawn?(argv: readonly string[]): ChildProcess;
   /** The child execs another program in its place. */
   exec?(argv: readonly string[]): void;
+  /** What a `kill` of the child from elsewhere in the container reaches. */
+  onSignal?(handler: (signal: number) => void): void;
 }
 
 /** One process as `ps` inside a container shows it. */

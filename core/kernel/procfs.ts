@@ -40,6 +40,12 @@ function command(p: KProcess): string {
   return p.argv.join(' ');
 }
 
+/** The host's name for a process's uid, as ps reads /etc/passwd (the reference host's: root and nobody). */
+function userName(p: KProcess): string {
+  const uid = p.uid ?? 0;
+  return uid === 0 ? 'root' : uid === 65534 ? 'nobody' : String(uid);
+}
+
 function comm(p: KProcess): string {
   const a0 = p.argv[0] ?? '';
   if (p.kthread) return a0.replace(/^\[|\]$/g, '');
@@ -57,8 +63,8 @@ function stat(p: KProcess, frozen: ReadonlySet<number> | undefined): string {
 function fields(now: number, opts: PsOptions, long: boolean): Record<string, Field> {
   const f = (title: string, right: boolean, width: number, value: (p: KProcess) => string): Field => ({ title, right, width, value });
   return {
-    uid: f('UID', false, 8, () => 'root'),
-    user: f('USER', false, 8, () => 'root'),
+    uid: f('UID', false, 8, userName),
+    user: f('USER', false, 8, userName),
     pid: f('PID', true, long ? 7 : 5, (p) => String(p.pid)),
     ppid: f('PPID', true, long ? 7 : 5, (p) => String(p.ppid)),
     c: f('C', true, 2, () => '0'),
