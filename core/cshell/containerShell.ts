@@ -541,13 +541,13 @@ class ContainerShell implements Platform {
     }
   }
 
-  /** An interactive bash reads /etc/bash.bashrc (or /etc/bashrc) and ~/.bashrc: the prompt comes from there. */
+  /** An interactive bash reads /etc/bash.bashrc (Debian's build) and ~/.bashrc: the prompt comes from there. */
   private *bashrc(fds: Fds): Task<void> {
     const st = this.interp.state;
     if (!st.vars.has('PS1')) st.vars.set('PS1', '\\s-\\v\\$ ');
     const home = st.vars.get('HOME') ?? '/root';
     const quiet: Fds = { ...fds, out: { write: () => {} } };
-    for (const f of ['/etc/bash.bashrc', '/etc/bashrc', `${home}/.bashrc`]) {
+    for (const f of ['/etc/bash.bashrc', `${home}/.bashrc`]) {
       const r = this.p.fs.tryRead(f);
       if (!('data' in r)) continue;
       const list = this.interp.parseOrReport(r.data, fds.err);
@@ -561,7 +561,7 @@ class ContainerShell implements Platform {
   }
 
   private reportJobs(): void {
-    for (const j of this.interp.reapJobs()) {
+    for (const j of this.interp.jobs.reap()) {
       const state = j.status === 0 ? 'Done' : (j.status ?? 0) > 128 ? 'Terminated' : `Done(${j.status})`;
       this.write(this.personality === 'bash' ? `[${j.id}]+  ${state.padEnd(24)}${j.command}\n` : `[${j.id}]+ ${state.padEnd(27)}${j.command}\n`);
     }

@@ -205,9 +205,9 @@ export function makeBuiltins(sh: Interpreter): Record<string, Builtin> {
     }
     let status = 0;
     for (const a of args) {
-      const job = sh.findJob(a);
+      const job = sh.jobs.find(a);
       if (typeof job !== 'string' && (a.startsWith('%') || /^\d+$/.test(a))) {
-        sh.signalJob(job, signal);
+        sh.jobs.signal(job, signal);
         continue;
       }
       if (a.startsWith('%')) {
@@ -235,7 +235,7 @@ export function makeBuiltins(sh: Interpreter): Record<string, Builtin> {
     const args = argv.slice(1);
     const jobs = [];
     for (const a of args) {
-      const j = sh.findJob(a);
+      const j = sh.jobs.find(a);
       if (typeof j === 'string') {
         if (/^\d+$/.test(a)) {
           if (bash()) err(io, `${j}`, 'wait');
@@ -246,7 +246,7 @@ export function makeBuiltins(sh: Interpreter): Record<string, Builtin> {
       }
       jobs.push(j);
     }
-    const r = yield* sh.waitFor(args.length === 0 ? [...sh.jobs] : jobs, ctx);
+    const r = yield* sh.jobs.waitFor(args.length === 0 ? [...sh.jobs.list] : jobs, ctx);
     if (typeof r !== 'number') return 128 + r.signal;
     // ash says what killed the job it waited for by name (not for Ctrl-C).
     const killedBy = jobs[jobs.length - 1]?.ref.signal;
@@ -517,14 +517,14 @@ export function makeBuiltins(sh: Interpreter): Record<string, Builtin> {
     wait,
     kill,
     jobs: (_argv, io) => {
-      const jobs = sh.jobs;
+      const jobs = sh.jobs.list;
       jobs.forEach((j, i) => {
         const mark = i === jobs.length - 1 ? '+' : i === jobs.length - 2 ? '-' : ' ';
         const state = j.status === null ? 'Running' : j.status === 0 ? 'Done' : j.status > 128 ? 'Terminated' : `Done(${j.status})`;
         // A non-interactive ash keeps no job's command text.
         io.stdout(bash() ? `[${j.id}]${mark}  ${state.padEnd(24)}${j.command}${j.status === null ? ' &' : ''}\n` : `[${j.id}]${mark}  ${state.padEnd(27)}${sh.voice.interactive ? j.command : ''}\n`);
       });
-      sh.reapJobs();
+      sh.jobs.reap();
       return 0;
     },
     exec: function* (argv, _io, ctx): Task<number> {

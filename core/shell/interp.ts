@@ -10,17 +10,19 @@
 import type { Clock, Interrupt } from '../ports';
 import { never } from '../ports';
 import type { ProcessIO, TerminalInput } from '../process';
-import { resolvePath, type Fs } from './filesystem';
-import { BufferSink, NULL_SINK, Pipe, TextInput, type Sink } from './io';
+import type { Fs } from './filesystem';
+import { BufferSink, Pipe, type Sink } from './io';
 import { parse, ShellSyntaxError, type AndOr, type Command, type List, type Pipeline, type Redirect, type Word } from './syntax';
 import { globToRegex } from './regex';
 import { Expander, plainWord, type ExpandHost } from './expand';
 import { all, awaitValue, isTask, runTask, suspend, type Task, type TaskHandle } from './task';
 import type { Voice } from './personality';
 import { makeBuiltins } from './builtins';
+import { Jobs } from './jobs';
+import { applyRedirects } from './redirects';
 import {
   ExitRequest, ExpansionError, Interrupted, LoopControl, ReturnRequest,
-  type Builtin, type Ctx, type Fds, type JobRef, type Platform, type State,
+  type Builtin, type Ctx, type Fds, type Platform, type State,
 } from './shellTypes';
 
 /** A write to a pipe whose reader has gone: the writing process dies of SIGPIPE. */
@@ -52,30 +54,6 @@ export interface InterpreterOptions {
   homeOf?(user: string): string | undefined;
   /** Runs `cb` soon, from the scheduler (a trapped signal ending `wait`); at once when absent. */
   defer?(cb: () => void): void;
-}
-
-interface Job {
-  id: number;
-  ref: JobRef;
-  command: string;
-  status: number | null;
-  handle: TaskHandle | null;
-  waiters: (() => void)[];
-  interrupt: InterruptFlag;
-}
-
-/** An Interrupt the shell raises itself (a job's `kill`). */
-class InterruptFlag implements Interrupt {
-  interrupted = false;
-  private listeners = new Set<() => void>();
-  onInterrupt(cb: () => void): () => void {
-    this.listeners.add(cb);
-    return () => this.listeners.delete(cb);
-  }
-  fire(): void {
-    this.interrupted = true;
-    for (const l of [...this.listeners]) l();
-  }
 }
 
 export function cloneState(s: State): State {
@@ -110,11 +88,7 @@ export class Interpreter implements ExpandHost {
   private readonly pending: number[] = [];
   /** Once a trap with an action was set, `sh -c` no longer runs its last command in place of the shell. */
   mayHaveTraps = false;
-  /** The `wait` builtin's wake-up for a trapped signal. */
-  private signalWaiter: ((signal: number) => void) | null = null;
-  readonly jobs: Job[] = [];
-  private lastBackgroundPid: number | undefined;
-  private fakePid = 0;
+  readonly jobs: Jobs;
   /** Bumped by the platform when input arrives or a program's timer fires: a loop that waits is not stuck. */
   progress = 0;
   /** The terminal's keystrokes for the line now running (host). */
@@ -134,6 +108,7 @@ export class Interpreter implements ExpandHost {
       traps: new Map(),
     };
     this.expand = new Expander(this);
+    this.jobs = new Jobs(this);
     this.builtins = { ...makeBuiltins(this), ...opts.builtins };
   }
 
@@ -156,7 +131,7 @@ export class Interpreter implements ExpandHost {
 
   special(name: string, ctx: Ctx): string | undefined {
     if (name === '$') return String(this.platform.pid);
-    if (name === '!') return this.lastBackgroundPid === undefined ? '' : String(this.lastBackgroundPid);
+    if (name === '!') return this.jobs.lastPid === undefined ? '' : String(this.jobs.lastPid);
     const f = ctx.state.flags;
     const mode = this.voice.opts.mode;
     const how = mode === 'interactive' ? 'i' : mode === 'command' ? 'c' : mode === 'stdin' ? 's' : '';
@@ -235,7 +210,7 @@ export class Interpreter implements ExpandHost {
     for (let i = 0; i < n; i++) {
       const item = list.items[i]!;
       if (item.background) {
-        this.startJob(item.andOr, ctx);
+        this.jobs.start(item.andOr, ctx);
         status = 0;
       } else status = yield* this.runAndOr(item.andOr, i === n - 1 ? ctx : notLast);
       ctx.state.status = status;
@@ -301,6 +276,10 @@ export class Interpreter implements ExpandHost {
     for (let i = n - 1; i >= 0; i--) tasks.push(stage.call(this, i));
     const statuses = yield* all(tasks);
     return statuses[0]!;
+  }
+
+  applyRedirects(redirects: Redirect[], ctx: Ctx): Task<Fds | number> {
+    return applyRedirects(this, redirects, ctx);
   }
 
   *runCommand(cmd: Command, ctx: Ctx): Task<number> {
@@ -418,7 +397,7 @@ export class Interpreter implements ExpandHost {
   }
 
   /** A non-fatal expansion error's status; a fatal one ends the (non-interactive) shell. */
-  private expansionFailed(e: ExpansionError): number {
+  expansionFailed(e: ExpansionError): number {
     if (e.fatal) throw new ExitRequest(e.status);
     return e.status;
   }
@@ -651,99 +630,6 @@ export class Interpreter implements ExpandHost {
     }
   }
 
-  // ---------- redirects ----------
-
-  *applyRedirects(redirects: Redirect[], ctx: Ctx): Task<Fds | number> {
-    if (redirects.length === 0) return ctx.fds;
-    const fds: Fds = { ...ctx.fds };
-    const bash = this.voice.personality === 'bash';
-    const dash = this.voice.personality === 'dash';
-    const fail = (msg: string): number => {
-      ctx.fds.err.write(this.message(msg));
-      return dash ? 2 : 1;
-    };
-    for (const r of redirects) {
-      let target: string;
-      try {
-        if (r.op === '<<<' || r.op === '<<') target = yield* this.expand.noSplit(r.target, ctx, () => {});
-        else {
-          const words = yield* this.expand.word(r.target, ctx, () => {});
-          if (words.length !== 1 && bash) return fail(`${r.target.raw}: ambiguous redirect`);
-          target = words.join(' ');
-        }
-      } catch (e) {
-        if (e instanceof ExpansionError) return this.expansionFailed(e);
-        throw e;
-      }
-      if (r.op === '<<<' || r.op === '<<') {
-        if (r.fd === 0) {
-          fds.stdin = new TextInput(r.op === '<<' ? target : target + '\n');
-          fds.stdinIsTTY = false;
-        }
-        continue;
-      }
-      if (r.op === '<' || r.op === '<>') {
-        const abs = resolvePath(target, ctx.state.cwd);
-        if (r.op === '<>' && !this.fs.exists(abs)) this.fs.touch(abs);
-        const data = this.fs.tryRead(abs);
-        if ('error' in data) {
-          if (bash) return fail(`${target}: ${errText(data.error)}`);
-          const why = data.error === 'ENOENT' ? (dash ? 'No such file' : 'no such file') : errText(data.error).toLowerCase();
-          return fail(`${dash ? 'cannot' : "can't"} open ${target}: ${why}`);
-        }
-        if (r.fd === 0) {
-          fds.stdin = new TextInput(data.data);
-          fds.stdinIsTTY = target === '/dev/tty' ? ctx.fds.stdinIsTTY : false;
-        }
-        continue;
-      }
-      if (r.op === '<&') continue;
-      if (r.op === '>&' && (/^\d+$/.test(target) || target === '-')) {
-        if (target === '-') {
-          if (r.fd === 1) fds.out = NULL_SINK;
-          if (r.fd === 2) fds.err = NULL_SINK;
-          continue;
-        }
-        const src = Number(target);
-        if (src !== 1 && src !== 2) return fail(bash ? `${target}: Bad file descriptor` : `${target}: bad file descriptor`);
-        const sink = src === 1 ? fds.out : fds.err;
-        const tty = src === 1 ? fds.outIsTTY : ctx.fds.outIsTTY;
-        if (r.fd === 1) {
-          fds.out = sink;
-          fds.outIsTTY = tty;
-        } else if (r.fd === 2) fds.err = sink;
-        continue;
-      }
-      // Output to a file: >, >>, >|, &>, &>>, and `>&file` (same as &>).
-      const both = r.op === '&>' || r.op === '&>>' || (r.op === '>&' && r.fd === 1);
-      const append = r.op === '>>' || r.op === '&>>';
-      const sink = this.openSink(target, append, fds, ctx);
-      if (typeof sink === 'string') {
-        if (bash) return fail(`${target}: ${errText(sink)}`);
-        const why = sink === 'ENOENT' ? (dash ? 'Directory nonexistent' : 'nonexistent directory') : errText(sink);
-        return fail(`${dash ? 'cannot' : "can't"} create ${target}: ${why}`);
-      }
-      if (both || r.fd === 1) {
-        fds.out = sink.sink;
-        fds.outIsTTY = sink.tty;
-      }
-      if (both || r.fd === 2) fds.err = sink.sink;
-    }
-    return fds;
-  }
-
-  private openSink(target: string, append: boolean, fds: Fds, ctx: Ctx): { sink: Sink; tty: boolean } | string {
-    if (target === '') return 'ENOENT';
-    const abs = resolvePath(target, ctx.state.cwd);
-    if (abs === '/dev/null') return { sink: NULL_SINK, tty: false };
-    if (abs === '/dev/stdout') return { sink: fds.out, tty: fds.outIsTTY };
-    if (abs === '/dev/stderr') return { sink: fds.err, tty: false };
-    if (abs === '/dev/tty') return { sink: fds.out, tty: true };
-    const writer = this.fs.openWrite(abs, append);
-    if (typeof writer === 'string') return writer;
-    return { sink: writer, tty: false };
-  }
-
   // ---------- substitution ----------
 
   /** `$(…)`: runs in a subshell, stdout captured, trailing newlines removed. */
@@ -767,96 +653,6 @@ export class Interpreter implements ExpandHost {
     return env;
   }
 
-  // ---------- jobs ----------
-
-  /** `list &`: runs in a subshell while the shell goes on; its stdin is /dev/null. */
-  private startJob(ao: AndOr, ctx: Ctx): void {
-    const id = this.jobs.reduce((m, j) => Math.max(m, j.id), 0) + 1;
-    const ref: JobRef = { programs: new Set(), pid: 0 };
-    const first = ao.first.cmds[0]!;
-    const word = first.type === 'simple' && first.words[0] ? plainWord(first.words[0]) : null;
-    // A lone program is the job's process itself; anything else runs in a forked shell.
-    const lone = ao.rest.length === 0 && ao.first.cmds.length === 1 && !ao.first.negate && first.type === 'simple' && word !== null && !this.builtins[word] && !ctx.state.functions.has(word);
-    const sub = lone ? undefined : this.platform.forkSubshell?.(ctx);
-    if (sub) ref.pid = sub.pid;
-    const interrupt = new InterruptFlag();
-    const job: Job = { id, ref, command: describe(ao), status: null, handle: null, waiters: [], interrupt };
-    this.jobs.push(job);
-    const c: Ctx = {
-      ...ctx, state: cloneState(ctx.state), fds: { ...ctx.fds, stdin: new TextInput(''), stdinIsTTY: false }, interrupt,
-      job: ref, main: false, execOk: false, nested: true, owner: sub ? sub.owner : ctx.owner,
-    };
-    const body = (): Task<number> => this.inSubshell(this.runAndOr(ao, c), c);
-    const done = (code: number): void => {
-      job.status = code;
-      sub?.exit(code);
-      for (const w of job.waiters.splice(0)) w();
-    };
-    job.handle = runTask(body(), done, (e) => {
-      c.fds.err.write(this.message(`internal error: ${e instanceof Error ? e.message : String(e)}`));
-      done(1);
-    });
-    if (ref.pid === 0) ref.pid = this.platform.pid + 100 + ++this.fakePid;
-    this.lastBackgroundPid = ref.pid;
-    if (this.voice.interactive && ctx.fds.stdinIsTTY) ctx.fds.err.write(`[${id}] ${ref.pid}\n`);
-  }
-
-  /** A job by `%n`, `%%`, `%+`, `%-` or pid; a string is the error. */
-  findJob(spec: string): Job | string {
-    if (/^\d+$/.test(spec)) {
-      const j = this.jobs.find((x) => x.ref.pid === Number(spec));
-      return j ?? `pid ${spec} is not a child of this shell`;
-    }
-    if (spec === '%%' || spec === '%+' || spec === '%') {
-      const j = this.jobs[this.jobs.length - 1];
-      return j ?? `${spec}: no such job`;
-    }
-    if (spec === '%-') {
-      const j = this.jobs[this.jobs.length - 2];
-      return j ?? `${spec}: no such job`;
-    }
-    const m = /^%(\d+)$/.exec(spec);
-    if (m) return this.jobs.find((x) => x.id === Number(m[1])) ?? `${spec}: no such job`;
-    const byName = this.jobs.find((x) => x.command.startsWith(spec.slice(1)));
-    return byName ?? `${spec}: no such job`;
-  }
-
-  /** Sends `signal` to a job: its programs get it; the job's own shell code stops (killed by the signal). */
-  signalJob(job: Job, signal: number): void {
-    for (const deliver of [...job.ref.programs]) deliver(signal);
-    if (job.status === null && signal !== 0 && signal !== 17 && signal !== 18 && signal !== 28) {
-      job.ref.signal ??= signal;
-      job.interrupt.fire();
-      job.handle?.cancel(new Interrupted(128 + signal));
-    }
-  }
-
-  /** Waits for jobs (all of them, or those named); a trapped signal ends the wait with 128+signal. */
-  *waitFor(jobs: Job[], ctx: Ctx): Task<number | { signal: number }> {
-    let status = 0;
-    for (const job of jobs) {
-      if (job.status === null) {
-        const r = yield* suspend<number | { signal: number }>((resume) => {
-          job.waiters.push(() => resume(job.status ?? 0));
-          if (ctx.main) this.signalWaiter = (signal) => resume({ signal });
-        });
-        this.signalWaiter = null;
-        if (typeof r !== 'number') return r;
-      }
-      status = job.status ?? 0;
-      const k = this.jobs.indexOf(job);
-      if (k >= 0) this.jobs.splice(k, 1);
-    }
-    return status;
-  }
-
-  /** Forgets the jobs that have finished (an interactive shell reports them before its prompt). */
-  reapJobs(): Job[] {
-    const done = this.jobs.filter((j) => j.status !== null);
-    for (const j of done) this.jobs.splice(this.jobs.indexOf(j), 1);
-    return done;
-  }
-
   // ---------- traps and signals ----------
 
   /**
@@ -870,13 +666,7 @@ export class Interpreter implements ExpandHost {
     if (action === undefined) return false;
     if (action === '') return true;
     this.pending.push(signal);
-    const waiter = this.signalWaiter;
-    if (waiter) {
-      this.signalWaiter = null;
-      const wake = (): void => waiter(signal);
-      if (this.opts.defer) this.opts.defer(wake);
-      else wake();
-    }
+    this.jobs.wakeForSignal(signal, this.opts.defer);
     return true;
   }
 
@@ -891,12 +681,6 @@ export class Interpreter implements ExpandHost {
       ctx.state.status = saved;
     }
   }
-}
-
-/** A job's command as `jobs` shows it. */
-function describe(ao: AndOr): string {
-  const pipe = (p: Pipeline): string => (p.negate ? '! ' : '') + p.cmds.map((c) => (c.type === 'simple' ? c.words.map((w) => w.raw).join(' ') : c.type)).join(' | ');
-  return [pipe(ao.first), ...ao.rest.map((r) => `${r.op} ${pipe(r.pipeline)}`)].join(' ');
 }
 
 export function errText(code: string): string {
