@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EngineDriver } from '../engine/testDriver';
+import { seededRng } from '../ports';
 
 /**
  * The container shell against real busybox: each row is a script and what
@@ -217,4 +218,27 @@ describe('the container shell matches /bin/busybox sh', () => {
     const expected = realBusybox(script);
     expect(await sh(script, { workingDir: '/tmp' })).toEqual(expected);
   });
+});
+
+describe('robustness', () => {
+  it('never crashes and always exits with a status, whatever the script', async () => {
+    const rng = seededRng('container-shell-fuzz');
+    const alphabet = ['echo', 'grep', 'a', ' ', '|', '||', '&&', ';', '"', "'", '$(', ')', '`', '$', '{', '}', '>', '<', '2>&1', '\\', '*', '#', '\n', 'x=1', '$((', '))', 'if', 'then', 'fi', 'for', 'do', 'done', 'in', 'while', 'case', 'esac', ';;', '-n', 'sed', 's/a/b/', 'awk', '{print $1}', 'wc', '-l', 'cd', '..', 'ls', 'cat', 'f', '[', ']', '!', '&', '(', '${', '%', 'seq', '3', 'sort', 'head', 'sh', '-c', 'f()', 'trap', 'wait', 'kill', '%1', 'exit', 'set', '-e', 'local', 'return', '<<', 'EOF'];
+    const d = new EngineDriver();
+    for (let n = 0; n < 300; n++) {
+      const len = 1 + (rng.nextU32() % 10);
+      let script = '';
+      for (let k = 0; k < len; k++) script += alphabet[rng.nextU32() % alphabet.length]! + (rng.nextU32() % 2 ? ' ' : '');
+      const { id } = d.engine.create({ image: 'busybox', cmd: ['sh', '-c', script] });
+      let stderr = '';
+      d.engine.attach(id, { stdout: () => {}, stderr: (t) => (stderr += t) });
+      const exited = d.engine.wait(id, 'next-exit');
+      d.engine.start(id);
+      d.scheduler.after(60_000, () => d.state(id) === 'running' && d.engine.kill(id));
+      const code = await d.until(exited);
+      expect(Number.isInteger(code) && code >= 0 && code <= 255, script).toBe(true);
+      expect(stderr, script).not.toContain('internal error');
+      d.engine.remove(id, { force: true });
+    }
+  }, 120_000);
 });
