@@ -220,6 +220,54 @@ describe('the container shell matches /bin/busybox sh', () => {
   });
 });
 
+/** The same scripts as bash and dash in an ubuntu container, against this machine's bash and dash (GNU tools on both sides). */
+function realShell(shell: string, script: string): { stdout: string; stderr: string; code: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'gbtest-sh-'));
+  try {
+    const r = spawnSync(`/bin/${shell}`, ['-c', script], {
+      argv0: shell,
+      cwd: dir,
+      encoding: 'utf8',
+      // No LC_ALL and a HOME of its own: the scripts print neither, and both slow bash's start here by a tenth of a second or more.
+      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: dir },
+      timeout: 10_000,
+    });
+    return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function inUbuntu(d: EngineDriver, shell: string, script: string): Promise<{ stdout: string; stderr: string; code: number }> {
+  const { id } = d.engine.create({ image: 'ubuntu', cmd: [shell, '-c', script], workingDir: '/tmp' });
+  let stdout = '';
+  let stderr = '';
+  d.engine.attach(id, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  const exited = d.engine.wait(id, 'next-exit');
+  d.engine.start(id);
+  const code = await d.until(exited);
+  d.engine.remove(id, { force: true });
+  return { stdout, stderr, code };
+}
+
+/** Scripts whose real outcome depends on a race between a job and `kill` in the real shell. */
+const RACY = new Set(['sleep 5 & jobs; kill %1']);
+
+for (const shell of ['bash', 'dash']) {
+  const path = `/bin/${shell}`;
+  describe(`${shell} in an ubuntu container matches ${path}`, () => {
+    if (!existsSync(path)) {
+      it.skip(`skipped: ${path} is absent`, () => {});
+      return;
+    }
+    const d = new EngineDriver();
+    d.engine.pull('ubuntu');
+    it.each(DIFFERENTIAL.filter((s) => !RACY.has(s)))('%s', async (script) => {
+      expect(await inUbuntu(d, shell, script)).toEqual(realShell(shell, script));
+    });
+  });
+}
+
 describe('robustness', () => {
   it('never crashes and always exits with a status, whatever the script', async () => {
     const rng = seededRng('container-shell-fuzz');

@@ -213,6 +213,10 @@ flavored.cat = (p) => (flavorOf(p) === 'busybox' || p.argv.length === 1 ? applet
 // tail -f follows (and tail of /dev/zero grows until the OOM killer); other tails are the utility's.
 const tailProgram: Program = (p) => (p.argv.some((a) => /^-[a-zA-Z]*[fF]/.test(a)) || p.argv.includes('/dev/zero') ? tail(p) : utilityPrograms.tail!(p));
 
+// Debian's awk is mawk (an alternatives link), centos's gawk: the one awk here.
+utilityPrograms.mawk = utilityPrograms.awk!;
+utilityPrograms.gawk = utilityPrograms.awk!;
+
 /** The shells, each the one interpreter (core/shell/interp.ts) in its image's personality. */
 const shells: Record<string, Program> = {
   sh: shellProgram('sh', lookupCommand),

@@ -522,7 +522,10 @@ export function makeBuiltins(sh: Interpreter): Record<string, Builtin> {
         const mark = i === jobs.length - 1 ? '+' : i === jobs.length - 2 ? '-' : ' ';
         const state = j.status === null ? 'Running' : j.status === 0 ? 'Done' : j.status > 128 ? 'Terminated' : `Done(${j.status})`;
         // A non-interactive ash keeps no job's command text.
-        io.stdout(bash() ? `[${j.id}]${mark}  ${state.padEnd(24)}${j.command}${j.status === null ? ' &' : ''}\n` : `[${j.id}]${mark}  ${state.padEnd(27)}${sh.voice.interactive ? j.command : ''}\n`);
+        const text = sh.voice.interactive ? j.command : '';
+        if (bash()) io.stdout(`[${j.id}]${mark}  ${state.padEnd(24)}${j.command}${j.status === null ? ' &' : ''}\n`);
+        else if (sh.voice.personality === 'dash') io.stdout(`[${j.id}] ${mark} ${state.padEnd(27)}${text}\n`);
+        else io.stdout(`[${j.id}]${mark}  ${state.padEnd(27)}${text}\n`);
       });
       sh.jobs.reap();
       return 0;

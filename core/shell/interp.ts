@@ -150,7 +150,9 @@ export class Interpreter implements ExpandHost {
       return parse(src, { heredocToEnd: this.voice.personality !== 'bash', noHereStrings: this.voice.personality !== 'bash' });
     } catch (e) {
       if (!(e instanceof ShellSyntaxError)) throw e;
-      err.write(this.voice.syntaxError(e, this.state.arg0, src.split('\n')[e.line - 1]));
+      // bash reads `-c SCRIPT` with a newline after it: the end of file is on the line after the last.
+      const line = e.detail.kind === 'eof' && this.voice.personality === 'bash' && !src.endsWith('\n') ? e.line + 1 : e.line;
+      err.write(this.voice.syntaxError(e, this.state.arg0, src.split('\n')[e.line - 1], line));
       return null;
     }
   }
@@ -458,8 +460,8 @@ export class Interpreter implements ExpandHost {
     if (ctx.state.readonly.has(name)) {
       const bash = this.voice.personality === 'bash';
       ctx.fds.err.write(this.message(bash ? `${name}: readonly variable` : `${name}: is read only`));
-      // ash and dash: an error in an assignment ends a non-interactive shell.
-      if (!bash && !this.voice.interactive) throw new ExitRequest(2);
+      // An assignment to a readonly variable ends a non-interactive shell.
+      if (!this.voice.interactive) throw new ExitRequest(bash ? 1 : 2);
       return false;
     }
     ctx.state.vars.set(name, value);

@@ -68,12 +68,12 @@ export class Voice {
   }
 
   /** The message for a syntax error, whole (with its prefix and newline). */
-  syntaxError(e: ShellSyntaxError, arg0: string, sourceLine: string | undefined): string {
+  syntaxError(e: ShellSyntaxError, arg0: string, sourceLine: string | undefined, line = e.line): string {
     const d = e.detail;
     const { personality, mode } = this.opts;
     if (personality === 'bash') {
       if (mode === 'interactive' || mode === 'stdin') return e.message + '\n';
-      const where = mode === 'command' ? `${arg0}: -c: line ${e.line}: ` : `${arg0}: line ${e.line}: `;
+      const where = mode === 'command' ? `${arg0}: -c: line ${line}: ` : `${arg0}: line ${line}: `;
       const text = e.message.replace(/^bash: /, '');
       const echo = d.kind === 'token' && sourceLine !== undefined ? `${where}\`${sourceLine}'\n` : '';
       return `${where}${text}\n${echo}`;
