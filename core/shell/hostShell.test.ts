@@ -387,6 +387,30 @@ describe('robustness', () => {
     expect(r.err).toContain('loop stopped after');
   });
 
+  it('stops such a loop with a real clock too (time passes while it computes, but it never waits)', async () => {
+    let t = 0;
+    const r = await run(shell({ clock: { now: () => (t += 3) } }), 'while true; do :; done');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('loop stopped after');
+  });
+
+  it('lets a loop that sleeps run on (until Ctrl-C)', async () => {
+    let now = 0;
+    let sleeps = 0;
+    const intr = new InterruptSource();
+    const sh = shell({
+      clock: { now: () => now },
+      sleep: async (ms) => {
+        now += ms;
+        if (++sleeps === 20_000) intr.interrupt();
+        return true;
+      },
+    });
+    const r = await run(sh, 'while true; do sleep 1; done', { interrupt: intr });
+    expect(r).toEqual({ out: '', err: '', code: 130 });
+    expect(sleeps).toBe(20_000);
+  });
+
   it('stops a script that runs itself', async () => {
     const r = await run(shell(), 'echo "bash self.sh" > self.sh; bash self.sh');
     expect(r.err).toContain('maximum nesting level exceeded');

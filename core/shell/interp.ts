@@ -15,7 +15,7 @@ import { BufferSink, Pipe, type Sink } from './io';
 import { parse, ShellSyntaxError, type AndOr, type Command, type List, type Pipeline, type Redirect, type Word } from './syntax';
 import { globToRegex } from './regex';
 import { Expander, plainWord, type ExpandHost } from './expand';
-import { all, awaitValue, isTask, runTask, suspend, type Task, type TaskHandle } from './task';
+import { all, awaitValue, isTask, runTask, suspend, suspensionCount, type Task, type TaskHandle } from './task';
 import type { Voice } from './personality';
 import { makeBuiltins } from './builtins';
 import { Jobs } from './jobs';
@@ -332,10 +332,11 @@ export class Interpreter implements ExpandHost {
         let status = 0;
         let stuck = 0;
         let mark = this.progressMark();
+        const moved = (a: typeof mark, b: typeof mark): boolean => a.input !== b.input || (a.time !== b.time && a.waits !== b.waits);
         const body = c.execOk ? { ...c, execOk: false } : c;
         for (;;) {
           const now = this.progressMark();
-          if (now !== mark) {
+          if (moved(now, mark)) {
             mark = now;
             stuck = 0;
           } else if (++stuck > MAX_LOOP_ITERATIONS) {
@@ -375,9 +376,13 @@ export class Interpreter implements ExpandHost {
     }
   }
 
-  /** Time passing or input arriving: what tells a waiting loop from a stuck one. */
-  private progressMark(): number {
-    return this.clock.now() * 4096 + this.progress;
+  /**
+   * What tells a loop that waits from a stuck one: input arrived, or it
+   * waited (suspended) while time passed. A loop that only computes never
+   * suspends, whatever a real clock does meanwhile.
+   */
+  private progressMark(): { time: number; waits: number; input: number } {
+    return { time: this.clock.now(), waits: suspensionCount(), input: this.progress };
   }
 
   private *loopIteration(body: List, ctx: Ctx): Task<{ status: number; stop: boolean }> {

@@ -47,6 +47,10 @@ export class Jobs {
 
   /** `list &`: runs in a subshell while the shell goes on; its stdin is /dev/null. */
   start(ao: AndOr, ctx: Ctx): void {
+    // A script that starts jobs forever must not keep them all: the finished ones go, but for the last ($!, for `wait $!`).
+    if (!this.sh.voice.interactive) {
+      for (let i = this.list.length - 1; i >= 0; i--) if (this.list[i]!.status !== null && this.list[i]!.ref.pid !== this.lastPid) this.list.splice(i, 1);
+    }
     const id = this.list.reduce((m, j) => Math.max(m, j.id), 0) + 1;
     const ref: JobRef = { programs: new Set(), pid: 0 };
     const first = ao.first.cmds[0]!;

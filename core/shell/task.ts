@@ -35,6 +35,13 @@ export function isTask<T>(v: unknown): v is Task<T> {
   return typeof v === 'object' && v !== null && typeof (v as { next?: unknown }).next === 'function' && typeof (v as { throw?: unknown }).throw === 'function';
 }
 
+let suspensions = 0;
+
+/** How many times a task has had to wait for a later callback (a loop that never does cannot let time pass). */
+export function suspensionCount(): number {
+  return suspensions;
+}
+
 /** A task started with runTask: it can be abandoned while it waits. */
 export interface TaskHandle {
   /** Throws `error` into the task at the wait it is suspended on (its finally blocks run); ignored once it has ended. */
@@ -87,6 +94,7 @@ export function runTask<T>(task: Task<T>, done: (value: T) => void, fail: (error
       }
       sync = false;
       if (!settled) {
+        suspensions++;
         running = false;
         return;
       }
