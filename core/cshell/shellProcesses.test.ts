@@ -55,6 +55,22 @@ describe('a looping container', () => {
     expect(seen.slice(-3).map(([, t]) => t)).toEqual([500, 1500, 2500]);
   });
 
+  it('stands still while paused: the sleep due meanwhile ends at the unpause', async () => {
+    const d = new EngineDriver();
+    const id = d.runDetached(['sh', '-c', LOOP], { name: 'loop' });
+    await d.advance(1500);
+    d.engine.pause(id);
+    await d.advance(5000);
+    d.engine.unpause(id);
+    await d.advance(1200);
+    expect(d.engine.logs(id).map((e) => [e.text, e.time - TEST_EPOCH])).toEqual([
+      ['tick 1\n', 0],
+      ['tick 2\n', 1000],
+      ['tick 3\n', 6500],
+      ['tick 4\n', 7500],
+    ]);
+  });
+
   it('keeps looping past the guard for loops that never wait (it sleeps each time)', () => {
     const d = new EngineDriver();
     const id = d.runDetached(['sh', '-c', 'i=0; while true; do i=$((i+1)); echo $i; sleep 1; done']);
