@@ -169,8 +169,9 @@ class ProcInput implements Input {
     };
   }
 
-  /** What a program would read at once. */
+  /** What a program would read at once (the process's stdin itself, when nobody has read it yet). */
   peek(): { text: string; ended: boolean } {
+    if (!this.listening && !this.eof && this.buffer === '') return this.p.stdin.peek?.() ?? { text: '', ended: false };
     return { text: this.buffer, ended: this.eof };
   }
 }
@@ -614,4 +615,3 @@ class ContainerShell implements Platform {
   }
 }
 
-export type { Input };
