@@ -314,8 +314,6 @@ class ContainerShell implements Platform {
     offBroken();
     offInterrupt();
     for (const d of detach) d();
-    // ash's and bash's waitforjob: a job killed by SIGINT leaves the cursor on a fresh line.
-    if (code === 130 && this.mode === 'interactive' && ctx.interrupt.interrupted && !ctx.job) this.write('\n');
     return code;
   }
 
@@ -538,6 +536,8 @@ class ContainerShell implements Platform {
         this.interp.state.status = e instanceof Interrupted ? e.status : this.interp.unwound(e);
       } finally {
         this.line = null;
+        // A line that Ctrl-C ended leaves the cursor on a fresh line (after the terminal's ^C).
+        if (interrupt.interrupted) this.write('\n');
       }
     }
   }

@@ -241,6 +241,12 @@ describe('interactive shells (-it)', () => {
     expect(r.code).toBe(0);
   });
 
+  it('Ctrl-C also ends a wait for a job and a read of the terminal', async () => {
+    const r = await session('busybox', ['sleep 100 &\r', 'wait\r', '\x03', 'echo w$?\r', 'read x\r', '\x03', 'echo r$?\r', 'exit\r']);
+    expect(r.out).toMatch(/\/ # wait\r\n\^C\r\n\/ # echo w\$\?\r\nw130\r\n\/ # read x\r\n\^C\r\n\/ # echo r\$\?\r\nr130\r\n\/ # exit\r\n$/);
+    expect(r.code).toBe(0);
+  });
+
   it('a PS2 prompt continues an unfinished command; a job started with & reports its number and pid', async () => {
     const r = await session('busybox', ['for i in 1 2\r', 'do echo $i; done\r', 'sleep 1 &\r', 'exit\r']);
     expect(r.out).toMatch(/\/ # for i in 1 2\r\n> do echo \$i; done\r\n1\r\n2\r\n\/ # sleep 1 &\r\n\[1\] \d+\r\n\/ # exit\r\n$/);

@@ -271,7 +271,18 @@ export function makeBuiltins(sh: Interpreter): Record<string, Builtin> {
     let line: string | null = null;
     if (input) {
       for (;;) {
-        yield* suspend(input.whenLine());
+        // Ctrl-C ends the read (the line then stops as interrupted).
+        const got = yield* suspend<boolean>((resume) => {
+          const off = ctx.interrupt.onInterrupt(() => {
+            off();
+            resume(false);
+          });
+          input.whenLine()(() => {
+            off();
+            resume(true);
+          }, () => {});
+        });
+        if (!got) return 130;
         const part = input.takeLine();
         if (part === null) break;
         if (!raw && part.endsWith('\\') && !input.complete) {

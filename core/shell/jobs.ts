@@ -119,6 +119,12 @@ export class Jobs {
         const r = yield* suspend<number | { signal: number }>((resume) => {
           job.waiters.push(() => resume(job.status ?? 0));
           if (ctx.main) this.signalWaiter = (signal) => resume({ signal });
+          // Ctrl-C ends the wait as SIGINT would.
+          const off = ctx.interrupt.onInterrupt(() => {
+            off();
+            resume({ signal: 2 });
+          });
+          job.waiters.push(off);
         });
         this.signalWaiter = null;
         if (typeof r !== 'number') return r;
