@@ -96,7 +96,7 @@ export function utilityProgram(u: Utility, resolve: Resolve, opts: UtilityProgra
         return interrupt.onInterrupt(cb);
       },
     };
-    const who = whoIs(p);
+    let user: string | undefined;
     const utilCtx = (io: ProcessIO): UtilContext => ({
       argv,
       io,
@@ -104,7 +104,14 @@ export function utilityProgram(u: Utility, resolve: Resolve, opts: UtilityProgra
       fs: p.fs,
       cwd: p.cwd,
       env: envRecord(p.env),
-      user: who.user ?? String(who.uid),
+      // Read from /etc/passwd only by the utilities that ask (whoami, id, ls -l).
+      get user() {
+        if (user === undefined) {
+          const who = whoIs(p);
+          user = who.user ?? String(who.uid);
+        }
+        return user;
+      },
       hostname: p.hostname,
       flavor: flavorOf(p),
       now: () => p.now(),
