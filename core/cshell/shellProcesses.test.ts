@@ -169,6 +169,37 @@ describe('kill inside the container', () => {
     await d.advance(100);
     expect(d.engine.logs(id).map((e) => e.text)).toEqual(['started 7\n', 'Terminated\n', 'status 143\n']);
   });
+
+  it('/bin/kill (the utility, not the builtin) reaches a child through the kernel; SIGKILL from inside does not end PID 1', async () => {
+    const d = new EngineDriver();
+    const id = d.runDetached(['sh', '-c', 'sleep 100 & /bin/kill $!; wait $!; echo status $?; kill -9 1; echo after $?; /bin/kill -0 99; echo gone $?']);
+    await d.advance(100);
+    expect(d.engine.logs(id).map((e) => e.text).join('')).toBe("status 143\nafter 0\nkill: can't kill pid 99: No such process\ngone 1\n");
+  });
+});
+
+describe('the utilities see the container (UtilContext.sys) and each child its own /proc/self', () => {
+  async function logs(image: string, cmd: string[]): Promise<string> {
+    const d = new EngineDriver();
+    if (image !== 'busybox') d.engine.pull(image);
+    const id = d.runDetached(cmd, { image });
+    await d.advance(100);
+    return d.engine.logs(id).map((e) => e.text).join('');
+  }
+
+  it('busybox ps -o as PID 1 (the last command runs in place of sh), as real Docker prints it', async () => {
+    expect(await logs('busybox', ['sh', '-c', 'ps -o pid,ppid,comm'])).toBe('PID   PPID  COMMAND\n    1     0 ps\n');
+  });
+
+  it("procps' ps in centos lists the pid namespace's processes, none with a terminal, with their parents", async () => {
+    expect(await logs('centos', ['bash', '-c', 'sleep 1 & ps -o pid,ppid,comm; true'])).toBe('  PID  PPID COMMAND\n    1     0 bash\n    7     1 sleep\n    8     1 ps\n');
+  });
+
+  it('/proc/self is the child reading it, not the shell', async () => {
+    const [self, shell] = (await logs('busybox', ['sh', '-c', 'readlink /proc/self; echo $$'])).split('\n');
+    expect(shell).toBe('1');
+    expect(Number(self)).toBeGreaterThan(1);
+  });
 });
 
 describe('-u user', () => {

@@ -250,9 +250,11 @@ export function makeBuiltins(sh: Interpreter): Record<string, Builtin> {
     }
     const r = yield* sh.jobs.waitFor(args.length === 0 ? [...sh.jobs.list] : jobs, ctx);
     if (typeof r !== 'number') return 128 + r.signal;
-    // ash says what killed the job it waited for by name (not for Ctrl-C).
-    const killedBy = jobs[jobs.length - 1]?.ref.signal;
-    if (!bash() && killedBy !== undefined && killedBy !== 2 && killedBy !== 13) io.stderr(`${SIGNAL_TEXT[killedBy] ?? `Signal ${killedBy}`}\n`);
+    // ash says what killed the job it waited for by name (not for Ctrl-C), unless waiting for a foreground program already reaped it.
+    const last = jobs[jobs.length - 1];
+    const killedBy = last?.ref.signal;
+    const reapedBefore = last?.endedAtReap !== undefined && last.endedAtReap < sh.jobs.reaps;
+    if (!bash() && !reapedBefore && killedBy !== undefined && killedBy !== 2 && killedBy !== 13) io.stderr(`${SIGNAL_TEXT[killedBy] ?? `Signal ${killedBy}`}\n`);
     return args.length === 0 ? 0 : r;
   };
 

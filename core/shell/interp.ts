@@ -506,7 +506,9 @@ export class Interpreter implements ExpandHost {
       }
     }
     const inPlace = ctx.execOk && !this.mayHaveTraps;
-    return yield* this.platform.runExternal(argv, { ...this.exportedEnv(ctx.state), ...envOverlay }, ctx, { caller: 'shell', inPlace });
+    const status = yield* this.platform.runExternal(argv, { ...this.exportedEnv(ctx.state), ...envOverlay }, ctx, { caller: 'shell', inPlace });
+    if (ctx.main) this.jobs.reaps++;
+    return status;
   }
 
   /** Runs a function: its arguments are $1…, `return` ends it, `local` variables are restored after. */

@@ -19,6 +19,8 @@ export interface Job {
   handle: TaskHandle | null;
   waiters: (() => void)[];
   interrupt: InterruptFlag;
+  /** `Jobs.reaps` when it ended: a foreground command's waitpid since then reaped it silently (ash). */
+  endedAtReap?: number;
 }
 
 /** An Interrupt the shell raises itself (a job's `kill`). */
@@ -40,6 +42,8 @@ export class Jobs {
   /** $! */
   lastPid: number | undefined;
   private fakePid = 0;
+  /** Foreground programs the shell itself has waited for (each waitpid also reaps finished jobs). */
+  reaps = 0;
   /** The `wait` builtin's wake-up for a trapped signal. */
   private signalWaiter: ((signal: number) => void) | null = null;
 
@@ -69,6 +73,7 @@ export class Jobs {
     const body = (): Task<number> => this.sh.inSubshell(this.sh.runAndOr(ao, c), c);
     const done = (code: number): void => {
       job.status = code;
+      job.endedAtReap = this.reaps;
       sub?.exit(code);
       for (const w of job.waiters.splice(0)) w();
     };
