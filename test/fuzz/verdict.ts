@@ -57,7 +57,9 @@ const errorShapes: RegExp[] = [
   /^([\w.-]+: )?usage:/i,
   /^(you cannot|cannot|conflicting options|no such|must|only one|unknown|invalid|missing|failed|unable)/i,
   /^[^:\n]{1,60}: (syntax error|unexpected|unterminated|invalid|cannot|can't|missing|bad|unrecognized|illegal)/i,
-  /^(sh|bash|glassbox|busybox|grep|wc|head|cat|sleep|ls|echo|env|hostname|template): /,
+  /^(sh|bash|glassbox|busybox|grep|wc|head|cat|sleep|ls|echo|env|hostname|kill|template): /,
+  // docker/cli's third Ctrl-C to a container that ignores them (cat on a terminal without -i waits forever, as for real).
+  /^got \d+ SIGTERM\/SIGINTs, forcefully exiting/,
   /^(template|json|invalid reference format)/,
   /^The input device is not a TTY/i,
   /^the input device is not a TTY/,
