@@ -19,7 +19,7 @@ import { commit, containersUsingImage, imageLookupError, loadBuiltinImages, prun
 import { containerStatus, isoTime } from '../cli/humanize';
 import { DaemonError, noSuchContainer } from './errors';
 import { generateName } from './names';
-import type { ChildProcess, Proc, Program } from './process';
+import type { ChildProcess, Proc, ProcessInfo, Program } from './process';
 import { parseSignal, signals } from './process';
 import { validateRestartPolicy, validateStopSignal, type RestartPolicyRequest } from './validate';
 import { DEFAULT_PATH, resolveCommand } from './programs';
@@ -35,6 +35,7 @@ import { programRss, resolveExecutable } from '../kernel/programs';
 import { containerMounts, HOST_HOSTNAME, mountsOfNamespace, overlayOptions } from '../kernel/system';
 import type { UtilMount } from '../shell/context';
 import { processFs } from '../kernel/views';
+import { utilProcess } from '../kernel/procfs';
 import { UnionFs } from '../unionfs/unionFs';
 import { lookupUser, parseGroup, parsePasswd } from '../cshell/users';
 import { resolvePath, type Fs } from '../shell/filesystem';
@@ -105,6 +106,8 @@ export interface CreateOptions {
   labels?: Record<string, string>;
   /** `--stop-signal`: what `docker stop` sends first (default SIGTERM). */
   stopSignal?: string;
+  /** `-u`: name, uid, name:group or uid:gid; absent keeps the image's. */
+  user?: string;
   /** `--stop-timeout`: seconds `docker stop` waits before SIGKILL (default 10). */
   stopTimeout?: number;
   /** HostConfig.NetworkMode: '' or 'default' (the bridge), 'bridge', 'host', 'none', 'container:<ref>', a network. */
@@ -217,6 +220,8 @@ interface Container {
     stopSignal: string;
     /** Config.StopTimeout, null when unset. */
     stopTimeout: number | null;
+    /** Config.User: who PID 1 runs as ('' is root). */
+    user: string;
     /** Config.ExposedPorts keys ("80/tcp"), in the order Docker sorts them. */
     exposedPorts: string[];
   };
@@ -902,6 +907,7 @@ export class Engine {
           // moby's merge(): an unset stop signal is the image's (nginx's STOPSIGNAL SIGQUIT).
           stopSignal: opts.stopSignal || (image.config.StopSignal ?? ''),
           stopTimeout: opts.stopTimeout ?? null,
+          user: opts.user ?? image.config.User ?? '',
           exposedPorts: exposedPorts(image, opts).map((e) => `${e.port}/${e.proto}`),
         },
         autoRemove: opts.autoRemove ?? false,
@@ -1072,7 +1078,8 @@ export class Engine {
         const r = c.fs.tryRead(path);
         return 'data' in r ? r.data : '';
       };
-      const user = opts.user ?? '';
+      // Without -u, an exec runs as the container's user.
+      const user = opts.user || c.config.user;
       const who = lookupUser(user, parsePasswd(read('/etc/passwd')), parseGroup(read('/etc/group')));
       if (!who) return fail(execUserError(user));
       const cwd = resolvePath(opts.workingDir || c.config.workingDir || '/', '/');
@@ -1083,7 +1090,7 @@ export class Engine {
       if (typeof program === 'number') return fail(execStartError(cmd ?? '', program));
       const tty = opts.tty ?? false;
       // The kernel model: runc exec joins the container's namespaces and cgroup; the pid is the one inside.
-      const kernelProc = this.execProcess(c.id, opts.cmd, { tty });
+      const kernelProc = this.execProcess(c.id, opts.cmd, { tty, uid: who!.uid });
       const pid = kernelProc.nsPid;
       let alive = true;
       const timers = new Set<() => void>();
@@ -1111,6 +1118,7 @@ export class Engine {
         argv: opts.cmd,
         pid,
         spawn: (argv, o) => this.forkProcess(c, kernelProc.pid, argv, env, cwd, o?.fork),
+        exec: (argv) => this.execInPlace(c, kernelProc.pid, argv, env, cwd),
         env,
         hostname: c.config.hostname,
         cwd,
@@ -1124,7 +1132,7 @@ export class Engine {
         rootfs: () => this.rootfsMount(c),
         mounts: () => this.mountTable(c),
         tty,
-        stdin: { read: (onData, onEnd) => stdin.read(onData, onEnd) },
+        stdin: { read: (onData, onEnd) => stdin.read(onData, onEnd), peek: () => stdin.peek() },
         now: () => this.scheduler.now(),
         stdout: (t) => write('stdout', t),
         stderr: (t) => write('stderr', t),
@@ -1162,17 +1170,22 @@ export class Engine {
   }
 
   /** The processes in a container's pid namespace: PID 1, the running execs and the children they forked. */
-  private containerProcesses(c: Container): { pid: number; user: string; command: string }[] {
+  private containerProcesses(c: Container): ProcessInfo[] {
     if (!c.run) return [];
     const users = new Map<number, string>();
-    for (const e of c.execs.values()) if (e.running) users.set(e.pid, e.opts.user ?? '');
+    for (const e of c.execs.values()) if (e.running) users.set(e.pid, e.opts.user || c.config.user);
     const byHostPid = new Map<number, string>();
-    const list: { pid: number; user: string; command: string }[] = [];
-    for (const k of this.kernel.containerProcesses(c.id)) {
+    const list: ProcessInfo[] = [];
+    const inside = this.kernel.containerProcesses(c.id);
+    const nsPidOf = new Map(inside.map((k) => [k.pid, k.nsPid]));
+    const frozen = this.kernel.frozenPids();
+    for (const k of inside) {
       // A forked child runs as its parent does.
-      const user = k.pid === c.run.pid ? '' : (users.get(k.nsPid) ?? byHostPid.get(k.ppid) ?? '');
+      const user = k.pid === c.run.pid ? c.config.user : (users.get(k.nsPid) ?? byHostPid.get(k.ppid) ?? '');
       byHostPid.set(k.pid, user);
-      list.push({ pid: k.nsPid, user, command: k.argv.join(' ') });
+      const u = utilProcess(k, frozen);
+      // The parent as the namespace sees it: one outside it (containerd-shim, runc) is 0.
+      list.push({ pid: k.nsPid, user, command: k.argv.join(' '), argv: k.argv, ppid: nsPidOf.get(k.ppid) ?? 0, tty: k.tty, started: k.started, rss: k.rss, vsz: k.vsz, stat: u.stat });
     }
     return list.sort((a, b) => a.pid - b.pid);
   }
@@ -1213,24 +1226,28 @@ export class Engine {
       onSignal: (h) => (entry.handler = h),
       onKilled: (cb) => (onKilled = cb),
       setCommand: (title) => this.kernel.setArgv(pid, [...title]),
+      spawn: (childArgv, o) => this.forkProcess(c, pid, childArgv, env, cwd, o?.fork),
+      exec: (newArgv) => this.execInPlace(c, pid, newArgv, env, cwd),
     };
   }
 
   /**
    * kill(2) from a container process (host pid `from`) to `nsPid` in its pid
-   * namespace. PID 1 ignores what it has no handler for (SIGKILL aside); any
-   * other process without a handler dies of a terminating signal.
+   * namespace. The namespace's init gets only what it handles (not even
+   * SIGKILL from inside); any other process without a handler dies of a
+   * terminating signal. Signal 0 only asks whether the pid exists.
    */
   private killInContainer(c: Container, from: number, nsPid: number, signal: number): 'ESRCH' | undefined {
     const run = c.run;
     const target = run ? this.kernel.containerProcesses(c.id).find((k) => k.nsPid === nsPid) : undefined;
     if (!run || !target) return 'ESRCH';
+    if (signal === 0) return undefined;
     this.trace.emit('kill', { sig: signalName(signal), target: target.pid }, { actor: 'container', pid: from, containerId: c.id }, [{ kind: 'process', id: String(target.pid) }]);
-    const ignoredByDefault = signal === 17 || signal === 18 || signal === 23 || signal === 28;
+    // Stopping is not simulated: the stop signals do nothing, as the ignored ones.
+    const ignoredByDefault = [17, 18, 19, 20, 21, 22, 23, 28].includes(signal);
     const sender = this.kernel.process(from)?.nsPid;
     if (target.pid === run.pid) {
-      if (signal === 9) this.processExited(c, run, 137, 'SIGKILL');
-      else run.handler?.(signal, sender);
+      if (signal !== 9) run.handler?.(signal, sender);
       return undefined;
     }
     const exec = [...c.execs.values()].find((e) => e.running && e.pid === nsPid);
@@ -1242,6 +1259,11 @@ export class Engine {
       else child?.killed(signal);
     }
     return undefined;
+  }
+
+  /** A container process execs another program in its place (the kernel's execve): `ps` shows the new command. */
+  private execInPlace(c: Container, pid: number, argv: readonly string[], env: string[], cwd: string): void {
+    this.kernel.setArgv(pid, [...argv], resolveExecutable(c.mount.root(), env, cwd, argv[0] ?? ''));
   }
 
   /** `docker start`: throws for a paused or removed container, does nothing for a running one (304). */
@@ -1257,7 +1279,7 @@ export class Engine {
 
   /** Starts PID 1; throws (and records ExitCode/Error) when the command cannot be executed. */
   private startProcess(c: Container, event: ContainerEvent, afterStartEvent?: () => void): void {
-    const env = this.processEnv(c);
+    let env = this.processEnv(c);
     // Namespaces shared with another container need that container running (dockerd checks before creating the task).
     for (const ref of containerRefs(c.nsModes)) {
       const other = this.get(ref);
@@ -1277,6 +1299,21 @@ export class Engine {
       if (c.autoRemove) this.removeNow(c);
       throw new DaemonError(message, 'system', program);
     }
+    // runc looks the user up in the container's own /etc/passwd; HOME is that user's.
+    const read = (path: string): string => {
+      const r = c.fs.tryRead(path);
+      return 'data' in r ? r.data : '';
+    };
+    const who = lookupUser(c.config.user, parsePasswd(read('/etc/passwd')), parseGroup(read('/etc/group')));
+    if (!who) {
+      const message = execUserError(c.config.user);
+      c.exitCode = 128;
+      c.error = message;
+      c.pendingStdin = undefined;
+      if (c.autoRemove) this.removeNow(c);
+      throw new DaemonError(message, 'system');
+    }
+    if (!c.config.env.some((kv) => kv.startsWith('HOME='))) env = env.map((kv) => (kv.startsWith('HOME=') ? `HOME=${who.home}` : kv));
     // dockerd mounts the container's overlay before it sets up the network (moby's conditionalMountOnStart).
     const rootfs = this.rootfsMount(c);
     this.trace.emit(
@@ -1307,7 +1344,7 @@ export class Engine {
     this.transition(c, from, c.state, 'start');
     // Anything dockerd logs right after the start comes before the process's own exit.
     afterStartEvent?.();
-    this.spawn(c, program, env);
+    this.spawn(c, program, env, who.uid);
   }
 
   private emitNetOp(op: NetOp): void {
@@ -1329,7 +1366,7 @@ export class Engine {
     return env;
   }
 
-  private spawn(c: Container, program: Program, env: string[]): void {
+  private spawn(c: Container, program: Program, env: string[], uid: number): void {
     const sandboxId = this.net.config(c.id)?.sandboxId;
     const pid = this.kernel.startContainer({
       id: c.id,
@@ -1343,6 +1380,7 @@ export class Engine {
       mounts: this.mounts.attach(c.id, c.mount, `/var/lib/docker/overlay2/${c.layerId}/merged`),
       tty: c.config.tty,
       rss: programRss(c.path),
+      ...(uid ? { uid } : {}),
       ...(sandboxId ? { sandboxKey: `/var/run/docker/netns/${sandboxId.slice(0, 12)}` } : {}),
     }, { setKey: () => this.flushNetOps() });
     this.flushNetOps();
@@ -1372,18 +1410,19 @@ export class Engine {
       argv: [c.path, ...c.args],
       pid: this.kernel.process(pid)?.nsPid ?? 1,
       spawn: (argv, o) => this.forkProcess(c, pid, argv, env, c.config.workingDir || '/', o?.fork),
+      exec: (argv) => this.execInPlace(c, pid, argv, env, c.config.workingDir || '/'),
       env,
       hostname: c.config.hostname,
       cwd: c.config.workingDir || '/',
       root: c.mount.root(),
       mount: c.mount,
       fs: this.processFs(c, pid),
-      user: '',
+      user: c.config.user,
       processes: () => this.containerProcesses(c),
       rootfs: () => this.rootfsMount(c),
       mounts: () => this.mountTable(c),
       tty: c.config.tty,
-      stdin: { read: (onData, onEnd) => run.stdin.read(onData, onEnd) },
+      stdin: { read: (onData, onEnd) => run.stdin.read(onData, onEnd), peek: () => run.stdin.peek() },
       now: () => this.scheduler.now(),
       stdout: (t) => write('stdout', t),
       stderr: (t) => write('stderr', t),
@@ -1426,9 +1465,10 @@ export class Engine {
       },
     };
     program(proc);
-    // Stdin: without -i it is /dev/null; with -i and a pipe, the text then end of file; with a terminal it stays open.
+    // Stdin: without -i it is /dev/null (a terminal's stays open, unwritten: `docker run -dt busybox sh` waits at its prompt);
+    // with -i and a pipe, the text then end of file; with a terminal it stays open.
     if (run.alive) {
-      if (!c.config.openStdin) this.endStdin(run, '');
+      if (!c.config.openStdin && !c.config.tty) this.endStdin(run, '');
       else if (typeof stdinText === 'string') this.endStdin(run, stdinText);
     }
   }
@@ -1726,12 +1766,12 @@ export class Engine {
    * Returns the new process's host pid and its pid inside the container, and
    * `exit` to call when it ends.
    */
-  execProcess(ref: string, argv: string[], opts: { tty?: boolean } = {}): { pid: number; nsPid: number; exit: (code: number) => void } {
+  execProcess(ref: string, argv: string[], opts: { tty?: boolean; uid?: number } = {}): { pid: number; nsPid: number; exit: (code: number) => void } {
     const c = this.get(ref);
     if (!c.run) throw new DaemonError(`Container ${c.id} is not running`, 'conflict');
     const env = this.processEnv(c);
     const path = resolveExecutable(c.mount.root(), env, c.config.workingDir || '/', argv[0] ?? '');
-    const pid = this.kernel.exec(c.id, argv, path, { tty: opts.tty ?? false, rss: programRss(argv[0] ?? '') });
+    const pid = this.kernel.exec(c.id, argv, path, { tty: opts.tty ?? false, rss: programRss(argv[0] ?? ''), ...(opts.uid ? { uid: opts.uid } : {}) });
     const nsPid = this.kernel.process(pid)?.nsPid ?? pid;
     return { pid, nsPid, exit: (code) => this.op(() => this.kernel.processExit(pid, code)) };
   }
@@ -1959,7 +1999,7 @@ export class Engine {
       Config: {
         Hostname: c.config.hostname,
         Domainname: '',
-        User: '',
+        User: c.config.user,
         AttachStdin: c.config.attachStdin,
         AttachStdout: c.config.attachStdout,
         AttachStderr: c.config.attachStderr,
