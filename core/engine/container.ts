@@ -80,6 +80,8 @@ export interface Container {
     stopSignal: string;
     /** Config.StopTimeout, null when unset. */
     stopTimeout: number | null;
+    /** Config.User: who PID 1 runs as ('' is root). */
+    user: string;
     /** Config.ExposedPorts keys ("80/tcp"), in the order Docker sorts them. */
     exposedPorts: string[];
   };

@@ -52,6 +52,8 @@ export interface CreateOptions {
   labels?: Record<string, string>;
   /** `--stop-signal`: what `docker stop` sends first (default SIGTERM). */
   stopSignal?: string;
+  /** `-u`: name, uid, name:group or uid:gid; absent keeps the image's. */
+  user?: string;
   /** `--stop-timeout`: seconds `docker stop` waits before SIGKILL (default 10). */
   stopTimeout?: number;
   /** HostConfig.NetworkMode: '' or 'default' (the bridge), 'bridge', 'host', 'none', 'container:<ref>', a network. */
@@ -168,6 +170,7 @@ export function containerCreate(d: Services, opts: CreateOptions): { id: string;
         // moby's merge(): an unset stop signal is the image's (nginx's STOPSIGNAL SIGQUIT).
         stopSignal: opts.stopSignal || (image.config.StopSignal ?? ''),
         stopTimeout: opts.stopTimeout ?? null,
+        user: opts.user ?? image.config.User ?? '',
         exposedPorts: exposedPorts(image, opts).map((e) => `${e.port}/${e.proto}`),
       },
       autoRemove: opts.autoRemove ?? false,

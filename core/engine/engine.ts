@@ -435,7 +435,7 @@ export class Engine {
    * Returns the new process's host pid and its pid inside the container, and
    * `exit` to call when it ends.
    */
-  execProcess(ref: string, argv: string[], opts: { tty?: boolean } = {}): { pid: number; nsPid: number; exit: (code: number) => void } {
+  execProcess(ref: string, argv: string[], opts: { tty?: boolean; uid?: number } = {}): { pid: number; nsPid: number; exit: (code: number) => void } {
     return execProcess(this.services, ref, argv, opts);
   }
 

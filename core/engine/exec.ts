@@ -17,7 +17,7 @@ import { lookupUser, parseGroup, parsePasswd } from '../cshell/users';
 import { resolvePath } from '../shell/filesystem';
 import { type Container, mergeEnv, processEnv } from './container';
 import { killInContainer } from './kill';
-import { containerProcesses, forkProcess, mountTable, processFs } from './start';
+import { containerProcesses, execInPlace, forkProcess, mountTable, processFs } from './start';
 import type { Services } from './services';
 
 export interface ExecOptions {
@@ -138,7 +138,8 @@ export function containerExecStart(d: Services, execId: string, io: ExecIO): Exe
       const r = c.fs.tryRead(path);
       return 'data' in r ? r.data : '';
     };
-    const user = opts.user ?? '';
+    // Without -u, an exec runs as the container's user.
+    const user = opts.user || c.config.user;
     const who = lookupUser(user, parsePasswd(read('/etc/passwd')), parseGroup(read('/etc/group')));
     if (!who) return fail(execUserError(user));
     const cwd = resolvePath(opts.workingDir || c.config.workingDir || '/', '/');
@@ -149,7 +150,7 @@ export function containerExecStart(d: Services, execId: string, io: ExecIO): Exe
     if (typeof program === 'number') return fail(execStartError(cmd ?? '', program));
     const tty = opts.tty ?? false;
     // The kernel model: runc exec joins the container's namespaces and cgroup; the pid is the one inside.
-    const kernelProc = execProcess(d, c.id, opts.cmd, { tty });
+    const kernelProc = execProcess(d, c.id, opts.cmd, { tty, uid: who!.uid });
     const pid = kernelProc.nsPid;
     let alive = true;
     const timers = new Set<() => void>();
@@ -177,6 +178,7 @@ export function containerExecStart(d: Services, execId: string, io: ExecIO): Exe
       argv: opts.cmd,
       pid,
       spawn: (argv, o) => forkProcess(d, c, kernelProc.pid, argv, env, cwd, o?.fork),
+      exec: (argv) => execInPlace(d, c, kernelProc.pid, argv, env, cwd),
       env,
       hostname: c.config.hostname,
       cwd,
@@ -190,7 +192,7 @@ export function containerExecStart(d: Services, execId: string, io: ExecIO): Exe
       rootfs: () => d.images.rootfsMount(c),
       mounts: () => mountTable(d, c),
       tty,
-      stdin: { read: (onData, onEnd) => stdin.read(onData, onEnd) },
+      stdin: { read: (onData, onEnd) => stdin.read(onData, onEnd), peek: () => stdin.peek() },
       now: () => d.scheduler.now(),
       stdout: (t) => write('stdout', t),
       stderr: (t) => write('stderr', t),
@@ -233,12 +235,12 @@ export function containerExecStart(d: Services, execId: string, io: ExecIO): Exe
  * Returns the new process's host pid and its pid inside the container, and
  * `exit` to call when it ends.
  */
-export function execProcess(d: Services, ref: string, argv: string[], opts: { tty?: boolean } = {}): { pid: number; nsPid: number; exit: (code: number) => void } {
+export function execProcess(d: Services, ref: string, argv: string[], opts: { tty?: boolean; uid?: number } = {}): { pid: number; nsPid: number; exit: (code: number) => void } {
   const c = d.containers.get(ref);
   if (!c.run) throw new DaemonError(`Container ${c.id} is not running`, 'conflict');
   const env = processEnv(c);
   const path = resolveExecutable(c.mount.root(), env, c.config.workingDir || '/', argv[0] ?? '');
-  const pid = d.kernel.exec(c.id, argv, path, { tty: opts.tty ?? false, rss: programRss(argv[0] ?? '') });
+  const pid = d.kernel.exec(c.id, argv, path, { tty: opts.tty ?? false, rss: programRss(argv[0] ?? ''), ...(opts.uid ? { uid: opts.uid } : {}) });
   const nsPid = d.kernel.process(pid)?.nsPid ?? pid;
   return { pid, nsPid, exit: (code) => d.events.op(() => d.kernel.processExit(pid, code)) };
 }

@@ -91,7 +91,7 @@ export function containerInspect(d: Services, ref: string): Record<string, unkno
     Config: {
       Hostname: c.config.hostname,
       Domainname: '',
-      User: '',
+      User: c.config.user,
       AttachStdin: c.config.attachStdin,
       AttachStdout: c.config.attachStdout,
       AttachStderr: c.config.attachStderr,

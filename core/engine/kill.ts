@@ -58,19 +58,21 @@ export function containerKill(d: Services, ref: string, signalName?: string): vo
 
 /**
  * kill(2) from a container process (host pid `from`) to `nsPid` in its pid
- * namespace. PID 1 ignores what it has no handler for (SIGKILL aside); any
- * other process without a handler dies of a terminating signal.
+ * namespace. The namespace's init gets only what it handles (not even
+ * SIGKILL from inside); any other process without a handler dies of a
+ * terminating signal. Signal 0 only asks whether the pid exists.
  */
 export function killInContainer(d: Services, c: Container, from: number, nsPid: number, signal: number): 'ESRCH' | undefined {
   const run = c.run;
   const target = run ? d.kernel.containerProcesses(c.id).find((k) => k.nsPid === nsPid) : undefined;
   if (!run || !target) return 'ESRCH';
+  if (signal === 0) return undefined;
   d.trace.emit('kill', { sig: signalName(signal), target: target.pid }, { actor: 'container', pid: from, containerId: c.id }, [{ kind: 'process', id: String(target.pid) }]);
-  const ignoredByDefault = signal === 17 || signal === 18 || signal === 23 || signal === 28;
+  // Stopping is not simulated: the stop signals do nothing, as the ignored ones.
+  const ignoredByDefault = [17, 18, 19, 20, 21, 22, 23, 28].includes(signal);
   const sender = d.kernel.process(from)?.nsPid;
   if (target.pid === run.pid) {
-    if (signal === 9) processExited(d, c, run, 137, 'SIGKILL');
-    else run.handler?.(signal, sender);
+    if (signal !== 9) run.handler?.(signal, sender);
     return undefined;
   }
   const exec = [...c.execs.values()].find((e) => e.running && e.pid === nsPid);

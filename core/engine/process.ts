@@ -25,6 +25,12 @@ export interface Proc {
    * worker) and `argv` is the title it shows.
    */
   spawn(argv: readonly string[], opts?: { fork?: boolean }): ChildProcess;
+  /**
+   * The process execs another program in its place (a shell running its
+   * last command, `exec cmd`): same pid, and `ps` and `docker top` show the
+   * new command line.
+   */
+  exec?(argv: readonly string[]): void;
   /** KEY=value, in the order the process received them. */
   readonly env: readonly string[];
   readonly hostname: string;
@@ -100,6 +106,10 @@ export interface ChildProcess {
   onKilled(cb: (signal: number) => void): void;
   /** The child rewrites its title (setproctitle), as ps shows it. */
   setCommand(argv: readonly string[]): void;
+  /** The child forks a child of its own (a shell that runs commands). */
+  spawn?(argv: readonly string[], opts?: { fork?: boolean }): ChildProcess;
+  /** The child execs another program in its place. */
+  exec?(argv: readonly string[]): void;
 }
 
 /** One process as `ps` inside a container shows it. */
@@ -110,6 +120,19 @@ export interface ProcessInfo {
   user: string;
   /** argv joined with spaces. */
   command: string;
+  /** What the kernel knows of it besides (ps's other columns), where the engine gives it. */
+  argv?: readonly string[];
+  /** Parent's pid in the same namespace (0 for PID 1). */
+  ppid?: number;
+  /** 'pts/0', or '?'. */
+  tty?: string;
+  /** ms since the epoch. */
+  started?: number;
+  /** Resident and virtual memory, bytes. */
+  rss?: number;
+  vsz?: number;
+  /** procps' STAT letters. */
+  stat?: string;
 }
 
 /** A process's standard input. */
@@ -120,6 +143,12 @@ export interface Stdin {
    * it stays open; with `-i` and a pipe it ends after the piped text.
    */
   read(onData: (text: string) => void, onEnd: () => void): void;
+  /**
+   * What a read would get at once, without taking it: the text already
+   * there and whether end of input follows it (a program that reads all its
+   * input before it starts can tell whether it must wait).
+   */
+  peek?(): { text: string; ended: boolean };
 }
 
 /** A program the simulator can run; it reports its end through `proc.exit`. */

@@ -1,9 +1,14 @@
-import { helloMessage } from '../images/catalog';
+import { busyboxApplets, helloMessage } from '../images/catalog';
 import { type Proc, type Program } from './process';
 import { applets } from '../cshell/applets';
-import { sh } from '../cshell/ash';
+import { shellProgram } from '../cshell/containerShell';
+import { headEnough, utilityProgram } from '../cshell/utilProgram';
+import { flavorOf } from '../cshell/spawn';
 import { envValue as envLookup, err, out } from '../cshell/procio';
 import { fsErrorText, resolvePath, type FsStat } from '../shell/filesystem';
+import type { NotRunnable } from '../shell/personality';
+import type { ExecError } from '../shell/context';
+import { utilities } from '../shell/utils';
 import { netPrograms } from '../network/programs/busybox';
 import { KERNEL_RELEASE_HOST, KERNEL_VERSION } from '../kernel/procfs';
 import { NGINX_1_15, NGINX_1_27, nginxProgram } from '../services/nginx';
@@ -197,11 +202,73 @@ const yes: Program = (p) => {
   out(p, (word + '\n').repeat(100));
 };
 
+const resolveProgram = (p: Pick<Proc, 'fs' | 'env' | 'cwd'>, name: string): Program | ExecError => {
+  const r = lookupCommand(p, name);
+  if (typeof r !== 'string') return r.program;
+  return r === 'notfound' || r === 'nofile' ? 'ENOENT' : 'EACCES';
+};
+
+/** The utilities the host shell runs (core/shell/utils), as container programs: GNU's or busybox's by the image. */
+const utilityPrograms: Record<string, Program> = Object.fromEntries(
+  Object.entries(utilities).map(([name, u]) => [name, utilityProgram(u, resolveProgram, name === 'head' ? { enough: headEnough } : {})]),
+);
+
+/** busybox's applet where the image is busybox's, the GNU utility elsewhere. */
+function byFlavor(applet: Program, gnu: Program | undefined): Program {
+  if (!gnu) return applet;
+  return (p) => (flavorOf(p) === 'busybox' ? applet(p) : gnu(p));
+}
+
+const flavored: Record<string, Program> = Object.fromEntries(Object.entries(applets).map(([name, a]) => [name, byFlavor(a, name === 'id' || name === 'whoami' ? undefined : utilityPrograms[name])]));
+// cat reading a terminal copies each line as it comes; GNU's and busybox's do the same there.
+flavored.cat = (p) => (flavorOf(p) === 'busybox' || p.argv.length === 1 ? applets.cat!(p) : utilityPrograms.cat!(p));
+// ps is the utility in both flavors (busybox's -o, procps' options), over the container's processes (UtilContext.sys).
+flavored.ps = utilityPrograms.ps!;
+// tail -f follows (and tail of /dev/zero grows until the OOM killer); other tails are the utility's.
+const tailProgram: Program = (p) => (p.argv.some((a) => /^-[a-zA-Z]*[fF]/.test(a)) || p.argv.includes('/dev/zero') ? tail(p) : utilityPrograms.tail!(p));
+
+// Debian's awk is mawk (an alternatives link), centos's gawk: the one awk here.
+utilityPrograms.mawk = utilityPrograms.awk!;
+utilityPrograms.gawk = utilityPrograms.awk!;
+
+/** The shells, each the one interpreter (core/shell/interp.ts) in its image's personality. */
+const shells: Record<string, Program> = {
+  sh: shellProgram('sh', lookupCommand),
+  ash: shellProgram('ash', lookupCommand),
+  bash: shellProgram('bash', lookupCommand),
+  dash: shellProgram('dash', lookupCommand),
+};
+
+/** The busybox binary: the applet its name (or its first argument) names, as alpine's symlinks to /bin/busybox run it. */
+const busybox: Program = (p) => {
+  let argv = [...p.argv];
+  let name = basename(argv[0] ?? '');
+  if (name === 'busybox') {
+    argv = argv.slice(1);
+    if (argv.length === 0) {
+      out(p, 'BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.\nBusyBox is copyrighted by many authors between 1998-2015.\nLicensed under GPLv2. See source distribution for detailed\ncopyright notices.\n\nUsage: busybox [function [arguments]...]\n   or: busybox --list[-full]\n   or: busybox --show SCRIPT\n   or: busybox --install [-s] [DIR]\n   or: function [arguments]...\n');
+      return p.exit(0);
+    }
+    name = basename(argv[0]!);
+  }
+  if (!busyboxApplets.includes(name) || name === 'busybox') {
+    err(p, `${name}: applet not found\n`);
+    return p.exit(127);
+  }
+  programFor(name)({ ...p, argv });
+};
+
+function basename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
 /** Every program the simulator runs, by the name an executable file gives (ImageFile.program). */
 export const programs: Readonly<Record<string, Program>> = {
-  sleep, true: trueProgram, false: falseProgram, echo, env, printenv, pwd, uname, tail, top, hello, yes,
-  ...applets,
-  sh, ash: sh,
+  ...utilityPrograms,
+  sleep, true: trueProgram, false: falseProgram, echo, env, printenv, pwd, uname, tail: tailProgram, top, hello, yes,
+  ...flavored,
+  ...shells,
+  busybox,
   // hostname, ip, ifconfig, route, netstat, ping, wget, nc, httpd, nslookup
   ...netPrograms,
   // The official images' services (core/services).
@@ -226,44 +293,66 @@ export const programs: Readonly<Record<string, Program>> = {
   'registry-entrypoint': registryEntrypoint,
   registry: registryProgram,
   apk,
-  busybox,
 };
 
-export function resolveCommand(p: Pick<Proc, 'fs' | 'env' | 'cwd'>, name: string): Program | 127 | 126 {
+/**
+ * execvp in a container: a name with a slash is that file; otherwise the
+ * first executable file of that name on PATH. Returns the program the file
+ * runs and its path, or why it cannot run. A text file without a program is
+ * a script: `#!interpreter`, or the shell's.
+ */
+export function lookupCommand(p: Pick<Proc, 'fs' | 'env' | 'cwd'>, name: string): { program: Program; path: string } | NotRunnable {
   let found: FsStat | undefined;
+  let path = '';
+  if (name === '') return 'notfound';
   if (name.includes('/')) {
-    const st = p.fs.stat(resolvePath(name, p.cwd));
-    if (typeof st !== 'string') found = st;
+    path = resolvePath(name, p.cwd);
+    const st = p.fs.stat(path);
+    if (typeof st === 'string') return 'nofile';
+    if (st.kind === 'dir') return 'isdir';
+    if ((st.mode & 0o111) === 0) return 'noperm';
+    found = st;
   } else {
-    const path = envLookup(p.env, 'PATH') ?? DEFAULT_PATH;
-    for (const d of path.split(':')) {
-      const st = p.fs.stat(resolvePath(name, d || '.'));
+    const dirs = envLookup(p.env, 'PATH') ?? DEFAULT_PATH;
+    for (const d of dirs.split(':')) {
+      const candidate = resolvePath(name, d || '.');
+      const st = p.fs.stat(candidate);
       if (typeof st !== 'string' && st.kind === 'file' && st.mode & 0o111) {
         found = st;
+        path = (d || '.') === '/' ? `/${name}` : `${d || '.'}/${name}`;
         break;
       }
     }
+    if (found === undefined) return 'notfound';
   }
-  if (found === undefined) return 127;
-  if (found.kind !== 'file' || (found.mode & 0o111) === 0) return 126;
-  // A file the simulator has no program for is named by itself in the refusal.
-  return programFor(found.program ?? name.slice(name.lastIndexOf('/') + 1));
+  if (found.program !== undefined) return { program: programFor(found.program), path };
+  // A file whose bytes the simulator does not hold is a binary it has no program for: named by itself in the refusal.
+  const r = found.size > 0 ? p.fs.tryRead(path) : undefined;
+  if (r !== undefined && 'data' in r && r.data === '') return { program: programFor(name.slice(name.lastIndexOf('/') + 1)), path };
+  return { program: scriptProgram(path), path };
 }
 
-/**
- * busybox as a multi-call binary: the applet is the name it was run by (a
- * link such as Alpine's /bin/ls -> /bin/busybox), or the first argument of
- * `busybox APPLET …`.
- */
-function busybox(p: Proc): void {
-  const runAs = (p.argv[0] ?? '').slice((p.argv[0] ?? '').lastIndexOf('/') + 1);
-  const argv = runAs === 'busybox' ? p.argv.slice(1) : [runAs, ...p.argv.slice(1)];
-  const applet = argv[0];
-  if (applet === undefined || applet === 'busybox') {
-    err(p, "glassbox: busybox's own help is not simulated yet\n");
-    return p.exit(2);
-  }
-  programFor(applet)({ ...p, argv });
+/** A script file: run by its `#!` interpreter, or (no `#!`) by /bin/sh, as a shell does on ENOEXEC. */
+function scriptProgram(path: string): Program {
+  return (p) => {
+    const r = p.fs.tryRead(path);
+    const text = 'data' in r ? r.data : '';
+    const m = /^#![ \t]*([^ \t\n]+)[ \t]*([^\n]*)/.exec(text);
+    const interp = m ? m[1]! : '/bin/sh';
+    const extra = m && m[2]!.trim() !== '' ? [m[2]!.trim()] : [];
+    const found = lookupCommand(p, interp);
+    if (typeof found === 'string') {
+      err(p, `${p.argv[0]}: ${interp}: bad interpreter: No such file or directory\n`);
+      return p.exit(126);
+    }
+    found.program({ ...p, argv: [interp, ...extra, path, ...p.argv.slice(1)] });
+  };
+}
+
+export function resolveCommand(p: Pick<Proc, 'fs' | 'env' | 'cwd'>, name: string): Program | 127 | 126 {
+  const r = lookupCommand(p, name);
+  if (typeof r !== 'string') return r.program;
+  return r === 'notfound' || r === 'nofile' ? 127 : 126;
 }
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

@@ -1,11 +1,14 @@
 import { refusalText, type ContainerEvent } from '../lifecycle/containerMachine';
 import { DaemonError } from './errors';
-import type { ChildProcess, Proc, Program } from './process';
+import type { ChildProcess, Proc, ProcessInfo, Program } from './process';
 import { resolveCommand } from './programs';
 import { containerRefs, namespaceJoin } from '../kernel/hostConfig';
 import { programRss, resolveExecutable } from '../kernel/programs';
 import { containerMounts, mountsOfNamespace, overlayOptions } from '../kernel/system';
 import { processFs as kernelProcessFs } from '../kernel/views';
+import { utilProcess } from '../kernel/procfs';
+import { lookupUser, parseGroup, parsePasswd } from '../cshell/users';
+import { execUserError } from './exec';
 import type { UtilMount } from '../shell/context';
 import type { Fs } from '../shell/filesystem';
 import { StdinPipe } from './stdin';
@@ -36,7 +39,7 @@ export function containerStart(d: Services, ref: string): void {
 
 /** Starts PID 1; throws (and records ExitCode/Error) when the command cannot be executed. */
 export function startProcess(d: Services, c: Container, event: ContainerEvent, afterStartEvent?: () => void): void {
-  const env = processEnv(c);
+  let env = processEnv(c);
   // Namespaces shared with another container need that container running (dockerd checks before creating the task).
   for (const ref of containerRefs(c.nsModes)) {
     const other = d.containers.get(ref);
@@ -56,6 +59,21 @@ export function startProcess(d: Services, c: Container, event: ContainerEvent, a
     if (c.autoRemove) removeNow(d, c);
     throw new DaemonError(message, 'system', program);
   }
+  // runc looks the user up in the container's own /etc/passwd; HOME is that user's.
+  const read = (path: string): string => {
+    const r = c.fs.tryRead(path);
+    return 'data' in r ? r.data : '';
+  };
+  const who = lookupUser(c.config.user, parsePasswd(read('/etc/passwd')), parseGroup(read('/etc/group')));
+  if (!who) {
+    const message = execUserError(c.config.user);
+    c.exitCode = 128;
+    c.error = message;
+    c.pendingStdin = undefined;
+    if (c.autoRemove) removeNow(d, c);
+    throw new DaemonError(message, 'system');
+  }
+  if (!c.config.env.some((kv) => kv.startsWith('HOME='))) env = env.map((kv) => (kv.startsWith('HOME=') ? `HOME=${who.home}` : kv));
   // dockerd mounts the container's overlay before it sets up the network (moby's conditionalMountOnStart).
   const rootfs = d.images.rootfsMount(c);
   d.trace.emit(
@@ -86,10 +104,10 @@ export function startProcess(d: Services, c: Container, event: ContainerEvent, a
   d.events.transition(c, from, c.state, 'start');
   // Anything dockerd logs right after the start comes before the process's own exit.
   afterStartEvent?.();
-  spawn(d, c, program, env);
+  spawn(d, c, program, env, who.uid);
 }
 
-export function spawn(d: Services, c: Container, program: Program, env: string[]): void {
+export function spawn(d: Services, c: Container, program: Program, env: string[], uid: number): void {
   const sandboxId = d.net.config(c.id)?.sandboxId;
   const pid = d.kernel.startContainer({
     id: c.id,
@@ -103,6 +121,7 @@ export function spawn(d: Services, c: Container, program: Program, env: string[]
     mounts: d.mounts.attach(c.id, c.mount, `/var/lib/docker/overlay2/${c.layerId}/merged`),
     tty: c.config.tty,
     rss: programRss(c.path),
+    ...(uid ? { uid } : {}),
     ...(sandboxId ? { sandboxKey: `/var/run/docker/netns/${sandboxId.slice(0, 12)}` } : {}),
   }, { setKey: () => d.networks.flushNetOps() });
   d.networks.flushNetOps();
@@ -132,18 +151,19 @@ export function spawn(d: Services, c: Container, program: Program, env: string[]
     argv: [c.path, ...c.args],
     pid: d.kernel.process(pid)?.nsPid ?? 1,
     spawn: (argv, o) => forkProcess(d, c, pid, argv, env, c.config.workingDir || '/', o?.fork),
+    exec: (argv) => execInPlace(d, c, pid, argv, env, c.config.workingDir || '/'),
     env,
     hostname: c.config.hostname,
     cwd: c.config.workingDir || '/',
     root: c.mount.root(),
     mount: c.mount,
     fs: processFs(d, c, pid),
-    user: '',
+    user: c.config.user,
     processes: () => containerProcesses(d, c),
     rootfs: () => d.images.rootfsMount(c),
     mounts: () => mountTable(d, c),
     tty: c.config.tty,
-    stdin: { read: (onData, onEnd) => run.stdin.read(onData, onEnd) },
+    stdin: { read: (onData, onEnd) => run.stdin.read(onData, onEnd), peek: () => run.stdin.peek() },
     now: () => d.scheduler.now(),
     stdout: (t) => write('stdout', t),
     stderr: (t) => write('stderr', t),
@@ -186,9 +206,10 @@ export function spawn(d: Services, c: Container, program: Program, env: string[]
     },
   };
   program(proc);
-  // Stdin: without -i it is /dev/null; with -i and a pipe, the text then end of file; with a terminal it stays open.
+  // Stdin: without -i it is /dev/null (a terminal's stays open, unwritten: `docker run -dt busybox sh` waits at its prompt);
+  // with -i and a pipe, the text then end of file; with a terminal it stays open.
   if (run.alive) {
-    if (!c.config.openStdin) endStdin(run, '');
+    if (!c.config.openStdin && !c.config.tty) endStdin(run, '');
     else if (typeof stdinText === 'string') endStdin(run, stdinText);
   }
 }
@@ -231,21 +252,33 @@ export function forkProcess(d: Services, c: Container, parentPid: number, argv: 
     onSignal: (h) => (entry.handler = h),
     onKilled: (cb) => (onKilled = cb),
     setCommand: (title) => d.kernel.setArgv(pid, [...title]),
+    spawn: (childArgv, o) => forkProcess(d, c, pid, childArgv, env, cwd, o?.fork),
+    exec: (newArgv) => execInPlace(d, c, pid, newArgv, env, cwd),
   };
 }
 
+/** A container process execs another program in its place (the kernel's execve): `ps` shows the new command. */
+export function execInPlace(d: Services, c: Container, pid: number, argv: readonly string[], env: string[], cwd: string): void {
+  d.kernel.setArgv(pid, [...argv], resolveExecutable(c.mount.root(), env, cwd, argv[0] ?? ''));
+}
+
 /** The processes in a container's pid namespace: PID 1, the running execs and the children they forked. */
-export function containerProcesses(d: Services, c: Container): { pid: number; user: string; command: string }[] {
+export function containerProcesses(d: Services, c: Container): ProcessInfo[] {
   if (!c.run) return [];
   const users = new Map<number, string>();
-  for (const e of c.execs.values()) if (e.running) users.set(e.pid, e.opts.user ?? '');
+  for (const e of c.execs.values()) if (e.running) users.set(e.pid, e.opts.user || c.config.user);
   const byHostPid = new Map<number, string>();
-  const list: { pid: number; user: string; command: string }[] = [];
-  for (const k of d.kernel.containerProcesses(c.id)) {
+  const list: ProcessInfo[] = [];
+  const inside = d.kernel.containerProcesses(c.id);
+  const nsPidOf = new Map(inside.map((k) => [k.pid, k.nsPid]));
+  const frozen = d.kernel.frozenPids();
+  for (const k of inside) {
     // A forked child runs as its parent does.
-    const user = k.pid === c.run.pid ? '' : (users.get(k.nsPid) ?? byHostPid.get(k.ppid) ?? '');
+    const user = k.pid === c.run.pid ? c.config.user : (users.get(k.nsPid) ?? byHostPid.get(k.ppid) ?? '');
     byHostPid.set(k.pid, user);
-    list.push({ pid: k.nsPid, user, command: k.argv.join(' ') });
+    const u = utilProcess(k, frozen);
+    // The parent as the namespace sees it: one outside it (containerd-shim, runc) is 0.
+    list.push({ pid: k.nsPid, user, command: k.argv.join(' '), argv: k.argv, ppid: nsPidOf.get(k.ppid) ?? 0, tty: k.tty, started: k.started, rss: k.rss, vsz: k.vsz, stat: u.stat });
   }
   return list.sort((a, b) => a.pid - b.pid);
 }

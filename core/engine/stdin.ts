@@ -33,6 +33,11 @@ export class StdinPipe {
     this.readers.push({ onData, onEnd });
   }
 
+  /** What a read would get at once: the text waiting for a reader, and whether the input has ended after it. */
+  peek(): { text: string; ended: boolean } {
+    return { text: this.queued, ended: this.closed };
+  }
+
   /** Keystrokes (through the line discipline with a tty) or piped text. */
   write(data: string): void {
     if (this.closed) return;

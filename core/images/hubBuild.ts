@@ -1,4 +1,3 @@
-import type { LayerDir } from '../unionfs/tree';
 import { lazyLayer, type CatalogImage, type CatalogLayer, type HistoryEntry, type ImageConfig } from './catalog';
 import { sha256Digest } from './digest';
 import { TreeBuilder } from './treeBuilder';
@@ -59,8 +58,10 @@ export function run(created: string, command: string, l?: CatalogLayer): Step {
 
 export const words = (s: string): string[] => s.split(/\s+/).filter((w) => w !== '');
 
-/** What the simulator can run, by command name ('bash' and 'dash' run its sh). */
-export const SIMULATED = new Set(words('sleep true false echo env printenv hostname pwd id whoami uname cat ls tail top yes sh'));
+/** Each command in a distribution's bin directories runs the simulator's program of the same name (one it lacks says so when run). */
+export function byName(names: readonly string[]): ReadonlySet<string> {
+  return new Set(names);
+}
 
 export const COREUTILS = words(`[ arch b2sum base32 base64 basename basenc cat chcon chgrp chmod chown cksum comm cp csplit cut date dd df dir
   dircolors dirname du echo env expand expr factor false fmt fold groups head hostid id install join link ln logname ls md5sum mkdir
@@ -166,9 +167,8 @@ export function debianRoot(b: TreeBuilder, opts: { osRelease: string; packages: 
   const binDir = (name: string): string => (merged || !ROOT_BIN.has(name) ? '/usr/bin' : '/bin');
   for (const dir of ['/usr/bin', '/bin']) {
     const here = bins.filter((n) => binDir(n) === dir);
-    if (here.length > 0) b.files(dir, here, { mode: 0o755, programs: SIMULATED, weight: 4 });
+    if (here.length > 0) b.files(dir, here, { mode: 0o755, programs: byName(here), weight: 4 });
   }
-  for (const name of ['bash', 'dash']) shellProgram(b, `${binDir(name)}/${name}`);
   b.symlink(merged ? '/usr/bin/sh' : '/bin/sh', 'dash').symlink('/usr/bin/awk', '/etc/alternatives/awk').symlink('/etc/alternatives/awk', '/usr/bin/mawk');
   b.files(merged ? '/usr/sbin' : '/sbin', DEBIAN_SBIN, { mode: 0o755, weight: 3 });
   const libDir = merged ? '/usr/lib/x86_64-linux-gnu' : '/lib/x86_64-linux-gnu';
@@ -185,13 +185,6 @@ export function debianRoot(b: TreeBuilder, opts: { osRelease: string; packages: 
   b.text('/var/lib/dpkg/status', dpkgStatus(opts.packages, opts.version));
   b.files('/var/cache/debconf', words('config.dat templates.dat passwords.dat'), { weight: 2 });
   b.files('/var/log', words('alternatives.log dpkg.log lastlog wtmp btmp faillog'), { weight: 0.5 });
-}
-
-/** Makes the file at `path` run the simulator's shell. */
-export function shellProgram(b: TreeBuilder, path: string): void {
-  let node: unknown = b.root;
-  for (const part of path.split('/').filter((p) => p !== '')) node = (node as LayerDir).children.get(part);
-  if (node && (node as { kind: string }).kind === 'file') (node as { program?: string }).program = 'sh';
 }
 
 /** A COPY of one script or binary into the image (a layer with one file of the real size). */

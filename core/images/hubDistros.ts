@@ -1,6 +1,6 @@
 import { busyboxApplets, PATH_ENV, type CatalogImage } from './catalog';
 import {
-  BOOKWORM_PACKAGES, COREUTILS, debianRoot, image, layer, NOBLE_PACKAGES, nop, run, shellProgram, SIMULATED, words, type Step,
+  BOOKWORM_PACKAGES, byName, COREUTILS, debianRoot, image, layer, NOBLE_PACKAGES, nop, run, words, type Step,
 } from './hubBuild';
 import type { TreeBuilder } from './treeBuilder';
 import { sha256Hex } from './digest';
@@ -235,8 +235,7 @@ function rhelRoot(b: TreeBuilder, opts: { osRelease: string; release: [string, s
   b.text('/etc/passwd', RHEL_PASSWD + (opts.passwdExtra ?? '')).text('/etc/group', RHEL_GROUP + (opts.groupExtra ?? ''));
   for (const [name, text] of Object.entries(opts.repos)) b.text(`/etc/yum.repos.d/${name}`, text);
   const bins = [...COREUTILS, ...opts.bins];
-  b.files('/usr/bin', bins, { mode: 0o755, programs: SIMULATED, weight: 4 });
-  shellProgram(b, '/usr/bin/bash');
+  b.files('/usr/bin', bins, { mode: 0o755, programs: byName(bins), weight: 4 });
   b.symlink('/usr/bin/sh', 'bash');
   b.files('/usr/sbin', words('useradd userdel usermod groupadd groupdel ldconfig agetty fdisk blkid chkconfig sulogin nologin pwck grpck'), { mode: 0o755, weight: 3 });
   b.files('/usr/lib64', opts.packages.filter((p) => p.startsWith('lib')).map((p) => `${p}.so.1`), { weight: 12 });

@@ -49,6 +49,8 @@ export interface KProcess {
   tty: string;
   /** Kernel threads are shown in brackets by ps. */
   kthread?: boolean;
+  /** The user it runs as (`--user`); absent is root. */
+  uid?: number;
 }
 
 /** How a container gets each namespace: its own (absent), the host's, or another container's. */
@@ -68,6 +70,8 @@ export interface ContainerStartSpec {
   tty: boolean;
   /** Resident memory of the program, bytes. */
   rss: number;
+  /** `--user`'s uid (absent: root). */
+  uid?: number;
   /** The netns bind mount dockerd makes (/var/run/docker/netns/<sandbox>), when the network named one. */
   sandboxKey?: string;
   /** The overlay mount's options (lowerdir=…,upperdir=…,workdir=…), as /proc/mounts shows them. */
@@ -404,6 +408,7 @@ export class Kernel {
       rss: spec.rss,
       vsz: Math.max(spec.rss * 4, 1_400_000),
       tty: spec.tty ? 'pts/0' : '?',
+      ...(spec.uid ? { uid: spec.uid } : {}),
     };
     this.procs.set(pid, proc);
     cg.procs.push(pid);
@@ -541,7 +546,7 @@ export class Kernel {
    * setns, clones the process into its pid namespace, moves it into the
    * cgroup and execs the program. Returns the host pid.
    */
-  exec(id: string, argv: string[], path: string, opts: { tty?: boolean; rss?: number } = {}): number {
+  exec(id: string, argv: string[], path: string, opts: { tty?: boolean; rss?: number; uid?: number } = {}): number {
     const k = this.containers.get(id);
     if (!k) throw new Error(`kernel: no container ${id}`);
     const bundle = bundleDir(id);
@@ -580,6 +585,7 @@ export class Kernel {
       rss,
       vsz: Math.max(rss * 4, 1_400_000),
       tty: opts.tty ? 'pts/1' : '?',
+      ...(opts.uid ? { uid: opts.uid } : {}),
     };
     this.procs.set(pid, proc);
     k.cg.procs.push(pid);
@@ -616,6 +622,7 @@ export class Kernel {
       rss,
       vsz: Math.max(rss * 4, 1_400_000),
       tty: parent.tty,
+      ...(parent.uid ? { uid: parent.uid } : {}),
     };
     if (parent.containerId !== undefined) proc.containerId = parent.containerId;
     this.procs.set(pid, proc);

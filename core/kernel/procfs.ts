@@ -21,6 +21,11 @@ export interface PsOptions {
   frozen?: ReadonlySet<number>;
 }
 
+/** The host's name for a uid, as ps reads /etc/passwd (the reference host's: root and nobody). */
+function hostUserName(uid: number): string {
+  return uid === 0 ? 'root' : uid === 65534 ? 'nobody' : String(uid);
+}
+
 function stat(p: KProcess, frozen: ReadonlySet<number> | undefined): string {
   let s = frozen?.has(p.pid) ? 'D' : p.role === 'client' ? 'S' : 'S';
   if (p.nsPid === 1 || p.pid === 1 || p.argv[0] === '-bash' || p.role === 'dockerd') s += 's';
@@ -29,14 +34,14 @@ function stat(p: KProcess, frozen: ReadonlySet<number> | undefined): string {
   return s;
 }
 
-/** A kernel process as ps and kill see it (host processes all run as root). */
+/** A kernel process as ps and kill see it ('' is root; `--user`'s uid otherwise). */
 export function utilProcess(p: KProcess, frozen?: ReadonlySet<number>): UtilProcess {
-  return { pid: p.pid, ppid: p.ppid, user: '', argv: p.argv, tty: p.tty, started: p.started, rss: p.rss, vsz: p.vsz, stat: stat(p, frozen), kthread: p.kthread };
+  return { pid: p.pid, ppid: p.ppid, user: p.uid ? String(p.uid) : '', argv: p.argv, tty: p.tty, started: p.started, rss: p.rss, vsz: p.vsz, stat: stat(p, frozen), kthread: p.kthread };
 }
 
 /** procps' table for kernel processes (the host's `ps`, `docker top`); the formatting is the ps utility's. */
 export function formatPs(args: readonly string[], procs: readonly KProcess[], now: number, opts: PsOptions): PsTable | { error: string } {
-  return formatProcps(args, procs.map((p) => utilProcess(p, opts.frozen)), now, { memTotal: opts.memTotal, userName: () => 'root' });
+  return formatProcps(args, procs.map((p) => utilProcess(p, opts.frozen)), now, { memTotal: opts.memTotal, userName: (p) => hostUserName(p.user === '' ? 0 : Number(p.user)) });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Program } from '../engine/process';
-import { sh } from '../cshell/ash';
+import { programFor } from '../engine/programs';
 import { envValue, err, out } from '../cshell/procio';
 import { fnvHex } from '../fnvHex';
 import { DataDir, runServer, serverLog, serverUuid, type MysqlBuild, type MysqlServer } from './mysqld';
@@ -188,7 +188,7 @@ export function mysqlEntrypoint(build: MysqlBuild): Program {
         }
         if (f.endsWith('.sh')) {
           note(`${script}: running ${f}`);
-          return sh({ ...p, argv: ['sh', '-c', readText(p, f) ?? '', f], exit: (code) => (code === 0 ? next(i + 1) : p.exit(code)), onSignal: () => {} });
+          return programFor('sh')({ ...p, argv: ['sh', '-c', readText(p, f) ?? '', f], exit: (code) => (code === 0 ? next(i + 1) : p.exit(code)), onSignal: () => {} });
         }
         if (/\.sql\.(gz|bz2|xz|zst)$/.test(f)) {
           err(p, `glassbox: compressed init files (${f}) are not simulated yet\n`);

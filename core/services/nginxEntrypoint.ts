@@ -1,5 +1,5 @@
 import type { Proc } from '../engine/process';
-import { sh } from '../cshell/ash';
+import { programFor } from '../engine/programs';
 import { envValue, err, out } from '../cshell/procio';
 import { DEFAULT_CONF } from './fixtures/nginx';
 import { quietLogs } from './nginx';
@@ -199,7 +199,7 @@ export function nginxEntrypoint(p: Proc): void {
     const official = OFFICIAL[base];
     if (official) return done(official(p, env, say));
     // A script of the user's: its text through the simulator's sh.
-    sh({ ...p, env, argv: ['sh', '-c', readText(p, f) ?? '', f], exit: done, onSignal: () => {} });
+    programFor('sh')({ ...p, env, argv: ['sh', '-c', readText(p, f) ?? '', f], exit: done, onSignal: () => {} });
   };
   next(0);
 }

@@ -249,7 +249,7 @@ describe('utilities', () => {
     ['env nosuch', '', 'env: \u2018nosuch\u2019: No such file or directory\n', 127],
     ['bash -c "echo inner; exit 4"; echo $?', 'inner\n4\n', '', 0],
     ['sh -c \'echo $0 $1\' zero one', 'zero one\n', '', 0],
-    ['bash -c "echo ("', '', "bash: -c: line 1: syntax error near unexpected token `('\n", 2],
+    ['bash -c "echo ("', '', "bash: -c: line 1: syntax error near unexpected token `('\nbash: -c: line 1: `echo ('\n", 2],
     ['echo "echo from file" > s.sh; bash s.sh; . ./s.sh', 'from file\nfrom file\n', '', 0],
     ['eval "echo a; echo b"', 'a\nb\n', '', 0],
     ['help | head -n 1', 'Glassbox host shell, a bash look-alike. It runs in your browser over an in-memory filesystem.\n', '', 0],
@@ -409,6 +409,30 @@ describe('robustness', () => {
     const r = await run(shell(), 'while true; do :; done');
     expect(r.code).toBe(1);
     expect(r.err).toContain('loop stopped after');
+  });
+
+  it('stops such a loop with a real clock too (time passes while it computes, but it never waits)', async () => {
+    let t = 0;
+    const r = await run(shell({ clock: { now: () => (t += 3) } }), 'while true; do :; done');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('loop stopped after');
+  });
+
+  it('lets a loop that sleeps run on (until Ctrl-C)', async () => {
+    let now = 0;
+    let sleeps = 0;
+    const intr = new InterruptSource();
+    const sh = shell({
+      clock: { now: () => now },
+      sleep: async (ms) => {
+        now += ms;
+        if (++sleeps === 20_000) intr.interrupt();
+        return true;
+      },
+    });
+    const r = await run(sh, 'while true; do sleep 1; done', { interrupt: intr });
+    expect(r).toEqual({ out: '', err: '', code: 130 });
+    expect(sleeps).toBe(20_000);
   });
 
   it('stops a script that runs itself', async () => {

@@ -13,7 +13,8 @@ export type WordPart =
   | { k: 'tilde'; user: string }
   | { k: 'param'; name: string; op: ParamOp | null; arg: WordPart[] | null; quoted: boolean }
   | { k: 'cmd'; list: List; quoted: boolean }
-  | { k: 'arith'; expr: string; quoted: boolean };
+  /** `$(( ))`: its text, and that text's expansions (`$x`, `$(…)`) done before it is evaluated. */
+  | { k: 'arith'; expr: string; parts: WordPart[]; quoted: boolean };
 
 export type ParamOp = ':-' | '-' | ':=' | '=' | ':+' | '+' | ':?' | '?' | '#' | '##' | '%' | '%%' | 'len';
 
@@ -39,12 +40,16 @@ export interface Assignment {
 }
 
 export type Command =
-  | { type: 'simple'; assigns: Assignment[]; words: Word[]; redirects: Redirect[] }
+  /** `line`: the 1-based line of the script it starts on (for "line N:" in messages). */
+  | { type: 'simple'; assigns: Assignment[]; words: Word[]; redirects: Redirect[]; line: number }
   | { type: 'subshell'; list: List; redirects: Redirect[] }
   | { type: 'group'; list: List; redirects: Redirect[] }
   | { type: 'if'; clauses: { cond: List; body: List }[]; orElse: List | null; redirects: Redirect[] }
   | { type: 'for'; name: string; items: Word[] | null; body: List; redirects: Redirect[] }
-  | { type: 'while'; until: boolean; cond: List; body: List; redirects: Redirect[] };
+  | { type: 'while'; until: boolean; cond: List; body: List; redirects: Redirect[] }
+  | { type: 'case'; word: Word; items: { patterns: Word[]; body: List }[]; redirects: Redirect[] }
+  /** `name() compound-command` (or bash's `function name`): defines a function. */
+  | { type: 'function'; name: string; body: Command; redirects: Redirect[] };
 
 export interface Pipeline {
   negate: boolean;
@@ -62,14 +67,45 @@ export interface List {
   items: { andOr: AndOr; background: boolean }[];
 }
 
+/**
+ * What went wrong, for shells that word it differently (busybox ash: `sh:
+ * syntax error: unexpected ")"`, dash: `Syntax error: ")" unexpected`).
+ */
+export type SyntaxDetail =
+  /** An unexpected token, as bash names it (`newline` for a line end); `atEnd` when it is the end of the input. */
+  | { kind: 'token'; token: string; atEnd?: boolean }
+  /** The input ended inside a construct; `expecting` is the word that would close it. */
+  | { kind: 'eof'; expecting?: string }
+  /** An unterminated quote, backquote, `$(` or `${`. */
+  | { kind: 'unterminated'; what: string }
+  /** A here-document without its delimiter line. */
+  | { kind: 'heredoc'; delim: string }
+  | { kind: 'badFor'; name: string }
+  | { kind: 'badSubst'; text: string }
+  /** A redirection this shell does not have (`<<<` in ash and dash). */
+  | { kind: 'redirection' }
+  | { kind: 'nesting' };
+
 /** A bash syntax error. `incomplete` marks input that more lines could finish (bash would prompt with `> `). */
 export class ShellSyntaxError extends Error {
-  constructor(message: string, readonly incomplete: boolean) {
+  constructor(
+    message: string,
+    readonly incomplete: boolean,
+    readonly detail: SyntaxDetail = { kind: 'nesting' },
+    /** The 1-based line where it was found. */
+    readonly line = 1,
+  ) {
     super(message);
   }
 }
 
-/** Parses one input (possibly several lines). Throws ShellSyntaxError. */
+export interface ParseOptions {
+  /** A here-document that runs to the end of the input takes what is there (ash and dash do; bash warns). */
+  heredocToEnd?: boolean;
+  /** `<<<` is bash's; ash and dash have no here-strings. */
+  noHereStrings?: boolean;
+}
+
 /** Whether more lines could complete `src` (an open quote, `&&` at the end, an unfinished here-document): bash's `> ` prompt. */
 export function isIncompleteInput(src: string): boolean {
   try {
@@ -80,15 +116,16 @@ export function isIncompleteInput(src: string): boolean {
   }
 }
 
-export function parse(src: string): List {
-  const p = new Parser(src);
+/** Parses one input (possibly several lines). Throws ShellSyntaxError. */
+export function parse(src: string, opts: ParseOptions = {}): List {
+  const p = new Parser(src, opts);
   const list = p.parseList([]);
   p.expectEnd();
   return list;
 }
 
 const META = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
-const RESERVED_END = new Set(['then', 'elif', 'else', 'fi', 'do', 'done', '}']);
+const RESERVED_END = new Set(['then', 'elif', 'else', 'fi', 'do', 'done', '}', 'esac']);
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Bash gives up on absurd nesting rather than overflow its stack; so do we. */
 const MAX_DEPTH = 200;
@@ -98,23 +135,54 @@ type Op = '&&' | '||' | ';;' | ';' | '&' | '|&' | '|' | '(' | ')' | '\n';
 class Parser {
   private pos = 0;
   private depth = 0;
+  /** Here-document bodies cut out of the source: at `pos`, `lines` lines were removed (line numbers count them). */
+  private cuts: { pos: number; lines: number }[] = [];
+  private lineCache = { pos: 0, line: 1 };
+  /** Added to every line number (a substitution parsed on its own). */
+  private lineBase = 0;
 
   /** Not readonly: a here-document's body is cut out of the source once read. */
-  constructor(private src: string) {}
+  constructor(
+    private src: string,
+    private readonly opts: ParseOptions = {},
+  ) {}
+
+  /** The 1-based line of the source at `pos`, counting here-document lines that were cut out. */
+  private lineAt(pos: number): number {
+    let { pos: from, line } = this.lineCache;
+    if (pos < from) {
+      from = 0;
+      line = 1;
+    }
+    for (let i = from; i < pos; i++) if (this.src.charCodeAt(i) === 10) line++;
+    this.lineCache = { pos, line };
+    let extra = 0;
+    for (const c of this.cuts) if (c.pos <= pos) extra += c.lines;
+    return line + extra + this.lineBase;
+  }
+
+  private syntaxError(message: string, incomplete: boolean, detail: SyntaxDetail): never {
+    throw new ShellSyntaxError(message, incomplete, detail, this.lineAt(Math.min(this.pos, this.src.length)));
+  }
+
+  private eof(expecting?: string): never {
+    this.syntaxError('bash: syntax error: unexpected end of file', true, expecting === undefined ? { kind: 'eof' } : { kind: 'eof', expecting });
+  }
 
   expectEnd(): void {
     this.skipBlanks();
     if (this.pos < this.src.length) this.unexpected();
   }
 
-  /** list := and_or ((';' | '&' | newline) and_or)* — stops at `)`, EOF or a reserved word in `stops`. */
-  parseList(stops: string[], closingParen = false): List {
-    if (++this.depth > MAX_DEPTH) throw new ShellSyntaxError('bash: maximum nesting level exceeded', false);
+  /** list := and_or ((';' | '&' | newline) and_or)* — stops at `)`, EOF, `;;` in a case item, or a reserved word in `stops`. */
+  parseList(stops: string[], closingParen = false, caseItem = false): List {
+    if (++this.depth > MAX_DEPTH) this.syntaxError('bash: maximum nesting level exceeded', false, { kind: 'nesting' });
     const items: List['items'] = [];
     for (;;) {
       this.skipSeparators();
       if (this.atEnd()) break;
       if (this.peekChar() === ')' && closingParen) break;
+      if (caseItem && this.peekOp() === ';;') break;
       const w = this.peekReserved();
       if (w !== null && stops.includes(w)) break;
       const andOr = this.parseAndOr();
@@ -125,7 +193,7 @@ class Parser {
         this.pos += 1;
         background = op === '&';
       } else if (op === ';;') {
-        this.unexpected();
+        if (!caseItem) this.unexpected();
       } else if (op !== null && !(op === ')' && closingParen)) {
         this.unexpected();
       } else if (op === null && !this.atEnd()) {
@@ -134,7 +202,7 @@ class Parser {
         if (r === null || !stops.includes(r)) this.unexpected();
       }
       items.push({ andOr, background });
-      if (op === null) break;
+      if (op === null || op === ';;') break;
     }
     this.depth--;
     return { items };
@@ -177,13 +245,13 @@ class Parser {
 
   private parseCommand(): Command {
     this.skipBlanks();
-    if (this.atEnd()) throw new ShellSyntaxError('bash: syntax error: unexpected end of file', true);
+    if (this.atEnd()) this.eof();
     const op = this.peekOp();
     if (op === '(') {
       this.pos++;
       const list = this.parseList([], true);
       this.skipSeparators();
-      if (this.atEnd()) throw new ShellSyntaxError('bash: syntax error: unexpected end of file', true);
+      if (this.atEnd()) this.eof(')');
       if (this.peekChar() !== ')') this.unexpected();
       if (list.items.length === 0) this.unexpected();
       this.pos++;
@@ -200,8 +268,90 @@ class Parser {
     if (reserved === 'if') return this.parseIf();
     if (reserved === 'for') return this.parseFor();
     if (reserved === 'while' || reserved === 'until') return this.parseWhile(reserved === 'until');
+    if (reserved === 'case') return this.parseCase();
+    if (reserved === 'function') {
+      this.pos += 8;
+      this.skipBlanks();
+      const m = /^[^\s;&|()<>'"\\$`]+/.exec(this.src.slice(this.pos));
+      if (!m) this.unexpected();
+      this.pos += m[0].length;
+      this.skipBlanks();
+      if (this.src.startsWith('()', this.pos)) this.pos += 2;
+      else if (this.peekChar() === '(') {
+        this.pos++;
+        this.skipBlanks();
+        if (this.peekChar() !== ')') this.unexpected();
+        this.pos++;
+      }
+      return this.functionBody(m[0]);
+    }
     if (reserved !== null && RESERVED_END.has(reserved)) this.unexpectedToken(reserved);
     return this.parseSimple();
+  }
+
+  /** After `name()`: the body, a compound command (with its redirects). */
+  private functionBody(name: string): Command {
+    this.skipNewlines();
+    if (this.atEnd()) this.eof();
+    const r = this.peekReserved();
+    const compound = this.peekOp() === '(' || r === '{' || r === 'if' || r === 'for' || r === 'while' || r === 'until' || r === 'case';
+    if (!compound) this.unexpected();
+    const body = this.parseCommand();
+    return { type: 'function', name, body, redirects: [] };
+  }
+
+  /** `case WORD in [(]pat[|pat]…) list ;; … esac` */
+  private parseCase(): Command {
+    this.pos += 4;
+    this.skipBlanks();
+    if (this.atEnd()) this.eof();
+    const word = this.readWord();
+    if (word === null) this.unexpected();
+    this.skipNewlines();
+    if (this.atEnd()) this.eof('in');
+    if (this.peekReserved() !== 'in') this.unexpected();
+    this.pos += 2;
+    const items: { patterns: Word[]; body: List }[] = [];
+    for (;;) {
+      this.skipSeparators();
+      if (this.atEnd()) this.eof(')');
+      if (this.peekReserved() === 'esac') {
+        this.pos += 4;
+        break;
+      }
+      if (this.peekChar() === '(') this.pos++;
+      const patterns: Word[] = [];
+      for (;;) {
+        this.skipBlanks();
+        if (this.atEnd()) this.eof(')');
+        const w = this.readWord();
+        if (w === null) this.unexpected();
+        patterns.push(w);
+        this.skipBlanks();
+        if (this.peekOp() === '|') {
+          this.pos++;
+          continue;
+        }
+        break;
+      }
+      if (this.atEnd()) this.eof(')');
+      if (this.peekChar() !== ')') this.unexpected();
+      this.pos++;
+      const body = this.parseList(['esac'], false, true);
+      this.skipSeparators();
+      items.push({ patterns, body });
+      if (this.peekOp() === ';;') {
+        this.pos += 2;
+        continue;
+      }
+      if (this.atEnd()) this.eof('esac');
+      if (this.peekReserved() === 'esac') {
+        this.pos += 4;
+        break;
+      }
+      this.unexpected();
+    }
+    return { type: 'case', word, items, redirects: this.parseTrailingRedirects() };
   }
 
   private parseIf(): Command {
@@ -237,11 +387,11 @@ class Parser {
     const start = this.pos;
     const nameWord = this.readWord();
     if (nameWord === null) {
-      if (this.atEnd()) throw new ShellSyntaxError('bash: syntax error: unexpected end of file', true);
+      if (this.atEnd()) this.eof();
       this.unexpected();
     }
     const name = this.src.slice(start, this.pos);
-    if (!NAME_RE.test(name)) throw new ShellSyntaxError(`bash: \`${name}': not a valid identifier`, false);
+    if (!NAME_RE.test(name)) this.syntaxError(`bash: \`${name}': not a valid identifier`, false, { kind: 'badFor', name });
     this.skipBlanks();
     let items: Word[] | null = null;
     if (this.peekReserved() === 'in') {
@@ -254,7 +404,7 @@ class Parser {
           this.pos++;
           break;
         }
-        if (this.atEnd()) throw new ShellSyntaxError('bash: syntax error: unexpected end of file', true);
+        if (this.atEnd()) this.eof('do');
         if (op !== null) this.unexpected();
         const w = this.readWord();
         if (w === null) this.unexpected();
@@ -265,7 +415,7 @@ class Parser {
       if (this.peekOp() === ';') this.pos++;
     }
     this.skipSeparators();
-    if (this.atEnd()) throw new ShellSyntaxError('bash: syntax error: unexpected end of file', true);
+    if (this.atEnd()) this.eof('do');
     if (this.peekReserved() !== 'do') this.unexpected();
     this.pos += 2;
     const body = this.parseList(['done']);
@@ -285,7 +435,7 @@ class Parser {
   /** Consumes reserved word `w`, which must come next; an empty list before it is bash's syntax error on `w`. */
   private expectReserved(w: string, before: List): void {
     this.skipSeparators();
-    if (this.atEnd()) throw new ShellSyntaxError('bash: syntax error: unexpected end of file', true);
+    if (this.atEnd()) this.eof(w);
     const r = this.peekReserved();
     if (r !== w) {
       if (r !== null) this.unexpectedToken(r);
@@ -307,6 +457,7 @@ class Parser {
   }
 
   private parseSimple(): Command {
+    const line = this.lineAt(this.pos);
     const assigns: Assignment[] = [];
     const words: Word[] = [];
     const redirects: Redirect[] = [];
@@ -332,11 +483,20 @@ class Parser {
       const w = this.readWord();
       if (w === null) break;
       words.push(w);
-      // `name(` would start a function definition, which this shell does not support: bash's error for a stray `(`.
+      if (words.length === 1 && assigns.length === 0 && redirects.length === 0 && this.peekChar() === '(') {
+        // `name()`: a function definition.
+        const name = w.raw;
+        this.pos++;
+        this.skipBlanks();
+        if (this.peekChar() !== ')') this.unexpected();
+        this.pos++;
+        if (!/^[^\s;&|()<>'"\\$`=]+$/.test(name) || w.parts.some((p) => p.k !== 'lit')) this.unexpectedToken('(');
+        return this.functionBody(name);
+      }
       if (words.length === 1 && this.peekChar() === '(') this.unexpectedToken('(');
     }
     if (assigns.length === 0 && words.length === 0 && redirects.length === 0) this.unexpected();
-    return { type: 'simple', assigns, words, redirects };
+    return { type: 'simple', assigns, words, redirects, line };
   }
 
   /** `[n]>`, `>>`, `<`, `2>&1`, `&>`, `<<<` … followed by their target word. */
@@ -345,12 +505,13 @@ class Parser {
     if (!m) return null;
     const digits = m[1]!;
     const op = m[2]! as RedirectOp | '<<-';
+    if (op === '<<<' && this.opts.noHereStrings) this.syntaxError("bash: syntax error near unexpected token `<<<'", false, { kind: 'redirection' });
     if (digits !== '' && (op === '&>' || op === '&>>')) return null;
     this.pos += m[0].length;
     if (op === '<<' || op === '<<-') return this.hereDocument(digits === '' ? 0 : Number(digits), op === '<<-');
     const fd = digits !== '' ? Number(digits) : op.startsWith('<') ? 0 : 1;
     this.skipBlanks();
-    if (this.atEnd()) throw new ShellSyntaxError("bash: syntax error near unexpected token `newline'", false);
+    if (this.atEnd()) this.syntaxError("bash: syntax error near unexpected token `newline'", false, { kind: 'token', token: 'newline', atEnd: true });
     if (this.peekOp() !== null || '<>'.includes(this.src[this.pos]!)) this.unexpected();
     const target = this.readWord();
     if (target === null) this.unexpected();
@@ -365,15 +526,19 @@ class Parser {
    */
   private hereDocument(fd: number, stripTabs: boolean): Redirect {
     this.skipBlanks();
-    if (this.atEnd() || this.src[this.pos] === '\n') throw new ShellSyntaxError("bash: syntax error near unexpected token `newline'", false);
+    if (this.atEnd() || this.src[this.pos] === '\n') this.syntaxError("bash: syntax error near unexpected token `newline'", false, { kind: 'token', token: 'newline', atEnd: this.atEnd() });
     const start = this.pos;
     const delimWord = this.readWord();
     if (delimWord === null) this.unexpected();
     const raw = this.src.slice(start, this.pos);
     const quoted = /['"\\]/.test(raw);
     const delim = raw.replace(/\\(.)/g, '$1').replace(/['"]/g, '');
-    const eol = this.src.indexOf('\n', this.pos);
-    if (eol < 0) throw new ShellSyntaxError(`bash: warning: here-document delimited by end-of-file (wanted \`${delim}')`, true);
+    let eol = this.src.indexOf('\n', this.pos);
+    if (eol < 0) {
+      if (!this.opts.heredocToEnd) this.syntaxError(`bash: warning: here-document delimited by end-of-file (wanted \`${delim}')`, true, { kind: 'heredoc', delim });
+      this.src += '\n';
+      eol = this.src.length - 1;
+    }
     const lines: string[] = [];
     let at = eol + 1;
     let end = -1;
@@ -389,8 +554,14 @@ class Parser {
       lines.push(text);
       at = nl + 1;
     }
-    if (end < 0) throw new ShellSyntaxError(`bash: warning: here-document delimited by end-of-file (wanted \`${delim}')`, true);
+    if (end < 0) {
+      if (!this.opts.heredocToEnd) this.syntaxError(`bash: warning: here-document delimited by end-of-file (wanted \`${delim}')`, true, { kind: 'heredoc', delim });
+      end = this.src.length;
+      const last = this.src.slice(at);
+      if (last !== '' && !lines.includes(last)) lines.push(stripTabs ? last.replace(/^\t+/, '') : last);
+    }
     const body = lines.map((l) => l + '\n').join('');
+    this.cuts.push({ pos: eol + 1, lines: countNewlines(this.src.slice(eol + 1, end)) });
     this.src = this.src.slice(0, eol + 1) + this.src.slice(end);
     const target: Word = quoted || body === '' ? { parts: [{ k: 'q', v: body }], raw: body } : new Parser(body).hereDocumentBody();
     return { fd, op: '<<', target };
@@ -441,7 +612,7 @@ class Parser {
       if (c === "'") {
         flush();
         const end = this.src.indexOf("'", this.pos + 1);
-        if (end < 0) throw new ShellSyntaxError("bash: unexpected EOF while looking for matching `''", true);
+        if (end < 0) this.syntaxError("bash: unexpected EOF while looking for matching `''", true, { kind: 'unterminated', what: "'" });
         parts.push({ k: 'q', v: this.src.slice(this.pos + 1, end) });
         this.pos = end + 1;
         continue;
@@ -498,7 +669,7 @@ class Parser {
     for (;;) {
       if (this.pos >= this.src.length) {
         if (hereDocument) return flush(true);
-        throw new ShellSyntaxError('bash: unexpected EOF while looking for matching `"\'', true);
+        this.syntaxError('bash: unexpected EOF while looking for matching `"\'', true, { kind: 'unterminated', what: '"' });
       }
       const c = this.src[this.pos]!;
       if (c === '"' && !hereDocument) {
@@ -536,7 +707,7 @@ class Parser {
     this.pos += 2;
     let out = '';
     for (;;) {
-      if (this.pos >= this.src.length) throw new ShellSyntaxError("bash: unexpected EOF while looking for matching `''", true);
+      if (this.pos >= this.src.length) this.syntaxError("bash: unexpected EOF while looking for matching `''", true, { kind: 'unterminated', what: "'" });
       const c = this.src[this.pos]!;
       if (c === "'") {
         this.pos++;
@@ -560,7 +731,7 @@ class Parser {
       let i = this.pos + 1;
       let inner = '';
       for (;;) {
-        if (i >= this.src.length) throw new ShellSyntaxError('bash: unexpected EOF while looking for matching ``\'', true);
+        if (i >= this.src.length) this.syntaxError('bash: unexpected EOF while looking for matching ``\'', true, { kind: 'unterminated', what: '`' });
         const ch = this.src[i]!;
         if (ch === '`') break;
         if (ch === '\\' && i + 1 < this.src.length && '$`\\'.includes(this.src[i + 1]!)) {
@@ -581,14 +752,17 @@ class Parser {
         const end = this.findArithEnd(this.pos + 3);
         if (end >= 0) {
           const expr = this.src.slice(this.pos + 3, end);
+          const inner = new Parser(expr, this.opts);
+          inner.depth = this.depth + 1;
+          const parts = expr.includes('$') || expr.includes('`') ? inner.hereDocumentBody().parts : [{ k: 'lit' as const, v: expr }];
           this.pos = end + 2;
-          return { k: 'arith', expr, quoted };
+          return { k: 'arith', expr, parts, quoted };
         }
       }
       this.pos += 2;
       const list = this.parseList([], true);
       this.skipSeparators();
-      if (this.atEnd()) throw new ShellSyntaxError("bash: unexpected EOF while looking for matching `)'", true);
+      if (this.atEnd()) this.syntaxError("bash: unexpected EOF while looking for matching `)'", true, { kind: 'eof', expecting: ')' });
       this.pos++;
       return { k: 'cmd', list, quoted };
     }
@@ -617,8 +791,8 @@ class Parser {
     m = /^([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[?#$!@*\-])(:-|:=|:\+|:\?|##|%%|-|=|\+|\?|#|%)?/.exec(rest);
     if (!m) {
       const close = this.src.indexOf('}', this.pos);
-      if (close < 0) throw new ShellSyntaxError("bash: unexpected EOF while looking for matching `}'", true);
-      throw new ShellSyntaxError(`bash: ${this.src.slice(open, close + 1)}: bad substitution`, false);
+      if (close < 0) this.syntaxError("bash: unexpected EOF while looking for matching `}'", true, { kind: 'unterminated', what: '}' });
+      this.syntaxError(`bash: ${this.src.slice(open, close + 1)}: bad substitution`, false, { kind: 'badSubst', text: this.src.slice(open, close + 1) });
     }
     this.pos += m[0].length;
     const name = m[1]!;
@@ -629,8 +803,8 @@ class Parser {
         return { k: 'param', name, op: null, arg: null, quoted };
       }
       const close = this.src.indexOf('}', this.pos);
-      if (close < 0) throw new ShellSyntaxError("bash: unexpected EOF while looking for matching `}'", true);
-      throw new ShellSyntaxError(`bash: ${this.src.slice(open, close + 1)}: bad substitution`, false);
+      if (close < 0) this.syntaxError("bash: unexpected EOF while looking for matching `}'", true, { kind: 'unterminated', what: '}' });
+      this.syntaxError(`bash: ${this.src.slice(open, close + 1)}: bad substitution`, false, { kind: 'badSubst', text: this.src.slice(open, close + 1) });
     }
     // The operand: a word up to the matching `}`, quotes and expansions allowed.
     const arg: WordPart[] = [];
@@ -640,7 +814,7 @@ class Parser {
       lit = '';
     };
     for (;;) {
-      if (this.pos >= this.src.length) throw new ShellSyntaxError("bash: unexpected EOF while looking for matching `}'", true);
+      if (this.pos >= this.src.length) this.syntaxError("bash: unexpected EOF while looking for matching `}'", true, { kind: 'unterminated', what: '}' });
       const c = this.src[this.pos]!;
       if (c === '}') {
         this.pos++;
@@ -655,7 +829,7 @@ class Parser {
       if (c === "'" && !quoted) {
         flush();
         const end = this.src.indexOf("'", this.pos + 1);
-        if (end < 0) throw new ShellSyntaxError("bash: unexpected EOF while looking for matching `''", true);
+        if (end < 0) this.syntaxError("bash: unexpected EOF while looking for matching `''", true, { kind: 'unterminated', what: "'" });
         arg.push({ k: 'q', v: this.src.slice(this.pos + 1, end) });
         this.pos = end + 1;
         continue;
@@ -695,9 +869,10 @@ class Parser {
   }
 
   private subParse(inner: string): List {
-    if (this.depth > MAX_DEPTH) throw new ShellSyntaxError('bash: maximum nesting level exceeded', false);
-    const p = new Parser(inner);
+    if (this.depth > MAX_DEPTH) this.syntaxError('bash: maximum nesting level exceeded', false, { kind: 'nesting' });
+    const p = new Parser(inner, this.opts);
     p.depth = this.depth;
+    p.lineBase = this.lineAt(this.pos) - 1;
     const list = p.parseList([]);
     p.expectEnd();
     return list;
@@ -747,13 +922,13 @@ class Parser {
 
   /** A reserved word at the current position (only recognised where a command starts). */
   private peekReserved(): string | null {
-    const m = /^(if|then|elif|else|fi|for|in|do|done|while|until|\{|\})(?=$|[\s;&|()<>])/.exec(this.src.slice(this.pos, this.pos + 8));
+    const m = /^(if|then|elif|else|fi|for|in|do|done|while|until|case|esac|function|\{|\})(?=$|[\s;&|()<>])/.exec(this.src.slice(this.pos, this.pos + 9));
     return m ? m[1]! : null;
   }
 
   private unexpected(): never {
     this.skipBlanks();
-    if (this.atEnd()) throw new ShellSyntaxError('bash: syntax error: unexpected end of file', true);
+    if (this.atEnd()) this.eof();
     const op = this.peekOp();
     let tok: string;
     if (op === '\n') tok = 'newline';
@@ -766,8 +941,14 @@ class Parser {
   }
 
   private unexpectedToken(tok: string): never {
-    throw new ShellSyntaxError(`bash: syntax error near unexpected token \`${tok}'`, false);
+    this.syntaxError(`bash: syntax error near unexpected token \`${tok}'`, false, { kind: 'token', token: tok });
   }
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10) n++;
+  return n;
 }
 
 /**

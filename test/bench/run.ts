@@ -7,7 +7,7 @@ import { chromiumPath } from '../support/requirements';
 import { benchLayers, type LayersBenchResult } from './layersBench';
 import { benchNetwork, type NetworkBenchResult } from './networkBench';
 import { benchPage, type PageBenchResult } from './pageBench';
-import { benchSim, type SimBenchResult } from './simBench';
+import { benchShellPipeline, benchSim, type ShellPipelineBenchResult, type SimBenchResult } from './simBench';
 import { benchDiff, type DiffBenchResult } from './diffBench';
 import { benchBuild, type BuildBenchResult } from './buildBench';
 import { benchTrace, type TraceBenchResult } from './traceBench';
@@ -20,14 +20,16 @@ import { formatStats, type Stats } from './stats';
  * a slow number: timings on a shared two-core machine are noisy.
  *
  *   --sim    only the engine benchmarks
+ *   --shell  only the shell pipeline: the host's against a container's (docker exec)
  *   --page   only the page benchmarks
  *   --layers only reading a real image's layers (needs Docker and root)
  *   --trace  only docker run through the agent, kernel trace off and on, against the CLI (needs Docker, root, bpftrace)
  *   --classroom only the classroom relay: 100 students' progress to the teacher's socket over loopback
  */
 const args = new Set(process.argv.slice(2));
-const only = args.has('--layers') || args.has('--trace') || args.has('--classroom');
+const only = args.has('--layers') || args.has('--trace') || args.has('--classroom') || args.has('--shell');
 const doSim = !args.has('--page') && !only;
+const doShell = args.has('--shell') || doSim;
 const doPage = !args.has('--sim') && !only;
 const doLayers = args.has('--layers') || args.size === 0;
 const doTrace = args.has('--trace') || args.size === 0;
@@ -38,6 +40,7 @@ interface Report {
   node: string;
   cpu: string;
   sim?: SimBenchResult;
+  shell?: ShellPipelineBenchResult;
   diff?: DiffBenchResult;
   build?: BuildBenchResult;
   page?: PageBenchResult;
@@ -100,6 +103,21 @@ async function main(): Promise<number> {
         `docker build, ${b.instructions}-instruction Dockerfile (simulated engine)`,
         `  from scratch (--no-cache)      ${formatStats(b.cold)}`,
         `  from the build cache           ${formatStats(b.cached)}`,
+        '',
+      );
+    });
+  }
+
+  if (doShell) {
+    process.stderr.write('shell: running…\n');
+    await part('shell', 'Shell pipeline', async () => {
+      const s = await benchShellPipeline();
+      report.shell = s;
+      lines.push(
+        `The same pipeline in the host shell and in a container (\`${s.line}\`)`,
+        `  host shell                     ${formatStats(s.host)}`,
+        `  docker exec … sh -c            ${formatStats(s.container)}`,
+        `  ratio container / host         ${s.ratio.toFixed(2)}×${s.ratio <= 2 ? '  ✓ within 2×' : '  ✗ over the 2× target'}`,
         '',
       );
     });

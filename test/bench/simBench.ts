@@ -124,3 +124,29 @@ export async function benchSim(opts: { cycles?: number; liveContainers?: number 
     },
   };
 }
+
+/** The same 10,000-line pipeline in the host shell and in a container's shell (through docker exec). */
+export interface ShellPipelineBenchResult {
+  line: string;
+  host: Stats;
+  container: Stats;
+  /** container median / host median (target: within 2×). */
+  ratio: number;
+}
+
+export async function benchShellPipeline(opts: { runs?: number } = {}): Promise<ShellPipelineBenchResult> {
+  const runs = opts.runs ?? 30;
+  const line = 'seq 10000 | sort -r | head -1';
+  const host = newHost('bench-shell');
+  await mustExec(host, 'docker run -d --name pipe busybox sleep 3600');
+  const expect = async (cmd: string): Promise<void> => {
+    const r = await mustExec(host, cmd);
+    // sort -r orders the lines as text, so 9999 comes before 10000.
+    if (r.stdout !== '9999\n') throw new Error(`\`${cmd}\` printed ${JSON.stringify(r.stdout)}`);
+  };
+  const onHost = await sample(runs, 5, () => expect(line));
+  const inContainer = await sample(runs, 5, () => expect(`docker exec pipe sh -c '${line}'`));
+  const h = summarize(onHost);
+  const c = summarize(inContainer);
+  return { line, host: h, container: c, ratio: c.median / h.median };
+}

@@ -60,13 +60,13 @@ describe.skipIf(!haveChromium())('the classroom, teacher and student pages', () 
 
     await student.selectOption('[data-testid="lesson-menu"]', 'lifecycle');
     await teacher.locator('[data-testid="lesson-group"][data-lesson="lifecycle"] ' + row('Ada <i>L</i>')).waitFor();
-    await expect.poll(() => teacher.locator(`${row('Ada <i>L</i>')} [data-testid="student-step"]`).textContent()).toMatch(/step 1 of 5/);
+    await expect.poll(() => teacher.locator(`${row('Ada <i>L</i>')} [data-testid="student-step"]`).textContent()).toMatch(/step 1 of 12/);
 
     await student.locator(step('run')).locator('[data-testid="lesson-insert"]').click();
-    await waitForTerminal(student, /^\$ docker run -d --name web busybox sleep 300$/m, { unwrap: true });
+    await waitForTerminal(student, /^\$ docker run -d --name web nginx$/m, { unwrap: true });
     await student.keyboard.press('Enter');
     await student.locator(`${step('run')}[data-status="done"]`).waitFor({ timeout: 20_000 });
-    await expect.poll(() => teacher.locator(`${row('Ada <i>L</i>')} [data-testid="student-step"]`).textContent(), { timeout: 10_000 }).toMatch(/step 2 of 5.*passed/s);
+    await expect.poll(() => teacher.locator(`${row('Ada <i>L</i>')} [data-testid="student-step"]`).textContent(), { timeout: 10_000 }).toMatch(/step 2 of 12.*passed/s);
 
     // Everyone to step 4 ("stop").
     const group = teacher.locator('[data-testid="lesson-group"][data-lesson="lifecycle"]');
@@ -74,7 +74,7 @@ describe.skipIf(!haveChromium())('the classroom, teacher and student pages', () 
     await group.locator('[data-testid="goto-send"]').click();
     await student.locator(`${step('stop')}[data-status="current"]`).waitFor({ timeout: 10_000 });
     expect(await student.locator(step('unpause')).getAttribute('data-status')).toBe('done');
-    await expect.poll(() => teacher.locator(`${row('Ada <i>L</i>')} [data-testid="student-step"]`).textContent(), { timeout: 10_000 }).toMatch(/step 4 of 5/);
+    await expect.poll(() => teacher.locator(`${row('Ada <i>L</i>')} [data-testid="student-step"]`).textContent(), { timeout: 10_000 }).toMatch(/step 4 of 12/);
 
     expect(errors).toEqual([]);
   });

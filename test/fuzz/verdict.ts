@@ -58,6 +58,8 @@ const errorShapes: RegExp[] = [
   /^(you cannot|cannot|conflicting options|no such|must|only one|unknown|invalid|missing|failed|unable)/i,
   /^[^:\n]{1,60}: (syntax error|unexpected|unterminated|invalid|cannot|can't|missing|bad|unrecognized|illegal)/i,
   /^(sh|bash|glassbox|busybox|grep|wc|head|tail|cat|sleep|ls|echo|env|hostname|template|kill|ps|df|mount|free|uname|tty|stty|date|id|stat|find|du|ln|sort|cut|tr|sed|awk|xargs|tee|seq|printf|test|nsenter|which): /,
+  // docker/cli's third Ctrl-C to a container that ignores them (cat on a terminal without -i waits forever, as for real).
+  /^got \d+ SIGTERM\/SIGINTs, forcefully exiting/,
   /^(template|json|invalid reference format)/,
   /^The input device is not a TTY/i,
   /^the input device is not a TTY/,

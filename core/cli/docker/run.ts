@@ -225,6 +225,7 @@ function prepare(ctx: Ctx, flags: ParsedFlags, forRun: boolean): Prepared | { er
   if (flags.changed('workdir')) options.workingDir = flags.string('workdir');
   if (flags.changed('stop-signal')) options.stopSignal = flags.string('stop-signal');
   if (flags.changed('stop-timeout')) options.stopTimeout = flags.int('stop-timeout');
+  if (flags.changed('user')) options.user = flags.string('user');
   // docker/cli's parse: PidMode and UTSMode are the client's to check; the IPC mode is the daemon's.
   const pidMode = flags.string('pid');
   if (!validPidMode(pidMode)) return { error: '--pid: invalid PID mode' };

@@ -235,7 +235,8 @@ export function ps(ctx: UtilContext): number {
   const procs = ctx.sys.processes();
   if (ctx.flavor === 'busybox') return bbPs(ctx, procs);
   const args = ctx.argv.slice(1);
-  const tty = ctx.sys.terminal()?.name.replace(/^\/dev\//, '');
+  // Without a terminal, procps picks the processes that have none either ('?').
+  const tty = ctx.sys.terminal()?.name.replace(/^\/dev\//, '') ?? '?';
   const picked = procpsSelects(args) ? procs : procs.filter((p) => p.tty === tty);
   const table = formatProcps(args, picked, ctx.now(), { memTotal: ctx.sys.memory().total * 1024, userName: userNamer(ctx) });
   if ('error' in table) {
