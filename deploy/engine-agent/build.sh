@@ -114,7 +114,7 @@ mkdir -p "$app"
 step "web app built"
 
 # The sources the agent runs (tsx compiles them as it loads them), without tests.
-(cd "$repo" && tar -c --exclude='*.test.ts' --exclude='fixtures' bin core backends package.json package-lock.json tsconfig.base.json) | tar -C "$app" -x
+(cd "$repo" && tar -c --exclude='*.test.ts' --exclude='core/network/programs/fixtures' --exclude='core/shell/utils/fixtures' --exclude='backends/agent/fixtures' --exclude='core/services/fixtures/debian' bin core backends package.json package-lock.json tsconfig.base.json) | tar -C "$app" -x
 # node_modules is a copy (it may be a symlink to a shared checkout's), pruned to
 # the production dependencies without touching the network.
 cp -a "$(readlink -f "$repo/node_modules")" "$app/node_modules"
