@@ -39,6 +39,8 @@ function envValue(proc: Proc, key: string): string | undefined {
 }
 
 function parseSleep(arg: string): number | undefined {
+  // busybox reads the number with strtod, so inf and infinity (any case) sleep for ever.
+  if (/^(inf|infinity)$/i.test(arg)) return Infinity;
   const m = /^([0-9]*\.?[0-9]+)([smhd]?)$/.exec(arg);
   if (!m) return undefined;
   const unit = { '': 1000, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2]!]!;
@@ -62,7 +64,7 @@ const sleep: Program = (p) => {
     }
     total += ms;
   }
-  if (total === Infinity || args.includes('infinity')) return; // runs until killed
+  if (total === Infinity) return; // runs until killed
   p.after(total, () => p.exit(0));
 };
 
@@ -363,6 +365,6 @@ export function programFor(name: string): Program {
   if (known) return known;
   return (p) => {
     err(p, `glassbox: '${name}' is not simulated yet\n`);
-    p.exit(1);
+    p.exit(2);
   };
 }
