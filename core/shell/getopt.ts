@@ -39,7 +39,7 @@ export function getopt(args: string[], spec: OptSpec): ParsedOpts {
         const candidates = Object.keys(longs).filter((k) => k.startsWith(name));
         const targets = new Set(candidates.map((k) => longs[k]!.as));
         if (candidates.length === 0) return { error: `unrecognized option '${a}'` };
-        if (targets.size > 1) return { error: `option '${a}' is ambiguous` };
+        if (targets.size > 1) return { error: `option '${a}' is ambiguous; possibilities:${candidates.map((k) => ` '--${k}'`).join('')}` };
         key = candidates[0]!;
       }
       const def = longs[key]!;

@@ -29,6 +29,17 @@ const commands = [
   ['env'],
   ['nosuchcommand'],
   [],
+  // The container shell: pipes, substitutions, compound commands, functions, traps, jobs.
+  ['sh', '-c', "'seq 20 | sort -r | head -3'"],
+  ['sh', '-c', "'for i in 1 2 3; do echo n$i; done | wc -l'"],
+  ['sh', '-c', "'case $(hostname) in *) echo host;; esac; f() { echo $1; }; f hi'"],
+  ['sh', '-c', "'echo $((6 * 7)) `echo tick` $(echo sub)'"],
+  ['sh', '-c', "'trap \"echo bye\" EXIT; false || echo no; exit 2'"],
+  ['sh', '-c', "'while true; do date; sleep 1; done'"],
+  ['sh', '-c', "'sleep 5 & echo started $!; wait'"],
+  ['sh', '-c', "'i=0; until [ $i -ge 3 ]; do i=$((i+1)); done; echo $i'"],
+  ['sh', '-c', "'grep -c root /etc/passwd; ls /nosuch 2>&1 | tr a-z A-Z'"],
+  ['sh', '-c', "'nosuch; echo $?'"],
 ];
 const signals = ['KILL', 'SIGKILL', 'TERM', 'SIGTERM', 'HUP', 'INT', '9', '15', 'USR1', 'SIGSTOP'];
 const restartPolicies = ['no', 'always', 'on-failure', 'on-failure:3', 'unless-stopped'];

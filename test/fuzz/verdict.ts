@@ -38,9 +38,9 @@ const leaks: { name: string; pattern: RegExp }[] = [
   { name: 'NaN', pattern: /\bNaN\b/ },
 ];
 
-/** Exit codes a docker CLI or a shell gives: success, general errors, docker's 125/126/127, 128+signal. */
+/** Exit codes a docker CLI or a shell gives: success, general errors, docker's 125/126/127, 128+signal, and 64 (docker/cli's StatusError for a --format template that does not parse). */
 export function isPlausibleExitCode(code: number): boolean {
-  if ([0, 1, 2, 125, 126, 127].includes(code)) return true;
+  if ([0, 1, 2, 64, 125, 126, 127].includes(code)) return true;
   return code > 128 && code <= 128 + 64;
 }
 
@@ -57,7 +57,7 @@ const errorShapes: RegExp[] = [
   /^([\w.-]+: )?usage:/i,
   /^(you cannot|cannot|conflicting options|no such|must|only one|unknown|invalid|missing|failed|unable)/i,
   /^[^:\n]{1,60}: (syntax error|unexpected|unterminated|invalid|cannot|can't|missing|bad|unrecognized|illegal)/i,
-  /^(sh|bash|glassbox|busybox|grep|wc|head|tail|cat|sleep|ls|echo|env|hostname|template|kill|ps|df|mount|free|uname|tty|stty|date|id|stat|find|du|ln|sort|cut|tr|sed|awk|xargs|tee|seq|printf|test|nsenter|which): /,
+  /^(sh|bash|glassbox|busybox|grep|wc|head|tail|cat|sleep|ls|echo|env|hostname|template|kill|ps|df|mount|free|uname|tty|stty|date|id|stat|find|du|ln|sort|cut|tr|sed|awk|xargs|tee|seq|printf|test|nsenter|which|rm|cp|mv|mkdir|rmdir|touch|ln|chmod|basename|dirname|readlink|tar|rev|uniq|yes): /,
   // docker/cli's third Ctrl-C to a container that ignores them (cat on a terminal without -i waits forever, as for real).
   /^got \d+ SIGTERM\/SIGINTs, forcefully exiting/,
   /^(template|json|invalid reference format)/,
