@@ -15,6 +15,8 @@ import type { UtilSystem } from '../../core/shell/context';
 import { nsenterCommand, type NsenterTarget } from '../../core/kernel/nsenter';
 import type { Fs } from '../../core/shell/filesystem';
 import { DEFAULT_PATH } from '../../core/engine/programs';
+import { MountedFs } from '../../core/unionfs/mountedFs';
+import { HostMountTable } from '../../core/unionfs/hostOverlay';
 
 /**
  * One simulated machine: the engine, the host shell and virtual time, plus the
@@ -117,11 +119,14 @@ export class SimHost {
         });
       });
     const kernel = this.engine.kernel;
-    const fs = processFs(kernel, disk, kernel.shellPid, now);
+    // Mounts made in the host shell (`mount -t overlay …`) sit between the disk and procfs, and in the kernel's table.
+    const mounted = new MountedFs(disk, { mounts: [] });
+    const mounting = new HostMountTable(disk, mounted, kernel.hostMadeMounts, now);
+    const fs = processFs(kernel, mounted, kernel.shellPid, now);
     const engine = this.engine;
     // The machine ps, kill, df, mount, stat, free and uname read; /proc/mounts is the same table (core/kernel/system.ts).
     const dockerKb = (): number => (engine.snapshot().layers ?? []).reduce((n, l) => n + l.size, 0) / 1024;
-    const sys: UtilSystem = hostSystem(kernel, { dockerKb });
+    const sys: UtilSystem = hostSystem(kernel, { dockerKb, mounting });
     const docker = withClientProcess(this.engine, dockerCommand(this.engine, { fs }));
     // `own`: the host's files (not a container's mount namespace), where docker and ps are the host's.
     const commands = (net: string, hostname: string, own: boolean): Record<string, CommandRunner> => ({
@@ -134,7 +139,7 @@ export class SimHost {
       const root = t.mnt !== undefined ? engine.containerRoot(t.mnt) : undefined;
       const hostname = t.uts !== undefined ? (engine.containerRoot(t.uts)?.hostname ?? HOST_HOSTNAME) : HOST_HOSTNAME;
       const net = t.net !== undefined ? (engine.net.netnsOf(t.net) ?? t.net) : 'host';
-      const view: Fs = processFs(kernel, root?.fs ?? disk, t.pid, now);
+      const view: Fs = processFs(kernel, root?.fs ?? mounted, t.pid, now);
       // mount and df read the table of the mount namespace entered.
       const mntNs = t.mnt !== undefined ? kernel.containerNamespaces(t.mnt)?.mnt : undefined;
       const seen = mntNs !== undefined ? hostSystem(kernel, { dockerKb, mntNs }) : sys;
