@@ -88,3 +88,12 @@ describe('mount -t overlay on the host', () => {
     expect(await run(host, 'mount C')).toEqual({ out: '', err: "mount: C: can't find in /etc/fstab.\n", exit: 1 });
   });
 });
+
+describe('the host root’s ~/.bashrc', () => {
+  it('is Debian’s, with ll enabled as on the course’s CentOS hosts: ll lists long, and alias shows it', async () => {
+    const host = await demo();
+    expect(await out(host, 'alias')).toBe("alias ll='ls -l'\n");
+    expect(await out(host, 'll -d /tmp/u/A')).toBe(await out(host, 'ls -l -d /tmp/u/A'));
+    expect(await out(host, 'grep -c "^# alias" ~/.bashrc')).toBe('6\n');
+  });
+});

@@ -171,6 +171,7 @@ export class SimHost {
       pid: kernel.shellPid,
       // The host's `ps` itself stays psCommand: it lists itself.
       sys,
+      readBashrc: true,
     });
     const offEngine = this.engine.subscribe((transitions) => {
       this.pending.push(...transitions);
@@ -429,6 +430,34 @@ export class SimHost {
  */
 const HOST_PROGRAM_FILES = ['/usr/bin/containerd', '/usr/bin/containerd-shim-runc-v2', '/usr/bin/docker', '/usr/bin/nsenter', '/usr/local/bin/docker', '/usr/sbin/dockerd', '/usr/sbin/runc'];
 
+/**
+ * Root's ~/.bashrc: Debian 12's (base-files' dot.bashrc), with `ll` enabled.
+ * Debian leaves every alias commented out; the course's notes were written on
+ * CentOS hosts, where `ll` is defined (by /etc/profile.d/colorls.sh), and use it.
+ */
+const ROOT_BASHRC = [
+  '# ~/.bashrc: executed by bash(1) for non-login shells.',
+  '',
+  '# Note: PS1 and umask are already set in /etc/profile. You should not',
+  '# need this unless you want different defaults for root.',
+  "# PS1='${debian_chroot:+($debian_chroot)}\\h:\\w\\$ '",
+  '# umask 022',
+  '',
+  "# You may uncomment the following lines if you want `ls' to be colorized:",
+  "# export LS_OPTIONS='--color=auto'",
+  '# eval "$(dircolors)"',
+  "# alias ls='ls $LS_OPTIONS'",
+  "# alias ll='ls $LS_OPTIONS -l'",
+  "# alias l='ls $LS_OPTIONS -lA'",
+  '#',
+  '# Some more alias to avoid making mistakes:',
+  "# alias rm='rm -i'",
+  "# alias cp='cp -i'",
+  "# alias mv='mv -i'",
+  "alias ll='ls -l'",
+  '',
+].join('\n');
+
 /** The host's own files: the usual directories, the mount points of /proc and /sys/fs/cgroup, Docker's programs. */
 function hostDisk(now: () => number): MemFs {
   const disk = new MemFs(now);
@@ -437,6 +466,7 @@ function hostDisk(now: () => number): MemFs {
     disk.writeFile(f, '');
     disk.chmod(f, 0o755);
   }
+  disk.writeFile('/root/.bashrc', ROOT_BASHRC);
   return disk;
 }
 
