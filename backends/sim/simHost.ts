@@ -17,6 +17,7 @@ import type { Fs } from '../../core/shell/filesystem';
 import { DEFAULT_PATH } from '../../core/engine/programs';
 import { MountedFs } from '../../core/unionfs/mountedFs';
 import { HostMountTable } from '../../core/unionfs/hostOverlay';
+import { varLibDockerMounts } from '../../core/engine/varLibDocker';
 
 /**
  * One simulated machine: the engine, the host shell and virtual time, plus the
@@ -122,7 +123,9 @@ export class SimHost {
     // Mounts made in the host shell (`mount -t overlay …`) sit between the disk and procfs, and in the kernel's table.
     const mounted = new MountedFs(disk, { mounts: [] });
     const mounting = new HostMountTable(disk, mounted, kernel.hostMadeMounts, now);
-    const fs = processFs(kernel, mounted, kernel.shellPid, now);
+    // Docker's data root (overlay2, containers) as the engine has it now; volumes/ stays the disk's.
+    const dockerTrees = varLibDockerMounts(this.engine.services);
+    const fs = processFs(kernel, mounted, kernel.shellPid, now, dockerTrees);
     const engine = this.engine;
     // The machine ps, kill, df, mount, stat, free and uname read; /proc/mounts is the same table (core/kernel/system.ts).
     const dockerKb = (): number => (engine.snapshot().layers ?? []).reduce((n, l) => n + l.size, 0) / 1024;
@@ -139,7 +142,7 @@ export class SimHost {
       const root = t.mnt !== undefined ? engine.containerRoot(t.mnt) : undefined;
       const hostname = t.uts !== undefined ? (engine.containerRoot(t.uts)?.hostname ?? HOST_HOSTNAME) : HOST_HOSTNAME;
       const net = t.net !== undefined ? (engine.net.netnsOf(t.net) ?? t.net) : 'host';
-      const view: Fs = processFs(kernel, root?.fs ?? mounted, t.pid, now);
+      const view: Fs = processFs(kernel, root?.fs ?? mounted, t.pid, now, root ? [] : dockerTrees);
       // mount and df read the table of the mount namespace entered.
       const mntNs = t.mnt !== undefined ? kernel.containerNamespaces(t.mnt)?.mnt : undefined;
       const seen = mntNs !== undefined ? hostSystem(kernel, { dockerKb, mntNs }) : sys;
@@ -461,12 +464,14 @@ const ROOT_BASHRC = [
 /** The host's own files: the usual directories, the mount points of /proc and /sys/fs/cgroup, Docker's programs. */
 function hostDisk(now: () => number): MemFs {
   const disk = new MemFs(now);
-  for (const d of ['/proc', '/sys/fs/cgroup', '/usr/sbin']) disk.mkdir(d, { parents: true });
+  for (const d of ['/proc', '/sys/fs/cgroup', '/usr/sbin', '/var/lib/docker']) disk.mkdir(d, { parents: true });
   for (const f of HOST_PROGRAM_FILES) {
     disk.writeFile(f, '');
     disk.chmod(f, 0o755);
   }
   disk.writeFile('/root/.bashrc', ROOT_BASHRC);
+  // dockerd makes its data root 0710.
+  disk.chmod('/var/lib/docker', 0o710);
   return disk;
 }
 
