@@ -35,7 +35,7 @@ describe('/var/lib/docker', () => {
     expect(await out(host, `find ${upper} -type c`)).toBe(`${upper}/bin/vi\n`);
     // Stopped: no merged directory (overlay2 removes it on unmount).
     expect(await out(host, `ls ${dir}`)).toBe('diff\nlink\nlower\nwork\n');
-    expect(await out(host, 'ls /var/lib/docker')).toBe('containers\noverlay2\n');
+    expect(await out(host, 'ls /var/lib/docker')).toBe('containers\nimage\noverlay2\n');
     // du counts busybox's hard-linked applets once: the busybox layer is 2000 kB, as on the reference host.
     const bottom = lowers[lowers.length - 1]!;
     expect(await out(host, `du -s ${bottom}`)).toBe(`2000\t${bottom}\n`);
@@ -49,6 +49,10 @@ describe('/var/lib/docker', () => {
     expect(await out(host, `ls ${merged}/bin/sleep`)).toBe(`${merged}/bin/sleep\n`);
     const id = (await out(host, "docker inspect -f '{{.Id}}' web")).trim();
     expect(await out(host, `cat /var/lib/docker/containers/${id}/hostname`)).toBe('webhost\n');
+    const lg = (await out(host, "docker run -d busybox echo '<b> & c'")).trim();
+    expect(await out(host, `cat /var/lib/docker/containers/${lg}/${lg}-json.log`)).toMatch(/^\{"log":"\\u003cb\\u003e \\u0026 c\\n","stream":"stdout","time":"2026-01-01T00:00:\d\d(\.\d+)?Z"\}\n$/);
+    const image = (await out(host, "docker inspect -f '{{.Image}}' web")).trim();
+    expect(await out(host, 'cat /var/lib/docker/image/overlay2/repositories.json')).toBe(`{"Repositories":{"busybox":{"busybox:latest":"${image}"}}}`);
     expect(await run(host, `touch /var/lib/docker/containers/${id}/x`)).toMatchObject({ exit: 1, err: expect.stringContaining('Read-only file system') });
   });
 });

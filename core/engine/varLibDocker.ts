@@ -1,5 +1,6 @@
 import { sha256Digest } from '../images/digest';
 import { cacheDir } from '../images/store';
+import { rfc3339Nano } from './rfc3339';
 import { staticDir, textFile, type PDir, type PNode, type PseudoMount } from '../shell/mountFs';
 import type { Layer } from '../unionfs/layer';
 import type { LayerDir, LayerNode, TreeNode } from '../unionfs/tree';
@@ -142,10 +143,36 @@ function containerDir(c: Container): PDir {
     return n?.kind === 'file' ? (n.content ?? '') : '';
   }, 0o644);
   return staticDir(0o710, [
+    [`${c.id}-json.log`, textFile(() => jsonLog(c), 0o640)],
     ['hostname', bound('/etc/hostname')],
     ['hosts', bound('/etc/hosts')],
     ['resolv.conf', bound('/etc/resolv.conf')],
   ]);
+}
+
+/**
+ * The json-file log driver's file: one JSON object per entry (log, stream,
+ * time in RFC 3339 with nanoseconds), with Go's HTML escaping of < > &.
+ */
+function jsonLog(c: Container): string {
+  return c.logs
+    .map((e) => JSON.stringify({ log: e.text, stream: e.stream, time: rfc3339Nano(e.time) }).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026') + '\n')
+    .join('');
+}
+
+/** image/overlay2/repositories.json: each repository's tags and the image id they name (Go's map order: sorted keys). */
+function repositoriesJson(s: Services): string {
+  const repos = new Map<string, Map<string, string>>();
+  for (const image of s.images.store.list()) {
+    for (const tag of image.repoTags) {
+      const repo = tag.slice(0, tag.lastIndexOf(':'));
+      if (!repos.has(repo)) repos.set(repo, new Map());
+      repos.get(repo)!.set(tag, image.id);
+    }
+  }
+  const sorted = (m: Map<string, unknown>): [string, unknown][] => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const obj = Object.fromEntries(sorted(repos).map(([r, tags]) => [r, Object.fromEntries(sorted(tags as Map<string, string>))]));
+  return JSON.stringify({ Repositories: obj });
 }
 
 function containersRoot(s: Services): PDir {
@@ -165,5 +192,6 @@ export function varLibDockerMounts(s: Services): PseudoMount[] {
   return [
     { at: '/var/lib/docker/overlay2', root: () => overlay2Root(s), readOnly: true },
     { at: '/var/lib/docker/containers', root: () => containersRoot(s), readOnly: true },
+    { at: '/var/lib/docker/image', root: () => staticDir(0o700, [['overlay2', staticDir(0o700, [['repositories.json', textFile(() => repositoriesJson(s), 0o600)]])]]), readOnly: true },
   ];
 }
