@@ -19,10 +19,10 @@ async function out(host: SimHost, line: string): Promise<string> {
 describe('/var/lib/docker', () => {
   it('a file written in a container is in the UpperDir docker inspect names; a deleted one is a whiteout there', async () => {
     const host = new SimHost({ seed: 'var-lib-docker', yieldToEventLoop: () => yieldImmediate(), preload: ['busybox:latest'] });
-    await out(host, "docker run --name wr busybox sh -c 'echo hello > /greeting; rm /bin/vi'");
+    await out(host, "docker run --name wr busybox sh -c 'echo hello > /greeting; rm /bin/vi /bin/ls'");
     const upper = (await out(host, "docker inspect -f '{{.GraphDriver.Data.UpperDir}}' wr")).trim();
     expect(await out(host, `cat ${upper}/greeting`)).toBe('hello\n');
-    expect(await out(host, `ls -l ${upper}/bin`)).toMatch(/^total 0\nc--------- 1 root root 0, 0 .* vi\n$/);
+    expect(await out(host, `ls -l ${upper}/bin`)).toMatch(/^total 0\nc--------- 3 root root 0, 0 .* ls\nc--------- 3 root root 0, 0 .* vi\n$/);
     // The lower directories inspect lists exist and hold the image's files.
     const lowers = (await out(host, "docker inspect -f '{{.GraphDriver.Data.LowerDir}}' wr")).trim().split(':');
     expect(await out(host, `ls ${lowers[lowers.length - 1]}/bin/vi`)).toBe(`${lowers[lowers.length - 1]}/bin/vi\n`);
@@ -32,7 +32,7 @@ describe('/var/lib/docker', () => {
     const first = lowerFile.split(':')[0]!;
     expect(await out(host, `readlink /var/lib/docker/overlay2/${first}`)).toBe(`../${dir.split('/').pop()}-init/diff\n`);
     expect(await out(host, `find ${upper} -type f`)).toBe(`${upper}/greeting\n`);
-    expect(await out(host, `find ${upper} -type c`)).toBe(`${upper}/bin/vi\n`);
+    expect(await out(host, `find ${upper} -type c`)).toBe(`${upper}/bin/ls\n${upper}/bin/vi\n`);
     // Stopped: no merged directory (overlay2 removes it on unmount).
     expect(await out(host, `ls ${dir}`)).toBe('diff\nlink\nlower\nwork\n');
     expect(await out(host, 'ls /var/lib/docker')).toBe('containers\nimage\noverlay2\n');

@@ -2,7 +2,7 @@ import { sha256Digest } from '../images/digest';
 import { cacheDir } from '../images/store';
 import { rfc3339Nano } from './rfc3339';
 import { staticDir, textFile, type PDir, type PNode, type PseudoMount } from '../shell/mountFs';
-import type { Layer } from '../unionfs/layer';
+import { layerEntries, type Layer } from '../unionfs/layer';
 import type { LayerDir, LayerNode, TreeNode } from '../unionfs/tree';
 import type { Container } from './container';
 import type { Services } from './services';
@@ -31,22 +31,22 @@ export function linkName(dirId: string): string {
   return out;
 }
 
-/** A layer's diff directory: its own tree, whiteouts as 0, 0 character devices. */
-function layerNode(node: LayerNode): PNode {
+/** A layer's diff directory: its own tree, whiteouts as 0, 0 character devices sharing one inode (`links` names: see hostOverlay.ts). */
+function layerNode(node: LayerNode, links: number): PNode {
   switch (node.kind) {
     case 'whiteout':
-      return { kind: 'file', mode: 0, read: () => '', rdev: { major: 0, minor: 0 } };
+      return { kind: 'file', mode: 0, read: () => '', rdev: { major: 0, minor: 0 }, nlink: links };
     case 'symlink':
       return { kind: 'symlink', target: node.target, size: node.target.length, ...(node.mtime !== undefined ? { mtime: node.mtime } : {}) };
     case 'file':
       // Layer inodes are small catalog numbers: moved clear of the disk's own.
       return { ...textFile(() => (node.sink ? '' : (node.content ?? '')), node.mode & 0o7777, node.mtime), size: node.size, ...(node.ino !== undefined ? { ino: LAYER_INODES + node.ino } : {}) };
     case 'dir':
-      return layerDir(node);
+      return layerDir(node, links);
   }
 }
 
-function layerDir(dir: LayerDir | Extract<TreeNode, { kind: 'dir' }>): PDir {
+function layerDir(dir: LayerDir | Extract<TreeNode, { kind: 'dir' }>, links: number): PDir {
   return {
     kind: 'dir',
     mode: dir.mode & 0o7777,
@@ -54,7 +54,7 @@ function layerDir(dir: LayerDir | Extract<TreeNode, { kind: 'dir' }>): PDir {
     names: () => [...dir.children.keys()],
     child: (n) => {
       const c = dir.children.get(n);
-      return c === undefined ? undefined : layerNode(c as LayerNode);
+      return c === undefined ? undefined : layerNode(c as LayerNode, links);
     },
   };
 }
@@ -71,7 +71,8 @@ interface LayerDirSpec {
 }
 
 function overlayDir(spec: LayerDirSpec): PDir {
-  const entries: [string, PNode][] = [['diff', layerDir(spec.layer.root)], ['link', textFile(linkName(spec.id), 0o644)]];
+  const whiteouts = layerEntries(spec.layer).filter((e) => e.type === 'whiteout').length;
+  const entries: [string, PNode][] = [['diff', layerDir(spec.layer.root, whiteouts + 1)], ['link', textFile(linkName(spec.id), 0o644)]];
   // An image layer's directory has the empty `committed` marker; a container's layers have lower and work.
   if (spec.committed) entries.push(['committed', textFile('', 0o600)]);
   if (spec.lowers.length > 0) {
@@ -106,7 +107,7 @@ function overlayDirs(s: Services): LayerDirSpec[] {
     const initId = `${c.layerId}-init`;
     out.push({ id: initId, layer: init, lowers: below });
     const running = c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
-    out.push({ id: c.layerId, layer: c.mount.upper, lowers: [linkName(initId), ...below], ...(running ? { merged: () => layerDir(c.mount.root()) } : {}) });
+    out.push({ id: c.layerId, layer: c.mount.upper, lowers: [linkName(initId), ...below], ...(running ? { merged: () => layerDir(c.mount.root(), 1) } : {}) });
   }
   return out;
 }

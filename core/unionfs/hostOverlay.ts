@@ -47,12 +47,23 @@ function toLayerNode(node: FsNode): LayerNode {
   return f;
 }
 
-/** A layer tree back as disk nodes: whiteouts as 0, 0 character devices, opaque directories marked. */
-function toDisk(node: LayerNode, now: number): FsNode {
+/** How many whiteouts a layer tree holds. */
+export function countWhiteouts(dir: LayerDir): number {
+  let n = 0;
+  for (const c of dir.children.values()) n += c.kind === 'whiteout' ? 1 : c.kind === 'dir' ? countWhiteouts(c) : 0;
+  return n;
+}
+
+/**
+ * A layer tree back as disk nodes: whiteouts as 0, 0 character devices,
+ * opaque directories marked. Linux ≥ 5.8 makes every whiteout of a mount a
+ * hard link of one inode kept in the workdir, so `ls -l` shows each with
+ * (whiteouts + 1) links: `links`.
+ */
+function toDisk(node: LayerNode, now: number, links: number): FsNode {
   switch (node.kind) {
     case 'whiteout':
-      // Linux ≥ 5.8 shares one whiteout inode per upper filesystem: `ls -l` shows 2 links.
-      return { kind: 'file', data: '', mtime: now, mode: 0, rdev: { major: 0, minor: 0 }, links: 2 };
+      return { kind: 'file', data: '', mtime: now, mode: 0, rdev: { major: 0, minor: 0 }, links };
     case 'symlink':
       return { kind: 'symlink', target: node.target, mtime: node.mtime ?? now };
     case 'file': {
@@ -63,7 +74,7 @@ function toDisk(node: LayerNode, now: number): FsNode {
     case 'dir': {
       const d: MemDir = { kind: 'dir', children: new Map(), mtime: node.mtime ?? now, mode: node.mode };
       if (node.opaque) d.opaque = true;
-      for (const [name, child] of node.children) d.children.set(name, toDisk(child, now));
+      for (const [name, child] of node.children) d.children.set(name, toDisk(child, now, links));
       return d;
     }
   }
@@ -91,7 +102,7 @@ export class HostOverlayFs implements Fs {
     const before = mount.version;
     const result = op(new UnionFs(mount));
     if (mount.version !== before && upperDir) {
-      const back = toDisk(upper.root, this.now()) as MemDir;
+      const back = toDisk(upper.root, this.now(), countWhiteouts(upper.root) + 1) as MemDir;
       upperDir.children = back.children;
       upperDir.mtime = this.now();
       if (back.opaque) upperDir.opaque = true;
