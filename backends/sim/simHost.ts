@@ -15,6 +15,9 @@ import type { UtilSystem } from '../../core/shell/context';
 import { nsenterCommand, type NsenterTarget } from '../../core/kernel/nsenter';
 import type { Fs } from '../../core/shell/filesystem';
 import { DEFAULT_PATH } from '../../core/engine/programs';
+import { MountedFs } from '../../core/unionfs/mountedFs';
+import { HostMountTable } from '../../core/unionfs/hostOverlay';
+import { varLibDockerMounts } from '../../core/engine/varLibDocker';
 
 /**
  * One simulated machine: the engine, the host shell and virtual time, plus the
@@ -117,11 +120,16 @@ export class SimHost {
         });
       });
     const kernel = this.engine.kernel;
-    const fs = processFs(kernel, disk, kernel.shellPid, now);
+    // Mounts made in the host shell (`mount -t overlay …`) sit between the disk and procfs, and in the kernel's table.
+    const mounted = new MountedFs(disk, { mounts: [] });
+    const mounting = new HostMountTable(disk, mounted, kernel.hostMadeMounts, now);
+    // Docker's data root (overlay2, containers) as the engine has it now; volumes/ stays the disk's.
+    const dockerTrees = varLibDockerMounts(this.engine.services);
+    const fs = processFs(kernel, mounted, kernel.shellPid, now, dockerTrees);
     const engine = this.engine;
     // The machine ps, kill, df, mount, stat, free and uname read; /proc/mounts is the same table (core/kernel/system.ts).
     const dockerKb = (): number => (engine.snapshot().layers ?? []).reduce((n, l) => n + l.size, 0) / 1024;
-    const sys: UtilSystem = hostSystem(kernel, { dockerKb });
+    const sys: UtilSystem = hostSystem(kernel, { dockerKb, mounting });
     const docker = withClientProcess(this.engine, dockerCommand(this.engine, { fs }));
     // `own`: the host's files (not a container's mount namespace), where docker and ps are the host's.
     const commands = (net: string, hostname: string, own: boolean): Record<string, CommandRunner> => ({
@@ -134,7 +142,7 @@ export class SimHost {
       const root = t.mnt !== undefined ? engine.containerRoot(t.mnt) : undefined;
       const hostname = t.uts !== undefined ? (engine.containerRoot(t.uts)?.hostname ?? HOST_HOSTNAME) : HOST_HOSTNAME;
       const net = t.net !== undefined ? (engine.net.netnsOf(t.net) ?? t.net) : 'host';
-      const view: Fs = processFs(kernel, root?.fs ?? disk, t.pid, now);
+      const view: Fs = processFs(kernel, root?.fs ?? mounted, t.pid, now, root ? [] : dockerTrees);
       // mount and df read the table of the mount namespace entered.
       const mntNs = t.mnt !== undefined ? kernel.containerNamespaces(t.mnt)?.mnt : undefined;
       const seen = mntNs !== undefined ? hostSystem(kernel, { dockerKb, mntNs }) : sys;
@@ -166,6 +174,7 @@ export class SimHost {
       pid: kernel.shellPid,
       // The host's `ps` itself stays psCommand: it lists itself.
       sys,
+      readBashrc: true,
     });
     const offEngine = this.engine.subscribe((transitions) => {
       this.pending.push(...transitions);
@@ -424,14 +433,45 @@ export class SimHost {
  */
 const HOST_PROGRAM_FILES = ['/usr/bin/containerd', '/usr/bin/containerd-shim-runc-v2', '/usr/bin/docker', '/usr/bin/nsenter', '/usr/local/bin/docker', '/usr/sbin/dockerd', '/usr/sbin/runc'];
 
+/**
+ * Root's ~/.bashrc: Debian 12's (base-files' dot.bashrc), with `ll` enabled.
+ * Debian leaves every alias commented out; the course's notes were written on
+ * CentOS hosts, where `ll` is defined (by /etc/profile.d/colorls.sh), and use it.
+ */
+const ROOT_BASHRC = [
+  '# ~/.bashrc: executed by bash(1) for non-login shells.',
+  '',
+  '# Note: PS1 and umask are already set in /etc/profile. You should not',
+  '# need this unless you want different defaults for root.',
+  "# PS1='${debian_chroot:+($debian_chroot)}\\h:\\w\\$ '",
+  '# umask 022',
+  '',
+  "# You may uncomment the following lines if you want `ls' to be colorized:",
+  "# export LS_OPTIONS='--color=auto'",
+  '# eval "$(dircolors)"',
+  "# alias ls='ls $LS_OPTIONS'",
+  "# alias ll='ls $LS_OPTIONS -l'",
+  "# alias l='ls $LS_OPTIONS -lA'",
+  '#',
+  '# Some more alias to avoid making mistakes:',
+  "# alias rm='rm -i'",
+  "# alias cp='cp -i'",
+  "# alias mv='mv -i'",
+  "alias ll='ls -l'",
+  '',
+].join('\n');
+
 /** The host's own files: the usual directories, the mount points of /proc and /sys/fs/cgroup, Docker's programs. */
 function hostDisk(now: () => number): MemFs {
   const disk = new MemFs(now);
-  for (const d of ['/proc', '/sys/fs/cgroup', '/usr/sbin']) disk.mkdir(d, { parents: true });
+  for (const d of ['/proc', '/sys/fs/cgroup', '/usr/sbin', '/var/lib/docker']) disk.mkdir(d, { parents: true });
   for (const f of HOST_PROGRAM_FILES) {
     disk.writeFile(f, '');
     disk.chmod(f, 0o755);
   }
+  disk.writeFile('/root/.bashrc', ROOT_BASHRC);
+  // dockerd makes its data root 0710.
+  disk.chmod('/var/lib/docker', 0o710);
   return disk;
 }
 

@@ -115,6 +115,14 @@ interface KContainer {
   execs: number;
 }
 
+/** A mount made on the host's shell, as /proc/mounts lists it. */
+export interface HostMadeMount {
+  source: string;
+  target: string;
+  fstype: string;
+  options: string;
+}
+
 /** A running container's mounts on the host, for /proc/mounts and df. */
 export interface ContainerMounts {
   id: string;
@@ -169,6 +177,8 @@ export class Kernel {
   readonly bootTime: number;
   /** The cgroup hierarchies under /sys/fs/cgroup, with the cgroups made by hand. */
   readonly hierarchy: CgroupHierarchy;
+  /** Mounts made by hand in the host's mount namespace (`mount -t overlay …`), in mount order. */
+  readonly hostMadeMounts: HostMadeMount[] = [];
 
   constructor(opts: KernelOptions) {
     this.scheduler = opts.scheduler;

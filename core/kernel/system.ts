@@ -65,7 +65,7 @@ function cgroupMounts(access: 'rw' | 'ro', flags: string): UtilMount[] {
  * sandbox's own mounts): the base system, the cgroups, then each running
  * container's overlay and netns bind mount. `disk` is the root disk's statfs.
  */
-export function hostMounts(kernel: Pick<Kernel, 'memTotal' | 'cgroupVersion' | 'containerMounts'>, disk: DiskUsage = HOST_DISK): UtilMount[] {
+export function hostMounts(kernel: Pick<Kernel, 'memTotal' | 'cgroupVersion' | 'containerMounts'> & Partial<Pick<Kernel, 'hostMadeMounts'>>, disk: DiskUsage = HOST_DISK): UtilMount[] {
   const memKb = Math.floor(kernel.memTotal / 1024);
   const half = Math.floor(memKb / 2);
   const out: UtilMount[] = [
@@ -88,6 +88,8 @@ export function hostMounts(kernel: Pick<Kernel, 'memTotal' | 'cgroupVersion' | '
     out.push(mount('overlay', m.rootfs, 'overlay', m.rootfsOptions, `0:${60 + i}`, disk));
     if (m.sandboxKey !== '') out.push(mount('nsfs', m.sandboxKey.replace(/^\/var\/run\//, '/run/'), 'nsfs', 'rw', '0:4'));
   });
+  // Mounts made by hand, after the containers' (in mount order, as the kernel lists them); an overlay shows the disk below.
+  kernel.hostMadeMounts?.forEach((m, i) => out.push(mount(m.source, m.target, m.fstype, m.options, `0:${90 + i}`, m.fstype === 'overlay' ? disk : undefined)));
   return out;
 }
 
@@ -204,6 +206,8 @@ export interface HostSystemOptions {
   mntNs?: number;
   /** The login shell's terminal, when there is one. */
   terminal?: () => UtilTerminal | null;
+  /** The host's mount(2) and umount(2) (core/unionfs/hostOverlay.ts), when this shell may mount. */
+  mounting?: Pick<UtilSystem, 'mount' | 'umount'>;
 }
 
 /**
@@ -222,6 +226,7 @@ export function hostSystem(kernel: Kernel, opts: HostSystemOptions = {}): UtilSy
     terminal: () => opts.terminal?.() ?? { name: '/dev/pts/0' },
     kernel: { release: KERNEL_RELEASE_HOST, version: KERNEL_VERSION, machine: 'x86_64' },
     privileged: true,
+    ...(opts.mounting ? { mount: (req) => opts.mounting!.mount!(req), umount: (t) => opts.mounting!.umount!(t) } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { MountFs } from '../shell/mountFs';
+import { MountFs, type PseudoMount } from '../shell/mountFs';
 import type { Fs } from '../shell/filesystem';
 import { cgroupRoot, sysRoot } from './cgroupfs';
 import type { Kernel } from './kernel';
@@ -9,9 +9,10 @@ import { procRoot } from './procTree';
  * The filesystem one process sees: the files below (the host's, or its
  * container's union) with procfs and the cgroup filesystems of its mount
  * namespace mounted over them, built for that process (/proc/self is it,
- * `tasks` numbers pids in its pid namespace).
+ * `tasks` numbers pids in its pid namespace). `hostTrees`: more pseudo
+ * trees in the host's mount namespace (Docker's /var/lib/docker).
  */
-export function processFs(kernel: Kernel, base: Fs, reader: number, now: () => number): Fs {
+export function processFs(kernel: Kernel, base: Fs, reader: number, now: () => number, hostTrees: readonly PseudoMount[] = []): Fs {
   const p = kernel.process(reader);
   const mnt = p?.ns.mnt ?? HOST_NAMESPACES.mnt;
   const pidNs = p?.ns.pid ?? HOST_NAMESPACES.pid;
@@ -20,6 +21,7 @@ export function processFs(kernel: Kernel, base: Fs, reader: number, now: () => n
     return new MountFs(base, [
       { at: '/proc', root: () => procRoot(kernel, { pidNs: HOST_NAMESPACES.pid, reader }, now()) },
       { at: '/sys/fs/cgroup', root: () => cgroupRoot(kernel, { pidNs, reader }, now()) },
+      ...hostTrees,
     ], now);
   }
   // The container's procfs belongs to the pid namespace its init was in when runc mounted it.

@@ -124,6 +124,26 @@ export interface UtilSystem {
   privileged: boolean;
   /** Seconds since boot and the load averages, for uptime and top. */
   uptime?(): { seconds: number; load: [number, number, number] };
+  /**
+   * mount(2): undefined when mounted, else util-linux's reason (`mount point
+   * does not exist.`), printed after `mount: TARGET: `. Absent: this system
+   * makes no mounts.
+   */
+  mount?(req: UtilMountRequest): string | undefined;
+  /** umount(2) of the last mount at `target` (absolute); false when nothing is mounted there. */
+  umount?(target: string): boolean;
+}
+
+/** What `mount -t TYPE -o OPTIONS SOURCE TARGET` asks for. */
+export interface UtilMountRequest {
+  fstype: string;
+  source: string;
+  /** Absolute. */
+  target: string;
+  /** The -o options as typed (relative directories stay relative in /proc/mounts). */
+  options: string;
+  /** Where relative directories in the options are resolved. */
+  cwd: string;
 }
 
 /** `glassbox: NAME: not simulated here`, exit 2: the utility needs the system and this shell has none to give. */

@@ -54,6 +54,8 @@ export interface FsStat {
   target?: string;
   /** The inode number, where the filesystem gives them out (stat, ls -i, find -inum). */
   ino?: number;
+  /** A character device's numbers (kind 'file'): an overlay whiteout is 0, 0. */
+  rdev?: { major: number; minor: number };
 }
 
 /** An open file being written: each write appends. */

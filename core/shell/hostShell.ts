@@ -42,6 +42,8 @@ export interface HostShellOptions {
   sys?: UtilSystem;
   /** The utilities it has, when not all of them (the agent's terminal has no machine to report on: `machinelessUtilities`). */
   utilities?: Readonly<Record<string, Utility>>;
+  /** Source ~/.bashrc before the first line, as an interactive bash does at start (the simulated host). */
+  readBashrc?: boolean;
 }
 
 export interface RunOptions {
@@ -86,6 +88,8 @@ export class HostShell {
   private readonly pid: number;
   private readonly flavor: 'gnu' | 'busybox';
   private readonly sys: UtilSystem | undefined;
+  /** ~/.bashrc is still to be read (before the first line). */
+  private bashrcPending: boolean;
   private readonly sleepFn: (ms: number, interrupt: Interrupt) => Promise<boolean>;
   private readonly clock: Clock;
   private readonly interp: Interpreter;
@@ -100,6 +104,7 @@ export class HostShell {
     this.pid = opts.pid ?? PID;
     this.flavor = opts.flavor ?? 'gnu';
     this.sys = opts.sys;
+    this.bashrcPending = opts.readBashrc ?? false;
     this.clock = opts.clock ?? { now: () => 0 };
     this.sleepFn = opts.sleep ?? (async (_ms, interrupt) => !interrupt.interrupted);
     this.fs = opts.fs ?? new MemFs(() => this.clock.now());
@@ -216,9 +221,14 @@ export class HostShell {
     const fds: Fds = { stdin: null, stdinIsTTY: tty, out: { write: (t) => io.stdout(t) }, err: { write: (t) => io.stderr(t) }, outIsTTY: tty, errIsTTY: tty };
     let status: number;
     try {
+      if (this.bashrcPending) {
+        this.bashrcPending = false;
+        const rc = `${this.interp.state.vars.get('HOME') ?? '/root'}/.bashrc`;
+        if (this.fs.exists(rc)) await taskToPromise(this.interp.runMain(parse(`. ${rc}`), this.interp.mainCtx(fds, interrupt)));
+      }
       let list;
       try {
-        list = parse(line);
+        list = parse(line, this.interp.expandAliases ? { aliases: this.interp.aliases } : {});
       } catch (e) {
         if (e instanceof ShellSyntaxError) {
           io.stderr(e.message + '\n');
@@ -401,7 +411,7 @@ export class HostShell {
         '  pipes |, lists ; && ||, redirects > >> < 2> 2>&1 &> <<< <<, globs * ? [..],\n' +
         '  if/then/else/fi, for, while, until, case/esac, functions f() { …; }, ( subshell ), { group; },\n' +
         '  background jobs & with wait, jobs and kill %n, trap, set -e/-x/-u.\n' +
-        'Not here: job control (fg, bg, Ctrl-Z), aliases.\n',
+        'Not here: job control (fg, bg, Ctrl-Z).\n',
     );
     return 0;
   }

@@ -18,6 +18,7 @@ import { Expander, plainWord, type ExpandHost } from './expand';
 import { all, awaitValue, isTask, runTask, suspend, suspensionCount, type Task, type TaskHandle } from './task';
 import type { Voice } from './personality';
 import { makeBuiltins } from './builtins';
+import { aliasBuiltins, type AliasHost } from './aliases';
 import { Jobs } from './jobs';
 import { applyRedirects } from './redirects';
 import {
@@ -96,6 +97,9 @@ export class Interpreter implements ExpandHost {
   /** The terminal's keystrokes for the line now running (host). */
   terminal: TerminalInput | undefined;
   readonly opts: InterpreterOptions;
+  /** `alias`'s table; expanded by the parser when `expandAliases` (an interactive shell, or `shopt -s expand_aliases`). */
+  readonly aliases = new Map<string, string>();
+  expandAliases: boolean;
 
   constructor(opts: InterpreterOptions) {
     this.opts = opts;
@@ -111,7 +115,15 @@ export class Interpreter implements ExpandHost {
     };
     this.expand = new Expander(this);
     this.jobs = new Jobs(this);
-    this.builtins = { ...makeBuiltins(this), ...opts.builtins };
+    this.expandAliases = this.voice.interactive;
+    const aliasHost: AliasHost = {
+      aliases: this.aliases,
+      expanding: () => this.expandAliases,
+      setExpanding: (on) => (this.expandAliases = on),
+      bash: this.voice.personality === 'bash',
+      error: (io, text, builtin) => io.stderr(this.message(text, builtin)),
+    };
+    this.builtins = { ...makeBuiltins(this), ...aliasBuiltins(aliasHost), ...opts.builtins };
   }
 
   /** A context for a whole script or terminal line in the shell itself. */
@@ -149,7 +161,7 @@ export class Interpreter implements ExpandHost {
   /** Parses a script with this shell's rules; a syntax error is reported on `err` and returned as null. */
   parseOrReport(src: string, err: Sink): List | null {
     try {
-      return parse(src, { heredocToEnd: this.voice.personality !== 'bash', noHereStrings: this.voice.personality !== 'bash' });
+      return parse(src, { heredocToEnd: this.voice.personality !== 'bash', noHereStrings: this.voice.personality !== 'bash', ...(this.expandAliases ? { aliases: this.aliases } : {}) });
     } catch (e) {
       if (!(e instanceof ShellSyntaxError)) throw e;
       // bash reads `-c SCRIPT` with a newline after it: the end of file is on the line after the last.

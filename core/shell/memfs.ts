@@ -19,6 +19,8 @@ export interface FileNode {
   links?: number;
   /** Special files: writes vanish and reads are empty (/dev/null). */
   sink?: boolean;
+  /** A character device (an overlay whiteout is 0, 0). */
+  rdev?: { major: number; minor: number };
 }
 
 export interface DirNode {
@@ -26,6 +28,8 @@ export interface DirNode {
   children: Map<string, FsNode>;
   mtime: number;
   mode: number;
+  /** The overlay xattr trusted.overlay.opaque=y: an upper directory that hides the lower ones. */
+  opaque?: boolean;
 }
 
 export interface SymlinkNode {
@@ -339,7 +343,10 @@ export class MemFs implements Fs {
 
 function statOf(n: FsNode): FsStat {
   // An archive's text stands for a tar: it shows the tar's size (core/archive/tar.ts).
-  if (n.kind === 'file') return { kind: 'file', size: archiveSize(n.data) ?? utf8Length(n.data), mtime: n.mtime, mode: n.mode, nlink: n.links ?? 1 };
+  if (n.kind === 'file') {
+    if (n.rdev) return { kind: 'file', size: 0, mtime: n.mtime, mode: n.mode, nlink: n.links ?? 1, rdev: n.rdev };
+    return { kind: 'file', size: archiveSize(n.data) ?? utf8Length(n.data), mtime: n.mtime, mode: n.mode, nlink: n.links ?? 1 };
+  }
   if (n.kind === 'symlink') return { kind: 'symlink', size: utf8Length(n.target), mtime: n.mtime, mode: 0o777, nlink: 1, target: n.target };
   let subdirs = 0;
   for (const c of n.children.values()) if (c.kind === 'dir') subdirs++;

@@ -25,6 +25,12 @@ export interface PFile {
   write?(data: string): FsErrorCode | undefined;
   /** Opening it for writing fails with this (cgroupfs' read-only files: EACCES). */
   openError?: FsErrorCode;
+  /** A character device's numbers (an overlay whiteout in a diff directory: 0, 0). */
+  rdev?: { major: number; minor: number };
+  /** The inode, where the tree shares one between names (busybox's applets): du counts it once. */
+  ino?: number;
+  /** Its names (hard links); 1 when absent. */
+  nlink?: number;
 }
 
 export interface PDir {
@@ -187,7 +193,7 @@ export class MountFs implements Fs {
 
   private statOf(node: PNode): FsStat {
     const mtime = node.mtime ?? this.now();
-    if (node.kind === 'file') return { kind: 'file', size: node.size ?? 0, mtime, mode: node.mode, nlink: 1 };
+    if (node.kind === 'file') return { kind: 'file', size: node.size ?? 0, mtime, mode: node.mode, nlink: node.nlink ?? 1, ...(node.rdev ? { rdev: node.rdev } : {}), ...(node.ino !== undefined ? { ino: node.ino } : {}) };
     if (node.kind === 'dir') return { kind: 'dir', size: 0, mtime, mode: node.mode, nlink: node.nlink ?? 2 };
     return { kind: 'symlink', size: node.size ?? 0, mtime, mode: 0o777, nlink: 1, target: node.target };
   }

@@ -104,6 +104,8 @@ export interface ParseOptions {
   heredocToEnd?: boolean;
   /** `<<<` is bash's; ash and dash have no here-strings. */
   noHereStrings?: boolean;
+  /** Aliases to expand in command position (an interactive shell's, or with `shopt -s expand_aliases`). */
+  aliases?: ReadonlyMap<string, string>;
 }
 
 /** Whether more lines could complete `src` (an open quote, `&&` at the end, an unfinished here-document): bash's `> ` prompt. */
@@ -140,6 +142,10 @@ class Parser {
   private lineCache = { pos: 0, line: 1 };
   /** Added to every line number (a substitution parsed on its own). */
   private lineBase = 0;
+  /** Aliases being expanded and where their text ends: bash does not expand an alias inside its own expansion. */
+  private aliasActive: { name: string; end: number }[] = [];
+  /** Where a word follows an alias whose value ends in a blank: that word is checked for an alias too. */
+  private aliasNextAt: number | undefined;
 
   /** Not readonly: a here-document's body is cut out of the source once read. */
   constructor(
@@ -243,9 +249,37 @@ class Parser {
     return { negate, cmds, pipeStderr };
   }
 
+  /**
+   * Alias expansion as bash's reader does it: an unquoted word at `pos` that
+   * names an alias is replaced in the source by the alias's text, which is
+   * then read in its place (so it may hold several words, operators, another
+   * alias). True when it expanded one.
+   */
+  private expandAlias(): boolean {
+    const aliases = this.opts.aliases;
+    if (aliases === undefined || aliases.size === 0) return false;
+    const m = /^[^\s;&|()<>'"\\$`]+/.exec(this.src.slice(this.pos, this.pos + 256));
+    if (!m) return false;
+    const end = this.pos + m[0].length;
+    if (end < this.src.length && !META.has(this.src[end]!)) return false;
+    const value = aliases.get(m[0]);
+    this.aliasActive = this.aliasActive.filter((a) => a.end > this.pos);
+    if (value === undefined || this.aliasActive.some((a) => a.name === m[0])) return false;
+    const delta = value.length - m[0].length;
+    for (const a of this.aliasActive) a.end += delta;
+    this.src = this.src.slice(0, this.pos) + value + this.src.slice(end);
+    this.aliasActive.push({ name: m[0], end: this.pos + value.length });
+    if (/[ \t]$/.test(value)) this.aliasNextAt = this.pos + value.length;
+    return true;
+  }
+
   private parseCommand(): Command {
     this.skipBlanks();
     if (this.atEnd()) this.eof();
+    while (this.expandAlias()) {
+      this.skipBlanks();
+      if (this.atEnd()) this.eof();
+    }
     const op = this.peekOp();
     if (op === '(') {
       this.pos++;
@@ -471,6 +505,10 @@ class Parser {
       }
       if (this.peekOp() !== null) break;
       if (this.src[this.pos] === '#') break;
+      if (this.aliasNextAt !== undefined && words.length > 0 && this.pos >= this.aliasNextAt) {
+        this.aliasNextAt = undefined;
+        if (this.expandAlias()) continue;
+      }
       if (words.length === 0) {
         const m = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/.exec(this.src.slice(this.pos, this.pos + 200));
         if (m) {

@@ -75,11 +75,26 @@ export class MountedFs implements Fs {
     }
   }
 
+  /** Mounts `m` on top of whatever is at its target (mount(2) on the host). */
+  mount(m: FsMount): void {
+    this.mounts.push(m);
+  }
+
+  /** Takes the last mount at `target` off (umount(2)); false when nothing is mounted there. */
+  unmount(target: string): boolean {
+    for (let i = this.mounts.length - 1; i >= 0; i--) {
+      if (this.mounts[i]!.target !== target) continue;
+      this.mounts.splice(i, 1);
+      return true;
+    }
+    return false;
+  }
+
   /** Which filesystem and path `abs` reaches. */
   route(abs: string): Route {
     const path = resolvePath(abs, '/');
     let best: FsMount | undefined;
-    for (const m of this.mounts) if (under(path, m.target) && (!best || m.target.length > best.target.length)) best = m;
+    for (const m of this.mounts) if (under(path, m.target) && (!best || m.target.length >= best.target.length)) best = m;
     if (best && !this.rootMounts.some((r) => r.length > best!.target.length && under(path, r))) {
       const rest = path.slice(best.target.length);
       return { fs: best.fs, path: best.source + rest || '/', readOnly: best.readOnly, mount: best };

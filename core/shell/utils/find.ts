@@ -93,7 +93,7 @@ function parse(args: string[], ctx: UtilContext): { root: Node | null; hasAction
       case '-type': {
         const t = need(a);
         if (!/^[fdlbcps]$/.test(t)) throw new FindError(gnu ? `Unknown argument to -type: ${t}` : `invalid argument '${t}' to '-type'`);
-        return test(a, (e) => (t === 'f' ? e.st.kind === 'file' : t === 'd' ? e.st.kind === 'dir' : t === 'l' ? e.st.kind === 'symlink' : false));
+        return test(a, (e) => (t === 'f' ? e.st.kind === 'file' && !e.st.rdev : t === 'c' ? e.st.rdev !== undefined : t === 'd' ? e.st.kind === 'dir' : t === 'l' ? e.st.kind === 'symlink' : false));
       }
       case '-size': {
         const v = need(a);
@@ -260,7 +260,7 @@ function printf(fmt: string, e: Entry): string {
   const dir = e.path.includes('/') ? e.path.slice(0, e.path.lastIndexOf('/')) || '/' : '.';
   const vals: Record<string, string> = {
     p: e.path, f: base, h: dir, s: String(e.st.size), d: String(e.depth), m: (e.st.mode & 0o7777).toString(8), M: modeString(e.st),
-    U: String(e.st.uid ?? 0), G: String(e.st.gid ?? 0), y: e.st.kind === 'dir' ? 'd' : e.st.kind === 'symlink' ? 'l' : 'f', i: String(e.st.ino ?? 0), n: String(e.st.nlink),
+    U: String(e.st.uid ?? 0), G: String(e.st.gid ?? 0), y: e.st.kind === 'dir' ? 'd' : e.st.kind === 'symlink' ? 'l' : e.st.rdev ? 'c' : 'f', i: String(e.st.ino ?? 0), n: String(e.st.nlink),
     t: new Date(e.st.mtime).toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, (_m, wd: string, d: string, mo: string, y: string, t: string) => `${wd} ${mo} ${d.padStart(2)} ${t}.0000000000 ${y}`),
     '%': '%',
   };

@@ -16,7 +16,7 @@ import { awk } from './awk';
 import { env, printenv, sleep, xargs, which, trueUtility, falseUtility } from './exec';
 import { test } from './test';
 import { ps, kill } from './ps';
-import { df, mount, free, uname, tty, stty } from './system';
+import { df, mount, umount, free, uname, tty, stty } from './system';
 import { date } from './date';
 import { id, whoami, hostname } from './accounts';
 import { md5sum, sha256sum, basename, dirname } from './sums';
@@ -34,7 +34,7 @@ export const utilities: Readonly<Record<string, Utility>> = {
   echo, printf, wc, head, tail, sort, uniq, cut, tr, tee, seq, rev, sed, awk,
   ls, touch, rm, mkdir, rmdir, cp, mv, ln, readlink, stat, du, find, tar, md5sum, sha256sum, basename, dirname,
   env, printenv, sleep, xargs, which, true: trueUtility, false: falseUtility, test, '[': test,
-  ps, kill, df, mount, free, uname, tty, stty, date, id, whoami, hostname,
+  ps, kill, df, mount, umount, free, uname, tty, stty, date, id, whoami, hostname,
   clear: (c) => (c.io.stdout('\x1b[H\x1b[2J\x1b[3J'), 0),
   yes: (c) => {
     // Infinite output cannot stream through a pipe here; give a bounded amount.
@@ -45,7 +45,7 @@ export const utilities: Readonly<Record<string, Utility>> = {
 };
 
 /** The utilities that read the machine (`ctx.sys`). */
-const MACHINE_UTILITIES: ReadonlySet<string> = new Set(['ps', 'kill', 'df', 'mount', 'free', 'uname', 'tty', 'stty']);
+const MACHINE_UTILITIES: ReadonlySet<string> = new Set(['ps', 'kill', 'df', 'mount', 'umount', 'free', 'uname', 'tty', 'stty']);
 
 /**
  * The utilities without those that read the machine: for a shell whose files

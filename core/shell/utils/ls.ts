@@ -14,7 +14,7 @@ const TERMINAL_WIDTH = 80;
 /** `drwxr-xr-x`, with setuid/setgid/sticky as s/S and t/T. */
 export function modeString(st: FsStat): string {
   const bits = 'rwxrwxrwx';
-  const chars = [st.kind === 'dir' ? 'd' : st.kind === 'symlink' ? 'l' : '-'];
+  const chars = [st.kind === 'dir' ? 'd' : st.kind === 'symlink' ? 'l' : st.rdev ? 'c' : '-'];
   for (let i = 0; i < 9; i++) chars.push(st.mode & (1 << (8 - i)) ? bits[i]! : '-');
   if (st.mode & 0o4000) chars[3] = st.mode & 0o100 ? 's' : 'S';
   if (st.mode & 0o2000) chars[6] = st.mode & 0o010 ? 's' : 'S';
@@ -162,7 +162,8 @@ function gnuLs(ctx: UtilContext): number {
       const names = list.map((e) => e.name + suffix(e.st));
       return ctx.stdoutIsTTY && !has(p, '1') ? columns(names, TERMINAL_WIDTH) : names.map((n) => n + '\n').join('');
     }
-    const sizes = list.map((e) => (has(p, 'h') ? humanSize(e.st.size) : String(e.st.size)));
+    // A device shows its numbers where the size goes.
+    const sizes = list.map((e) => (e.st.rdev ? `${e.st.rdev.major}, ${e.st.rdev.minor}` : has(p, 'h') ? humanSize(e.st.size) : String(e.st.size)));
     const linkW = Math.max(1, ...list.map((e) => String(e.st.nlink).length));
     const sizeW = Math.max(1, ...sizes.map((s) => s.length));
     const ownerW = Math.max(...list.map((e) => owner(e.st).length));
@@ -221,7 +222,7 @@ function bbLs(ctx: UtilContext): number {
   const quote = (n: string): string => (has(p, 'Q') ? `"${n}"` : n);
   const suffix = (st: FsStat): string => (has(p, 'F') ? (st.kind === 'dir' ? '/' : st.kind === 'symlink' ? '@' : st.mode & 0o111 ? '*' : '') : has(p, 'p') && st.kind === 'dir' ? '/' : '');
   const line = (e: Entry): string => {
-    const size = human ? bbHuman(e.st.size).padStart(7) : String(e.st.size).padStart(9);
+    const size = e.st.rdev ? `${e.st.rdev.major}, ${e.st.rdev.minor}`.padStart(9) : human ? bbHuman(e.st.size).padStart(7) : String(e.st.size).padStart(9);
     const target = e.st.kind === 'symlink' ? ` -> ${e.link ?? e.st.target ?? ''}` : '';
     return `${modeString(e.st)} ${String(e.st.nlink).padStart(4)} ${nameOf(e.st, false).padEnd(8)} ${nameOf(e.st, true).padEnd(8)} ${size} ${lsTime(e.st.mtime, ctx.now())} ${quote(e.name)}${suffix(e.st)}${target}\n`;
   };

@@ -156,13 +156,61 @@ export function mount(ctx: UtilContext): number {
       else ctx.io.stderr('mount: permission denied (are you root?)\n');
       return gnu ? 32 : 1;
     }
-    ctx.io.stderr('glassbox: mount: mounting is not simulated yet\n');
-    return 2;
+    return mountOne(ctx, gnu, p.operands, all(p, 't').join(','), all(p, 'o').join(','), has(p, 'a'));
   }
   const types = all(p, 't').flatMap((t) => t.split(','));
   const rows = ctx.sys.mounts().filter((m) => types.length === 0 || types.includes(m.fstype));
   ctx.io.stdout(rows.map((m) => `${m.source} on ${m.target} type ${m.fstype} (${m.options})\n`).join(''));
   return 0;
+}
+
+/** `mount -t TYPE -o OPTIONS SOURCE DIR`, as util-linux runs it: the system mounts, or says why not (exit 32). */
+function mountOne(ctx: UtilContext, gnu: boolean, operands: readonly string[], fstype: string, options: string, all: boolean): number {
+  if (!gnu || !ctx.sys?.mount || all || operands.length > 2) {
+    ctx.io.stderr('glassbox: mount: mounting is not simulated yet\n');
+    return 2;
+  }
+  if (operands.length === 1) {
+    // Nothing in the simulated /etc/fstab.
+    ctx.io.stderr(`mount: ${operands[0]}: can't find in /etc/fstab.\n`);
+    return 1;
+  }
+  if (fstype === '') {
+    ctx.io.stderr('glassbox: mount: without -t (a device or a bind mount) is not simulated yet\n');
+    return 2;
+  }
+  const target = resolvePath(operands[1]!, ctx.cwd);
+  const why = ctx.sys.mount({ fstype, source: operands[0]!, target, options, cwd: ctx.cwd });
+  if (why === undefined) return 0;
+  if (why.startsWith('glassbox: ')) {
+    ctx.io.stderr(`glassbox: mount: ${why.slice('glassbox: '.length)}\n`);
+    return 2;
+  }
+  ctx.io.stderr(`mount: ${target}: ${why}\n       dmesg(1) may have more information after failed mount system call.\n`);
+  return 32;
+}
+
+// ---------- umount ----------
+
+export function umount(ctx: UtilContext): number {
+  const gnu = ctx.flavor === 'gnu';
+  const args = ctx.argv.slice(1);
+  if (!gnu || !ctx.sys?.umount || args.some((a) => a.startsWith('-'))) {
+    ctx.io.stderr(gnu && ctx.sys?.umount ? 'glassbox: umount: options are not simulated yet\n' : 'glassbox: umount: not simulated here\n');
+    return 2;
+  }
+  if (args.length === 0) {
+    ctx.io.stderr("umount: bad usage\nTry 'umount --help' for more information.\n");
+    return 1;
+  }
+  let code = 0;
+  for (const a of args) {
+    const abs = resolvePath(a, ctx.cwd);
+    if (ctx.sys.umount(abs)) continue;
+    ctx.io.stderr(ctx.fs.exists(abs) ? `umount: ${a}: not mounted.\n` : `umount: ${abs}: no mount point specified.\n`);
+    code = 32;
+  }
+  return code;
 }
 
 // ---------- free ----------
