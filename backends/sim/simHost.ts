@@ -15,6 +15,8 @@ import type { UtilSystem } from '../../core/shell/context';
 import { nsenterCommand, type NsenterTarget } from '../../core/kernel/nsenter';
 import type { Fs } from '../../core/shell/filesystem';
 import { DEFAULT_PATH } from '../../core/engine/programs';
+import { DockerUnit } from '../../core/engine/dockerService';
+import { editorCommand, journalctlCommand, serviceCommand, systemctlCommand } from '../../core/engine/systemctl';
 
 /**
  * One simulated machine: the engine, the host shell and virtual time, plus the
@@ -122,7 +124,11 @@ export class SimHost {
     // The machine ps, kill, df, mount, stat, free and uname read; /proc/mounts is the same table (core/kernel/system.ts).
     const dockerKb = (): number => (engine.snapshot().layers ?? []).reduce((n, l) => n + l.size, 0) / 1024;
     const sys: UtilSystem = hostSystem(kernel, { dockerKb });
-    const docker = withClientProcess(this.engine, dockerCommand(this.engine, { fs }));
+    // docker.service: dockerd's start and stop under systemd, reading /etc/docker/daemon.json.
+    const unit = new DockerUnit(this.engine, disk, now);
+    const docker = withDaemon(unit, withClientProcess(this.engine, dockerCommand(this.engine, { fs })));
+    const systemctl = systemctlCommand(unit, now);
+    const editor = editorCommand();
     // `own`: the host's files (not a container's mount namespace), where docker and ps are the host's.
     const commands = (net: string, hostname: string, own: boolean): Record<string, CommandRunner> => ({
       ...(own ? { docker, ps: psCommand(kernel, now) } : { ps: notInNamespaces('ps') }),
@@ -154,6 +160,12 @@ export class SimHost {
       fs,
       commands: {
         ...commands('host', HOST_HOSTNAME, true),
+        systemctl,
+        service: serviceCommand(systemctl),
+        journalctl: journalctlCommand(unit),
+        vi: editor,
+        vim: editor,
+        nano: editor,
         nsenter: nsenterCommand({
           kernel,
           canExec,
@@ -424,10 +436,11 @@ export class SimHost {
  */
 const HOST_PROGRAM_FILES = ['/usr/bin/containerd', '/usr/bin/containerd-shim-runc-v2', '/usr/bin/docker', '/usr/bin/nsenter', '/usr/local/bin/docker', '/usr/sbin/dockerd', '/usr/sbin/runc'];
 
-/** The host's own files: the usual directories, the mount points of /proc and /sys/fs/cgroup, Docker's programs. */
+/** The host's own files: the usual directories, the mount points of /proc and /sys/fs/cgroup, /etc/docker, Docker's programs. */
 function hostDisk(now: () => number): MemFs {
   const disk = new MemFs(now);
-  for (const d of ['/proc', '/sys/fs/cgroup', '/usr/sbin']) disk.mkdir(d, { parents: true });
+  // /etc/docker: dockerd makes it at its first start (no daemon.json: Debian's docker.io ships none).
+  for (const d of ['/proc', '/sys/fs/cgroup', '/usr/sbin', '/etc/docker']) disk.mkdir(d, { parents: true });
   for (const f of HOST_PROGRAM_FILES) {
     disk.writeFile(f, '');
     disk.chmod(f, 0o755);
@@ -445,6 +458,25 @@ function notInNamespaces(name: string): CommandRunner {
   return async (_argv, io) => {
     io.stderr(`glassbox: ${name} inside the namespaces nsenter entered: not simulated yet\n`);
     return 2;
+  };
+}
+
+/**
+ * The client reaches dockerd through /run/docker.sock: with docker.service
+ * stopped, docker.socket starts it (socket activation); with the service
+ * failed, or the socket stopped too, nothing answers. The client's own
+ * --version and help need no daemon.
+ */
+function withDaemon(unit: DockerUnit, docker: CommandRunner): CommandRunner {
+  return async (argv, io) => {
+    const local = argv.slice(1).every((a) => ['--version', '-v', '--help', '-h', 'help'].includes(a)) || argv.some((a) => a === '-H' || a.startsWith('-H') || a.startsWith('--host'));
+    if (!local && !unit.engine.daemonRunning) {
+      if (!(unit.socketActive && unit.state === 'inactive' && unit.start())) {
+        io.stderr('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n');
+        return 1;
+      }
+    }
+    return docker(argv, io);
   };
 }
 
