@@ -71,7 +71,7 @@ describe('daemon.json and systemctl restart docker', () => {
     const host = newHost();
     await out(host, `echo '{"foo": 1, "bar": true}' > /etc/docker/daemon.json`);
     expect((await run(host, 'systemctl restart docker')).exit).toBe(1);
-    expect(await out(host, 'journalctl -u docker -n 4 --no-pager')).toContain("unable to configure the Docker daemon with file /etc/docker/daemon.json: the following directives don't match any configuration option: bar, foo\n");
+    expect(await out(host, 'journalctl -u docker -n 4 --no-pager')).toContain("unable to configure the Docker daemon with file /etc/docker/daemon.json: the following directives don't match any configuration option: foo, bar\n");
   });
 
   it('a restart stops running containers, then restart policies bring back always, unless-stopped and on-failure', async () => {

@@ -60,7 +60,8 @@ export function parseDaemonJson(text: string, cgroupVersion: 1 | 2): DaemonFileR
     return { error: fail(`json: cannot unmarshal ${goType(raw)} into Go value of type map[string]interface {}`) };
   }
   const obj = raw as Record<string, unknown>;
-  const unknown = Object.keys(obj).filter((k) => !KNOWN_KEYS.has(k)).sort();
+  // dockerd walks a Go map, so the order varies between runs; the file's order is one it prints.
+  const unknown = Object.keys(obj).filter((k) => !KNOWN_KEYS.has(k));
   if (unknown.length > 0) return { error: fail(`the following directives don't match any configuration option: ${unknown.join(', ')}`) };
   const strings = (key: string): string[] | string => {
     const v = obj[key];
@@ -87,7 +88,8 @@ export function parseDaemonJson(text: string, cgroupVersion: 1 | 2): DaemonFileR
       const mirrors: string[] = [];
       for (const m of obj['registry-mirrors'] as string[]) {
         const valid = validateMirror(m);
-        if (valid.startsWith('invalid')) return { error: fail(valid) };
+        // Checked later than the file (by the registry service, after "Starting up").
+        if (valid.startsWith('invalid')) return { error: `failed to start daemon: ${valid}` };
         mirrors.push(valid);
       }
       settings.registryMirrors = mirrors;

@@ -62,10 +62,12 @@ export class DockerUnit {
   /** `systemctl start docker`: dockerd reads daemon.json; false when it exits at once (the unit fails). */
   start(): boolean {
     if (this.state === 'active') return true;
-    this.logStart();
+    this.log('systemd', `Starting docker.service - ${DESCRIPTION}...`);
     const config = this.readConfig();
+    // A file dockerd cannot load fails before "Starting up"; the checks of the daemon's own start after it.
+    if (typeof config !== 'string' || config.startsWith('failed to start daemon')) this.dockerd('info', 'Starting up');
     if (typeof config === 'string') {
-      // dockerd prints the configuration error on its stderr and exits 1 (cmd/dockerd).
+      // dockerd prints the error on its stderr and exits 1 (cmd/dockerd).
       this.log('dockerd', config);
       this.log('systemd', 'docker.service: Main process exited, code=exited, status=1/FAILURE');
       this.log('systemd', "docker.service: Failed with result 'exit-code'.");
