@@ -124,3 +124,16 @@ describe('daemon.json and systemctl restart docker', () => {
     expect(await run(host, 'vi /etc/docker/daemon.json')).toEqual({ out: '', err: "glassbox: vi: needs the page's editor (not simulated in this terminal)\n", exit: 2 });
   });
 });
+
+describe('the docker client without a daemon', () => {
+  it('docker version prints the client half, then the connection error', async () => {
+    const host = newHost();
+    await out(host, `echo '{' > /etc/docker/daemon.json`);
+    expect((await run(host, 'systemctl restart docker')).exit).toBe(1);
+    const r = await run(host, 'docker version');
+    expect(r.exit).toBe(1);
+    expect(r.out).toMatch(/^Client: .*\n(.*\n)* Context: +default\n$/);
+    expect(r.err).toBe('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n');
+    expect(await run(host, 'docker --version')).toMatchObject({ exit: 0 });
+  });
+});

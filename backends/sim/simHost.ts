@@ -5,6 +5,7 @@ import type { TerminalInput } from '../../core/process';
 import { Scheduler } from '../../core/scheduler';
 import { Engine } from '../../core/engine/engine';
 import { dockerCommand } from '../../core/cli/docker';
+import { NO_DAEMON } from '../../core/cli/docker/system';
 import { HostShell, MemFs } from '../../core/shell';
 import { psCommand } from '../../core/kernel/procfs';
 import type { CommandRunner } from '../../core/process';
@@ -465,16 +466,17 @@ function notInNamespaces(name: string): CommandRunner {
  * The client reaches dockerd through /run/docker.sock: with docker.service
  * stopped, docker.socket starts it (socket activation); with the service
  * failed, or the socket stopped too, nothing answers. The client's own
- * --version and help need no daemon.
+ * --version and help need no daemon; `docker version` prints its half.
  */
 function withDaemon(unit: DockerUnit, docker: CommandRunner): CommandRunner {
   return async (argv, io) => {
-    const local = argv.slice(1).every((a) => ['--version', '-v', '--help', '-h', 'help'].includes(a)) || argv.some((a) => a === '-H' || a.startsWith('-H') || a.startsWith('--host'));
-    if (!local && !unit.engine.daemonRunning) {
-      if (!(unit.socketActive && unit.state === 'inactive' && unit.start())) {
-        io.stderr('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n');
-        return 1;
-      }
+    const clientOnly = argv.slice(1).every((a) => ['--version', '-v', '--help', '-h', 'help'].includes(a)) || /^(-H|--host)/.test(argv[1] ?? '');
+    if (clientOnly || unit.engine.daemonRunning) return docker(argv, io);
+    if (unit.socketActive && unit.state === 'inactive') unit.start();
+    // `docker version` prints the client's half itself.
+    if (!unit.engine.daemonRunning && argv[1] !== 'version') {
+      io.stderr(`${NO_DAEMON}\n`);
+      return 1;
     }
     return docker(argv, io);
   };

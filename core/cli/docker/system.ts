@@ -254,6 +254,9 @@ function versionData(): Record<string, unknown> {
   };
 }
 
+/** What the client says when nothing answers on the daemon's socket. */
+export const NO_DAEMON = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
+
 const VERSION_TEXT = `Client: ${ENGINE.platform}
  Version:           ${ENGINE.version}
  API version:       ${ENGINE.apiVersion}
@@ -289,6 +292,12 @@ export const version: CommandDef = {
   args: { kind: 'none' },
   async run(ctx, flags) {
     const format = flags.string('format');
+    if (!ctx.engine.daemonRunning) {
+      // The client's half needs no daemon; the server's is the connection error.
+      if (format === '') ctx.io.stdout(VERSION_TEXT.slice(0, VERSION_TEXT.indexOf('\n\nServer:') + 1));
+      ctx.io.stderr(`${NO_DAEMON}\n`);
+      return 1;
+    }
     if (format === '') {
       ctx.io.stdout(VERSION_TEXT);
       return 0;
