@@ -137,3 +137,24 @@ describe('the docker client without a daemon', () => {
     expect(await run(host, 'docker --version')).toMatchObject({ exit: 0 });
   });
 });
+
+describe('systemctl status docker', () => {
+  it('shows the unit started at boot, its main pid and its last journal lines', async () => {
+    const host = newHost();
+    const pid = (await out(host, "ps -e -o pid,comm | awk '$2==\"dockerd\" {print $1}'")).trim();
+    const r = await run(host, 'systemctl status docker --no-pager');
+    expect(r.exit).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines.slice(0, 8)).toEqual([
+      '● docker.service - Docker Application Container Engine',
+      '     Loaded: loaded (/lib/systemd/system/docker.service; enabled; preset: enabled)',
+      '     Active: active (running) since Wed 2025-12-31 21:00:04 UTC; 2h 59min ago',
+      'TriggeredBy: ● docker.socket',
+      '       Docs: https://docs.docker.com',
+      `   Main PID: ${pid} (dockerd)`,
+      '     CGroup: /system.slice/docker.service',
+      `             └─${pid} /usr/sbin/dockerd`,
+    ]);
+    expect(lines.at(-2)).toBe('Dec 31 21:00:04 glassbox systemd[1]: Started docker.service - Docker Application Container Engine.');
+  });
+});

@@ -38,10 +38,17 @@ export class DockerUnit {
     private readonly fs: Fs,
     private readonly now: () => number,
   ) {
-    this.since = now();
+    // Started at boot, when the kernel's dockerd process did.
+    const boot = engine.kernel.process(this.pid)?.started ?? now();
+    this.since = boot;
+    this.at = boot;
     this.logStart();
     this.logStarted();
+    this.at = undefined;
   }
+
+  /** The time the boot's lines are logged at (before the first line the user runs). */
+  private at: number | undefined;
 
   get pid(): number {
     return this.engine.kernel.dockerd.pid;
@@ -128,11 +135,11 @@ export class DockerUnit {
   }
 
   private dockerd(level: string, msg: string, fields = ''): void {
-    this.log('dockerd', `time="${logrusTime(this.now())}" level=${level} msg="${msg}"${fields}`);
+    this.log('dockerd', `time="${logrusTime(this.at ?? this.now())}" level=${level} msg="${msg}"${fields}`);
   }
 
   private log(ident: JournalLine['ident'], text: string): void {
-    this.journal.push({ t: this.now(), ident, text });
+    this.journal.push({ t: this.at ?? this.now(), ident, text });
   }
 }
 
