@@ -37,7 +37,7 @@ describe('parseDaemonJson', () => {
   });
 
   it('lists the keys whose effect is not modelled', () => {
-    const r = parseDaemonJson('{"bip": "10.1.0.1/24", "log-driver": "syslog", "log-opts": {"max-size": "10m"}, "debug": true}', 1);
-    expect(r).toMatchObject({ notSimulated: ['bip', 'log-driver', 'log-opts'] });
+    const r = parseDaemonJson('{"bip": "10.1.0.1/24", "log-driver": "syslog", "log-opts": {"max-size": "10m"}, "debug": true, "data-root": "/data/docker", "storage-driver": "overlay2"}', 1);
+    expect(r).toMatchObject({ notSimulated: ['bip', 'log-driver', 'log-opts', 'data-root'] });
   });
 });

@@ -130,8 +130,14 @@ function fail(detail: string): string {
   return `unable to configure the Docker daemon with file ${DAEMON_JSON}: ${detail}`;
 }
 
-/** A modelled key set to a value the simulator does not act on (it keeps overlay2, json-file logs, the kernel's cgroup driver). */
+/**
+ * A modelled key set to a value the simulator does not act on: it keeps
+ * overlay2, json-file logs, the kernel's cgroup driver, and its images,
+ * containers and volumes under /var/lib/docker (another data-root would start
+ * an empty daemon there).
+ */
 function hasUnmodelledValue(key: string, s: DaemonFileSettings, cgroupVersion: 1 | 2): boolean {
+  if (key === 'data-root') return s.dataRoot !== '/var/lib/docker';
   if (key === 'storage-driver') return s.storageDriver !== 'overlay2';
   if (key === 'log-driver') return s.logDriver !== 'json-file';
   if (key === 'exec-opts') return s.cgroupDriver !== (cgroupVersion === 1 ? 'cgroupfs' : 'systemd');
