@@ -4,6 +4,10 @@ import type { DaemonConfig } from './config';
 import { DAEMON_JSON, parseDaemonJson } from './daemonJson';
 import type { ManualStops } from './daemon';
 import type { Engine } from './engine';
+import { DOCKER_VERSION } from '../images/store';
+
+/** The engine's commit, as `docker version` shows it (core/cli/docker/system.ts). */
+const ENGINE_COMMIT = '45873be';
 
 /**
  * docker.service under systemd on the Debian host (docker.io's unit, started
@@ -128,7 +132,7 @@ export class DockerUnit {
     const file = this.engine.config.file;
     this.dockerd('info', 'Loading containers: start.');
     this.dockerd('info', 'Loading containers: done.');
-    this.dockerd('info', 'Docker daemon', ` storage-driver=${file.storageDriver}`);
+    this.dockerd('info', 'Docker daemon', ` commit=${ENGINE_COMMIT} containerd-snapshotter=false storage-driver=${file.storageDriver} version=${DOCKER_VERSION}`);
     this.dockerd('info', 'Daemon has completed initialization');
     this.dockerd('info', 'API listen on /run/docker.sock');
     this.log('systemd', `Started docker.service - ${DESCRIPTION}.`);
