@@ -54,8 +54,8 @@ describe('daemon.json and systemctl restart docker', () => {
     expect(r.err).toBe('Job for docker.service failed because the control process exited with error code.\nSee "systemctl status docker.service" and "journalctl -xeu docker.service" for details.\n');
     const status = await run(host, 'systemctl status docker');
     expect(status.exit).toBe(3);
-    expect(status.out).toMatch(/^× docker.service - Docker Application Container Engine\n/);
-    expect(status.out).toMatch(/\n {5}Active: failed \(Result: exit-code\) since Thu 2026-01-01 00:00:\d\d UTC; now\n/);
+    expect(status.out).toMatch(/^● docker.service - Docker Application Container Engine\n/);
+    expect(status.out).toMatch(/\n {5}Active: activating \(auto-restart\) \(Result: exit-code\) since Thu 2026-01-01 00:00:\d\d UTC; now\n/);
     const message = "unable to configure the Docker daemon with file /etc/docker/daemon.json: invalid character '}' looking for beginning of object key string";
     expect(status.out).toContain(`dockerd[`);
     expect(status.out).toContain(message);
@@ -122,6 +122,37 @@ describe('daemon.json and systemctl restart docker', () => {
   it('vi, vim and nano refuse plainly', async () => {
     const host = newHost();
     expect(await run(host, 'vi /etc/docker/daemon.json')).toEqual({ out: '', err: "glassbox: vi: needs the page's editor (not simulated in this terminal)\n", exit: 2 });
+  });
+});
+
+describe('systemd restarts a failing docker.service', () => {
+  it('twice, 2 s apart, then gives up; a manual start is then refused until reset-failed', async () => {
+    const host = newHost();
+    await out(host, `echo '{"nope": 1}' > /etc/docker/daemon.json`);
+    expect((await run(host, 'systemctl restart docker')).exit).toBe(1);
+    await out(host, 'sleep 10');
+    const status = await run(host, 'systemctl status docker');
+    expect(status.out).toMatch(/^× docker.service/);
+    expect(status.out).toMatch(/\n {5}Active: failed \(Result: exit-code\) since Thu 2026-01-01 00:00:0\d UTC; \ds ago\n/);
+    const journal = await out(host, 'journalctl -u docker --no-pager');
+    expect(journal.match(/Scheduled restart job, restart counter is at \d/g)).toEqual(['Scheduled restart job, restart counter is at 1', 'Scheduled restart job, restart counter is at 2', 'Scheduled restart job, restart counter is at 3']);
+    expect(journal).toMatch(/docker.service: Start request repeated too quickly.\n.*Failed with result 'exit-code'.\n.*Failed to start docker.service - Docker Application Container Engine.\n.*docker.socket: Failed with result 'service-start-limit-hit'.\n$/);
+    await out(host, 'echo {} > /etc/docker/daemon.json');
+    const refused = await run(host, 'systemctl start docker');
+    expect(refused.exit).toBe(1);
+    expect(refused.err).toContain('Job for docker.service failed because start of the service was attempted too often.\n');
+    await out(host, 'systemctl reset-failed docker');
+    await out(host, 'systemctl start docker');
+    expect(await out(host, 'docker ps -q')).toBe('');
+  });
+
+  it('comes back by itself when daemon.json is fixed before the next try', async () => {
+    const host = newHost();
+    await out(host, `echo '{' > /etc/docker/daemon.json`);
+    expect((await run(host, 'systemctl restart docker')).exit).toBe(1);
+    await out(host, 'echo {} > /etc/docker/daemon.json');
+    await out(host, 'sleep 3');
+    expect(await out(host, 'systemctl is-active docker')).toBe('active\n');
   });
 });
 

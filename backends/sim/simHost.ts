@@ -472,6 +472,7 @@ function withDaemon(unit: DockerUnit, docker: CommandRunner): CommandRunner {
   return async (argv, io) => {
     const clientOnly = argv.slice(1).every((a) => ['--version', '-v', '--help', '-h', 'help'].includes(a)) || /^(-H|--host)/.test(argv[1] ?? '');
     if (clientOnly || unit.engine.daemonRunning) return docker(argv, io);
+    // Socket activation: a stopped docker.service starts for the connection.
     if (unit.socketActive && unit.state === 'inactive') unit.start();
     // `docker version` prints the client's half itself.
     if (!unit.engine.daemonRunning && argv[1] !== 'version') {

@@ -16,7 +16,16 @@ const ENGINE_COMMIT = '45873be';
  * dockerd logged. systemctl, service and journalctl (hostPrograms.ts) drive it.
  */
 
-export type UnitState = 'active' | 'inactive' | 'failed';
+/** 'auto-restart': failed, and systemd starts it again after RestartSec. */
+export type UnitState = 'active' | 'inactive' | 'failed' | 'auto-restart';
+
+/** The unit's Restart=always, RestartSec=2, StartLimitBurst=3 in StartLimitIntervalSec=60 (docker-ce's and docker.io's docker.service). */
+const RESTART_SEC = 2_000;
+const START_LIMIT_BURST = 3;
+const START_LIMIT_INTERVAL = 60_000;
+
+/** Why a start did not bring dockerd up: it exited (exit-code), or systemd refused to try again so soon. */
+export type StartResult = 'started' | 'exit-code' | 'start-limit-hit';
 
 export interface JournalLine {
   t: number;
@@ -36,6 +45,11 @@ export class DockerUnit {
   socketActive = true;
   readonly journal: JournalLine[] = [];
   private manual: ManualStops = new Map();
+  /** When the unit was started within the start-limit interval. */
+  private starts: number[] = [];
+  /** systemd's restart counter for this run of automatic restarts. */
+  private restarts = 0;
+  private cancelRestart: (() => void) | null = null;
 
   constructor(
     readonly engine: Engine,
@@ -60,6 +74,8 @@ export class DockerUnit {
 
   /** `systemctl stop docker`: SIGTERM to dockerd, which stops its containers (unless live-restore) and exits. */
   async stop(): Promise<void> {
+    this.cancelAutoRestart();
+    if (this.state === 'auto-restart') this.setState('failed');
     if (this.state !== 'active') return;
     this.log('systemd', `Stopping docker.service - ${DESCRIPTION}...`);
     this.dockerd('info', `Processing signal 'terminated'`);
@@ -70,9 +86,30 @@ export class DockerUnit {
     this.setState('inactive');
   }
 
-  /** `systemctl start docker`: dockerd reads daemon.json; false when it exits at once (the unit fails). */
-  start(): boolean {
-    if (this.state === 'active') return true;
+  /**
+   * `systemctl start docker`: dockerd reads daemon.json. When it exits at once
+   * systemd starts it again after RESTART_SEC, until the start limit.
+   */
+  start(auto = false): StartResult {
+    if (this.state === 'active') return 'started';
+    if (!auto) {
+      this.cancelAutoRestart();
+      this.restarts = 0;
+    }
+    const now = this.now();
+    this.starts = this.starts.filter((t) => now - t < START_LIMIT_INTERVAL);
+    if (this.starts.length >= START_LIMIT_BURST) {
+      this.log('systemd', 'docker.service: Start request repeated too quickly.');
+      this.log('systemd', "docker.service: Failed with result 'exit-code'.");
+      this.log('systemd', `Failed to start docker.service - ${DESCRIPTION}.`);
+      if (this.socketActive) {
+        this.log('systemd', "docker.socket: Failed with result 'service-start-limit-hit'.");
+        this.socketActive = false;
+      }
+      if (this.state !== 'failed') this.setState('failed');
+      return 'start-limit-hit';
+    }
+    this.starts.push(now);
     this.log('systemd', `Starting docker.service - ${DESCRIPTION}...`);
     const config = this.readConfig();
     // A file dockerd cannot load fails before "Starting up"; the checks of the daemon's own start after it.
@@ -83,19 +120,37 @@ export class DockerUnit {
       this.log('systemd', 'docker.service: Main process exited, code=exited, status=1/FAILURE');
       this.log('systemd', "docker.service: Failed with result 'exit-code'.");
       this.log('systemd', `Failed to start docker.service - ${DESCRIPTION}.`);
-      this.setState('failed');
-      return false;
+      this.setState('auto-restart');
+      this.cancelRestart = this.engine.services.scheduler.after(RESTART_SEC, () => {
+        this.cancelRestart = null;
+        this.restarts++;
+        this.log('systemd', `docker.service: Scheduled restart job, restart counter is at ${this.restarts}.`);
+        this.log('systemd', `Stopped docker.service - ${DESCRIPTION}.`);
+        this.start(true);
+      });
+      return 'exit-code';
     }
     this.engine.daemonStart(config.config, this.manual);
     for (const key of config.notSimulated) this.log('dockerd', `glassbox: daemon.json: "${key}" is not simulated yet`);
     this.logStarted();
     this.setState('active');
-    return true;
+    return 'started';
   }
 
-  async restart(): Promise<boolean> {
+  async restart(): Promise<StartResult> {
     await this.stop();
     return this.start();
+  }
+
+  /** `systemctl reset-failed docker`: forgets the failure and the start limit's count. */
+  resetFailed(): void {
+    this.starts = [];
+    if (this.state === 'failed') this.setState('inactive');
+  }
+
+  private cancelAutoRestart(): void {
+    this.cancelRestart?.();
+    this.cancelRestart = null;
   }
 
   /** The lines `journalctl -u docker` shows. */

@@ -1,5 +1,5 @@
 import type { CommandRunner, ProcessIO } from '../process';
-import { type DockerUnit, relativeTime, systemdTime } from './dockerService';
+import { type DockerUnit, type StartResult, relativeTime, systemdTime } from './dockerService';
 
 /**
  * The host's systemd tools for docker.service (systemd 252, Debian 12):
@@ -31,7 +31,7 @@ export function systemctlCommand(unit: DockerUnit, now: () => number): CommandRu
     const [verb, ...names] = args;
     if (verb === undefined) return notSimulated(io, 'systemctl (listing units)');
     if (verb === 'daemon-reload') return 0;
-    const known = ['start', 'stop', 'restart', 'status', 'is-active', 'enable', 'disable', 'is-enabled'];
+    const known = ['start', 'stop', 'restart', 'status', 'is-active', 'enable', 'disable', 'is-enabled', 'reset-failed'];
     if (!known.includes(verb)) return notSimulated(io, `systemctl ${verb}`);
     if (names.length === 0) {
       if (verb === 'status') return notSimulated(io, 'systemctl status (the whole system)');
@@ -72,15 +72,18 @@ async function one(unit: DockerUnit, verb: string, arg: string, name: UnitName |
   if (name === 'docker.socket') return socketVerb(unit, verb, io, quiet);
   switch (verb) {
     case 'start':
-      return unit.start() ? 0 : jobFailed(io);
+      return jobResult(io, unit.start());
     case 'restart':
-      return (await unit.restart()) ? 0 : jobFailed(io);
+      return jobResult(io, await unit.restart());
+    case 'reset-failed':
+      unit.resetFailed();
+      return 0;
     case 'stop':
       if (unit.socketActive && unit.state === 'active') io.stderr('Warning: Stopping docker.service, but it can still be activated by:\n  docker.socket\n');
       await unit.stop();
       return 0;
     case 'is-active':
-      if (!quiet) io.stdout(`${unit.state}\n`);
+      if (!quiet) io.stdout(`${unit.state === 'auto-restart' ? 'activating' : unit.state}\n`);
       return unit.state === 'active' ? 0 : 3;
     case 'is-enabled':
       if (!quiet) io.stdout(`${unit.enabled ? 'enabled' : 'disabled'}\n`);
@@ -120,16 +123,24 @@ function enable(unit: DockerUnit, on: boolean, io: ProcessIO): number {
   return 0;
 }
 
-function jobFailed(io: ProcessIO): number {
-  io.stderr(`Job for docker.service failed because the control process exited with error code.\nSee "systemctl status docker.service" and "journalctl -xeu docker.service" for details.\n`);
+function jobResult(io: ProcessIO, result: StartResult): number {
+  if (result === 'started') return 0;
+  const see = 'See "systemctl status docker.service" and "journalctl -xeu docker.service" for details.\n';
+  if (result === 'exit-code') io.stderr(`Job for docker.service failed because the control process exited with error code.\n${see}`);
+  else io.stderr(`Job for docker.service failed because start of the service was attempted too often.\n${see}To force a start use "systemctl reset-failed docker.service" followed by "systemctl start docker.service" again.\n`);
   return 1;
 }
 
 /** `systemctl status docker`: the unit's header, then its last 10 journal lines. */
 export function status(unit: DockerUnit, now: number): string {
   const since = `since ${systemdTime(unit.since)}; ${relativeTime(now - unit.since)}`;
-  const bullet = unit.state === 'active' ? '●' : unit.state === 'failed' ? '×' : '○';
-  const active = unit.state === 'active' ? `active (running) ${since}` : unit.state === 'failed' ? `failed (Result: exit-code) ${since}` : `inactive (dead) ${since}`;
+  const bullet = unit.state === 'active' || unit.state === 'auto-restart' ? '●' : unit.state === 'failed' ? '×' : '○';
+  const active = {
+    active: `active (running) ${since}`,
+    failed: `failed (Result: exit-code) ${since}`,
+    'auto-restart': `activating (auto-restart) (Result: exit-code) ${since}`,
+    inactive: `inactive (dead) ${since}`,
+  }[unit.state];
   const lines = [
     `${bullet} docker.service - Docker Application Container Engine`,
     `     Loaded: loaded (/lib/systemd/system/docker.service; ${unit.enabled ? 'enabled' : 'disabled'}; preset: enabled)`,
@@ -139,7 +150,7 @@ export function status(unit: DockerUnit, now: number): string {
   ];
   if (unit.state === 'active') {
     lines.push(`   Main PID: ${unit.pid} (dockerd)`, '     CGroup: /system.slice/docker.service', `             └─${unit.pid} /usr/sbin/dockerd`);
-  } else if (unit.state === 'failed') {
+  } else if (unit.state === 'failed' || unit.state === 'auto-restart') {
     lines.push(`    Process: ${unit.pid} ExecStart=${EXEC_START} (code=exited, status=1/FAILURE)`, `   Main PID: ${unit.pid} (code=exited, status=1/FAILURE)`);
   }
   const recent = unit.journal.slice(-10).map((l) => unit.format(l));
