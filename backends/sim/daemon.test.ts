@@ -189,3 +189,14 @@ describe('systemctl status docker', () => {
     expect(lines.at(-2)).toBe('Dec 31 21:00:04 glassbox systemd[1]: Started docker.service - Docker Application Container Engine.');
   });
 });
+
+describe('status and journal options', () => {
+  it('systemctl status -n and journalctl -xeu', async () => {
+    const host = newHost();
+    const status = await out(host, 'systemctl status docker -n 2 --no-pager');
+    expect(status.split('\n').slice(-4)).toEqual(['', expect.stringMatching(/msg="API listen on \/run\/docker.sock"$/), expect.stringMatching(/Started docker.service/), '']);
+    expect((await out(host, 'systemctl status -n0 docker')).split('\n')).toHaveLength(9);
+    expect(await out(host, 'journalctl -xeu docker.service -n 1')).toMatch(/^Dec 31 21:00:04 glassbox systemd\[1\]: Started docker.service - Docker Application Container Engine.\n$/);
+    expect(await run(host, 'journalctl -u docker -n x')).toEqual({ out: '', err: "Failed to parse lines 'x'.\n", exit: 1 });
+  });
+});

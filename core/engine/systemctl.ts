@@ -24,8 +24,23 @@ const EXEC_START = '/usr/sbin/dockerd -H fd:// $DOCKER_OPTS';
 
 export function systemctlCommand(unit: DockerUnit, now: () => number): CommandRunner {
   return async (argv, io) => {
-    const args = argv.slice(1).filter((a) => !['--no-pager', '-l', '--full', '--no-legend', '-q', '--quiet'].includes(a));
-    const quiet = argv.includes('-q') || argv.includes('--quiet');
+    const all = argv.slice(1);
+    // -n N / --lines=N: how many journal lines status shows (10 by default).
+    let lines = 10;
+    for (let i = 0; i < all.length; i++) {
+      const m = /^(?:-n|--lines=?)(.*)$/.exec(all[i]!);
+      if (!m) continue;
+      const v = m[1] !== '' ? m[1]! : all[i + 1];
+      if (v === undefined || !/^\d+$/.test(v)) {
+        io.stderr(`Failed to parse lines '${v ?? ''}'.\n`);
+        return 1;
+      }
+      lines = Number(v);
+      all.splice(i, m[1] !== '' ? 1 : 2);
+      i--;
+    }
+    const args = all.filter((a) => !['--no-pager', '-l', '--full', '--no-legend', '-q', '--quiet'].includes(a));
+    const quiet = all.includes('-q') || all.includes('--quiet');
     const flag = args.find((a) => a.startsWith('-'));
     if (flag !== undefined) return notSimulated(io, `systemctl ${flag}`);
     const [verb, ...names] = args;
@@ -41,14 +56,14 @@ export function systemctlCommand(unit: DockerUnit, now: () => number): CommandRu
     let code = 0;
     for (const arg of names) {
       const name = unitName(arg);
-      const c = await one(unit, verb, arg, name, io, now, quiet);
+      const c = await one(unit, verb, arg, name, io, now, quiet, lines);
       if (c !== 0 && code === 0) code = c;
     }
     return code;
   };
 }
 
-async function one(unit: DockerUnit, verb: string, arg: string, name: UnitName | undefined, io: ProcessIO, now: () => number, quiet: boolean): Promise<number> {
+async function one(unit: DockerUnit, verb: string, arg: string, name: UnitName | undefined, io: ProcessIO, now: () => number, quiet: boolean, lines: number): Promise<number> {
   if (name === undefined) {
     switch (verb) {
       case 'is-active':
@@ -92,7 +107,7 @@ async function one(unit: DockerUnit, verb: string, arg: string, name: UnitName |
     case 'disable':
       return enable(unit, verb === 'enable', io);
     default:
-      io.stdout(status(unit, now()));
+      io.stdout(status(unit, now(), lines));
       return unit.state === 'active' ? 0 : 3;
   }
 }
@@ -131,8 +146,8 @@ function jobResult(io: ProcessIO, result: StartResult): number {
   return 1;
 }
 
-/** `systemctl status docker`: the unit's header, then its last 10 journal lines. */
-export function status(unit: DockerUnit, now: number): string {
+/** `systemctl status docker`: the unit's header, then its last `lines` journal lines. */
+export function status(unit: DockerUnit, now: number, lines = 10): string {
   const since = `since ${systemdTime(unit.since)}; ${relativeTime(now - unit.since)}`;
   const bullet = unit.state === 'active' || unit.state === 'auto-restart' ? '●' : unit.state === 'failed' ? '×' : '○';
   const active = {
@@ -141,7 +156,7 @@ export function status(unit: DockerUnit, now: number): string {
     'auto-restart': `activating (auto-restart) (Result: exit-code) ${since}`,
     inactive: `inactive (dead) ${since}`,
   }[unit.state];
-  const lines = [
+  const head = [
     `${bullet} docker.service - Docker Application Container Engine`,
     `     Loaded: loaded (/lib/systemd/system/docker.service; ${unit.enabled ? 'enabled' : 'disabled'}; preset: enabled)`,
     `     Active: ${active}`,
@@ -149,12 +164,13 @@ export function status(unit: DockerUnit, now: number): string {
     '       Docs: https://docs.docker.com',
   ];
   if (unit.state === 'active') {
-    lines.push(`   Main PID: ${unit.pid} (dockerd)`, '     CGroup: /system.slice/docker.service', `             └─${unit.pid} /usr/sbin/dockerd`);
+    head.push(`   Main PID: ${unit.pid} (dockerd)`, '     CGroup: /system.slice/docker.service', `             └─${unit.pid} /usr/sbin/dockerd`);
   } else if (unit.state === 'failed' || unit.state === 'auto-restart') {
-    lines.push(`    Process: ${unit.pid} ExecStart=${EXEC_START} (code=exited, status=1/FAILURE)`, `   Main PID: ${unit.pid} (code=exited, status=1/FAILURE)`);
+    head.push(`    Process: ${unit.pid} ExecStart=${EXEC_START} (code=exited, status=1/FAILURE)`, `   Main PID: ${unit.pid} (code=exited, status=1/FAILURE)`);
   }
-  const recent = unit.journal.slice(-10).map((l) => unit.format(l));
-  return [...lines, '', ...recent].join('\n') + '\n';
+  if (lines === 0) return head.join('\n') + '\n';
+  const recent = unit.journal.slice(-lines).map((l) => unit.format(l));
+  return [...head, '', ...recent].join('\n') + '\n';
 }
 
 /** `service docker start|stop|restart|status`: Debian's service hands systemd units to systemctl. */
