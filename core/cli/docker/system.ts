@@ -339,7 +339,8 @@ function infoData(engine: Engine): Record<string, unknown> {
     ContainersStopped: all.length - running - paused,
     Images: engine.snapshot().images.length,
     Driver: file.storageDriver,
-    DriverStatus: [
+    // overlay2's own status lines; another driver (daemon.json, noted as not simulated) has its own, not modelled.
+    DriverStatus: file.storageDriver !== 'overlay2' ? [] : [
       ['Backing Filesystem', 'extfs'],
       ['Supports d_type', 'true'],
       ['Using metacopy', 'false'],
