@@ -5,6 +5,7 @@ import type { TerminalInput } from '../../core/process';
 import { Scheduler } from '../../core/scheduler';
 import { Engine } from '../../core/engine/engine';
 import { dockerCommand } from '../../core/cli/docker';
+import { NO_DAEMON } from '../../core/cli/docker/system';
 import { HostShell, MemFs } from '../../core/shell';
 import { psCommand } from '../../core/kernel/procfs';
 import type { CommandRunner } from '../../core/process';
@@ -18,6 +19,8 @@ import { DEFAULT_PATH } from '../../core/engine/programs';
 import { MountedFs } from '../../core/unionfs/mountedFs';
 import { HostMountTable } from '../../core/unionfs/hostOverlay';
 import { varLibDockerMounts } from '../../core/engine/varLibDocker';
+import { DockerUnit } from '../../core/engine/dockerService';
+import { editorCommand, journalctlCommand, serviceCommand, systemctlCommand } from '../../core/engine/systemctl';
 
 /**
  * One simulated machine: the engine, the host shell and virtual time, plus the
@@ -130,7 +133,11 @@ export class SimHost {
     // The machine ps, kill, df, mount, stat, free and uname read; /proc/mounts is the same table (core/kernel/system.ts).
     const dockerKb = (): number => (engine.snapshot().layers ?? []).reduce((n, l) => n + l.size, 0) / 1024;
     const sys: UtilSystem = hostSystem(kernel, { dockerKb, mounting });
-    const docker = withClientProcess(this.engine, dockerCommand(this.engine, { fs }));
+    // docker.service: dockerd's start and stop under systemd, reading /etc/docker/daemon.json.
+    const unit = new DockerUnit(this.engine, disk, now);
+    const docker = withDaemon(unit, withClientProcess(this.engine, dockerCommand(this.engine, { fs })));
+    const systemctl = systemctlCommand(unit, now);
+    const editor = editorCommand();
     // `own`: the host's files (not a container's mount namespace), where docker and ps are the host's.
     const commands = (net: string, hostname: string, own: boolean): Record<string, CommandRunner> => ({
       ...(own ? { docker, ps: psCommand(kernel, now) } : { ps: notInNamespaces('ps') }),
@@ -162,6 +169,12 @@ export class SimHost {
       fs,
       commands: {
         ...commands('host', HOST_HOSTNAME, true),
+        systemctl,
+        service: serviceCommand(systemctl),
+        journalctl: journalctlCommand(unit),
+        vi: editor,
+        vim: editor,
+        nano: editor,
         nsenter: nsenterCommand({
           kernel,
           canExec,
@@ -461,10 +474,11 @@ const ROOT_BASHRC = [
   '',
 ].join('\n');
 
-/** The host's own files: the usual directories, the mount points of /proc and /sys/fs/cgroup, Docker's programs. */
+/** The host's own files: the usual directories, the mount points of /proc and /sys/fs/cgroup, /etc/docker, Docker's programs. */
 function hostDisk(now: () => number): MemFs {
   const disk = new MemFs(now);
-  for (const d of ['/proc', '/sys/fs/cgroup', '/usr/sbin', '/var/lib/docker']) disk.mkdir(d, { parents: true });
+  // /etc/docker: dockerd makes it at its first start (no daemon.json: Debian's docker.io ships none).
+  for (const d of ['/proc', '/sys/fs/cgroup', '/usr/sbin', '/var/lib/docker', '/etc/docker']) disk.mkdir(d, { parents: true });
   for (const f of HOST_PROGRAM_FILES) {
     disk.writeFile(f, '');
     disk.chmod(f, 0o755);
@@ -485,6 +499,27 @@ function notInNamespaces(name: string): CommandRunner {
   return async (_argv, io) => {
     io.stderr(`glassbox: ${name} inside the namespaces nsenter entered: not simulated yet\n`);
     return 2;
+  };
+}
+
+/**
+ * The client reaches dockerd through /run/docker.sock: with docker.service
+ * stopped, docker.socket starts it (socket activation); with the service
+ * failed, or the socket stopped too, nothing answers. The client's own
+ * --version and help need no daemon; `docker version` prints its half.
+ */
+function withDaemon(unit: DockerUnit, docker: CommandRunner): CommandRunner {
+  return async (argv, io) => {
+    const clientOnly = argv.slice(1).every((a) => ['--version', '-v', '--help', '-h', 'help'].includes(a)) || /^(-H|--host)/.test(argv[1] ?? '');
+    if (clientOnly || unit.engine.daemonRunning) return docker(argv, io);
+    // Socket activation: a stopped docker.service starts for the connection.
+    if (unit.socketActive && unit.state === 'inactive') unit.start();
+    // `docker version` prints the client's half itself.
+    if (!unit.engine.daemonRunning && argv[1] !== 'version') {
+      io.stderr(`${NO_DAEMON}\n`);
+      return 1;
+    }
+    return docker(argv, io);
   };
 }
 

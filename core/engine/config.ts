@@ -2,6 +2,7 @@ import type { Rng } from '../ports';
 import type { Scheduler } from '../scheduler';
 import type { Fabric } from '../network/overlay';
 import type { Fs } from '../shell/filesystem';
+import { defaultFileSettings, type DaemonFileSettings } from './daemonJson';
 
 /**
  * The daemon's configuration (moby's daemon/config): what the daemon is
@@ -41,9 +42,12 @@ export interface DaemonConfig {
   readonly cgroupVersion: 1 | 2;
   /** The images this daemon started with (EngineOptions.preload). */
   readonly preload: readonly string[];
+  /** What /etc/docker/daemon.json set at the last start (dockerd's defaults without one). */
+  readonly file: DaemonFileSettings;
 }
 
 /** The configuration the options describe. */
 export function daemonConfig(opts: EngineOptions): DaemonConfig {
-  return { hostName: opts.host?.name ?? '', cgroupVersion: opts.cgroupVersion ?? 1, preload: [...(opts.preload ?? [])] };
+  const cgroupVersion = opts.cgroupVersion ?? 1;
+  return { hostName: opts.host?.name ?? '', cgroupVersion, preload: [...(opts.preload ?? [])], file: defaultFileSettings(cgroupVersion) };
 }

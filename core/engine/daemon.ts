@@ -14,6 +14,9 @@ import type { Services } from './services';
 import { MemFs } from '../shell/memfs';
 import { VolumesService } from './volumes/volumeService';
 import { ContainerMounts } from './volumes/containerMounts';
+import type { DaemonConfig } from './config';
+import { stopContainer, stopParams } from './stop';
+import { startProcess } from './start';
 
 /**
  * The daemon's start (moby's NewDaemon): its configuration, then each service
@@ -23,9 +26,8 @@ import { ContainerMounts } from './volumes/containerMounts';
  *
  * The order of the random draws here fixes every id and address a seed gives:
  * the kernel's seed, then the LAN's (unless one is shared), then the network
- * controller's. A daemon that stops and starts again (live-restore, a
- * daemon.json reload) would be a second function beside this one, over the
- * same services.
+ * controller's. A daemon that stops and starts again (`systemctl restart
+ * docker`) is daemonShutdown then daemonStart over the same services.
  */
 export function newDaemon(opts: EngineOptions): Services {
   const rng = opts.rng;
@@ -71,7 +73,67 @@ export function newDaemon(opts: EngineOptions): Services {
       },
     },
   });
-  const d: Services = { scheduler, rng, config, events, containers, images, kernel, trace, net, networks, fabric, hostFs, volumes, mounts };
+  const d: Services = { scheduler, rng, config, running: true, events, containers, images, kernel, trace, net, networks, fabric, hostFs, volumes, mounts };
   fabric.addHost({ name: config.hostName, ip: opts.host?.ip ?? HOST_IP, model: net });
   return d;
+}
+
+/** What survives dockerd's own restart besides the containers on disk: which ones were stopped by hand (moby persists HasBeenManuallyStopped, not its own shutdown). */
+export type ManualStops = ReadonlyMap<string, boolean>;
+
+/**
+ * dockerd's shutdown (moby's Daemon.Shutdown): unless live-restore is on,
+ * each running container gets its stop signal and, after its stop timeout,
+ * SIGKILL; the restart manager does not bring back what the shutdown stops.
+ * Resolves when they are all down and the daemon has exited.
+ */
+export async function daemonShutdown(d: Services): Promise<ManualStops> {
+  const manual = new Map<string, boolean>();
+  for (const c of d.containers.byId.values()) manual.set(c.id, c.actor.getSnapshot().context.manuallyStopped);
+  if (!d.config.file.liveRestore) {
+    const stops: Promise<void>[] = [];
+    d.events.op(() => {
+      for (const c of d.containers.byId.values()) {
+        if (c.state !== 'running' && c.state !== 'paused' && c.state !== 'restarting') continue;
+        const { signal, timeoutSeconds } = stopParams(c, {});
+        stops.push(stopContainer(d, c, timeoutSeconds, signal));
+      }
+    });
+    await Promise.all(stops);
+  }
+  d.running = false;
+  return manual;
+}
+
+/**
+ * dockerd's start over the containers it already has (moby's Daemon.restore):
+ * the new configuration, then the containers their restart policy brings back
+ * — always, unless-stopped unless stopped by hand, and on-failure after a
+ * non-zero exit, which the shutdown's SIGTERM/SIGKILL is (moby/moby#47846).
+ */
+export function daemonStart(d: Services, config: DaemonConfig, manual: ManualStops): void {
+  d.config = config;
+  d.running = true;
+  // The events log is the daemon's memory: a new process starts with none.
+  d.events.clear();
+  d.events.op(() => {
+    for (const c of d.containers.byId.values()) {
+      if (c.state !== 'exited') continue;
+      const ctx = c.actor.getSnapshot().context;
+      if (!ctx.everStarted || !restoreWants(c.restartPolicy.name, manual.get(c.id) ?? ctx.manuallyStopped, c.exitCode)) continue;
+      try {
+        startProcess(d, c, { type: 'container.start' });
+      } catch {
+        // The start failed (its command is gone): it stays exited with the error recorded, as dockerd logs and moves on.
+      }
+    }
+  });
+}
+
+/** The restart manager's ShouldRestart with a fresh retry count, as restore calls it. */
+function restoreWants(policy: string, manuallyStopped: boolean, exitCode: number): boolean {
+  if (policy === 'always') return true;
+  if (policy === 'unless-stopped') return !manuallyStopped;
+  if (policy === 'on-failure') return exitCode !== 0;
+  return false;
 }

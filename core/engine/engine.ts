@@ -35,8 +35,8 @@ import { containerSnapshot } from './containerSnapshot';
 import { containerChanges, containerCopyTo, containerImage, containerMount, containerSizeRw, containerTree } from './archive';
 import { containerCommit } from './commit';
 import { swarmInit, swarmJoin, swarmLeave } from './swarm';
-import { newDaemon } from './daemon';
-import { PEER_HOSTS, type EngineOptions } from './config';
+import { daemonShutdown, daemonStart, newDaemon, type ManualStops } from './daemon';
+import { PEER_HOSTS, type DaemonConfig, type EngineOptions } from './config';
 import type { Listener } from './eventsService';
 import type { Services } from './services';
 import type { VolumesService } from './volumes/volumeService';
@@ -100,6 +100,26 @@ export class Engine {
   /** Volumes (core/engine/volumes/volumeService.ts); change them through volumeOp. */
   get volumes(): VolumesService {
     return this.services.volumes;
+  }
+
+  /** The configuration the daemon started with (daemon.json's settings in `file`). */
+  get config(): DaemonConfig {
+    return this.services.config;
+  }
+
+  /** Whether dockerd is up; while it is not, clients cannot connect. */
+  get daemonRunning(): boolean {
+    return this.services.running;
+  }
+
+  /** dockerd stops (`systemctl stop docker`): its containers stop unless live-restore is on. */
+  daemonShutdown(): Promise<ManualStops> {
+    return daemonShutdown(this.services);
+  }
+
+  /** dockerd starts again with `config`; restart policies bring containers back. */
+  daemonStart(config: DaemonConfig, manual: ManualStops): void {
+    daemonStart(this.services, config, manual);
   }
 
   /** '' for the local host. */

@@ -43,6 +43,11 @@ export class EventsService {
     return this.eventLog;
   }
 
+  /** Forgets the events log (a new dockerd process starts with an empty one). */
+  clear(): void {
+    this.eventLog.length = 0;
+  }
+
   /** Tells every subscriber now (another host's changes, which that host's own `op` already batched). */
   forward(transitions: Transition[], events: DockerEvent[]): void {
     for (const l of [...this.listeners]) l(transitions, events);

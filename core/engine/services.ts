@@ -25,7 +25,10 @@ export interface Services {
   readonly scheduler: Scheduler;
   /** The daemon's own randomness (ids, names); the kernel and the network draw from seeds it gave them. */
   readonly rng: Rng;
-  readonly config: DaemonConfig;
+  /** Replaced when the daemon starts again with a new daemon.json (daemon.ts daemonStart). */
+  config: DaemonConfig;
+  /** Whether dockerd is up: while it is stopped the API socket refuses every client (daemon.ts). */
+  running: boolean;
   readonly events: EventsService;
   /** The containers service's store (container.ts); its operations are a file each. */
   readonly containers: ContainerStore;

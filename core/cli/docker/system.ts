@@ -254,6 +254,9 @@ function versionData(): Record<string, unknown> {
   };
 }
 
+/** What the client says when nothing answers on the daemon's socket. */
+export const NO_DAEMON = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
+
 const VERSION_TEXT = `Client: ${ENGINE.platform}
  Version:           ${ENGINE.version}
  API version:       ${ENGINE.apiVersion}
@@ -289,6 +292,12 @@ export const version: CommandDef = {
   args: { kind: 'none' },
   async run(ctx, flags) {
     const format = flags.string('format');
+    if (!ctx.engine.daemonRunning) {
+      // The client's half needs no daemon; the server's is the connection error.
+      if (format === '') ctx.io.stdout(VERSION_TEXT.slice(0, VERSION_TEXT.indexOf('\n\nServer:') + 1));
+      ctx.io.stderr(`${NO_DAEMON}\n`);
+      return 1;
+    }
     if (format === '') {
       ctx.io.stdout(VERSION_TEXT);
       return 0;
@@ -318,6 +327,10 @@ function infoData(engine: Engine): Record<string, unknown> {
   const running = all.filter((c) => c.state === 'running' || c.state === 'restarting').length;
   const paused = all.filter((c) => c.state === 'paused').length;
   const v = engine.kernel.cgroupVersion;
+  const file = engine.config.file;
+  // dockerd lists host names among the index configs (Secure: false) and address ranges as CIDRs, after the loopback ones.
+  const insecureCidrs = file.insecureRegistries.filter((r) => /^[0-9a-f:.]+\/\d+$/i.test(r));
+  const insecureNames = file.insecureRegistries.filter((r) => !insecureCidrs.includes(r));
   return {
     ID: daemonId(engine),
     Containers: all.length,
@@ -325,8 +338,9 @@ function infoData(engine: Engine): Record<string, unknown> {
     ContainersPaused: paused,
     ContainersStopped: all.length - running - paused,
     Images: engine.snapshot().images.length,
-    Driver: 'overlay2',
-    DriverStatus: [
+    Driver: file.storageDriver,
+    // overlay2's own status lines; another driver (daemon.json, noted as not simulated) has its own, not modelled.
+    DriverStatus: file.storageDriver !== 'overlay2' ? [] : [
       ['Backing Filesystem', 'extfs'],
       ['Supports d_type', 'true'],
       ['Using metacopy', 'false'],
@@ -342,9 +356,9 @@ function infoData(engine: Engine): Record<string, unknown> {
     CPUSet: true,
     PidsLimit: true,
     OomKillDisable: true,
-    Debug: false,
-    LoggingDriver: 'json-file',
-    CgroupDriver: v === 1 ? 'cgroupfs' : 'systemd',
+    Debug: file.debug,
+    LoggingDriver: file.logDriver,
+    CgroupDriver: file.cgroupDriver,
     CgroupVersion: String(v),
     KernelVersion: KERNEL_RELEASE_HOST,
     OperatingSystem: 'Debian GNU/Linux 12 (bookworm)',
@@ -353,13 +367,13 @@ function infoData(engine: Engine): Record<string, unknown> {
     Architecture: 'x86_64',
     NCPU: engine.kernel.cpus,
     MemTotal: engine.kernel.memTotal,
-    DockerRootDir: '/var/lib/docker',
+    DockerRootDir: file.dataRoot,
     Name: 'glassbox',
     ExperimentalBuild: false,
     ServerVersion: ENGINE.version,
     Runtimes: { 'io.containerd.runc.v2': { path: 'runc' }, runc: { path: 'runc' } },
     DefaultRuntime: 'runc',
-    LiveRestoreEnabled: false,
+    LiveRestoreEnabled: file.liveRestore,
     Isolation: '',
     InitBinary: 'docker-init',
     ContainerdCommit: { ID: ENGINE.containerd.commit },
@@ -367,7 +381,11 @@ function infoData(engine: Engine): Record<string, unknown> {
     InitCommit: { ID: ENGINE.init.commit },
     SecurityOptions: v === 1 ? ['name=seccomp,profile=builtin'] : ['name=seccomp,profile=builtin', 'name=cgroupns'],
     CDISpecDirs: ['/etc/cdi', '/var/run/cdi'],
-    RegistryConfig: { InsecureRegistryCIDRs: ['::1/128', '127.0.0.0/8'], Mirrors: [] },
+    RegistryConfig: {
+      InsecureRegistryCIDRs: [...insecureCidrs, '::1/128', '127.0.0.0/8'],
+      IndexConfigs: Object.fromEntries([...insecureNames.map((n) => [n, { Name: n, Mirrors: [], Secure: false, Official: false }]), ['docker.io', { Name: 'docker.io', Mirrors: file.registryMirrors, Secure: true, Official: true }]]),
+      Mirrors: file.registryMirrors,
+    },
   };
 }
 
@@ -387,6 +405,7 @@ function daemonId(engine: Engine): string {
 
 function infoText(d: Record<string, unknown>): string {
   const plugins = d.Plugins as { Volume: string[]; Network: string[]; Log: string[] };
+  const registry = d.RegistryConfig as { InsecureRegistryCIDRs: string[]; IndexConfigs: Record<string, { Name: string; Secure: boolean }>; Mirrors: string[] };
   const lines = [
     `Client: ${ENGINE.platform}`,
     ` Version:    ${ENGINE.version}`,
@@ -431,11 +450,13 @@ function infoText(d: Record<string, unknown>): string {
     ` Name: ${d.Name}`,
     ` ID: ${d.ID}`,
     ` Docker Root Dir: ${d.DockerRootDir}`,
-    ' Debug Mode: false',
+    ` Debug Mode: ${d.Debug}`,
     ' Experimental: false',
     ' Insecure Registries:',
-    ...(d.RegistryConfig as { InsecureRegistryCIDRs: string[] }).InsecureRegistryCIDRs.map((cidr) => `  ${cidr}`),
-    ' Live Restore Enabled: false',
+    ...Object.values(registry.IndexConfigs).filter((r) => !r.Secure).map((r) => `  ${r.Name}`),
+    ...registry.InsecureRegistryCIDRs.map((cidr) => `  ${cidr}`),
+    ...(registry.Mirrors.length > 0 ? [' Registry Mirrors:', ...registry.Mirrors.map((m) => `  ${m}`)] : []),
+    ` Live Restore Enabled: ${d.LiveRestoreEnabled}`,
     '',
   ];
   return lines.join('\n') + '\n';
