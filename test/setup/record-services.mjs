@@ -72,7 +72,8 @@ const mask = {
   httpDate: (t) => t.replace(/[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT/g, '<HTTP-DATE>').replace(/(ETag: ")[0-9a-f]+-/g, '$1<MTIME-HEX>-'),
   nginxTime: (t) => t.replace(/\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}/g, '<LOG-TIME>'),
   redisTime: (t) => t.replace(/\d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2}\.\d{3}/g, '<LOG-TIME>'),
-  mariadbTime: (t) => t.replace(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/g, '<LOG-TIME>').replace(/\b\d{6} \d{2}:\d{2}:\d{2}\b/g, '<LOG-TIME>'),
+  // mariadb pads the hour with a space (`2026-12-07  0:05:11`, `261207  0:05:11`) before 10 o'clock.
+  mariadbTime: (t) => t.replace(/\d{4}-\d{2}-\d{2} [ \d]\d:\d{2}:\d{2}/g, '<LOG-TIME>').replace(/\b\d{6} [ \d]\d:\d{2}:\d{2}\b/g, '<LOG-TIME>'),
   curl: (t) => t.replace(/curl\/[0-9][0-9.]*/g, 'curl/<CURL-VERSION>'),
   exact: (value, placeholder) => (t) => (value ? t.split(value).join(placeholder) : t),
 };
