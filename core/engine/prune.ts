@@ -34,7 +34,8 @@ export function pruneMatcher(filters: Readonly<Record<string, readonly string[]>
   const labels = filters.label ?? [];
   const notLabels = filters['label!'] ?? [];
   return (l, created) => {
-    if (until !== undefined && created >= until) return false;
+    // moby skips what was created After(until): the same instant still goes.
+    if (until !== undefined && created > until) return false;
     if (!labels.every((v) => labelMatches(l, v))) return false;
     return !notLabels.some((v) => labelMatches(l, v));
   };

@@ -22,10 +22,13 @@ const ABSOLUTE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2})(\.\d
 /** The time `value` names, in ms, or an error text as the client or daemon words it. */
 export function parseTimestamp(value: string, now: number): number | { error: string } {
   const d = parseGoDuration(value);
-  if (d !== undefined && value !== '0') return now - d;
+  // The client sends a relative time as whole Unix seconds (FormatInt of Unix()).
+  if (d !== undefined && value !== '0') return Math.floor((now - d) / 1000) * 1000;
   const abs = ABSOLUTE.exec(value);
   if (abs) {
     const [, y, mo, da, h, mi, s, frac, zone] = abs;
+    if (Number(mo) < 1 || Number(mo) > 12) return { error: `parsing time "${value}": month out of range` };
+    if (Number(da) < 1 || Number(da) > 31) return { error: `parsing time "${value}": day out of range` };
     let t = Date.UTC(Number(y), Number(mo) - 1, Number(da), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0));
     if (frac) t += Number(frac) * 1000;
     if (zone && zone !== 'Z' && zone !== 'z') {

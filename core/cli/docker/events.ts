@@ -132,8 +132,7 @@ export const events: CommandDef = {
         ctx.io.stderr(t.error + '\n');
         return 1;
       }
-      // The client sends Unix seconds for a relative time (GetTimestamp's FormatInt).
-      times[key] = raw.includes('-') || raw.includes('.') || /^\d+$/.test(raw) ? t : Math.floor(t / 1000) * 1000;
+      times[key] = t;
     }
     const { since, until } = times;
     if (since !== undefined && until !== undefined && until < since) {
