@@ -22,7 +22,11 @@ export function labelMatches(labels: Readonly<Record<string, string>>, v: string
 
 /** The prune filters `label`, `label!` and `until` as one predicate; a DaemonError for a bad key or time. */
 export function pruneMatcher(filters: Readonly<Record<string, readonly string[]>>, now: number, accepted: readonly string[] = CONTAINER_PRUNE_FILTERS): (labels: Readonly<Record<string, string>>, created: number) => boolean {
-  for (const key of Object.keys(filters)) if (!accepted.includes(key)) throw new DaemonError(`Invalid filter '${key}'`, 'invalidParameter');
+  for (const key of Object.keys(filters)) {
+    if (accepted.includes(key)) continue;
+    // Engine 23+ words it in lower case (20.10: "Invalid filter"); the conformance known difference accepts both.
+    throw new DaemonError(`invalid filter '${key}'`, 'invalidParameter');
+  }
   const untils = filters.until ?? [];
   if (untils.length > 1) throw new DaemonError('more than one until filter specified', 'invalidParameter');
   let until: number | undefined;

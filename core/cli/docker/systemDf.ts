@@ -2,7 +2,7 @@ import type { DiskUsage } from '../../engine/diskUsage';
 import { familiarName, parseNormalizedNamed } from '../../images/reference';
 import { goStruct } from '../gotemplate';
 import { humanSize, humanSizeWithPrecision, runningFor } from '../humanize';
-import { CONTAINER_HEADERS, formatItems, headerContext, IMAGE_HEADERS } from '../table';
+import { CONTAINER_HEADERS, formatItems, headerContext, IMAGE_HEADERS, preFormat } from '../table';
 import type { CommandDef, Ctx } from './common';
 import { goTimeString, templateFailed, writeFormatted } from './images';
 import { rowFields } from './ps';
@@ -125,15 +125,23 @@ export const systemDf: CommandDef = {
       ctx.io.stdout(verboseTables(data));
       return 0;
     }
-    // A custom -v format runs once over the whole usage (formatter.diskUsageContext).
+    // A custom -v format runs once over the whole usage (formatter.diskUsageContext), with no newline after.
     const whole = goStruct('*formatter.diskUsageContext', { ...data });
     Object.defineProperty(whole, 'MarshalJSON', { value: () => ({ ...data }), enumerable: false });
+    let template: ReturnType<typeof parseFormat>;
     try {
-      ctx.io.stdout(executeRow(parseFormat(format === 'json' ? '{{json .}}' : format.replace(/^table\s*/, '')), whole) + '\n');
+      template = parseFormat(preFormat(format).template);
+    } catch (e) {
+      return templateFailed(ctx, e);
+    }
+    try {
+      ctx.io.stdout(executeRow(template, whole));
       return 0;
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;
-      return templateFailed(ctx, e);
+      // The client prints this execution error as it is.
+      ctx.io.stderr(e.message + '\n');
+      return 1;
     }
   },
 };
