@@ -18,7 +18,7 @@ import { cp, exportCommand, importCommand, load, save } from './archive';
 import { buildCommand, LEGACY_BUILDER_NOTICE } from './build';
 import type { Fs } from '../../shell/filesystem';
 import { attach, exec } from './exec';
-import { events } from './events';
+import { events } from './systemEvents';
 import { containerPrune, systemPrune } from './prune';
 import { systemDf } from './systemDf';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InterruptSource } from '../../ports';
 import { EngineDriver } from '../../engine/testDriver';
 import type { DockerEvent } from '../../model';
-import { eventLine, eventMatches, eventTimestamp } from './events';
+import { eventLine, eventMatches, eventTimestamp } from './systemEvents';
 import { dockerCommand } from './index';
 
 async function run(d: EngineDriver, argv: string[], opts: { interruptAfterMs?: number; during?: () => void } = {}): Promise<{ stdout: string; stderr: string; code: number }> {
