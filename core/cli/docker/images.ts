@@ -452,10 +452,8 @@ export const imagePrune: CommandDef = {
           : 'WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] ',
       );
       const answer = (ctx.io.stdin ?? '').split('\n')[0]!.trim().toLowerCase();
-      if (answer !== 'y' && answer !== 'yes') {
-        ctx.io.stdout('\n');
-        return 0;
-      }
+      // A cancelled prune says nothing more and succeeds, as the 28.x client does.
+      if (answer !== 'y' && answer !== 'yes') return 0;
     }
     let result: { records: DeleteRecord[]; reclaimed: number };
     try {

@@ -107,3 +107,16 @@ describe('docker image prune filters', () => {
     expect(await run(d, ['docker', 'image', 'prune', '-f', '--filter', 'bogus=1'])).toEqual({ stdout: '', stderr: "Error response from daemon: invalid filter 'bogus'\n", code: 1 });
   });
 });
+
+describe('docker network prune filters', () => {
+  it('until keeps the networks created after it; label narrows to the labelled ones', async () => {
+    const d = new EngineDriver('network-prune-until');
+    await run(d, ['docker', 'network', 'create', 'old']);
+    await run(d, ['docker', 'network', 'create', '--label', 'team=a', 'tagged']);
+    await d.until(d.scheduler.sleep(600_000));
+    await run(d, ['docker', 'network', 'create', 'new']);
+    expect(await run(d, ['docker', 'network', 'prune', '-f', '--filter', 'until=5m', '--filter', 'label!=team'])).toEqual({ stdout: 'Deleted Networks:\nold\n\n', stderr: '', code: 0 });
+    expect((await run(d, ['docker', 'network', 'prune', '-f', '--filter', 'label=team=a'])).stdout).toBe('Deleted Networks:\ntagged\n\n');
+    expect(d.engine.net.list().filter((n) => !n.predefined).map((n) => n.name)).toEqual(['new']);
+  });
+});
