@@ -34,8 +34,10 @@ export interface DiskUsage {
 export function diskUsage(d: Services): DiskUsage {
   const store = d.images.store;
   const all = store.list();
+  // The images `docker images` lists (no intermediate build steps) share layers among themselves; all images count for LayersSize.
+  const listed = all.filter((i) => i.repoTags.length > 0 || i.repoDigests.length > 0 || store.children(i.id).length === 0);
   const users = new Map<string, number>();
-  for (const l of all.flatMap((i) => [...new Set(i.layers)])) users.set(l.id, (users.get(l.id) ?? 0) + 1);
+  for (const l of listed.flatMap((i) => [...new Set(i.layers)])) users.set(l.id, (users.get(l.id) ?? 0) + 1);
   const counted = new Set<string>();
   let layersSize = 0;
   for (const l of all.flatMap((i) => i.layers)) {
@@ -44,7 +46,7 @@ export function diskUsage(d: Services): DiskUsage {
     layersSize += layerStats(l).size;
   }
   const containers = [...d.containers.byId.values()];
-  const images = all.map((image) => ({
+  const images = listed.map((image) => ({
     image,
     size: store.size(image),
     sharedSize: image.layers.filter((l) => (users.get(l.id) ?? 0) > 1).reduce((n, l) => n + layerStats(l).size, 0),
