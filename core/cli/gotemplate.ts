@@ -80,6 +80,7 @@ export function goTypeName(v: unknown): string {
   if (v === undefined || v === null) return '<nil>';
   if (typeof v === 'string') return 'string';
   if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'bigint') return 'int64';
   if (typeof v === 'number' || v instanceof GoFloat) return isFloat(v) ? 'float64' : 'int';
   if (typeof v === 'function') return 'func(...) interface {}';
   const s = structName(v);
@@ -92,6 +93,7 @@ function truth(v: unknown): boolean {
   if (v === undefined || v === null) return false;
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return v !== 0;
+  if (typeof v === 'bigint') return v !== 0n;
   if (v instanceof GoFloat) return v.value !== 0;
   if (typeof v === 'string' || Array.isArray(v)) return v.length > 0;
   if (typeof v === 'function') return true;
@@ -267,6 +269,8 @@ function fmtValue(v: unknown, verb: string, f: FmtFlags, depth: number): string 
   if (typeof v === 'boolean') {
     return verb === 'v' || verb === 't' ? pad(String(v), f) : badVerb(verb, v);
   }
+  // An int64 past 2^53 (an event's TimeNano) stays exact as a bigint.
+  if (typeof v === 'bigint') return fmtInt(v, verb, f) ?? badVerb(verb, v);
   if (typeof v === 'number' || v instanceof GoFloat) {
     const x = numberOf(v);
     const out = isFloat(v) ? fmtFloatVerb(x, verb, f) : fmtInt(BigInt(x), verb, f) ?? fmtFloatVerb(x, verb, f);
@@ -414,6 +418,7 @@ function encodeJson(v: unknown): string {
   if (v === undefined || v === null) return 'null';
   if (typeof v === 'string') return jsonString(v);
   if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number' || v instanceof GoFloat) {
     const x = numberOf(v);
     return isFloat(v) ? jsonFloat(x) : BigInt(x).toString();

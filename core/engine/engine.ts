@@ -38,6 +38,8 @@ import { swarmInit, swarmJoin, swarmLeave } from './swarm';
 import { daemonShutdown, daemonStart, newDaemon, type ManualStops } from './daemon';
 import { PEER_HOSTS, type DaemonConfig, type EngineOptions } from './config';
 import type { Listener } from './eventsService';
+import { containerPrune, networkPrune } from './prune';
+import { diskUsage, type DiskUsage } from './diskUsage';
 import type { Services } from './services';
 import type { VolumesService } from './volumes/volumeService';
 
@@ -253,8 +255,8 @@ export class Engine {
     return this.services.images.removeImage(ref, opts);
   }
 
-  /** `docker image prune [-a]`. */
-  pruneImages(opts: { all?: boolean } = {}): { records: DeleteRecord[]; reclaimed: number } {
+  /** `docker image prune [-a] [--filter until=|label=]`. */
+  pruneImages(opts: { all?: boolean; filters?: Readonly<Record<string, readonly string[]>> } = {}): { records: DeleteRecord[]; reclaimed: number } {
     return this.services.images.pruneImages(opts);
   }
 
@@ -470,6 +472,16 @@ export class Engine {
   // -------------------------------------------------------------------------
   // Remove (delete.ts)
 
+  /** `docker system df`: what images, containers and volumes hold on disk. */
+  diskUsage(): DiskUsage {
+    return diskUsage(this.services);
+  }
+
+  /** `docker container prune [--filter until=|label=]`: the stopped containers removed and the bytes freed. */
+  pruneContainers(filters: Readonly<Record<string, readonly string[]>> = {}): { deleted: string[]; reclaimed: number } {
+    return containerPrune(this.services, filters);
+  }
+
   /** `docker rm [-f] [-v]`. With force a live container is killed first (SIGKILL); with volumes its anonymous volumes go too. */
   remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): void {
     containerRm(this.services, ref, opts);
@@ -532,6 +544,11 @@ export class Engine {
   }
 
   /** `docker network rm`. */
+  /** `docker network prune [--filter until=|label=]`: the names of the networks removed. */
+  pruneNetworks(filters: Readonly<Record<string, readonly string[]>> = {}): string[] {
+    return networkPrune(this.services, filters);
+  }
+
   networkRemove(ref: string): void {
     networkRemove(this.services, ref);
   }

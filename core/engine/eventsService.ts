@@ -80,6 +80,11 @@ export class EventsService {
     this.log(event);
   }
 
+  /** A prune's own event: no actor id, the bytes it freed as `reclaimed`. */
+  emitPrune(type: DockerEvent['type'], reclaimed: number): void {
+    this.log({ type, action: 'prune', id: '', attributes: { reclaimed: String(reclaimed) }, time: this.scheduler.now() });
+  }
+
   transition(c: { id: string; name: string; exitCode: number; oomKilled: boolean }, from: ContainerState | null, to: ContainerState | null, action: string): void {
     const exited = to === 'exited' ? { exitCode: c.exitCode, oomKilled: c.oomKilled } : {};
     this.pendingTransitions.push({ containerId: c.id, name: c.name, from, to, action, time: this.scheduler.now(), ...exited });

@@ -1,3 +1,4 @@
+import { pruneMatcher } from './prune';
 import { builtinImages, normalizeImageRef, type CatalogImage, type HistoryEntry, type ImageConfig } from '../images/catalog';
 import { sha256Digest } from '../images/digest';
 import { hubImages } from '../images/hub';
@@ -328,12 +329,18 @@ export function commit(ctx: ImageServiceContext, opts: CommitOptions): Image {
 }
 
 /** `docker image prune`: dangling images (or, with all, every image no container uses). Returns the records and the bytes reclaimed. */
-export function pruneImages(ctx: ImageServiceContext, opts: { all?: boolean } = {}): { records: DeleteRecord[]; reclaimed: number } {
+export function pruneImages(ctx: ImageServiceContext, opts: { all?: boolean; filters?: Readonly<Record<string, readonly string[]>> } = {}): { records: DeleteRecord[]; reclaimed: number } {
+  const filters = opts.filters ?? {};
+  const { dangling, ...rest } = filters;
+  const match = pruneMatcher(rest, Date.parse(ctx.now()), ['label', 'label!', 'until']);
+  // The client sends -a as dangling=false; the daemon prunes only dangling images otherwise.
+  const all = opts.all === true || (dangling ?? []).some((v) => v === 'false' || v === '0');
   const records: DeleteRecord[] = [];
   let reclaimed = 0;
   const candidates = ctx.store.list().filter((i) => {
     if (ctx.containersUsing(i.id).length > 0) return false;
-    if (opts.all) return true;
+    if (!match(i.config.Labels ?? {}, Date.parse(i.created))) return false;
+    if (all) return true;
     return i.repoTags.length === 0;
   });
   for (const image of candidates) {
@@ -351,6 +358,7 @@ export function pruneImages(ctx: ImageServiceContext, opts: { all?: boolean } = 
     for (const l of image.layers) if (before.has(l.id) && !after.has(l.id)) reclaimed += layerStats(l).size;
     records.push(...mine);
   }
+  ctx.emit('prune', '', { reclaimed: String(reclaimed) });
   return { records, reclaimed };
 }
 

@@ -76,8 +76,8 @@ export class ImagesService {
     return this.events.op(() => removeImage(this.imageContext(), ref, opts));
   }
 
-  /** `docker image prune [-a]`. */
-  pruneImages(opts: { all?: boolean } = {}): { records: DeleteRecord[]; reclaimed: number } {
+  /** `docker image prune [-a] [--filter until=|label=]`. */
+  pruneImages(opts: { all?: boolean; filters?: Readonly<Record<string, readonly string[]>> } = {}): { records: DeleteRecord[]; reclaimed: number } {
     return this.events.op(() => pruneImages(this.imageContext(), opts));
   }
 

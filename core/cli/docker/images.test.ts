@@ -67,7 +67,7 @@ describe('docker image commands', () => {
   it('image prune asks first and reads the answer from stdin', async () => {
     const docker = session();
     const no = await docker('docker image prune', '');
-    expect(no.stdout).toBe('WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] \n');
+    expect(no.stdout).toBe('WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] ');
     expect((await docker('docker image prune', 'y\n')).stdout).toMatch(/Total reclaimed space: 0B\n$/);
   });
 });

@@ -20,14 +20,14 @@ import type { PullMessage } from '../../engine/imageService';
  */
 
 /** Prints a template error the way docker/cli's formatter does; returns the exit code. */
-function templateFailed(ctx: Ctx, e: unknown): number {
+export function templateFailed(ctx: Ctx, e: unknown): number {
   if (!(e instanceof TemplateError)) throw e;
   ctx.io.stderr(`${e.phase === 'parse' ? 'template parsing error' : 'template execution error'}: ${e.message}\n`);
   return 1;
 }
 
 /** Rows through `--format` as formatter.Context writes them: `json` one object a line, a template (with a header for `table`). */
-function writeFormatted(ctx: Ctx, format: string, rows: readonly Record<string, unknown>[], headers: Readonly<Record<string, string>>): number {
+export function writeFormatted(ctx: Ctx, format: string, rows: readonly Record<string, unknown>[], headers: Readonly<Record<string, string>>): number {
   if (format === 'json') {
     for (const r of rows) ctx.io.stdout(htmlEscapedJson(r) + '\n');
     return 0;
@@ -52,7 +52,7 @@ function createdMs(rfc3339: string): number {
 }
 
 /** Go's time.Unix(s, 0).String() in UTC: "2026-01-01 00:00:00 +0000 UTC". */
-function goTimeString(ms: number): string {
+export function goTimeString(ms: number): string {
   const iso = isoTime(ms);
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)} +0000 UTC`;
 }
@@ -65,7 +65,7 @@ function rfc3339Seconds(ms: number): string {
 const shortId = (id: string): string => id.slice(7, 19);
 
 /** A formatter context's MarshalJSON: encoding/json's Marshal, which escapes <, > and & ("<none>" → "\u003cnone\u003e"). */
-function htmlEscapedJson(value: unknown): string {
+export function htmlEscapedJson(value: unknown): string {
   return goJson(value).replace(/[<>&]/g, (c) => '\\u00' + c.charCodeAt(0).toString(16));
 }
 
@@ -444,12 +444,6 @@ export const imagePrune: CommandDef = {
   async run(ctx, flags) {
     const filters = parseFilters(ctx, flags.stringArray('filter'), '[OPTIONS]');
     if (typeof filters === 'number') return filters;
-    for (const key of Object.keys(filters)) {
-      if (!['label', 'label!', 'until', 'dangling'].includes(key)) {
-        ctx.io.stderr(`Error response from daemon: invalid filter '${key}'\n`);
-        return 1;
-      }
-    }
     const all = flags.bool('all');
     if (!flags.bool('force')) {
       ctx.io.stdout(
@@ -458,12 +452,17 @@ export const imagePrune: CommandDef = {
           : 'WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] ',
       );
       const answer = (ctx.io.stdin ?? '').split('\n')[0]!.trim().toLowerCase();
-      if (answer !== 'y' && answer !== 'yes') {
-        ctx.io.stdout('\n');
-        return 0;
-      }
+      // A cancelled prune says nothing more and succeeds, as the 28.x client does.
+      if (answer !== 'y' && answer !== 'yes') return 0;
     }
-    const { records, reclaimed } = ctx.engine.pruneImages({ all });
+    let result: { records: DeleteRecord[]; reclaimed: number };
+    try {
+      result = ctx.engine.pruneImages({ all, filters });
+    } catch (e) {
+      ctx.io.stderr(daemonErrorText(e) + '\n');
+      return 1;
+    }
+    const { records, reclaimed } = result;
     let out = '';
     if (records.length > 0) out += 'Deleted Images:\n' + records.map((r) => ('untagged' in r ? `untagged: ${r.untagged}` : `deleted: ${r.deleted}`) + '\n').join('') + '\n';
     out += `Total reclaimed space: ${humanSizeWithPrecision(reclaimed, 3)}\n`;

@@ -18,6 +18,9 @@ import { cp, exportCommand, importCommand, load, save } from './archive';
 import { buildCommand, LEGACY_BUILDER_NOTICE } from './build';
 import type { Fs } from '../../shell/filesystem';
 import { attach, exec } from './exec';
+import { events } from './systemEvents';
+import { containerPrune, systemPrune } from './prune';
+import { systemDf } from './systemDf';
 
 /** The client's version line (`docker -v`), the version the simulator's texts follow. */
 export const CLIENT_VERSION = 'Docker version 28.2.2, build e6534b4';
@@ -25,14 +28,17 @@ export const CLIENT_VERSION = 'Docker version 28.2.2, build e6534b4';
 const topLevel: Record<string, CommandDef> = {
   run, create, start, exec, attach, stop, kill, pause, unpause, restart, rm, ps, inspect, logs, wait, port, top, stats, update, version, info,
   build: buildCommand, save, load, export: exportCommand, import: importCommand, cp,
-  pull, images, tag, rmi, history, diff, commit,
+  pull, images, tag, rmi, history, diff, commit, events,
 };
 
 /** `docker container <sub>`: the same commands, with ls/list for ps and remove for rm. */
 const containerSubcommands: Record<string, CommandDef> = {
   run, create, start, exec, attach, stop, kill, pause, unpause, restart, rm, remove: rm, ls: ps, list: ps, ps, inspect, logs, wait, port, top, stats, update,
-  export: exportCommand, cp, diff, commit,
+  export: exportCommand, cp, diff, commit, prune: containerPrune,
 };
+
+/** `docker system <sub>`. */
+const systemSubcommands: Record<string, CommandDef> = { df: systemDf, prune: systemPrune, events, info };
 
 /** Global options that take a value (docker [OPTIONS] COMMAND). */
 const GLOBAL_WITH_VALUE = new Set(['--config', '-c', '--context', '-H', '--host', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']);
@@ -105,6 +111,7 @@ export function dockerCommand(local: Engine, host: { fs?: Fs } = {}): CommandRun
     }
     engine = target;
     if (command === 'container') return runGroup({ engine, io, ...(fs ? { fs } : {}) }, 'container', containerSubcommands, rest);
+    if (command === 'system') return runGroup({ engine, io }, 'system', systemSubcommands, rest);
     if (command === 'network') return networkCommand({ engine, io }, rest);
     if (command === 'swarm') return swarmCommand({ engine, io }, rest);
     if (command === 'volume') return volumeCommand({ engine, io }, rest);

@@ -42,7 +42,7 @@ describe('docker network', () => {
     await run('docker network create used');
     await run('docker network create unused');
     await run('docker run -d --name aa --network used busybox sleep 300');
-    expect(await run('docker network prune', 'n\n')).toMatchObject({ stdout: 'WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue? [y/N] ', code: 0 });
+    expect(await run('docker network prune', 'n\n')).toMatchObject({ stdout: 'WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue? [y/N] ', stderr: '', code: 0 });
     expect((await run('docker network prune -f')).stdout).toBe('Deleted Networks:\nunused\n\n');
     expect((await run('docker network prune -f')).stdout).toBe('');
   });

@@ -324,26 +324,18 @@ const prune: CommandDef = {
   async run(ctx, flags) {
     const filters = parseFilters(ctx, flags.stringArray('filter'));
     if (typeof filters === 'number') return filters;
-    const bad = Object.keys(filters).find((k) => k !== 'label' && k !== 'label!' && k !== 'until');
-    if (bad !== undefined) {
-      ctx.io.stderr(`Error response from daemon: invalid filter '${bad}'\n`);
-      return 1;
-    }
     if (!flags.bool('force')) {
       ctx.io.stdout(PRUNE_WARNING);
       const answer = (ctx.io.stdin ?? '').trim().toLowerCase();
-      if (answer !== 'y' && answer !== 'yes') {
-        ctx.io.stderr('network prune has been cancelled\n');
-        return 0;
-      }
+      // A cancelled prune says nothing more and succeeds, as the 28.x client does.
+      if (answer !== 'y' && answer !== 'yes') return 0;
     }
-    const deleted: string[] = [];
-    for (const n of ctx.engine.net.list()) {
-      if (n.predefined || n.endpoints.size > 0) continue;
-      if (!(filters.label ?? []).every((v) => labelMatch(n.labels, v))) continue;
-      if ((filters['label!'] ?? []).some((v) => labelMatch(n.labels, v))) continue;
-      ctx.engine.networkRemove(n.id);
-      deleted.push(n.name);
+    let deleted: string[];
+    try {
+      deleted = ctx.engine.pruneNetworks(filters);
+    } catch (e) {
+      ctx.io.stderr(daemonErrorText(e) + '\n');
+      return 1;
     }
     if (deleted.length > 0) ctx.io.stdout(`Deleted Networks:\n${deleted.map((d) => d + '\n').join('')}\n`);
     return 0;

@@ -41,7 +41,7 @@ function labelsField(labels: Record<string, string>): string {
 }
 
 /** The fields of docker/cli's ContainerContext for one container (in the sorted order its JSON uses). */
-function rowFields(c: ContainerSummary, now: number, trunc: boolean, size: string): Record<string, unknown> {
+export function rowFields(c: ContainerSummary, now: number, trunc: boolean, size: string): Record<string, unknown> {
   return {
     Command: commandField(c, trunc),
     CreatedAt: goTimeString(c.created),
