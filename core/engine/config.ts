@@ -41,9 +41,17 @@ export interface DaemonConfig {
   readonly cgroupVersion: 1 | 2;
   /** The images this daemon started with (EngineOptions.preload). */
   readonly preload: readonly string[];
+  /**
+   * Registries reached over plain HTTP (daemon.json's "insecure-registries"):
+   * CIDRs or host[:port] names. Docker always adds 127.0.0.0/8.
+   */
+  readonly insecureRegistries: readonly string[];
 }
+
+/** dockerd's built-in insecure registry range (registry.ServiceOptions: loopback is never TLS-checked). */
+export const DEFAULT_INSECURE_REGISTRIES: readonly string[] = ['127.0.0.0/8'];
 
 /** The configuration the options describe. */
 export function daemonConfig(opts: EngineOptions): DaemonConfig {
-  return { hostName: opts.host?.name ?? '', cgroupVersion: opts.cgroupVersion ?? 1, preload: [...(opts.preload ?? [])] };
+  return { hostName: opts.host?.name ?? '', cgroupVersion: opts.cgroupVersion ?? 1, preload: [...(opts.preload ?? [])], insecureRegistries: [...DEFAULT_INSECURE_REGISTRIES] };
 }

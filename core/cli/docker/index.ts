@@ -18,6 +18,7 @@ import { cp, exportCommand, importCommand, load, save } from './archive';
 import { buildCommand, LEGACY_BUILDER_NOTICE } from './build';
 import type { Fs } from '../../shell/filesystem';
 import { attach, exec } from './exec';
+import { login, logout, push, search } from './registry';
 
 /** The client's version line (`docker -v`), the version the simulator's texts follow. */
 export const CLIENT_VERSION = 'Docker version 28.2.2, build e6534b4';
@@ -26,6 +27,7 @@ const topLevel: Record<string, CommandDef> = {
   run, create, start, exec, attach, stop, kill, pause, unpause, restart, rm, ps, inspect, logs, wait, port, top, stats, update, version, info,
   build: buildCommand, save, load, export: exportCommand, import: importCommand, cp,
   pull, images, tag, rmi, history, diff, commit,
+  push, search, login, logout,
 };
 
 /** `docker container <sub>`: the same commands, with ls/list for ps and remove for rm. */
@@ -108,7 +110,7 @@ export function dockerCommand(local: Engine, host: { fs?: Fs } = {}): CommandRun
     if (command === 'network') return networkCommand({ engine, io }, rest);
     if (command === 'swarm') return swarmCommand({ engine, io }, rest);
     if (command === 'volume') return volumeCommand({ engine, io }, rest);
-    if (command === 'image') return runGroup({ engine, io, ...(fs ? { fs } : {}) }, 'image', { ...imageSubcommands, build: buildCommand, save, load, import: importCommand }, rest);
+    if (command === 'image') return runGroup({ engine, io, ...(fs ? { fs } : {}) }, 'image', { ...imageSubcommands, build: buildCommand, save, load, import: importCommand, push }, rest);
     const def = topLevel[command];
     if (!def) {
       io.stderr(`docker: unknown command: docker ${command}\n\nRun 'docker --help' for more information\n`);

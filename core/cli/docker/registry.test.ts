@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { ServiceSession } from '../../services/testKit';
+import { base64, DOCKER_CONFIG } from './registry';
+
+const WARNING = "\nWARNING! Your credentials are stored unencrypted in '/root/.docker/config.json'.\nConfigure a credential helper to remove this warning. See\nhttps://docs.docker.com/go/credential-store/\n\n";
+
+describe('base64', () => {
+  it.each([
+    ['user:pass', 'dXNlcjpwYXNz'],
+    ['a:b', 'YTpi'],
+    ['ab:c', 'YWI6Yw=='],
+    ['é:x', 'w6k6eA=='],
+  ])('%s → %s', (text, encoded) => expect(base64(text)).toBe(encoded));
+});
+
+describe('docker search', () => {
+  it('prints the Hub’s matches in Docker 28’s columns, descriptions cut at 45 columns', async () => {
+    const s = new ServiceSession('search');
+    const r = await s.run('docker search nginx');
+    expect(r).toEqual({ out: 'NAME      DESCRIPTION                STARS     OFFICIAL\nnginx     Official build of Nginx.   20900     [OK]\n', err: '', code: 0 });
+    const u = await s.run('docker search ubuntu');
+    expect(u.out.split('\n')[1]).toBe('ubuntu    Ubuntu is a Debian-based Linux operating sys…   17600     [OK]');
+    expect((await s.run('docker search --no-trunc ubuntu')).out).toContain('Ubuntu is a Debian-based Linux operating system based on free software.');
+  });
+
+  it('applies --filter stars=N, --limit and --format; bad filters and limits are the daemon’s errors', async () => {
+    const s = new ServiceSession('search');
+    expect((await s.run('docker search --format {{.Name}} --filter stars=10000 a')).out).toBe('nginx\nubuntu\nmysql\nredis\nalpine\n');
+    expect((await s.run('docker search --format {{.Name}}:{{.StarCount}} --limit 2 a')).out).toBe('nginx:20900\nubuntu:17600\n');
+    expect((await s.run('docker search --filter is-official=false nginx')).out).toBe('NAME      DESCRIPTION   STARS     OFFICIAL\n');
+    expect(await s.run('docker search --limit 101 nginx')).toEqual({ out: '', err: 'Error response from daemon: limit 101 is outside the range of [1, 100]\n', code: 1 });
+    expect(await s.run('docker search --filter stars=x nginx')).toEqual({ out: '', err: "Error response from daemon: invalid filter 'stars=x'\n", code: 1 });
+    expect(await s.run('docker search --filter color=red nginx')).toEqual({ out: '', err: "Error response from daemon: invalid filter 'color'\n", code: 1 });
+    expect((await s.run('docker search -f foo nginx')).code).toBe(125);
+    expect((await s.run('docker search')).err).toBe("docker: 'docker search' requires 1 argument\n\nUsage:  docker search [OPTIONS] TERM\n\nRun 'docker search --help' for more information\n");
+  });
+});
+
+describe('docker login / docker logout', () => {
+  it('logs in to the Hub with --password-stdin and writes ~/.docker/config.json as Docker does', async () => {
+    const s = new ServiceSession('login');
+    const r = await s.run('docker login -u alice --password-stdin', { stdin: 's3cret\n' });
+    expect(r).toEqual({ out: 'Login Succeeded\n', err: WARNING, code: 0 });
+    expect(s.fs.readFile(DOCKER_CONFIG)).toBe(`{\n\t"auths": {\n\t\t"https://index.docker.io/v1/": {\n\t\t\t"auth": "${base64('alice:s3cret')}"\n\t\t}\n\t}\n}`);
+    expect(await s.run('docker logout')).toEqual({ out: 'Removing login credentials for https://index.docker.io/v1/\n', err: '', code: 0 });
+    expect(JSON.parse(s.fs.readFile(DOCKER_CONFIG))).toEqual({ auths: {} });
+  });
+
+  it('warns about -p, and refuses bad flag combinations with the client’s errors', async () => {
+    const s = new ServiceSession('login');
+    expect(await s.run('docker login -u bob -p pw')).toEqual({ out: 'Login Succeeded\n', err: 'WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n' + WARNING, code: 0 });
+    expect(await s.run('docker login -u a -p b --password-stdin')).toEqual({ out: '', err: 'conflicting options: cannot specify both --password and --password-stdin\n', code: 1 });
+    expect(await s.run('docker login --password-stdin')).toEqual({ out: '', err: 'the --password-stdin option requires --username to be set\n', code: 1 });
+    expect(await s.run('docker login')).toEqual({ out: '', err: 'Error: Cannot perform an interactive login from a non TTY device\n', code: 1 });
+    expect(await s.run('docker login -u x --password-stdin', { stdin: '' })).toEqual({ out: '', err: 'Error: Cannot perform an interactive login from a non TTY device\n', code: 1 });
+    expect((await s.run('docker login', { tty: true })).code).toBe(2);
+  });
+
+  it('checks a private registry through the network: refused with nothing listening, accepted by registry:2 without auth', async () => {
+    const s = new ServiceSession('login');
+    expect(await s.run('docker login -u u -p p localhost:5000')).toEqual({
+      out: '',
+      err: 'WARNING! Using --password via the CLI is insecure. Use --password-stdin.\nError response from daemon: Get "http://localhost:5000/v2/": dial tcp 127.0.0.1:5000: connect: connection refused\n',
+      code: 1,
+    });
+    expect(s.fs.exists(DOCKER_CONFIG)).toBe(false);
+    expect((await s.run('docker run -d -p 5000:5000 --name=registry registry')).code).toBe(0);
+    const r = await s.run('docker login -u u --password-stdin localhost:5000', { stdin: 'p' });
+    expect(r).toEqual({ out: 'Login Succeeded\n', err: WARNING, code: 0 });
+    expect(JSON.parse(s.fs.readFile(DOCKER_CONFIG))).toEqual({ auths: { 'localhost:5000': { auth: base64('u:p') } } });
+    // The registry saw the daemon's version check.
+    expect((await s.logs('registry')).out).toContain('"GET /v2/ HTTP/1.1" 200 2 "" "docker/28.2.2');
+    expect((await s.run('docker logout localhost:5000')).out).toBe('Removing login credentials for localhost:5000\n');
+    expect(JSON.parse(s.fs.readFile(DOCKER_CONFIG))).toEqual({ auths: {} });
+  });
+
+  it('talks HTTPS to a registry outside insecure-registries, and cannot resolve unknown names', async () => {
+    const s = new ServiceSession('login');
+    expect((await s.run('docker run -d -p 5000:5000 --name=registry registry')).code).toBe(0);
+    const host = await s.run('docker login -u u --password-stdin 10.0.2.15:5000', { stdin: 'p' });
+    expect(host.err).toBe('Error response from daemon: Get "https://10.0.2.15:5000/v2/": http: server gave HTTP response to HTTPS client\n');
+    const unknown = await s.run('docker login -u u --password-stdin myregistry.example:5000', { stdin: 'p' });
+    expect(unknown.err).toBe('Error response from daemon: Get "https://myregistry.example:5000/v2/": dial tcp: lookup myregistry.example: no such host\n');
+  });
+
+  it('docker push is refused as not simulated yet', async () => {
+    const s = new ServiceSession('push');
+    expect(await s.run('docker push localhost:5000/busybox')).toEqual({ out: '', err: 'glassbox: docker push is not simulated yet\n', code: 2 });
+  });
+});
