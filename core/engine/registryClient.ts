@@ -42,10 +42,14 @@ export function isInsecure(insecure: readonly string[], hostPort: string, ip: st
   return false;
 }
 
-interface HttpReply {
+export interface HttpReply {
   status: number;
+  /** Header names lower-cased. */
+  headers: Map<string, string>;
   body: string;
 }
+
+const USER_AGENT = 'docker/28.2.2 go/go1.24.3 os/linux arch/amd64';
 
 /** One HTTP/1.1 exchange over a simulated connection; undefined when the peer closed without a response. */
 function exchange(net: NetView, ip: string, port: number, request: string): Promise<HttpReply | undefined> | 'refused' {
@@ -55,43 +59,77 @@ function exchange(net: NetView, ip: string, port: number, request: string): Prom
     let received = '';
     c.socket.onData((t) => (received += t));
     c.socket.onEnd(() => {
-      const m = /^HTTP\/1\.[01] (\d{3})[^\r\n]*\r\n[\s\S]*?\r\n\r\n([\s\S]*)$/.exec(received);
-      resolve(m ? { status: Number(m[1]), body: m[2]! } : undefined);
+      const m = /^HTTP\/1\.[01] (\d{3})[^\r\n]*\r\n([\s\S]*?)\r\n\r\n([\s\S]*)$/.exec(received);
+      if (!m) return resolve(undefined);
+      const headers = new Map<string, string>();
+      for (const line of m[2]!.split('\r\n')) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
+      }
+      resolve({ status: Number(m[1]), headers, body: m[3]! });
     });
     c.socket.write(request);
     c.socket.end();
   });
 }
 
+/** Where the daemon reaches a registry: its address, port and scheme (plain HTTP only for insecure registries). */
+export interface Endpoint {
+  hostPort: string;
+  ip: string;
+  port: number;
+  /** "http://localhost:5000" */
+  base: string;
+}
+
 /**
- * The daemon's login check (registry.Service.Auth → loginV2): `GET /v2/` on
- * the registry, over HTTPS unless it is an insecure registry, where HTTP is
- * the fallback the error names. Resolves when the registry accepts anonymous
- * access (a registry:2 without auth answers 200); rejects with the daemon's
- * error text otherwise. The Hub is not reachable offline: it is accepted
- * without a check (the simulator has no accounts to check against).
+ * The endpoint for a registry host[:port] (registry.Service.LookupPushEndpoints):
+ * HTTPS, with HTTP for an insecure registry, the error texts Go's net/http
+ * gives when neither works.
  */
-export async function registryLogin(d: Services, server: string): Promise<void> {
-  if (isHub(server)) return;
-  const hostPort = hostOf(server);
+export function resolveEndpoint(d: Services, hostPort: string): Endpoint {
   const colon = hostPort.lastIndexOf(':');
   const host = colon < 0 ? hostPort : hostPort.slice(0, colon);
   const portText = colon < 0 ? '' : hostPort.slice(colon + 1);
   const net = d.net.view('host');
   const ip = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) ? host : host === 'localhost' ? '127.0.0.1' : net.resolve(host);
   const insecure = isInsecure(d.config.insecureRegistries, hostPort, ip);
-  const scheme = insecure ? 'http' : 'https';
-  const url = `${scheme}://${hostPort}/v2/`;
-  if (ip === undefined) throw new DaemonError(`Get "${url}": dial tcp: lookup ${host}: no such host`, 'system');
+  const base = `${insecure ? 'http' : 'https'}://${hostPort}`;
+  if (ip === undefined) throw new DaemonError(`Get "${base}/v2/": dial tcp: lookup ${host}: no such host`, 'system');
   const port = portText !== '' ? Number(portText) : insecure ? 80 : 443;
-  const reply = exchange(net, ip, port, `GET /v2/ HTTP/1.1\r\nHost: ${hostPort}\r\nUser-Agent: docker/28.2.2 go/go1.24.3 os/linux arch/amd64\r\nAccept: */*\r\n\r\n`);
-  if (reply === 'refused') throw new DaemonError(`Get "${url}": dial tcp ${ip}:${port}: connect: connection refused`, 'system');
+  return { hostPort, ip, port, base: insecure ? base : `https://${hostPort}` };
+}
+
+/**
+ * One request from the daemon to a registry; rejects with net/http's error
+ * text (`METHOD "URL": …`, Go capitalising only Get's… as it prints them).
+ */
+export async function registryRequest(d: Services, ep: Endpoint, method: string, path: string, body?: string): Promise<HttpReply> {
+  const url = `${ep.base}${path}`;
+  const verb = method[0]! + method.slice(1).toLowerCase();
+  const head = `${method} ${path} HTTP/1.1\r\nHost: ${ep.hostPort}\r\nUser-Agent: ${USER_AGENT}\r\n${body !== undefined ? `Content-Length: ${body.length}\r\n` : ''}\r\n`;
+  const reply = exchange(d.net.view('host'), ep.ip, ep.port, head + (body ?? ''));
+  if (reply === 'refused') throw new DaemonError(`${verb} "${url}": dial tcp ${ep.ip}:${ep.port}: connect: connection refused`, 'system');
   const res = await reply;
   // A TLS client hello to a plain-HTTP server gets an HTTP 400 back: Go names that case.
-  if (!insecure) throw new DaemonError(`Get "${url}": http: server gave HTTP response to HTTPS client`, 'system');
-  if (res === undefined) throw new DaemonError(`Get "${url}": EOF`, 'system');
-  if (res.status === 401) throw new DaemonError('login attempt to ' + url + ' failed with status: 401 Unauthorized', 'system');
+  if (ep.base.startsWith('https:')) throw new DaemonError(`${verb} "${url}": http: server gave HTTP response to HTTPS client`, 'system');
+  if (res === undefined) throw new DaemonError(`${verb} "${url}": EOF`, 'system');
+  return res;
+}
+
+/**
+ * The daemon's login check (registry.Service.Auth → loginV2): `GET /v2/` on
+ * the registry. Resolves when the registry accepts anonymous access (a
+ * registry:2 without auth answers 200); rejects with the daemon's error text
+ * otherwise. The Hub is not reachable offline: it is accepted without a
+ * check (the simulator has no accounts to check against).
+ */
+export async function registryLogin(d: Services, server: string): Promise<void> {
+  if (isHub(server)) return;
+  const ep = resolveEndpoint(d, hostOf(server));
+  const res = await registryRequest(d, ep, 'GET', '/v2/');
+  const url = `${ep.base}/v2/`;
   if (res.status !== 200) throw new DaemonError(`login attempt to ${url} failed with status: ${res.status} ${STATUS_TEXT[res.status] ?? ''}`.trimEnd(), 'system');
 }
 
-const STATUS_TEXT: Readonly<Record<number, string>> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 501: 'Not Implemented' };
+const STATUS_TEXT: Readonly<Record<number, string>> = { 401: 'Unauthorized', 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 501: 'Not Implemented' };

@@ -83,8 +83,62 @@ describe('docker login / docker logout', () => {
     expect(unknown.err).toBe('Error response from daemon: Get "https://myregistry.example:5000/v2/": dial tcp: lookup myregistry.example: no such host\n');
   });
 
-  it('docker push is refused as not simulated yet', async () => {
+});
+
+describe('docker push to a registry:2 container', () => {
+  async function withRegistry(): Promise<ServiceSession> {
     const s = new ServiceSession('push');
-    expect(await s.run('docker push localhost:5000/busybox')).toEqual({ out: '', err: 'glassbox: docker push is not simulated yet\n', code: 2 });
+    expect((await s.run('docker run -d -p 5000:5000 --name=registry registry')).code).toBe(0);
+    expect((await s.run('docker pull busybox')).code).toBe(0);
+    expect((await s.run('docker tag busybox localhost:5000/busybox')).code).toBe(0);
+    return s;
+  }
+
+  it('uploads the layers, config and manifest so the registry lists the repository and tag', async () => {
+    const s = await withRegistry();
+    const r = await s.run('docker push localhost:5000/busybox');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines.slice(0, 2)).toEqual(['Using default tag: latest', 'The push refers to repository [localhost:5000/busybox]']);
+    expect(lines[2]).toMatch(/^[0-9a-f]{12}: Preparing$/);
+    const layer = lines[2]!.slice(0, 12);
+    expect(lines.slice(3, 5)).toEqual([`${layer}: Pushing`, `${layer}: Pushed`]);
+    expect(lines[5]).toMatch(/^latest: digest: sha256:[0-9a-f]{64} size: \d+$/);
+    expect((await s.curl('-s localhost:5000/v2/_catalog')).out).toBe('{"repositories":["busybox"]}\n');
+    expect((await s.curl('-s localhost:5000/v2/busybox/tags/list')).out).toBe('{"name":"busybox","tags":["latest"]}\n');
+    const digest = /digest: (sha256:[0-9a-f]{64}) size: (\d+)/.exec(r.out)!;
+    const manifest = await s.curl('-s localhost:5000/v2/busybox/manifests/latest');
+    expect(manifest.out.length).toBe(Number(digest[2]));
+    expect(JSON.parse(manifest.out).layers).toHaveLength(1);
+    expect((await s.curl('-si localhost:5000/v2/busybox/manifests/latest')).out).toContain(`Docker-Content-Digest: ${digest[1]}\r\n`);
+    // A second push finds the layer there.
+    const again = await s.run('docker push localhost:5000/busybox:latest');
+    expect(again.out).toContain(`${layer}: Layer already exists\n`);
+    expect(again.out).toContain(`latest: digest: ${digest[1]} size: ${digest[2]}\n`);
+    // The registry's access log shows the daemon's upload requests.
+    const log = (await s.logs('registry')).out;
+    expect(log).toContain('"POST /v2/busybox/blobs/uploads/ HTTP/1.1" 202');
+    expect(log).toContain('"PUT /v2/busybox/manifests/latest HTTP/1.1" 201');
+  });
+
+  it('fails with Docker’s errors: nothing listening, no such local image, a host outside insecure-registries', async () => {
+    const s = new ServiceSession('push');
+    expect((await s.run('docker pull busybox')).code).toBe(0);
+    expect((await s.run('docker tag busybox localhost:5000/busybox')).code).toBe(0);
+    expect(await s.run('docker push localhost:5000/busybox')).toEqual({
+      out: 'Using default tag: latest\nThe push refers to repository [localhost:5000/busybox]\n',
+      err: 'Get "http://localhost:5000/v2/": dial tcp 127.0.0.1:5000: connect: connection refused\n',
+      code: 1,
+    });
+    expect(await s.run('docker push localhost:5000/nothing')).toEqual({
+      out: 'Using default tag: latest\nThe push refers to repository [localhost:5000/nothing]\n',
+      err: 'An image does not exist locally with the tag: localhost:5000/nothing\n',
+      code: 1,
+    });
+    expect((await s.run('docker run -d -p 5000:5000 --name=registry registry')).code).toBe(0);
+    expect((await s.run('docker tag busybox 10.0.2.15:5000/busybox')).code).toBe(0);
+    expect((await s.run('docker push 10.0.2.15:5000/busybox')).err).toBe('Get "https://10.0.2.15:5000/v2/": http: server gave HTTP response to HTTPS client\n');
+    expect((await s.run('docker push busybox')).code).toBe(2);
   });
 });

@@ -1,9 +1,13 @@
 import { DaemonError } from '../../engine/errors';
+import type { PullMessage } from '../../engine/imageService';
 import { hostOf, INDEX_SERVER, isHub, registryLogin } from '../../engine/registryClient';
+import { pushImage } from '../../engine/registryPush';
+import { parseNormalizedNamed, ReferenceError, type Reference } from '../../images/reference';
 import { DEFAULT_SEARCH_LIMIT, searchHub, type SearchResult } from '../../images/hubSearch';
 import type { Fs } from '../../shell/filesystem';
 import { formatItems, headerContext, tabwriteRows } from '../table';
 import { daemonErrorText, type CommandDef, type Ctx } from './common';
+import { displayJsonMessages } from './jsonMessages';
 import { TemplateError } from './template';
 
 /**
@@ -11,7 +15,8 @@ import { TemplateError } from './template';
  * runs them. Search asks the simulated Hub (core/images/hubSearch.ts); login
  * has the daemon check the registry (core/engine/registryClient.ts) and keeps
  * the credentials in the host's ~/.docker/config.json as Docker does without a
- * credential helper. `docker push` is refused until it is simulated.
+ * credential helper. `docker push` has the daemon push over the simulated
+ * network (core/engine/registryPush.ts) to a registry:2 container.
  */
 
 /** The client's config file: root's home, as the simulated host's shell runs as root. */
@@ -191,8 +196,36 @@ export const push: CommandDef = {
   name: 'push',
   usage: '[OPTIONS] NAME[:TAG]',
   args: { kind: 'exact', n: 1 },
-  async run(ctx) {
-    ctx.io.stderr('glassbox: docker push is not simulated yet\n');
-    return 2;
+  async run(ctx, flags) {
+    let ref: Reference;
+    try {
+      ref = parseNormalizedNamed(flags.args[0]!);
+    } catch (e) {
+      if (!(e instanceof ReferenceError)) throw e;
+      ctx.io.stderr(e.message + '\n');
+      return 1;
+    }
+    if (flags.bool('all-tags') || flags.bool('quiet')) {
+      ctx.io.stderr(`glassbox: docker push ${flags.bool('all-tags') ? '--all-tags' : '--quiet'} is not simulated yet\n`);
+      return 2;
+    }
+    if (ref.domain === 'docker.io') {
+      ctx.io.stderr('glassbox: pushing to Docker Hub is not simulated (the simulator has no Internet); push to a registry:2 container, e.g. localhost:5000/NAME\n');
+      return 2;
+    }
+    if (ref.tag === undefined && ref.digest === undefined) ctx.io.stdout('Using default tag: latest\n');
+    const messages: PullMessage[] = [];
+    let failure: string | undefined;
+    try {
+      await pushImage(ctx.engine.services, ref, (m) => messages.push(m));
+    } catch (e) {
+      if (!(e instanceof DaemonError)) throw e;
+      failure = e.message;
+    }
+    ctx.io.stdout(displayJsonMessages(messages, ctx.io.stdoutIsTTY === true));
+    if (failure === undefined) return 0;
+    // An error in the progress stream is printed as it is, without "Error response from daemon".
+    ctx.io.stderr(failure + '\n');
+    return 1;
   },
 };
