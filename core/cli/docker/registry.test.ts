@@ -141,4 +141,41 @@ describe('docker push to a registry:2 container', () => {
     expect((await s.run('docker push 10.0.2.15:5000/busybox')).err).toBe('Get "https://10.0.2.15:5000/v2/": http: server gave HTTP response to HTTPS client\n');
     expect((await s.run('docker push busybox')).code).toBe(2);
   });
+
+  it('docker pull brings a pushed image back after docker rmi: shared layers already exist, the image id is the same', async () => {
+    const s = await withRegistry();
+    const id = (await s.run('docker images -q localhost:5000/busybox')).out;
+    expect((await s.run('docker push localhost:5000/busybox')).code).toBe(0);
+    expect((await s.run('docker rmi localhost:5000/busybox')).out).toBe('Untagged: localhost:5000/busybox:latest\n');
+    const r = await s.run('docker pull localhost:5000/busybox');
+    expect(r.err).toBe('');
+    const lines = r.out.split('\n');
+    expect(lines.slice(0, 2)).toEqual(['Using default tag: latest', 'latest: Pulling from busybox']);
+    expect(lines[2]).toMatch(/^[0-9a-f]{12}: Already exists$/);
+    expect(lines[3]).toMatch(/^Digest: sha256:[0-9a-f]{64}$/);
+    // The tag was gone, so the image is "newer" for it even though no layer was downloaded.
+    expect(lines.slice(4)).toEqual(['Status: Downloaded newer image for localhost:5000/busybox:latest', 'localhost:5000/busybox:latest', '']);
+    expect((await s.run('docker images -q localhost:5000/busybox')).out).toBe(id);
+    // Again: the tag names that image already.
+    expect((await s.run('docker pull localhost:5000/busybox')).out).toContain('Status: Image is up to date for localhost:5000/busybox:latest\n');
+  });
+
+  it('docker pull downloads the layers when no local image has them, and the image runs', async () => {
+    const s = await withRegistry();
+    expect((await s.run('docker push localhost:5000/busybox')).code).toBe(0);
+    expect((await s.run('docker rmi busybox localhost:5000/busybox')).code).toBe(0);
+    expect((await s.run('docker images -q busybox')).out).toBe('');
+    const r = await s.run('docker pull localhost:5000/busybox');
+    const layer = /\n([0-9a-f]{12}): Pulling fs layer\n/.exec(r.out)?.[1];
+    expect(layer).toBeDefined();
+    expect(r.out).toContain(`${layer}: Verifying Checksum\n${layer}: Download complete\n${layer}: Pull complete\n`);
+    expect(r.out).toContain('Status: Downloaded newer image for localhost:5000/busybox:latest\nlocalhost:5000/busybox:latest\n');
+    expect(await s.run('docker run --rm localhost:5000/busybox echo hello from the registry')).toEqual({ out: 'hello from the registry\n', err: '', code: 0 });
+  });
+
+  it('docker pull of a tag the registry does not have, and from a registry that is not running', async () => {
+    const s = await withRegistry();
+    expect(await s.run('docker pull localhost:5000/nothing:v1')).toEqual({ out: '', err: 'Error response from daemon: manifest for localhost:5000/nothing:v1 not found: manifest unknown: manifest unknown\n', code: 1 });
+    expect(await s.run('docker pull localhost:5001/busybox:v1')).toEqual({ out: '', err: 'Error response from daemon: Get "http://localhost:5001/v2/": dial tcp 127.0.0.1:5001: connect: connection refused\n', code: 1 });
+  });
 });

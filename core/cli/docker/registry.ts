@@ -1,8 +1,9 @@
 import { DaemonError } from '../../engine/errors';
 import type { PullMessage } from '../../engine/imageService';
 import { hostOf, INDEX_SERVER, isHub, registryLogin } from '../../engine/registryClient';
+import { pullFromRegistry } from '../../engine/registryPull';
 import { pushImage } from '../../engine/registryPush';
-import { parseNormalizedNamed, ReferenceError, type Reference } from '../../images/reference';
+import { parseNormalizedNamed, ReferenceError, withDefaultTag, type Reference } from '../../images/reference';
 import { DEFAULT_SEARCH_LIMIT, searchHub, type SearchResult } from '../../images/hubSearch';
 import type { Fs } from '../../shell/filesystem';
 import { formatItems, headerContext, tabwriteRows } from '../table';
@@ -229,3 +230,18 @@ export const push: CommandDef = {
     return 1;
   },
 };
+
+/** `docker pull HOST[:PORT]/NAME[:TAG]`: the daemon's pull from that registry, its stream, then the reference. */
+export async function pullFromPrivateRegistry(ctx: Ctx, parsed: Reference, quiet: boolean): Promise<number> {
+  const named = withDefaultTag(parsed);
+  let messages: PullMessage[];
+  try {
+    messages = await pullFromRegistry(ctx.engine.services, named);
+  } catch (e) {
+    if (!(e instanceof DaemonError)) throw e;
+    return fail(ctx, daemonErrorText(e));
+  }
+  if (!quiet) ctx.io.stdout(displayJsonMessages(messages, ctx.io.stdoutIsTTY === true));
+  ctx.io.stdout(`${named.domain}/${named.path}:${named.tag!}\n`);
+  return 0;
+}
