@@ -1,7 +1,7 @@
 import { encodeArchive } from '../archive/tar';
 import { configBlob, treeToEntries } from '../images/archive';
 import { sha256Hex } from '../images/digest';
-import { familiarString, type Reference } from '../images/reference';
+import { familiarName, familiarString, type Reference } from '../images/reference';
 import { utf8Length } from '../utf8';
 import { DaemonError } from './errors';
 import type { PullMessage } from './imageService';
@@ -19,7 +19,7 @@ import type { Services } from './services';
  * messages go to `emit` as they happen; a failure rejects with the text the
  * client prints, after what was already stored (which stays stored).
  * Not simulated: retries ("Retrying in 5 seconds"), cross-repository mounts
- * ("Mounted from"), RepoDigests recorded after the push, the push event.
+ * ("Mounted from"), pushing several layers at once ("Waiting").
  */
 
 const MANIFEST_TYPE = 'application/vnd.docker.distribution.manifest.v2+json';
@@ -97,5 +97,12 @@ export async function pushImage(d: Services, ref: Reference, emit: (m: PullMessa
   const put = check(await registryRequest(d, ep, 'PUT', `/v2/${name}/manifests/${tag}`, manifest), [201]);
   const digest = put.headers.get('docker-content-digest') ?? `sha256:${sha256Hex(manifest)}`;
   await transfer(d, manifest.length);
+  // The daemon records the pushed manifest's digest as a RepoDigest and logs the push.
+  d.events.op(() => {
+    const ctx = d.images.imageContext();
+    const digestRef = `${familiarName(ref)}@${digest}`;
+    if (!image.repoDigests.includes(digestRef)) ctx.store.tag(image.id, digestRef);
+    ctx.emit('push', local, { name: local });
+  });
   emit({ status: `${tag}: digest: ${digest} size: ${utf8Length(manifest)}` });
 }

@@ -112,6 +112,7 @@ describe('docker push to a registry:2 container', () => {
     expect(manifest.out.length).toBe(Number(digest[2]));
     expect(JSON.parse(manifest.out).layers).toHaveLength(1);
     expect((await s.curl('-si localhost:5000/v2/busybox/manifests/latest')).out).toContain(`Docker-Content-Digest: ${digest[1]}\r\n`);
+    expect((await s.run("docker inspect --format '{{json .RepoDigests}}' localhost:5000/busybox")).out).toContain(`"localhost:5000/busybox@${digest[1]}"`);
     // A second push finds the layer there.
     const again = await s.run('docker push localhost:5000/busybox:latest');
     expect(again.out).toContain(`${layer}: Layer already exists\n`);
@@ -146,7 +147,8 @@ describe('docker push to a registry:2 container', () => {
     const s = await withRegistry();
     const id = (await s.run('docker images -q localhost:5000/busybox')).out;
     expect((await s.run('docker push localhost:5000/busybox')).code).toBe(0);
-    expect((await s.run('docker rmi localhost:5000/busybox')).out).toBe('Untagged: localhost:5000/busybox:latest\n');
+    const digest = /digest: (sha256:[0-9a-f]{64})/.exec((await s.run('docker push localhost:5000/busybox')).out)![1]!;
+    expect((await s.run('docker rmi localhost:5000/busybox')).out).toBe(`Untagged: localhost:5000/busybox:latest\nUntagged: localhost:5000/busybox@${digest}\n`);
     const r = await s.run('docker pull localhost:5000/busybox');
     expect(r.err).toBe('');
     const lines = r.out.split('\n');
