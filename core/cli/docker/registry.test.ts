@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pushImage } from '../../engine/registryPush';
 import { ServiceSession } from '../../services/testKit';
 import { base64, DOCKER_CONFIG } from './registry';
 
@@ -179,5 +180,33 @@ describe('docker push to a registry:2 container', () => {
     const s = await withRegistry();
     expect(await s.run('docker pull localhost:5000/nothing:v1')).toEqual({ out: '', err: 'Error response from daemon: manifest for localhost:5000/nothing:v1 not found: manifest unknown: manifest unknown\n', code: 1 });
     expect(await s.run('docker pull localhost:5001/busybox:v1')).toEqual({ out: '', err: 'Error response from daemon: Get "http://localhost:5001/v2/": dial tcp 127.0.0.1:5001: connect: connection refused\n', code: 1 });
+  });
+});
+
+describe('a registry killed in the middle of a push', () => {
+  it('fails the push with the connection error; the layers already stored stay, so the next push finds them', async () => {
+    const s = new ServiceSession('push-kill');
+    expect((await s.run('docker run -d -p 5000:5000 -v regdata:/var/lib/registry --name=registry registry')).code).toBe(0);
+    expect((await s.run('docker tag registry localhost:5000/myregistry')).code).toBe(0);
+    const ref = { domain: 'localhost:5000', path: 'myregistry', tag: 'latest' };
+    const messages: string[] = [];
+    let pushing = 0;
+    const failed = await s.d.until(
+      pushImage(s.d.engine.services, ref, (m) => {
+        messages.push(`${m.id ?? ''}: ${m.status}`);
+        // The first layer is stored; the registry dies as the second one's upload starts.
+        if (m.status === 'Pushing' && ++pushing === 2) s.d.engine.kill('registry');
+      }).then(
+        () => '',
+        (e: Error) => e.message,
+      ),
+    );
+    expect(failed).toBe('Post "http://localhost:5000/v2/myregistry/blobs/uploads/": dial tcp 127.0.0.1:5000: connect: connection refused');
+    const first = messages.find((m) => m.endsWith(': Pushed'))!.slice(0, 12);
+    expect((await s.run('docker start registry')).code).toBe(0);
+    const again = await s.run('docker push localhost:5000/myregistry');
+    expect(again.code).toBe(0);
+    expect(again.out).toContain(`${first}: Layer already exists\n`);
+    expect((await s.curl('-s localhost:5000/v2/myregistry/tags/list')).out).toBe('{"name":"myregistry","tags":["latest"]}\n');
   });
 });
