@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pushImage } from '../../engine/registryPush';
+import { InterruptSource } from '../../ports';
+import { dockerCommand } from './index';
 import { ServiceSession } from '../../services/testKit';
 import { base64, DOCKER_CONFIG } from './registry';
 
@@ -208,5 +210,42 @@ describe('a registry killed in the middle of a push', () => {
     expect(again.code).toBe(0);
     expect(again.out).toContain(`${first}: Layer already exists\n`);
     expect((await s.curl('-s localhost:5000/v2/myregistry/tags/list')).out).toBe('{"name":"myregistry","tags":["latest"]}\n');
+  });
+});
+
+describe('docker login at a terminal', () => {
+  /** Runs `docker ARGS` with a terminal that types `keys`, one claim after another. */
+  async function atTerminal(s: ServiceSession, args: string[], keys: string[]): Promise<{ out: string; err: string; code: number }> {
+    let out = '';
+    let err = '';
+    const queue = [...keys];
+    const terminal = {
+      claim(onData: (data: string) => void): () => void {
+        const k = queue.shift();
+        if (k !== undefined) s.d.scheduler.after(1, () => onData(k));
+        return () => {};
+      },
+    };
+    const docker = dockerCommand(s.d.engine, { fs: s.fs });
+    const code = await s.d.until(docker(['docker', ...args], { stdin: null, stdout: (t) => (out += t), stderr: (t) => (err += t), interrupt: new InterruptSource(), stdinIsTTY: true, terminal }));
+    return { out, err, code };
+  }
+
+  it('prompts for the username (echoed) and the password (not echoed) for a private registry', async () => {
+    const s = new ServiceSession('login-tty');
+    expect((await s.run('docker run -d -p 5000:5000 --name=registry registry')).code).toBe(0);
+    const r = await atTerminal(s, ['login', 'localhost:5000'], ['bob\r', 'hunter2\r']);
+    expect(r).toEqual({ out: 'Username: bob\nPassword: \nLogin Succeeded\n', err: WARNING, code: 0 });
+    expect(JSON.parse(s.fs.readFile(DOCKER_CONFIG))).toEqual({ auths: { 'localhost:5000': { auth: base64('bob:hunter2') } } });
+  });
+
+  it('shows the access-token note before the Hub’s password prompt; an empty answer is an error', async () => {
+    const s = new ServiceSession('login-tty');
+    const r = await atTerminal(s, ['login', '-u', 'alice'], ['pw\r']);
+    expect(r.out).toBe('\ni Info → A Personal Access Token (PAT) can be used instead.\n         To create a PAT, visit https://app.docker.com/settings\n         \n         \nPassword: \nLogin Succeeded\n');
+    expect(await atTerminal(s, ['login', 'localhost:5000'], ['\r'])).toEqual({ out: 'Username: \n', err: 'Error: Non-null Username Required\n', code: 1 });
+    expect((await atTerminal(s, ['login', '-u', 'x', 'localhost:5000'], ['\r'])).err).toBe('Error: Password Required\n');
+    // The Hub without -u is the web sign-in, which the simulator does not have.
+    expect((await atTerminal(s, ['login'], [])).code).toBe(2);
   });
 });

@@ -5,6 +5,7 @@ import { pullFromRegistry } from '../../engine/registryPull';
 import { pushImage } from '../../engine/registryPush';
 import { parseNormalizedNamed, ReferenceError, withDefaultTag, type Reference } from '../../images/reference';
 import { DEFAULT_SEARCH_LIMIT, searchHub, type SearchResult } from '../../images/hubSearch';
+import type { TerminalInput } from '../../process';
 import type { Fs } from '../../shell/filesystem';
 import { formatItems, headerContext, tabwriteRows } from '../table';
 import { daemonErrorText, type CommandDef, type Ctx } from './common';
@@ -124,6 +125,34 @@ function fail(ctx: Ctx, text: string): number {
   return 1;
 }
 
+/** A line typed at the terminal (echoed, or not for a password); undefined on Ctrl-C. */
+function readLine(terminal: TerminalInput, ctx: Ctx, echo: boolean): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    let line = '';
+    const release = terminal.claim((data) => {
+      for (const ch of data) {
+        if (ch === '\r' || ch === '\n') {
+          release();
+          if (echo) ctx.io.stdout('\n');
+          return resolve(line);
+        }
+        if (ch === '\x03') {
+          release();
+          ctx.io.stdout('\n');
+          return resolve(undefined);
+        }
+        if (ch === '\x7f' || ch === '\b') {
+          if (line !== '' && echo) ctx.io.stdout('\b \b');
+          line = [...line].slice(0, -1).join('');
+        } else if (ch >= ' ') {
+          line += ch;
+          if (echo) ctx.io.stdout(ch);
+        }
+      }
+    });
+  });
+}
+
 export const login: CommandDef = {
   name: 'login',
   usage: '[OPTIONS] [SERVER]',
@@ -143,11 +172,32 @@ export const login: CommandDef = {
     const arg = flags.args[0];
     const server = arg !== undefined && arg !== 'docker.io' ? arg : INDEX_SERVER;
     const hub = server === INDEX_SERVER || isHub(server);
-    if (user === '' || password === '') {
-      // The client would prompt (or, for the Hub without -u, start the web sign-in): both need a terminal.
+    let username = user;
+    if (username === '' || password === '') {
+      // The client prompts (or, for the Hub without -u, starts the web sign-in): both need a terminal.
       if (!ctx.io.stdinIsTTY) return fail(ctx, 'Error: Cannot perform an interactive login from a non TTY device');
-      ctx.io.stderr(`glassbox: docker login's ${hub && user === '' ? 'web-based sign-in' : 'interactive prompts'} are not simulated yet; use docker login -u USERNAME --password-stdin\n`);
-      return 2;
+      const terminal = ctx.io.terminal;
+      if ((hub && username === '') || !terminal) {
+        ctx.io.stderr(`glassbox: docker login's ${hub && username === '' ? 'web-based sign-in is' : 'prompts are'} not simulated yet; use docker login -u USERNAME --password-stdin\n`);
+        return 2;
+      }
+      if (username === '') {
+        ctx.io.stdout('Username: ');
+        const typed = await readLine(terminal, ctx, true);
+        if (typed === undefined) return 130;
+        username = typed.trim();
+        if (username === '') return fail(ctx, 'Error: Non-null Username Required');
+      }
+      if (password === '') {
+        // docker/cli's PromptUserForCredentials: the Hub gets the note about access tokens first.
+        if (hub) ctx.io.stdout('\ni Info → A Personal Access Token (PAT) can be used instead.\n         To create a PAT, visit https://app.docker.com/settings\n         \n         \n');
+        ctx.io.stdout('Password: ');
+        const typed = await readLine(terminal, ctx, false);
+        if (typed === undefined) return 130;
+        ctx.io.stdout('\n');
+        password = typed;
+        if (password === '') return fail(ctx, 'Error: Password Required');
+      }
     }
     const fs = ctx.fs;
     if (!fs) {
@@ -163,7 +213,7 @@ export const login: CommandDef = {
     }
     const key = hub ? INDEX_SERVER : hostOf(server);
     const config = readConfig(fs);
-    config.auths = { ...(config.auths ?? {}), [key]: { auth: base64(`${user}:${password}`) } };
+    config.auths = { ...(config.auths ?? {}), [key]: { auth: base64(`${username}:${password}`) } };
     writeConfig(fs, config);
     ctx.io.stderr(UNENCRYPTED_WARNING(DOCKER_CONFIG));
     ctx.io.stdout('Login Succeeded\n');
