@@ -19,7 +19,7 @@ describe('a private registry on the simulated host', () => {
     expect((await run(host, 'docker tag busybox localhost:5000/busybox')).exit).toBe(0);
     const push = await run(host, 'docker push localhost:5000/busybox');
     expect(push.exit).toBe(0);
-    expect(push.out).toMatch(/^Using default tag: latest\nThe push refers to repository \[localhost:5000\/busybox\]\n[0-9a-f]{12}: Preparing\n[0-9a-f]{12}: Pushing\n[0-9a-f]{12}: Pushed\nlatest: digest: sha256:[0-9a-f]{64} size: \d+\n$/);
+    expect(push.out).toMatch(/^Using default tag: latest\nThe push refers to repository \[localhost:5000\/busybox\]\n[0-9a-f]{12}: Preparing\n[0-9a-f]{12}: Pushed\nlatest: digest: sha256:[0-9a-f]{64} size: \d+\n$/);
     expect((await run(host, 'curl -s localhost:5000/v2/_catalog')).out).toBe('{"repositories":["busybox"]}\n');
     expect((await run(host, 'curl -s localhost:5000/v2/busybox/tags/list')).out).toBe('{"name":"busybox","tags":["latest"]}\n');
     expect((await run(host, 'docker rmi localhost:5000/busybox')).exit).toBe(0);

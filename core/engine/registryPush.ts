@@ -51,8 +51,8 @@ async function uploadBlob(d: Services, ep: Endpoint, name: string, data: string,
   check(await registryRequest(d, ep, 'PUT', `${at}${at.includes('?') ? '&' : '?'}digest=${digest}`, ''), [201]);
 }
 
-/** Pushes the local image `ref` (domain, path and tag set) to its registry. */
-export async function pushImage(d: Services, ref: Reference, emit: (m: PullMessage) => void): Promise<void> {
+/** Pushes the local image `ref` (domain, path and tag set) to its registry; `onUpload` hears of each layer upload as it starts. */
+export async function pushImage(d: Services, ref: Reference, emit: (m: PullMessage) => void, onUpload?: (layer: string) => void): Promise<void> {
   const tag = ref.tag ?? 'latest';
   const repoName = `${ref.domain}/${ref.path}`;
   emit({ status: `The push refers to repository [${repoName}]` });
@@ -76,7 +76,9 @@ export async function pushImage(d: Services, ref: Reference, emit: (m: PullMessa
       emit({ id: short(l.id), status: 'Layer already exists', progress: true });
       continue;
     }
-    emit({ id: short(l.id), status: 'Pushing', progress: true });
+    // "Pushing" messages carry a progress bar, which a client shows only on a terminal and then overwrites
+    // with "Pushed": the stream leaves them out, as pull's leaves out Downloading.
+    onUpload?.(short(l.id));
     await uploadBlob(d, ep, name, blob, digest);
     emit({ id: short(l.id), status: 'Pushed', progress: true });
   }
