@@ -24,7 +24,7 @@ describe('a private registry on the simulated host', () => {
     expect((await run(host, 'curl -s localhost:5000/v2/busybox/tags/list')).out).toBe('{"name":"busybox","tags":["latest"]}\n');
     expect((await run(host, 'docker rmi localhost:5000/busybox')).exit).toBe(0);
     const pull = await run(host, 'docker pull localhost:5000/busybox');
-    expect(pull.out).toMatch(/: Already exists\n/);
+    expect(pull.out).toMatch(/^Using default tag: latest\nlatest: Pulling from busybox\nDigest: sha256:[0-9a-f]{64}\n/);
     expect(pull.out.endsWith('Status: Downloaded newer image for localhost:5000/busybox:latest\nlocalhost:5000/busybox:latest\n')).toBe(true);
   });
 
