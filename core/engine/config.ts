@@ -43,13 +43,13 @@ export interface DaemonConfig {
   readonly preload: readonly string[];
   /**
    * Registries reached over plain HTTP (daemon.json's "insecure-registries"):
-   * CIDRs or host[:port] names. Docker always adds 127.0.0.0/8.
+   * CIDRs or host[:port] names. Docker always adds ::1/128 and 127.0.0.0/8.
    */
   readonly insecureRegistries: readonly string[];
 }
 
-/** dockerd's built-in insecure registry range (registry.ServiceOptions: loopback is never TLS-checked). */
-export const DEFAULT_INSECURE_REGISTRIES: readonly string[] = ['127.0.0.0/8'];
+/** dockerd's built-in insecure registry ranges (loopback is never TLS-checked), in `docker info`'s order. */
+export const DEFAULT_INSECURE_REGISTRIES: readonly string[] = ['::1/128', '127.0.0.0/8'];
 
 /** The configuration the options describe. */
 export function daemonConfig(opts: EngineOptions): DaemonConfig {

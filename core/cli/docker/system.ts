@@ -367,7 +367,8 @@ function infoData(engine: Engine): Record<string, unknown> {
     InitCommit: { ID: ENGINE.init.commit },
     SecurityOptions: v === 1 ? ['name=seccomp,profile=builtin'] : ['name=seccomp,profile=builtin', 'name=cgroupns'],
     CDISpecDirs: ['/etc/cdi', '/var/run/cdi'],
-    RegistryConfig: { InsecureRegistryCIDRs: ['::1/128', '127.0.0.0/8'], Mirrors: [] },
+    // The daemon's insecure-registries (config.ts): the CIDRs here, host[:port] names are index configs.
+    RegistryConfig: { InsecureRegistryCIDRs: engine.services.config.insecureRegistries.filter((r) => r.includes('/')), Mirrors: [] },
   };
 }
 
