@@ -45,18 +45,20 @@ describe('docker login / docker logout', () => {
     const r = await s.run('docker login -u alice --password-stdin', { stdin: 's3cret\n' });
     expect(r).toEqual({ out: 'Login Succeeded\n', err: WARNING, code: 0 });
     expect(s.fs.readFile(DOCKER_CONFIG)).toBe(`{\n\t"auths": {\n\t\t"https://index.docker.io/v1/": {\n\t\t\t"auth": "${base64('alice:s3cret')}"\n\t\t}\n\t}\n}`);
+    // Logging in again without -u would use the stored credentials, which the simulator refuses plainly.
+    expect((await s.run('docker login')).code).toBe(2);
     expect(await s.run('docker logout')).toEqual({ out: 'Removing login credentials for https://index.docker.io/v1/\n', err: '', code: 0 });
     expect(JSON.parse(s.fs.readFile(DOCKER_CONFIG))).toEqual({ auths: {} });
   });
 
   it('warns about -p, and refuses bad flag combinations with the client’s errors', async () => {
     const s = new ServiceSession('login');
-    expect(await s.run('docker login -u bob -p pw')).toEqual({ out: 'Login Succeeded\n', err: 'WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n' + WARNING, code: 0 });
     expect(await s.run('docker login -u a -p b --password-stdin')).toEqual({ out: '', err: 'conflicting options: cannot specify both --password and --password-stdin\n', code: 1 });
     expect(await s.run('docker login --password-stdin')).toEqual({ out: '', err: 'the --password-stdin option requires --username to be set\n', code: 1 });
     expect(await s.run('docker login')).toEqual({ out: '', err: 'Error: Cannot perform an interactive login from a non TTY device\n', code: 1 });
     expect(await s.run('docker login -u x --password-stdin', { stdin: '' })).toEqual({ out: '', err: 'Error: Cannot perform an interactive login from a non TTY device\n', code: 1 });
     expect((await s.run('docker login', { tty: true })).code).toBe(2);
+    expect(await s.run('docker login -u bob -p pw')).toEqual({ out: 'Login Succeeded\n', err: 'WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n' + WARNING, code: 0 });
   });
 
   it('checks a private registry through the network: refused with nothing listening, accepted by registry:2 without auth', async () => {

@@ -173,6 +173,12 @@ export const login: CommandDef = {
     const server = arg !== undefined && arg !== 'docker.io' ? arg : INDEX_SERVER;
     const hub = server === INDEX_SERVER || isHub(server);
     let username = user;
+    // Without -u and -p the client first tries the credentials it stored (not simulated: say so).
+    const stored = ctx.fs ? readConfig(ctx.fs).auths?.[hub ? INDEX_SERVER : hostOf(server)] : undefined;
+    if (username === '' && password === '' && stored?.auth) {
+      ctx.io.stderr('glassbox: docker login with the stored credentials is not simulated yet; use docker login -u USERNAME --password-stdin\n');
+      return 2;
+    }
     if (username === '' || password === '') {
       // The client prompts (or, for the Hub without -u, starts the web sign-in): both need a terminal.
       if (!ctx.io.stdinIsTTY) return fail(ctx, 'Error: Cannot perform an interactive login from a non TTY device');
