@@ -46,6 +46,17 @@ export interface DaemonConfig {
   readonly file: DaemonFileSettings;
 }
 
+/** dockerd's built-in insecure registry ranges (loopback is never TLS-checked), in `docker info`'s order. */
+export const DEFAULT_INSECURE_REGISTRIES: readonly string[] = ['::1/128', '127.0.0.0/8'];
+
+/**
+ * Registries reached over plain HTTP: daemon.json's "insecure-registries"
+ * (CIDRs or host[:port] names) and the loopback ranges Docker always adds.
+ */
+export function insecureRegistries(config: DaemonConfig): string[] {
+  return [...config.file.insecureRegistries, ...DEFAULT_INSECURE_REGISTRIES];
+}
+
 /** The configuration the options describe. */
 export function daemonConfig(opts: EngineOptions): DaemonConfig {
   const cgroupVersion = opts.cgroupVersion ?? 1;

@@ -150,7 +150,7 @@ function inoFor(name: string): number {
 const hex = (id: string): string => id.replace(/^sha256:/, '');
 
 /** The image config blob as Docker writes it (what the image id is the digest of). */
-function configBlob(image: Image): string {
+export function configBlob(image: Image): string {
   return JSON.stringify({
     architecture: 'amd64',
     config: image.config,

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { registryRequest, resolveEndpoint, type Endpoint } from '../engine/registryClient';
+import { sha256Hex } from '../images/digest';
 import { ServiceSession } from './testKit';
 
 async function registry(): Promise<ServiceSession> {
@@ -38,5 +40,41 @@ describe('docker run -d -p 5000:5000 --name=registry registry (the course’s pr
     expect(logs.out).toBe('172.17.0.1 - - [01/Jan/2026:00:00:00 +0000] "GET /v2/ HTTP/1.1" 200 2 "" "curl/7.88.1"\n');
     await s.run('docker stop registry');
     expect((await s.run('docker ps -a --format {{.Status}}')).out).toMatch(/^Exited \(2\) /);
+  });
+});
+
+describe('the registry’s write side (blob uploads and manifest PUTs)', () => {
+  async function endpoint(): Promise<{ s: ServiceSession; ep: Endpoint }> {
+    const s = await registry();
+    return { s, ep: resolveEndpoint(s.d.engine.services, 'localhost:5000') };
+  }
+
+  it('commits an upload only when the digest matches its data, and stores it where the read side serves it', async () => {
+    const { s, ep } = await endpoint();
+    const d = s.d.engine.services;
+    const post = await s.d.until(registryRequest(d, ep, 'POST', '/v2/app/blobs/uploads/', ''));
+    expect(post.status).toBe(202);
+    const location = post.headers.get('location')!;
+    expect(location).toMatch(/^\/v2\/app\/blobs\/uploads\/[0-9a-f-]{36}$/);
+    expect((await s.d.until(registryRequest(d, ep, 'PATCH', location, 'hello'))).headers.get('range')).toBe('0-4');
+    const wrong = await s.d.until(registryRequest(d, ep, 'PUT', `${location}?digest=sha256:${'0'.repeat(64)}`, ''));
+    expect([wrong.status, wrong.body]).toEqual([400, '{"errors":[{"code":"DIGEST_INVALID","message":"provided digest did not match uploaded content","detail":null}]}\n']);
+    const digest = `sha256:${sha256Hex('hello')}`;
+    const put = await s.d.until(registryRequest(d, ep, 'PUT', `${location}?digest=${digest}`, ''));
+    expect([put.status, put.headers.get('docker-content-digest')]).toEqual([201, digest]);
+    expect((await s.curl(`-s localhost:5000/v2/app/blobs/${digest}`)).out).toBe('hello');
+    // The upload is gone once committed.
+    expect((await s.d.until(registryRequest(d, ep, 'PATCH', location, 'more'))).status).toBe(404);
+  });
+
+  it('refuses a manifest naming a blob it does not have; stores one that names only blobs it has', async () => {
+    const { s, ep } = await endpoint();
+    const d = s.d.engine.services;
+    const missing = `sha256:${'b'.repeat(64)}`;
+    const bad = await s.d.until(registryRequest(d, ep, 'PUT', '/v2/app/manifests/v1', JSON.stringify({ schemaVersion: 2, config: { digest: missing }, layers: [] })));
+    expect([bad.status, bad.body]).toEqual([400, `{"errors":[{"code":"MANIFEST_BLOB_UNKNOWN","message":"blob unknown to registry","detail":"${missing}"}]}\n`]);
+    const ok = await s.d.until(registryRequest(d, ep, 'PUT', '/v2/app/manifests/v1', JSON.stringify({ schemaVersion: 2, layers: [] })));
+    expect(ok.status).toBe(201);
+    expect((await s.curl('-s localhost:5000/v2/app/tags/list')).out).toBe('{"name":"app","tags":["v1"]}\n');
   });
 });

@@ -5,6 +5,7 @@ import type { Socket } from '../network/view';
 import { utf8Length } from '../utf8';
 import { httpDate, responseHead, serveConnection, type Request } from './httpServer';
 import { clfTime, execCommand, isoMicros, readText } from './proc';
+import { UploadState } from './registryPush';
 
 /**
  * The Docker registry (distribution 2.8.3) as the registry:2 image runs it:
@@ -15,8 +16,8 @@ import { clfTime, execCommand, isoMicros, readText } from './proc';
  * registry's JSON errors (NAME_UNKNOWN, MANIFEST_UNKNOWN, BLOB_UNKNOWN). It
  * reads the filesystem layout the real registry writes
  * (docker/registry/v2/repositories/NAME/_manifests/tags/TAG/current/link,
- * blobs/sha256/XX/DIGEST/data), so a push that fills it is served. Pushing
- * (blob uploads, manifest PUT) is not simulated yet and says so. Logs are
+ * blobs/sha256/XX/DIGEST/data), so a push that fills it is served; pushes
+ * (blob uploads, manifest PUTs) are registryPush.ts. Logs are
  * logrus lines on stderr and an access line per request on stdout; as PID 1
  * the Go runtime ends on SIGTERM with status 2.
  */
@@ -82,18 +83,19 @@ export function registryProgram(p: Proc): void {
     if (sig === 15 || sig === 2 || sig === 1 || sig === 3) p.exit(2);
   });
   let requests = 0;
+  const uploads = new UploadState((n) => uuid(`${instance} upload ${n}`));
 
   function connection(s: Socket): void {
     serveConnection(s, (req, reply) => reply(answer(req, s), false), () => 'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request');
   }
 
   function answer(req: Request, s: Socket): string {
-    const { status, type, body, headers } = route(p, conf.root, req);
+    const { status, type, body, headers } = route(p, conf.root, req, uploads);
     const sent = req.method === 'HEAD' ? '' : body;
     const id = uuid(`${instance} ${++requests}`);
     log('info', 'response completed', `http.request.host="${req.headers.get('host') ?? ''}" http.request.id=${id} http.request.method=${req.method} http.request.remoteaddr="${s.remote.ip}:${s.remote.port}" http.request.uri="${req.target}" http.request.useragent="${req.headers.get('user-agent') ?? ''}" http.response.contenttype="${type}" http.response.duration="1.2ms" http.response.status=${status} http.response.written=${utf8Length(sent)} `);
     out(p, `${s.remote.ip} - - [${clfTime(p.now())}] "${req.line}" ${status} ${utf8Length(sent)} "" "${req.headers.get('user-agent') ?? ''}"\n`);
-    const reason = { 200: 'OK', 202: 'Accepted', 404: 'Not Found', 405: 'Method Not Allowed', 501: 'Not Implemented' }[status] ?? '';
+    const reason = { 200: 'OK', 201: 'Created', 202: 'Accepted', 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 501: 'Not Implemented' }[status] ?? '';
     return responseHead(`${status} ${reason}`, [['Content-Type', type], ['Docker-Distribution-Api-Version', 'registry/2.0'], ...headers, ['X-Content-Type-Options', 'nosniff'], ['Date', httpDate(p.now())], ['Content-Length', String(utf8Length(body))]]) + sent;
   }
 }
@@ -108,7 +110,7 @@ interface Routed {
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** What the registry answers for one request, from its storage in the container's filesystem. */
-function route(p: Proc, root: string, req: Request): Routed {
+function route(p: Proc, root: string, req: Request, uploads: UploadState): Routed {
   const v2 = `${root}/docker/registry/v2`;
   const json = (status: number, body: string, headers: [string, string][] = []): Routed => ({ status, type: JSON_TYPE, body, headers });
   if (req.path === '/v2/' || req.path === '/v2') return json(200, '{}');
@@ -117,9 +119,9 @@ function route(p: Proc, root: string, req: Request): Routed {
   if (!m) return { status: 404, type: 'text/plain; charset=utf-8', body: '404 page not found\n', headers: [] };
   const name = m[1]!;
   const repo = `${v2}/repositories/${name}`;
-  if (m[2]!.startsWith('blobs/uploads') || req.method === 'PUT' || req.method === 'POST' || req.method === 'PATCH' || req.method === 'DELETE') {
-    return { status: 501, type: 'text/plain; charset=utf-8', body: 'glassbox: pushing to the simulated registry is not simulated yet\n', headers: [] };
-  }
+  const write = uploads.handle(p, v2, name, m[2]!, req);
+  if (write) return write;
+  if (m[2]!.startsWith('blobs/uploads')) return json(404, errorBody('BLOB_UPLOAD_UNKNOWN', 'blob upload unknown to registry', null));
   if (m[2] === 'tags/list') {
     const tags = p.fs.readdir(`${repo}/_manifests/tags`);
     if (typeof tags === 'string') return json(404, errorBody('NAME_UNKNOWN', 'repository name not known to registry', { name }));

@@ -8,6 +8,7 @@ import { humanSizeWithPrecision, isoTime, runningFor } from '../humanize';
 import { formatItems, headerContext, IMAGE_HEADERS, tabwriteRows } from '../table';
 import { daemonErrorText, type CommandDef, type Ctx } from './common';
 import { imageJson } from './imageJson';
+import { pullFromPrivateRegistry } from './registry';
 import { inspectAll } from './inspect';
 import { goJson, TemplateError } from './template';
 import { displayJsonMessages } from './jsonMessages';
@@ -92,6 +93,8 @@ export const pull: CommandDef = {
     }
     const quiet = flags.bool('quiet');
     if (parsed.tag === undefined && parsed.digest === undefined && !flags.bool('all-tags') && !quiet) ctx.io.stdout('Using default tag: latest\n');
+    // A private registry (host[:port]/name) is reached over the simulated network (registry.ts).
+    if (parsed.domain !== 'docker.io' && !flags.bool('all-tags') && parsed.digest === undefined) return pullFromPrivateRegistry(ctx, parsed, quiet);
     let messages: PullMessage[];
     try {
       messages = ctx.engine.pull(ref);

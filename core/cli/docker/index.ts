@@ -21,6 +21,7 @@ import { attach, exec } from './exec';
 import { events } from './systemEvents';
 import { containerPrune, systemPrune } from './prune';
 import { systemDf } from './systemDf';
+import { login, logout, push, search } from './registry';
 
 /** The client's version line (`docker -v`), the version the simulator's texts follow. */
 export const CLIENT_VERSION = 'Docker version 28.2.2, build e6534b4';
@@ -29,6 +30,7 @@ const topLevel: Record<string, CommandDef> = {
   run, create, start, exec, attach, stop, kill, pause, unpause, restart, rm, ps, inspect, logs, wait, port, top, stats, update, version, info,
   build: buildCommand, save, load, export: exportCommand, import: importCommand, cp,
   pull, images, tag, rmi, history, diff, commit, events,
+  push, search, login, logout,
 };
 
 /** `docker container <sub>`: the same commands, with ls/list for ps and remove for rm. */
@@ -115,7 +117,7 @@ export function dockerCommand(local: Engine, host: { fs?: Fs } = {}): CommandRun
     if (command === 'network') return networkCommand({ engine, io }, rest);
     if (command === 'swarm') return swarmCommand({ engine, io }, rest);
     if (command === 'volume') return volumeCommand({ engine, io }, rest);
-    if (command === 'image') return runGroup({ engine, io, ...(fs ? { fs } : {}) }, 'image', { ...imageSubcommands, build: buildCommand, save, load, import: importCommand }, rest);
+    if (command === 'image') return runGroup({ engine, io, ...(fs ? { fs } : {}) }, 'image', { ...imageSubcommands, build: buildCommand, save, load, import: importCommand, push }, rest);
     const def = topLevel[command];
     if (!def) {
       io.stderr(`docker: unknown command: docker ${command}\n\nRun 'docker --help' for more information\n`);

@@ -1,0 +1,136 @@
+import { contains, parseCidr, parseIp } from '../network/ip';
+import type { NetView } from '../network/view';
+import { DaemonError } from './errors';
+import { insecureRegistries } from './config';
+import type { Services } from './services';
+
+/**
+ * The daemon's registry client (moby's registry package and distribution
+ * client): from a registry's host[:port] to the endpoints it tries, and the
+ * API version check (`GET /v2/`) over the simulated network from the host's
+ * namespace, so a registry:2 container published on the host answers it.
+ * Docker Hub itself is not on the simulated network: the simulator has no
+ * Internet, so the Hub's answers are modelled (see `isHub`).
+ */
+
+/** The Hub's index address, the key `docker login` stores Hub credentials under. */
+export const INDEX_SERVER = 'https://index.docker.io/v1/';
+
+/** Names that mean Docker Hub (registry.IndexHostname and its aliases). */
+export function isHub(server: string): boolean {
+  const host = hostOf(server);
+  return host === 'docker.io' || host === 'index.docker.io' || host === 'registry-1.docker.io';
+}
+
+/** docker/cli's ConvertToHostname: a server address without scheme and path. */
+export function hostOf(server: string): string {
+  let s = server;
+  if (s.startsWith('http://')) s = s.slice(7);
+  else if (s.startsWith('https://')) s = s.slice(8);
+  const slash = s.indexOf('/');
+  return slash < 0 ? s : s.slice(0, slash);
+}
+
+/** Whether the daemon talks plain HTTP to this registry (insecure-registries: CIDRs of its address, or its host[:port]). */
+export function isInsecure(insecure: readonly string[], hostPort: string, ip: string | undefined): boolean {
+  for (const entry of insecure) {
+    const cidr = entry.includes('/') ? parseCidr(entry) : undefined;
+    if (cidr) {
+      const n = ip === undefined ? undefined : parseIp(ip);
+      if (n !== undefined && contains(cidr, n)) return true;
+    } else if (entry === hostPort) return true;
+  }
+  return false;
+}
+
+export interface HttpReply {
+  status: number;
+  /** Header names lower-cased. */
+  headers: Map<string, string>;
+  body: string;
+}
+
+const USER_AGENT = 'docker/28.2.2 go/go1.24.3 os/linux arch/amd64';
+
+/** One HTTP/1.1 exchange over a simulated connection; undefined when the peer closed without a response. */
+function exchange(net: NetView, ip: string, port: number, request: string): Promise<HttpReply | undefined> | 'refused' {
+  const c = net.connect(ip, port);
+  if (!c.ok) return 'refused';
+  return new Promise((resolve) => {
+    let received = '';
+    c.socket.onData((t) => (received += t));
+    c.socket.onEnd(() => {
+      const m = /^HTTP\/1\.[01] (\d{3})[^\r\n]*\r\n([\s\S]*?)\r\n\r\n([\s\S]*)$/.exec(received);
+      if (!m) return resolve(undefined);
+      const headers = new Map<string, string>();
+      for (const line of m[2]!.split('\r\n')) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
+      }
+      resolve({ status: Number(m[1]), headers, body: m[3]! });
+    });
+    c.socket.write(request);
+    c.socket.end();
+  });
+}
+
+/** Where the daemon reaches a registry: its address, port and scheme (plain HTTP only for insecure registries). */
+export interface Endpoint {
+  hostPort: string;
+  ip: string;
+  port: number;
+  /** "http://localhost:5000" */
+  base: string;
+}
+
+/**
+ * The endpoint for a registry host[:port] (registry.Service.LookupPushEndpoints):
+ * HTTPS, with HTTP for an insecure registry, the error texts Go's net/http
+ * gives when neither works.
+ */
+export function resolveEndpoint(d: Services, hostPort: string): Endpoint {
+  const colon = hostPort.lastIndexOf(':');
+  const host = colon < 0 ? hostPort : hostPort.slice(0, colon);
+  const portText = colon < 0 ? '' : hostPort.slice(colon + 1);
+  const net = d.net.view('host');
+  const ip = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) ? host : host === 'localhost' ? '127.0.0.1' : net.resolve(host);
+  const insecure = isInsecure(insecureRegistries(d.config), hostPort, ip);
+  const base = `${insecure ? 'http' : 'https'}://${hostPort}`;
+  if (ip === undefined) throw new DaemonError(`Get "${base}/v2/": dial tcp: lookup ${host}: no such host`, 'system');
+  const port = portText !== '' ? Number(portText) : insecure ? 80 : 443;
+  return { hostPort, ip, port, base: insecure ? base : `https://${hostPort}` };
+}
+
+/**
+ * One request from the daemon to a registry; rejects with net/http's error
+ * text (`METHOD "URL": …`, Go capitalising only Get's… as it prints them).
+ */
+export async function registryRequest(d: Services, ep: Endpoint, method: string, path: string, body?: string): Promise<HttpReply> {
+  const url = `${ep.base}${path}`;
+  const verb = method[0]! + method.slice(1).toLowerCase();
+  const head = `${method} ${path} HTTP/1.1\r\nHost: ${ep.hostPort}\r\nUser-Agent: ${USER_AGENT}\r\n${body !== undefined ? `Content-Length: ${body.length}\r\n` : ''}\r\n`;
+  const reply = exchange(d.net.view('host'), ep.ip, ep.port, head + (body ?? ''));
+  if (reply === 'refused') throw new DaemonError(`${verb} "${url}": dial tcp ${ep.ip}:${ep.port}: connect: connection refused`, 'system');
+  const res = await reply;
+  // A TLS client hello to a plain-HTTP server gets an HTTP 400 back: Go names that case.
+  if (ep.base.startsWith('https:')) throw new DaemonError(`${verb} "${url}": http: server gave HTTP response to HTTPS client`, 'system');
+  if (res === undefined) throw new DaemonError(`${verb} "${url}": EOF`, 'system');
+  return res;
+}
+
+/**
+ * The daemon's login check (registry.Service.Auth → loginV2): `GET /v2/` on
+ * the registry. Resolves when the registry accepts anonymous access (a
+ * registry:2 without auth answers 200); rejects with the daemon's error text
+ * otherwise. The Hub is not reachable offline: it is accepted without a
+ * check (the simulator has no accounts to check against).
+ */
+export async function registryLogin(d: Services, server: string): Promise<void> {
+  if (isHub(server)) return;
+  const ep = resolveEndpoint(d, hostOf(server));
+  const res = await registryRequest(d, ep, 'GET', '/v2/');
+  const url = `${ep.base}/v2/`;
+  if (res.status !== 200) throw new DaemonError(`login attempt to ${url} failed with status: ${res.status} ${STATUS_TEXT[res.status] ?? ''}`.trimEnd(), 'system');
+}
+
+const STATUS_TEXT: Readonly<Record<number, string>> = { 401: 'Unauthorized', 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 501: 'Not Implemented' };
