@@ -215,17 +215,11 @@ const utilityPrograms: Record<string, Program> = Object.fromEntries(
   Object.entries(utilities).map(([name, u]) => [name, utilityProgram(u, resolveProgram, name === 'head' ? { enough: headEnough } : {})]),
 );
 
-/** busybox's applet where the image is busybox's, the GNU utility elsewhere. */
-function byFlavor(applet: Program, gnu: Program | undefined): Program {
-  if (!gnu) return applet;
-  return (p) => (flavorOf(p) === 'busybox' ? applet(p) : gnu(p));
-}
-
-const flavored: Record<string, Program> = Object.fromEntries(Object.entries(applets).map(([name, a]) => [name, byFlavor(a, name === 'id' || name === 'whoami' ? undefined : utilityPrograms[name])]));
+// The file and system utilities choose GNU's or busybox's output themselves (ctx.flavor); these applets stay core/cshell's.
+const KEPT_APPLETS = ['id', 'whoami'];
+const flavored: Record<string, Program> = Object.fromEntries(KEPT_APPLETS.map((name) => [name, applets[name]!]));
 // cat reading a terminal copies each line as it comes; GNU's and busybox's do the same there.
 flavored.cat = (p) => (flavorOf(p) === 'busybox' || p.argv.length === 1 ? applets.cat!(p) : utilityPrograms.cat!(p));
-// ps is the utility in both flavors (busybox's -o, procps' options), over the container's processes (UtilContext.sys).
-flavored.ps = utilityPrograms.ps!;
 // tail -f follows (and tail of /dev/zero grows until the OOM killer); other tails are the utility's.
 const tailProgram: Program = (p) => (p.argv.some((a) => /^-[a-zA-Z]*[fF]/.test(a)) || p.argv.includes('/dev/zero') ? tail(p) : utilityPrograms.tail!(p));
 

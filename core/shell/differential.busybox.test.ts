@@ -163,6 +163,8 @@ const LINES: string[] = [
   `echo c > a; cp a b; cat b; mv b c; ls`,
   `mv`,
   `mv nofile x`,
+  `mkdir d; mv d d/x`,
+  `mkdir d; cp -r d d/x`,
   `touch a; mv a a; ls`,
   `ln`,
   `ln -s tgt lnk; readlink lnk`,

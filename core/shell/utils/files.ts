@@ -214,7 +214,9 @@ function copyOrMove(ctx: UtilContext, move: boolean): number {
       continue;
     }
     if (target.startsWith(srcAbs + '/')) {
-      ctx.io.stderr(bb ? `${prog}: can't ${move ? 'move' : 'copy'} a directory into itself\n` : `${prog}: cannot ${move ? 'move' : 'copy'} ${qf(src)} to a subdirectory of itself, ${qf(dest)}\n`);
+      // busybox mv just tries rename(2), which refuses with EINVAL; its cp checks first.
+      const bbText = move ? `mv: can't rename '${src}': Invalid argument\n` : `cp: recursion detected, omitting directory '${targetName}'\n`;
+      ctx.io.stderr(bb ? bbText : `${prog}: cannot ${move ? 'move' : 'copy'} ${qf(src)} to a subdirectory of itself, ${qf(dest)}\n`);
       status = 1;
       continue;
     }
