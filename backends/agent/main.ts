@@ -169,7 +169,15 @@ export async function agentMain(argv: string[], staticDir = fileURLToPath(new UR
       `Open ${agent.url}\n` +
       `Anyone with this URL can run docker commands as root here: do not share it. Press Ctrl-C to stop.\n`,
   );
-  await new Promise<void>((resolve) => {
+  await untilStopSignal();
+  await agent.close();
+  process.stdout.write('Glassbox agent stopped.\n');
+  return 0;
+}
+
+/** Resolves at the first Ctrl-C (SIGINT) or SIGTERM: a server command's run until it is stopped. */
+export function untilStopSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -178,9 +186,6 @@ export async function agentMain(argv: string[], staticDir = fileURLToPath(new UR
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  await agent.close();
-  process.stdout.write('Glassbox agent stopped.\n');
-  return 0;
 }
 
 function formatAddress(address: string): string {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { parseListen } from '../agent/main';
+import { parseListen, untilStopSignal } from '../agent/main';
 import { isLoopback, parsePublicUrl } from '../agent/security';
 import { defaultDbPath, loadSqlJs, readDbFile } from './dbFile';
 import { ProgressStore } from './store';
@@ -107,15 +107,7 @@ export async function classroomMain(argv: string[], staticDir: string): Promise<
       lanNote +
       'Press Ctrl-C to stop.\n',
   );
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilStopSignal();
   await room.close();
   process.stdout.write('Glassbox classroom stopped.\n');
   return 0;
