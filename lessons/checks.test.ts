@@ -17,6 +17,14 @@ const snap: Snapshot = {
     container('hog', { state: 'exited', exitCode: 137, oomKilled: true, resources: { memory: 8 << 20, memorySwap: 16 << 20, nanoCpus: 5e8, cpuShares: 0, cpusetCpus: '', pidsLimit: 0, oomKillDisable: false } }),
     container('box', { rootfs: { containerId: id('box'), lowerdirs: [], upperdir: '', workdir: '', merged: '', layers: ['img1', 'init', 'up'] }, restartCount: 2, config: { restartPolicy: { name: 'always', maximumRetryCount: 0 } } as ContainerSnapshot['config'] }),
     container('side', { networkMode: `container:${id('web')}` }),
+    container('store', {
+      mounts: [
+        { type: 'volume', source: '/var/lib/docker/volumes/data/_data', destination: '/data', rw: true, name: 'data' },
+        { type: 'bind', source: '/srv/site', destination: '/usr/share/nginx/html', rw: false, name: '' },
+        { type: 'volume', source: `/var/lib/docker/volumes/${'a'.repeat(64)}/_data`, destination: '/var/lib/mysql', rw: true, name: 'a'.repeat(64) },
+        { type: 'tmpfs', source: '', destination: '/run', rw: true, name: '' },
+      ],
+    }),
   ],
   images: [
     { id: 'sha256:aa', tags: ['busybox:latest'], layers: ['l1'], size: 0, created: '' },
@@ -24,6 +32,10 @@ const snap: Snapshot = {
   ],
   layers: [{ id: 'up', kind: 'container', parent: 'init', dir: '', size: 0, entries: 3, containerId: id('box') }],
   networks: [{ id: 'n', name: 'mynet', driver: 'bridge', scope: 'local', bridge: '', subnet: '', gateway: '', internal: false, containers: [] }],
+  volumes: [
+    { name: 'data', driver: 'local', mountpoint: '/var/lib/docker/volumes/data/_data', labels: {}, anonymous: false, users: [id('store')], createdAt: '' },
+    { name: 'a'.repeat(64), driver: 'local', mountpoint: '', labels: {}, anonymous: true, users: [id('store')], createdAt: '' },
+  ],
   cgroups: [{ path: '/docker/x', version: 1, containerId: id('web'), files: {}, memoryUsage: 0, memoryLimit: 64 << 20, pidsCurrent: 1, frozen: true }],
 };
 const lines: LineRecord[] = [
@@ -91,6 +103,34 @@ const cases: [check: string, why: string | null][] = [
   ['the output of the last line contains "Error"', null],
   ['the output of the last line contains "web"', 'the output of `docker stop web` does not contain "web"'],
   ['the output of a line matching /docker top/ contains "nginx: master"', null],
+  ['volume data exists', null],
+  ['volume gone exists', 'no volume named `gone`'],
+  ['volume gone is absent', null],
+  ['volume data is absent', 'volume `data` still exists'],
+  ['container store mounts volume data at /data', null],
+  ['container store mounts volume data at /data read-write', null],
+  ['container store mounts volume data at /data read-only', 'the mount at `/data` in `store` is read-write, not read-only'],
+  ['container store mounts volume logs at /data', 'at `/data` in `store` is volume `data`, not volume `logs`'],
+  ['container store mounts volume data at /srv', '`store` has nothing mounted at `/srv` (it mounts volume `data` at `/data`, a bind mount of `/srv/site` at `/usr/share/nginx/html`, an anonymous volume (`aaaaaaaaaaaa`…) at `/var/lib/mysql`, a tmpfs at `/run`)'],
+  ['container web mounts volume data at /data', '`web` has nothing mounted at `/data` (it has no mounts)'],
+  ['container nope mounts volume data at /data', 'no container named `nope`'],
+  ['container store mounts an anonymous volume at /var/lib/mysql', null],
+  ['container store mounts an anonymous volume at /data', 'at `/data` in `store` is volume `data`, not an anonymous volume'],
+  ['container store mounts volume data at /var/lib/mysql', 'at `/var/lib/mysql` in `store` is an anonymous volume (`aaaaaaaaaaaa`…), not volume `data`'],
+  ['container store bind-mounts /srv/site at /usr/share/nginx/html read-only', null],
+  ['container store bind-mounts /srv/site at /usr/share/nginx/html read-write', 'the mount at `/usr/share/nginx/html` in `store` is read-only, not read-write'],
+  ['container store bind-mounts /srv/other at /usr/share/nginx/html', 'at `/usr/share/nginx/html` in `store` is a bind mount of `/srv/site`, not a bind mount of `/srv/other`'],
+  ['container store bind-mounts /srv/site at /data', 'at `/data` in `store` is volume `data`, not a bind mount of `/srv/site`'],
+  ['container store mounts tmpfs at /run', null],
+  ['container store mounts tmpfs at /data', 'at `/data` in `store` is volume `data`, not a tmpfs'],
+  ['the output of the last line does not contain "web"', null],
+  ['the output of the last line does not contain "Error"', 'the output of `docker stop web` contains "Error"'],
+  ['the output of a line matching /docker top/ does not contain "nginx"', 'the output of `docker top web` contains "nginx"'],
+  ['the output of a line matching /docker top/ does not contain "redis"', null],
+  ['the output of a line matching /docker rm/ does not contain "x"', 'no line matching /docker rm/ was run'],
+  ['the output of a line matching /docker top/ has 2 lines', null],
+  ['the output of the last line has 1 line', null],
+  ['the output of the last line has 3 lines', 'the output of `docker stop web` has 1 lines, not 3'],
   ['all:\n  container web is running\n  container made is running', '`made` exists but is `created`, not `running`: did the command fail?'],
   ['any:\n  container made is running\n  container web is running', null],
   ['any:\n  container made is running\n  container nope is running', '`made` exists but is `created`, not `running`: did the command fail?; or no container named `nope`'],
@@ -103,8 +143,18 @@ describe('check forms', () => {
     if (why) expect(result!['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
   });
 
+  it('counts the lines a terminal shows: a final newline ends a line, an empty output has none', () => {
+    const count = (output: string): string | null => whyNot(parseChecks('the output of the last line has 2 lines'), { snapshot: snap, lines: [{ line: 'x', exit: 0, output }] })?.en ?? null;
+    expect(count('a\nb\n')).toBeNull();
+    expect(count('a\nb')).toBeNull();
+    expect(count('a\r\nb\r\n')).toBeNull();
+    expect(count('')).toBe('the output of `x` has 0 lines, not 2');
+    expect(count('a\n\nb\n')).toBe('the output of `x` has 3 lines, not 2');
+  });
+
   it('says why when no line has been run, and when layer files are not known', () => {
     expect(whyNot(parseChecks('the last line exited 0'), { snapshot: snap, lines: [] })?.en).toBe('no line has been run yet');
+    expect(whyNot(parseChecks('the output of the last line has 1 line'), { snapshot: snap, lines: [] })?.en).toBe('no line has been run yet');
     expect(whyNot(parseChecks('upper layer of box has whiteout /bin/vi'), { snapshot: snap, lines: [] })?.en).toBe("the files of `box`'s upper layer are not known here");
   });
 });

@@ -1,5 +1,7 @@
 import type { ContainerState, LayerEntry, Snapshot } from '../core/model';
 import { containerNamed, type Localized } from './lesson';
+import { OUTPUT_FORMS, outputWhyNot, type OutputAtom } from './outputChecks';
+import { VOLUME_FORMS, volumeWhyNot, type VolumeAtom } from './volumeChecks';
 
 /**
  * The check language: one English sentence per line, over the snapshot and
@@ -30,7 +32,9 @@ type Atom =
   | { form: 'frozen'; name: string }
   | { form: 'lastExit'; code: number }
   | { form: 'ran'; pattern: RegExp }
-  | { form: 'output'; pattern?: RegExp; text: string };
+  | { form: 'output'; pattern?: RegExp; text: string }
+  | VolumeAtom
+  | OutputAtom;
 
 /** A line the student ran, as a check sees it. */
 export interface LineRecord {
@@ -72,7 +76,6 @@ const FORMS: [RegExp, (m: RegExpMatchArray) => Atom | string][] = [
   [re(`container ${NAME} is on network ${NAME}`), (m) => ({ form: 'onNetwork', name: m[1]!, network: m[2]! })],
   [re(`container ${NAME} has network mode ${NAME}`), (m) => ({ form: 'networkMode', name: m[1]!, mode: m[2]! })],
   [re(`container ${NAME} publishes ${INT}(?:->|→)${INT}(?:/(tcp|udp|sctp))?`), (m) => ({ form: 'publishes', name: m[1]!, hostPort: Number(m[2]), containerPort: Number(m[3]), protocol: m[4] ?? 'tcp' })],
-  [re(`container ${NAME} mounts volume ${NAME} at ${NAME}`), () => 'volume mounts are not in the snapshot yet (core/model.ts has no mounts on ContainerSnapshot): this form is not available'],
   [re(`image ${NAME} exists`), (m) => ({ form: 'image', ref: normalizeRef(m[1]!), present: true })],
   [re(`image ${NAME} is absent`), (m) => ({ form: 'image', ref: normalizeRef(m[1]!), present: false })],
   [re(`image ${NAME} has ${INT} layers?`), (m) => ({ form: 'imageLayers', ref: normalizeRef(m[1]!), count: Number(m[2]) })],
@@ -87,6 +90,9 @@ const FORMS: [RegExp, (m: RegExpMatchArray) => Atom | string][] = [
   [re(`a line matching (/.+/[a-z]*) was run`), (m) => regexAtom(m[1]!, (pattern) => ({ form: 'ran', pattern }))],
   [re(`the output of the last line contains ("(?:[^"\\\\]|\\\\.)*")`), (m) => ({ form: 'output', text: JSON.parse(m[1]!) as string })],
   [re(`the output of a line matching (/.+/[a-z]*) contains ("(?:[^"\\\\]|\\\\.)*")`), (m) => regexAtom(m[1]!, (pattern) => ({ form: 'output', pattern, text: JSON.parse(m[2]!) as string }))],
+  // Volumes and mounts, and more about a line's output: in their own files.
+  ...VOLUME_FORMS,
+  ...OUTPUT_FORMS,
 ];
 
 function re(source: string): RegExp {
@@ -306,6 +312,12 @@ function atomWhyNot(a: AtomCheck, m: Moment): Localized | null {
       if (line.output.includes(a.text)) return null;
       return L(`the output of ${q(line.line)} does not contain "${a.text}"`, `${q(line.line)} 的输出中没有 "${a.text}"`);
     }
+    case 'volume':
+    case 'mount':
+      return volumeWhyNot(a, s);
+    case 'outputLacks':
+    case 'outputLines':
+      return outputWhyNot(a, m.lines);
   }
 }
 

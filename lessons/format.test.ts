@@ -64,6 +64,14 @@ describe('parseLesson', () => {
     expect(p.confirm).toMatchObject({ form: 'exitCode', code: 137 });
   });
 
+  it('reads the view a step is about, in any case, and leaves it out when the step names none', () => {
+    const named = parseLesson(FRONT + STEP.replace('English text.', '> view: Volumes\n\nEnglish text.'));
+    expect(named.steps[0]!.view).toBe('volumes');
+    expect(named.steps[0]!.body.en).toBe('English text.');
+    expect(parseLesson(FRONT + STEP.replace('English text.', '> view: registry\nEnglish text.')).steps[0]!.view).toBe('registry');
+    expect(parseLesson(FRONT + STEP).steps[0]!.view).toBeUndefined();
+  });
+
   it('fills the languages a file does not have with its first one', () => {
     const en = FRONT.replace('  zh-CN: 演示\n', '').replace('  zh-CN: 一个演示。\n', '').replace('---\nid', '---\nlanguages: [en]\nid');
     const l = parseLesson(en + STEP.replace(/:::zh-CN[\s\S]*?:::\n/, ''));
@@ -82,7 +90,8 @@ describe('parseLesson', () => {
     ['an unclosed fence', FRONT + STEP.replace(/```\n$/, ''), '```check', 'this fence has no closing ```'],
     ['an unclosed language block', FRONT + STEP.replace('> hint: 提示二\n:::', '> hint: 提示二'), '```cmd', 'fence belongs to the step, not inside a :::zh-CN block'],
     ['hints that do not match', FRONT + STEP.replace('> hint: 提示二\n', ''), ':::zh-CN', 'zh-CN has 1 hints, en has 2'],
-    ['a volume mount check', FRONT + STEP.replace('container web is running', 'container web mounts volume v at /data'), 'mounts volume', 'volume mounts are not in the snapshot yet'],
+    ['a view no tab shows', FRONT + STEP.replace('English text.', '> view: Storage\n\nEnglish text.'), '> view: Storage', 'unknown view "Storage" (one of lifecycle, layers, network, volumes, registry, kernel, trace)'],
+    ['a second view in one step', FRONT + STEP.replace('English text.', '> view: volumes\n> view: layers\n\nEnglish text.'), '> view: layers', 'the step already names its view ("volumes")'],
     ['a bad regex', FRONT + STEP.replace('container web is running', 'a line matching /(/ was run'), 'a line matching', 'bad regular expression'],
     ['two steps with one id', FRONT + STEP + '\n' + STEP, 'x', 'two steps have the id "run"'],
     ['any: without children', FRONT + STEP.replace('container web is running', 'any:'), 'any:', '"any:" needs more-indented checks'],

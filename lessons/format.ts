@@ -1,5 +1,5 @@
 import { CheckSyntaxError, parseChecks, type Check } from './checks';
-import { LANGUAGES, type Language, type Lesson, type LessonStep, type Localized, type Prediction } from './lesson';
+import { LANGUAGES, VIEWS, type Language, type Lesson, type LessonStep, type Localized, type Prediction, type View } from './lesson';
 
 /**
  * Reads a lesson written as Markdown (lessons/AUTHORING.md describes the
@@ -152,6 +152,7 @@ function parseStep(rows: Row[], languages: Language[]): LessonStep {
   let commands: string[] | null = null;
   let check: Check | null = null;
   let predict: { answer: string; confirm: Check; line: number } | null = null;
+  let view: View | null = null;
   let lang: Language | null = null;
   let para: string[] = [];
   const flush = (): void => {
@@ -201,6 +202,12 @@ function parseStep(rows: Row[], languages: Language[]): LessonStep {
       continue;
     }
     if (/^#{1,6} /.test(t)) throw new LessonSyntaxError(`only "## Title {#id}" headings are allowed, got "${t}"`, r.line);
+    const named = viewLine(t, r.line, view);
+    if (named) {
+      flush();
+      view = named;
+      continue;
+    }
     const p = prose.get(lang ?? languages[0]!)!;
     const quote = /^>\s*(hint|predict|([a-z])\))\s*:?\s*(.*)$/.exec(t);
     if (quote) {
@@ -237,6 +244,7 @@ function parseStep(rows: Row[], languages: Language[]): LessonStep {
     check,
     line: head.line,
   };
+  if (view) step.view = view;
   if (predict) step.predict = prediction(predict, prose, languages, head.line);
   else if (languages.some((l) => prose.get(l)!.question !== undefined)) throw new LessonSyntaxError('a "> predict:" question needs a ```predict fence (answer and confirm)', head.line);
   return step;
@@ -280,4 +288,17 @@ function prediction(p: { answer: string; confirm: Check; line: number }, prose: 
     answer: p.answer,
     confirm: p.confirm,
   };
+}
+
+/**
+ * `> view: volumes`: the diagram a step is about, once per step, in any
+ * language's text (it names a tab, not prose). Null when the line is not one.
+ */
+function viewLine(text: string, line: number, already: View | null): View | null {
+  const m = /^>\s*view\s*:\s*(.*)$/i.exec(text);
+  if (!m) return null;
+  const name = m[1]!.trim().toLowerCase();
+  if (!(VIEWS as readonly string[]).includes(name)) throw new LessonSyntaxError(`unknown view "${m[1]!.trim()}" (one of ${VIEWS.join(', ')})`, line);
+  if (already !== null) throw new LessonSyntaxError(`the step already names its view ("${already}"); a step has one`, line);
+  return name as View;
 }

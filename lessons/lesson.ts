@@ -5,6 +5,10 @@ import type { Check } from './checks';
 export const LANGUAGES = ['en', 'zh-CN'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/** The diagram views a step can be about: the page's diagram tabs (`registry` is the Registry view). */
+export const VIEWS = ['lifecycle', 'layers', 'network', 'volumes', 'registry', 'kernel', 'trace'] as const;
+export type View = (typeof VIEWS)[number];
+
 /** Text in every language the UI ships. */
 export type Localized = Record<Language, string>;
 
@@ -33,6 +37,8 @@ export interface LessonStep {
   /** Shown one at a time, in order. */
   hints: Localized[];
   predict?: Prediction;
+  /** The diagram the step is about (`> view: volumes`), for the page to show beside it. */
+  view?: View;
   check: Check;
   /** Line of the step's heading in its file, for messages. */
   line: number;

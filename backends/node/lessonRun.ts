@@ -31,7 +31,8 @@ const OUTPUT_KEPT = 64 * 1024;
  * not hold after, or when its prediction's answer is not what happened.
  */
 export async function runLesson(lesson: Lesson, seed = 'lesson'): Promise<LessonReport> {
-  const host = new SimHost({ seed, yieldToEventLoop: () => yieldImmediate(), snapshotEachChange: true });
+  // The page's terminal is a TTY, so `docker exec -it` works there: the solution runs as if typed into it.
+  const host = new SimHost({ seed, yieldToEventLoop: () => yieldImmediate(), snapshotEachChange: true, stdinIsTTY: true });
   const withFiles = lesson.steps.some((s) => needsFiles(s.check) || (s.predict !== undefined && needsFiles(s.predict.confirm)));
   const imageFiles = new Map<string, readonly LayerEntry[]>();
   let history: HistoryEvent[] = [];
