@@ -103,6 +103,7 @@ const cases: [check: string, why: string | null][] = [
   ['the output of the last line contains "Error"', null],
   ['the output of the last line contains "web"', 'the output of `docker stop web` does not contain "web"'],
   ['the output of a line matching /docker top/ contains "nginx: master"', null],
+  ['the output of a line matching /docker top/ contains "UID PID\\nroot 99"', 'the output of `docker top web` does not contain "UID PID\\nroot 99"'],
   ['volume data exists', null],
   ['volume gone exists', 'no volume named `gone`'],
   ['volume gone is absent', null],

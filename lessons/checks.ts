@@ -310,7 +310,7 @@ function atomWhyNot(a: AtomCheck, m: Moment): Localized | null {
       const line = a.pattern ? [...m.lines].reverse().find((l) => a.pattern!.test(l.line)) : m.lines[m.lines.length - 1];
       if (!line) return a.pattern ? L(`no line matching ${a.pattern} was run`, `还没有运行过匹配 ${a.pattern} 的命令`) : noLine();
       if (line.output.includes(a.text)) return null;
-      return L(`the output of ${q(line.line)} does not contain "${a.text}"`, `${q(line.line)} 的输出中没有 "${a.text}"`);
+      return L(`the output of ${q(line.line)} does not contain ${JSON.stringify(a.text)}`, `${q(line.line)} 的输出中没有 ${JSON.stringify(a.text)}`);
     }
     case 'volume':
     case 'mount':

@@ -55,7 +55,7 @@ export function outputWhyNot(a: OutputAtom, lines: readonly Line[]): Localized |
   const line = a.pattern ? [...lines].reverse().find((l) => a.pattern!.test(l.line)) : lines[lines.length - 1];
   if (!line) return a.pattern ? L(`no line matching ${a.pattern} was run`, `还没有运行过匹配 ${a.pattern} 的命令`) : L('no line has been run yet', '还没有运行任何命令');
   if (a.form === 'outputLacks') {
-    return line.output.includes(a.text) ? L(`the output of ${q(line.line)} contains "${a.text}"`, `${q(line.line)} 的输出中有 "${a.text}"`) : null;
+    return line.output.includes(a.text) ? L(`the output of ${q(line.line)} contains ${JSON.stringify(a.text)}`, `${q(line.line)} 的输出中有 ${JSON.stringify(a.text)}`) : null;
   }
   const n = outputLineCount(line.output);
   return n === a.count ? null : L(`the output of ${q(line.line)} has ${n} lines, not ${a.count}`, `${q(line.line)} 的输出有 ${n} 行，不是 ${a.count} 行`);
