@@ -10,9 +10,21 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.md')).sort();
 const course = files.map((f) => [f, parseLesson(readFileSync(join(dir, f), 'utf8'))] as const);
 
 describe('the course', () => {
-  it('has lessons 1-10 and 14, one file each, numbered in order', () => {
-    expect(files.map((f) => f.slice(0, 2))).toEqual(['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '14']);
+  it('has lessons 1-14, one file each, numbered in order', () => {
+    expect(files.map((f) => f.slice(0, 2))).toEqual(['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12', '13', '14']);
     expect(new Set(course.map(([, l]) => l.id)).size).toBe(course.length);
+  });
+});
+
+describe.each(course.filter(([f]) => ['11', '12', '13'].includes(f.slice(0, 2))))('lesson %s, written with views', (_file, lesson) => {
+  it('names the view of every step, and gives every step a nudge before the solution', () => {
+    for (const step of lesson.steps) {
+      expect(step.view, step.id).toBeDefined();
+      expect(step.hints.length, step.id).toBeGreaterThanOrEqual(2);
+      // The last hint is the solution: it quotes the step's first command.
+      expect(step.hints.at(-1)!.en, step.id).toContain(step.commands[0]!);
+      expect(step.hints.at(-1)!['zh-CN'], step.id).toContain(step.commands[0]!);
+    }
   });
 });
 

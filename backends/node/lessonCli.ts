@@ -124,6 +124,8 @@ creates: [web]
 
 ## Start a web server {#run}
 
+> view: lifecycle
+
 :::zh-CN 启动一个 Web 服务器
 用 \`-d\` 在后台运行 nginx。
 > hint: 容器名写在 \`--name\` 后面。
@@ -142,6 +144,8 @@ container web is running
 \`\`\`
 
 ## Stop it {#stop}
+
+> view: lifecycle
 
 :::zh-CN 停止它
 \`docker stop\` 先发送 SIGTERM；nginx 会优雅退出。
