@@ -70,6 +70,15 @@ const api = {
   reset(seed?: string): void {
     host.reset(seed, Date.now());
   },
+  /** A fresh engine with `lines` run on it (time jumps through them as in a script), then wall-clock time again. */
+  async rebuild(lines: string[]): Promise<void> {
+    ticking = true;
+    try {
+      await host.rebuild(lines, Date.now());
+    } finally {
+      ticking = false;
+    }
+  },
 };
 
 export type SimWorkerApi = typeof api;
