@@ -1,4 +1,5 @@
 import { CheckSyntaxError, parseChecks, type Check } from './checks';
+import { parseView, ViewSyntaxError, type StepView } from './view';
 import { LANGUAGES, type Language, type Lesson, type LessonStep, type Localized, type Prediction } from './lesson';
 
 /**
@@ -152,6 +153,7 @@ function parseStep(rows: Row[], languages: Language[]): LessonStep {
   let commands: string[] | null = null;
   let check: Check | null = null;
   let predict: { answer: string; confirm: Check; line: number } | null = null;
+  let view: StepView | null = null;
   let lang: Language | null = null;
   let para: string[] = [];
   const flush = (): void => {
@@ -178,7 +180,10 @@ function parseStep(rows: Row[], languages: Language[]): LessonStep {
         check = checks(text, r.line + 1);
       } else if (fence[1] === 'predict') {
         predict = predictBlock(inner, r.line);
-      } else throw new LessonSyntaxError(`unknown fence "${fence[1] || '(none)'}" (cmd, check or predict)`, r.line);
+      } else if (fence[1] === 'view') {
+        if (view) throw new LessonSyntaxError('a step has one ```view fence', r.line);
+        view = viewBlock(inner.map((x) => x.text), r.line + 1);
+      } else throw new LessonSyntaxError(`unknown fence "${fence[1] || '(none)'}" (cmd, check, predict or view)`, r.line);
       i = close;
       continue;
     }
@@ -237,6 +242,7 @@ function parseStep(rows: Row[], languages: Language[]): LessonStep {
     check,
     line: head.line,
   };
+  if (view) step.view = view;
   if (predict) step.predict = prediction(predict, prose, languages, head.line);
   else if (languages.some((l) => prose.get(l)!.question !== undefined)) throw new LessonSyntaxError('a "> predict:" question needs a ```predict fence (answer and confirm)', head.line);
   return step;
@@ -247,6 +253,15 @@ function checks(text: string, line: number): Check {
     return parseChecks(text, line);
   } catch (err) {
     if (err instanceof CheckSyntaxError) throw new LessonSyntaxError(err.message, err.line);
+    throw err;
+  }
+}
+
+function viewBlock(lines: string[], line: number): StepView {
+  try {
+    return parseView(lines, line);
+  } catch (err) {
+    if (err instanceof ViewSyntaxError) throw new LessonSyntaxError(err.reason, err.line);
     throw err;
   }
 }

@@ -1,5 +1,6 @@
 import type { ContainerSnapshot, Snapshot } from '../core/model';
 import type { Check } from './checks';
+import type { StepView } from './view';
 
 /** The languages a lesson may be written in: the ones the UI ships. */
 export const LANGUAGES = ['en', 'zh-CN'] as const;
@@ -33,6 +34,8 @@ export interface LessonStep {
   /** Shown one at a time, in order. */
   hints: Localized[];
   predict?: Prediction;
+  /** What the diagrams show for this step (a ```view fence). */
+  view?: StepView;
   check: Check;
   /** Line of the step's heading in its file, for messages. */
   line: number;
