@@ -56,6 +56,24 @@ point: cgroup
 \`\`\`check
 container box is running
 \`\`\`
+
+## Delete a file {#rm}
+
+Delete \`/bin/ls\` in the container: its upper layer gets a whiteout.
+
+\`\`\`cmd
+docker exec box rm /bin/ls
+\`\`\`
+
+\`\`\`view
+tab: layers
+container: box
+point: whiteout /bin/ls
+\`\`\`
+
+\`\`\`check
+upper layer of box has whiteout /bin/ls
+\`\`\`
 `;
 
 describe.skipIf(!haveChromium())('the lesson player, on the simulated backend', () => {
@@ -175,7 +193,7 @@ describe.skipIf(!haveChromium())('the lesson player, on the simulated backend', 
     expect(await notice.textContent()).toContain('Lesson files are opened only from this site: https://example.com/evil.md is elsewhere.');
   });
 
-  test('a lesson file dropped on the page opens; its step brings the Kernel tab forward and points at the container\'s cgroup', async () => {
+  test('a lesson file dropped on the page opens; each step brings its view forward and points at its element', async () => {
     const page = app.page;
     await page.evaluate((source) => {
       const dt = new DataTransfer();
@@ -186,8 +204,35 @@ describe.skipIf(!haveChromium())('the lesson player, on the simulated backend', 
     await expect.poll(() => page.locator('[data-testid="tab-kernel"]').getAttribute('aria-selected')).toBe('true');
     await runStep(page, 'run');
     await page.locator(`${step('run')}[data-status="done"]`).waitFor({ timeout: 20_000 });
-    const pointed = page.locator('.dir.lit[data-lesson-point]');
-    await pointed.first().waitFor({ timeout: 20_000 });
-    expect(await pointed.first().getAttribute('data-cgroup-dir')).toMatch(/docker-[0-9a-f]{64}\.scope$|\/docker\/[0-9a-f]{64}$/);
+    // The step passed, and its view shows what the line did: the new container's cgroup, pointed at.
+    const cgroup = page.locator('.dir.lit[data-lesson-point]');
+    await cgroup.first().waitFor({ timeout: 20_000 });
+    expect(await cgroup.first().getAttribute('data-cgroup-dir')).toMatch(/docker-[0-9a-f]{64}\.scope$|\/docker\/[0-9a-f]{64}$/);
+
+    // The next line brings the next step's view: the Layers tab, the whiteout row in the closed /bin opened and pointed at.
+    await runStep(page, 'rm');
+    await expect.poll(() => page.locator('[data-testid="tab-layers"]').getAttribute('aria-selected')).toBe('true');
+    const row = page.locator('[data-lesson-point][data-path="/bin/ls"]');
+    await row.waitFor({ timeout: 20_000 });
+    expect(await row.getAttribute('data-type')).toBe('deleted');
+    await page.locator(`${step('rm')}[data-status="done"]`).waitFor({ timeout: 20_000 });
+  });
+
+  test('?lessonUrl= loads the file from this site, and says so when it cannot', async () => {
+    const page = app.page;
+    const base = new URL(page.url());
+    const here = `${base.origin}${base.pathname}`;
+    // This site serves a lesson at lessons/limits.md (the static server has only the build: the browser is handed the file).
+    await page.route(`${here}lessons/limits.md`, (route) => route.fulfill({ status: 200, contentType: 'text/markdown', body: DROPPED.replace('id: my-cgroups', 'id: served-limits') }));
+    await page.goto(`${here}?lessonUrl=${encodeURIComponent('lessons/limits.md')}&keep=1`);
+    await expect.poll(() => page.locator(pane).getAttribute('data-lesson'), { timeout: 30_000 }).toBe('served-limits');
+    // The address now names the lesson, not the file; other parameters stay.
+    await expect.poll(() => new URL(page.url()).search).toBe('?keep=1&lesson=served-limits&step=1');
+    await page.unroute(`${here}lessons/limits.md`);
+
+    await page.goto(`${here}?lessonUrl=${encodeURIComponent('lessons/missing.md')}`);
+    const notice = page.locator('[data-testid="lesson-notice"]');
+    await notice.waitFor({ timeout: 30_000 });
+    expect(await notice.textContent()).toContain(`Could not load the lesson file ${here}lessons/missing.md: 404`);
   });
 });

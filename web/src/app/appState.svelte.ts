@@ -209,6 +209,7 @@ export class AppState {
     const entry: HistoryEntry = { id: this.nextHistoryId++, line, exit: null };
     this.history = [...this.history, entry].slice(-HISTORY_LIMIT);
     this.running = true;
+    this.lessons.lineStarted();
     this.followLine = line;
     this.follow(line);
     let exit: number | 'error';

@@ -308,6 +308,15 @@ export class LessonState {
     }
   }
 
+  /**
+   * A line starts: it is for the current step, whose view now comes forward.
+   * (When a step passes, its view stays, showing what the line did, until
+   * the student starts on the next.)
+   */
+  lineStarted(): void {
+    if (!this.suspended) this.refocus();
+  }
+
   /** Every line the student ran, once it ended: transcript checks read it. */
   lineDone(line: string, exit: number, output: string): void {
     if (!this.lesson || this.suspended) return;
@@ -350,6 +359,8 @@ export class LessonState {
     this.history = this.latest ? [{ kind: 'state', snapshot: this.latest }] : [];
     this.fresh();
     this.judge(true);
+    this.focused = '';
+    this.refocus();
   }
 
   /** A new current step: its hints, solution and prediction start over. */
@@ -375,6 +386,7 @@ export class LessonState {
     this.solutionShown = false;
     this.focused = '';
     this.judge();
+    this.refocus();
   }
 
   /** Moves progress on by the latest snapshot; saves it when it moved (or always, with `save`). */
@@ -403,10 +415,9 @@ export class LessonState {
       }
     }
     if (save || this.doneCount !== before) write(progressKey(this.kind, lesson.id), serializeProgress(lesson.steps, this.doneCount));
-    this.refocus();
   }
 
-  /** Asks the diagrams to show the current step's view, once per step reached. */
+  /** Asks the diagrams to show the current step's view, once per step. */
   private refocus(): void {
     const lesson = this.lesson;
     const step = lesson?.steps[this.doneCount];

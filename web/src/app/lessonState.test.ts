@@ -26,6 +26,12 @@ Run it.
 docker run -d --name web busybox sleep 300
 \`\`\`
 
+\`\`\`view
+tab: kernel
+container: web
+point: cgroup
+\`\`\`
+
 \`\`\`check
 container web is running
 \`\`\`
@@ -40,6 +46,11 @@ Stop it.
 
 \`\`\`cmd
 docker stop web
+\`\`\`
+
+\`\`\`view
+tab: lifecycle
+container: web
 \`\`\`
 
 \`\`\`predict
@@ -277,6 +288,26 @@ describe('predict, then run', () => {
     state.predict('b');
     state.observe(snap(['web', 'running']));
     expect(state.predictions['stop']?.held).toBeNull();
+  });
+});
+
+describe('each step names its view', () => {
+  it('comes forward when the step is reached, stays while its result shows, and gives way when the next line starts', async () => {
+    const state = demo();
+    expect(state.focus?.view).toEqual({ tab: 'kernel', container: 'web', point: { kind: 'cgroup' } });
+    const first = state.focus!.seq;
+    state.lineStarted();
+    state.observe(snap(['web', 'running']));
+    expect(state.doneCount).toBe(1);
+    // The run step's view still shows the container it started.
+    expect(state.focus?.seq).toBe(first);
+    state.lineStarted();
+    expect(state.focus?.view.tab).toBe('lifecycle');
+    expect(state.focus!.seq).toBe(first + 1);
+    // A jump back brings the step's view forward again at once.
+    state.engine = { kind: 'sim', rebuild: async () => state.observe(snap()) };
+    await state.jump(0);
+    expect(state.focus?.view.tab).toBe('kernel');
   });
 });
 
