@@ -108,8 +108,8 @@ describe.skipIf(!haveChromium())('the lesson player, on the simulated backend', 
     // A mistake: the step says why it is not done, in one sentence.
     await typeLine(page, 'docker run -d --name sleeper busybox slep 3600');
     const why = page.locator('[data-testid="lesson-why"]');
-    await why.waitFor({ timeout: 20_000 });
-    expect(await why.textContent()).toBe('sleeper exists but is created, not running: did the command fail?');
+    // The line's end and the snapshot it caused travel apart: the sentence settles on the state the line left.
+    await expect.poll(() => why.textContent(), { timeout: 20_000 }).toBe('sleeper exists but is created, not running: did the command fail?');
     expect(await statusOf(page, 'sleeper')).toBe('current');
     // Hints one at a time.
     await page.locator(step('sleeper')).locator('[data-testid="lesson-next-hint"]').click();
@@ -216,6 +216,23 @@ describe.skipIf(!haveChromium())('the lesson player, on the simulated backend', 
     await row.waitFor({ timeout: 20_000 });
     expect(await row.getAttribute('data-type')).toBe('deleted');
     await page.locator(`${step('rm')}[data-status="done"]`).waitFor({ timeout: 20_000 });
+  });
+
+  test('the course names its views: the veth pair of the networking lesson and the whiteout of the union-fs lesson are pointed at', async () => {
+    const page = app.page;
+    const base = new URL(page.url());
+    await page.goto(`${base.origin}${base.pathname}?lesson=networking&step=3`);
+    await expect.poll(() => statusOf(page, 'veth'), { timeout: 30_000 }).toBe('current');
+    await expect.poll(() => page.locator('[data-testid="tab-network"]').getAttribute('aria-selected')).toBe('true');
+    const veth = page.locator('.iface.lit[data-lesson-point]');
+    await veth.first().waitFor({ timeout: 20_000 });
+
+    // On the delete step the whiteout shows once the line has run.
+    await page.goto(`${base.origin}${base.pathname}?lesson=union-fs&step=5`);
+    await expect.poll(() => statusOf(page, 'delete'), { timeout: 30_000 }).toBe('current');
+    await expect.poll(() => page.locator('[data-testid="tab-layers"]').getAttribute('aria-selected')).toBe('true');
+    await runStep(page, 'delete');
+    await page.locator('[data-lesson-point][data-path="/bin/vi"][data-type="deleted"]').waitFor({ timeout: 20_000 });
   });
 
   test('?lessonUrl= loads the file from this site, and says so when it cannot', async () => {
