@@ -109,6 +109,12 @@ export class LessonState {
   /** While the engine is rebuilt, its states are not the student's doing. */
   private suspended = false;
   private focused = '';
+  /**
+   * After a move that left the engine as it was (a real engine), the step
+   * counts only once the student runs a line for it: the state already
+   * there would otherwise credit it again at once.
+   */
+  private awaitLine = false;
 
   constructor() {
     this.collapsed = read(COLLAPSED_KEY) === 'true';
@@ -202,12 +208,13 @@ export class LessonState {
     }
     if (engine?.resetLesson) {
       const reset = engine.resetLesson.bind(engine);
-      await this.whileBusy(() => reset(lesson.creates, lesson.setup));
-    } else {
-      this.notice = { key: 'lesson.notice.noReset', tone: 'bad' };
+      if (await this.whileBusy(() => reset(lesson.creates, lesson.setup))) this.notice = null;
+      this.place(0);
+      return;
     }
-    this.place(0);
-    if (engine?.resetLesson) this.notice = null;
+    this.place(0, true);
+    // No engine yet (a backend still opening) has nothing to reset.
+    if (engine) this.notice = { key: 'lesson.notice.noReset', tone: 'bad' };
   }
 
   /**
@@ -223,8 +230,8 @@ export class LessonState {
       await this.rebuildTo(target);
       return;
     }
-    this.place(target);
-    this.notice = { key: 'lesson.notice.paneOnly', tone: 'info' };
+    this.place(target, true);
+    if (this.engine) this.notice = { key: 'lesson.notice.paneOnly', tone: 'info' };
   }
 
   /** The step after the current one (the presenter's keyboard and the pane's ›). */
@@ -352,9 +359,10 @@ export class LessonState {
   }
 
   /** The student is at the start of step `index`, judged from the engine's state now. */
-  private place(index: number): void {
+  private place(index: number, engineUnchanged = false): void {
     const lesson = this.lesson;
     if (!lesson) return;
+    this.awaitLine = engineUnchanged;
     this.doneCount = Math.max(0, Math.min(index, lesson.steps.length));
     this.history = this.latest ? [{ kind: 'state', snapshot: this.latest }] : [];
     this.fresh();
@@ -376,6 +384,7 @@ export class LessonState {
 
   private load(lesson: Lesson | null): void {
     this.lesson = lesson;
+    this.awaitLine = false;
     this.notice = null;
     this.predictions = {};
     let saved = lesson ? read(progressKey(this.kind, lesson.id)) : null;
@@ -394,6 +403,13 @@ export class LessonState {
     const lesson = this.lesson;
     if (!lesson) return;
     const before = this.doneCount;
+    if (this.awaitLine) {
+      if (!this.history.some((e) => e.kind === 'line')) {
+        if (save) write(progressKey(this.kind, lesson.id), serializeProgress(lesson.steps, before));
+        return;
+      }
+      this.awaitLine = false;
+    }
     // A prediction is judged on the same events as its step, before the step's pass trims them.
     const step = lesson.steps[before];
     const guess = step ? this.predictions[step.id] : undefined;

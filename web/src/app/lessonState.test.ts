@@ -242,9 +242,18 @@ describe('progress per backend', () => {
     const state = demo();
     state.setBackend('real');
     state.engine = { kind: 'real' };
-    await state.jump(1);
-    expect(state.doneCount).toBe(1);
+    state.observe(snap(['web', 'running']));
+    state.observe(snap(['web', 'exited', 137]));
+    expect(state.doneCount).toBe(2);
+    await state.jump(0);
     expect(state.notice?.key).toBe('lesson.notice.paneOnly');
+    // The engine still has what step 1 made, yet the student stays on it until they run a line for it.
+    state.observe(snap(['web', 'exited', 137]));
+    expect(state.doneCount).toBe(0);
+    state.lineDone('docker ps', 0, '');
+    expect(state.doneCount).toBe(0);
+    state.observe(snap(['web', 'running']));
+    expect(state.doneCount).toBe(1);
   });
 
   it('on a real engine restart removes the lesson\'s own objects when the agent offers it, and says plainly when not', async () => {
