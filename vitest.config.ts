@@ -1,3 +1,4 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 // One place lists every suite; `npm test` runs them all. Suites that need Docker,
@@ -9,7 +10,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['core/**/*.test.ts', 'backends/**/*.test.ts', 'lessons/**/*.test.ts', 'web/src/**/*.test.ts'] } },
+      // The svelte plugin compiles the page's rune modules (`*.svelte.ts`: app state) for their unit tests.
+      { plugins: [svelte({ configFile: false })], test: { name: 'unit', include: ['core/**/*.test.ts', 'backends/**/*.test.ts', 'lessons/**/*.test.ts', 'web/src/**/*.test.ts'] } },
       { test: { name: 'conformance', include: ['test/conformance/**/*.test.ts'], testTimeout: 600_000, hookTimeout: 600_000 } },
       { test: { name: 'agent', include: ['test/agent/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, fileParallelism: false, sequence: { groupOrder: 1 } } },
       { test: { name: 'fuzz', include: ['test/fuzz/**/*.test.ts'], testTimeout: 600_000 } },

@@ -36,6 +36,20 @@ export interface Backend {
   reset(seed?: string): Promise<void>;
   /** Issue 4: turns the kernel trace on or off where it costs something (the real backend); resolves with whether it is now on. */
   setTrace?(on: boolean): Promise<boolean>;
+
+  // Issue 12: the lesson player. A backend offers what it can; the page says plainly what it cannot.
+  /**
+   * A fresh engine with `lines` run on it in order (the simulator): a
+   * lesson's set-up, then the solutions of the steps before the one the
+   * student moves to. Output is not shown; the snapshot events follow.
+   */
+  rebuild?(lines: string[]): Promise<void>;
+  /**
+   * Puts a lesson back at its start on a shared engine (the real backend):
+   * removes only the lesson's own objects (`names`, the front matter's
+   * `creates`, with the session's suffix), then runs the lesson's `setup`.
+   */
+  resetLesson?(names: string[], setup: string[]): Promise<void>;
 }
 
 export interface Capabilities {

@@ -66,9 +66,9 @@ describe('parseLesson', () => {
 
   it('reads the view a step is about, in any case, and leaves it out when the step names none', () => {
     const named = parseLesson(FRONT + STEP.replace('English text.', '> view: Volumes\n\nEnglish text.'));
-    expect(named.steps[0]!.view).toBe('volumes');
+    expect(named.steps[0]!.view).toEqual({ tab: 'volumes' });
     expect(named.steps[0]!.body.en).toBe('English text.');
-    expect(parseLesson(FRONT + STEP.replace('English text.', '> view: registry\nEnglish text.')).steps[0]!.view).toBe('registry');
+    expect(parseLesson(FRONT + STEP.replace('English text.', '> view: registry\nEnglish text.')).steps[0]!.view).toEqual({ tab: 'registry' });
     expect(parseLesson(FRONT + STEP).steps[0]!.view).toBeUndefined();
   });
 

@@ -1,5 +1,6 @@
 import { CheckSyntaxError, parseChecks, type Check } from './checks';
-import { LANGUAGES, VIEWS, type Language, type Lesson, type LessonStep, type Localized, type Prediction, type View } from './lesson';
+import { parseView, VIEW_TABS, ViewSyntaxError, type StepView, type ViewTab } from './view';
+import { LANGUAGES, type Language, type Lesson, type LessonStep, type Localized, type Prediction } from './lesson';
 
 /**
  * Reads a lesson written as Markdown (lessons/AUTHORING.md describes the
@@ -152,7 +153,7 @@ function parseStep(rows: Row[], languages: Language[]): LessonStep {
   let commands: string[] | null = null;
   let check: Check | null = null;
   let predict: { answer: string; confirm: Check; line: number } | null = null;
-  let view: View | null = null;
+  let view: StepView | null = null;
   let lang: Language | null = null;
   let para: string[] = [];
   const flush = (): void => {
@@ -179,7 +180,10 @@ function parseStep(rows: Row[], languages: Language[]): LessonStep {
         check = checks(text, r.line + 1);
       } else if (fence[1] === 'predict') {
         predict = predictBlock(inner, r.line);
-      } else throw new LessonSyntaxError(`unknown fence "${fence[1] || '(none)'}" (cmd, check or predict)`, r.line);
+      } else if (fence[1] === 'view') {
+        if (view) throw new LessonSyntaxError('a step has one ```view fence', r.line);
+        view = viewBlock(inner.map((x) => x.text), r.line + 1);
+      } else throw new LessonSyntaxError(`unknown fence "${fence[1] || '(none)'}" (cmd, check, predict or view)`, r.line);
       i = close;
       continue;
     }
@@ -259,6 +263,15 @@ function checks(text: string, line: number): Check {
   }
 }
 
+function viewBlock(lines: string[], line: number): StepView {
+  try {
+    return parseView(lines, line);
+  } catch (err) {
+    if (err instanceof ViewSyntaxError) throw new LessonSyntaxError(err.reason, err.line);
+    throw err;
+  }
+}
+
 /** ```predict: `answer: b`, then `confirm:` and the check lines that prove it. */
 function predictBlock(inner: Row[], fenceLine: number): { answer: string; confirm: Check; line: number } {
   const a = inner.find((r) => /^\s*answer:/.test(r.text));
@@ -294,11 +307,11 @@ function prediction(p: { answer: string; confirm: Check; line: number }, prose: 
  * `> view: volumes`: the diagram a step is about, once per step, in any
  * language's text (it names a tab, not prose). Null when the line is not one.
  */
-function viewLine(text: string, line: number, already: View | null): View | null {
+function viewLine(text: string, line: number, already: StepView | null): StepView | null {
   const m = /^>\s*view\s*:\s*(.*)$/i.exec(text);
   if (!m) return null;
   const name = m[1]!.trim().toLowerCase();
-  if (!(VIEWS as readonly string[]).includes(name)) throw new LessonSyntaxError(`unknown view "${m[1]!.trim()}" (one of ${VIEWS.join(', ')})`, line);
-  if (already !== null) throw new LessonSyntaxError(`the step already names its view ("${already}"); a step has one`, line);
-  return name as View;
+  if (!(VIEW_TABS as readonly string[]).includes(name)) throw new LessonSyntaxError(`unknown view "${m[1]!.trim()}" (one of ${VIEW_TABS.join(', ')})`, line);
+  if (already !== null) throw new LessonSyntaxError(`the step already names its view ("${already.tab}"); a step has one`, line);
+  return { tab: name as ViewTab };
 }

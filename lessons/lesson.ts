@@ -1,13 +1,10 @@
 import type { ContainerSnapshot, Snapshot } from '../core/model';
 import type { Check } from './checks';
+import type { StepView } from './view';
 
 /** The languages a lesson may be written in: the ones the UI ships. */
 export const LANGUAGES = ['en', 'zh-CN'] as const;
 export type Language = (typeof LANGUAGES)[number];
-
-/** The diagram views a step can be about: the page's diagram tabs (`registry` is the Registry view). */
-export const VIEWS = ['lifecycle', 'layers', 'network', 'volumes', 'registry', 'kernel', 'trace'] as const;
-export type View = (typeof VIEWS)[number];
 
 /** Text in every language the UI ships. */
 export type Localized = Record<Language, string>;
@@ -37,8 +34,8 @@ export interface LessonStep {
   /** Shown one at a time, in order. */
   hints: Localized[];
   predict?: Prediction;
-  /** The diagram the step is about (`> view: volumes`), for the page to show beside it. */
-  view?: View;
+  /** What the diagrams show for this step: a ```view fence, or `> view: TAB` for the tab alone. */
+  view?: StepView;
   check: Check;
   /** Line of the step's heading in its file, for messages. */
   line: number;

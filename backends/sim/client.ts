@@ -101,6 +101,12 @@ export function createSimBackend(opts: SimBackendOptions = {}): Backend & { read
       journal = await remote.journal();
       save();
     },
+    async rebuild(lines: string[]) {
+      await ready;
+      await remote.rebuild(lines);
+      journal = await remote.journal();
+      save();
+    },
     close() {
       remote[Comlink.releaseProxy]();
       worker.terminate();

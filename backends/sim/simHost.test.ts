@@ -72,6 +72,20 @@ describe('SimHost', () => {
     expect(web?.state).toBe('paused');
   });
 
+  it('rebuild: a fresh machine with only the given lines run, journaled so a reload rebuilds it', async () => {
+    const host = newHost();
+    await run(host, 'docker run -d --name stray busybox sleep 300');
+    // The third line waits out the stop timeout (SIGKILL after 10 s): time jumps, as in a script.
+    const codes = await host.rebuild(['docker run -d --name web busybox sleep 300', 'docker pause web', 'docker unpause web && docker stop web'], Date.UTC(2026, 5, 1));
+    expect(codes).toEqual([0, 0, 0]);
+    const names = host.snapshot().containers.map((c) => [c.name, c.state, c.exitCode]);
+    expect(names).toEqual([['web', 'exited', 137]]);
+    expect(host.journal.entries.map((e) => ('line' in e ? e.line : '?'))).toEqual(['docker run -d --name web busybox sleep 300', 'docker pause web', 'docker unpause web && docker stop web']);
+    const copy = newHost('other');
+    await copy.replay(structuredClone(host.journal));
+    expect(copy.snapshot()).toEqual(host.snapshot());
+  });
+
   it('journals a Ctrl-C with its time and replays it at the same moment', async () => {
     const host = newHost();
     await run(host, 'docker run -d --name web busybox sleep 300');

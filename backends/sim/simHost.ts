@@ -435,8 +435,26 @@ export class SimHost {
   }
 
   reset(seed?: string, epoch?: number): void {
+    // A line still running belongs to the old machine: it may settle later, but no longer holds this one.
+    this.running = null;
     this.build(seed ?? this.journal.seed, epoch ?? this.journal.epoch, this.journal.preload ?? []);
     this.flushEvents();
+  }
+
+  /**
+   * A fresh machine with `lines` run on it in order, time jumping as in a
+   * script: a lesson's set-up and the solutions of the steps before the one a
+   * student jumps to. The lines (and any Ctrl-C a line needed) are journaled as
+   * typed ones are, so a reload rebuilds the same machine. Resolves with each
+   * line's exit code.
+   */
+  async rebuild(lines: readonly string[], epoch?: number): Promise<number[]> {
+    this.reset(undefined, epoch);
+    const sink: TerminalIO = { stdout: () => {}, stderr: () => {} };
+    const codes: number[] = [];
+    for (const line of lines) codes.push(await this.runToCompletion(line, sink));
+    this.flushEvents();
+    return codes;
   }
 }
 

@@ -16,11 +16,15 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeou
 const host = new SimHost({ yieldToEventLoop, stdinIsTTY: true, terminalInput: true, epoch: Date.now() });
 // Virtual time is Unix time here: the journal's epoch is the moment it began.
 let ticking = false;
+/** The tick under way, if any: a rebuild waits for it, since it drives the machine's time itself. */
+let tick: Promise<void> = Promise.resolve();
+/** While a rebuild runs its lines, wall-clock ticks stay out. */
+let holding = false;
 
 setInterval(() => {
-  if (ticking) return;
+  if (ticking || holding) return;
   ticking = true;
-  host
+  tick = host
     .advanceTo(Date.now())
     .finally(() => {
       ticking = false;
@@ -69,6 +73,16 @@ const api = {
   },
   reset(seed?: string): void {
     host.reset(seed, Date.now());
+  },
+  /** A fresh engine with `lines` run on it (time jumps through them as in a script), then wall-clock time again. */
+  async rebuild(lines: string[]): Promise<void> {
+    holding = true;
+    try {
+      await tick.catch(() => {});
+      await host.rebuild(lines, Date.now());
+    } finally {
+      holding = false;
+    }
   },
 };
 

@@ -3,6 +3,7 @@ import App from './App.svelte';
 import './app.css';
 import { AppState } from './app/appState.svelte';
 import { initialBackend, takeAgentToken } from './app/backends';
+import { followLessonLink } from './app/lessonLink.svelte';
 import { getLocale } from './i18n/locale.svelte';
 import { StudentLink } from './classroom/studentLink.svelte';
 import { takeTeacherToken } from './classroom/teacherToken';
@@ -19,7 +20,9 @@ if (teacherToken !== null) {
 } else {
   const page = takeAgentToken(window.location, window.history, window.sessionStorage);
   const app = new AppState(page);
-  void app.use(initialBackend(page));
+  const opened = app.use(initialBackend(page));
+  // `?lesson=<id>&step=<n>` or `?lessonUrl=…` opens a lesson; the address follows the student from then on.
+  followLessonLink(app, window, opened);
   // A class code in the address (`?join=CODE`) opens the join dialog; it leaves the address once read.
   const params = new URLSearchParams(window.location.search);
   const joinCode = params.get('join');

@@ -45,7 +45,7 @@ export class AppState {
   /** Bumped on every backend switch and reset: the terminal starts afresh. */
   generation = $state(0);
   /** Why `generation` last changed. */
-  generationReason = $state<'switch' | 'reset'>('switch');
+  generationReason = $state<'switch' | 'reset' | 'lesson'>('switch');
   capabilities = $state<Capabilities | null>(null);
   connection = $state<{ state: ConnectionState; detail?: string }>({ state: 'connecting' });
   /** The lesson followed and the student's progress, judged on every snapshot. */
@@ -72,6 +72,8 @@ export class AppState {
   private followLine: string | null = null;
   private unsubscribe: (() => void) | null = null;
   private nextHistoryId = 1;
+  /** Bumped on every backend switch only: events of the backend now open keep coming through resets and rebuilds. */
+  private session = 0;
   /** The terminal's size in cells, given to each backend as it opens. */
   private terminalSize: { cols: number; rows: number } | null = null;
 
@@ -108,6 +110,8 @@ export class AppState {
     this.open?.close();
     this.open = null;
     this.kind = kind;
+    this.lessons.engine = null;
+    this.lessons.setBackend(kind);
     this.capabilities = null;
     this.snapshot = null;
     this.trace = [];
@@ -120,6 +124,7 @@ export class AppState {
     this.generationReason = 'switch';
     this.generation++;
     const generation = this.generation;
+    const session = ++this.session;
 
     let opened: OpenBackend;
     try {
@@ -134,9 +139,22 @@ export class AppState {
     }
     this.open = opened;
     this.lessons.files = (ids) => opened.backend.layerEntries(ids);
+    const backend = opened.backend;
+    this.lessons.engine = {
+      kind,
+      ...(backend.rebuild ? { rebuild: (lines: string[]) => this.rebuild(lines) } : {}),
+      ...(backend.resetLesson
+        ? {
+            resetLesson: async (names: string[], setup: string[]) => {
+              await backend.resetLesson!(names, setup);
+              this.snapshot = await backend.snapshot();
+            },
+          }
+        : {}),
+    };
     if (this.terminalSize) void opened.backend.resize?.(this.terminalSize.cols, this.terminalSize.rows).catch(() => {});
     this.unsubscribe = opened.backend.subscribe((e) => {
-      if (generation === this.generation) this.onEvent(e);
+      if (session === this.session) this.onEvent(e);
     });
     try {
       const [capabilities, snapshot] = await Promise.all([opened.backend.capabilities(), opened.backend.snapshot()]);
@@ -191,6 +209,7 @@ export class AppState {
     const entry: HistoryEntry = { id: this.nextHistoryId++, line, exit: null };
     this.history = [...this.history, entry].slice(-HISTORY_LIMIT);
     this.running = true;
+    this.lessons.lineStarted();
     this.followLine = line;
     this.follow(line);
     let exit: number | 'error';
@@ -245,6 +264,30 @@ export class AppState {
     this.selectedName = null;
     this.followLine = null;
     await backend.reset();
+    this.snapshot = await backend.snapshot();
+  }
+
+  /**
+   * A fresh engine with `lines` run on it (the lesson player puts the
+   * simulator at a step's start): the terminal, history and trace start over
+   * as on a reset.
+   */
+  async rebuild(lines: string[]): Promise<void> {
+    const backend = this.backend;
+    if (!backend?.rebuild) throw new Error('this backend cannot rebuild its engine');
+    if (this.running) await backend.interrupt().catch(() => {});
+    this.generationReason = 'lesson';
+    this.generation++;
+    this.running = false;
+    this.history = [];
+    this.saveHistory();
+    this.trace = [];
+    this.selectedId = null;
+    this.selectedName = null;
+    this.followLine = null;
+    await backend.rebuild(lines);
+    // The rebuild's own snapshot events travel on another channel: let them land before the state the lesson starts from.
+    await new Promise((resolve) => setTimeout(resolve, 50));
     this.snapshot = await backend.snapshot();
   }
 

@@ -1,22 +1,29 @@
 import type { Lesson, Localized } from '../../../lessons/lesson';
 import type { LayerEntry, Snapshot, Transition } from '../../../core/model';
+import type { StepView } from '../../../lessons/view';
 import { needsFiles } from '../../../lessons/checks';
-import { advance, type HistoryEvent } from '../../../lessons/evaluate';
-import { lessons } from '../lessons/course';
+import { advance, evaluateCheck, type HistoryEvent } from '../../../lessons/evaluate';
+import { LessonSyntaxError, parseLesson } from '../../../lessons/format';
+import type { MessageKey } from '../i18n/i18n';
+import { lessons as course } from '../lessons/course';
+import { completedKey, legacyProgressKey, progressKey, rebuildAtStep, type LessonBackend } from '../lessons/player';
 import { parseProgress, serializeProgress, stepStatus, type StepStatus } from '../lessons/progress';
 
 /**
  * The lesson being followed and how far the student is, kept in app state (not
  * in the pane) so progress moves with every snapshot whether or not the pane
- * is open, and persisted per lesson so a reload does not lose it.
+ * is open, and persisted per backend and lesson so a reload does not lose it.
+ * The player's moves (restart, back, forward, jump) put the engine where the
+ * step starts when the backend can (the simulator rebuilds); otherwise only
+ * the pane moves, and `notice` says so.
  */
 
 const CHOSEN_KEY = 'glassbox.lesson';
 const COLLAPSED_KEY = 'glassbox.lesson.collapsed';
-
-function progressKey(lessonId: string): string {
-  return `glassbox.lesson.${lessonId}.progress`;
-}
+const CHALLENGE_KEY = 'glassbox.lesson.challenge';
+/** Lessons the user opened from a file, kept so a reload (and its progress) finds them again. */
+const FILES_KEY = 'glassbox.lesson.files';
+const FILES_KEPT = 10;
 
 function read(key: string): string | null {
   try {
@@ -34,24 +41,91 @@ function write(key: string, value: string): void {
   }
 }
 
+function savedFiles(): string[] {
+  try {
+    const v: unknown = JSON.parse(read(FILES_KEY) ?? '[]');
+    return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** What the player asks of the page's engine; set by the app as a backend opens. */
+export interface LessonEngine {
+  kind: LessonBackend;
+  /** A fresh engine with these lines run (the simulator). */
+  rebuild?(lines: string[]): Promise<void>;
+  /** Removes the lesson's own objects and runs its set-up (a real engine whose agent offers it). */
+  resetLesson?(names: string[], setup: string[]): Promise<void>;
+}
+
+/** A sentence for the pane: what the player did not (or could not) do. */
+export interface LessonNotice {
+  key: MessageKey;
+  params?: Record<string, string | number>;
+  tone: 'info' | 'bad';
+}
+
+/** The student's prediction for a step, and whether the engine bore it out once the line ran. */
+export interface PredictionState {
+  chosen: string | null;
+  /** null until the engine did what the answer says (the prediction's confirm check held). */
+  held: boolean | null;
+}
+
 export class LessonState {
-  readonly all: readonly Lesson[] = lessons;
+  all = $state.raw<readonly Lesson[]>(course);
   lesson = $state.raw<Lesson | null>(null);
   /** Steps done, from the first: the current step is `steps[doneCount]`. */
   doneCount = $state(0);
   collapsed = $state(false);
+  /** Challenge mode: the steps' commands are hidden; hints come one at a time, the solution last. */
+  challenge = $state(false);
   /** Why the current step is not done yet, once the student has run a line for it. */
   why = $state.raw<Localized | null>(null);
   /** How many of the current step's hints are shown. */
   hintsShown = $state(0);
+  /** Whether the current step's solution is shown (challenge mode, after the hints). */
+  solutionShown = $state(false);
+  /** Predictions by step id. */
+  predictions = $state.raw<Record<string, PredictionState>>({});
+  notice = $state.raw<LessonNotice | null>(null);
+  /** The engine is being put at a step's start. */
+  busy = $state(false);
+  /** The backend progress is read for and saved under. */
+  kind = $state<LessonBackend>('sim');
+  /** The current step's view, numbered so the diagrams tell a new request from a re-render. */
+  focus = $state.raw<{ seq: number; view: StepView } | null>(null);
   /** Reads layers' file lists (the upper-layer checks need them); set by the app once a backend is open. */
   files: ((layerIds: string[]) => Promise<Record<string, LayerEntry[]>>) | null = null;
+  engine: LessonEngine | null = null;
+  /** Types a command at the prompt and runs it; false when the terminal is busy. Set by the page. */
+  runner: ((command: string) => boolean) | null = null;
+  /** Bumped when a lesson's completion is saved, so the menu's ✓ re-reads it. */
+  private completedVersion = $state(0);
   private latest: Snapshot | null = null;
   /** What the current step is judged on: the events since the previous step passed. */
   private history: HistoryEvent[] = [];
+  /** While the engine is rebuilt, its states are not the student's doing. */
+  private suspended = false;
+  private focused = '';
+  /**
+   * After a move that left the engine as it was (a real engine), the step
+   * counts only once the student runs a line for it: the state already
+   * there would otherwise credit it again at once.
+   */
+  private awaitLine = false;
 
   constructor() {
     this.collapsed = read(COLLAPSED_KEY) === 'true';
+    this.challenge = read(CHALLENGE_KEY) === 'true';
+    for (const source of savedFiles()) {
+      try {
+        this.include(parseLesson(source));
+      } catch {
+        // A saved file that no longer parses is dropped from the menu.
+      }
+    }
     const saved = read(CHOSEN_KEY);
     this.load(this.all.find((l) => l.id === saved) ?? null);
   }
@@ -60,8 +134,28 @@ export class LessonState {
     return this.lesson !== null && this.doneCount >= this.lesson.steps.length;
   }
 
+  /** The lesson after this one in the menu, if any. */
+  get nextLesson(): Lesson | null {
+    const i = this.all.findIndex((l) => l === this.lesson);
+    return i >= 0 ? (this.all[i + 1] ?? null) : null;
+  }
+
   status(index: number): StepStatus {
     return stepStatus(index, this.doneCount);
+  }
+
+  /** Whether lesson `id` was finished on the backend in use (the menu's ✓). */
+  isCompleted(id: string): boolean {
+    void this.completedVersion;
+    return read(completedKey(this.kind, id)) === '1';
+  }
+
+  /** The backend changed: its own progress comes back. */
+  setBackend(kind: LessonBackend): void {
+    if (kind === this.kind) return;
+    this.kind = kind;
+    this.latest = null;
+    this.load(this.lesson);
   }
 
   /** Follow lesson `id`, or none; its saved progress comes back. */
@@ -73,17 +167,109 @@ export class LessonState {
     if (lesson) this.collapsed = false;
   }
 
-  restart(): void {
-    this.doneCount = 0;
-    this.history = this.latest ? [{ kind: 'state', snapshot: this.latest }] : [];
-    this.hintsShown = 0;
-    this.judge(true);
+  /**
+   * Opens a lesson from a file's text (dropped on the page, or `?lessonUrl=`):
+   * it joins the menu (replacing a lesson with its id) and is followed.
+   * Returns the parse error, if the file is not a lesson.
+   */
+  open(source: string): LessonSyntaxError | null {
+    let lesson: Lesson;
+    try {
+      lesson = parseLesson(source);
+    } catch (err) {
+      if (err instanceof LessonSyntaxError) {
+        this.notice = { key: 'lesson.notice.badFile', params: { reason: err.message }, tone: 'bad' };
+        return err;
+      }
+      throw err;
+    }
+    this.include(lesson);
+    const kept = savedFiles().filter((s) => {
+      try {
+        return parseLesson(s).id !== lesson.id;
+      } catch {
+        return false;
+      }
+    });
+    write(FILES_KEY, JSON.stringify([...kept, source].slice(-FILES_KEPT)));
+    this.lesson = null;
+    this.choose(lesson.id);
+    return null;
   }
 
-  /** Shows the current step's next hint. */
+  /** Puts the lesson back at its first step; the engine too, where the backend can. */
+  async restart(): Promise<void> {
+    const lesson = this.lesson;
+    if (!lesson || this.busy) return;
+    const engine = this.engine;
+    if (engine?.rebuild) {
+      await this.rebuildTo(0);
+      return;
+    }
+    if (engine?.resetLesson) {
+      const reset = engine.resetLesson.bind(engine);
+      if (await this.whileBusy(() => reset(lesson.creates, lesson.setup))) this.notice = null;
+      this.place(0);
+      return;
+    }
+    this.place(0, true);
+    // No engine yet (a backend still opening) has nothing to reset.
+    if (engine) this.notice = { key: 'lesson.notice.noReset', tone: 'bad' };
+  }
+
+  /**
+   * Moves to step `index` (0-based): on the simulator the engine is rebuilt
+   * at that step's start (the set-up and the solutions of the steps before);
+   * elsewhere only the pane moves, and the notice says so.
+   */
+  async jump(index: number): Promise<void> {
+    const lesson = this.lesson;
+    if (!lesson || this.busy) return;
+    const target = Math.max(0, Math.min(index, lesson.steps.length - 1));
+    if (this.engine?.rebuild) {
+      await this.rebuildTo(target);
+      return;
+    }
+    this.place(target, true);
+    if (this.engine) this.notice = { key: 'lesson.notice.paneOnly', tone: 'info' };
+  }
+
+  /** The step after the current one (the presenter's keyboard and the pane's ›). */
+  async next(): Promise<void> {
+    if (this.lesson && this.doneCount < this.lesson.steps.length - 1) await this.jump(this.doneCount + 1);
+  }
+
+  /** The step before the current one. */
+  async prev(): Promise<void> {
+    if (this.lesson && this.doneCount > 0) await this.jump(Math.min(this.doneCount, this.lesson.steps.length) - 1);
+  }
+
+  /** Runs the current step's command at the terminal, as if typed; false when there is none or the terminal is busy. */
+  runStepCommand(): boolean {
+    const step = this.lesson?.steps[this.doneCount];
+    const command = step?.commands[0];
+    if (!command || !this.runner || this.busy) return false;
+    return this.runner(command);
+  }
+
+  /** Shows the current step's next hint; after the last, in challenge mode, the solution. */
   nextHint(): void {
     const step = this.lesson?.steps[this.doneCount];
-    if (step && this.hintsShown < step.hints.length) this.hintsShown++;
+    if (!step) return;
+    if (this.hintsShown < step.hints.length) this.hintsShown++;
+    else this.solutionShown = true;
+  }
+
+  /** The student's answer to the current step's question, before running its line. */
+  predict(key: string): void {
+    const step = this.lesson?.steps[this.doneCount];
+    if (!step?.predict || this.predictions[step.id]?.held != null) return;
+    this.predictions = { ...this.predictions, [step.id]: { chosen: key, held: null } };
+  }
+
+  toggleChallenge(): void {
+    this.challenge = !this.challenge;
+    write(CHALLENGE_KEY, String(this.challenge));
   }
 
   /**
@@ -93,10 +279,8 @@ export class LessonState {
   goTo(index: number): void {
     const lesson = this.lesson;
     if (!lesson) return;
-    this.doneCount = Math.max(0, Math.min(index, lesson.steps.length));
-    this.hintsShown = 0;
+    this.place(index);
     this.collapsed = false;
-    this.judge(true);
   }
 
   toggle(): void {
@@ -107,6 +291,7 @@ export class LessonState {
   /** Every snapshot the page receives comes through here, with the transitions that led to it. */
   observe(snapshot: Snapshot | null, transitions: readonly Transition[] = []): void {
     this.latest = snapshot;
+    if (this.suspended) return;
     if (!snapshot) {
       this.history = [];
       return;
@@ -117,11 +302,11 @@ export class LessonState {
     this.judge();
     const step = this.lesson?.steps[this.doneCount];
     const fetch = this.files;
-    if (step && fetch && needsFiles(step.check)) {
+    if (step && fetch && (needsFiles(step.check) || (step.predict !== undefined && needsFiles(step.predict.confirm)))) {
       const ids = snapshot.containers.flatMap((c) => c.rootfs?.layers ?? []).filter((x, i, all) => all.indexOf(x) === i);
       void fetch(ids).then(
         (files) => {
-          if (this.latest !== snapshot) return;
+          if (this.latest !== snapshot || this.suspended) return;
           this.history.push({ kind: 'state', snapshot, files });
           this.judge();
         },
@@ -130,19 +315,87 @@ export class LessonState {
     }
   }
 
+  /**
+   * A line starts: it is for the current step, whose view now comes forward.
+   * (When a step passes, its view stays, showing what the line did, until
+   * the student starts on the next.)
+   */
+  lineStarted(): void {
+    if (!this.suspended) this.refocus();
+  }
+
   /** Every line the student ran, once it ended: transcript checks read it. */
   lineDone(line: string, exit: number, output: string): void {
-    if (!this.lesson) return;
+    if (!this.lesson || this.suspended) return;
     this.history.push({ kind: 'line', line, exit, output });
     this.judge();
   }
 
+  private include(lesson: Lesson): void {
+    const i = this.all.findIndex((l) => l.id === lesson.id);
+    this.all = i < 0 ? [...this.all, lesson] : this.all.map((l, k) => (k === i ? lesson : l));
+  }
+
+  private async whileBusy(work: () => Promise<void>): Promise<boolean> {
+    this.busy = true;
+    this.suspended = true;
+    try {
+      await work();
+      return true;
+    } catch (err) {
+      this.notice = { key: 'lesson.notice.failed', params: { reason: err instanceof Error ? err.message : String(err) }, tone: 'bad' };
+      return false;
+    } finally {
+      this.suspended = false;
+      this.busy = false;
+    }
+  }
+
+  private async rebuildTo(index: number): Promise<void> {
+    const lesson = this.lesson!;
+    const engine = this.engine!;
+    if (await this.whileBusy(() => rebuildAtStep(engine, lesson, index).then(() => {}))) this.notice = null;
+    if (this.lesson === lesson) this.place(index);
+  }
+
+  /** The student is at the start of step `index`, judged from the engine's state now. */
+  private place(index: number, engineUnchanged = false): void {
+    const lesson = this.lesson;
+    if (!lesson) return;
+    this.awaitLine = engineUnchanged;
+    this.doneCount = Math.max(0, Math.min(index, lesson.steps.length));
+    this.history = this.latest ? [{ kind: 'state', snapshot: this.latest }] : [];
+    this.fresh();
+    this.judge(true);
+    this.focused = '';
+    this.refocus();
+  }
+
+  /** A new current step: its hints, solution and prediction start over. */
+  private fresh(): void {
+    this.hintsShown = 0;
+    this.solutionShown = false;
+    const step = this.lesson?.steps[this.doneCount];
+    if (step && step.id in this.predictions) {
+      const { [step.id]: _gone, ...rest } = this.predictions;
+      this.predictions = rest;
+    }
+  }
+
   private load(lesson: Lesson | null): void {
     this.lesson = lesson;
-    this.doneCount = lesson ? parseProgress(lesson.steps, read(progressKey(lesson.id))) : 0;
+    this.awaitLine = false;
+    this.notice = null;
+    this.predictions = {};
+    let saved = lesson ? read(progressKey(this.kind, lesson.id)) : null;
+    if (lesson && saved === null && this.kind === 'sim') saved = read(legacyProgressKey(lesson.id));
+    this.doneCount = lesson ? parseProgress(lesson.steps, saved) : 0;
     this.history = this.latest ? [{ kind: 'state', snapshot: this.latest }] : [];
     this.hintsShown = 0;
+    this.solutionShown = false;
+    this.focused = '';
     this.judge();
+    this.refocus();
   }
 
   /** Moves progress on by the latest snapshot; saves it when it moved (or always, with `save`). */
@@ -150,12 +403,43 @@ export class LessonState {
     const lesson = this.lesson;
     if (!lesson) return;
     const before = this.doneCount;
+    if (this.awaitLine) {
+      if (!this.history.some((e) => e.kind === 'line')) {
+        if (save) write(progressKey(this.kind, lesson.id), serializeProgress(lesson.steps, before));
+        return;
+      }
+      this.awaitLine = false;
+    }
+    // A prediction is judged on the same events as its step, before the step's pass trims them.
+    const step = lesson.steps[before];
+    const guess = step ? this.predictions[step.id] : undefined;
+    if (step?.predict && guess?.held === null && evaluateCheck(step.predict.confirm, this.history).passed) {
+      this.predictions = { ...this.predictions, [step.id]: { chosen: guess.chosen, held: guess.chosen === step.predict.answer } };
+    }
     const r = advance(lesson, before, this.history);
     this.doneCount = r.doneCount;
     this.history = r.history;
     // Say why only once the student has tried something for this step.
     this.why = r.history.some((e) => e.kind === 'line') ? r.why : null;
-    if (this.doneCount !== before) this.hintsShown = 0;
-    if (save || this.doneCount !== before) write(progressKey(lesson.id), serializeProgress(lesson.steps, this.doneCount));
+    if (this.doneCount !== before) {
+      this.hintsShown = 0;
+      this.solutionShown = false;
+      this.notice = null;
+      if (this.doneCount >= lesson.steps.length) {
+        write(completedKey(this.kind, lesson.id), '1');
+        this.completedVersion++;
+      }
+    }
+    if (save || this.doneCount !== before) write(progressKey(this.kind, lesson.id), serializeProgress(lesson.steps, this.doneCount));
+  }
+
+  /** Asks the diagrams to show the current step's view, once per step. */
+  private refocus(): void {
+    const lesson = this.lesson;
+    const step = lesson?.steps[this.doneCount];
+    const where = `${lesson?.id ?? ''}#${step?.id ?? ''}`;
+    if (where === this.focused) return;
+    this.focused = where;
+    if (step?.view) this.focus = { seq: (this.focus?.seq ?? 0) + 1, view: step.view };
   }
 }
