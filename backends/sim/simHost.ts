@@ -1,7 +1,7 @@
 import type { BackendEvent, Capabilities, TerminalIO } from '../../core/backend';
 import type { LayerEntry, Snapshot, TraceOp, Transition } from '../../core/model';
 import { InterruptSource, seededRng, type Interrupt } from '../../core/ports';
-import type { TerminalInput } from '../../core/process';
+import type { EditRequest, TerminalInput } from '../../core/process';
 import { Scheduler } from '../../core/scheduler';
 import { Engine } from '../../core/engine/engine';
 import { dockerCommand } from '../../core/cli/docker';
@@ -20,7 +20,8 @@ import { MountedFs } from '../../core/unionfs/mountedFs';
 import { HostMountTable } from '../../core/unionfs/hostOverlay';
 import { varLibDockerMounts } from '../../core/engine/varLibDocker';
 import { DockerUnit } from '../../core/engine/dockerService';
-import { editorCommand, journalctlCommand, serviceCommand, systemctlCommand } from '../../core/engine/systemctl';
+import { journalctlCommand, serviceCommand, systemctlCommand } from '../../core/engine/systemctl';
+import { editorCommand } from '../../core/shell/editor';
 
 /**
  * One simulated machine: the engine, the host shell and virtual time, plus the
@@ -30,12 +31,13 @@ import { editorCommand, journalctlCommand, serviceCommand, systemctlCommand } fr
  *
  * Determinism: the state is a function of (seed, epoch, journal). Each journal
  * entry records the virtual time at which a line started, Ctrl-C arrived, or
- * keystrokes reached the line that reads the terminal (`docker run -it`).
+ * keystrokes reached the line that reads the terminal (`docker run -it`), or
+ * the editor pane answered `vi FILE` (the text saved, or null for quit).
  */
-export type JournalEntry = { t: number; line: string } | { t: number; interrupt: true } | { t: number; input: string };
+export type JournalEntry = { t: number; line: string } | LineEvent;
 
-/** What happens to a running line besides time passing: Ctrl-C, or keystrokes for it. */
-type LineEvent = { t: number; interrupt: true } | { t: number; input: string };
+/** What happens to a running line besides time passing: Ctrl-C, keystrokes for it, or the editor pane's answer. */
+type LineEvent = { t: number; interrupt: true } | { t: number; input: string } | { t: number; edit: string | null };
 
 export interface Journal {
   seed: string;
@@ -95,6 +97,9 @@ export class SimHost {
   /** Whoever reads the terminal's keystrokes now (a docker client attached to a container). */
   private reader: ((data: string) => void) | null = null;
   private rawListener: ((raw: boolean) => void) | null = null;
+  /** The editor pane's answer for the editor now open (`vi FILE`), and the caller's editor that will give it. */
+  private editAnswer: ((text: string | null) => void) | null = null;
+  private editing: Promise<void> | null = null;
   journal!: Journal;
 
   constructor(private readonly opts: SimHostOptions) {
@@ -137,7 +142,7 @@ export class SimHost {
     const unit = new DockerUnit(this.engine, disk, now);
     const docker = withDaemon(unit, withClientProcess(this.engine, dockerCommand(this.engine, { fs })));
     const systemctl = systemctlCommand(unit, now);
-    const editor = editorCommand();
+    const editor = editorCommand(fs);
     // `own`: the host's files (not a container's mount namespace), where docker and ps are the host's.
     const commands = (net: string, hostname: string, own: boolean): Record<string, CommandRunner> => ({
       ...(own ? { docker, ps: psCommand(kernel, now) } : { ps: notInNamespaces('ps') }),
@@ -271,8 +276,12 @@ export class SimHost {
     this.engine.trace.setCommand(line);
     const running: { interrupt: InterruptSource; done: Promise<number> } = { interrupt, done: Promise.resolve(0) };
     this.reader = null;
+    this.editAnswer = null;
+    this.editing = null;
     this.rawListener = io.raw ? (on) => io.raw?.(on) : null;
+    const edit = io.edit?.bind(io);
     const terminal: TerminalInput = {
+      ...(edit ? { edit: (request: EditRequest) => this.openEditor(request, edit) } : {}),
       claim: (onData) => {
         this.reader = onData;
         this.rawListener?.(true);
@@ -301,6 +310,28 @@ export class SimHost {
       });
     this.running = running;
     return running.done;
+  }
+
+  /** The caller's editor pane edits a file; its answer is journaled with its virtual time, so a replay saves the same text. */
+  private openEditor(request: EditRequest, edit: (request: EditRequest) => Promise<string | null>): Promise<string | null> {
+    return new Promise((resolve) => {
+      const answer = (text: string | null): void => {
+        if (this.editAnswer !== answer) return;
+        this.editAnswer = null;
+        this.editing = null;
+        this.record({ t: this.scheduler.now(), edit: text });
+        resolve(text);
+        this.flushEvents();
+      };
+      this.editAnswer = answer;
+      // An editor that fails is a quit without saving.
+      this.editing = edit(request).then(answer, () => answer(null));
+    });
+  }
+
+  /** Whether an editor pane is open for the running line. */
+  get editsFile(): boolean {
+    return this.editAnswer !== null;
   }
 
   private busy(io: TerminalIO): number {
@@ -361,7 +392,10 @@ export class SimHost {
    */
   async runToCompletion(line: string, io: TerminalIO, planned?: readonly LineEvent[], feed?: () => Promise<string | undefined>): Promise<number> {
     let settled = false;
-    const done = this.start(line, io).then((code) => {
+    // A replay's editor answers from the journal, at its time (below).
+    const replayEdits = planned?.some((e) => 'edit' in e) === true;
+    const lineIo: TerminalIO = replayEdits ? { ...io, edit: () => new Promise<string | null>(() => {}) } : io;
+    const done = this.start(line, lineIo).then((code) => {
       settled = true;
       return code;
     });
@@ -380,15 +414,33 @@ export class SimHost {
         } else this.input(next + '\r');
         continue;
       }
+      if (this.editing && !events) {
+        // A script's editor: time stands still while it edits.
+        await this.editing;
+        continue;
+      }
       const next = this.scheduler.nextAt();
       const event = events?.[0];
+      if (event && 'edit' in event) {
+        if (this.editAnswer && (next === undefined || next > event.t)) {
+          this.scheduler.advanceTo(Math.max(this.scheduler.now(), event.t));
+          events!.shift();
+          this.editAnswer(event.edit);
+          continue;
+        }
+        if (next !== undefined) {
+          this.scheduler.advanceTo(next);
+          continue;
+        }
+      }
       if (event && 'input' in event && (next === undefined || next > event.t)) {
         this.scheduler.advanceTo(Math.max(this.scheduler.now(), event.t));
         events!.shift();
         this.input(event.input);
         continue;
       }
-      const due = events ? event?.t : started + LINE_BUDGET_MS;
+      // The journal's next Ctrl-C (an editor's answer not yet asked for is no Ctrl-C); a script's after the line's budget.
+      const due = events ? (event && !('edit' in event) ? event.t : undefined) : started + LINE_BUDGET_MS;
       if (due !== undefined && (next === undefined || next > due) && presses < MAX_PRESSES) {
         this.scheduler.advanceTo(Math.max(this.scheduler.now(), due));
         events?.shift();
@@ -410,6 +462,7 @@ export class SimHost {
       if (settled) break;
       this.running = null;
       this.reader = null;
+      this.editAnswer = null;
       this.engine.trace.setCommand(undefined);
       io.stderr('glassbox: the line did not finish; stopped waiting for it\n');
       this.flushEvents();

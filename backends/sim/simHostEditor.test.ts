@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { setImmediate as yieldImmediate } from 'node:timers/promises';
+import type { EditRequest } from '../../core/backend';
+import { SimHost } from './simHost';
+
+function newHost(): SimHost {
+  return new SimHost({ seed: 'editor-test', yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: true, terminalInput: true });
+}
+
+async function run(host: SimHost, line: string, edit?: (r: EditRequest) => Promise<string | null>): Promise<{ out: string; exit: number }> {
+  let out = '';
+  const exit = await host.runToCompletion(line, { stdout: (t) => void (out += t), stderr: (t) => void (out += t), ...(edit ? { edit } : {}) });
+  return { out, exit };
+}
+
+const answer = (...texts: (string | null)[]) => {
+  const shown: EditRequest[] = [];
+  return { shown, edit: (r: EditRequest) => (shown.push(r), Promise.resolve(texts.shift() ?? null)) };
+};
+
+describe('SimHost: vi, vim and nano open the page’s editor pane', () => {
+  it('a daemon.json saved in vim takes effect at the next restart of docker', async () => {
+    const host = newHost();
+    const pane = answer('{\n  "registry-mirrors": ["https://mirror.example.com"]\n}\n');
+    expect((await run(host, 'vim /etc/docker/daemon.json', pane.edit)).exit).toBe(0);
+    expect(pane.shown[0]).toMatchObject({ path: '/etc/docker/daemon.json', content: '' });
+    expect((await run(host, 'systemctl restart docker')).exit).toBe(0);
+    expect((await run(host, 'docker info')).out).toContain('https://mirror.example.com/');
+  });
+
+  it('a save under a read-only location gets the editor’s error, and nothing is written', async () => {
+    const host = newHost();
+    const pane = answer('x\n', null);
+    expect((await run(host, 'vi /proc/gb-test', pane.edit)).exit).toBe(0);
+    expect(pane.shown[1]?.error).toBe(`"/proc/gb-test" E212: Can't open file for writing`);
+    expect((await run(host, 'cat /proc/gb-test')).exit).toBe(1);
+  });
+
+  it('journals what was saved, so a replay of the journal gives the same file', async () => {
+    const host = newHost();
+    await run(host, 'echo old > /root/a.txt');
+    await run(host, 'nano /root/a.txt', answer('edited\n').edit);
+    await run(host, 'vim /root/b.txt', answer(null).edit);
+    expect(host.journal.entries.filter((e) => 'edit' in e).map((e) => ('edit' in e ? e.edit : undefined))).toEqual(['edited\n', null]);
+    const copy = newHost();
+    await copy.replay(host.journal);
+    expect((await run(copy, 'cat /root/a.txt')).out).toBe('edited\n');
+    expect((await run(copy, 'ls /root/b.txt')).exit).toBe(2);
+    expect(copy.journal.entries).toEqual(host.journal.entries.concat(copy.journal.entries.slice(host.journal.entries.length)));
+  });
+
+  it('without an editor (a script), vim says input is not from a terminal and exits 1', async () => {
+    const host = new SimHost({ seed: 'editor-test', yieldToEventLoop: () => yieldImmediate() });
+    const r = await run(host, 'vim /etc/docker/daemon.json');
+    expect(r.exit).toBe(1);
+    expect(r.out).toContain('Vim: Warning: Input is not from a terminal');
+    expect((await run(host, 'cat /etc/docker/daemon.json')).exit).toBe(1);
+  });
+});
