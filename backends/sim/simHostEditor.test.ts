@@ -57,3 +57,40 @@ describe('SimHost: vi, vim and nano open the page’s editor pane', () => {
     expect((await run(host, 'cat /etc/docker/daemon.json')).exit).toBe(1);
   });
 });
+
+describe('SimHost: vi inside a container', () => {
+  it('docker exec -it … vi edits the container’s file through its upper layer (copy-up), and docker diff shows it', async () => {
+    const host = newHost();
+    await run(host, 'docker run -d --name gb-ed busybox sleep 3600');
+    const pane = answer('edited in busybox vi\n');
+    expect((await run(host, 'docker exec -it gb-ed vi /etc/hostname', pane.edit)).exit).toBe(0);
+    expect(pane.shown[0]).toMatchObject({ path: '/etc/hostname', title: 'vi /etc/hostname' });
+    expect((await run(host, 'docker exec gb-ed cat /etc/hostname')).out).toBe('edited in busybox vi\n');
+    const saved = answer('x\n');
+    expect((await run(host, 'docker exec -it gb-ed vi /bin/notes', saved.edit)).exit).toBe(0);
+    expect((await run(host, 'docker diff gb-ed')).out).toContain('A /bin/notes');
+  });
+
+  it('busybox vi’s own error for a save into a missing directory, in the container', async () => {
+    const host = newHost();
+    await run(host, 'docker run -d --name gb-ed busybox sleep 3600');
+    const pane = answer('x\n', null);
+    await run(host, 'docker exec -it gb-ed vi /no/such/file', pane.edit);
+    expect(pane.shown[1]?.error).toBe(`'/no/such/file' No such file or directory`);
+  });
+
+  it('without -it, busybox vi cannot read user input (exit 1)', async () => {
+    const host = newHost();
+    await run(host, 'docker run -d --name gb-ed busybox sleep 3600');
+    const r = await run(host, 'docker exec gb-ed vi /etc/hostname', answer('no\n').edit);
+    expect(r).toEqual({ exit: 1, out: "vi: can't read user input\n" });
+  });
+
+  it('an image without vi: the shell’s own not found (127)', async () => {
+    const host = newHost();
+    await run(host, 'docker run -d --name gb-ed ubuntu sleep 3600');
+    const r = await run(host, "docker exec gb-ed bash -c 'vi /etc/hostname'");
+    expect(r.exit).toBe(127);
+    expect(r.out).toBe('bash: line 1: vi: command not found\n');
+  });
+});
