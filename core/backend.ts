@@ -1,7 +1,7 @@
 import type { DockerEvent, LayerEntry, Snapshot, TraceOp, Transition } from './model';
-import type { EditRequest } from './process';
+import type { EditRequest, SignInRequest } from './process';
 
-export type { EditRequest };
+export type { EditRequest, SignInRequest };
 
 /**
  * The port every backend implements. The web UI talks only to this: it sends
@@ -78,6 +78,12 @@ export interface TerminalIO {
    * one does when stdin is not a terminal.
    */
   edit?(request: EditRequest): Promise<string | null>;
+  /**
+   * Opens the simulated Docker Hub sign-in for `docker login` without
+   * arguments; resolves with the username signed in, or null when it was
+   * closed. Without it the browser does not open and the client keeps waiting.
+   */
+  signIn?(request: SignInRequest): Promise<string | null>;
 }
 
 export type BackendEvent =

@@ -38,6 +38,20 @@ export interface TerminalInput {
    * nobody can edit (scripts, replays without an editor).
    */
   edit?(request: EditRequest): Promise<string | null>;
+  /**
+   * Opens the page's simulated Docker Hub sign-in (`docker login`'s web-based
+   * login, after "Press ENTER to open your browser"): resolves with the
+   * username the student signed in as, or null when they closed it.
+   */
+  signIn?(request: SignInRequest): Promise<string | null>;
+}
+
+/** The device-code sign-in `docker login` asks the browser for. */
+export interface SignInRequest {
+  /** The one-time device confirmation code the client printed (XXXX-XXXX). */
+  code: string;
+  /** The activation page the client opens, with the code in its query. */
+  url: string;
 }
 
 /** What an editor program shows in the page's editor pane. */

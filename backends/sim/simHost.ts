@@ -1,7 +1,7 @@
 import type { BackendEvent, Capabilities, TerminalIO } from '../../core/backend';
 import type { LayerEntry, Snapshot, TraceOp, Transition } from '../../core/model';
 import { InterruptSource, seededRng, type Interrupt } from '../../core/ports';
-import type { EditRequest, TerminalInput } from '../../core/process';
+import type { EditRequest, SignInRequest, TerminalInput } from '../../core/process';
 import { Scheduler } from '../../core/scheduler';
 import { Engine } from '../../core/engine/engine';
 import { dockerCommand } from '../../core/cli/docker';
@@ -32,12 +32,17 @@ import { editorCommand } from '../../core/shell/editor';
  * Determinism: the state is a function of (seed, epoch, journal). Each journal
  * entry records the virtual time at which a line started, Ctrl-C arrived, or
  * keystrokes reached the line that reads the terminal (`docker run -it`), or
- * the editor pane answered `vi FILE` (the text saved, or null for quit).
+ * the page answered a dialog: the editor pane for `vi FILE` (the text saved,
+ * or null for quit), or the simulated Docker Hub sign-in for `docker login`
+ * (the username, or null for closed).
  */
 export type JournalEntry = { t: number; line: string } | LineEvent;
 
 /** What happens to a running line besides time passing: Ctrl-C, keystrokes for it, or the editor pane's answer. */
-type LineEvent = { t: number; interrupt: true } | { t: number; input: string } | { t: number; edit: string | null };
+type LineEvent = { t: number; interrupt: true } | { t: number; input: string } | DialogAnswer;
+type DialogAnswer = { t: number; edit: string | null } | { t: number; signIn: string | null };
+/** The page's dialogs a line may open and wait for. */
+type Dialog = 'edit' | 'signIn';
 
 export interface Journal {
   seed: string;
@@ -97,9 +102,9 @@ export class SimHost {
   /** Whoever reads the terminal's keystrokes now (a docker client attached to a container). */
   private reader: ((data: string) => void) | null = null;
   private rawListener: ((raw: boolean) => void) | null = null;
-  /** The editor pane's answer for the editor now open (`vi FILE`), and the caller's editor that will give it. */
-  private editAnswer: ((text: string | null) => void) | null = null;
-  private editing: Promise<void> | null = null;
+  /** The answer the open dialog (editor pane, Hub sign-in) waits for, and the caller's dialog that will give it. */
+  private dialogAnswer: { dialog: Dialog; answer: (text: string | null) => void } | null = null;
+  private dialogOpen: Promise<void> | null = null;
   journal!: Journal;
 
   constructor(private readonly opts: SimHostOptions) {
@@ -276,12 +281,14 @@ export class SimHost {
     this.engine.trace.setCommand(line);
     const running: { interrupt: InterruptSource; done: Promise<number> } = { interrupt, done: Promise.resolve(0) };
     this.reader = null;
-    this.editAnswer = null;
-    this.editing = null;
+    this.dialogAnswer = null;
+    this.dialogOpen = null;
     this.rawListener = io.raw ? (on) => io.raw?.(on) : null;
     const edit = io.edit?.bind(io);
+    const signIn = io.signIn?.bind(io);
     const terminal: TerminalInput = {
-      ...(edit ? { edit: (request: EditRequest) => this.openEditor(request, edit) } : {}),
+      ...(edit ? { edit: (request: EditRequest) => this.openDialog('edit', edit(request)) } : {}),
+      ...(signIn ? { signIn: (request: SignInRequest) => this.openDialog('signIn', signIn(request)) } : {}),
       claim: (onData) => {
         this.reader = onData;
         this.rawListener?.(true);
@@ -312,26 +319,24 @@ export class SimHost {
     return running.done;
   }
 
-  /** The caller's editor pane edits a file; its answer is journaled with its virtual time, so a replay saves the same text. */
-  private openEditor(request: EditRequest, edit: (request: EditRequest) => Promise<string | null>): Promise<string | null> {
+  /** A page's dialog is open for the running line; its answer is journaled with its virtual time, so a replay gets the same answer. */
+  private openDialog(dialog: Dialog, answered: Promise<string | null>): Promise<string | null> {
     return new Promise((resolve) => {
-      const answer = (text: string | null): void => {
-        if (this.editAnswer !== answer) return;
-        this.editAnswer = null;
-        this.editing = null;
-        this.record({ t: this.scheduler.now(), edit: text });
-        resolve(text);
-        this.flushEvents();
+      const pending = {
+        dialog,
+        answer: (text: string | null): void => {
+          if (this.dialogAnswer !== pending) return;
+          this.dialogAnswer = null;
+          this.dialogOpen = null;
+          this.record(dialog === 'edit' ? { t: this.scheduler.now(), edit: text } : { t: this.scheduler.now(), signIn: text });
+          resolve(text);
+          this.flushEvents();
+        },
       };
-      this.editAnswer = answer;
-      // An editor that fails is a quit without saving.
-      this.editing = edit(request).then(answer, () => answer(null));
+      this.dialogAnswer = pending;
+      // A dialog that fails is one closed without an answer.
+      this.dialogOpen = answered.then(pending.answer, () => pending.answer(null));
     });
-  }
-
-  /** Whether an editor pane is open for the running line. */
-  get editsFile(): boolean {
-    return this.editAnswer !== null;
   }
 
   private busy(io: TerminalIO): number {
@@ -392,9 +397,11 @@ export class SimHost {
    */
   async runToCompletion(line: string, io: TerminalIO, planned?: readonly LineEvent[], feed?: () => Promise<string | undefined>): Promise<number> {
     let settled = false;
-    // A replay's editor answers from the journal, at its time (below).
-    const replayEdits = planned?.some((e) => 'edit' in e) === true;
-    const lineIo: TerminalIO = replayEdits ? { ...io, edit: () => new Promise<string | null>(() => {}) } : io;
+    // A replay's dialogs answer from the journal, at their time (below).
+    const never = (): Promise<string | null> => new Promise<string | null>(() => {});
+    const lineIo: TerminalIO = planned?.some(isDialogAnswer)
+      ? { ...io, ...(planned.some((e) => 'edit' in e) ? { edit: never } : {}), ...(planned.some((e) => 'signIn' in e) ? { signIn: never } : {}) }
+      : io;
     const done = this.start(line, lineIo).then((code) => {
       settled = true;
       return code;
@@ -414,18 +421,18 @@ export class SimHost {
         } else this.input(next + '\r');
         continue;
       }
-      if (this.editing && !events) {
-        // A script's editor: time stands still while it edits.
-        await this.editing;
+      if (this.dialogOpen && !events) {
+        // A script's dialog (editor, sign-in): time stands still while it answers.
+        await this.dialogOpen;
         continue;
       }
       const next = this.scheduler.nextAt();
       const event = events?.[0];
-      if (event && 'edit' in event) {
-        if (this.editAnswer && (next === undefined || next > event.t)) {
+      if (event && isDialogAnswer(event)) {
+        if (this.dialogAnswer && (next === undefined || next > event.t)) {
           this.scheduler.advanceTo(Math.max(this.scheduler.now(), event.t));
           events!.shift();
-          this.editAnswer(event.edit);
+          this.dialogAnswer.answer('edit' in event ? event.edit : event.signIn);
           continue;
         }
         if (next !== undefined) {
@@ -439,8 +446,8 @@ export class SimHost {
         this.input(event.input);
         continue;
       }
-      // The journal's next Ctrl-C (an editor's answer not yet asked for is no Ctrl-C); a script's after the line's budget.
-      const due = events ? (event && !('edit' in event) ? event.t : undefined) : started + LINE_BUDGET_MS;
+      // The journal's next Ctrl-C (a dialog's answer not yet asked for is no Ctrl-C); a script's after the line's budget.
+      const due = events ? (event && !isDialogAnswer(event) ? event.t : undefined) : started + LINE_BUDGET_MS;
       if (due !== undefined && (next === undefined || next > due) && presses < MAX_PRESSES) {
         this.scheduler.advanceTo(Math.max(this.scheduler.now(), due));
         events?.shift();
@@ -462,7 +469,7 @@ export class SimHost {
       if (settled) break;
       this.running = null;
       this.reader = null;
-      this.editAnswer = null;
+      this.dialogAnswer = null;
       this.engine.trace.setCommand(undefined);
       io.stderr('glassbox: the line did not finish; stopped waiting for it\n');
       this.flushEvents();
@@ -540,6 +547,10 @@ function hostDisk(now: () => number): MemFs {
   // dockerd makes its data root 0710.
   disk.chmod('/var/lib/docker', 0o710);
   return disk;
+}
+
+function isDialogAnswer(e: LineEvent): e is DialogAnswer {
+  return 'edit' in e || 'signIn' in e;
 }
 
 /** A word of a command line, quoted for bash when it needs it. */

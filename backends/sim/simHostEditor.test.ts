@@ -94,3 +94,32 @@ describe('SimHost: vi inside a container', () => {
     expect(r.out).toBe('bash: line 1: vi: command not found\n');
   });
 });
+
+describe('SimHost: docker login’s simulated Docker Hub sign-in', () => {
+  it('journals the Enter and the sign-in’s answer; a replay stores the same credentials', async () => {
+    const host = newHost();
+    let out = '';
+    let code = '';
+    const done = host.runToCompletion(
+      'docker login',
+      {
+        stdout: (t) => void (out += t),
+        stderr: (t) => void (out += t),
+        signIn: (r) => {
+          code = r.code;
+          return Promise.resolve('student');
+        },
+      },
+      undefined,
+      async () => '',
+    );
+    expect(await done).toBe(0);
+    expect(out).toContain(`Your one-time device confirmation code is: \x1b[1m${code}`);
+    expect(out).toContain('Login Succeeded');
+    expect(host.journal.entries.some((e) => 'signIn' in e && e.signIn === 'student')).toBe(true);
+    const config = (await run(host, 'cat /root/.docker/config.json')).out;
+    const copy = newHost();
+    await copy.replay(host.journal);
+    expect((await run(copy, 'cat /root/.docker/config.json')).out).toBe(config);
+  });
+});
