@@ -22,6 +22,7 @@ import { varLibDockerMounts } from '../../core/engine/varLibDocker';
 import { DockerUnit } from '../../core/engine/dockerService';
 import { journalctlCommand, serviceCommand, systemctlCommand } from '../../core/engine/systemctl';
 import { editorCommand } from '../../core/shell/editor';
+import { DOCKER_SERVICE_PATH, DOCKER_SERVICE_UNIT, unitSaveRefusal } from '../../core/engine/dockerUnitFile';
 
 /**
  * One simulated machine: the engine, the host shell and virtual time, plus the
@@ -147,7 +148,7 @@ export class SimHost {
     const unit = new DockerUnit(this.engine, disk, now);
     const docker = withDaemon(unit, withClientProcess(this.engine, dockerCommand(this.engine, { fs })));
     const systemctl = systemctlCommand(unit, now);
-    const editor = editorCommand(fs);
+    const editor = editorCommand(fs, unitSaveRefusal);
     // `own`: the host's files (not a container's mount namespace), where docker and ps are the host's.
     const commands = (net: string, hostname: string, own: boolean): Record<string, CommandRunner> => ({
       ...(own ? { docker, ps: psCommand(kernel, now) } : { ps: notInNamespaces('ps') }),
@@ -544,6 +545,8 @@ function hostDisk(now: () => number): MemFs {
     disk.chmod(f, 0o755);
   }
   disk.writeFile('/root/.bashrc', ROOT_BASHRC);
+  disk.mkdir('/usr/lib/systemd/system', { parents: true });
+  disk.writeFile(DOCKER_SERVICE_PATH, DOCKER_SERVICE_UNIT);
   // dockerd makes its data root 0710.
   disk.chmod('/var/lib/docker', 0o710);
   return disk;

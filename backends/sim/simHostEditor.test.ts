@@ -36,6 +36,17 @@ describe('SimHost: vi, vim and nano open the page’s editor pane', () => {
     expect((await run(host, 'cat /proc/gb-test')).exit).toBe(1);
   });
 
+  it('vi docker.service shows docker.io’s unit; quitting leaves it, a changed unit is refused in the pane (not saved without effect)', async () => {
+    const host = newHost();
+    const pane = answer(null);
+    expect((await run(host, 'vi /usr/lib/systemd/system/docker.service', pane.edit)).exit).toBe(0);
+    expect(pane.shown[0]!.content).toContain('ExecStart=/usr/sbin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock $DOCKER_OPTS\n');
+    const changed = answer('[Service]\nExecStart=/usr/bin/dockerd --graph=/data/docker\n', null);
+    await run(host, 'vi /usr/lib/systemd/system/docker.service', changed.edit);
+    expect(changed.shown[1]!.error).toMatch(/^glassbox: changes to docker.service are not simulated yet/);
+    expect((await run(host, 'grep -c graph /usr/lib/systemd/system/docker.service')).out).toBe('0\n');
+  });
+
   it('journals what was saved, so a replay of the journal gives the same file', async () => {
     const host = newHost();
     await run(host, 'echo old > /root/a.txt');

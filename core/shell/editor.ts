@@ -52,6 +52,8 @@ export interface EditorProcess {
   io: Pick<ProcessIO, 'stdout' | 'stderr' | 'stdinIsTTY' | 'stdoutIsTTY'>;
   /** The terminal, when stdin is one and the backend has an editor pane. */
   terminal?: TerminalInput | undefined;
+  /** Why a save of this text to this file is refused (shown in the pane as a failed save's message), or undefined to write it. */
+  refuseSave?: ((path: string, text: string) => string | undefined) | undefined;
 }
 
 /**
@@ -93,6 +95,11 @@ export async function runEditor(flavor: EditorFlavor, p: EditorProcess): Promise
   for (;;) {
     const saved = await edit(request);
     if (saved === null) return 0;
+    const refused = p.refuseSave?.(path, saved);
+    if (refused !== undefined) {
+      request = { ...request, content: saved, error: refused };
+      continue;
+    }
     const failed = writeFile(p.fs, path, saved);
     if (failed === undefined) return 0;
     request = { ...request, content: saved, error: writeErrorText(flavor, path, failed) };
@@ -113,7 +120,7 @@ export function hostEditorFlavor(name: string): EditorFlavor {
   return name === 'nano' ? 'nano' : 'vim';
 }
 
-/** vi, vim or nano as a host program over the host's filesystem `fs`. */
-export function editorCommand(fs: Fs): CommandRunner {
-  return (argv, io) => runEditor(hostEditorFlavor(argv[0] ?? 'vi'), { argv, fs, cwd: io.cwd ?? '/', io, terminal: io.terminal });
+/** vi, vim or nano as a host program over the host's filesystem `fs`; `refuseSave` keeps files the simulation would not act on from changing. */
+export function editorCommand(fs: Fs, refuseSave?: (path: string, text: string) => string | undefined): CommandRunner {
+  return (argv, io) => runEditor(hostEditorFlavor(argv[0] ?? 'vi'), { argv, fs, cwd: io.cwd ?? '/', io, terminal: io.terminal, refuseSave });
 }
