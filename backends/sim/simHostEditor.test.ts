@@ -34,6 +34,12 @@ describe('SimHost: vi, vim and nano open the page’s editor pane', () => {
     expect((await run(host, 'vi /proc/gb-test', pane.edit)).exit).toBe(0);
     expect(pane.shown[1]?.error).toBe(`"/proc/gb-test" E212: Can't open file for writing`);
     expect((await run(host, 'cat /proc/gb-test')).exit).toBe(1);
+    // Docker's overlay2 tree is the engine's own view, read-only to the shell (as `touch` finds it).
+    const touched = await run(host, 'touch /var/lib/docker/overlay2/gb-test');
+    const data = answer('x\n', null);
+    await run(host, 'nano /var/lib/docker/overlay2/gb-test', data.edit);
+    expect(touched.out).toContain('Read-only file system');
+    expect(data.shown[1]?.error).toBe('[ Error writing /var/lib/docker/overlay2/gb-test: Read-only file system ]');
   });
 
   it('vi docker.service shows docker.io’s unit; quitting leaves it, a changed unit is refused in the pane (not saved without effect)', async () => {
