@@ -1,7 +1,7 @@
 import type { BackendEvent, Capabilities, TerminalIO } from '../../core/backend';
 import type { LayerEntry, Snapshot, TraceOp, Transition } from '../../core/model';
 import { InterruptSource, seededRng, type Interrupt } from '../../core/ports';
-import type { EditRequest, SignInRequest, TerminalInput } from '../../core/process';
+import type { TerminalInput } from '../../core/process';
 import { Scheduler } from '../../core/scheduler';
 import { Engine } from '../../core/engine/engine';
 import { dockerCommand } from '../../core/cli/docker';
@@ -23,6 +23,7 @@ import { DockerUnit } from '../../core/engine/dockerService';
 import { journalctlCommand, serviceCommand, systemctlCommand } from '../../core/engine/systemctl';
 import { editorCommand } from '../../core/shell/editor';
 import { DOCKER_SERVICE_PATH, DOCKER_SERVICE_UNIT, unitSaveRefusal } from '../../core/engine/dockerUnitFile';
+import { isDialogAnswer, PageDialogs, replayDialogs, type DialogAnswer } from './pageDialogs';
 
 /**
  * One simulated machine: the engine, the host shell and virtual time, plus the
@@ -41,9 +42,6 @@ export type JournalEntry = { t: number; line: string } | LineEvent;
 
 /** What happens to a running line besides time passing: Ctrl-C, keystrokes for it, or the editor pane's answer. */
 type LineEvent = { t: number; interrupt: true } | { t: number; input: string } | DialogAnswer;
-type DialogAnswer = { t: number; edit: string | null } | { t: number; signIn: string | null };
-/** The page's dialogs a line may open and wait for. */
-type Dialog = 'edit' | 'signIn';
 
 export interface Journal {
   seed: string;
@@ -103,9 +101,11 @@ export class SimHost {
   /** Whoever reads the terminal's keystrokes now (a docker client attached to a container). */
   private reader: ((data: string) => void) | null = null;
   private rawListener: ((raw: boolean) => void) | null = null;
-  /** The answer the open dialog (editor pane, Hub sign-in) waits for, and the caller's dialog that will give it. */
-  private dialogAnswer: { dialog: Dialog; answer: (text: string | null) => void } | null = null;
-  private dialogOpen: Promise<void> | null = null;
+  /** The page's dialogs the running line waits on (editor pane, Hub sign-in). */
+  private readonly dialogs = new PageDialogs((answer) => {
+    this.record(answer);
+    this.flushEvents();
+  }, () => this.scheduler.now());
   journal!: Journal;
 
   constructor(private readonly opts: SimHostOptions) {
@@ -282,14 +282,9 @@ export class SimHost {
     this.engine.trace.setCommand(line);
     const running: { interrupt: InterruptSource; done: Promise<number> } = { interrupt, done: Promise.resolve(0) };
     this.reader = null;
-    this.dialogAnswer = null;
-    this.dialogOpen = null;
     this.rawListener = io.raw ? (on) => io.raw?.(on) : null;
-    const edit = io.edit?.bind(io);
-    const signIn = io.signIn?.bind(io);
     const terminal: TerminalInput = {
-      ...(edit ? { edit: (request: EditRequest) => this.openDialog('edit', edit(request)) } : {}),
-      ...(signIn ? { signIn: (request: SignInRequest) => this.openDialog('signIn', signIn(request)) } : {}),
+      ...this.dialogs.terminal(io),
       claim: (onData) => {
         this.reader = onData;
         this.rawListener?.(true);
@@ -318,26 +313,6 @@ export class SimHost {
       });
     this.running = running;
     return running.done;
-  }
-
-  /** A page's dialog is open for the running line; its answer is journaled with its virtual time, so a replay gets the same answer. */
-  private openDialog(dialog: Dialog, answered: Promise<string | null>): Promise<string | null> {
-    return new Promise((resolve) => {
-      const pending = {
-        dialog,
-        answer: (text: string | null): void => {
-          if (this.dialogAnswer !== pending) return;
-          this.dialogAnswer = null;
-          this.dialogOpen = null;
-          this.record(dialog === 'edit' ? { t: this.scheduler.now(), edit: text } : { t: this.scheduler.now(), signIn: text });
-          resolve(text);
-          this.flushEvents();
-        },
-      };
-      this.dialogAnswer = pending;
-      // A dialog that fails is one closed without an answer.
-      this.dialogOpen = answered.then(pending.answer, () => pending.answer(null));
-    });
   }
 
   private busy(io: TerminalIO): number {
@@ -399,11 +374,7 @@ export class SimHost {
   async runToCompletion(line: string, io: TerminalIO, planned?: readonly LineEvent[], feed?: () => Promise<string | undefined>): Promise<number> {
     let settled = false;
     // A replay's dialogs answer from the journal, at their time (below).
-    const never = (): Promise<string | null> => new Promise<string | null>(() => {});
-    const lineIo: TerminalIO = planned?.some(isDialogAnswer)
-      ? { ...io, ...(planned.some((e) => 'edit' in e) ? { edit: never } : {}), ...(planned.some((e) => 'signIn' in e) ? { signIn: never } : {}) }
-      : io;
-    const done = this.start(line, lineIo).then((code) => {
+    const done = this.start(line, replayDialogs(io, planned)).then((code) => {
       settled = true;
       return code;
     });
@@ -422,18 +393,18 @@ export class SimHost {
         } else this.input(next + '\r');
         continue;
       }
-      if (this.dialogOpen && !events) {
+      if (this.dialogs.opened && !events) {
         // A script's dialog (editor, sign-in): time stands still while it answers.
-        await this.dialogOpen;
+        await this.dialogs.opened;
         continue;
       }
       const next = this.scheduler.nextAt();
       const event = events?.[0];
       if (event && isDialogAnswer(event)) {
-        if (this.dialogAnswer && (next === undefined || next > event.t)) {
+        if (this.dialogs.waiting && (next === undefined || next > event.t)) {
           this.scheduler.advanceTo(Math.max(this.scheduler.now(), event.t));
           events!.shift();
-          this.dialogAnswer.answer('edit' in event ? event.edit : event.signIn);
+          this.dialogs.answer(event);
           continue;
         }
         if (next !== undefined) {
@@ -470,7 +441,7 @@ export class SimHost {
       if (settled) break;
       this.running = null;
       this.reader = null;
-      this.dialogAnswer = null;
+      this.dialogs.clear();
       this.engine.trace.setCommand(undefined);
       io.stderr('glassbox: the line did not finish; stopped waiting for it\n');
       this.flushEvents();
@@ -550,10 +521,6 @@ function hostDisk(now: () => number): MemFs {
   // dockerd makes its data root 0710.
   disk.chmod('/var/lib/docker', 0o710);
   return disk;
-}
-
-function isDialogAnswer(e: LineEvent): e is DialogAnswer {
-  return 'edit' in e || 'signIn' in e;
 }
 
 /** A word of a command line, quoted for bash when it needs it. */
