@@ -88,6 +88,18 @@ describe('SimHost: vi inside a container', () => {
     expect((await run(host, 'docker diff gb-ed')).out).toContain('A /bin/notes');
   });
 
+  it('vi typed into docker run -it’s shell opens the pane of the attached client', async () => {
+    const host = newHost();
+    const pane = answer('typed at the prompt\n');
+    const lines = ['vi /root/notes', 'exit'];
+    let out = '';
+    const exit = await host.runToCompletion('docker run -it --name gb-ed busybox sh', { stdout: (t) => void (out += t), stderr: (t) => void (out += t), edit: pane.edit }, undefined, async () => lines.shift());
+    expect(exit).toBe(0);
+    expect(pane.shown[0]).toMatchObject({ path: '/root/notes', content: '', title: 'vi /root/notes' });
+    await run(host, 'docker start gb-ed');
+    expect((await run(host, 'docker exec gb-ed cat /root/notes')).out).toBe('typed at the prompt\n');
+  });
+
   it('busybox vi’s own error for a save into a missing directory, in the container', async () => {
     const host = newHost();
     await run(host, 'docker run -d --name gb-ed busybox sleep 3600');
