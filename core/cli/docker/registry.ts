@@ -11,7 +11,7 @@ import { formatItems, headerContext, tabwriteRows } from '../table';
 import { daemonErrorText, type CommandDef, type Ctx } from './common';
 import { displayJsonMessages } from './jsonMessages';
 import { TemplateError } from './template';
-import { webLogin } from './webLogin';
+import { storedHubLogin, webLogin } from './webLogin';
 
 /**
  * `docker search`, `docker login` and `docker logout` as the 28.2.2 client
@@ -174,8 +174,9 @@ export const login: CommandDef = {
     const server = arg !== undefined && arg !== 'docker.io' ? arg : INDEX_SERVER;
     const hub = server === INDEX_SERVER || isHub(server);
     let username = user;
-    // Without -u and -p the client first tries the credentials it stored (not simulated: say so).
+    // Without -u and -p the client first tries the credentials it stored (the Hub's: webLogin.ts; a registry's: not simulated, say so).
     const stored = ctx.fs ? readConfig(ctx.fs).auths?.[hub ? INDEX_SERVER : hostOf(server)] : undefined;
+    if (username === '' && password === '' && stored?.auth && hub) return storedHubLogin(ctx, stored.auth);
     if (username === '' && password === '' && stored?.auth) {
       ctx.io.stderr('glassbox: docker login with the stored credentials is not simulated yet; use docker login -u USERNAME --password-stdin\n');
       return 2;

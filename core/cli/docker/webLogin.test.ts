@@ -79,6 +79,18 @@ describe('docker login with no arguments (Docker 28’s web-based login)', () =>
     expect(plain(deviceLoginText('ABCD-EFGH'))).toContain('Your one-time device confirmation code is: ABCD-EFGH\n');
   });
 
+  it('again with the Hub’s credentials stored: the client logs in with them, no TTY needed', async () => {
+    const s = new ServiceSession('web-login');
+    await login(s, ['\r'], async () => 'student1');
+    const before = s.fs.readFile(DOCKER_CONFIG);
+    expect(await s.run('docker login')).toEqual({
+      out: 'Login Succeeded\n',
+      err: "Authenticating with existing credentials... [Username: student1]\n\n Info -> To login with a different account, run 'docker logout' followed by 'docker login'\n\n\n",
+      code: 0,
+    });
+    expect(s.fs.readFile(DOCKER_CONFIG)).toBe(before);
+  });
+
   it('with -u the web login is not used: the credentials given are stored', async () => {
     const s = new ServiceSession('web-login');
     const r = await s.run('docker login -u bob --password-stdin', { stdin: 'pw\n' });

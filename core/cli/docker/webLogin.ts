@@ -34,6 +34,48 @@ function pick(rng: Rng, alphabet: string, n: number): string {
   return out;
 }
 
+/** tui.Output.PrintNote: the header ("i Info →" on a terminal, " Info -> " otherwise), the text in italics on a terminal. */
+function note(text: string, terminal: boolean): string {
+  return terminal ? `\n${INFO_HEADER}\x1b[3m${text}${RESET}\n` : `\n Info -> ${text}\n`;
+}
+
+/** Standard base64 to text (the "auth" field of config.json). */
+function decodeBase64(text: string): string {
+  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const bytes: number[] = [];
+  let bits = 0;
+  let value = 0;
+  for (const ch of text.replace(/=+$/, '')) {
+    const v = abc.indexOf(ch);
+    if (v < 0) break;
+    value = (value << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push((value >> bits) & 0xff);
+    }
+  }
+  try {
+    return decodeURIComponent(bytes.map((b) => `%${b.toString(16).padStart(2, '0')}`).join(''));
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * `docker login` without -u and -p when config.json has the Hub's
+ * credentials (loginWithStoredCredentials): the client logs in with them,
+ * which the simulated Hub accepts, and stores nothing new.
+ */
+export function storedHubLogin(ctx: Ctx, auth: string): number {
+  const user = decodeBase64(auth).split(':')[0] ?? '';
+  ctx.io.stderr(`Authenticating with existing credentials...${user !== '' ? ` [Username: ${user}]` : ''}\n`);
+  ctx.io.stderr(note("To login with a different account, run 'docker logout' followed by 'docker login'", ctx.io.stderrIsTTY === true));
+  ctx.io.stderr('\n\n');
+  ctx.io.stdout('Login Succeeded\n');
+  return 0;
+}
+
 /** A one-time device confirmation code, XXXX-XXXX. */
 export function deviceCode(rng: Rng): string {
   return `${pick(rng, CODE_ALPHABET, 4)}-${pick(rng, CODE_ALPHABET, 4)}`;
