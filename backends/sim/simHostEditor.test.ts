@@ -108,6 +108,14 @@ describe('SimHost: vi inside a container', () => {
     expect(pane.shown[1]?.error).toBe(`'/no/such/file' No such file or directory`);
   });
 
+  it('CentOS’s vi is vim-minimal: vim’s E212 for a save it cannot make', async () => {
+    const host = newHost();
+    await run(host, 'docker run -d --name gb-ed centos sleep 3600');
+    const pane = answer('x\n', null);
+    expect((await run(host, 'docker exec -it gb-ed vi /no/such/file', pane.edit)).exit).toBe(0);
+    expect(pane.shown[1]?.error).toBe(`"/no/such/file" E212: Can't open file for writing`);
+  });
+
   it('without -it, busybox vi cannot read user input (exit 1)', async () => {
     const host = newHost();
     await run(host, 'docker run -d --name gb-ed busybox sleep 3600');
