@@ -68,6 +68,7 @@ export const EXPECTED_ERRORS: readonly { text: RegExp; outcomes: readonly Outcom
   { text: /^docker events$/, outcomes: ['error'], why: 'docker events follows until Ctrl-C; the client then exits 130 (128 + SIGINT)' },
   { text: /^docker volume rm myvolume$/, outcomes: ['docker error'], why: 'the nginx container the notes started on it uses it; the notes say themselves that a volume in use cannot be removed' },
   { text: /^mount -t aufs /, outcomes: ['error'], why: 'no line of the notes makes A, B and C, and Debian 12’s kernel has no aufs (overlay2 replaced it): mount fails, exit 32' },
+  { text: /--volumes-from log-producer\u00a0/, outcomes: ['docker error'], why: 'the notes put a no-break space (U+00A0) after log-producer: bash does not split words there, so Docker looks for a container named "log-producer" with that character on the end' },
   { text: /^docker search$|^docker history$/, outcomes: ['docker error'], why: 'the notes name the command alone; it needs an argument' },
 ];
 
