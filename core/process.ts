@@ -60,6 +60,8 @@ export interface EditRequest {
   path: string;
   /** The file's text now ('' for a new file). */
   content: string;
+  /** The file does not exist yet: saving creates it (vim's "[New]"). */
+  newFile?: boolean;
   /** The pane's title: the command line, e.g. "vim /etc/docker/daemon.json". */
   title: string;
   /** The editor's own message after a save that failed (vim's E212), shown in the pane; the text stays unsaved. */

@@ -45,8 +45,7 @@ describe('vi, vim and nano in the editor pane', () => {
     const fs = disk();
     const p = pane('hello\n');
     expect((await session('nano', ['nano', 'notes.txt'], fs, p)).exit).toBe(0);
-    expect(p.shown[0]!.content).toBe('');
-    expect(p.shown[0]!.path).toBe('/root/notes.txt');
+    expect(p.shown[0]).toMatchObject({ content: '', path: '/root/notes.txt', newFile: true });
     expect(fs.readFile('/root/notes.txt')).toBe('hello\n');
   });
 

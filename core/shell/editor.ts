@@ -91,7 +91,7 @@ export async function runEditor(flavor: EditorFlavor, p: EditorProcess): Promise
   }
   // A missing file opens empty; saving creates it.
   const read = p.fs.tryRead(path);
-  let request: EditRequest = { path, content: 'data' in read ? read.data : '', title: [name, ...args].join(' ') };
+  let request: EditRequest = { path, content: 'data' in read ? read.data : '', title: [name, ...args].join(' '), ...('data' in read ? {} : { newFile: true }) };
   for (;;) {
     const saved = await edit(request);
     if (saved === null) return 0;
