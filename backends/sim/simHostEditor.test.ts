@@ -159,4 +159,17 @@ describe('SimHost: docker login’s simulated Docker Hub sign-in', () => {
     await copy.replay(host.journal);
     expect((await run(copy, 'cat /root/.docker/config.json')).out).toBe(config);
   });
+
+  it('Ctrl-C while the client waits for the browser: "login canceled", exit 1, nothing stored', async () => {
+    const host = newHost();
+    let out = '';
+    const done = host.start('docker login', { stdout: (t) => void (out += t), stderr: (t) => void (out += t), signIn: () => Promise.resolve(null) });
+    await host.advanceTo(host.now() + 1000);
+    host.input('\r');
+    await host.advanceTo(host.now() + 1000);
+    host.interrupt();
+    expect(await done).toBe(1);
+    expect(out.endsWith('login canceled\n')).toBe(true);
+    expect((await run(host, 'ls /root/.docker/config.json')).exit).toBe(2);
+  });
 });

@@ -11,7 +11,7 @@ import { formatItems, headerContext, tabwriteRows } from '../table';
 import { daemonErrorText, type CommandDef, type Ctx } from './common';
 import { displayJsonMessages } from './jsonMessages';
 import { TemplateError } from './template';
-import { storedHubLogin, webLogin } from './webLogin';
+import { eraseHubOAuthTokens, storedHubLogin, webLogin } from './webLogin';
 
 /**
  * `docker search`, `docker login` and `docker logout` as the 28.2.2 client
@@ -241,6 +241,8 @@ export const logout: CommandDef = {
     const host = isDefault ? INDEX_SERVER : hostOf(arg);
     // Older clients stored the address as typed, with or without a scheme: every form is erased.
     const keys = isDefault ? [INDEX_SERVER] : [arg, host, `http://${host}`, `https://${host}`];
+    // The Hub's OAuth tokens of a web login go first (webLogin.ts).
+    if (isDefault && ctx.fs) eraseHubOAuthTokens(ctx.fs);
     ctx.io.stdout(`Removing login credentials for ${host}\n`);
     const fs = ctx.fs;
     if (!fs) return 0;

@@ -1,5 +1,6 @@
 import { INDEX_SERVER } from '../../engine/registryClient';
 import type { Rng } from '../../ports';
+import type { Fs } from '../../shell/filesystem';
 import type { Ctx } from './common';
 import { base64, DOCKER_CONFIG, readConfig, UNENCRYPTED_WARNING, writeConfig } from './registry';
 
@@ -74,6 +75,22 @@ export function storedHubLogin(ctx: Ctx, auth: string): number {
   ctx.io.stderr('\n\n');
   ctx.io.stdout('Login Succeeded\n');
   return 0;
+}
+
+/**
+ * `docker logout` without a server first logs out of the OAuth tenant
+ * (manager.Logout): the stored access and refresh tokens of a web login are
+ * erased (the simulated tenant accepts the revocation). A refresh token the
+ * CLI did not store (no "..CLIENT_ID" in it) is left alone.
+ */
+export function eraseHubOAuthTokens(fs: Fs): void {
+  const config = readConfig(fs);
+  const refresh = config.auths?.[`${INDEX_SERVER}refresh-token`]?.auth;
+  if (!config.auths || refresh === undefined || decodeBase64(refresh).split('..').length !== 2) return;
+  const auths = { ...config.auths };
+  delete auths[`${INDEX_SERVER}access-token`];
+  delete auths[`${INDEX_SERVER}refresh-token`];
+  writeConfig(fs, { ...config, auths });
 }
 
 /** A one-time device confirmation code, XXXX-XXXX. */
