@@ -1,4 +1,7 @@
 import type { DockerEvent, LayerEntry, Snapshot, TraceOp, Transition } from './model';
+import type { EditRequest, SignInRequest } from './process';
+
+export type { EditRequest, SignInRequest };
 
 /**
  * The port every backend implements. The web UI talks only to this: it sends
@@ -82,6 +85,19 @@ export interface TerminalIO {
    * terminal writes it unchanged. Without it such text goes to `stdout`.
    */
   screen?(text: string): void;
+  /**
+   * Opens a file in the page's editor pane for `vi`, `vim` or `nano`; resolves
+   * with the text to save, or null for quit without saving. Callers without
+   * an editor (scripts) leave it out, and the editor then behaves as the real
+   * one does when stdin is not a terminal.
+   */
+  edit?(request: EditRequest): Promise<string | null>;
+  /**
+   * Opens the simulated Docker Hub sign-in for `docker login` without
+   * arguments; resolves with the username signed in, or null when it was
+   * closed. Without it the browser does not open and the client keeps waiting.
+   */
+  signIn?(request: SignInRequest): Promise<string | null>;
 }
 
 export type BackendEvent =

@@ -32,6 +32,40 @@ export interface ProcessIO {
 export interface TerminalInput {
   /** Takes the keystrokes until the returned release function is called. */
   claim(onData: (data: string) => void): () => void;
+  /**
+   * Opens a file in the page's editor pane (vi, vim, nano): resolves with the
+   * text to save, or null when the student quits without saving. Absent where
+   * nobody can edit (scripts, replays without an editor).
+   */
+  edit?(request: EditRequest): Promise<string | null>;
+  /**
+   * Opens the page's simulated Docker Hub sign-in (`docker login`'s web-based
+   * login, after "Press ENTER to open your browser"): resolves with the
+   * username the student signed in as, or null when they closed it.
+   */
+  signIn?(request: SignInRequest): Promise<string | null>;
+}
+
+/** The device-code sign-in `docker login` asks the browser for. */
+export interface SignInRequest {
+  /** The one-time device confirmation code the client printed (XXXX-XXXX). */
+  code: string;
+  /** The activation page the client opens, with the code in its query. */
+  url: string;
+}
+
+/** What an editor program shows in the page's editor pane. */
+export interface EditRequest {
+  /** The file's absolute path, as the editor names it. */
+  path: string;
+  /** The file's text now ('' for a new file). */
+  content: string;
+  /** The file does not exist yet: saving creates it (vim's "[New]"). */
+  newFile?: boolean;
+  /** The pane's title: the command line, e.g. "vim /etc/docker/daemon.json". */
+  title: string;
+  /** The editor's own message after a save that failed (vim's E212), shown in the pane; the text stays unsaved. */
+  error?: string;
 }
 
 export type CommandRunner = (argv: string[], io: ProcessIO) => Promise<number>;

@@ -5,6 +5,7 @@ import { FlagError, parseFlags, type FlagSpec } from '../../core/cli/flags';
 import { DEFAULT_EPOCH, SimHost } from '../sim/simHost';
 import { preloadableImages } from '../../core/engine/imageService';
 import { normalizeImageRef } from '../../core/images/catalog';
+import { terminalDialogs } from './simDialogs';
 
 const FLAGS: FlagSpec[] = [
   { name: 'jsonl', kind: 'bool' },
@@ -20,6 +21,9 @@ Time jumps straight to each next timer, so a run is deterministic for a seed.
 Without --jsonl, lines after a command that reads its input (docker run -i,
 docker exec -i) are that command's input while it reads; Ctrl-D follows the
 last line. With --jsonl each line is one command with empty stdin.
+At a terminal (stdin a TTY, without --jsonl) vi, vim and nano open your
+$VISUAL or $EDITOR on a copy of the simulated file, and docker login's
+browser is a prompt for a Docker ID on the simulated Docker Hub.
 The engine starts as a fresh install, with no images: the first
 \`docker run busybox\` pulls it from the simulated Docker Hub.
 
@@ -52,7 +56,9 @@ export async function simMain(argv: string[]): Promise<number> {
   const preload = preloadList(flags.string('preload'));
   if ('error' in preload) return usageError(`invalid argument "${flags.string('preload')}" for "--preload" flag: ${preload.error}`);
 
-  const host = new SimHost({ seed, epoch, preload: preload.refs, yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: false, terminalInput: !jsonl });
+  // Lines typed at a terminal: stdin is a TTY for the simulated programs too (vi opens an editor, docker login signs in).
+  const tty = process.stdin.isTTY === true && !jsonl;
+  const host = new SimHost({ seed, epoch, preload: preload.refs, yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: tty, terminalInput: !jsonl });
   const reader = createInterface({ input: process.stdin, crlfDelay: Infinity })[Symbol.asyncIterator]();
   // As for a real docker client reading a script's stdin, the lines after a command that reads its input
   // (`docker run -i busybox sh`, `docker exec -i C sh`) are that input: each is typed with Enter while the command
@@ -62,6 +68,7 @@ export async function simMain(argv: string[]): Promise<number> {
     return r.done ? undefined : r.value;
   };
   const lines = { [Symbol.asyncIterator]: () => reader };
+  const dialogs = tty ? terminalDialogs(feed) : {};
   let last = 0;
   // With --jsonl every input line is one command and one answer (the contract conformance and the fuzzer rely on):
   // a command's stdin is empty, as for `bash -c LINE`. Otherwise, as in a terminal, lines that leave the input
@@ -74,7 +81,7 @@ export async function simMain(argv: string[]): Promise<number> {
       process.stdout.write(JSON.stringify({ cmd: line, stdout, stderr, exit }) + '\n');
       last = exit;
     } else {
-      last = await host.runToCompletion(line, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }, undefined, feed);
+      last = await host.runToCompletion(line, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), ...dialogs }, undefined, feed);
     }
   };
   let pending = '';

@@ -20,7 +20,10 @@ import { MountedFs } from '../../core/unionfs/mountedFs';
 import { HostMountTable } from '../../core/unionfs/hostOverlay';
 import { varLibDockerMounts } from '../../core/engine/varLibDocker';
 import { DockerUnit } from '../../core/engine/dockerService';
-import { editorCommand, journalctlCommand, serviceCommand, systemctlCommand } from '../../core/engine/systemctl';
+import { journalctlCommand, serviceCommand, systemctlCommand } from '../../core/engine/systemctl';
+import { editorCommand } from '../../core/shell/editor';
+import { DOCKER_SERVICE_PATH, DOCKER_SERVICE_UNIT, unitSaveRefusal } from '../../core/engine/dockerUnitFile';
+import { isDialogAnswer, PageDialogs, replayDialogs, type DialogAnswer } from './pageDialogs';
 
 /**
  * One simulated machine: the engine, the host shell and virtual time, plus the
@@ -30,12 +33,15 @@ import { editorCommand, journalctlCommand, serviceCommand, systemctlCommand } fr
  *
  * Determinism: the state is a function of (seed, epoch, journal). Each journal
  * entry records the virtual time at which a line started, Ctrl-C arrived, or
- * keystrokes reached the line that reads the terminal (`docker run -it`).
+ * keystrokes reached the line that reads the terminal (`docker run -it`), or
+ * the page answered a dialog: the editor pane for `vi FILE` (the text saved,
+ * or null for quit), or the simulated Docker Hub sign-in for `docker login`
+ * (the username, or null for closed).
  */
-export type JournalEntry = { t: number; line: string } | { t: number; interrupt: true } | { t: number; input: string };
+export type JournalEntry = { t: number; line: string } | LineEvent;
 
-/** What happens to a running line besides time passing: Ctrl-C, or keystrokes for it. */
-type LineEvent = { t: number; interrupt: true } | { t: number; input: string };
+/** What happens to a running line besides time passing: Ctrl-C, keystrokes for it, or the editor pane's answer. */
+type LineEvent = { t: number; interrupt: true } | { t: number; input: string } | DialogAnswer;
 
 export interface Journal {
   seed: string;
@@ -95,6 +101,11 @@ export class SimHost {
   /** Whoever reads the terminal's keystrokes now (a docker client attached to a container). */
   private reader: ((data: string) => void) | null = null;
   private rawListener: ((raw: boolean) => void) | null = null;
+  /** The page's dialogs the running line waits on (editor pane, Hub sign-in). */
+  private readonly dialogs = new PageDialogs((answer) => {
+    this.record(answer);
+    this.flushEvents();
+  }, () => this.scheduler.now());
   journal!: Journal;
 
   constructor(private readonly opts: SimHostOptions) {
@@ -137,7 +148,7 @@ export class SimHost {
     const unit = new DockerUnit(this.engine, disk, now);
     const docker = withDaemon(unit, withClientProcess(this.engine, dockerCommand(this.engine, { fs })));
     const systemctl = systemctlCommand(unit, now);
-    const editor = editorCommand();
+    const editor = editorCommand(fs, unitSaveRefusal);
     // `own`: the host's files (not a container's mount namespace), where docker and ps are the host's.
     const commands = (net: string, hostname: string, own: boolean): Record<string, CommandRunner> => ({
       ...(own ? { docker, ps: psCommand(kernel, now) } : { ps: notInNamespaces('ps') }),
@@ -273,6 +284,7 @@ export class SimHost {
     this.reader = null;
     this.rawListener = io.raw ? (on) => io.raw?.(on) : null;
     const terminal: TerminalInput = {
+      ...this.dialogs.terminal(io),
       claim: (onData) => {
         this.reader = onData;
         this.rawListener?.(true);
@@ -361,7 +373,8 @@ export class SimHost {
    */
   async runToCompletion(line: string, io: TerminalIO, planned?: readonly LineEvent[], feed?: () => Promise<string | undefined>): Promise<number> {
     let settled = false;
-    const done = this.start(line, io).then((code) => {
+    // A replay's dialogs answer from the journal, at their time (below).
+    const done = this.start(line, replayDialogs(io, planned)).then((code) => {
       settled = true;
       return code;
     });
@@ -380,15 +393,33 @@ export class SimHost {
         } else this.input(next + '\r');
         continue;
       }
+      if (this.dialogs.opened && !events) {
+        // A script's dialog (editor, sign-in): time stands still while it answers.
+        await this.dialogs.opened;
+        continue;
+      }
       const next = this.scheduler.nextAt();
       const event = events?.[0];
+      if (event && isDialogAnswer(event)) {
+        if (this.dialogs.waiting && (next === undefined || next > event.t)) {
+          this.scheduler.advanceTo(Math.max(this.scheduler.now(), event.t));
+          events!.shift();
+          this.dialogs.answer(event);
+          continue;
+        }
+        if (next !== undefined) {
+          this.scheduler.advanceTo(next);
+          continue;
+        }
+      }
       if (event && 'input' in event && (next === undefined || next > event.t)) {
         this.scheduler.advanceTo(Math.max(this.scheduler.now(), event.t));
         events!.shift();
         this.input(event.input);
         continue;
       }
-      const due = events ? event?.t : started + LINE_BUDGET_MS;
+      // The journal's next Ctrl-C (a dialog's answer not yet asked for is no Ctrl-C); a script's after the line's budget.
+      const due = events ? (event && !isDialogAnswer(event) ? event.t : undefined) : started + LINE_BUDGET_MS;
       if (due !== undefined && (next === undefined || next > due) && presses < MAX_PRESSES) {
         this.scheduler.advanceTo(Math.max(this.scheduler.now(), due));
         events?.shift();
@@ -410,6 +441,7 @@ export class SimHost {
       if (settled) break;
       this.running = null;
       this.reader = null;
+      this.dialogs.clear();
       this.engine.trace.setCommand(undefined);
       io.stderr('glassbox: the line did not finish; stopped waiting for it\n');
       this.flushEvents();
@@ -502,6 +534,8 @@ function hostDisk(now: () => number): MemFs {
     disk.chmod(f, 0o755);
   }
   disk.writeFile('/root/.bashrc', ROOT_BASHRC);
+  disk.mkdir('/usr/lib/systemd/system', { parents: true });
+  disk.writeFile(DOCKER_SERVICE_PATH, DOCKER_SERVICE_UNIT);
   // dockerd makes its data root 0710.
   disk.chmod('/var/lib/docker', 0o710);
   return disk;

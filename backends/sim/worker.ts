@@ -47,6 +47,9 @@ const api = {
       stderr: (text) => void delivered.push(Promise.resolve(io.stderr(text))),
       // Through the same channel as the output, so the page switches modes in order with what it shows.
       raw: (on) => void delivered.push(Promise.resolve(io.raw?.(on)).catch(() => {})),
+      // The page's dialogs (editor pane, Hub sign-in), once what the line printed before is on screen.
+      edit: async (request) => (await Promise.all(delivered), (await io.edit?.(request)) ?? null),
+      signIn: async (request) => (await Promise.all(delivered), (await io.signIn?.(request)) ?? null),
     });
     await Promise.all(delivered);
     return code;

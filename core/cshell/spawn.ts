@@ -7,6 +7,7 @@
  * that run others (a utility's `exec`, as xargs does) share it.
  */
 import type { ChildProcess, Proc, Program, Stdin } from '../engine/process';
+import type { EditRequest } from '../process';
 
 /** What forks children: a process, or a child that is itself a shell. */
 export interface Spawner {
@@ -114,6 +115,7 @@ export function runChild(parent: Proc, program: Program, spec: ChildSpec, done: 
       // In place of the shell, it is the process the engine signals.
       if (inPlace) parent.onSignal(h);
     },
+    ...(parent.edit ? { edit: (r: EditRequest) => parent.edit!(r) } : {}),
     ...(parent.setMemory ? { setMemory: (bytes: number) => parent.setMemory!(bytes) } : {}),
   };
   const running: RunningChild = {

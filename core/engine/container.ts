@@ -1,3 +1,4 @@
+import type { EditRequest } from '../process';
 import type { Actor } from 'xstate';
 import { refusalText, type containerMachine, type ContainerEvent, type ContainerEventType } from '../lifecycle/containerMachine';
 import type { ContainerState, RestartPolicy } from '../model';
@@ -33,6 +34,8 @@ export interface AttachOptions {
    * stdin is the interactive terminal (stays open). Ignored without `-i`.
    */
   stdin?: string | null;
+  /** The client's editor pane (an `-it` client on a terminal that has one): an editor in the container's tty opens there. */
+  edit?(request: EditRequest): Promise<string | null>;
 }
 
 export interface LogEntry {

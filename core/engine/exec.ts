@@ -1,3 +1,4 @@
+import type { EditRequest } from '../process';
 /**
  * `docker exec` as dockerd runs it: an exec instance is created (exec_create)
  * in a running container, then started (exec_start): runc joins the
@@ -39,6 +40,8 @@ export interface ExecIO {
   stderr(text: string): void;
   /** With `-i`: piped text (then end of file), or null for a terminal that stays open. */
   stdin?: string | null;
+  /** The client's editor pane, for an editor run with `-it` (core/shell/editor.ts). */
+  edit?(request: EditRequest): Promise<string | null>;
 }
 
 /** A running exec, for the client: its end, and its stdin. */
@@ -218,6 +221,7 @@ export function containerExecStart(d: Services, execId: string, io: ExecIO): Exe
       cpus: d.kernel.cpus,
       setCommand: (argv, execve) => d.kernel.setArgv(kernelProc.pid, [...argv], execve),
       kill: (target, signal) => d.events.op(() => killInContainer(d, c, kernelProc.pid, target, signal)),
+      ...(tty && io.edit ? { edit: io.edit } : {}),
     };
     for (const h of d.containers.execHooks) h({ phase: 'start', containerId: c.id, execId, pid, argv: opts.cmd, user });
     program(proc);

@@ -1,3 +1,4 @@
+import type { EditRequest } from '../process';
 import type { ImageDir } from '../images/catalog';
 import type { NetView } from '../network/view';
 import type { UnionMount } from '../unionfs/mount';
@@ -88,6 +89,12 @@ export interface Proc {
    * "nginx: master process …").
    */
   setCommand?(argv: readonly string[], execve?: string): void;
+  /**
+   * The editor pane of the terminal on this process's tty (vi in a container
+   * a client is attached to with `-it`). Present with a tty only; while no
+   * such client is attached it waits, as vi waits for keys on its tty.
+   */
+  edit?(request: EditRequest): Promise<string | null>;
   /** kill(2) to a pid of the container's pid namespace (`nginx -s reload` signals its master); 'ESRCH' when there is none. */
   kill?(pid: number, signal: number): 'ESRCH' | undefined;
 }

@@ -22,6 +22,7 @@ import { apacheHttpd, httpdForeground } from '../services/httpd';
 import { catalinaSh, java } from '../services/tomcat';
 import { registryEntrypoint, registryProgram } from '../services/registry';
 import { apk } from '../services/apk';
+import { viProgram } from '../cshell/editorProgram';
 
 /**
  * What the busybox programs (and hello-world's /hello) do when they run in a
@@ -289,6 +290,7 @@ export const programs: Readonly<Record<string, Program>> = {
   'registry-entrypoint': registryEntrypoint,
   registry: registryProgram,
   apk,
+  vi: viProgram,
 };
 
 /**

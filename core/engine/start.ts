@@ -1,3 +1,4 @@
+import type { EditRequest } from '../process';
 import { refusalText, type ContainerEvent } from '../lifecycle/containerMachine';
 import { DaemonError } from './errors';
 import type { ChildProcess, Proc, ProcessInfo, Program } from './process';
@@ -163,6 +164,7 @@ export function spawn(d: Services, c: Container, program: Program, env: string[]
     rootfs: () => d.images.rootfsMount(c),
     mounts: () => mountTable(d, c),
     tty: c.config.tty,
+    ...(c.config.tty ? { edit: (r: EditRequest) => attachedEditor(c, r) } : {}),
     stdin: { read: (onData, onEnd) => run.stdin.read(onData, onEnd), peek: () => run.stdin.peek() },
     now: () => d.scheduler.now(),
     stdout: (t) => write('stdout', t),
@@ -281,4 +283,10 @@ export function containerProcesses(d: Services, c: Container): ProcessInfo[] {
     list.push({ pid: k.nsPid, user, command: k.argv.join(' '), argv: k.argv, ppid: nsPidOf.get(k.ppid) ?? 0, tty: k.tty, started: k.started, rss: k.rss, vsz: k.vsz, stat: u.stat });
   }
   return list.sort((a, b) => a.pid - b.pid);
+}
+
+/** The editor pane of the client attached to the container's tty; without one vi waits for its keys. */
+function attachedEditor(c: Container, request: EditRequest): Promise<string | null> {
+  for (const a of c.attachments) if (a.edit) return a.edit(request);
+  return new Promise(() => {});
 }

@@ -231,14 +231,6 @@ export function journalctlCommand(unit: DockerUnit): CommandRunner {
   };
 }
 
-/** vi, vim, nano: the host's editors need the page's editor pane, which this terminal does not have. */
-export function editorCommand(): CommandRunner {
-  return async (argv, io) => {
-    io.stderr(`glassbox: ${argv[0]}: needs the page's editor (not simulated in this terminal)\n`);
-    return 2;
-  };
-}
-
 function notSimulated(io: ProcessIO, what: string): number {
   io.stderr(`glassbox: ${what}: not simulated yet\n`);
   return 2;

@@ -1,5 +1,7 @@
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
 import { SimHost } from '../../backends/sim/simHost';
+import type { TerminalIO } from '../../core/backend';
+import { courseDialogs } from './dialogs';
 import { pick, substitute, type Need, type NoteCommand, type ReplayState, type Section } from './extract';
 
 /**
@@ -31,6 +33,8 @@ export interface LineResult {
   helpers: { line: string; outcome: Outcome; detail: string }[];
   /** Typed into the session this line opened. */
   typed: string[];
+  /** What was done in the page's dialogs it opened (the editor pane, the Docker Hub sign-in). */
+  dialogs?: string[];
 }
 
 export interface Replay {
@@ -58,7 +62,13 @@ export const EXPECTED_ERRORS: readonly { text: RegExp; outcomes: readonly Outcom
   { text: /^docker container update --restart=always nginx$/, outcomes: ['docker error'], why: 'no line before it makes a container named nginx' },
   { text: /^sudo docker rm \$\(sudo docker ps -a -q\)$/, outcomes: ['docker error'], why: 'it names every container; Docker refuses to remove the running ones' },
   { text: /^docker rmi \$\(docker images -q\)$/, outcomes: ['docker error'], why: 'it names every image; Docker refuses to remove the ones containers use' },
-  { text: /^docker push 192\.168\.1\.13:5000\/centos7:V1\.0$/, outcomes: ['docker error'], why: 'the notes tag 192.168.13:5000/… and push 192.168.1.13:5000/…: no such local image' },
+  { text: /^docker push 192\.168\.1\.13:5000\/centos7:V1\.0$/, outcomes: ['docker error', 'error'], why: 'the notes tag 192.168.13:5000/… and push 192.168.1.13:5000/…: no such local image' },
+  { text: /^docker push 10\.1\.100\.11:5000\/nginx:1\.15$/, outcomes: ['error'], why: 'the docker tag line before it failed (Docker Hub has no nginx:last): there is no such local image to push' },
+  { text: /^mkdir \/etc\/docker$/, outcomes: ['error'], why: 'Debian’s docker.io package installs /etc/docker itself (dpkg -S /etc/docker), so mkdir without -p says File exists' },
+  { text: /^docker events$/, outcomes: ['error'], why: 'docker events follows until Ctrl-C; the client then exits 130 (128 + SIGINT)' },
+  { text: /^docker volume rm myvolume$/, outcomes: ['docker error'], why: 'the nginx container the notes started on it uses it; the notes say themselves that a volume in use cannot be removed' },
+  { text: /^mount -t aufs /, outcomes: ['error'], why: 'no line of the notes makes A, B and C, and Debian 12’s kernel has no aufs (overlay2 replaced it): mount fails, exit 32' },
+  { text: /--volumes-from log-producer\u00a0/, outcomes: ['docker error'], why: 'the notes put a no-break space (U+00A0) after log-producer: bash does not split words there, so Docker looks for a container named "log-producer" with that character on the end' },
   { text: /^docker search$|^docker history$/, outcomes: ['docker error'], why: 'the notes name the command alone; it needs an argument' },
 ];
 
@@ -100,9 +110,9 @@ export function plain(text: string): string {
   return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
 }
 
-async function run(host: SimHost, line: string, feed?: () => Promise<string | undefined>): Promise<{ output: string; exit: number }> {
+async function run(host: SimHost, line: string, feed?: () => Promise<string | undefined>, dialogs?: Pick<TerminalIO, 'edit' | 'signIn'>): Promise<{ output: string; exit: number }> {
   let output = '';
-  const io = { stdout: (t: string) => void (output += t), stderr: (t: string) => void (output += t) };
+  const io: TerminalIO = { stdout: (t: string) => void (output += t), stderr: (t: string) => void (output += t), ...dialogs };
   const exit = await host.runToCompletion(line, io, undefined, feed ?? (async () => undefined));
   return { output: plain(output), exit };
 }
@@ -140,7 +150,8 @@ export function helperFor(n: Need, count: number): string {
 }
 
 /** Runs every command of the notes in order on one fresh simulated machine. */
-export async function replayNotes(sections: readonly Section[], seed = 'course'): Promise<Replay> {
+export async function replayNotes(sections: readonly Section[], seed = 'course', notes = ''): Promise<Replay> {
+  const noteLines = notes.split('\n');
   const host = new SimHost({ seed, yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: true, terminalInput: true });
   const seen: string[] = [];
   const results: LineResult[] = [];
@@ -180,7 +191,8 @@ export async function replayNotes(sections: readonly Section[], seed = 'course')
       typed.push(next.text);
       return next.text;
     };
-    const r = await run(host, ran, feed);
+    const dialogs = courseDialogs(noteLines, command.line);
+    const r = await run(host, ran, feed, dialogs);
     const judged = judge(r.output, r.exit);
     const expected = EXPECTED_ERRORS.find((e) => e.text.test(command.text) && e.outcomes.includes(judged.outcome));
     results.push({
@@ -193,6 +205,7 @@ export async function replayNotes(sections: readonly Section[], seed = 'course')
       ...(expected ? { expectedBecause: expected.why } : {}),
       helpers,
       typed,
+      ...(dialogs.done.length > 0 ? { dialogs: dialogs.done } : {}),
     });
   }
   return { results, typedInto };

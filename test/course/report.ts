@@ -59,6 +59,7 @@ function how(r: LineResult): string {
   if (r.ran !== r.command.text) notes.push(`ran ${code(r.ran)}`);
   for (const h of r.helpers) notes.push(`after ${code(h.line)}${h.outcome === 'ok' ? '' : ` (${h.outcome}: ${cell(h.detail)})`}`);
   if (r.typed.length > 0) notes.push(`typed into it: ${r.typed.map(code).join(', ')}`);
+  for (const d of r.dialogs ?? []) notes.push(cell(d));
   return notes.join('; ');
 }
 

@@ -8,7 +8,7 @@ import { DaemonError } from '../../engine/errors';
 import type { ExecHandle } from '../../engine/exec';
 import { Tty } from '../../cshell/tty';
 import { daemonErrorText, type CommandDef, type Ctx } from './common';
-import { attachedStdin } from './run';
+import { attachedEditor, attachedStdin } from './run';
 
 /** docker/cli's default detach keys: ctrl-p,ctrl-q. */
 const DETACH = ['\x10', '\x11'];
@@ -116,6 +116,7 @@ export const exec: CommandDef = {
         stdout: (t) => ctx.io.stdout(t),
         stderr: (t) => ctx.io.stderr(t),
         stdin: interactive ? attachedStdin(ctx) : undefined,
+        ...attachedEditor(ctx, interactive),
       });
     } catch (e) {
       // The attached client prints runc's text as it is, on stdout (it comes down the attach stream), and exits with the exec's 126.
@@ -168,7 +169,7 @@ export const attach: CommandDef = {
       return 1;
     }
     const withStdin = info.openStdin && !flags.bool('no-stdin');
-    const detachClient = engine.attach(ref, { stdout: (t) => ctx.io.stdout(t), stderr: (t) => ctx.io.stderr(t) });
+    const detachClient = engine.attach(ref, { stdout: (t) => ctx.io.stdout(t), stderr: (t) => ctx.io.stderr(t), ...attachedEditor(ctx, withStdin) });
     const exited = engine.wait(ref, 'next-exit');
     return new Promise<number>((resolve) => {
       let done = false;

@@ -11,6 +11,7 @@ import { formatItems, headerContext, tabwriteRows } from '../table';
 import { daemonErrorText, type CommandDef, type Ctx } from './common';
 import { displayJsonMessages } from './jsonMessages';
 import { TemplateError } from './template';
+import { eraseHubOAuthTokens, storedHubLogin, webLogin } from './webLogin';
 
 /**
  * `docker search`, `docker login` and `docker logout` as the 28.2.2 client
@@ -82,12 +83,12 @@ export const search: CommandDef = {
   },
 };
 
-interface ConfigFile {
+export interface ConfigFile {
   auths?: Record<string, { auth?: string }>;
   [key: string]: unknown;
 }
 
-function readConfig(fs: Fs): ConfigFile {
+export function readConfig(fs: Fs): ConfigFile {
   const r = fs.tryRead(DOCKER_CONFIG);
   if ('error' in r || r.data.trim() === '') return {};
   try {
@@ -99,7 +100,7 @@ function readConfig(fs: Fs): ConfigFile {
 }
 
 /** configfile.Save: json.MarshalIndent with a tab, no newline after. */
-function writeConfig(fs: Fs, config: ConfigFile): void {
+export function writeConfig(fs: Fs, config: ConfigFile): void {
   fs.mkdir('/root/.docker', { parents: true });
   fs.writeFile(DOCKER_CONFIG, JSON.stringify(config, null, '\t'));
 }
@@ -117,7 +118,7 @@ export function base64(text: string): string {
   return out;
 }
 
-const UNENCRYPTED_WARNING = (path: string): string =>
+export const UNENCRYPTED_WARNING = (path: string): string =>
   `\nWARNING! Your credentials are stored unencrypted in '${path}'.\nConfigure a credential helper to remove this warning. See\nhttps://docs.docker.com/go/credential-store/\n\n`;
 
 function fail(ctx: Ctx, text: string): number {
@@ -173,8 +174,9 @@ export const login: CommandDef = {
     const server = arg !== undefined && arg !== 'docker.io' ? arg : INDEX_SERVER;
     const hub = server === INDEX_SERVER || isHub(server);
     let username = user;
-    // Without -u and -p the client first tries the credentials it stored (not simulated: say so).
+    // Without -u and -p the client first tries the credentials it stored (the Hub's: webLogin.ts; a registry's: not simulated, say so).
     const stored = ctx.fs ? readConfig(ctx.fs).auths?.[hub ? INDEX_SERVER : hostOf(server)] : undefined;
+    if (username === '' && password === '' && stored?.auth && hub) return storedHubLogin(ctx, stored.auth);
     if (username === '' && password === '' && stored?.auth) {
       ctx.io.stderr('glassbox: docker login with the stored credentials is not simulated yet; use docker login -u USERNAME --password-stdin\n');
       return 2;
@@ -182,9 +184,11 @@ export const login: CommandDef = {
     if (username === '' || password === '') {
       // The client prompts (or, for the Hub without -u, starts the web sign-in): both need a terminal.
       if (!ctx.io.stdinIsTTY) return fail(ctx, 'Error: Cannot perform an interactive login from a non TTY device');
+      // The Hub with neither -u nor -p: Docker 28's web-based (device code) login (webLogin.ts).
+      if (hub && username === '' && password === '') return webLogin(ctx);
       const terminal = ctx.io.terminal;
-      if ((hub && username === '') || !terminal) {
-        ctx.io.stderr(`glassbox: docker login's ${hub && username === '' ? 'web-based sign-in is' : 'prompts are'} not simulated yet; use docker login -u USERNAME --password-stdin\n`);
+      if (!terminal) {
+        ctx.io.stderr(`glassbox: docker login's prompts are not simulated here; use docker login -u USERNAME --password-stdin\n`);
         return 2;
       }
       if (username === '') {
@@ -237,6 +241,8 @@ export const logout: CommandDef = {
     const host = isDefault ? INDEX_SERVER : hostOf(arg);
     // Older clients stored the address as typed, with or without a scheme: every form is erased.
     const keys = isDefault ? [INDEX_SERVER] : [arg, host, `http://${host}`, `https://${host}`];
+    // The Hub's OAuth tokens of a web login go first (webLogin.ts).
+    if (isDefault && ctx.fs) eraseHubOAuthTokens(ctx.fs);
     ctx.io.stdout(`Removing login credentials for ${host}\n`);
     const fs = ctx.fs;
     if (!fs) return 0;

@@ -1,3 +1,4 @@
+import type { EditRequest } from '../../process';
 import type { CreateOptions } from '../../engine/engine';
 import { DaemonError } from '../../engine/errors';
 import type { RestartPolicyRequest } from '../../engine/validate';
@@ -353,6 +354,7 @@ export const run: CommandDef = {
       stdout: options.attachStdout ? (t) => ctx.io.stdout(t) : () => {},
       stderr: options.attachStderr ? (t) => ctx.io.stderr(t) : () => {},
       stdin: interactive ? attachedStdin(ctx) : undefined,
+      ...attachedEditor(ctx, interactive),
     });
     const exited = engine.wait(id, options.autoRemove ? 'removed' : 'next-exit');
     try {
@@ -373,6 +375,12 @@ export const run: CommandDef = {
  */
 export function attachedStdin(ctx: Ctx): string | null {
   return ctx.io.stdin ?? (ctx.io.stdinIsTTY || ctx.io.terminal ? null : '');
+}
+
+/** The terminal's editor pane, for an editor in the container when this client types into it (`-i` on a terminal that has one). */
+export function attachedEditor(ctx: Ctx, interactive: boolean): { edit?: (request: EditRequest) => Promise<string | null> } {
+  const edit = interactive && ctx.io.stdinIsTTY ? ctx.io.terminal?.edit : undefined;
+  return edit ? { edit: (request) => edit(request) } : {};
 }
 
 /** The client's own limit: the third SIGINT/SIGTERM ends it whatever it is doing (exit 1). */
@@ -462,6 +470,7 @@ export const start: CommandDef = {
           stdout: (t) => ctx.io.stdout(t),
           stderr: (t) => ctx.io.stderr(t),
           stdin: interactive ? attachedStdin(ctx) : undefined,
+          ...attachedEditor(ctx, interactive),
         });
         exited = engine.wait(ref, 'next-exit');
         try {

@@ -1,4 +1,4 @@
-import type { Backend, BackendEvent, Capabilities, TerminalIO } from '../../../core/backend';
+import type { Backend, BackendEvent, Capabilities, EditRequest, SignInRequest, TerminalIO } from '../../../core/backend';
 import type { ContainerSnapshot, Snapshot, TraceOp, Transition } from '../../../core/model';
 import { mergeTrace } from '../diagrams/trace/traceModel';
 import { openBackend, realAvailable, type BackendKind, type OpenBackend, type PageLocation } from './backends';
@@ -20,6 +20,15 @@ export interface HistoryEntry {
 }
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+/**
+ * A page dialog the running line waits on: the editor pane for `vi FILE`
+ * (answered with the text to save, or null for quit), or the simulated
+ * Docker Hub sign-in for `docker login` (the username, or null for closed).
+ */
+export type PageDialog =
+  | { kind: 'edit'; request: EditRequest; answer(text: string | null): void }
+  | { kind: 'signIn'; request: SignInRequest; answer(user: string | null): void };
 
 const HISTORY_LIMIT = 200;
 
@@ -58,6 +67,8 @@ export class AppState {
   /** Name of the selected container, remembered so "removed" can still name it. */
   selectedName = $state<string | null>(null);
   running = $state(false);
+  /** The dialog the running line waits on, if any. */
+  dialog = $state.raw<PageDialog | null>(null);
   /** Issue 4: the kernel operations seen so far (from snapshots and trace events), oldest first, bounded. */
   trace = $state.raw<TraceOp[]>([]);
   /** Whether the backend is tracing (the sim always is; the real backend when turned on). */
@@ -123,6 +134,7 @@ export class AppState {
     this.nextHistoryId = Math.max(0, ...this.history.map((h) => h.id)) + 1;
     this.generationReason = 'switch';
     this.generation++;
+    this.dialog = null;
     const generation = this.generation;
     const session = ++this.session;
 
@@ -218,7 +230,13 @@ export class AppState {
     const keep = (t: string): void => {
       if (output.length < 64 * 1024) output += t;
     };
-    const seen: TerminalIO = { ...io, stdout: (t) => (keep(t), io.stdout(t)), stderr: (t) => (keep(t), io.stderr(t)) };
+    const seen: TerminalIO = {
+      ...io,
+      stdout: (t) => (keep(t), io.stdout(t)),
+      stderr: (t) => (keep(t), io.stderr(t)),
+      edit: (request) => this.openDialog(generation, (answer) => ({ kind: 'edit', request, answer })),
+      signIn: (request) => this.openDialog(generation, (answer) => ({ kind: 'signIn', request, answer })),
+    };
     try {
       exit = await backend.exec(line, seen);
     } catch (err) {
@@ -227,12 +245,26 @@ export class AppState {
     }
     if (generation !== this.generation) return null;
     this.running = false;
+    this.dialog = null;
     this.history = this.history.map((h) => (h.id === entry.id ? { ...h, exit } : h));
     this.saveHistory();
     if (exit !== 'error') this.lessons.lineDone(line, exit, output);
     // A container the line created exists only now.
     this.follow(line);
     return exit === 'error' ? null : exit;
+  }
+
+  /** Shows a dialog for the line of `generation` and resolves with its answer; a backend switch or reset closes it unanswered. */
+  private openDialog(generation: number, make: (answer: (value: string | null) => void) => PageDialog): Promise<string | null> {
+    if (generation !== this.generation) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const dialog = make((value) => {
+        if (this.dialog === dialog) this.dialog = null;
+        resolve(value);
+      });
+      this.dialog?.answer(null);
+      this.dialog = dialog;
+    });
   }
 
   async interrupt(): Promise<void> {
@@ -256,6 +288,7 @@ export class AppState {
     if (this.running) await backend.interrupt().catch(() => {});
     this.generationReason = 'reset';
     this.generation++;
+    this.dialog = null;
     this.running = false;
     this.history = [];
     this.saveHistory();
