@@ -2,7 +2,6 @@ import type { Lesson, Localized } from '../../../lessons/lesson';
 import type { LayerEntry, Snapshot, Transition } from '../../../core/model';
 import { needsFiles } from '../../../lessons/checks';
 import { advance, type HistoryEvent } from '../../../lessons/evaluate';
-import { lessons } from '../lessons/course';
 import { parseProgress, serializeProgress, stepStatus, type StepStatus } from '../lessons/progress';
 
 /**
@@ -35,7 +34,9 @@ function write(key: string, value: string): void {
 }
 
 export class LessonState {
-  readonly all: readonly Lesson[] = lessons;
+  /** The course, empty until `loadCourse()` fetched it: it is kept out of the page's first load. */
+  all = $state.raw<readonly Lesson[]>([]);
+  private course: Promise<readonly Lesson[]> | null = null;
   lesson = $state.raw<Lesson | null>(null);
   /** Steps done, from the first: the current step is `steps[doneCount]`. */
   doneCount = $state(0);
@@ -53,7 +54,14 @@ export class LessonState {
   constructor() {
     this.collapsed = read(COLLAPSED_KEY) === 'true';
     const saved = read(CHOSEN_KEY);
-    this.load(this.all.find((l) => l.id === saved) ?? null);
+    this.load(null);
+    if (saved) void this.loadCourse().then((all) => this.lesson ?? this.load(all.find((l) => l.id === saved) ?? null));
+  }
+
+  /** Fetches the course once (the menu opens, a lesson is chosen or was being followed); resolves to it. */
+  loadCourse(): Promise<readonly Lesson[]> {
+    this.course ??= import('../lessons/course').then((m) => (this.all = m.lessons));
+    return this.course;
   }
 
   get complete(): boolean {
@@ -66,6 +74,10 @@ export class LessonState {
 
   /** Follow lesson `id`, or none; its saved progress comes back. */
   choose(id: string | null): void {
+    if (id !== null && this.all.length === 0) {
+      void this.loadCourse().then(() => this.choose(id));
+      return;
+    }
     const lesson = this.all.find((l) => l.id === id) ?? null;
     if (lesson === this.lesson) return;
     write(CHOSEN_KEY, lesson?.id ?? '');
