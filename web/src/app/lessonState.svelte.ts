@@ -149,6 +149,32 @@ export class LessonState {
     this.judge();
   }
 
+  // ── Presenter controls (presenter branch). Minimal step moves for presenter mode's keys and buttons;
+  //    the lesson player's own API may replace this block when the two branches meet.
+
+  /** The current step's first command, or null (no lesson, or it is complete). */
+  get stepCommand(): string | null {
+    return this.lesson?.steps[this.doneCount]?.commands[0] ?? null;
+  }
+
+  /** The teacher moves on one step (the current one counts as done). */
+  next(): void {
+    if (this.lesson) this.goTo(this.doneCount + 1);
+  }
+
+  /** The teacher moves back one step. */
+  prev(): void {
+    if (this.lesson) this.goTo(this.doneCount - 1);
+  }
+
+  /** Hands the current step's command to `run` (the terminal's); false when there is none or the terminal is busy. */
+  runStepCommand(run: (command: string) => boolean): boolean {
+    const command = this.stepCommand;
+    return command !== null && run(command);
+  }
+
+  // ── End of the presenter controls.
+
   private load(lesson: Lesson | null): void {
     this.lesson = lesson;
     this.doneCount = lesson ? parseProgress(lesson.steps, read(progressKey(lesson.id))) : 0;
