@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { presentFromSearch, presenterKey, withPresent } from './presenter.svelte';
+import { presentFromSearch, presenterKey, withPresent } from './presenterKeys';
 
 const key = (over: Partial<Parameters<typeof presenterKey>[0]>) => ({ key: '', code: '', altKey: false, shiftKey: false, ctrlKey: false, metaKey: false, ...over });
 
