@@ -159,12 +159,27 @@ export class LessonState {
 
   /** The teacher moves on one step (the current one counts as done). */
   next(): void {
-    if (this.lesson) this.goTo(this.doneCount + 1);
+    this.moveTo(this.doneCount + 1);
   }
 
   /** The teacher moves back one step. */
   prev(): void {
-    if (this.lesson) this.goTo(this.doneCount - 1);
+    this.moveTo(this.doneCount - 1);
+  }
+
+  /**
+   * Unlike goTo, judged only on what happens next: a step whose check already
+   * holds (the container is running) would otherwise pass at once and make
+   * stepping back impossible.
+   */
+  private moveTo(index: number): void {
+    const lesson = this.lesson;
+    if (!lesson) return;
+    this.doneCount = Math.max(0, Math.min(index, lesson.steps.length));
+    this.history = [];
+    this.hintsShown = 0;
+    this.why = null;
+    write(progressKey(lesson.id), serializeProgress(lesson.steps, this.doneCount));
   }
 
   /** Hands the current step's command to `run` (the terminal's); false when there is none or the terminal is busy. */

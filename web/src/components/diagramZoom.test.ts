@@ -31,7 +31,11 @@ describe('diagram zoom', () => {
     [0.6, 2, 12, null, 1.2],
     // Presenter mode: 12-unit text at 0.6 would show at 7.2 px; raised to 14 px.
     [0.6, 1, 12, 14, 14 / 12],
+    // Zooming in from there enlarges it; zooming out stops at the readable scale.
+    [0.6, 1.25, 12, 14, (14 / 12) * 1.25],
+    [0.6, 0.8, 12, 14, 14 / 12],
     [2, 1, 12, 14, 2],
+    [2, 0.5, 12, 14, 14 / 12],
     [0.6, 1, null, 14, 0.6],
   ])('drawScale(fit %s, zoom %s, font %s, min %s) → %s', (fit, zoom, font, min, out) => expect(drawScale(fit, zoom, font, min)).toBeCloseTo(out, 6));
 });

@@ -33,11 +33,13 @@ export function fitScale(box: { width: number; height: number }, view: { width: 
 }
 
 /**
- * The scale to draw at: fit × zoom, raised so that text of `smallestFont`
- * (user units) shows at least `minLabelPx` screen pixels when one is asked.
+ * The scale to draw at. Without a label minimum: fit × zoom. With one
+ * (presenter mode), the base is the larger of fit and the scale that shows
+ * text of `smallestFont` (user units) at `minLabelPx`; zoom multiplies that
+ * base, and zooming out stops at the readable scale.
  */
 export function drawScale(fit: number, zoom: number, smallestFont: number | null, minLabelPx: number | null): number {
-  const wanted = fit * zoom;
-  if (minLabelPx === null || smallestFont === null || smallestFont <= 0) return wanted;
-  return Math.max(wanted, minLabelPx / smallestFont);
+  if (minLabelPx === null || smallestFont === null || smallestFont <= 0) return fit * zoom;
+  const readable = minLabelPx / smallestFont;
+  return Math.max(Math.max(fit, readable) * zoom, readable);
 }
