@@ -232,4 +232,13 @@ describe.skipIf(!haveChromium())('presenter mode at 1280×720, on the simulated 
     await showTab(page, 'layers');
     expect(await page.locator('.box.container text.what').textContent()).toBe('容器层（可读写）');
   });
+
+  test('presenting a lesson opens the diagram it is about', async () => {
+    const page = app.page;
+    await page.selectOption('[data-testid="lesson-menu"]', 'networking');
+    await expect.poll(() => page.locator('[data-testid="tab-network"]').getAttribute('aria-selected')).toBe('true');
+    // The tabs stay free: another tab can still be picked while the lesson goes on.
+    await showTab(page, 'kernel');
+    expect(await page.locator('[data-testid="tab-kernel"]').getAttribute('aria-selected')).toBe('true');
+  });
 });

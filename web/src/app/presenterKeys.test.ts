@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { presentFromSearch, presenterKey, withPresent } from './presenterKeys';
+import { presentFromSearch, presenterKey, viewForLesson, withPresent } from './presenterKeys';
 
 const key = (over: Partial<Parameters<typeof presenterKey>[0]>) => ({ key: '', code: '', altKey: false, shiftKey: false, ctrlKey: false, metaKey: false, ...over });
 
@@ -38,4 +38,22 @@ describe('presenter keys', () => {
     [key({ code: 'KeyP', altKey: true, shiftKey: true, ctrlKey: true }), true, null],
     [key({ key: 'ArrowRight' }), true, null],
   ])('%o while presenting=%s → %s', (e, presenting, action) => expect(presenterKey(e, presenting)).toBe(action));
+});
+
+describe('the diagram a lesson opens in presenter mode', () => {
+  it.each([
+    ['first-container', 'lifecycle'],
+    ['lifecycle', 'lifecycle'],
+    ['images', 'layers'],
+    ['union-fs', 'layers'],
+    ['rootfs', 'layers'],
+    ['building', 'layers'],
+    ['process', 'kernel'],
+    ['cgroups', 'kernel'],
+    ['networking', 'network'],
+    ['network-modes', 'network'],
+    ['many-hosts', 'network'],
+    ['volumes', 'volumes'],
+    ['something-else', null],
+  ])('%s → %s', (id, view) => expect(viewForLesson(id)).toBe(view));
 });

@@ -47,3 +47,19 @@ export function presenterKey(e: KeyLike, presenting: boolean): PresenterAction |
   if (e.key === 'PageUp') return 'prev';
   return null;
 }
+
+export type DiagramView = 'lifecycle' | 'network' | 'layers' | 'volumes' | 'kernel' | 'trace';
+
+/** The diagram a lesson is about, by the words of its id: presenter mode opens it with the lesson. */
+const lessonViews: [RegExp, DiagramView][] = [
+  [/network|hosts?\b|dns|port/, 'network'],
+  [/volume|mount|bind/, 'volumes'],
+  [/image|layer|union|rootfs|build|commit/, 'layers'],
+  [/process|cgroup|namespace|kernel|limit/, 'kernel'],
+  [/trace|syscall/, 'trace'],
+  [/lifecycle|container/, 'lifecycle'],
+];
+
+export function viewForLesson(id: string): DiagramView | null {
+  return lessonViews.find(([pattern]) => pattern.test(id))?.[1] ?? null;
+}
