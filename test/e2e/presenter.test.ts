@@ -171,6 +171,14 @@ describe.skipIf(!haveChromium())('presenter mode at 1280×720, on the simulated 
     await expect.poll(() => page.locator('[data-testid="diagram-viewport"]').getAttribute('data-zoom')).toBe('0.8');
     await page.locator('[data-testid="zoom-reset"]').click();
     expect(await page.locator('[data-testid="zoom-in"]').getAttribute('aria-label')).toBe('Zoom in');
+    // Ctrl-wheel over the diagram zooms it (and not the page).
+    const viewport = await page.locator('[data-testid="diagram-viewport"]').boundingBox();
+    await page.mouse.move(viewport!.x + viewport!.width / 2, viewport!.y + viewport!.height / 2);
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, -200);
+    await page.keyboard.up('Control');
+    await expect.poll(async () => Number(await page.locator('[data-testid="diagram-viewport"]').getAttribute('data-zoom'))).toBeGreaterThan(1);
+    await page.locator('[data-testid="zoom-reset"]').click();
 
     await page.locator('[data-testid="fullscreen"]').click();
     await expect
