@@ -56,13 +56,12 @@ function wrapped(page: Page, selector: string): Promise<string[]> {
       const bottoms = kids.map((k) => k.getBoundingClientRect().bottom);
       if (kids.length > 1 && Math.max(...tops) >= Math.min(...bottoms)) out.push(`${sel}: ${kids.map((k) => `${k.textContent?.trim().slice(0, 20)}@${Math.round(k.getBoundingClientRect().top)}`).join(', ')}`);
       // A control whose own text broke into two lines.
-      for (const k of kids) {
-        for (const el of [k, ...k.querySelectorAll('button, [role="tab"], .status, h1')]) {
-          const lh = parseFloat(getComputedStyle(el).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.3;
-          const rects = [...el.getClientRects()];
-          if (el.matches('button, [role="tab"], .status, h1') && el.getBoundingClientRect().height > 2 * lh + 12) out.push(`${sel}: "${el.textContent?.trim()}" is ${Math.round(el.getBoundingClientRect().height)}px tall`);
-          void rects;
-        }
+      for (const el of row.querySelectorAll('button, [role="tab"], .status, h1')) {
+        const cs = getComputedStyle(el);
+        const lh = parseFloat(cs.lineHeight) || parseFloat(cs.fontSize) * 1.3;
+        const chrome = ['paddingTop', 'paddingBottom', 'borderTopWidth', 'borderBottomWidth'].reduce((n, p) => n + (parseFloat(cs[p as 'paddingTop']) || 0), 0);
+        const h = el.getBoundingClientRect().height - chrome;
+        if (h > 1.5 * lh) out.push(`${sel}: "${el.textContent?.trim()}" is ${Math.round(h)}px tall, in lines of ${Math.round(lh)}px`);
       }
     }
     return out;
