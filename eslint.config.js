@@ -54,7 +54,7 @@ export default tseslint.config(
   },
   {
     files: ['web/**/*.ts', 'web/**/*.svelte'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [layer('web', ['**/backends/agent/**', '**/backends/node/**'], 'The page reaches the agent only through backends/real.'), layer('web', ['**/backends/classroom/*', '!**/backends/classroom/protocol'], 'The page speaks to the classroom server only through its protocol.'), layer('web', nodeModules, 'The page runs in the browser.')] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [layer('web', ['**/backends/agent/**', '**/backends/node/**'], 'The page reaches the agent only through backends/real.'), layer('web', ['**/backends/classroom/*', '!**/backends/classroom/protocol', '!**/backends/classroom/joinCode'], 'The page speaks to the classroom server only through its protocol.'), layer('web', nodeModules, 'The page runs in the browser.')] }] },
   },
   {
     files: ['backends/sim/**/*.ts', 'backends/real/**/*.ts'],
@@ -68,7 +68,7 @@ export default tseslint.config(
   },
   {
     // The classroom's protocol is shared with the page, so it stays pure.
-    files: ['backends/classroom/protocol.ts'],
+    files: ['backends/classroom/protocol.ts', 'backends/classroom/joinCode.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [layer('the classroom protocol', ['**/web/**', '**/backends/agent/**', '**/backends/node/**'], 'The page imports it.'), layer('the classroom protocol', nodeModules, 'The page imports it.')] }] },
   },
   {

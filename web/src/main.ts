@@ -33,4 +33,7 @@ if (teacherToken !== null) {
   }
   const classroom = new StudentLink(window.location, (goto) => app.requestStep(goto.lesson, goto.stepIndex));
   mount(App, { target, props: { app, classroom, joinCode } });
+  // The course is not in the first load; fetch it once the page is idle so the lesson menu opens full.
+  const whenIdle = window.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 1000));
+  whenIdle(() => void app.lessons.loadCourse(), { timeout: 3000 });
 }

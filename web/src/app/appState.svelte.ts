@@ -326,10 +326,13 @@ export class AppState {
 
   /** The teacher moved the class to step `stepIndex` (0-based) of `lesson`: the lesson pane follows. */
   requestStep(lesson: string, stepIndex: number): void {
-    if (!this.lessons.all.some((l) => l.id === lesson)) return;
-    this.stepRequest = { seq: (this.stepRequest?.seq ?? 0) + 1, lesson, stepIndex };
-    this.lessons.choose(lesson);
-    this.lessons.goTo(stepIndex);
+    // The course loads on first need; the request waits for it.
+    void this.lessons.loadCourse().then((all) => {
+      if (!all.some((l) => l.id === lesson)) return;
+      this.stepRequest = { seq: (this.stepRequest?.seq ?? 0) + 1, lesson, stepIndex };
+      this.lessons.choose(lesson);
+      this.lessons.goTo(stepIndex);
+    });
   }
 
   /** The user picked a container (or none): the diagrams stop following the terminal until the next line. */

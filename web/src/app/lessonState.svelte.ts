@@ -5,7 +5,6 @@ import { needsFiles } from '../../../lessons/checks';
 import { advance, evaluateCheck, type HistoryEvent } from '../../../lessons/evaluate';
 import { LessonSyntaxError, parseLesson } from '../../../lessons/format';
 import type { MessageKey } from '../i18n/i18n';
-import { lessons as course } from '../lessons/course';
 import { completedKey, legacyProgressKey, progressKey, rebuildAtStep, type LessonBackend } from '../lessons/player';
 import { parseProgress, serializeProgress, stepStatus, type StepStatus } from '../lessons/progress';
 
@@ -74,7 +73,9 @@ export interface PredictionState {
 }
 
 export class LessonState {
-  all = $state.raw<readonly Lesson[]>(course);
+  /** The course, empty until `loadCourse()` fetched it: it is kept out of the page's first load. */
+  all = $state.raw<readonly Lesson[]>([]);
+  private course: Promise<readonly Lesson[]> | null = null;
   lesson = $state.raw<Lesson | null>(null);
   /** Steps done, from the first: the current step is `steps[doneCount]`. */
   doneCount = $state(0);
@@ -127,7 +128,21 @@ export class LessonState {
       }
     }
     const saved = read(CHOSEN_KEY);
-    this.load(this.all.find((l) => l.id === saved) ?? null);
+    // A lesson opened from a file is here already; a course lesson waits for the course to load.
+    const opened = this.all.find((l) => l.id === saved) ?? null;
+    this.load(opened);
+    if (saved && !opened) void this.loadCourse().then((all) => this.lesson ?? this.load(all.find((l) => l.id === saved) ?? null));
+  }
+
+  /** Fetches the course once (the menu opens, a lesson is chosen or was being followed); resolves to it. */
+  loadCourse(): Promise<readonly Lesson[]> {
+    // Lessons opened from files stay, and replace a course lesson of the same id.
+    this.course ??= import('../lessons/course').then((m) => {
+      const opened = this.all;
+      const course = m.lessons.map((c) => opened.find((l) => l.id === c.id) ?? c);
+      return (this.all = [...course, ...opened.filter((l) => !m.lessons.some((c) => c.id === l.id))]);
+    });
+    return this.course;
   }
 
   get complete(): boolean {
@@ -160,6 +175,10 @@ export class LessonState {
 
   /** Follow lesson `id`, or none; its saved progress comes back. */
   choose(id: string | null): void {
+    if (id !== null && this.all.length === 0) {
+      void this.loadCourse().then(() => this.choose(id));
+      return;
+    }
     const lesson = this.all.find((l) => l.id === id) ?? null;
     if (lesson === this.lesson) return;
     write(CHOSEN_KEY, lesson?.id ?? '');
@@ -245,11 +264,10 @@ export class LessonState {
   }
 
   /** Runs the current step's command at the terminal, as if typed; false when there is none or the terminal is busy. */
-  runStepCommand(): boolean {
-    const step = this.lesson?.steps[this.doneCount];
-    const command = step?.commands[0];
-    if (!command || !this.runner || this.busy) return false;
-    return this.runner(command);
+  runStepCommand(run: ((command: string) => boolean) | null = this.runner): boolean {
+    const command = this.stepCommand;
+    if (!command || !run || this.busy) return false;
+    return run(command);
   }
 
   /** Shows the current step's next hint; after the last, in challenge mode, the solution. */
@@ -380,6 +398,11 @@ export class LessonState {
       const { [step.id]: _gone, ...rest } = this.predictions;
       this.predictions = rest;
     }
+  }
+
+  /** The current step's first command, or null (no lesson, or it is complete): presenter mode's strip shows it. */
+  get stepCommand(): string | null {
+    return this.lesson?.steps[this.doneCount]?.commands[0] ?? null;
   }
 
   private load(lesson: Lesson | null): void {

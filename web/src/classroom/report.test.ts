@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { progressFor, type Seen } from './report';
+import { progressFor, seeing, type Seen } from './report';
 
 const lesson = { id: 'lifecycle', steps: [{ id: 'run' }, { id: 'pause' }, { id: 'rm' }] };
 const other = { id: 'network', steps: [{ id: 'bridge' }] };
@@ -20,5 +20,22 @@ describe('what a student reports', () => {
     ['the step moved back to, on a restart', seen(2, 2), seen(0, 2), null, { lesson: 'lifecycle', step: 'run', stepIndex: 0, passed: false, failing: null, at }],
   ])('%s', (_what, before, now, why, expected) => {
     expect(progressFor(before, now, at, why)).toEqual(expected);
+  });
+});
+
+describe('a line that passes a step before its exit code arrives', () => {
+  it('reports the pass, and not then an attempt at the next step', () => {
+    const started = seeing(seen(0, 0), { lesson, doneCount: 0, finished: 0, started: 1 });
+    const passed = seeing(started, { lesson, doneCount: 1, finished: 0, started: 1 });
+    expect(progressFor(started, passed, at)).toEqual({ lesson: 'lifecycle', step: 'run', stepIndex: 0, passed: true, failing: null, at });
+    const exited = seeing(passed, { lesson, doneCount: 1, finished: 1, started: 1 });
+    expect(progressFor(passed, exited, at, 'web is running, not paused')).toBeNull();
+  });
+
+  it('the next line that leaves the step undone is an attempt', () => {
+    const before = seeing(null, { lesson, doneCount: 1, finished: 1, started: 1 });
+    const started = seeing(before, { lesson, doneCount: 1, finished: 1, started: 2 });
+    const exited = seeing(started, { lesson, doneCount: 1, finished: 2, started: 2 });
+    expect(progressFor(started, exited, at, 'why')).toEqual({ lesson: 'lifecycle', step: 'pause', stepIndex: 1, passed: false, failing: 'why', at });
   });
 });

@@ -14,6 +14,19 @@ export interface Seen {
   doneCount: number;
   /** Terminal lines finished so far (a new one is a new attempt at the step). */
   finished: number;
+  /** Lines started so far, and the steps done when the newest one started (see `seeing`). */
+  started?: number;
+  doneAtStart?: number;
+}
+
+/**
+ * `now` with the steps done when its newest line started: a line during which
+ * the step passed is not then also an attempt at the next one (the snapshot
+ * that passes it can arrive before the line's exit code).
+ */
+export function seeing(before: Seen | null, now: Omit<Seen, 'doneAtStart'>): Seen {
+  const sameLine = before !== null && before.lesson?.id === now.lesson?.id && before.started === now.started;
+  return { ...now, doneAtStart: sameLine ? before.doneAtStart : now.doneCount };
 }
 
 /**
@@ -28,7 +41,7 @@ export function progressFor(before: Seen | null, now: Seen, at: number, whyNot: 
   const done = Math.min(now.doneCount, lesson.steps.length);
   const fresh = before === null || before.lesson?.id !== lesson.id;
   const advanced = !fresh && done !== before.doneCount;
-  const attempted = !fresh && now.finished > before.finished;
+  const attempted = !fresh && now.finished > before.finished && (now.doneAtStart === undefined || now.doneAtStart === done);
   if (!fresh && !advanced && !attempted) return null;
   if (done > 0 && (fresh || advanced || done === lesson.steps.length)) {
     return { lesson: lesson.id, step: lesson.steps[done - 1]!.id, stepIndex: done - 1, passed: true, failing: null, at };

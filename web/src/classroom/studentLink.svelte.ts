@@ -1,13 +1,5 @@
-import {
-  CLASSROOM_SUBPROTOCOL,
-  isJoinCode,
-  normalizeJoinCode,
-  parseFrame,
-  STUDENT_PATH,
-  toStudent,
-  type GotoMessage,
-  type ProgressMessage,
-} from '../../../backends/classroom/protocol';
+import { CLASSROOM_SUBPROTOCOL, isJoinCode, normalizeJoinCode, STUDENT_PATH } from '../../../backends/classroom/joinCode';
+import type { GotoMessage, ProgressMessage, ToStudent } from '../../../backends/classroom/protocol';
 
 /**
  * A student's link to their class: joins with the code and a display name,
@@ -58,6 +50,8 @@ export class StudentLink {
   private everJoined = false;
   /** Sent once the socket is open again: the latest position, so the teacher is never behind. */
   private latest: Omit<ProgressMessage, 'type'> | null = null;
+  /** Counts connection attempts, so one overtaken while the schemas load never opens. */
+  private attempt = 0;
 
   constructor(
     private readonly page: { protocol: string; host: string; pathname: string },
@@ -91,6 +85,7 @@ export class StudentLink {
       // nothing kept
     }
     this.stop();
+    this.attempt++;
     this.state = 'none';
   }
 
@@ -105,12 +100,21 @@ export class StudentLink {
     this.code = code;
     this.name = name;
     this.state = 'connecting';
+    const attempt = ++this.attempt;
+    // The wire schemas (zod) load with the first connection, not with the page.
+    void import('../../../backends/classroom/protocol').then(({ parseFrame, toStudent }) => {
+      if (attempt !== this.attempt || this.state !== 'connecting') return;
+      this.connect(code, name, (text) => parseFrame(toStudent, text));
+    });
+  }
+
+  private connect(code: string, name: string, parse: (text: string) => ToStudent | { refused: string }): void {
     const ws = new WebSocket(studentSocketUrl(this.page, code), [CLASSROOM_SUBPROTOCOL]);
     this.ws = ws;
     let welcomed = false;
     ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', key: this.key, name }));
     ws.onmessage = (e) => {
-      const msg = typeof e.data === 'string' ? parseFrame(toStudent, e.data) : { refused: 'binary' };
+      const msg = typeof e.data === 'string' ? parse(e.data) : { refused: 'binary' };
       if ('refused' in msg) return;
       if (msg.type === 'welcome') {
         welcomed = true;

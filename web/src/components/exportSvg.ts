@@ -6,6 +6,8 @@ export function svgText(svg: SVGSVGElement): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
   const box = svg.viewBox.baseVal;
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  // The panel's zoom sizes the element inline; the file has its own size.
+  clone.removeAttribute('style');
   if (box && box.width) {
     clone.setAttribute('width', String(box.width));
     clone.setAttribute('height', String(box.height));

@@ -365,6 +365,27 @@ export const en = {
   'teacher.goto': 'Move everyone to',
   'teacher.gotoButton': 'Go',
   'teacher.gotoSent': 'Sent: everyone to step {n}.',
+
+  // Presenter mode, diagram zoom and full screen.
+  'present.toggle': 'Present',
+  'present.toggleLabel': 'Presenter mode: terminal and diagram side by side, in large type for a room (Alt+Shift+P)',
+  'present.step': 'Step {n} of {total}',
+  'present.noLesson': 'No lesson chosen: pick one from the lesson menu to step through it here.',
+  'present.complete': 'Lesson complete',
+  'present.prev': 'Previous step',
+  'present.next': 'Next step',
+  'present.run': 'Run',
+  'present.runLabel': 'Run the step\'s command: {command}',
+  'present.details': 'Step text',
+  'present.keys': 'Keys: PageDown / Alt+Shift+→ next, PageUp / Alt+Shift+← previous, Alt+Shift+R run the command, Alt+Shift+P leave',
+  'zoom.tools': 'Diagram view',
+  'zoom.in': 'Zoom in',
+  'zoom.out': 'Zoom out',
+  'zoom.reset': 'Fit to the panel',
+  'zoom.level': 'Zoom {percent}%',
+  'zoom.fullscreen': 'Full screen',
+  'zoom.exitFullscreen': 'Leave full screen (Esc)',
+  'zoom.hint': 'Diagram: + and − zoom, 0 fits, Ctrl+wheel zooms, arrows scroll',
 } as const;
 
 /**

@@ -170,7 +170,8 @@ export function layoutNetwork(topo: Topology): NetworkLayout {
     const containers: ContainerBox[] = [];
     for (const b of view.bridges) {
       const grid = gridOf(b.members, bx, barY + M.barH + 26);
-      const w = Math.max(300, grid.w);
+      // Wide enough that the bar's label (`docker0 · network "bridge" (bridge)`, 8.2 units a character) is never cut.
+      const w = Math.max(300, grid.w, 36 + 8.2 * (b.device.length + b.network.name.length + b.network.driver.length + 16));
       const bar = { x: bx + 8, y: barY, w: w - 16, h: M.barH };
       bridges.push({ view: b, bar, column: { x: bx, y: barY, w, h: M.barH + 26 + grid.h } });
       containers.push(...grid.boxes);

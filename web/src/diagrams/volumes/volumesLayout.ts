@@ -53,7 +53,8 @@ export interface ContainerVolumesLayout {
 }
 
 export const STACK_X = 16;
-export const STACK_W = 220;
+/** Wide enough for "merged: what the container sees" at 13 px. */
+export const STACK_W = 250;
 export const BOX_H = 34;
 const GAP = 8;
 const TOP = 84;
