@@ -33,6 +33,8 @@ export interface LessonStep {
   /** Shown one at a time, in order. */
   hints: Localized[];
   predict?: Prediction;
+  /** Why this step does not run on the real engine (it would disturb a shared engine …): the real backend shows the reason and skips it. */
+  simOnly?: Localized;
   check: Check;
   /** Line of the step's heading in its file, for messages. */
   line: number;
@@ -45,6 +47,8 @@ export interface Lesson {
   /** The languages the file is written in (the others fall back to the first). */
   languages: Language[];
   backends: ('sim' | 'real')[];
+  /** Why the lesson does not run on the real engine at all (front matter `sim-only:`); then `backends` is `[sim]`. */
+  simOnly?: Localized;
   /** Lines run before step 1 (pulls, a container the lesson starts from). */
   setup: string[];
   /** Names the lesson creates (containers, images, networks), removed to reset it. */
