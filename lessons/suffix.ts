@@ -168,6 +168,13 @@ function dockerCommands(line: string, visit: (words: Word[], offset: number) => 
   for (const [a, b] of inner) dockerCommands(line.slice(a, b), visit, offset + a);
 }
 
+/** The argv of every `docker …` command in a line (also inside `$( … )`), quotes removed. */
+export function dockerArgv(line: string): string[][] {
+  const out: string[][] = [];
+  dockerCommands(line, (words) => out.push(words.map((w) => w.value)));
+  return out;
+}
+
 /** Applies edits (non-overlapping) to a string. */
 function applyEdits(s: string, edits: Edit[]): string {
   let out = s;
