@@ -105,7 +105,8 @@ function commands(s: string, nested: (start: number, end: number) => void): Word
       i++;
     } else if (c === '>' || c === '<') {
       // `2>` was read as a word start: a redirection's fd is not a word either.
-      if (cur && /^\d+$/.test(cur.value)) cur = null;
+      const open = cur as Word | null;
+      if (open && /^\d+$/.test(open.value)) cur = null;
       endWord(i);
       while (s[i] === '>' || s[i] === '<' || s[i] === '&') i++;
       redirect = true;

@@ -3,7 +3,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { removeLessonObjects } from '../../backends/agent/lessonReset';
 import { runLesson } from '../../backends/node/lessonRun';
 import { runLessonOnBackend, type BackendLessonReport } from '../../backends/node/lessonRunBackend';
 import { parseLesson } from '../../lessons/format';
@@ -133,7 +132,8 @@ describe.skipIf(!haveDocker() || !haveRoot())('the course on the real engine', (
       try {
         report = await runLessonOnBackend(mine, client, { skip: cannotRunHere(lesson) });
       } finally {
-        await removeLessonObjects('docker', { suffix });
+        // The lesson's reset: its suffixed objects and the containers its lines made unnamed (`docker run hello-world`).
+        await client.resetLesson({ suffix, setup: [] });
       }
       const passed = report.steps.filter((s) => s.passed).length;
       const skipped = report.steps.filter((s) => 'skipped' in s);
