@@ -3,6 +3,8 @@ import type { LayerEntry, Snapshot, Transition } from '../../../core/model';
 import { needsFiles } from '../../../lessons/checks';
 import { advance, type HistoryEvent } from '../../../lessons/evaluate';
 import { lessons } from '../lessons/course';
+import { lessonScope } from '../../../lessons/scope';
+import { lessonNames, suffixedNames, suffixLesson } from '../../../lessons/suffix';
 import { parseProgress, serializeProgress, stepStatus, type StepStatus } from '../lessons/progress';
 
 /**
@@ -46,6 +48,14 @@ export class LessonState {
   hintsShown = $state(0);
   /** Reads layers' file lists (the upper-layer checks need them); set by the app once a backend is open. */
   files: ((layerIds: string[]) => Promise<Record<string, LayerEntry[]>>) | null = null;
+  /**
+   * The student's suffix on a shared real engine (lessons/suffix.ts), set by
+   * the app with `useSuffix`; null on the simulator. With one, the lesson
+   * shows and checks suffixed names and the diagrams keep to its containers.
+   */
+  suffix = $state<string | null>(null);
+  /** The lesson's names on the engine, for `view`. */
+  private scopeNames: string[] = [];
   private latest: Snapshot | null = null;
   /** What the current step is judged on: the events since the previous step passed. */
   private history: HistoryEvent[] = [];
@@ -54,6 +64,25 @@ export class LessonState {
     this.collapsed = read(COLLAPSED_KEY) === 'true';
     const saved = read(CHOSEN_KEY);
     this.load(this.all.find((l) => l.id === saved) ?? null);
+  }
+
+  /** Whether the diagrams show only the lesson's own containers (a lesson followed on a shared real engine). */
+  get scoped(): boolean {
+    return this.suffix !== null && this.lesson !== null;
+  }
+
+  /** What the diagrams draw: the whole engine, or the lesson's part of it when `scoped`. */
+  view(snapshot: Snapshot): Snapshot {
+    return this.scoped ? lessonScope(snapshot, this.scopeNames, { suffix: this.suffix! }) : snapshot;
+  }
+
+  /** On a shared real engine: this student's suffix (null back to plain names); the lesson is loaded again with it. */
+  useSuffix(suffix: string | null): void {
+    if (suffix === this.suffix) return;
+    this.suffix = suffix;
+    const id = this.lesson?.id ?? null;
+    this.lesson = null;
+    this.load(this.all.find((l) => l.id === id) ?? null);
   }
 
   get complete(): boolean {
@@ -67,7 +96,7 @@ export class LessonState {
   /** Follow lesson `id`, or none; its saved progress comes back. */
   choose(id: string | null): void {
     const lesson = this.all.find((l) => l.id === id) ?? null;
-    if (lesson === this.lesson) return;
+    if (lesson?.id === this.lesson?.id) return;
     write(CHOSEN_KEY, lesson?.id ?? '');
     this.load(lesson);
     if (lesson) this.collapsed = false;
@@ -137,7 +166,10 @@ export class LessonState {
     this.judge();
   }
 
-  private load(lesson: Lesson | null): void {
+  private load(plain: Lesson | null): void {
+    const names = plain && this.suffix ? lessonNames(plain) : null;
+    const lesson = plain && names ? suffixLesson(plain, this.suffix!, names) : plain;
+    this.scopeNames = names ? suffixedNames(names, this.suffix!) : [];
     this.lesson = lesson;
     this.doneCount = lesson ? parseProgress(lesson.steps, read(progressKey(lesson.id))) : 0;
     this.history = this.latest ? [{ kind: 'state', snapshot: this.latest }] : [];
