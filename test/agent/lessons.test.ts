@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lessonMain } from '../../backends/node/lessonCli';
 import { runLesson } from '../../backends/node/lessonRun';
 import { runLessonOnBackend, type BackendLessonReport } from '../../backends/node/lessonRunBackend';
 import { parseLesson } from '../../lessons/format';
@@ -153,4 +154,15 @@ describe.skipIf(!haveDocker() || !haveRoot())('the course on the real engine', (
       expect(report.steps.map((s) => s.id)).toEqual(lesson.steps.map((s) => s.id));
     }, 300_000);
   });
+});
+
+describe.skipIf(!haveDocker() || !haveRoot())('glassbox lesson check --real', () => {
+  it('runs a lesson on the local engine and says which lessons are sim-only and why', async () => {
+    let out = '';
+    const building = files.find((f) => f.startsWith('08-'));
+    const code = await lessonMain(['check', '--real', join(dir, '01-first-container.md'), ...(building ? [join(dir, building)] : [])], (s) => (out += s), (s) => (out += s));
+    expect(out).toMatch(/01-first-container\.md: Your first container \(real engine\)\n(  ok .*\n){7}/);
+    if (building) expect(out).toContain('  sim-only: The real backend');
+    expect(code, out).toBe(0);
+  }, 120_000);
 });
