@@ -36,6 +36,17 @@ function write(key: string, value: string): void {
   }
 }
 
+const STUDENT_KEY = 'glassbox.student';
+
+/** This browser's student id, made once and kept: the seed of the suffix on a shared real engine. */
+export function studentSeed(): string {
+  const saved = read(STUDENT_KEY);
+  if (saved) return saved;
+  const id = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
+  write(STUDENT_KEY, id);
+  return id;
+}
+
 export class LessonState {
   readonly all: readonly Lesson[] = lessons;
   lesson = $state.raw<Lesson | null>(null);
