@@ -96,6 +96,7 @@ describe.skipIf(!haveDocker() || !haveRoot())('the course on the real engine', (
     for (const image of tagged) execFileSync('docker', ['rmi', image], { stdio: 'ignore' });
     process.chdir(cwd);
     if (work) rmSync(work, { recursive: true, force: true });
+    rows.sort((a, b) => a.file.localeCompare(b.file));
     const w = Math.max(...rows.map((r) => r.file.length));
     process.stdout.write(
       `\nThe course, steps passed (sim | real engine):\n${rows.map((r) => `  ${r.file.padEnd(w)}  sim ${r.sim.padEnd(6)} real ${r.real}${r.notes.map((n) => `\n      ${n}`).join('')}`).join('\n')}\n`,
@@ -124,6 +125,8 @@ describe.skipIf(!haveDocker() || !haveRoot())('the course on the real engine', (
 
   describe.each(files)('%s', (file) => {
     const lesson = parseLesson(readFileSync(join(dir, file), 'utf8'));
+    // Reported in the summary too: a sim-only lesson is not a pass.
+    if (lesson.simOnly) rows.push({ file, sim: `-/${lesson.steps.length}`, real: 'sim-only', notes: [lesson.simOnly.en] });
 
     it.skipIf(lesson.simOnly !== undefined)(`runs its solution with every step passing or skipped for a stated reason${lesson.simOnly ? ` (sim-only: ${lesson.simOnly.en})` : ''}`, async () => {
       const suffix = studentSuffix(uniqueName());
