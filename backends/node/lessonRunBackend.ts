@@ -21,6 +21,9 @@ export interface BackendRunOptions {
   settleMs?: number;
 }
 
+/** Extra reads of the engine before a step that has not passed is reported as failed. */
+const RETRIES = 5;
+
 /** Output a check may read, per line (as lessonRun.ts keeps). */
 const OUTPUT_KEPT = 64 * 1024;
 
@@ -80,8 +83,15 @@ export async function runLessonOnBackend(lesson: Lesson, backend: Backend, opts:
         continue;
       }
       for (const line of step.commands) await run(line);
-      history.push(await settled(step.predict ? { kind: 'all', checks: [step.check, step.predict.confirm], line: 0 } : step.check));
-      const after = evaluateStep(step, history);
+      const judged: Check = step.predict ? { kind: 'all', checks: [step.check, step.predict.confirm], line: 0 } : step.check;
+      history.push(await settled(judged));
+      let after = evaluateStep(step, history);
+      // A loaded machine reports a moment later still: look again for a while before calling it a failure.
+      for (let again = 0; !after.passed && again < RETRIES; again++) {
+        await new Promise((r) => setTimeout(r, settleMs));
+        history.push(await settled(judged));
+        after = evaluateStep(step, history);
+      }
       if (!after.passed) {
         report(after.why);
         continue;
