@@ -254,9 +254,9 @@ export class Session {
 
   /**
    * Containers created while this session's line ran (or just after: the
-   * engine's event can trail the CLI's exit) are this session's. On a shared
-   * engine another student's container made in that same moment would be
-   * counted too; named ones carry their own suffix and are never taken.
+   * engine's event can trail the CLI's exit) are this session's, whatever
+   * their names. On a shared engine another student's container created in
+   * that same moment would be counted too: the window is kept to the line.
    */
   private noteMade(transitions: readonly { from: string | null; name: string; time: number }[]): void {
     const w = this.lineWindow;

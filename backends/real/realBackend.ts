@@ -35,12 +35,6 @@ export function agentAddressFromLocation(location: { protocol: string; host: str
   return { url: `${scheme}//${location.host}${dir}${WS_PATH.slice(1)}`, token };
 }
 
-/**
- * The Backend port over the agent's WebSocket (protocol: ./protocol.ts). It
- * reconnects with backoff and reports the connection as `connection` events;
- * a line running when the connection drops ends with exit code 1 and a message
- * on stderr, since its output can no longer reach us.
- */
 /** The real backend's own operations beyond the Backend port. */
 export interface RealBackendExtras {
   close(): void;
@@ -53,6 +47,12 @@ export interface RealBackendExtras {
   resetLesson(lesson: { suffix: string; setup: readonly string[] }, io?: TerminalIO): Promise<string[]>;
 }
 
+/**
+ * The Backend port over the agent's WebSocket (protocol: ./protocol.ts). It
+ * reconnects with backoff and reports the connection as `connection` events;
+ * a line running when the connection drops ends with exit code 1 and a message
+ * on stderr, since its output can no longer reach us.
+ */
 export function createRealBackend(opts: RealBackendOptions): Backend & RealBackendExtras {
   const Impl = opts.WebSocketImpl ?? (globalThis.WebSocket as typeof WebSocket | undefined);
   if (!Impl) throw new Error('createRealBackend: this runtime has no WebSocket; pass WebSocketImpl');
