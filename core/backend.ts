@@ -49,10 +49,11 @@ export interface Backend {
   rebuild?(lines: string[]): Promise<void>;
   /**
    * Puts a lesson back at its start on a shared engine (the real backend):
-   * removes only the lesson's own objects (`names`, the front matter's
-   * `creates`, with the session's suffix), then runs the lesson's `setup`.
+   * removes only what this student's lesson made (names ending "-suffix",
+   * containers this session's lines made) and nothing else, then runs the
+   * lesson's `setup`. Resolves with what was removed ("container web-ab12" …).
    */
-  resetLesson?(names: string[], setup: string[]): Promise<void>;
+  resetLesson?(lesson: { suffix: string; setup: readonly string[] }, io?: TerminalIO): Promise<string[]>;
 }
 
 export interface Capabilities {

@@ -34,8 +34,10 @@ export function parseLesson(source: string): Lesson {
     if (!(LANGUAGES as readonly string[]).includes(l)) throw new LessonSyntaxError(`unknown language "${l}" (one of ${LANGUAGES.join(', ')})`, meta.lineOf('languages'));
     return { l: l as Language, i };
   }).map((x) => x.l);
-  const backends = meta.list('backends', ['sim', 'real']).map((b) => {
+  const simOnly = meta.has('sim-only') ? meta.localized('sim-only', languages) : undefined;
+  const backends = meta.list('backends', simOnly ? ['sim'] : ['sim', 'real']).map((b) => {
     if (b !== 'sim' && b !== 'real') throw new LessonSyntaxError(`unknown backend "${b}" (sim or real)`, meta.lineOf('backends'));
+    if (b === 'real' && simOnly) throw new LessonSyntaxError('a lesson with "sim-only:" (the reason it does not run on the real engine) cannot list the real backend', meta.lineOf('backends'));
     return b;
   });
   const lesson: Lesson = {
@@ -48,6 +50,7 @@ export function parseLesson(source: string): Lesson {
     creates: meta.list('creates', []),
     steps: [],
   };
+  if (simOnly) lesson.simOnly = simOnly;
   const body = rows.slice(end + 1);
   const starts = body.map((r, i) => (/^## /.test(r.text) ? i : -1)).filter((i) => i >= 0);
   const stray = body.slice(0, starts[0] ?? body.length).find((r) => /^#{3,} /.test(r.text) || /^(```|:::)/.test(r.text.trim()));
@@ -92,11 +95,12 @@ function frontMatter(rows: Row[]) {
       values.set(m[1]!, { line: r.line, list: raw.slice(1, -1).split(',').map((x) => unquote(x.trim())).filter((x) => x !== '') });
     } else values.set(m[1]!, { line: r.line, scalar: unquote(raw) });
   }
-  const known = ['id', 'title', 'summary', 'languages', 'backends', 'setup', 'creates'];
+  const known = ['id', 'title', 'summary', 'languages', 'backends', 'sim-only', 'setup', 'creates'];
   for (const [k, v] of values) if (!known.includes(k)) throw new LessonSyntaxError(`unknown front matter key "${k}" (known: ${known.join(', ')})`, v.line);
   const firstLine = rows[0]?.line ?? 2;
   return {
     lineOf: (key: string): number => values.get(key)?.line ?? firstLine,
+    has: (key: string): boolean => values.has(key),
     id(key: string): string {
       const v = values.get(key);
       if (!v?.scalar) throw new LessonSyntaxError(`the front matter needs "${key}: …"`, v?.line ?? firstLine);
@@ -139,6 +143,8 @@ interface Prose {
   paragraphs: string[];
   hints: string[];
   question?: string;
+  /** Why the step does not run on the real engine (`> sim-only: …`). */
+  simOnly?: string;
   choices: { key: string; text: string }[];
   line: number;
 }
@@ -213,11 +219,12 @@ function parseStep(rows: Row[], languages: Language[]): LessonStep {
       continue;
     }
     const p = prose.get(lang ?? languages[0]!)!;
-    const quote = /^>\s*(hint|predict|([a-z])\))\s*:?\s*(.*)$/.exec(t);
+    const quote = /^>\s*(hint|predict|sim-only|([a-z])\))\s*:?\s*(.*)$/.exec(t);
     if (quote) {
       flush();
       if (quote[1] === 'hint') p.hints.push(quote[3]!);
       else if (quote[1] === 'predict') p.question = quote[3]!;
+      else if (quote[1] === 'sim-only') p.simOnly = quote[3]!;
       else p.choices.push({ key: quote[2]!, text: quote[3]! });
       continue;
     }
@@ -249,6 +256,11 @@ function parseStep(rows: Row[], languages: Language[]): LessonStep {
     line: head.line,
   };
   if (view) step.view = view;
+  if (languages.some((l) => prose.get(l)!.simOnly !== undefined)) {
+    const missing = languages.find((l) => !prose.get(l)!.simOnly?.trim());
+    if (missing) throw new LessonSyntaxError(`the ${missing} text has no "> sim-only: reason" (every language says why)`, prose.get(missing)!.line);
+    step.simOnly = texts((p) => p.simOnly!);
+  }
   if (predict) step.predict = prediction(predict, prose, languages, head.line);
   else if (languages.some((l) => prose.get(l)!.question !== undefined)) throw new LessonSyntaxError('a "> predict:" question needs a ```predict fence (answer and confirm)', head.line);
   return step;

@@ -36,6 +36,8 @@ export interface LessonStep {
   predict?: Prediction;
   /** What the diagrams show for this step: a ```view fence, or `> view: TAB` for the tab alone. */
   view?: StepView;
+  /** Why this step does not run on the real engine (it would disturb a shared engine …): the real backend shows the reason and skips it. */
+  simOnly?: Localized;
   check: Check;
   /** Line of the step's heading in its file, for messages. */
   line: number;
@@ -48,6 +50,8 @@ export interface Lesson {
   /** The languages the file is written in (the others fall back to the first). */
   languages: Language[];
   backends: ('sim' | 'real')[];
+  /** Why the lesson does not run on the real engine at all (front matter `sim-only:`); then `backends` is `[sim]`. */
+  simOnly?: Localized;
   /** Lines run before step 1 (pulls, a container the lesson starts from). */
   setup: string[];
   /** Names the lesson creates (containers, images, networks), removed to reset it. */

@@ -7,6 +7,7 @@ import { WebSocketServer } from 'ws';
 import type { Capabilities } from '../../core/backend';
 import { MAX_MESSAGE_BYTES, SUBPROTOCOL, WS_PATH } from '../real/protocol';
 import { createAgentShell } from './agentShell';
+import { removeLessonObjects } from './lessonReset';
 import { EngineWatcher } from './engineWatcher';
 import { NetworkReader } from './network';
 import { hostAllowed, isLoopback, newToken, originAllowed, tokenFromAuthorization, tokenFromUpgrade, tokenFromUrl, tokenMatches } from './security';
@@ -88,7 +89,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
           return tracer.running;
         },
       };
-  const makeShell = createAgentShell({ dockerBin: opts.dockerBin ?? 'docker', hostShell: opts.hostShell ?? false, hostname: hostname() });
+  const dockerBin = opts.dockerBin ?? 'docker';
+  const makeShell = createAgentShell({ dockerBin, hostShell: opts.hostShell ?? false, hostname: hostname() });
 
   const files = sirv(opts.staticDir, { etag: true, dev: false });
   let port = 0;
@@ -148,7 +150,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     if (!tokenMatches(token, tokenFromUpgrade(req.url, req.headers['sec-websocket-protocol']))) return refuseUpgrade(401, 'missing or wrong token');
     if (sessions.size >= MAX_CONNECTIONS) return refuseUpgrade(503, 'too many connections');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const session = new Session(ws, { watcher, trace, capabilities, makeShell, log });
+      const session = new Session(ws, { watcher, trace, capabilities, makeShell, resetLesson: (objects) => removeLessonObjects(dockerBin, objects), log });
       sessions.add(session);
       ws.on('close', () => sessions.delete(session));
     });

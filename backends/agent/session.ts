@@ -6,6 +6,7 @@ import { type AgentMessage, type ClientMessage, clientMessageSchema, parseFrame 
 import type { EngineWatcher } from './engineWatcher';
 import type { LineTerminal } from './ptyRunner';
 import { TokenBucket } from './security';
+import type { LessonObjects } from './lessonReset';
 import type { SpawnOptions } from './spawnRunner';
 
 /** What runs a terminal line: the core host shell, wired to real programs. */
@@ -26,6 +27,8 @@ export interface SessionDeps {
   capabilities: Capabilities;
   /** A fresh shell for this connection (again on reset); its programs report congestion and kill hooks through `spawn`. */
   makeShell(spawn: SpawnOptions): LineShell;
+  /** Removes what a student's lesson made (backends/agent/lessonReset.ts); absent, a lesson reset is refused. */
+  resetLesson?(objects: LessonObjects): Promise<string[]>;
   log(line: string): void;
 }
 
@@ -111,13 +114,20 @@ export class Session {
   private refusedInARow = 0;
   private closed = false;
   private readonly unsubscribe: () => void;
+  /** Names of the containers this session's lines made (a lesson reset removes them, and nothing of anyone else's). */
+  private readonly made = new Set<string>();
+  /** When the running line started and the last one ended: a container created then is this session's. */
+  private lineWindow: { start: number; end: number | null } | null = null;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly deps: SessionDeps,
   ) {
     this.shell = this.newShell();
-    this.unsubscribe = deps.watcher.subscribe((event) => this.send({ type: 'event', event }));
+    this.unsubscribe = deps.watcher.subscribe((event) => {
+      if (event.type === 'snapshot') this.noteMade(event.transitions);
+      this.send({ type: 'event', event });
+    });
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     ws.on('close', () => this.onClose());
     ws.on('error', (err) => deps.log(`websocket error: ${err.message}`));
@@ -236,9 +246,37 @@ export class Session {
       case 'reset':
         this.stopRunning();
         this.shell = this.newShell();
-        this.send({ type: 'result', id: msg.id, value: null });
+        if (msg.lesson) this.resetLesson(msg.id, msg.lesson.suffix);
+        else this.send({ type: 'result', id: msg.id, value: null });
         return;
     }
+  }
+
+  /**
+   * Containers created while this session's line ran (or just after: the
+   * engine's event can trail the CLI's exit) are this session's, whatever
+   * their names. On a shared engine another student's container created in
+   * that same moment would be counted too: the window is kept to the line.
+   */
+  private noteMade(transitions: readonly { from: string | null; name: string; time: number }[]): void {
+    const w = this.lineWindow;
+    if (!w) return;
+    for (const t of transitions) if (t.from === null && t.time >= w.start - 1000 && (w.end === null || t.time <= w.end + 2000)) this.made.add(t.name);
+  }
+
+  private resetLesson(id: string, suffix: string): void {
+    const reset = this.deps.resetLesson;
+    if (!reset) {
+      this.send({ type: 'error', id, message: 'a lesson reset is not available here' });
+      return;
+    }
+    const containers = [...this.made];
+    this.made.clear();
+    this.lineWindow = null;
+    reset({ suffix, containers }).then(
+      (removed) => this.send({ type: 'result', id, value: removed }),
+      (err: unknown) => this.send({ type: 'error', id, message: `cannot reset the lesson: ${err instanceof Error ? err.message : String(err)}` }),
+    );
   }
 
   /** The terminal of the running line with this id, if that line runs at one. */
@@ -262,6 +300,7 @@ export class Session {
       );
     }
     this.running = run;
+    this.lineWindow = { start: Date.now(), end: null };
     this.deps.trace?.setCommand(line);
     const io: TerminalIO = {
       stdout: (text) => this.running === run && this.send({ type: 'stdout', id, text }),
@@ -277,6 +316,7 @@ export class Session {
       })
       .then((code) => {
         if (this.running !== run) return;
+        if (this.lineWindow) this.lineWindow.end = Date.now();
         // Ops still in flight (bpftrace's buffers) belong to the line: let them in before moving on.
         setTimeout(() => this.deps.trace?.setCommand(undefined), 300);
         this.running = null;

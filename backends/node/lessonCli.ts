@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { FlagError, parseFlags, type FlagSpec } from '../../core/cli/flags';
 import { LessonSyntaxError, parseLesson } from '../../lessons/format';
-import { LANGUAGES, type Language } from '../../lessons/lesson';
+import { LANGUAGES, type Language, type Lesson } from '../../lessons/lesson';
 import { runLesson } from './lessonRun';
 
 const USAGE = `Usage:  glassbox lesson COMMAND
@@ -12,10 +12,16 @@ Write and check lessons (lessons/AUTHORING.md describes the format).
 Commands:
   check [--lang LANG] FILE...   Run each lesson's solution on a fresh simulated engine and
                                 report every step; exits 1 if any step fails
+  check --real FILE...          The same on this machine's Docker Engine, through an agent
+                                started here, as a student on a shared engine (names
+                                suffixed, the lesson's objects removed after; never pulls)
   new NAME                      Write a skeleton lesson to NAME.md
 `;
 
-const CHECK_FLAGS: FlagSpec[] = [{ name: 'lang', kind: 'string', default: 'en' }];
+const CHECK_FLAGS: FlagSpec[] = [
+  { name: 'lang', kind: 'string', default: 'en' },
+  { name: 'real', kind: 'bool' },
+];
 
 /** `glassbox lesson …`. Returns the process exit code. */
 export async function lessonMain(argv: string[], out: (s: string) => void = (s) => void process.stdout.write(s), err: (s: string) => void = (s) => void process.stderr.write(s)): Promise<number> {
@@ -53,6 +59,7 @@ async function check(argv: string[], out: (s: string) => void, err: (s: string) 
   if (!LANGUAGES.includes(lang)) return usage(`invalid argument "${lang}" for "--lang" flag: one of ${LANGUAGES.join(', ')}`, err);
   if (flags.args.length === 0) return usage('"glassbox lesson check" requires at least 1 file', err);
   let failed = 0;
+  const parsed: { file: string; lesson: Lesson }[] = [];
   for (const file of flags.args) {
     let source: string;
     try {
@@ -71,6 +78,10 @@ async function check(argv: string[], out: (s: string) => void, err: (s: string) 
       failed++;
       continue;
     }
+    if (flags.bool('real')) {
+      parsed.push({ file, lesson });
+      continue;
+    }
     const report = await runLesson(lesson);
     out(`${file}: ${lesson.title[lang]}\n`);
     if (report.setupError) {
@@ -85,6 +96,8 @@ async function check(argv: string[], out: (s: string) => void, err: (s: string) 
       if (!s.passed) failed++;
     });
   }
+  // Loaded only when asked for: it starts an agent (the ws server, dockerode).
+  if (parsed.length) failed += await (await import('./lessonCheckReal')).checkOnRealEngine(parsed, lang, out);
   return failed > 0 ? 1 : 0;
 }
 

@@ -13,6 +13,7 @@ describe('client → agent frames', () => {
     [{ type: 'snapshot', id: 'a' }],
     [{ type: 'capabilities', id: 'a' }],
     [{ type: 'reset', id: 'a' }],
+    [{ type: 'reset', id: 'a', lesson: { suffix: 'ab12' } }],
     [{ type: 'layers', id: 'a', layerIds: ['sha256:' + 'a'.repeat(64), 'b'.repeat(64), 'c'.repeat(64) + '-init'] }],
   ])('accepts %j', (msg) => {
     expect(parseFrame(clientMessageSchema, JSON.stringify(msg))).toEqual({ ok: true, value: msg });
@@ -33,6 +34,9 @@ describe('client → agent frames', () => {
     ['no layers', JSON.stringify({ type: 'layers', id: '1', layerIds: [] }), 'invalid message: layerIds: '],
     ['too many layers', JSON.stringify({ type: 'layers', id: '1', layerIds: Array.from({ length: 129 }, () => 'a'.repeat(64)) }), 'invalid message: layerIds: '],
     ['null', 'null', 'invalid message: '],
+    ['a lesson suffix that could widen the match', JSON.stringify({ type: 'reset', id: '1', lesson: { suffix: '' } }), 'invalid message: lesson.suffix: '],
+    ['a lesson suffix with a pattern', JSON.stringify({ type: 'reset', id: '1', lesson: { suffix: 'a*' } }), 'invalid message: lesson.suffix: '],
+    ['a lesson reset naming what to remove', JSON.stringify({ type: 'reset', id: '1', lesson: { suffix: 'ab12', names: ['web'] } }), 'invalid message: lesson: '],
     ['empty keystrokes', JSON.stringify({ type: 'input', id: '1', data: '' }), 'invalid message: data: '],
     ['keystrokes over 4 KiB', JSON.stringify({ type: 'input', id: '1', data: 'x'.repeat(4097) }), 'invalid message: data: '],
     ['keystrokes for no line', JSON.stringify({ type: 'input', data: 'x' }), 'invalid message: id: '],

@@ -27,6 +27,9 @@ import type { LayerEntry, Snapshot } from '../../core/model';
  *   {type:'layers', id, layerIds}  → result: Record<layer id, LayerEntry[]> for the named layers the
  *                                  agent knows (unknown ones are left out); ids only, never paths
  *   {type:'reset', id}             forget this session's shell state (never touches containers) → result: null
+ *   {type:'reset', id, lesson: {suffix}}  also remove what this student's lesson made: every container,
+ *                                  network, volume and image whose name ends "-<suffix>", and the
+ *                                  containers this session's lines made → result: string[] ("kind name")
  *   {type:'trace', id, on}         turn the kernel trace on or off (capabilities.trace) → result: boolean (now on)
  *
  * agent → client
@@ -76,7 +79,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('snapshot'), id }),
   z.strictObject({ type: z.literal('capabilities'), id }),
   z.strictObject({ type: z.literal('layers'), id, layerIds: z.array(layerIdSchema).min(1).max(MAX_LAYERS_PER_REQUEST) }),
-  z.strictObject({ type: z.literal('reset'), id }),
+  z.strictObject({ type: z.literal('reset'), id, lesson: z.strictObject({ suffix: z.string().regex(/^[a-z0-9]{2,16}$/) }).optional() }),
   z.strictObject({ type: z.literal('trace'), id, on: z.boolean() }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
@@ -138,7 +141,7 @@ export type AgentMessage =
   | { type: 'stdout' | 'stderr' | 'screen'; id: string; text: string }
   | { type: 'exit'; id: string; code: number }
   | { type: 'raw'; id: string; on: boolean }
-  | { type: 'result'; id: string; value: Snapshot | Capabilities | Record<string, LayerEntry[]> | boolean | null }
+  | { type: 'result'; id: string; value: Snapshot | Capabilities | Record<string, LayerEntry[]> | boolean | string[] | null }
   | { type: 'event'; event: Exclude<BackendEvent, { type: 'connection' }> }
   | { type: 'error'; id?: string; message: string };
 

@@ -35,13 +35,20 @@ export function agentAddressFromLocation(location: { protocol: string; host: str
   return { url: `${scheme}//${location.host}${dir}${WS_PATH.slice(1)}`, token };
 }
 
+/** The real backend's own operations beyond the Backend port. */
+export interface RealBackendExtras {
+  close(): void;
+  /** The port's optional lesson reset, which the agent always offers. */
+  resetLesson: NonNullable<Backend['resetLesson']>;
+}
+
 /**
  * The Backend port over the agent's WebSocket (protocol: ./protocol.ts). It
  * reconnects with backoff and reports the connection as `connection` events;
  * a line running when the connection drops ends with exit code 1 and a message
  * on stderr, since its output can no longer reach us.
  */
-export function createRealBackend(opts: RealBackendOptions): Backend & { close(): void } {
+export function createRealBackend(opts: RealBackendOptions): Backend & RealBackendExtras {
   const Impl = opts.WebSocketImpl ?? (globalThis.WebSocket as typeof WebSocket | undefined);
   if (!Impl) throw new Error('createRealBackend: this runtime has no WebSocket; pass WebSocketImpl');
   const connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
@@ -222,7 +229,7 @@ export function createRealBackend(opts: RealBackendOptions): Backend & { close()
 
   connect();
 
-  return {
+  const backend: Backend & RealBackendExtras = {
     capabilities: () => request<Capabilities>({ type: 'capabilities' }),
     snapshot: () => request<Snapshot>({ type: 'snapshot' }),
     async layerEntries(layerIds: string[]) {
@@ -235,6 +242,16 @@ export function createRealBackend(opts: RealBackendOptions): Backend & { close()
     },
     reset: async () => {
       await request<null>({ type: 'reset' });
+    },
+    async resetLesson(lesson, io = { stdout: () => {}, stderr: () => {} }) {
+      // The agent refuses any other suffix without saying which request it refused: say so here.
+      if (!/^[a-z0-9]{2,16}$/.test(lesson.suffix)) throw new Error(`invalid lesson suffix "${lesson.suffix}" (2 to 16 lowercase letters and digits)`);
+      const removed = await request<string[]>({ type: 'reset', lesson: { suffix: lesson.suffix } });
+      for (const line of lesson.setup) {
+        const code = await backend.exec(line, io);
+        if (code !== 0) throw new Error(`the lesson's set-up line "${line}" exited ${code}`);
+      }
+      return removed;
     },
     setTrace: (on: boolean) => request<boolean>({ type: 'trace', on }),
     async exec(line: string, io: TerminalIO): Promise<number> {
@@ -295,6 +312,7 @@ export function createRealBackend(opts: RealBackendOptions): Backend & { close()
       lost('closed');
     },
   };
+  return backend;
 }
 
 /** How long keystrokes wait for the next before they are sent. */

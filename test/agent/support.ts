@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { Backend, BackendEvent, TerminalIO } from '../../core/backend';
 import { type RunningAgent, startAgent } from '../../backends/agent/server';
-import { createRealBackend } from '../../backends/real/realBackend';
+import { createRealBackend, type RealBackendExtras } from '../../backends/real/realBackend';
 
 /** A unique docker object name for this run. */
 export function uniqueName(what = 'gbtest'): string {
@@ -76,7 +76,7 @@ export function webSocketWithOrigin(origin: string): typeof globalThis.WebSocket
   return OriginWebSocket as unknown as typeof globalThis.WebSocket;
 }
 
-export function connectClient(t: TestAgent): Backend & { close(): void; events: BackendEvent[] } {
+export function connectClient(t: TestAgent): Backend & RealBackendExtras & { events: BackendEvent[] } {
   const backend = createRealBackend({ url: t.wsUrl, token: t.agent.token, WebSocketImpl: webSocketWithOrigin(t.origin) });
   const events: BackendEvent[] = [];
   backend.subscribe((e) => events.push(e));

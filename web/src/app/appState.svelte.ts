@@ -3,7 +3,8 @@ import type { ContainerSnapshot, Snapshot, TraceOp, Transition } from '../../../
 import { mergeTrace } from '../diagrams/trace/traceModel';
 import { openBackend, realAvailable, type BackendKind, type OpenBackend, type PageLocation } from './backends';
 import { containerNamedIn } from './followContainer';
-import { LessonState } from './lessonState.svelte';
+import { LessonState, studentSeed } from './lessonState.svelte';
+import { studentSuffix } from '../../../lessons/suffix';
 
 /**
  * What the page knows, in one reactive object: the backend in use and its
@@ -79,6 +80,8 @@ export class AppState {
 
   private open = $state.raw<OpenBackend | null>(null);
   private latest = $state.raw<Snapshot | null>(null);
+  /** What the page shows: on a shared real engine while a lesson is followed, only the lesson's part of it. */
+  private readonly shown = $derived(this.latest && this.lessons.view(this.latest));
   /** The last line run, whose container the diagrams follow until the user picks another. */
   private followLine: string | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -92,9 +95,9 @@ export class AppState {
     this.realAvailable = realAvailable(location);
   }
 
-  /** The latest snapshot; each one also moves the lesson on. */
+  /** The latest snapshot (the lesson's part of it, when scoped); each one also moves the lesson on. */
   get snapshot(): Snapshot | null {
-    return this.latest;
+    return this.shown;
   }
 
   set snapshot(snapshot: Snapshot | null) {
@@ -123,6 +126,8 @@ export class AppState {
     this.kind = kind;
     this.lessons.engine = null;
     this.lessons.setBackend(kind);
+    // A real engine may be the class's: the lesson's names carry this student's suffix there.
+    this.lessons.useSuffix(kind === 'real' ? studentSuffix(studentSeed()) : null);
     this.capabilities = null;
     this.snapshot = null;
     this.trace = [];
@@ -157,8 +162,11 @@ export class AppState {
       ...(backend.rebuild ? { rebuild: (lines: string[]) => this.rebuild(lines) } : {}),
       ...(backend.resetLesson
         ? {
-            resetLesson: async (names: string[], setup: string[]) => {
-              await backend.resetLesson!(names, setup);
+            // The agent removes by the student's suffix (and what this session's lines made), not by the front matter's names.
+            resetLesson: async (_names: string[], setup: string[]) => {
+              const suffix = this.lessons.suffix;
+              if (suffix === null) throw new Error('this lesson is not suffixed for a shared engine');
+              await backend.resetLesson!({ suffix, setup });
               this.snapshot = await backend.snapshot();
             },
           }

@@ -6,6 +6,8 @@ import { advance, evaluateCheck, type HistoryEvent } from '../../../lessons/eval
 import { LessonSyntaxError, parseLesson } from '../../../lessons/format';
 import type { MessageKey } from '../i18n/i18n';
 import { completedKey, legacyProgressKey, progressKey, rebuildAtStep, type LessonBackend } from '../lessons/player';
+import { lessonScope } from '../../../lessons/scope';
+import { lessonNames, suffixedNames, suffixLesson } from '../../../lessons/suffix';
 import { parseProgress, serializeProgress, stepStatus, type StepStatus } from '../lessons/progress';
 
 /**
@@ -70,6 +72,15 @@ export interface PredictionState {
   chosen: string | null;
   /** null until the engine did what the answer says (the prediction's confirm check held). */
   held: boolean | null;
+const STUDENT_KEY = 'glassbox.student';
+
+/** This browser's student id, made once and kept: the seed of the suffix on a shared real engine. */
+export function studentSeed(): string {
+  const saved = read(STUDENT_KEY);
+  if (saved) return saved;
+  const id = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
+  write(STUDENT_KEY, id);
+  return id;
 }
 
 export class LessonState {
@@ -104,6 +115,14 @@ export class LessonState {
   runner: ((command: string) => boolean) | null = null;
   /** Bumped when a lesson's completion is saved, so the menu's ✓ re-reads it. */
   private completedVersion = $state(0);
+  /**
+   * The student's suffix on a shared real engine (lessons/suffix.ts), set by
+   * the app with `useSuffix`; null on the simulator. With one, the lesson
+   * shows and checks suffixed names and the diagrams keep to its containers.
+   */
+  suffix = $state<string | null>(null);
+  /** The lesson's names on the engine, for `view`. */
+  private scopeNames: string[] = [];
   private latest: Snapshot | null = null;
   /** What the current step is judged on: the events since the previous step passed. */
   private history: HistoryEvent[] = [];
@@ -145,6 +164,25 @@ export class LessonState {
     return this.course;
   }
 
+  /** Whether the diagrams show only the lesson's own containers (a lesson followed on a shared real engine). */
+  get scoped(): boolean {
+    return this.suffix !== null && this.lesson !== null;
+  }
+
+  /** What the diagrams draw: the whole engine, or the lesson's part of it when `scoped`. */
+  view(snapshot: Snapshot): Snapshot {
+    return this.scoped ? lessonScope(snapshot, this.scopeNames, { suffix: this.suffix! }) : snapshot;
+  }
+
+  /** On a shared real engine: this student's suffix (null back to plain names); the lesson is loaded again with it. */
+  useSuffix(suffix: string | null): void {
+    if (suffix === this.suffix) return;
+    this.suffix = suffix;
+    const id = this.lesson?.id ?? null;
+    this.lesson = null;
+    this.load(this.all.find((l) => l.id === id) ?? null);
+  }
+
   get complete(): boolean {
     return this.lesson !== null && this.doneCount >= this.lesson.steps.length;
   }
@@ -170,7 +208,9 @@ export class LessonState {
     if (kind === this.kind) return;
     this.kind = kind;
     this.latest = null;
-    this.load(this.lesson);
+    // From the plain lesson: the one followed may carry the other backend's suffix.
+    const id = this.lesson?.id;
+    this.load(this.all.find((l) => l.id === id) ?? null);
   }
 
   /** Follow lesson `id`, or none; its saved progress comes back. */
@@ -180,7 +220,7 @@ export class LessonState {
       return;
     }
     const lesson = this.all.find((l) => l.id === id) ?? null;
-    if (lesson === this.lesson) return;
+    if (lesson?.id === this.lesson?.id) return;
     write(CHOSEN_KEY, lesson?.id ?? '');
     this.load(lesson);
     if (lesson) this.collapsed = false;
@@ -405,7 +445,10 @@ export class LessonState {
     return this.lesson?.steps[this.doneCount]?.commands[0] ?? null;
   }
 
-  private load(lesson: Lesson | null): void {
+  private load(plain: Lesson | null): void {
+    const names = plain && this.suffix ? lessonNames(plain) : null;
+    const lesson = plain && names ? suffixLesson(plain, this.suffix!, names) : plain;
+    this.scopeNames = names ? suffixedNames(names, this.suffix!) : [];
     this.lesson = lesson;
     this.awaitLine = false;
     this.notice = null;

@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lessonMain } from '../../backends/node/lessonCli';
+import { runLesson } from '../../backends/node/lessonRun';
+import { runLessonOnBackend, type BackendLessonReport } from '../../backends/node/lessonRunBackend';
+import { parseLesson } from '../../lessons/format';
+import type { Lesson, LessonStep, Localized } from '../../lessons/lesson';
+import { stepNeeds } from '../../lessons/requirements';
+import { lessonNames, studentSuffix, suffixLesson } from '../../lessons/suffix';
+import { haveDocker, haveRoot } from '../support/requirements';
+import { type TestAgent, connectClient, startTestAgent, uniqueName, waitFor } from './support';
+
+/**
+ * Every lesson of the course, its solution run on the real engine through the
+ * real backend's path (the agent's shell running the real docker, the page's
+ * client, the agent's snapshots), with a student suffix on every name it
+ * makes, each step judged by its checks as the page judges it. The engine is
+ * shared and offline, so:
+ *  - a lesson or step marked `sim-only` is reported as such, not run;
+ *  - a step that needs Docker Hub (`docker pull busybox`) or an image this
+ *    engine lacks is reported as skipped here, with the reason;
+ *  - an official image a fixture can stand in for (test/setup/service-images.sh
+ *    builds nginx, redis, mariadb and registry from Debian's packages) is
+ *    tagged as that image for the run, only when the engine lacks it, and the
+ *    tag is removed after.
+ * New lessons in lessons/course/ join by themselves.
+ */
+
+const dir = join(import.meta.dirname, '../../lessons/course');
+const files = readdirSync(dir).filter((f) => f.endsWith('.md')).sort();
+
+/** Official images a fixture stands in for. */
+const STAND_INS: Record<string, string> = {
+  'nginx:latest': 'glassbox-fixture/nginx:debian',
+  'redis:latest': 'glassbox-fixture/redis:debian',
+  'mariadb:latest': 'glassbox-fixture/mariadb:debian',
+  'mysql:latest': 'glassbox-fixture/mariadb:debian',
+  'registry:2': 'glassbox-fixture/registry:debian',
+};
+
+const haveImage = (ref: string): boolean => {
+  try {
+    execFileSync('docker', ['image', 'inspect', ref], { stdio: 'ignore', timeout: 30_000 });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const swarmActive = (): boolean => {
+  try {
+    return execFileSync('docker', ['info', '--format', '{{.Swarm.LocalNodeState}}'], { encoding: 'utf8', timeout: 30_000 }).trim() === 'active';
+  } catch {
+    return false;
+  }
+};
+
+interface Row {
+  file: string;
+  sim: string;
+  real: string;
+  notes: string[];
+}
+const rows: Row[] = [];
+
+describe.skipIf(!haveDocker() || !haveRoot())('the course on the real engine', () => {
+  let t: TestAgent;
+  let client: ReturnType<typeof connectClient>;
+  const tagged: string[] = [];
+  const available = new Map<string, boolean>();
+  const cwd = process.cwd();
+  let work = '';
+
+  beforeAll(async () => {
+    // Lines that write files (docker save -o, a Dockerfile) write them here, not in the repository.
+    work = mkdtempSync(join(tmpdir(), 'gb-lessonsreal-'));
+    process.chdir(work);
+    for (const [image, fixture] of Object.entries(STAND_INS)) {
+      if (haveImage(image)) continue;
+      if (!haveImage(fixture)) continue;
+      execFileSync('docker', ['tag', fixture, image], { stdio: 'ignore' });
+      tagged.push(image);
+    }
+    t = await startTestAgent({ hostShell: true });
+    client = connectClient(t);
+    await waitFor('the connection', () => client.events.some((e) => e.type === 'connection' && e.state === 'open'));
+  });
+
+  afterAll(async () => {
+    client?.close();
+    await t?.close();
+    // Only the tags this run made: the fixtures keep their own names.
+    for (const image of tagged) execFileSync('docker', ['rmi', image], { stdio: 'ignore' });
+    process.chdir(cwd);
+    if (work) rmSync(work, { recursive: true, force: true });
+    rows.sort((a, b) => a.file.localeCompare(b.file));
+    const w = Math.max(...rows.map((r) => r.file.length));
+    process.stdout.write(
+      `\nThe course, steps passed (sim | real engine):\n${rows.map((r) => `  ${r.file.padEnd(w)}  sim ${r.sim.padEnd(6)} real ${r.real}${r.notes.map((n) => `\n      ${n}`).join('')}`).join('\n')}\n`,
+    );
+  });
+
+  const imageHere = (ref: string): boolean => {
+    if (!available.has(ref)) available.set(ref, haveImage(ref));
+    return available.get(ref)!;
+  };
+
+  /** Why a step cannot run on this machine, if it cannot. */
+  const cannotRunHere = (lesson: Lesson) => {
+    const made = lessonNames(lesson).images;
+    return (step: LessonStep): Localized | undefined => {
+      const needs = stepNeeds(step, made);
+      // The lesson refuses an overlay network on a standalone engine; one that is in a swarm already cannot show that.
+      if (step.commands.some((c) => /network create .*(-d|--driver)[ =]overlay/.test(c)) && swarmActive())
+        return { en: 'this engine is already in a swarm (someone ran docker swarm init), so an overlay network is not refused here', 'zh-CN': '这台引擎已经在集群里（有人运行过 docker swarm init），这里不会拒绝 overlay 网络' };
+      if (needs.hub) return { en: 'needs Docker Hub, which this machine cannot reach', 'zh-CN': '需要 Docker Hub，这台机器连不上' };
+      const missing = needs.images.filter((i) => !imageHere(i));
+      if (missing.length) return { en: `needs ${missing.join(', ')}: not on this offline engine, and no fixture stands in`, 'zh-CN': `需要 ${missing.join('、')}：这台离线引擎上没有，也没有替代的镜像` };
+      return undefined;
+    };
+  };
+
+  describe.each(files)('%s', (file) => {
+    const lesson = parseLesson(readFileSync(join(dir, file), 'utf8'));
+    // Reported in the summary too: a sim-only lesson is not a pass.
+    if (lesson.simOnly) rows.push({ file, sim: `-/${lesson.steps.length}`, real: 'sim-only', notes: [lesson.simOnly.en] });
+
+    it.skipIf(lesson.simOnly !== undefined)(`runs its solution with every step passing or skipped for a stated reason${lesson.simOnly ? ` (sim-only: ${lesson.simOnly.en})` : ''}`, async () => {
+      const suffix = studentSuffix(uniqueName());
+      const mine = suffixLesson(lesson, suffix);
+      const sim = await runLesson(lesson);
+      let report: BackendLessonReport;
+      try {
+        report = await runLessonOnBackend(mine, client, { skip: cannotRunHere(lesson) });
+      } finally {
+        // The lesson's reset: its suffixed objects and the containers its lines made unnamed (`docker run hello-world`).
+        await client.resetLesson({ suffix, setup: [] });
+      }
+      const passed = report.steps.filter((s) => s.passed).length;
+      const skipped = report.steps.filter((s) => 'skipped' in s);
+      const failed = report.steps.filter((s) => !s.passed && !('skipped' in s));
+      rows.push({
+        file,
+        sim: `${sim.steps.filter((s) => s.passed).length}/${lesson.steps.length}`,
+        real: `${passed}/${lesson.steps.length}${skipped.length ? ` (${skipped.length} skipped)` : ''}`,
+        notes: [
+          ...skipped.map((s) => `skipped ${s.id}: ${'skipped' in s ? s.skipped.en : ''}`),
+          ...failed.map((s) => `FAILED ${s.id}: ${s.why?.en}`),
+          ...(report.setupError ? [`setup: ${report.setupError}`] : []),
+        ],
+      });
+      expect(report.setupError).toBeUndefined();
+      expect(failed.map((s) => `${s.id}: ${s.why!.en}`)).toEqual([]);
+      expect(report.steps.map((s) => s.id)).toEqual(lesson.steps.map((s) => s.id));
+    }, 300_000);
+  });
+});
+
+describe.skipIf(!haveDocker() || !haveRoot())('glassbox lesson check --real', () => {
+  it('runs a lesson on the local engine and says which lessons are sim-only and why', async () => {
+    let out = '';
+    const building = files.find((f) => f.startsWith('08-'));
+    const code = await lessonMain(['check', '--real', join(dir, '01-first-container.md'), ...(building ? [join(dir, building)] : [])], (s) => (out += s), (s) => (out += s));
+    expect(out).toMatch(/01-first-container\.md: Your first container \(real engine\)\n(  ok .*\n){7}/);
+    if (building) expect(out).toContain('  sim-only: The real backend');
+    expect(code, out).toBe(0);
+  }, 120_000);
+});
