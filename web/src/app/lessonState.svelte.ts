@@ -72,6 +72,8 @@ export interface PredictionState {
   chosen: string | null;
   /** null until the engine did what the answer says (the prediction's confirm check held). */
   held: boolean | null;
+}
+
 const STUDENT_KEY = 'glassbox.student';
 
 /** This browser's student id, made once and kept: the seed of the suffix on a shared real engine. */
