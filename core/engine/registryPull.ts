@@ -5,7 +5,7 @@ import type { HistoryEntry, ImageConfig } from '../images/catalog';
 import { familiarName, familiarString, type Reference } from '../images/reference';
 import { DaemonError } from './errors';
 import type { PullMessage } from './imageService';
-import { registryRequest, resolveEndpoint, type Endpoint, type HttpReply } from './registryClient';
+import { registryErrorText, registryRequest, resolveEndpoint, type Endpoint, type HttpReply, type RegistryAuth } from './registryClient';
 import type { Services } from './services';
 
 /**
@@ -39,22 +39,31 @@ function transfer(d: Services, bytes: number): Promise<void> {
 
 async function blob(d: Services, ep: Endpoint, name: string, digest: string): Promise<string> {
   const res: HttpReply = await registryRequest(d, ep, 'GET', `/v2/${name}/blobs/${digest}`);
-  if (res.status !== 200) throw new DaemonError(`blob unknown: blob unknown to registry`, 'notFound');
+  if (res.status !== 200) throw new DaemonError(registryErrorText(res), res.status === 404 ? 'notFound' : 'system');
   await transfer(d, res.body.length);
   return res.body;
 }
 
-/** Pulls `named` (tag set) from its registry; resolves with the progress stream, rejects with the daemon's error. */
-export async function pullFromRegistry(d: Services, named: Reference): Promise<PullMessage[]> {
+/**
+ * Pulls `named` (tag set) from its registry, with the client's credentials
+ * if it has some; resolves with the progress stream, rejects with the
+ * daemon's error.
+ */
+export async function pullFromRegistry(d: Services, named: Reference, auth?: RegistryAuth): Promise<PullMessage[]> {
   const tag = named.tag ?? 'latest';
-  const ep = resolveEndpoint(d, named.domain);
+  const ep = resolveEndpoint(d, named.domain, auth);
   const name = named.path;
   const tagName = familiarString({ ...named, tag });
+  // The version check: 200, or 401 naming the challenge to answer.
   const ping = await registryRequest(d, ep, 'GET', '/v2/');
-  if (ping.status !== 200) throw new DaemonError(`Get "${ep.base}/v2/": unexpected status ${ping.status}`, 'system');
-  const res = await registryRequest(d, ep, 'GET', `/v2/${name}/manifests/${tag}`);
-  if (res.status !== 200) throw new DaemonError(`manifest for ${tagName} not found: manifest unknown: manifest unknown`, 'notFound');
-  const digest = res.headers.get('docker-content-digest') ?? '';
+  if (ping.status !== 200 && ping.status !== 401) throw new DaemonError(`Get "${ep.base}/v2/": unexpected status ${ping.status}`, 'system');
+  // The tag is resolved with a HEAD (dockerd 20.10's tag service), then the manifest fetched by its digest.
+  const head = await registryRequest(d, ep, 'HEAD', `/v2/${name}/manifests/${tag}`);
+  if (head.status === 404) throw new DaemonError(`manifest for ${tagName} not found: manifest unknown: manifest unknown`, 'notFound');
+  if (head.status !== 200) throw new DaemonError(registryErrorText(head), 'system');
+  const digest = head.headers.get('docker-content-digest') ?? '';
+  const res = await registryRequest(d, ep, 'GET', `/v2/${name}/manifests/${digest !== '' ? digest : tag}`);
+  if (res.status !== 200) throw new DaemonError(registryErrorText(res), 'system');
   const manifest = JSON.parse(res.body) as Manifest;
   const configText = await blob(d, ep, name, manifest.config.digest);
   const config = JSON.parse(configText) as ConfigJson;

@@ -5,7 +5,7 @@ import { familiarName, familiarString, type Reference } from '../images/referenc
 import { utf8Length } from '../utf8';
 import { DaemonError } from './errors';
 import type { PullMessage } from './imageService';
-import { registryRequest, resolveEndpoint, type Endpoint, type HttpReply } from './registryClient';
+import { NO_BASIC_AUTH, registryErrorText, registryRequest, resolveEndpoint, UrlError, type Endpoint, type HttpReply, type RegistryAuth } from './registryClient';
 import type { Services } from './services';
 
 /**
@@ -26,15 +26,7 @@ const MANIFEST_TYPE = 'application/vnd.docker.distribution.manifest.v2+json';
 
 function check(res: HttpReply, ok: number[]): HttpReply {
   if (ok.includes(res.status)) return res;
-  // The registry's error JSON: the client prints its first message.
-  let message = `unexpected status: ${res.status}`;
-  try {
-    const parsed = JSON.parse(res.body) as { errors?: { message?: string }[] };
-    message = parsed.errors?.[0]?.message ?? message;
-  } catch {
-    // Not JSON: the status says it.
-  }
-  throw new DaemonError(message, 'system');
+  throw new DaemonError(registryErrorText(res), 'system');
 }
 
 /** Virtual time for moving `bytes` over the host's loopback (about 100 MB/s), at least a millisecond. */
@@ -51,16 +43,31 @@ async function uploadBlob(d: Services, ep: Endpoint, name: string, data: string,
   check(await registryRequest(d, ep, 'PUT', `${at}${at.includes('?') ? '&' : '?'}digest=${digest}`, ''), [201]);
 }
 
-/** Pushes the local image `ref` (domain, path and tag set) to its registry; `onUpload` hears of each layer upload as it starts. */
-export async function pushImage(d: Services, ref: Reference, emit: (m: PullMessage) => void, onUpload?: (layer: string) => void): Promise<void> {
+/**
+ * Pushes the local image `ref` (domain, path and tag set) to its registry
+ * with the client's credentials if it has some; `onUpload` hears of each
+ * layer upload as it starts.
+ */
+export async function pushImage(d: Services, ref: Reference, emit: (m: PullMessage) => void, onUpload?: (layer: string) => void, auth?: RegistryAuth): Promise<void> {
+  try {
+    await push(d, ref, emit, onUpload, auth);
+  } catch (e) {
+    // The pusher's retryOnError: a missing credential is printed bare, without the request it failed.
+    if (e instanceof UrlError && e.reason === NO_BASIC_AUTH) throw new DaemonError(NO_BASIC_AUTH, 'system');
+    throw e;
+  }
+}
+
+async function push(d: Services, ref: Reference, emit: (m: PullMessage) => void, onUpload: ((layer: string) => void) | undefined, auth: RegistryAuth | undefined): Promise<void> {
   const tag = ref.tag ?? 'latest';
   const repoName = `${ref.domain}/${ref.path}`;
   emit({ status: `The push refers to repository [${repoName}]` });
   const local = familiarString({ ...ref, tag });
   const image = d.images.image(local);
   if (!image) throw new DaemonError(`An image does not exist locally with the tag: ${familiarString({ domain: ref.domain, path: ref.path })}`, 'notFound');
-  const ep = resolveEndpoint(d, ref.domain);
-  check(await registryRequest(d, ep, 'GET', '/v2/'), [200]);
+  const ep = resolveEndpoint(d, ref.domain, auth);
+  // The version check: 200, or 401 naming the challenge to answer.
+  check(await registryRequest(d, ep, 'GET', '/v2/'), [200, 401]);
   const name = ref.path;
   const mtime = Math.floor(Date.parse(image.created) / 1000);
   const top = [...image.layers].reverse();

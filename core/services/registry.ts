@@ -6,6 +6,7 @@ import { utf8Length } from '../utf8';
 import { httpDate, responseHead, serveConnection, type Request } from './httpServer';
 import { clfTime, execCommand, isoMicros, readText } from './proc';
 import { UploadState } from './registryPush';
+import { authConfig, authorize } from './registryAuth';
 
 /**
  * The Docker registry (distribution 2.8.3) as the registry:2 image runs it:
@@ -61,6 +62,12 @@ export function registryProgram(p: Proc): void {
     return p.exit(1);
   }
   const conf = readConfig(text);
+  const authSetting = authConfig(p, text);
+  if (typeof authSetting === 'string') {
+    err(p, authSetting + '\n');
+    return p.exit(2);
+  }
+  const auth = authSetting;
   const instance = uuid(`${p.hostname} ${p.now()}`);
   const fields = `go.version=${GO} instance.id=${instance} service=registry version=${VERSION}`;
   // logrus with time.RFC3339Nano: trailing zeros of the fraction dropped.
@@ -90,13 +97,24 @@ export function registryProgram(p: Proc): void {
   }
 
   function answer(req: Request, s: Socket): string {
-    const { status, type, body, headers } = route(p, conf.root, req, uploads);
-    const sent = req.method === 'HEAD' ? '' : body;
     const id = uuid(`${instance} ${++requests}`);
+    const refusal = auth ? authorize(p, auth, req) : undefined;
+    if (refusal) {
+      const repo = /^\/v2\/(.+?)\/(?:tags|manifests|blobs)\//.exec(req.path)?.[1];
+      // The request's context logger: its own fields, sorted, without the instance's.
+      const ctxFields = `go.version=${GO} http.request.host=${logfmt(req.headers.get('host') ?? '')} http.request.id=${id} http.request.method=${req.method} http.request.remoteaddr=${logfmt(`${s.remote.ip}:${s.remote.port}`)} http.request.uri=${logfmt(req.target)} http.request.useragent=${logfmt(req.headers.get('user-agent') ?? '')}${repo !== undefined ? ` vars.name=${logfmt(repo)}` : ''}`;
+      for (const l of refusal.logs) err(p, `time="${stamp()}" level=${l.level} msg="${l.msg}" ${ctxFields}\n`);
+    }
+    const { status, type, body, headers } = refusal ? { ...refusal, type: JSON_TYPE } : route(p, conf.root, req, uploads);
+    const sent = req.method === 'HEAD' ? '' : body;
     log('info', 'response completed', `http.request.host="${req.headers.get('host') ?? ''}" http.request.id=${id} http.request.method=${req.method} http.request.remoteaddr="${s.remote.ip}:${s.remote.port}" http.request.uri="${req.target}" http.request.useragent="${req.headers.get('user-agent') ?? ''}" http.response.contenttype="${type}" http.response.duration="1.2ms" http.response.status=${status} http.response.written=${utf8Length(sent)} `);
     out(p, `${s.remote.ip} - - [${clfTime(p.now())}] "${req.line}" ${status} ${utf8Length(sent)} "" "${req.headers.get('user-agent') ?? ''}"\n`);
-    const reason = { 200: 'OK', 201: 'Created', 202: 'Accepted', 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 501: 'Not Implemented' }[status] ?? '';
-    return responseHead(`${status} ${reason}`, [['Content-Type', type], ['Docker-Distribution-Api-Version', 'registry/2.0'], ...headers, ['X-Content-Type-Options', 'nosniff'], ['Date', httpDate(p.now())], ['Content-Length', String(utf8Length(body))]]) + sent;
+    const reason = { 200: 'OK', 201: 'Created', 202: 'Accepted', 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 405: 'Method Not Allowed', 501: 'Not Implemented' }[status] ?? '';
+    const length: [string, string] = ['Content-Length', String(utf8Length(body))];
+    // Go writes the handler's headers sorted, then Date, then a Content-Length it worked out itself;
+    // the /v2/ handler sets its own, which sorts first.
+    const own = req.path === '/v2/' && status === 200;
+    return responseHead(`${status} ${reason}`, [...(own ? [length] : []), ['Content-Type', type], ['Docker-Distribution-Api-Version', 'registry/2.0'], ...headers, ['X-Content-Type-Options', 'nosniff'], ['Date', httpDate(p.now())], ...(own ? [] : [length])]) + sent;
   }
 }
 
@@ -154,6 +172,11 @@ function repositories(p: Proc, dir: string, prefix = ''): string[] {
     out.push(...repositories(p, path, `${prefix}${n}/`));
   }
   return out.sort();
+}
+
+/** logrus's logfmt value: quoted when it holds anything but letters, digits and -._/@^+. */
+function logfmt(v: string): string {
+  return /^[A-Za-z0-9\-._/@^+]+$/.test(v) ? v : JSON.stringify(v);
 }
 
 /** A v4-looking uuid derived from stable values (the simulator reads no randomness here). */

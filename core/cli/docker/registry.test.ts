@@ -3,7 +3,8 @@ import { pushImage } from '../../engine/registryPush';
 import { InterruptSource } from '../../ports';
 import { dockerCommand } from './index';
 import { ServiceSession } from '../../services/testKit';
-import { base64, DOCKER_CONFIG } from './registry';
+import { base64 } from '../../base64';
+import { DOCKER_CONFIG } from './registry';
 
 const WARNING = "\nWARNING! Your credentials are stored unencrypted in '/root/.docker/config.json'.\nConfigure a credential helper to remove this warning. See\nhttps://docs.docker.com/go/credential-store/\n\n";
 
