@@ -43,4 +43,103 @@ describe('a private registry on the simulated host', () => {
     const r = await run(host, 'docker search --filter is-official=true --limit 3 --format "{{.Name}} {{.IsOfficial}}" a');
     expect(r).toEqual({ out: 'nginx [OK]\nubuntu [OK]\nmysql [OK]\n', err: '', exit: 0 });
   });
+
+  it('docker run and docker create pull a private registry’s image that is not local, with Docker’s lines', async () => {
+    const host = new SimHost({ seed: 'registry-run', yieldToEventLoop: () => yieldImmediate() });
+    await run(host, 'docker run -d -p 5000:5000 --name registry registry:2');
+    await run(host, 'docker pull busybox');
+    await run(host, 'docker tag busybox localhost:5000/tools');
+    expect((await run(host, 'docker push localhost:5000/tools')).exit).toBe(0);
+    await run(host, 'docker rmi localhost:5000/tools');
+    const r = await run(host, 'docker run --rm localhost:5000/tools echo hi');
+    expect(r.out).toBe('hi\n');
+    expect(r.err).toMatch(/^Unable to find image 'localhost:5000\/tools:latest' locally\nlatest: Pulling from tools\nDigest: sha256:[0-9a-f]{64}\nStatus: Downloaded newer image for localhost:5000\/tools:latest\n$/);
+    await run(host, 'docker rmi localhost:5000/tools');
+    const c = await run(host, 'docker create --name c1 localhost:5000/tools');
+    expect(c.exit).toBe(0);
+    expect(c.out).toMatch(/^[0-9a-f]{64}\n$/);
+    expect(c.err).toContain("Unable to find image 'localhost:5000/tools:latest' locally\n");
+    expect((await run(host, 'docker images --format {{.Repository}}:{{.Tag}} localhost:5000/tools')).out).toBe('localhost:5000/tools:latest\n');
+  });
+
+  it('docker run of a private registry’s image fails with the daemon’s text: registry down, unknown repository', async () => {
+    const host = new SimHost({ seed: 'registry-run-errors', yieldToEventLoop: () => yieldImmediate() });
+    const down = await run(host, 'docker run localhost:5000/app');
+    expect(down).toEqual({
+      out: '',
+      err: 'Unable to find image \'localhost:5000/app:latest\' locally\ndocker: Error response from daemon: Get "http://localhost:5000/v2/": dial tcp 127.0.0.1:5000: connect: connection refused\n\nRun \'docker run --help\' for more information\n',
+      exit: 125,
+    });
+    const created = await run(host, 'docker create localhost:5000/app');
+    expect(created.exit).toBe(1);
+    expect(created.err).toBe('Unable to find image \'localhost:5000/app:latest\' locally\nError response from daemon: Get "http://localhost:5000/v2/": dial tcp 127.0.0.1:5000: connect: connection refused\n');
+    await run(host, 'docker run -d -p 5000:5000 --name registry registry:2');
+    const unknown = await run(host, 'docker run localhost:5000/app:v1');
+    expect(unknown.err).toBe("Unable to find image 'localhost:5000/app:v1' locally\ndocker: Error response from daemon: manifest for localhost:5000/app:v1 not found: manifest unknown: manifest unknown\n\nRun 'docker run --help' for more information\n");
+    expect(unknown.exit).toBe(125);
+  });
+
+  it('a registry with htpasswd auth (the docs’ recipe): 401 until docker login, then push and pull; logout forgets', async () => {
+    const host = new SimHost({ seed: 'registry-auth', yieldToEventLoop: () => yieldImmediate() });
+    await run(host, 'mkdir auth');
+    const made = await run(host, 'docker run --entrypoint htpasswd httpd:2 -Bbn testuser testpassword > auth/htpasswd');
+    expect(made.exit).toBe(0);
+    expect((await run(host, 'cat auth/htpasswd')).out).toMatch(/^testuser:\$2y\$05\$[./A-Za-z0-9]{53}\n\n$/);
+    const started = await run(host, 'docker run -d -p 5000:5000 --name registry -v "$(pwd)"/auth:/auth -e REGISTRY_AUTH=htpasswd -e "REGISTRY_AUTH_HTPASSWD_REALM=Registry Realm" -e REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd registry:2');
+    expect(started.exit).toBe(0);
+    // The registry's answers to curl, as recorded from the real one.
+    const anonymous = await run(host, 'curl -si localhost:5000/v2/_catalog');
+    expect(anonymous.out).toMatch(/^HTTP\/1\.1 401 Unauthorized\r\nContent-Type: application\/json; charset=utf-8\r\nDocker-Distribution-Api-Version: registry\/2\.0\r\nWww-Authenticate: Basic realm="Registry Realm"\r\nX-Content-Type-Options: nosniff\r\nDate: [^\r]+\r\nContent-Length: 145\r\n\r\n/);
+    expect(anonymous.out.endsWith('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":[{"Type":"registry","Class":"","Name":"catalog","Action":"*"}]}]}\n')).toBe(true);
+    expect((await run(host, 'curl -s localhost:5000/v2/')).out).toBe('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":null}]}\n');
+    expect((await run(host, 'curl -s -u testuser:wrong localhost:5000/v2/_catalog')).out).toContain('"code":"UNAUTHORIZED"');
+    expect((await run(host, 'curl -s -u testuser:testpassword localhost:5000/v2/_catalog')).out).toBe('{"repositories":[]}\n');
+    await run(host, 'docker pull busybox');
+    await run(host, 'docker tag busybox localhost:5000/busybox');
+    const denied = await run(host, 'docker push localhost:5000/busybox');
+    expect(denied.exit).toBe(1);
+    expect(denied.out).toMatch(/^Using default tag: latest\nThe push refers to repository \[localhost:5000\/busybox\]\n[0-9a-f]{12}: Preparing\n$/);
+    expect(denied.err).toBe('no basic auth credentials\n');
+    expect(await run(host, 'docker pull localhost:5000/busybox:v1')).toEqual({ out: '', err: 'Error response from daemon: Head "http://localhost:5000/v2/busybox/manifests/v1": no basic auth credentials\n', exit: 1 });
+    expect(await run(host, 'docker login localhost:5000 -u testuser -p wrong')).toEqual({
+      out: '',
+      err: 'WARNING! Using --password via the CLI is insecure. Use --password-stdin.\nError response from daemon: login attempt to http://localhost:5000/v2/ failed with status: 401 Unauthorized\n',
+      exit: 1,
+    });
+    const login = await run(host, 'docker login localhost:5000 -u testuser -p testpassword');
+    expect(login.out).toBe('Login Succeeded\n');
+    expect(login.err.startsWith('WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n')).toBe(true);
+    expect((await run(host, 'cat /root/.docker/config.json')).out).toBe('{\n\t"auths": {\n\t\t"localhost:5000": {\n\t\t\t"auth": "dGVzdHVzZXI6dGVzdHBhc3N3b3Jk"\n\t\t}\n\t}\n}');
+    expect((await run(host, 'docker push localhost:5000/busybox')).exit).toBe(0);
+    expect((await run(host, 'curl -s -u testuser:testpassword localhost:5000/v2/_catalog')).out).toBe('{"repositories":["busybox"]}\n');
+    await run(host, 'docker rmi localhost:5000/busybox');
+    expect((await run(host, 'docker run --rm localhost:5000/busybox true')).exit).toBe(0);
+    expect((await run(host, 'docker logout localhost:5000')).out).toBe('Removing login credentials for localhost:5000\n');
+    await run(host, 'docker rmi localhost:5000/busybox');
+    expect((await run(host, 'docker pull localhost:5000/busybox')).err).toContain('no basic auth credentials');
+    // --password-stdin logs in the same way.
+    expect((await run(host, 'echo testpassword | docker login localhost:5000 -u testuser --password-stdin')).out).toBe('Login Succeeded\n');
+    const logs = await run(host, 'docker logs registry');
+    expect(logs.err).toContain('level=warning msg="error authorizing context: basic authentication challenge for realm \\"Registry Realm\\": invalid authorization credential" go.version=go1.20.8 http.request.host="localhost:5000"');
+    expect(logs.err).toContain('level=error msg="error authenticating user \\"testuser\\": authentication failure"');
+  });
+
+  it('an auth section in config.yml works as the environment does; a missing realm stops the registry', async () => {
+    const host = new SimHost({ seed: 'registry-auth-config', yieldToEventLoop: () => yieldImmediate() });
+    await run(host, 'docker run --rm -v /srv/auth:/auth --entrypoint htpasswd httpd:2 -Bbc /auth/htpasswd alice pw');
+    await run(host, "printf 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: /var/lib/registry\nhttp:\n  addr: :5000\nauth:\n  htpasswd:\n    realm: basic-realm\n    path: /auth/htpasswd\n' > /srv/config.yml");
+    await run(host, 'docker run -d -p 5000:5000 --name reg -v /srv/auth:/auth -v /srv/config.yml:/etc/docker/registry/config.yml registry:2');
+    expect((await run(host, 'curl -si localhost:5000/v2/')).out).toContain('Www-Authenticate: Basic realm="basic-realm"\r\n');
+    expect((await run(host, 'curl -s -u alice:pw localhost:5000/v2/')).out).toBe('{}');
+    const bad = await run(host, 'docker run --name reg2 -e REGISTRY_AUTH=htpasswd -e REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd registry:2');
+    expect(bad.err).toContain('level=info msg="using inmemory blob descriptor cache"');
+    expect(bad.err).toContain('\npanic: unable to configure authorization (htpasswd): "realm" must be set for htpasswd access controller\n\ngoroutine 1 [running]:\n');
+    expect(bad.err).not.toContain('listening on');
+    expect(bad.exit).toBe(2);
+    // Without the file, the registry writes one for the user "docker" and logs its password, as distribution 2.8 does.
+    await run(host, 'docker run -d -p 5001:5000 --name reg3 -e REGISTRY_AUTH=htpasswd -e REGISTRY_AUTH_HTPASSWD_REALM=r -e REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd registry:2');
+    const provisioned = /msg="htpasswd is missing, provisioning with default user" go\.version=go1\.20\.8 password=([A-Za-z0-9_-]{43}) user=docker\n/.exec((await run(host, 'docker logs reg3')).err);
+    expect(provisioned).not.toBeNull();
+    expect((await run(host, `curl -s -u docker:${provisioned![1]!} localhost:5001/v2/`)).out).toBe('{}');
+  });
 });

@@ -6,7 +6,7 @@ import { utf8Length } from '../utf8';
 import { httpDate, responseHead, serveConnection, type Request } from './httpServer';
 import { clfTime, execCommand, isoMicros, readText } from './proc';
 import { UploadState } from './registryPush';
-import { authConfig, authorize } from './registryAuth';
+import { authConfig, authorize, provisionHtpasswd } from './registryAuth';
 
 /**
  * The Docker registry (distribution 2.8.3) as the registry:2 image runs it:
@@ -25,6 +25,14 @@ import { authConfig, authorize } from './registryAuth';
 
 const VERSION = '2.8.3';
 const GO = 'go1.20.8';
+
+/** The Go runtime's report of NewApp's panic (addresses as one run of the real 2.8 printed them). */
+const PANIC_TRACE = `goroutine 1 [running]:
+github.com/docker/distribution/registry/handlers.NewApp({0x11a4b98?, 0xc000503200?}, 0xc0002fe700)
+\tgithub.com/docker/distribution/registry/handlers/app.go:314 +0x1cba
+github.com/docker/distribution/registry.NewRegistry({0x11a4b98?, 0xc0005028a0?}, 0xc0002fe700)
+\tgithub.com/docker/distribution/registry/registry.go:161 +0x145
+`;
 
 export function registryEntrypoint(p: Proc): void {
   let args = p.argv.slice(1);
@@ -63,11 +71,6 @@ export function registryProgram(p: Proc): void {
   }
   const conf = readConfig(text);
   const authSetting = authConfig(p, text);
-  if (typeof authSetting === 'string') {
-    err(p, authSetting + '\n');
-    return p.exit(2);
-  }
-  const auth = authSetting;
   const instance = uuid(`${p.hostname} ${p.now()}`);
   const fields = `go.version=${GO} instance.id=${instance} service=registry version=${VERSION}`;
   // logrus with time.RFC3339Nano: trailing zeros of the fraction dropped.
@@ -75,8 +78,18 @@ export function registryProgram(p: Proc): void {
   const log = (level: string, msg: string, extra = ''): void => err(p, `time="${stamp()}" level=${level} msg="${msg}" ${extra}${fields}\n`);
   log('warning', 'No HTTP secret provided - generated random secret. This may cause problems with uploads if multiple registries are behind a load-balancer. To provide a shared secret, fill in http.secret in the configuration file or set the REGISTRY_HTTP_SECRET environment variable.');
   log('info', 'redis not configured');
-  log('info', 'Starting upload purge in 20m0s');
+  // The upload purge starts in a goroutine: a registry that panics while setting up never logs it.
+  if (typeof authSetting !== 'string') log('info', 'Starting upload purge in 20m0s');
   log('info', 'using inmemory blob descriptor cache');
+  if (typeof authSetting === 'string') {
+    err(p, authSetting.startsWith('panic: ') ? `${authSetting}\n\n${PANIC_TRACE}` : `${authSetting}\n`);
+    return p.exit(2);
+  }
+  const auth = authSetting;
+  if (auth) {
+    const provisioned = provisionHtpasswd(p, auth, `${instance} htpasswd`);
+    if (provisioned !== undefined) err(p, `time="${stamp()}" level=warning msg="htpasswd is missing, provisioning with default user" go.version=${GO} password=${provisioned} user=docker\n`);
+  }
   const l = p.net.listen('tcp', conf.port, (s) => connection(s));
   if ('error' in l) {
     log('fatal', `listen tcp :${conf.port}: bind: address already in use`);

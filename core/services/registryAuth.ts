@@ -43,6 +43,20 @@ export function authConfig(p: Proc, configText: string): HtpasswdAuth | undefine
   return { realm, path };
 }
 
+/**
+ * distribution 2.8's start-up with an htpasswd file that is not there: it
+ * writes one for the user "docker" with a random password, which it logs.
+ * Returns that password, or undefined when the file exists.
+ */
+export function provisionHtpasswd(p: Proc, auth: HtpasswdAuth, seed: string): string | undefined {
+  if (p.fs.exists(auth.path)) return undefined;
+  // 32 random bytes in URL-safe base64 without padding: 43 characters.
+  const password = Array.from({ length: 43 }, (_, i) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[parseInt(sha256Hex(`${seed} ${i}`).slice(0, 2), 16) & 63]!).join('');
+  p.fs.mkdir(auth.path.slice(0, auth.path.lastIndexOf('/')) || '/', { parents: true });
+  p.fs.writeFile(auth.path, `docker:${bcryptHash(password, seed)}\n`);
+  return password;
+}
+
 /** One access record of a request (auth.Access), as the 401's detail lists them. */
 interface Access {
   Type: string;
