@@ -61,14 +61,17 @@ function exchange(net: NetView, ip: string, port: number, request: string): Prom
     let received = '';
     c.socket.onData((t) => (received += t));
     c.socket.onEnd(() => {
-      const m = /^HTTP\/1\.[01] (\d{3})[^\r\n]*\r\n([\s\S]*?)\r\n\r\n([\s\S]*)$/.exec(received);
-      if (!m) return resolve(undefined);
+      // indexOf, not one regular expression over the whole reply: a blob's body is large.
+      const status = /^HTTP\/1\.[01] (\d{3})/.exec(received.slice(0, 16));
+      const lineEnd = received.indexOf('\r\n');
+      const headEnd = received.indexOf('\r\n\r\n');
+      if (!status || lineEnd < 0 || headEnd < 0) return resolve(undefined);
       const headers = new Map<string, string>();
-      for (const line of m[2]!.split('\r\n')) {
+      for (const line of received.slice(lineEnd + 2, headEnd).split('\r\n')) {
         const colon = line.indexOf(':');
         if (colon > 0) headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
       }
-      resolve({ status: Number(m[1]), headers, body: m[3]! });
+      resolve({ status: Number(status[1]), headers, body: received.slice(headEnd + 4) });
     });
     c.socket.write(request);
     c.socket.end();

@@ -1,4 +1,5 @@
 import { encodeArchive } from '../archive/tar';
+import type { Layer } from '../unionfs/layer';
 import { configBlob, treeToEntries } from '../images/archive';
 import { sha256Hex } from '../images/digest';
 import { familiarName, familiarString, type Reference } from '../images/reference';
@@ -27,6 +28,22 @@ const MANIFEST_TYPE = 'application/vnd.docker.distribution.manifest.v2+json';
 function check(res: HttpReply, ok: number[]): HttpReply {
   if (ok.includes(res.status)) return res;
   throw new DaemonError(registryErrorText(res), 'system');
+}
+
+/** A layer's blob as pushed, by layer and mtime: layers never change, and encoding and hashing a large one is most of a push. */
+const blobs = new WeakMap<Layer, Map<string, { blob: string; digest: string; size: number }>>();
+
+function layerBlob(l: Layer, mtime: number): { blob: string; digest: string; size: number } {
+  let byTime = blobs.get(l);
+  if (!byTime) blobs.set(l, (byTime = new Map()));
+  const key = `${l.version} ${mtime}`;
+  let b = byTime.get(key);
+  if (!b) {
+    const blob = encodeArchive(treeToEntries(l.root, mtime));
+    b = { blob, digest: `sha256:${sha256Hex(blob)}`, size: utf8Length(blob) };
+    byTime.set(key, b);
+  }
+  return b;
 }
 
 /** Virtual time for moving `bytes` over the host's loopback (about 100 MB/s), at least a millisecond. */
@@ -75,9 +92,8 @@ async function push(d: Services, ref: Reference, emit: (m: PullMessage) => void,
   for (const l of top) emit({ id: short(l.id), status: 'Preparing', progress: true });
   const descriptors: { size: number; digest: string }[] = [];
   for (const l of top) {
-    const blob = encodeArchive(treeToEntries(l.root, mtime));
-    const digest = `sha256:${sha256Hex(blob)}`;
-    descriptors.unshift({ size: utf8Length(blob), digest });
+    const { blob, digest, size } = layerBlob(l, mtime);
+    descriptors.unshift({ size, digest });
     const head = await registryRequest(d, ep, 'HEAD', `/v2/${name}/blobs/${digest}`);
     if (head.status === 200) {
       emit({ id: short(l.id), status: 'Layer already exists', progress: true });
