@@ -142,4 +142,33 @@ describe('a private registry on the simulated host', () => {
     expect(provisioned).not.toBeNull();
     expect((await run(host, `curl -s -u docker:${provisioned![1]!} localhost:5001/v2/`)).out).toBe('{}');
   });
+
+  it('a registry killed while a push runs: the layer is retried as dockerd does, then the push fails; the volume keeps the data across docker rm -f', async () => {
+    const host = new SimHost({ seed: 'registry-kill', yieldToEventLoop: () => yieldImmediate() });
+    await run(host, 'docker run -d -p 5000:5000 --name registry -v regdata:/var/lib/registry registry:2');
+    await run(host, 'docker pull busybox');
+    await run(host, 'docker tag busybox localhost:5000/bb');
+    const killed = await run(host, 'docker push localhost:5000/bb & docker kill registry; wait');
+    const lines = killed.out.split('\n');
+    expect(lines.filter((l) => / Retrying in \d+ seconds?$/.test(l)).length).toBe(50);
+    expect(lines).toContain('registry');
+    expect(killed.err).toBe('dial tcp 127.0.0.1:5000: connect: connection refused\n');
+    expect((await run(host, 'docker start registry')).exit).toBe(0);
+    expect((await run(host, 'docker push localhost:5000/bb')).exit).toBe(0);
+    expect((await run(host, 'docker rm -f registry')).exit).toBe(0);
+    await run(host, 'docker run -d -p 5000:5000 --name registry -v regdata:/var/lib/registry registry:2');
+    expect((await run(host, 'curl -s localhost:5000/v2/_catalog')).out).toBe('{"repositories":["bb"]}\n');
+    await run(host, 'docker rmi localhost:5000/bb');
+    expect((await run(host, 'docker pull -q localhost:5000/bb')).out).toBe('localhost:5000/bb:latest\n');
+  });
+
+  it('docker push to a host that does not resolve, or where no registry listens, fails after its first lines', async () => {
+    const host = new SimHost({ seed: 'registry-push-errors', yieldToEventLoop: () => yieldImmediate() });
+    await run(host, 'docker pull busybox');
+    await run(host, 'docker tag busybox nosuchhost:5000/x');
+    expect(await run(host, 'docker push nosuchhost:5000/x')).toEqual({ out: 'Using default tag: latest\nThe push refers to repository [nosuchhost:5000/x]\n', err: 'Get "https://nosuchhost:5000/v2/": dial tcp: lookup nosuchhost: no such host\n', exit: 1 });
+    await run(host, 'docker tag busybox localhost:5999/x');
+    // Recorded from dockerd 20.10 with nothing on the port.
+    expect(await run(host, 'docker push localhost:5999/x')).toEqual({ out: 'Using default tag: latest\nThe push refers to repository [localhost:5999/x]\n', err: 'Get "http://localhost:5999/v2/": dial tcp 127.0.0.1:5999: connect: connection refused\n', exit: 1 });
+  });
 });

@@ -19,9 +19,13 @@ import type { Services } from './services';
  * digests and sizes differ from a real push of the same image). The stream's
  * messages go to `emit` as they happen; a failure rejects with the text the
  * client prints, after what was already stored (which stays stored).
- * Not simulated: retries ("Retrying in 5 seconds"), cross-repository mounts
+ * A layer whose upload loses the registry is tried five times, as dockerd
+ * does. Not simulated: cross-repository mounts
  * ("Mounted from"), pushing several layers at once ("Waiting").
  */
+
+/** distribution/xfer's maxUploadAttempts. */
+const MAX_UPLOAD_ATTEMPTS = 5;
 
 const MANIFEST_TYPE = 'application/vnd.docker.distribution.manifest.v2+json';
 
@@ -94,16 +98,31 @@ async function push(d: Services, ref: Reference, emit: (m: PullMessage) => void,
   for (const l of top) {
     const { blob, digest, size } = layerBlob(l, mtime);
     descriptors.unshift({ size, digest });
-    const head = await registryRequest(d, ep, 'HEAD', `/v2/${name}/blobs/${digest}`);
-    if (head.status === 200) {
-      emit({ id: short(l.id), status: 'Layer already exists', progress: true });
-      continue;
+    const id = short(l.id);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const head = await registryRequest(d, ep, 'HEAD', `/v2/${name}/blobs/${digest}`);
+        if (head.status === 200) {
+          emit({ id, status: 'Layer already exists', progress: true });
+          break;
+        }
+        // "Pushing" messages carry a progress bar, which a client shows only on a terminal and then overwrites
+        // with "Pushed": the stream leaves them out, as pull's leaves out Downloading.
+        onUpload?.(id);
+        await uploadBlob(d, ep, name, blob, digest);
+        emit({ id, status: 'Pushed', progress: true });
+        break;
+      } catch (e) {
+        // The upload manager's retryOnError: a connection failure is tried again after 5, 10, 15 and 20 s,
+        // counted down each second; after the fifth attempt its cause is the error, without the request.
+        if (!(e instanceof UrlError) || e.reason === NO_BASIC_AUTH) throw e;
+        if (attempt === MAX_UPLOAD_ATTEMPTS) throw new DaemonError(e.reason, 'system');
+        for (let left = 5 * attempt; left > 0; left--) {
+          emit({ id, status: `Retrying in ${left} second${left === 1 ? '' : 's'}`, progress: true });
+          await new Promise<void>((resolve) => d.scheduler.after(1000, () => resolve()));
+        }
+      }
     }
-    // "Pushing" messages carry a progress bar, which a client shows only on a terminal and then overwrites
-    // with "Pushed": the stream leaves them out, as pull's leaves out Downloading.
-    onUpload?.(short(l.id));
-    await uploadBlob(d, ep, name, blob, digest);
-    emit({ id: short(l.id), status: 'Pushed', progress: true });
   }
   const config = configBlob(image);
   const configDigest = `sha256:${sha256Hex(config)}`;
