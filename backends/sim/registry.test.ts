@@ -171,4 +171,38 @@ describe('a private registry on the simulated host', () => {
     // Recorded from dockerd 20.10 with nothing on the port.
     expect(await run(host, 'docker push localhost:5999/x')).toEqual({ out: 'Using default tag: latest\nThe push refers to repository [localhost:5999/x]\n', err: 'Get "http://localhost:5999/v2/": dial tcp 127.0.0.1:5999: connect: connection refused\n', exit: 1 });
   });
+
+  it('registry-mirrors in daemon.json: docker info lists them; a Hub pull goes through a pull-through cache, whose catalog then holds the repository', async () => {
+    const host = new SimHost({ seed: 'registry-mirror', yieldToEventLoop: () => yieldImmediate() });
+    await run(host, 'mkdir -p /etc/docker');
+    await run(host, `echo '{"registry-mirrors": ["http://localhost:5000"]}' > /etc/docker/daemon.json`);
+    expect((await run(host, 'systemctl restart docker')).exit).toBe(0);
+    expect((await run(host, 'docker info')).out).toContain('\n Registry Mirrors:\n  http://localhost:5000/\n');
+    // The mirror is not up yet: its own image comes from the Hub, after dockerd logs the failed endpoint.
+    expect((await run(host, 'docker run -d -p 5000:5000 --restart=always --name mirror -e REGISTRY_PROXY_REMOTEURL=https://registry-1.docker.io registry:2')).exit).toBe(0);
+    const journal = (await run(host, 'journalctl -u docker')).out;
+    expect(journal).toContain('level=warning msg="Error getting v2 registry: Get \\"http://localhost:5000/v2/\\": dial tcp 127.0.0.1:5000: connect: connection refused"');
+    expect(journal).toContain('level=info msg="Attempting next endpoint for pull after error: Get \\"http://localhost:5000/v2/\\": dial tcp 127.0.0.1:5000: connect: connection refused"');
+    expect((await run(host, 'docker logs mirror')).err).toContain('level=info msg="Registry configured as a proxy cache to https://registry-1.docker.io"');
+    const pulled = await run(host, 'docker pull busybox');
+    expect(pulled.exit).toBe(0);
+    expect(pulled.out).toMatch(/^Using default tag: latest\nlatest: Pulling from library\/busybox\n[0-9a-f]{12}: Pulling fs layer\n/);
+    expect(pulled.out.endsWith('Status: Downloaded newer image for busybox:latest\ndocker.io/library/busybox:latest\n')).toBe(true);
+    expect((await run(host, 'curl -s localhost:5000/v2/_catalog')).out).toBe('{"repositories":["library/busybox"]}\n');
+    expect((await run(host, 'docker logs mirror')).out).toContain('"GET /v2/library/busybox/manifests/sha256:');
+    // The image is the Hub's: the same id as a direct pull gives.
+    const direct = new SimHost({ seed: 'registry-mirror-direct', yieldToEventLoop: () => yieldImmediate() });
+    await run(direct, 'docker pull busybox');
+    const id = (h: SimHost): Promise<string> => run(h, 'docker images -q busybox').then((r) => r.out);
+    expect(await id(host)).toBe(await id(direct));
+    expect((await run(host, 'docker run --rm alpine true')).exit).toBe(0);
+    expect((await run(host, 'curl -s localhost:5000/v2/_catalog')).out).toBe('{"repositories":["library/alpine","library/busybox"]}\n');
+    // A pull-through cache takes no pushes.
+    await run(host, 'docker tag busybox localhost:5000/mine');
+    expect((await run(host, 'docker push localhost:5000/mine')).err).toBe('unsupported: The operation is unsupported.\n');
+    // Down again: dockerd falls back to the Hub.
+    await run(host, 'docker stop mirror');
+    await run(host, 'docker rmi busybox');
+    expect((await run(host, 'docker pull -q busybox')).out).toBe('docker.io/library/busybox:latest\n');
+  });
 });

@@ -3,6 +3,7 @@ import type { Layer } from '../unionfs/layer';
 import { configBlob, treeToEntries } from '../images/archive';
 import { sha256Hex } from '../images/digest';
 import { familiarName, familiarString, type Reference } from '../images/reference';
+import { schema2Manifest } from '../images/registryBlobs';
 import { utf8Length } from '../utf8';
 import { DaemonError } from './errors';
 import type { PullMessage } from './imageService';
@@ -26,8 +27,6 @@ import type { Services } from './services';
 
 /** distribution/xfer's maxUploadAttempts. */
 const MAX_UPLOAD_ATTEMPTS = 5;
-
-const MANIFEST_TYPE = 'application/vnd.docker.distribution.manifest.v2+json';
 
 function check(res: HttpReply, ok: number[]): HttpReply {
   if (ok.includes(res.status)) return res;
@@ -127,17 +126,7 @@ async function push(d: Services, ref: Reference, emit: (m: PullMessage) => void,
   const config = configBlob(image);
   const configDigest = `sha256:${sha256Hex(config)}`;
   if ((await registryRequest(d, ep, 'HEAD', `/v2/${name}/blobs/${configDigest}`)).status !== 200) await uploadBlob(d, ep, name, config, configDigest);
-  // distribution's schema2 manifest is marshalled with a three-space indent.
-  const manifest = JSON.stringify(
-    {
-      schemaVersion: 2,
-      mediaType: MANIFEST_TYPE,
-      config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: utf8Length(config), digest: configDigest },
-      layers: descriptors.map((x) => ({ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: x.size, digest: x.digest })),
-    },
-    null,
-    3,
-  );
+  const manifest = schema2Manifest(config, descriptors);
   const put = check(await registryRequest(d, ep, 'PUT', `/v2/${name}/manifests/${tag}`, manifest), [201]);
   const digest = put.headers.get('docker-content-digest') ?? `sha256:${sha256Hex(manifest)}`;
   await transfer(d, manifest.length);

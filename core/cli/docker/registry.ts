@@ -2,7 +2,7 @@ import { DaemonError } from '../../engine/errors';
 import type { PullMessage } from '../../engine/imageService';
 import { base64, unbase64 } from '../../base64';
 import { hostOf, INDEX_SERVER, isHub, registryLogin, type RegistryAuth } from '../../engine/registryClient';
-import { pullFromRegistry } from '../../engine/registryPull';
+import { pullFromRegistry, pullWithMirrors } from '../../engine/registryPull';
 import { pushImage } from '../../engine/registryPush';
 import { parseNormalizedNamed, ReferenceError, withDefaultTag, type Reference } from '../../images/reference';
 import { DEFAULT_SEARCH_LIMIT, searchHub, type SearchResult } from '../../images/hubSearch';
@@ -290,7 +290,7 @@ export const push: CommandDef = {
  * The daemon's pull of an image the client asks for (`docker pull`, or
  * run/create of an image not there): a private registry's (host[:port]/name)
  * over the simulated network with the credentials config.json holds for it,
- * the Hub's from the simulated Hub. Rejects with the daemon's error.
+ * the Hub's through daemon.json's registry mirrors, then from the simulated Hub. Rejects with the daemon's error.
  */
 export async function daemonPull(ctx: Ctx, image: string): Promise<PullMessage[]> {
   let parsed: Reference | undefined;
@@ -299,7 +299,8 @@ export async function daemonPull(ctx: Ctx, image: string): Promise<PullMessage[]
   } catch (e) {
     if (!(e instanceof ReferenceError)) throw e;
   }
-  if (parsed === undefined || parsed.domain === 'docker.io' || parsed.digest !== undefined) return ctx.engine.pull(image);
+  if (parsed === undefined || parsed.digest !== undefined) return ctx.engine.pull(image);
+  if (parsed.domain === 'docker.io') return pullWithMirrors(ctx.engine.services, withDefaultTag(parsed), () => ctx.engine.pull(image));
   return pullFromRegistry(ctx.engine.services, withDefaultTag(parsed), storedCredentials(ctx.fs, parsed.domain));
 }
 
