@@ -46,7 +46,7 @@ export function loadScripts(dir: string = scriptsDir): Script[] {
  * the official image the simulator models: no registry is reachable to pull
  * it. The real side runs an image built offline from Debian's package in its
  * place (test/setup/service-images.sh; how it differs from the official one is
- * in core/services/fixtures/debian/DIFFERENCES.md). Lines that would print the
+ * in core/services/fixtures/DIFFERENCES.md). Lines that would print the
  * image's name stay out of such scripts.
  */
 export const IMAGE_PLACEHOLDERS: Readonly<Record<string, { sim: string; real: string }>> = {
