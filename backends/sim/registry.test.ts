@@ -197,6 +197,8 @@ describe('a private registry on the simulated host', () => {
     expect(await id(host)).toBe(await id(direct));
     expect((await run(host, 'docker run --rm alpine true')).exit).toBe(0);
     expect((await run(host, 'curl -s localhost:5000/v2/_catalog')).out).toBe('{"repositories":["library/alpine","library/busybox"]}\n');
+    // A tag the Hub lacks: the mirror has none either, and the Hub's answer is the error.
+    expect(await run(host, 'docker pull busybox:nosuch')).toEqual({ out: '', err: 'Error response from daemon: manifest for busybox:nosuch not found: manifest unknown: manifest unknown\n', exit: 1 });
     // A pull-through cache takes no pushes.
     await run(host, 'docker tag busybox localhost:5000/mine');
     expect((await run(host, 'docker push localhost:5000/mine')).err).toBe('unsupported: The operation is unsupported.\n');
