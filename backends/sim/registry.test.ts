@@ -119,6 +119,17 @@ describe('a private registry on the simulated host', () => {
     expect((await run(host, 'docker pull localhost:5000/busybox')).err).toContain('no basic auth credentials');
     // --password-stdin logs in the same way.
     expect((await run(host, 'echo testpassword | docker login localhost:5000 -u testuser --password-stdin')).out).toBe('Login Succeeded\n');
+    // Again without -u: the stored credentials are tried, as recorded with the real client (no terminal here).
+    const again = await run(host, 'docker login localhost:5000');
+    expect(again).toEqual({
+      out: 'Login Succeeded\n',
+      err: "Authenticating with existing credentials... [Username: testuser]\n\n Info -> To login with a different account, run 'docker logout' followed by 'docker login'\n\n\n",
+      exit: 0,
+    });
+    await run(host, `printf '{"auths": {"localhost:5000": {"auth": "dGVzdHVzZXI6YmFk"}}}' > /root/.docker/config.json`);
+    const bad = await run(host, 'docker login localhost:5000');
+    expect(bad.exit).toBe(1);
+    expect(bad.err.endsWith("\n\n\nLogin did not succeed, error: Error response from daemon: login attempt to http://localhost:5000/v2/ failed with status: 401 Unauthorized\nError: Cannot perform an interactive login from a non TTY device\n")).toBe(true);
     const logs = await run(host, 'docker logs registry');
     expect(logs.err).toContain('level=warning msg="error authorizing context: basic authentication challenge for realm \\"Registry Realm\\": invalid authorization credential" go.version=go1.20.8 http.request.host="localhost:5000"');
     expect(logs.err).toContain('level=error msg="error authenticating user \\"testuser\\": authentication failure"');

@@ -172,11 +172,29 @@ export const login: CommandDef = {
     const server = arg !== undefined && arg !== 'docker.io' ? arg : INDEX_SERVER;
     const hub = server === INDEX_SERVER || isHub(server);
     let username = user;
-    // Without -u and -p the client first tries the credentials it stored (not simulated: say so).
+    // Without -u and -p the client first tries the credentials it stored (not simulated for the Hub: say so).
     const stored = ctx.fs ? readConfig(ctx.fs).auths?.[hub ? INDEX_SERVER : hostOf(server)] : undefined;
-    if (username === '' && password === '' && stored?.auth) {
+    if (username === '' && password === '' && stored?.auth && hub) {
       ctx.io.stderr('glassbox: docker login with the stored credentials is not simulated yet; use docker login -u USERNAME --password-stdin\n');
       return 2;
+    }
+    let storedUser: string | undefined;
+    if (username === '' && password === '' && !hub) {
+      const creds = storedCredentials(ctx.fs, hostOf(server));
+      if (creds) {
+        // docker/cli's loginWithStoredCredentials, as recorded with Debian's registry: nothing is written again.
+        const info = ctx.io.stdoutIsTTY ? 'i Info → ' : ' Info -> ';
+        ctx.io.stderr(`Authenticating with existing credentials... [Username: ${creds.username}]\n\n${info}To login with a different account, run 'docker logout' followed by 'docker login'\n\n\n`);
+        try {
+          await registryLogin(ctx.engine.services, server, creds);
+          ctx.io.stdout('Login Succeeded\n');
+          return 0;
+        } catch (e) {
+          if (!(e instanceof DaemonError)) throw e;
+          ctx.io.stderr(`Login did not succeed, error: ${daemonErrorText(e)}\n`);
+          storedUser = creds.username;
+        }
+      }
     }
     if (username === '' || password === '') {
       // The client prompts (or, for the Hub without -u, starts the web sign-in): both need a terminal.
@@ -187,10 +205,11 @@ export const login: CommandDef = {
         return 2;
       }
       if (username === '') {
-        ctx.io.stdout('Username: ');
+        // After stored credentials failed, the prompt offers their user name as the default.
+        ctx.io.stdout(storedUser !== undefined ? `Username (${storedUser}): ` : 'Username: ');
         const typed = await readLine(terminal, ctx, true);
         if (typed === undefined) return 130;
-        username = typed.trim();
+        username = typed.trim() || (storedUser ?? '');
         if (username === '') return fail(ctx, 'Error: Non-null Username Required');
       }
       if (password === '') {
