@@ -218,4 +218,20 @@ describe('a private registry on the simulated host', () => {
     await run(host, 'docker rmi busybox');
     expect((await run(host, 'docker pull -q busybox')).out).toBe('docker.io/library/busybox:latest\n');
   });
+
+  it('the same layers pushed to another repository of the registry are mounted from the first, not uploaded; a repository serves only its own blobs', async () => {
+    const host = new SimHost({ seed: 'registry-mount', yieldToEventLoop: () => yieldImmediate() });
+    await run(host, 'docker run -d -p 5000:5000 --name registry registry:2');
+    await run(host, 'docker pull busybox');
+    await run(host, 'docker tag busybox localhost:5000/first');
+    await run(host, 'docker tag busybox localhost:5000/second');
+    const first = await run(host, 'docker push localhost:5000/first');
+    const layer = /^([0-9a-f]{12}): Pushed$/m.exec(first.out)![1]!;
+    // As recorded with Debian's registry and dockerd 20.10.
+    expect((await run(host, 'docker push localhost:5000/second')).out).toContain(`\n${layer}: Mounted from first\n`);
+    const manifest = (await run(host, 'curl -s localhost:5000/v2/first/manifests/latest')).out;
+    const blob = /"digest": "(sha256:[0-9a-f]{64})"\s*}\s*]/.exec(manifest)![1]!;
+    expect((await run(host, `curl -s -o /dev/null -f localhost:5000/v2/second/blobs/${blob}`)).exit).toBe(0);
+    expect((await run(host, `curl -s localhost:5000/v2/third/blobs/${blob}`)).out).toBe(`{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown to registry","detail":"${blob}"}]}\n`);
+  });
 });

@@ -4,6 +4,7 @@ import { sha256Digest } from '../images/digest';
 import type { HistoryEntry, ImageConfig } from '../images/catalog';
 import { familiarName, familiarString, type Reference } from '../images/reference';
 import { hubImageByConfigDigest } from '../images/registryBlobs';
+import { knownIn } from './registryPush';
 import { DaemonError } from './errors';
 import type { PullMessage } from './imageService';
 import { hostOf, registryErrorText, registryRequest, resolveEndpoint, UrlError, type Endpoint, type HttpReply, type RegistryAuth } from './registryClient';
@@ -98,6 +99,7 @@ export async function pullFromRegistry(d: Services, named: Reference, auth?: Reg
     });
   }
   const trees = new Map<number, string>();
+  for (const l of manifest.layers) knownIn(d, ep, l.digest, name);
   for (const f of fresh) {
     trees.set(f.index, await blob(d, ep, name, f.digest));
     messages.push({ id: short(f.digest), status: 'Verifying Checksum', progress: true });

@@ -33,6 +33,26 @@ function check(res: HttpReply, ok: number[]): HttpReply {
   throw new DaemonError(registryErrorText(res), 'system');
 }
 
+/**
+ * The daemon's V2 metadata: which repositories of a registry a blob is known
+ * to be in (pushed there, or pulled from there), so a push to another
+ * repository of that registry can mount it ("Mounted from") instead of uploading.
+ */
+const blobRepos = new WeakMap<Services, Map<string, string[]>>();
+
+/** Records that `name` on the endpoint's registry has the blob. */
+export function knownIn(d: Services, ep: Endpoint, digest: string, name: string): void {
+  let m = blobRepos.get(d);
+  if (!m) blobRepos.set(d, (m = new Map()));
+  const key = `${ep.hostPort} ${digest}`;
+  const repos = (m.get(key) ?? []).filter((r) => r !== name);
+  m.set(key, [name, ...repos]);
+}
+
+function knownRepo(d: Services, ep: Endpoint, digest: string, name: string): string | undefined {
+  return blobRepos.get(d)?.get(`${ep.hostPort} ${digest}`)?.find((r) => r !== name);
+}
+
 /** A layer's blob as pushed, by layer and mtime: layers never change, and encoding and hashing a large one is most of a push. */
 const blobs = new WeakMap<Layer, Map<string, { blob: string; digest: string; size: number }>>();
 
@@ -103,13 +123,25 @@ async function push(d: Services, ref: Reference, emit: (m: PullMessage) => void,
         const head = await registryRequest(d, ep, 'HEAD', `/v2/${name}/blobs/${digest}`);
         if (head.status === 200) {
           emit({ id, status: 'Layer already exists', progress: true });
+          knownIn(d, ep, digest, name);
           break;
+        }
+        // A repository of the same registry the layer went to (or came from) lends it: a mount, no upload.
+        const from = knownRepo(d, ep, digest, name);
+        if (from !== undefined) {
+          const mounted = await registryRequest(d, ep, 'POST', `/v2/${name}/blobs/uploads/?mount=${digest}&from=${from}`, '');
+          if (mounted.status === 201) {
+            emit({ id, status: `Mounted from ${from}`, progress: true });
+            knownIn(d, ep, digest, name);
+            break;
+          }
         }
         // "Pushing" messages carry a progress bar, which a client shows only on a terminal and then overwrites
         // with "Pushed": the stream leaves them out, as pull's leaves out Downloading.
         onUpload?.(id);
         await uploadBlob(d, ep, name, blob, digest);
         emit({ id, status: 'Pushed', progress: true });
+        knownIn(d, ep, digest, name);
         break;
       } catch (e) {
         // The upload manager's retryOnError: a connection failure is tried again after 5, 10, 15 and 20 s,

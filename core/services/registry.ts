@@ -175,7 +175,9 @@ function route(p: Proc, root: string, req: Request, uploads: UploadState, proxy:
     return { status: 200, type: mediaType, body: data, headers: [['Docker-Content-Digest', digest], ['Etag', `"${digest}"`]] };
   }
   const digest = m[4]!;
-  const data = readText(p, `${v2}/blobs/sha256/${digest.slice(7, 9)}/${digest.slice(7)}/data`);
+  // A blob is served only by a repository it was pushed to or mounted into (its _layers link), as the linked blob store does.
+  const linked = p.fs.exists(`${repo}/_layers/sha256/${digest.slice(7)}/link`);
+  const data = linked ? readText(p, `${v2}/blobs/sha256/${digest.slice(7, 9)}/${digest.slice(7)}/data`) : undefined;
   if (data === undefined) return json(404, errorBody('BLOB_UNKNOWN', 'blob unknown to registry', digest));
   return { status: 200, type: 'application/octet-stream', body: data, headers: [['Docker-Content-Digest', digest], ['Etag', `"${digest}"`]] };
 }
