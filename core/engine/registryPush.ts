@@ -13,7 +13,8 @@ import type { Services } from './services';
 /**
  * `docker push` as the daemon does it (distribution's v2 pusher): the
  * version check, then each layer top first — HEAD of its blob ("Layer
- * already exists") or an upload (POST, PATCH the data, PUT ?digest=) — the
+ * already exists"), a mount from another repository of the registry
+ * ("Mounted from"), or an upload (POST, PATCH the data, PUT ?digest=) — the
  * config blob, and the schema 2 manifest under the tag, all over the
  * simulated network to the registry. A layer blob is the layer's tar as the
  * simulator encodes archives (uncompressed; the real one is gzipped, so
@@ -21,8 +22,7 @@ import type { Services } from './services';
  * messages go to `emit` as they happen; a failure rejects with the text the
  * client prints, after what was already stored (which stays stored).
  * A layer whose upload loses the registry is tried five times, as dockerd
- * does. Not simulated: cross-repository mounts
- * ("Mounted from"), pushing several layers at once ("Waiting").
+ * does. Not simulated: pushing several layers at once ("Waiting").
  */
 
 /** distribution/xfer's maxUploadAttempts. */
