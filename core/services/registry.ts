@@ -19,7 +19,9 @@ import { authConfig, authorize, provisionHtpasswd } from './registryAuth';
  * reads the filesystem layout the real registry writes
  * (docker/registry/v2/repositories/NAME/_manifests/tags/TAG/current/link,
  * blobs/sha256/XX/DIGEST/data), so a push that fills it is served; pushes
- * (blob uploads, manifest PUTs) are registryPush.ts. Logs are
+ * (blob uploads, manifest PUTs, mounts) are registryPush.ts, htpasswd auth
+ * registryAuth.ts; with proxy.remoteurl it is a read-only pull-through cache
+ * of the simulated Hub. Logs are
  * logrus lines on stderr and an access line per request on stdout; as PID 1
  * the Go runtime ends on SIGTERM with status 2.
  */
