@@ -25,9 +25,7 @@ function errorReply(status: number, code: string, message: string, detail: unkno
   return { status, type: JSON_TYPE, body: JSON.stringify({ errors: [{ code, message, detail }] }) + '\n', headers: [] };
 }
 
-/** Writes a file of the storage, making its directories only when they are missing (mkdir -p through the container's mounts costs more than the write). */
 function write(p: Proc, path: string, data: string): void {
-  if (p.fs.writeFile(path, data) !== 'ENOENT') return;
   p.fs.mkdir(path.slice(0, path.lastIndexOf('/')), { parents: true });
   p.fs.writeFile(path, data);
 }
