@@ -59,6 +59,8 @@ export class DockerUnit {
     // Started at boot, when the kernel's dockerd process did.
     const boot = engine.kernel.process(this.pid)?.started ?? now();
     this.since = boot;
+    // What the daemon logs as it works (a mirror it could not reach) goes to the journal, quoted as logrus quotes.
+    engine.services.daemonLog = (level, msg) => this.dockerd(level, msg.replace(/\\/g, '\\\\').replace(/"/g, '\\"'));
     this.at = boot;
     this.logStart();
     this.logStarted();

@@ -21,6 +21,7 @@ import { mysqlEntrypoint } from '../services/mysqlEntrypoint';
 import { apacheHttpd, httpdForeground } from '../services/httpd';
 import { catalinaSh, java } from '../services/tomcat';
 import { registryEntrypoint, registryProgram } from '../services/registry';
+import { htpasswd } from '../services/registryAuth';
 import { apk } from '../services/apk';
 import { viProgram } from '../cshell/editorProgram';
 
@@ -285,6 +286,7 @@ export const programs: Readonly<Record<string, Program>> = {
   'mysqladmin-5.7': mysqladmin(MYSQL_5_7),
   'httpd-foreground': httpdForeground,
   'apache-httpd': apacheHttpd,
+  htpasswd,
   'catalina.sh': catalinaSh,
   java,
   'registry-entrypoint': registryEntrypoint,

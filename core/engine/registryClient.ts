@@ -1,5 +1,6 @@
 import { contains, parseCidr, parseIp } from '../network/ip';
 import type { NetView } from '../network/view';
+import { base64 } from '../base64';
 import { DaemonError } from './errors';
 import { insecureRegistries } from './config';
 import type { Services } from './services';
@@ -60,14 +61,17 @@ function exchange(net: NetView, ip: string, port: number, request: string): Prom
     let received = '';
     c.socket.onData((t) => (received += t));
     c.socket.onEnd(() => {
-      const m = /^HTTP\/1\.[01] (\d{3})[^\r\n]*\r\n([\s\S]*?)\r\n\r\n([\s\S]*)$/.exec(received);
-      if (!m) return resolve(undefined);
+      // indexOf, not one regular expression over the whole reply: a blob's body is large.
+      const status = /^HTTP\/1\.[01] (\d{3})/.exec(received.slice(0, 16));
+      const lineEnd = received.indexOf('\r\n');
+      const headEnd = received.indexOf('\r\n\r\n');
+      if (!status || lineEnd < 0 || headEnd < 0) return resolve(undefined);
       const headers = new Map<string, string>();
-      for (const line of m[2]!.split('\r\n')) {
+      for (const line of received.slice(lineEnd + 2, headEnd).split('\r\n')) {
         const colon = line.indexOf(':');
         if (colon > 0) headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
       }
-      resolve({ status: Number(m[1]), headers, body: m[3]! });
+      resolve({ status: Number(status[1]), headers, body: received.slice(headEnd + 4) });
     });
     c.socket.write(request);
     c.socket.end();
@@ -81,14 +85,39 @@ export interface Endpoint {
   port: number;
   /** "http://localhost:5000" */
   base: string;
+  /** base64("user:password"), sent as Basic auth when the registry asks (the client's X-Registry-Auth). */
+  auth?: string;
 }
+
+/** The credentials the client sends with a push, pull or login (its AuthConfig). */
+export interface RegistryAuth {
+  username: string;
+  password: string;
+}
+
+/**
+ * An error of Go's net/http client: `Get "URL": cause`. The pusher unwraps
+ * some causes (retryOnError: a missing credential is printed bare).
+ */
+export class UrlError extends DaemonError {
+  constructor(
+    verb: string,
+    url: string,
+    readonly reason: string,
+  ) {
+    super(`${verb} "${url}": ${reason}`, 'system');
+  }
+}
+
+/** distribution's auth.ErrNoBasicAuthCredentials: the registry asked for Basic auth and the client had none. */
+export const NO_BASIC_AUTH = 'no basic auth credentials';
 
 /**
  * The endpoint for a registry host[:port] (registry.Service.LookupPushEndpoints):
  * HTTPS, with HTTP for an insecure registry, the error texts Go's net/http
  * gives when neither works.
  */
-export function resolveEndpoint(d: Services, hostPort: string): Endpoint {
+export function resolveEndpoint(d: Services, hostPort: string, auth?: RegistryAuth): Endpoint {
   const colon = hostPort.lastIndexOf(':');
   const host = colon < 0 ? hostPort : hostPort.slice(0, colon);
   const portText = colon < 0 ? '' : hostPort.slice(colon + 1);
@@ -96,38 +125,62 @@ export function resolveEndpoint(d: Services, hostPort: string): Endpoint {
   const ip = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) ? host : host === 'localhost' ? '127.0.0.1' : net.resolve(host);
   const insecure = isInsecure(insecureRegistries(d.config), hostPort, ip);
   const base = `${insecure ? 'http' : 'https'}://${hostPort}`;
-  if (ip === undefined) throw new DaemonError(`Get "${base}/v2/": dial tcp: lookup ${host}: no such host`, 'system');
+  if (ip === undefined) throw new UrlError('Get', `${base}/v2/`, `dial tcp: lookup ${host}: no such host`);
   const port = portText !== '' ? Number(portText) : insecure ? 80 : 443;
-  return { hostPort, ip, port, base: insecure ? base : `https://${hostPort}` };
+  return { hostPort, ip, port, base: insecure ? base : `https://${hostPort}`, ...(auth ? { auth: base64(`${auth.username}:${auth.password}`) } : {}) };
 }
 
 /**
  * One request from the daemon to a registry; rejects with net/http's error
  * text (`METHOD "URL": …`, Go capitalising only Get's… as it prints them).
+ * Credentials go along as Basic auth; a registry asking for Basic auth when
+ * there are none fails the request (but not the `/v2/` ping, whose 401 only
+ * tells the client which challenge to answer).
  */
 export async function registryRequest(d: Services, ep: Endpoint, method: string, path: string, body?: string): Promise<HttpReply> {
   const url = `${ep.base}${path}`;
   const verb = method[0]! + method.slice(1).toLowerCase();
-  const head = `${method} ${path} HTTP/1.1\r\nHost: ${ep.hostPort}\r\nUser-Agent: ${USER_AGENT}\r\n${body !== undefined ? `Content-Length: ${body.length}\r\n` : ''}\r\n`;
+  const authorization = ep.auth !== undefined ? `Authorization: Basic ${ep.auth}\r\n` : '';
+  const head = `${method} ${path} HTTP/1.1\r\nHost: ${ep.hostPort}\r\nUser-Agent: ${USER_AGENT}\r\n${authorization}${body !== undefined ? `Content-Length: ${body.length}\r\n` : ''}\r\n`;
   const reply = exchange(d.net.view('host'), ep.ip, ep.port, head + (body ?? ''));
-  if (reply === 'refused') throw new DaemonError(`${verb} "${url}": dial tcp ${ep.ip}:${ep.port}: connect: connection refused`, 'system');
+  if (reply === 'refused') throw new UrlError(verb, url, `dial tcp ${ep.ip}:${ep.port}: connect: connection refused`);
   const res = await reply;
   // A TLS client hello to a plain-HTTP server gets an HTTP 400 back: Go names that case.
-  if (ep.base.startsWith('https:')) throw new DaemonError(`${verb} "${url}": http: server gave HTTP response to HTTPS client`, 'system');
-  if (res === undefined) throw new DaemonError(`${verb} "${url}": EOF`, 'system');
+  if (ep.base.startsWith('https:')) throw new UrlError(verb, url, 'http: server gave HTTP response to HTTPS client');
+  if (res === undefined) throw new UrlError(verb, url, 'EOF');
+  const basic = /^basic\b/i.test(res.headers.get('www-authenticate') ?? '');
+  if (res.status === 401 && basic && ep.auth === undefined && path !== '/v2/') throw new UrlError(verb, url, NO_BASIC_AUTH);
   return res;
+}
+
+/**
+ * distribution's errcode text for a registry's error answer: `code: message`
+ * of its first error, the code lower-cased with spaces ("manifest unknown:
+ * manifest unknown", "unauthorized: authentication required").
+ */
+export function registryErrorText(res: HttpReply): string {
+  try {
+    const parsed = JSON.parse(res.body) as { errors?: { code?: string; message?: string }[] };
+    const first = parsed.errors?.[0];
+    if (first?.code !== undefined) return `${first.code.toLowerCase().replace(/_/g, ' ')}: ${first.message ?? ''}`;
+  } catch {
+    // Not JSON: the status says it.
+  }
+  if (res.status === 401) return 'unauthorized: authentication required';
+  return `unexpected status: ${res.status} ${STATUS_TEXT[res.status] ?? ''}`.trimEnd();
 }
 
 /**
  * The daemon's login check (registry.Service.Auth → loginV2): `GET /v2/` on
  * the registry. Resolves when the registry accepts anonymous access (a
  * registry:2 without auth answers 200); rejects with the daemon's error text
- * otherwise. The Hub is not reachable offline: it is accepted without a
+ * otherwise. A registry with htpasswd auth answers 401 until the
+ * credentials match one of its users. The Hub is not reachable offline: it is accepted without a
  * check (the simulator has no accounts to check against).
  */
-export async function registryLogin(d: Services, server: string): Promise<void> {
+export async function registryLogin(d: Services, server: string, auth: RegistryAuth): Promise<void> {
   if (isHub(server)) return;
-  const ep = resolveEndpoint(d, hostOf(server));
+  const ep = resolveEndpoint(d, hostOf(server), auth);
   const res = await registryRequest(d, ep, 'GET', '/v2/');
   const url = `${ep.base}/v2/`;
   if (res.status !== 200) throw new DaemonError(`login attempt to ${url} failed with status: ${res.status} ${STATUS_TEXT[res.status] ?? ''}`.trimEnd(), 'system');

@@ -3,9 +3,11 @@ import { configBlob, entriesToTree } from '../images/archive';
 import { sha256Digest } from '../images/digest';
 import type { HistoryEntry, ImageConfig } from '../images/catalog';
 import { familiarName, familiarString, type Reference } from '../images/reference';
+import { hubImageByConfigDigest } from '../images/registryBlobs';
+import { knownIn } from './registryPush';
 import { DaemonError } from './errors';
 import type { PullMessage } from './imageService';
-import { registryRequest, resolveEndpoint, type Endpoint, type HttpReply } from './registryClient';
+import { hostOf, registryErrorText, registryRequest, resolveEndpoint, UrlError, type Endpoint, type HttpReply, type RegistryAuth } from './registryClient';
 import type { Services } from './services';
 
 /**
@@ -37,24 +39,42 @@ function transfer(d: Services, bytes: number): Promise<void> {
   return new Promise((resolve) => d.scheduler.after(Math.max(1, Math.round(bytes / 100_000)), () => resolve()));
 }
 
+/** A registry mirror's endpoint: its host, spoken to in the scheme its URL gives. */
+function mirrorEndpoint(d: Services, mirror: string | undefined): Endpoint | undefined {
+  if (mirror === undefined) return undefined;
+  const ep = resolveEndpoint(d, hostOf(mirror));
+  const scheme = mirror.startsWith('http://') ? 'http' : 'https';
+  const port = /:(\d+)$/.test(ep.hostPort) ? ep.port : scheme === 'http' ? 80 : 443;
+  return { ...ep, port, base: `${scheme}://${ep.hostPort}` };
+}
+
 async function blob(d: Services, ep: Endpoint, name: string, digest: string): Promise<string> {
   const res: HttpReply = await registryRequest(d, ep, 'GET', `/v2/${name}/blobs/${digest}`);
-  if (res.status !== 200) throw new DaemonError(`blob unknown: blob unknown to registry`, 'notFound');
+  if (res.status !== 200) throw new DaemonError(registryErrorText(res), res.status === 404 ? 'notFound' : 'system');
   await transfer(d, res.body.length);
   return res.body;
 }
 
-/** Pulls `named` (tag set) from its registry; resolves with the progress stream, rejects with the daemon's error. */
-export async function pullFromRegistry(d: Services, named: Reference): Promise<PullMessage[]> {
+/**
+ * Pulls `named` (tag set) from its registry, with the client's credentials
+ * if it has some, or a Hub image from a registry mirror (its URL); resolves with the progress stream, rejects with the
+ * daemon's error.
+ */
+export async function pullFromRegistry(d: Services, named: Reference, auth?: RegistryAuth, mirror?: string): Promise<PullMessage[]> {
   const tag = named.tag ?? 'latest';
-  const ep = resolveEndpoint(d, named.domain);
+  const ep = mirrorEndpoint(d, mirror) ?? resolveEndpoint(d, named.domain, auth);
   const name = named.path;
   const tagName = familiarString({ ...named, tag });
+  // The version check: 200, or 401 naming the challenge to answer.
   const ping = await registryRequest(d, ep, 'GET', '/v2/');
-  if (ping.status !== 200) throw new DaemonError(`Get "${ep.base}/v2/": unexpected status ${ping.status}`, 'system');
-  const res = await registryRequest(d, ep, 'GET', `/v2/${name}/manifests/${tag}`);
-  if (res.status !== 200) throw new DaemonError(`manifest for ${tagName} not found: manifest unknown: manifest unknown`, 'notFound');
-  const digest = res.headers.get('docker-content-digest') ?? '';
+  if (ping.status !== 200 && ping.status !== 401) throw new DaemonError(`Get "${ep.base}/v2/": unexpected status ${ping.status}`, 'system');
+  // The tag is resolved with a HEAD (dockerd 20.10's tag service), then the manifest fetched by its digest.
+  const head = await registryRequest(d, ep, 'HEAD', `/v2/${name}/manifests/${tag}`);
+  if (head.status === 404) throw new DaemonError(`manifest for ${tagName} not found: manifest unknown: manifest unknown`, 'notFound');
+  if (head.status !== 200) throw new DaemonError(registryErrorText(head), 'system');
+  const digest = head.headers.get('docker-content-digest') ?? '';
+  const res = await registryRequest(d, ep, 'GET', `/v2/${name}/manifests/${digest !== '' ? digest : tag}`);
+  if (res.status !== 200) throw new DaemonError(registryErrorText(res), 'system');
   const manifest = JSON.parse(res.body) as Manifest;
   const configText = await blob(d, ep, name, manifest.config.digest);
   const config = JSON.parse(configText) as ConfigJson;
@@ -79,6 +99,7 @@ export async function pullFromRegistry(d: Services, named: Reference): Promise<P
     });
   }
   const trees = new Map<number, string>();
+  for (const l of manifest.layers) knownIn(d, ep, l.digest, name);
   for (const f of fresh) {
     trees.set(f.index, await blob(d, ep, name, f.digest));
     messages.push({ id: short(f.digest), status: 'Verifying Checksum', progress: true });
@@ -86,7 +107,10 @@ export async function pullFromRegistry(d: Services, named: Reference): Promise<P
   }
   d.events.op(() => {
     const ctx = d.images.imageContext();
-    let image = local;
+    // A simulated Hub image (through a mirror, or pushed and pulled back) is stored as a direct pull stores it.
+    const hubImage = local ? undefined : hubImageByConfigDigest(manifest.config.digest);
+    let image = local ?? (hubImage ? ctx.store.addCatalogImage(hubImage) : undefined);
+    if (image && !local) for (const f of fresh) messages.push({ id: short(f.digest), status: 'Pull complete', progress: true });
     if (!image) {
       const layers = manifest.layers.map((_, i) => {
         const existing = ctx.store.layer(config.rootfs.diff_ids[i] ?? '');
@@ -114,4 +138,23 @@ export async function pullFromRegistry(d: Services, named: Reference): Promise<P
   messages.push({ status: `Digest: ${digest}` });
   messages.push({ status: upToDate ? `Status: Image is up to date for ${tagName}` : `Status: Downloaded newer image for ${tagName}` });
   return messages;
+}
+
+/**
+ * A Docker Hub pull with `registry-mirrors` (moby's endpoint loop): each
+ * mirror first, then the Hub itself (`hub`). A mirror that fails — down,
+ * or without the image — is logged and the next endpoint tried.
+ */
+export async function pullWithMirrors(d: Services, named: Reference, hub: () => PullMessage[]): Promise<PullMessage[]> {
+  for (const mirror of d.config.file.registryMirrors) {
+    try {
+      return await pullFromRegistry(d, named, undefined, mirror);
+    } catch (e) {
+      if (!(e instanceof DaemonError)) throw e;
+      // A failed version check is NewV2Repository's error, which the puller logs before giving up on the endpoint.
+      if (e instanceof UrlError && e.message.includes('/v2/":')) d.daemonLog?.('warning', `Error getting v2 registry: ${e.message}`);
+      d.daemonLog?.('info', `Attempting next endpoint for pull after error: ${e.message}`);
+    }
+  }
+  return hub();
 }

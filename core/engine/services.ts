@@ -50,4 +50,6 @@ export interface Services {
   readonly volumes: VolumesService;
   /** Each container's mounts: volumes, binds, tmpfs over its root filesystem (volumes/containerMounts.ts). */
   readonly mounts: ContainerMounts;
+  /** dockerd's own log (logrus), which `journalctl -u docker` shows; set by the host's docker.service unit when there is one. */
+  daemonLog?: (level: string, msg: string) => void;
 }

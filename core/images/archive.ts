@@ -151,13 +151,18 @@ const hex = (id: string): string => id.replace(/^sha256:/, '');
 
 /** The image config blob as Docker writes it (what the image id is the digest of). */
 export function configBlob(image: Image): string {
+  return configBlobOf({ ...image, diffIds: image.layers.map((l) => l.id) });
+}
+
+/** The config blob from its parts (a catalog image's, before any store holds it). */
+export function configBlobOf(image: Pick<Image, 'config' | 'created' | 'history' | 'comment' | 'author'> & { diffIds: readonly string[] }): string {
   return JSON.stringify({
     architecture: 'amd64',
     config: image.config,
     created: image.created,
     history: image.history,
     os: 'linux',
-    rootfs: { type: 'layers', diff_ids: image.layers.map((l) => l.id) },
+    rootfs: { type: 'layers', diff_ids: image.diffIds },
     ...(image.comment ? { comment: image.comment } : {}),
     ...(image.author ? { author: image.author } : {}),
   });

@@ -41,6 +41,13 @@ export class UploadState {
     const blobPath = (digest: string): string => `${v2}/blobs/sha256/${digest.slice(7, 9)}/${digest.slice(7)}/data`;
     const repo = `${v2}/repositories/${name}`;
     if (req.method === 'POST' && rest === 'blobs/uploads/') {
+      // A cross-repository mount: a blob another repository has is linked here without an upload.
+      const mount = /[?&]mount=(sha256(?::|%3A)[0-9a-f]{64})/.exec(req.target)?.[1]?.replace('%3A', ':');
+      const from = /[?&]from=([^&]+)/.exec(req.target)?.[1];
+      if (mount !== undefined && from !== undefined && p.fs.exists(blobPath(mount)) && p.fs.exists(`${v2}/repositories/${decodeURIComponent(from)}/_layers/sha256/${mount.slice(7)}/link`)) {
+        write(p, `${repo}/_layers/sha256/${mount.slice(7)}/link`, mount);
+        return { status: 201, type: 'text/plain; charset=utf-8', body: '', headers: [['Docker-Content-Digest', mount], ['Location', `/v2/${name}/blobs/${mount}`]] };
+      }
       const id = this.idFor(++this.next);
       this.uploads.set(id, '');
       return { status: 202, type: 'text/plain; charset=utf-8', body: '', headers: [['Docker-Upload-Uuid', id], ['Location', `/v2/${name}/blobs/uploads/${id}`], ['Range', '0-0']] };

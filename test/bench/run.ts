@@ -12,6 +12,7 @@ import { benchDiff, type DiffBenchResult } from './diffBench';
 import { benchBuild, type BuildBenchResult } from './buildBench';
 import { benchTrace, type TraceBenchResult } from './traceBench';
 import { benchClassroom, type ClassroomBenchResult } from './classroomBench';
+import { benchRegistry, type RegistryBenchResult } from './registryBench';
 import { formatStats, type Stats } from './stats';
 
 /**
@@ -25,11 +26,13 @@ import { formatStats, type Stats } from './stats';
  *   --layers only reading a real image's layers (needs Docker and root)
  *   --trace  only docker run through the agent, kernel trace off and on, against the CLI (needs Docker, root, bpftrace)
  *   --classroom only the classroom relay: 100 students' progress to the teacher's socket over loopback
+ *   --registry only docker push and pull of a five-layer image to a simulated registry:2 (also part of --sim)
  */
 const args = new Set(process.argv.slice(2));
-const only = args.has('--layers') || args.has('--trace') || args.has('--classroom') || args.has('--shell');
+const only = args.has('--layers') || args.has('--trace') || args.has('--classroom') || args.has('--shell') || args.has('--registry');
 const doSim = !args.has('--page') && !only;
 const doShell = args.has('--shell') || doSim;
+const doRegistry = args.has('--registry') || doSim;
 const doPage = !args.has('--sim') && !only;
 const doLayers = args.has('--layers') || args.size === 0;
 const doTrace = args.has('--trace') || args.size === 0;
@@ -48,6 +51,7 @@ interface Report {
   layers?: LayersBenchResult;
   trace?: TraceBenchResult;
   classroom?: ClassroomBenchResult;
+  registry?: RegistryBenchResult;
   errors: string[];
 }
 
@@ -103,6 +107,20 @@ async function main(): Promise<number> {
         `docker build, ${b.instructions}-instruction Dockerfile (simulated engine)`,
         `  from scratch (--no-cache)      ${formatStats(b.cold)}`,
         `  from the build cache           ${formatStats(b.cached)}`,
+        '',
+      );
+    });
+  }
+
+  if (doRegistry) {
+    process.stderr.write('registry: running…\n');
+    await part('registry', 'Private registry', async () => {
+      const r = await benchRegistry();
+      report.registry = r;
+      lines.push(
+        `Private registry (simulated registry:2, a ${r.layers}-layer image)`,
+        `  docker push, empty registry    ${formatStats(r.push)}${verdict(r.push, 5)}`,
+        `  docker pull after docker rmi   ${formatStats(r.pull)}${verdict(r.pull, 5)}`,
         '',
       );
     });

@@ -2,14 +2,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { haveDocker } from '../support/requirements';
 import { compareTranscripts, formatMismatches } from './compare';
 import { newRunPrefix, removeLeftovers, runReal, runSim, type Outcome } from './engines';
-import { expandLine, loadScripts } from './script';
+import { expandLine, fixtureImages, loadScripts } from './script';
+import { spawnSync } from 'node:child_process';
 
 /**
  * Runs every script in scripts/ on the real engine and on the simulator
  * (`glassbox sim --jsonl`), and compares them line by line. The real side is
  * recorded live on every run; recorded/ is reference material only.
  */
-const scripts = loadScripts();
+// CONFORMANCE_SCRIPTS=80-registry,60 runs only the scripts whose names contain one of these.
+const only = (process.env.CONFORMANCE_SCRIPTS ?? '').split(',').filter((w) => w !== '');
+const scripts = loadScripts().filter((s) => only.length === 0 || only.some((w) => s.name.includes(w)));
+const missingImage = (image: string): boolean => spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore' }).status !== 0;
 const totals = { lines: 0, scripts: 0, matched: 0 };
 
 describe.skipIf(!haveDocker())('the simulator against real Docker', () => {
@@ -22,14 +26,17 @@ describe.skipIf(!haveDocker())('the simulator against real Docker', () => {
   });
 
   for (const script of scripts) {
-    it(script.name, async () => {
+    // A script whose real side needs a fixture image runs once test/setup/service-images.sh has built it.
+    const missing = haveDocker() ? fixtureImages(script).filter(missingImage) : [];
+    it.skipIf(missing.length > 0)(missing.length > 0 ? `${script.name} (needs ${missing.join(', ')}: test/setup/service-images.sh)` : script.name, async () => {
       totals.scripts += 1;
       totals.lines += script.lines.length;
       const prefix = newRunPrefix();
-      const cmds = script.lines.map((l) => expandLine(l.template, prefix));
+      const cmds = script.lines.map((l) => expandLine(l.template, prefix, 'real'));
+      const simCmds = script.lines.map((l) => expandLine(l.template, prefix, 'sim'));
 
       // The simulator needs no engine: run it alongside the real lines.
-      const sim = runSim(cmds, `conformance-${script.name}`).then(
+      const sim = runSim(simCmds, `conformance-${script.name}`).then(
         (outcomes): { outcomes: Outcome[] } => ({ outcomes }),
         (error: unknown): { error: unknown } => ({ error }),
       );

@@ -11,6 +11,8 @@ describe('createMasker', () => {
     ['a full container id', `${id64a}\n`, '<id64#1>\n'],
     ['a short id', '93080520ba25\n', '<id12#1>\n'],
     ['an image id after sha256:', `sha256:${id64b}`, 'sha256:<id64#1>'],
+    ['a pushed manifest’s size (uncompressed blobs in the simulator)', `latest: digest: sha256:${id64b} size: 527`, 'latest: digest: sha256:<id64#1> size: <size>'],
+    ['a size elsewhere is kept', 'size: 527', 'size: 527'],
     ['an RFC 3339 time with nanoseconds', '2026-11-27T17:44:42.962131933Z', '<time>'],
     ['an RFC 3339 time with an offset', '2024-01-02T03:04:05+08:00', '<time>'],
     ['Go’s zero time, which means "never", is kept', '0001-01-01T00:00:00Z', '0001-01-01T00:00:00Z'],

@@ -20,6 +20,9 @@ const goTime = /\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? [+-]\d{4} [A-Z]{
 const humanDuration =
   /\b(?:Less than a second|About a minute|About an hour|\d+ (?:seconds?|minutes?|hours?|days?|weeks?|months?|years?))\b/g;
 const hexId = /\b(?:[0-9a-f]{64}|[0-9a-f]{12})\b/g;
+// A pushed manifest's size (`latest: digest: sha256:… size: 527`): the simulator's layer blobs are
+// uncompressed tar where the real ones are gzip, so the manifest's sizes, and its own, differ.
+const manifestSize = /(: digest: sha256:[0-9a-f]{64} size: )\d+/g;
 // moby's namesgenerator: "adjective_surname", with a digit appended on a retry.
 // Docker's own texts have no lower_snake words, and scripts name containers with hyphens.
 const generatedName = /(?<![\w.\-=])[a-z]+_[a-z]+\d?(?![\w.\-/])/g;
@@ -76,6 +79,7 @@ export function createMasker(prefix: string): Masker {
       });
       out = out.replace(nsInode, (whole, type: string, inode: string) => (Number(inode) > 4_026_531_839 ? `${type}:[<inode>]` : whole));
       out = out.replace(dockerMac, '02:42:<mac>').replace(ifindex, '$1<ifindex>: ').replace(peerIfindex, '@if<ifindex>').replace(embeddedDnsPort, '127.0.0.11:<port>');
+      out = out.replace(manifestSize, '$1<size>');
       out = out.replace(rfc3339, '<time>').replace(goTime, '<time>').replace(humanDuration, '<duration>');
       out = out.replace(hexId, (hex) => `<id${hex.length}#${idNumber(hex)}>`);
       out = out.replace(generatedName, (name) => `<name#${nameNumber(name)}>`);

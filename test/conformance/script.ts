@@ -41,7 +41,28 @@ export function loadScripts(dir: string = scriptsDir): Script[] {
     .map((f) => parseScript(f, readFileSync(join(dir, f), 'utf8')));
 }
 
-/** The line as both engines run it. */
-export function expandLine(template: string, prefix: string): string {
-  return template.split(PREFIX_PLACEHOLDER).join(prefix);
+/**
+ * Images a script names by placeholder, because the real engine cannot run
+ * the official image the simulator models: no registry is reachable to pull
+ * it. The real side runs an image built offline from Debian's package in its
+ * place (test/setup/service-images.sh; how it differs from the official one is
+ * in core/services/fixtures/DIFFERENCES.md). Lines that would print the
+ * image's name stay out of such scripts.
+ */
+export const IMAGE_PLACEHOLDERS: Readonly<Record<string, { sim: string; real: string }>> = {
+  '%registry': { sim: 'registry:2', real: 'glassbox-fixture/registry:debian' },
+};
+
+/** The line as one engine runs it (the real engine by default: the two differ only in placeholder images). */
+export function expandLine(template: string, prefix: string, side: 'sim' | 'real' = 'real'): string {
+  let line = template;
+  for (const [placeholder, image] of Object.entries(IMAGE_PLACEHOLDERS)) line = line.split(placeholder).join(image[side]);
+  return line.split(PREFIX_PLACEHOLDER).join(prefix);
+}
+
+/** The real images a script needs that are not built-in test images (from its placeholders). */
+export function fixtureImages(script: Script): string[] {
+  return Object.entries(IMAGE_PLACEHOLDERS)
+    .filter(([placeholder]) => script.lines.some((l) => l.template.includes(placeholder)))
+    .map(([, image]) => image.real);
 }

@@ -1,4 +1,4 @@
-// Records what Debian's nginx, redis and mariadb really print, as the fixtures in
+// Records what Debian's nginx, redis, mariadb and docker-registry really print, as the fixtures in
 // core/services/fixtures/debian/ (one text file per observation, and a README
 // table of command → file). Runs the images test/setup/service-images.sh builds on
 // the real engine, under unique names, and removes them after:
@@ -19,6 +19,7 @@ export const images = {
   nginx: 'glassbox-fixture/nginx:debian',
   redis: 'glassbox-fixture/redis:debian',
   mariadb: 'glassbox-fixture/mariadb:debian',
+  registry: 'glassbox-fixture/registry:debian',
 };
 
 /** Every placeholder a fixture may hold, and what it stands for (the README lists them). */
@@ -39,6 +40,10 @@ export const placeholders = [
   ['<SERVER-UID>', "mariadb's random server_uid"],
   ['<CONNECTION-ID>', "the mysql client's connection id in its banner"],
   ['<SECONDS>', 'the mysql client\'s query time, `(<SECONDS> sec)`'],
+  ['<REPO>', 'the repository a recording pushed to the registry (a random name)'],
+  ['<LAYER>', 'a layer id in `docker push` output (busybox\'s, as this engine has it)'],
+  ['<UUID>', "the registry's instance.id and http.request.id (random v4 uuids)"],
+  ['<DIGEST>', 'a sha256 digest (`sha256:` and 64 hex) of content this run made: the pushed image\'s manifest and layers'],
 ];
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -356,9 +361,79 @@ async function observeMariadb() {
   }
 }
 
+const registryMasks = [
+  (t) => t.replace(/time="[^"]+"/g, 'time="<LOG-TIME>"').replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<UUID>'),
+  (t) => t.replace(/sha256:[0-9a-f]{64}/g, 'sha256:<DIGEST>'),
+];
+
+/** Debian's docker-registry as the official registry:2 is run: its API through curl, a push from the real daemon, its logs. */
+async function observeRegistry() {
+  const name = start('registry', ['-p', '127.0.0.1::5000']);
+  const obs = [];
+  try {
+    await waitForLog(name, /listening on/);
+    const port = docker('port', name, '5000/tcp').split('\n')[0].replace(/.*:/, '');
+    const url = `http://127.0.0.1:${port}`;
+    const curl = (path, extra = []) => run('curl', ['-s', ...extra, `${url}${path}`]);
+    const date = { masks: [mask.httpDate] };
+    obs.push(
+      observe('registry/v2.txt', 'the API version check: status line, headers (CRLF), `{}`', 'curl -si http://127.0.0.1:<PORT>/v2/', curl('/v2/', ['-i']), date),
+      observe('registry/catalog-empty.txt', 'the catalog of an empty registry', 'curl -s http://127.0.0.1:<PORT>/v2/_catalog', curl('/v2/_catalog')),
+      observe('registry/name-unknown.txt', 'the tags of a repository it does not have', 'curl -si http://127.0.0.1:<PORT>/v2/nosuch/tags/list', curl('/v2/nosuch/tags/list', ['-i']), date),
+      observe('registry/manifest-unknown.txt', 'a manifest by a tag it does not have', 'curl -s http://127.0.0.1:<PORT>/v2/nosuch/manifests/latest', curl('/v2/nosuch/manifests/latest')),
+      observe('registry/blob-unknown.txt', 'a blob it does not have', `curl -s http://127.0.0.1:<PORT>/v2/nosuch/blobs/sha256:${'0'.repeat(64)}`, curl(`/v2/nosuch/blobs/sha256:${'0'.repeat(64)}`)),
+      observe('registry/not-found.txt', 'a path outside the API', 'curl -si http://127.0.0.1:<PORT>/nope', curl('/nope', ['-i']), date),
+    );
+    const repo = `localhost:${port}/gb-fixtures-${randomBytes(4).toString('hex')}`;
+    docker('tag', 'busybox:latest', repo);
+    try {
+      const push = run('docker', ['push', repo]);
+      const local = (t) => t.split(repo.slice(repo.indexOf('/') + 1)).join('<REPO>').split(`localhost:${port}`).join('localhost:<PORT>').replace(/^[0-9a-f]{12}:/gm, '<LAYER>:');
+      obs.push(
+        observe('registry/push.txt', 'busybox pushed by the real daemon (layer id and digests masked)', 'docker push localhost:<PORT>/<REPO>', push, { masks: [local, ...registryMasks] }),
+        observe('registry/catalog.txt', 'the catalog after the push', 'curl -s http://127.0.0.1:<PORT>/v2/_catalog', curl('/v2/_catalog'), { masks: [local] }),
+        observe('registry/tags-list.txt', "the pushed repository's tags", 'curl -s http://127.0.0.1:<PORT>/v2/<REPO>/tags/list', curl(`/v2/${repo.slice(repo.indexOf('/') + 1)}/tags/list`), { masks: [local] }),
+      );
+    } finally {
+      run('docker', ['rmi', repo]);
+    }
+    const logs = run('docker', ['logs', name]);
+    obs.push(
+      // "Starting upload purge in Nm0s" comes from a goroutine at any point of these lines, or after them: left out.
+      observe('registry/server-log.txt', 'the start-up lines (stderr, logrus), without the upload purge\'s', 'docker logs C (stderr), up to "listening on"', { ...logs, stdout: '', stderr: logs.stderr.slice(0, logs.stderr.indexOf('\n', logs.stderr.indexOf('listening on')) + 1).split('\n').filter((l) => !l.includes('Starting upload purge')).join('\n') }, { stream: 'stderr', unordered: true, masks: registryMasks }),
+      observe('registry/version.txt', 'the version', 'docker exec C registry --version', run('docker', ['exec', name, 'registry', '--version'])),
+    );
+  } finally {
+    remove(name);
+  }
+  // The htpasswd recipe's answers without credentials (the file need not hold a valid hash for these).
+  const authName = start('registry', ['-p', '127.0.0.1::5000', '-e', 'REGISTRY_AUTH=htpasswd', '-e', 'REGISTRY_AUTH_HTPASSWD_REALM=Registry Realm', '-e', 'REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd'], []);
+  try {
+    await waitForLog(authName, /listening on/);
+    const port = docker('port', authName, '5000/tcp').split('\n')[0].replace(/.*:/, '');
+    const url = `http://127.0.0.1:${port}`;
+    obs.push(
+      observe('registry/unauthorized-v2.txt', 'htpasswd auth: /v2/ without credentials', 'curl -si http://127.0.0.1:<PORT>/v2/', run('curl', ['-si', `${url}/v2/`]), { masks: [mask.httpDate] }),
+      observe('registry/unauthorized-catalog.txt', 'htpasswd auth: the catalog without credentials (its access record in the detail)', 'curl -s http://127.0.0.1:<PORT>/v2/_catalog', run('curl', ['-s', `${url}/v2/_catalog`])),
+      observe('registry/unauthorized-push.txt', 'htpasswd auth: a blob upload without credentials (pull and push records)', 'curl -s -X POST http://127.0.0.1:<PORT>/v2/x/blobs/uploads/', run('curl', ['-s', '-X', 'POST', `${url}/v2/x/blobs/uploads/`])),
+    );
+    const logs = run('docker', ['logs', authName]);
+    const provisioned = logs.stderr.split('\n').filter((l) => l.includes('htpasswd is missing')).join('\n') + '\n';
+    obs.push(
+      observe('registry/htpasswd-provisioned.txt', 'htpasswd auth with no file at the path: the registry writes one for the user docker and logs its password', 'docker logs C (stderr)', { ...logs, stdout: '', stderr: provisioned }, {
+        stream: 'stderr',
+        masks: [...registryMasks, (t) => t.replace(/password=\S+/, 'password=<VARIES>')],
+      }),
+    );
+  } finally {
+    remove(authName);
+  }
+  return obs;
+}
+
 /** Every observation, program by program, in README order. */
 export async function observeAll() {
-  return [...(await observeNginx()), ...(await observeRedis()), ...(await observeMariadb())];
+  return [...(await observeNginx()), ...(await observeRedis()), ...(await observeMariadb()), ...(await observeRegistry())];
 }
 
 const startCommands = {
@@ -367,6 +442,7 @@ const startCommands = {
   redis: 'docker run -d glassbox-fixture/redis:debian',
   redisNoArgs: 'docker run -d glassbox-fixture/redis:debian redis-server',
   mariadb: 'docker run -d glassbox-fixture/mariadb:debian',
+  registry: 'docker run -d -p 127.0.0.1::5000 glassbox-fixture/registry:debian',
 };
 
 /** The fixtures' README: how they were made, the placeholders, and command → file. */

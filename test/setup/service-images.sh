@@ -4,6 +4,7 @@
 #   glassbox-fixture/nginx:debian    nginx
 #   glassbox-fixture/redis:debian    redis-server redis-tools
 #   glassbox-fixture/mariadb:debian  mariadb-server mariadb-client
+#   glassbox-fixture/registry:debian docker-registry
 # Each is `debootstrap --variant=minbase bookworm` (done once, kept as a tarball
 # under $GLASSBOX_CACHE, default /var/cache/glassbox) plus `apt-get install` in a
 # chroot, set up the way the official image sets its program up where that is a
@@ -12,8 +13,8 @@
 # $GLASSBOX_DEBIAN_MIRROR), so this needs that mirror and root.
 #
 # Safe to run again: an image whose glassbox.fixture.recipe label matches this
-# script's hash is kept; any edit here rebuilds all three. Usage:
-#   service-images.sh [nginx|redis|mariadb ...]   (default: all three)
+# script's hash is kept; any edit here rebuilds them all. Usage:
+#   service-images.sh [nginx|redis|mariadb|registry ...]   (default: all four)
 set -euo pipefail
 
 cache=${GLASSBOX_CACHE:-/var/cache/glassbox}
@@ -188,10 +189,53 @@ EOF
   chmod 755 "$1/usr/local/bin/docker-entrypoint.sh"
 }
 
+# As docker-library's registry:2 (distribution-library-image): the official image's
+# config.yml in /etc/docker/registry (Debian's own keeps its data in
+# /var/lib/docker-registry), data in /var/lib/registry, and its entrypoint, which
+# runs `registry serve CONFIG`: Debian names the program docker-registry, so a
+# `registry` symlink stands in for the official image's /bin/registry.
+configure_registry() {
+  mkdir -p "$1/var/lib/registry" "$1/etc/docker/registry"
+  ln -sf /usr/bin/docker-registry "$1/usr/local/bin/registry"
+  cat > "$1/etc/docker/registry/config.yml" <<'EOF'
+version: 0.1
+log:
+  fields:
+    service: registry
+storage:
+  cache:
+    blobdescriptor: inmemory
+  filesystem:
+    rootdirectory: /var/lib/registry
+http:
+  addr: :5000
+  headers:
+    X-Content-Type-Options: [nosniff]
+health:
+  storagedriver:
+    enabled: true
+    interval: 10s
+    threshold: 3
+EOF
+  cat > "$1/entrypoint.sh" <<'EOF'
+#!/bin/sh
+
+set -e
+
+case "$1" in
+    *.yaml|*.yml) set -- registry serve "$@" ;;
+    serve|garbage-collect|help|-*) set -- registry "$@" ;;
+esac
+
+exec "$@"
+EOF
+  chmod 755 "$1/entrypoint.sh"
+}
+
 wanted=("$@")
-[ ${#wanted[@]} -gt 0 ] || wanted=(nginx redis mariadb)
+[ ${#wanted[@]} -gt 0 ] || wanted=(nginx redis mariadb registry)
 for name in "${wanted[@]}"; do
-  case $name in nginx | redis | mariadb) ;; *) die "unknown image '$name' (nginx, redis or mariadb)" ;; esac
+  case $name in nginx | redis | mariadb | registry) ;; *) die "unknown image '$name' (nginx, redis, mariadb or registry)" ;; esac
 done
 
 need_base=
@@ -213,6 +257,11 @@ for name in "${wanted[@]}"; do
       build mariadb 'mariadb-server mariadb-client' configure_mariadb \
         'VOLUME /var/lib/mysql' 'EXPOSE 3306' \
         'ENTRYPOINT ["docker-entrypoint.sh"]' 'CMD ["mariadbd"]'
+      ;;
+    registry)
+      build registry docker-registry configure_registry \
+        'VOLUME /var/lib/registry' 'EXPOSE 5000' \
+        'ENTRYPOINT ["/entrypoint.sh"]' 'CMD ["/etc/docker/registry/config.yml"]'
       ;;
   esac
 done

@@ -8,7 +8,7 @@ import { humanSizeWithPrecision, isoTime, runningFor } from '../humanize';
 import { formatItems, headerContext, IMAGE_HEADERS, tabwriteRows } from '../table';
 import { daemonErrorText, type CommandDef, type Ctx } from './common';
 import { imageJson } from './imageJson';
-import { pullFromPrivateRegistry } from './registry';
+import { daemonPull, pullFromPrivateRegistry } from './registry';
 import { inspectAll } from './inspect';
 import { goJson, TemplateError } from './template';
 import { displayJsonMessages } from './jsonMessages';
@@ -97,7 +97,7 @@ export const pull: CommandDef = {
     if (parsed.domain !== 'docker.io' && !flags.bool('all-tags') && parsed.digest === undefined) return pullFromPrivateRegistry(ctx, parsed, quiet);
     let messages: PullMessage[];
     try {
-      messages = ctx.engine.pull(ref);
+      messages = flags.bool('all-tags') ? ctx.engine.pull(ref) : await daemonPull(ctx, ref);
     } catch (e) {
       return dockerError(ctx, e);
     }

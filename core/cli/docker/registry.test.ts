@@ -3,7 +3,8 @@ import { pushImage } from '../../engine/registryPush';
 import { InterruptSource } from '../../ports';
 import { dockerCommand } from './index';
 import { ServiceSession } from '../../services/testKit';
-import { base64, DOCKER_CONFIG } from './registry';
+import { base64 } from '../../base64';
+import { DOCKER_CONFIG } from './registry';
 
 const WARNING = "\nWARNING! Your credentials are stored unencrypted in '/root/.docker/config.json'.\nConfigure a credential helper to remove this warning. See\nhttps://docs.docker.com/go/credential-store/\n\n";
 
@@ -201,7 +202,7 @@ describe('docker push to a registry:2 container', () => {
 });
 
 describe('a registry killed in the middle of a push', () => {
-  it('fails the push with the connection error; the layers already stored stay, so the next push finds them', async () => {
+  it('retries the layer as dockerd does, then fails with the connection error; the layers already stored stay, so the next push finds them', async () => {
     const s = new ServiceSession('push-kill');
     expect((await s.run('docker run -d -p 5000:5000 -v regdata:/var/lib/registry --name=registry registry')).code).toBe(0);
     expect((await s.run('docker tag registry localhost:5000/myregistry')).code).toBe(0);
@@ -222,7 +223,13 @@ describe('a registry killed in the middle of a push', () => {
         (e: Error) => e.message,
       ),
     );
-    expect(failed).toBe('Post "http://localhost:5000/v2/myregistry/blobs/uploads/": dial tcp 127.0.0.1:5000: connect: connection refused');
+    // As recorded from dockerd 20.10 with Debian's registry killed mid-push: four waits counted down (5, 10, 15,
+    // 20 s), then the fifth attempt's cause alone.
+    expect(failed).toBe('dial tcp 127.0.0.1:5000: connect: connection refused');
+    const second = messages[messages.findIndex((m) => m.endsWith(': Pushed')) + 1]!.slice(0, 12);
+    const retries = messages.filter((m) => m.includes('Retrying'));
+    expect(retries.length).toBe(5 + 10 + 15 + 20);
+    expect(retries.slice(0, 6)).toEqual([5, 4, 3, 2, 1, 10].map((n) => `${second}: Retrying in ${n} second${n === 1 ? '' : 's'}`));
     const first = messages.find((m) => m.endsWith(': Pushed'))!.slice(0, 12);
     expect((await s.run('docker start registry')).code).toBe(0);
     const again = await s.run('docker push localhost:5000/myregistry');

@@ -1,7 +1,8 @@
 import { DaemonError } from '../../engine/errors';
 import type { PullMessage } from '../../engine/imageService';
-import { hostOf, INDEX_SERVER, isHub, registryLogin } from '../../engine/registryClient';
-import { pullFromRegistry } from '../../engine/registryPull';
+import { base64, unbase64 } from '../../base64';
+import { hostOf, INDEX_SERVER, isHub, registryLogin, type RegistryAuth } from '../../engine/registryClient';
+import { pullFromRegistry, pullWithMirrors } from '../../engine/registryPull';
 import { pushImage } from '../../engine/registryPush';
 import { parseNormalizedNamed, ReferenceError, withDefaultTag, type Reference } from '../../images/reference';
 import { DEFAULT_SEARCH_LIMIT, searchHub, type SearchResult } from '../../images/hubSearch';
@@ -105,17 +106,15 @@ export function writeConfig(fs: Fs, config: ConfigFile): void {
   fs.writeFile(DOCKER_CONFIG, JSON.stringify(config, null, '\t'));
 }
 
-/** Standard base64 of the UTF-8 bytes (the "auth" field is base64("user:password")). */
-export function base64(text: string): string {
-  const bytes: number[] = [];
-  for (const ch of encodeURIComponent(text).replace(/%([0-9A-F]{2})|[^%]/g, (m, hex: string | undefined) => (hex === undefined ? m : String.fromCharCode(parseInt(hex, 16))))) bytes.push(ch.charCodeAt(0));
-  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    out += abc[(n >> 18) & 63]! + abc[(n >> 12) & 63]! + (i + 1 < bytes.length ? abc[(n >> 6) & 63]! : '=') + (i + 2 < bytes.length ? abc[n & 63]! : '=');
-  }
-  return out;
+/** The credentials config.json holds for a registry host (its "auth", base64 of user:password), if any. */
+export function storedCredentials(fs: Fs | undefined, host: string): RegistryAuth | undefined {
+  if (!fs) return undefined;
+  const auths = readConfig(fs).auths ?? {};
+  const entry = auths[host] ?? auths[`http://${host}`] ?? auths[`https://${host}`];
+  const text = entry?.auth !== undefined ? unbase64(entry.auth) : undefined;
+  const colon = text?.indexOf(':') ?? -1;
+  if (text === undefined || colon < 0) return undefined;
+  return { username: text.slice(0, colon), password: text.slice(colon + 1) };
 }
 
 export const UNENCRYPTED_WARNING = (path: string): string =>
@@ -174,12 +173,26 @@ export const login: CommandDef = {
     const server = arg !== undefined && arg !== 'docker.io' ? arg : INDEX_SERVER;
     const hub = server === INDEX_SERVER || isHub(server);
     let username = user;
-    // Without -u and -p the client first tries the credentials it stored (the Hub's: webLogin.ts; a registry's: not simulated, say so).
+    // Without -u and -p the client first tries the credentials it stored (the Hub's: webLogin.ts; a registry's: below).
     const stored = ctx.fs ? readConfig(ctx.fs).auths?.[hub ? INDEX_SERVER : hostOf(server)] : undefined;
     if (username === '' && password === '' && stored?.auth && hub) return storedHubLogin(ctx, stored.auth);
-    if (username === '' && password === '' && stored?.auth) {
-      ctx.io.stderr('glassbox: docker login with the stored credentials is not simulated yet; use docker login -u USERNAME --password-stdin\n');
-      return 2;
+    let storedUser: string | undefined;
+    if (username === '' && password === '' && !hub) {
+      const creds = storedCredentials(ctx.fs, hostOf(server));
+      if (creds) {
+        // docker/cli's loginWithStoredCredentials, as recorded with Debian's registry: nothing is written again.
+        const info = ctx.io.stdoutIsTTY ? 'i Info → ' : ' Info -> ';
+        ctx.io.stderr(`Authenticating with existing credentials... [Username: ${creds.username}]\n\n${info}To login with a different account, run 'docker logout' followed by 'docker login'\n\n\n`);
+        try {
+          await registryLogin(ctx.engine.services, server, creds);
+          ctx.io.stdout('Login Succeeded\n');
+          return 0;
+        } catch (e) {
+          if (!(e instanceof DaemonError)) throw e;
+          ctx.io.stderr(`Login did not succeed, error: ${daemonErrorText(e)}\n`);
+          storedUser = creds.username;
+        }
+      }
     }
     if (username === '' || password === '') {
       // The client prompts (or, for the Hub without -u, starts the web sign-in): both need a terminal.
@@ -192,10 +205,11 @@ export const login: CommandDef = {
         return 2;
       }
       if (username === '') {
-        ctx.io.stdout('Username: ');
+        // After stored credentials failed, the prompt offers their user name as the default.
+        ctx.io.stdout(storedUser !== undefined ? `Username (${storedUser}): ` : 'Username: ');
         const typed = await readLine(terminal, ctx, true);
         if (typed === undefined) return 130;
-        username = typed.trim();
+        username = typed.trim() || (storedUser ?? '');
         if (username === '') return fail(ctx, 'Error: Non-null Username Required');
       }
       if (password === '') {
@@ -216,7 +230,7 @@ export const login: CommandDef = {
     }
     try {
       // The Hub is not on the simulated network: any non-empty password is accepted there (registryClient.ts).
-      await registryLogin(ctx.engine.services, server);
+      await registryLogin(ctx.engine.services, server, { username, password });
     } catch (e) {
       if (!(e instanceof DaemonError)) throw e;
       return fail(ctx, daemonErrorText(e));
@@ -280,7 +294,7 @@ export const push: CommandDef = {
     const messages: PullMessage[] = [];
     let failure: string | undefined;
     try {
-      await pushImage(ctx.engine.services, ref, (m) => messages.push(m));
+      await pushImage(ctx.engine.services, ref, (m) => messages.push(m), undefined, storedCredentials(ctx.fs, ref.domain));
     } catch (e) {
       if (!(e instanceof DaemonError)) throw e;
       failure = e.message;
@@ -293,12 +307,30 @@ export const push: CommandDef = {
   },
 };
 
+/**
+ * The daemon's pull of an image the client asks for (`docker pull`, or
+ * run/create of an image not there): a private registry's (host[:port]/name)
+ * over the simulated network with the credentials config.json holds for it,
+ * the Hub's through daemon.json's registry mirrors, then from the simulated Hub. Rejects with the daemon's error.
+ */
+export async function daemonPull(ctx: Ctx, image: string): Promise<PullMessage[]> {
+  let parsed: Reference | undefined;
+  try {
+    parsed = parseNormalizedNamed(image);
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+  }
+  if (parsed === undefined || parsed.digest !== undefined) return ctx.engine.pull(image);
+  if (parsed.domain === 'docker.io') return pullWithMirrors(ctx.engine.services, withDefaultTag(parsed), () => ctx.engine.pull(image));
+  return pullFromRegistry(ctx.engine.services, withDefaultTag(parsed), storedCredentials(ctx.fs, parsed.domain));
+}
+
 /** `docker pull HOST[:PORT]/NAME[:TAG]`: the daemon's pull from that registry, its stream, then the reference. */
 export async function pullFromPrivateRegistry(ctx: Ctx, parsed: Reference, quiet: boolean): Promise<number> {
   const named = withDefaultTag(parsed);
   let messages: PullMessage[];
   try {
-    messages = await pullFromRegistry(ctx.engine.services, named);
+    messages = await pullFromRegistry(ctx.engine.services, named, storedCredentials(ctx.fs, named.domain));
   } catch (e) {
     if (!(e instanceof DaemonError)) throw e;
     return fail(ctx, daemonErrorText(e));

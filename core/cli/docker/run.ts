@@ -48,6 +48,7 @@ function networkOptions(flags: ParsedFlags): Pick<CreateOptions, 'networkMode' |
 }
 import { forwardKeys } from './exec';
 import { displayJsonMessages } from './jsonMessages';
+import { daemonPull } from './registry';
 
 const bytesFlag = (raw: string): string | undefined => {
   const v = ramInBytes(raw);
@@ -250,21 +251,22 @@ function validPidMode(mode: string): boolean {
 /**
  * docker/cli's createContainer: with --pull always the image is pulled first;
  * otherwise the create is tried, and only a missing image with --pull missing
- * (the default) is pulled, announced, and the create tried again.
+ * (the default) is pulled, announced, and the create tried again. A private
+ * registry's image (host[:port]/name) is pulled over the simulated network.
  */
-function createContainer(ctx: Ctx, options: CreateOptions, pull: PullPolicy): { id: string } | { error: string } {
-  const pullImage = (): string | undefined => {
+async function createContainer(ctx: Ctx, options: CreateOptions, pull: PullPolicy): Promise<{ id: string } | { error: string }> {
+  const pullImage = async (): Promise<string | undefined> => {
     try {
       // The client prints the pull on stderr, keeping stdout for the container's id; the shell tracks one
       // terminal flag for output, which stands for stderr's too.
-      ctx.io.stderr(displayJsonMessages(ctx.engine.pull(options.image), ctx.io.stdoutIsTTY === true));
+      ctx.io.stderr(displayJsonMessages(await daemonPull(ctx, options.image), ctx.io.stdoutIsTTY === true));
       return undefined;
     } catch (e) {
       return daemonErrorText(e);
     }
   };
   if (pull === 'always') {
-    const error = pullImage();
+    const error = await pullImage();
     if (error !== undefined) return { error };
   }
   const created = (): { id: string } => {
@@ -279,7 +281,7 @@ function createContainer(ctx: Ctx, options: CreateOptions, pull: PullPolicy): { 
     if (!imageMissing || pull !== 'missing') return { error: daemonErrorText(e) };
   }
   ctx.io.stderr(`Unable to find image '${normalizeImageRef(options.image)}' locally\n`);
-  const error = pullImage();
+  const error = await pullImage();
   if (error !== undefined) return { error };
   try {
     return created();
@@ -303,7 +305,7 @@ export const create: CommandDef = {
       return 125;
     }
     // What the daemon refuses comes back as a plain error (exit 1).
-    const created = createContainer(ctx, prepared.options, prepared.pull);
+    const created = await createContainer(ctx, prepared.options, prepared.pull);
     if ('error' in created) {
       ctx.io.stderr(created.error + '\n');
       return 1;
@@ -332,7 +334,7 @@ export const run: CommandDef = {
       ctx.io.stderr('the input device is not a TTY\n');
       return 1;
     }
-    const created = createContainer(ctx, options, prepared.pull);
+    const created = await createContainer(ctx, options, prepared.pull);
     if ('error' in created) {
       ctx.io.stderr(runError(ctx, created.error));
       return 125;

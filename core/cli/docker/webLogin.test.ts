@@ -3,7 +3,8 @@ import { InterruptSource, seededRng } from '../../ports';
 import type { SignInRequest } from '../../process';
 import { ServiceSession } from '../../services/testKit';
 import { dockerCommand } from './index';
-import { base64, DOCKER_CONFIG } from './registry';
+import { base64 } from '../../base64';
+import { DOCKER_CONFIG } from './registry';
 import { deviceCode, deviceLoginText } from './webLogin';
 
 /** What a terminal shows: no SGR sequences. */

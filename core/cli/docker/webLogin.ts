@@ -2,7 +2,8 @@ import { INDEX_SERVER } from '../../engine/registryClient';
 import type { Rng } from '../../ports';
 import type { Fs } from '../../shell/filesystem';
 import type { Ctx } from './common';
-import { base64, DOCKER_CONFIG, readConfig, UNENCRYPTED_WARNING, writeConfig } from './registry';
+import { base64, unbase64 } from '../../base64';
+import { DOCKER_CONFIG, readConfig, UNENCRYPTED_WARNING, writeConfig } from './registry';
 
 /**
  * `docker login` with no arguments on a terminal: Docker 28.2's web-based
@@ -40,36 +41,13 @@ function note(text: string, terminal: boolean): string {
   return terminal ? `\n${INFO_HEADER}\x1b[3m${text}${RESET}\n` : `\n Info -> ${text}\n`;
 }
 
-/** Standard base64 to text (the "auth" field of config.json). */
-function decodeBase64(text: string): string {
-  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  const bytes: number[] = [];
-  let bits = 0;
-  let value = 0;
-  for (const ch of text.replace(/=+$/, '')) {
-    const v = abc.indexOf(ch);
-    if (v < 0) break;
-    value = (value << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes.push((value >> bits) & 0xff);
-    }
-  }
-  try {
-    return decodeURIComponent(bytes.map((b) => `%${b.toString(16).padStart(2, '0')}`).join(''));
-  } catch {
-    return '';
-  }
-}
-
 /**
  * `docker login` without -u and -p when config.json has the Hub's
  * credentials (loginWithStoredCredentials): the client logs in with them,
  * which the simulated Hub accepts, and stores nothing new.
  */
 export function storedHubLogin(ctx: Ctx, auth: string): number {
-  const user = decodeBase64(auth).split(':')[0] ?? '';
+  const user = (unbase64(auth) ?? '').split(':')[0] ?? '';
   ctx.io.stderr(`Authenticating with existing credentials...${user !== '' ? ` [Username: ${user}]` : ''}\n`);
   ctx.io.stderr(note("To login with a different account, run 'docker logout' followed by 'docker login'", ctx.io.stderrIsTTY === true));
   ctx.io.stderr('\n\n');
@@ -86,7 +64,7 @@ export function storedHubLogin(ctx: Ctx, auth: string): number {
 export function eraseHubOAuthTokens(fs: Fs): void {
   const config = readConfig(fs);
   const refresh = config.auths?.[`${INDEX_SERVER}refresh-token`]?.auth;
-  if (!config.auths || refresh === undefined || decodeBase64(refresh).split('..').length !== 2) return;
+  if (!config.auths || refresh === undefined || (unbase64(refresh) ?? '').split('..').length !== 2) return;
   const auths = { ...config.auths };
   delete auths[`${INDEX_SERVER}access-token`];
   delete auths[`${INDEX_SERVER}refresh-token`];

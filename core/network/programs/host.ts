@@ -1,5 +1,6 @@
 import type { CommandRunner, ProcessIO } from '../../process';
 import type { Interrupt } from '../../ports';
+import { base64 } from '../../base64';
 import { utf8Length } from '../../utf8';
 import { contains, parseCidr, parseIp } from '../ip';
 import type { NetError, NetView } from '../view';
@@ -87,6 +88,7 @@ function curl(deps: HostNetDeps): CommandRunner {
     let include = false;
     let fail = false;
     let discard = false;
+    let user: string | undefined;
     let url: string | undefined;
     const args = argv.slice(1);
     for (let i = 0; i < args.length; i++) {
@@ -103,6 +105,16 @@ function curl(deps: HostNetDeps): CommandRunner {
           return 23;
         }
         discard = true;
+      } else if (a === '-u' || a === '--user' || (a.startsWith('-u') && a.length > 2)) {
+        user = a.length > 2 && !a.startsWith('--') ? a.slice(2) : args[++i];
+        if (user === undefined) {
+          io.stderr(`curl: option ${a}: requires parameter\ncurl: try 'curl --help' or 'curl --manual' for more information\n`);
+          return 2;
+        }
+        if (!user.includes(':')) {
+          io.stderr('glassbox: curl -u without a password (its prompt) is not simulated yet; use -u USER:PASSWORD\n');
+          return 2;
+        }
       } else if (/^-[sSIifL]+$/.test(a)) {
         for (const c of a.slice(1)) {
           if (c === 's') silent = true;
@@ -147,7 +159,8 @@ function curl(deps: HostNetDeps): CommandRunner {
       let received = '';
       c.socket.onData((t) => (received += t));
       c.socket.onEnd(() => resolve(received));
-      c.socket.write(`${head ? 'HEAD' : 'GET'} ${u.path} HTTP/1.1\r\nHost: ${u.host}${u.portText ? `:${u.portText}` : ''}\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n`);
+      const authorization = user !== undefined ? `Authorization: Basic ${base64(user)}\r\n` : '';
+      c.socket.write(`${head ? 'HEAD' : 'GET'} ${u.path} HTTP/1.1\r\nHost: ${u.host}${u.portText ? `:${u.portText}` : ''}\r\n${authorization}User-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n`);
       c.socket.end();
     });
     const res = parseResponse(body);
