@@ -132,7 +132,9 @@ export class SimHost {
     const engine = this.engine;
     // The machine ps, kill, df, mount, stat, free and uname read; /proc/mounts is the same table (core/kernel/system.ts).
     const dockerKb = (): number => (engine.snapshot().layers ?? []).reduce((n, l) => n + l.size, 0) / 1024;
-    const sys: UtilSystem = hostSystem(kernel, { dockerKb, mounting });
+    // SIGHUP to dockerd reloads daemon.json (`unit` is made below; signals come later).
+    const signal = (pid: number, sig: number): 'ok' | undefined => (sig === 1 && pid === unit.pid && unit.reload(false) ? 'ok' : undefined);
+    const sys: UtilSystem = hostSystem(kernel, { dockerKb, mounting, signal });
     // docker.service: dockerd's start and stop under systemd, reading /etc/docker/daemon.json.
     const unit = new DockerUnit(this.engine, disk, now);
     const docker = withDaemon(unit, withClientProcess(this.engine, dockerCommand(this.engine, { fs })));

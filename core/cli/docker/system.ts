@@ -8,6 +8,7 @@ import type { RestartPolicyRequest } from '../../engine/validate';
 import { executeHeader, executeRow, goJson, parseFormat, TemplateError } from './template';
 import { formatPs, KERNEL_RELEASE_HOST } from '../../kernel/procfs';
 import { DOCKER_VERSION } from '../../images/store';
+import { daemonId } from '../../engine/daemonReload';
 
 /**
  * The commands that show the kernel side of containers: `docker top`,
@@ -332,7 +333,7 @@ function infoData(engine: Engine): Record<string, unknown> {
   const insecureCidrs = file.insecureRegistries.filter((r) => /^[0-9a-f:.]+\/\d+$/i.test(r));
   const insecureNames = file.insecureRegistries.filter((r) => !insecureCidrs.includes(r));
   return {
-    ID: daemonId(engine),
+    ID: daemonId(engine.kernel.dockerd.pid),
     Containers: all.length,
     ContainersRunning: running,
     ContainersPaused: paused,
@@ -387,20 +388,6 @@ function infoData(engine: Engine): Record<string, unknown> {
       Mirrors: file.registryMirrors,
     },
   };
-}
-
-/** The daemon's engine id, as `docker info` shows it since Engine 23: a random (v4) UUID made at first start, stable per machine. */
-function daemonId(engine: Engine): string {
-  let h = 0x811c9dc5 ^ engine.kernel.dockerd.pid;
-  let hex = '';
-  for (let i = 0; i < 32; i++) {
-    h = Math.imul(h ^ (h >>> 15) ^ (i + 1), 0x2c1b3c6d) >>> 0;
-    h = (h ^ (h >>> 12)) >>> 0;
-    hex += (h % 16).toString(16);
-  }
-  // Version 4, variant 10xx.
-  hex = hex.slice(0, 12) + '4' + hex.slice(13, 16) + '89ab'[parseInt(hex[16]!, 16) % 4] + hex.slice(17);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function infoText(d: Record<string, unknown>): string {
