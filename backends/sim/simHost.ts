@@ -486,8 +486,17 @@ function hostDisk(now: () => number): MemFs {
     disk.chmod(f, 0o755);
   }
   disk.writeFile('/root/.bashrc', ROOT_BASHRC);
-  // dockerd makes its data root 0710.
+  // dockerd makes its data root 0710, and at its first start the stores it keeps in bolt databases (binary: their pages are
+  // not modelled, so they read as the zero-filled pages of empty ones, at the sizes a fresh engine's have).
   disk.chmod('/var/lib/docker', 0o710);
+  for (const [dir, mode] of [['/var/lib/docker/volumes', 0o701], ['/var/lib/docker/network', 0o750], ['/var/lib/docker/network/files', 0o750], ['/var/lib/docker/plugins', 0o700], ['/var/lib/docker/runtimes', 0o700], ['/var/lib/docker/swarm', 0o700], ['/var/lib/docker/tmp', 0o700]] as const) {
+    disk.mkdir(dir, { parents: true });
+    disk.chmod(dir, mode);
+  }
+  disk.writeFile('/var/lib/docker/volumes/metadata.db', '\0'.repeat(32_768));
+  disk.chmod('/var/lib/docker/volumes/metadata.db', 0o600);
+  disk.writeFile('/var/lib/docker/network/files/local-kv.db', '\0'.repeat(131_072));
+  disk.chmod('/var/lib/docker/network/files/local-kv.db', 0o644);
   return disk;
 }
 
