@@ -6,6 +6,7 @@ import { layerStats } from '../unionfs/layer';
 import type { Container } from './container';
 import { containerInspect } from './inspect';
 import type { Services } from './services';
+import { utf8Length } from '../utf8';
 
 /**
  * The daemon's own records under /var/lib/docker, as moby v28 writes them:
@@ -23,20 +24,6 @@ export function goJsonText(v: unknown): string {
     .replace(/&/g, '\\u0026')
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
-}
-
-function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
 }
 
 /** A read-only file whose stat size is its contents' byte length (ls -l, du and stat agree with cat). */

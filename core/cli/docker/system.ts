@@ -8,6 +8,7 @@ import type { RestartPolicyRequest } from '../../engine/validate';
 import { executeHeader, executeRow, goJson, parseFormat, TemplateError } from './template';
 import { formatPs, KERNEL_RELEASE_HOST } from '../../kernel/procfs';
 import { DOCKER_VERSION } from '../../images/store';
+import { layerEntries } from '../../unionfs/layer';
 import { daemonId } from '../../engine/daemonReload';
 
 /**
@@ -71,6 +72,22 @@ interface StatsRow {
   PIDs: string;
 }
 
+/** A page: the page cache writes back whole pages, so a write of a few bytes is 4 kB of block I/O. */
+const PAGE = 4096;
+
+/**
+ * What the container wrote to disk: its upper layer's files, a page at least
+ * each (volumes' writes are not attributed to a container here). Reads come
+ * from the page cache the image's layers are already in: 0.
+ */
+function blockWrites(engine: Engine, id: string): number {
+  const c = engine.services.containers.byId.get(id);
+  if (!c) return 0;
+  let bytes = 0;
+  for (const e of layerEntries(c.mount.upper)) if (e.type === 'file' && e.size > 0) bytes += Math.ceil(e.size / PAGE) * PAGE;
+  return bytes;
+}
+
 function statsRow(engine: Engine, id: string, ref: string, noTrunc: boolean): StatsRow {
   const info = engine.inspect(id);
   const name = String(info.Name).slice(1);
@@ -78,6 +95,9 @@ function statsRow(engine: Engine, id: string, ref: string, noTrunc: boolean): St
   const used = cg ? Math.max(0, cg.memoryUsage - INACTIVE_FILE) : 0;
   const limit = cg ? (cg.resources.memory > 0 ? cg.resources.memory : engine.kernel.memTotal) : 0;
   const pct = (n: number): string => `${n.toFixed(2)}%`;
+  // The sandbox's interfaces (its veth endpoints); a stopped container has none.
+  const net = cg ? engine.net.traffic.of(engine.net.netnsOf(id) ?? id) : { rxBytes: 0, txBytes: 0 };
+  const written = cg ? blockWrites(engine, id) : 0;
   return {
     Container: ref,
     ID: noTrunc ? id : id.slice(0, 12),
@@ -85,8 +105,8 @@ function statsRow(engine: Engine, id: string, ref: string, noTrunc: boolean): St
     CPUPerc: pct(0),
     MemUsage: `${bytesSize(used)} / ${bytesSize(limit)}`,
     MemPerc: pct(limit > 0 ? (used / limit) * 100 : 0),
-    NetIO: `${humanSizeWithPrecision(0, 3)} / ${humanSizeWithPrecision(0, 3)}`,
-    BlockIO: `${humanSizeWithPrecision(0, 3)} / ${humanSizeWithPrecision(0, 3)}`,
+    NetIO: `${humanSizeWithPrecision(net.rxBytes, 3)} / ${humanSizeWithPrecision(net.txBytes, 3)}`,
+    BlockIO: `${humanSizeWithPrecision(0, 3)} / ${humanSizeWithPrecision(written, 3)}`,
     PIDs: String(cg?.procs.length ?? 0),
   };
 }
@@ -143,14 +163,16 @@ export const stats: CommandDef = {
       ctx.io.stdout(first.text);
       return 0;
     }
-    // Streaming: the client clears the screen and redraws each second; Ctrl-C ends it.
-    ctx.io.stdout('\x1b[2J\x1b[H' + first.text);
+    // Streaming: a redraw every 500 ms (the daemon's numbers change each second).
+    const showAll = flags.bool('all');
     return new Promise<number>((resolve) => {
-      let cancel = ctx.engine.after(1000, tick);
+      let cancel = ctx.engine.after(REDRAW_MS, tick);
+      // docker 28.2.2's first Ctrl-C only cancels its stats streams (the redraw loop does not watch it) and the
+      // second kills it: the shell sees 130. One Ctrl-C ends it here, with that status.
       const off = ctx.io.interrupt.onInterrupt(() => {
         cancel();
         off();
-        resolve(0);
+        resolve(130);
       });
       function tick(): void {
         const next = render();
@@ -160,12 +182,30 @@ export const stats: CommandDef = {
           resolve(1);
           return;
         }
-        ctx.io.stdout('\x1b[2J\x1b[H' + next.text);
-        cancel = ctx.engine.after(1000, tick);
+        ctx.io.stdout(streamFrame(next.text));
+        // With nothing to show (and no --all) the client stops after one frame.
+        if (!showAll && !named && ctx.engine.list().length === 0) {
+          off();
+          resolve(0);
+          return;
+        }
+        cancel = ctx.engine.after(REDRAW_MS, tick);
       }
     });
   },
 };
+
+const REDRAW_MS = 500;
+
+/**
+ * One redraw as docker/cli 28.2.2 writes it: the cursor home and the table,
+ * then (that release appends to the buffer it is reading) the same lines
+ * again, each ended by " \x1b[K" (erase to end of line), and "\x1b[J".
+ */
+export function streamFrame(table: string): string {
+  const buffer = '\x1b[H' + table;
+  return buffer + buffer.split('\n').map((l) => `${l} \x1b[K\n`).join('') + '\x1b[J';
+}
 
 /** `docker update [OPTIONS] CONTAINER...`: new limits for each container; prints each that took them. */
 export const update: CommandDef = {

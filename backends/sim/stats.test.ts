@@ -1,0 +1,55 @@
+/** docker stats moves with what containers do: NET I/O from the frames their interfaces moved, BLOCK I/O from what they wrote (core/network/traffic.ts, core/cli/docker/system.ts). */
+import { describe, expect, it } from 'vitest';
+import { setImmediate as yieldImmediate } from 'node:timers/promises';
+import { SimHost } from './simHost';
+
+async function run(host: SimHost, line: string): Promise<{ out: string; err: string; exit: number }> {
+  let out = '';
+  let err = '';
+  const exit = await host.runToCompletion(line, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  return { out, err, exit };
+}
+
+async function out(host: SimHost, line: string): Promise<string> {
+  const r = await run(host, line);
+  expect(r, line).toMatchObject({ exit: 0, err: '' });
+  return r.out;
+}
+
+const io = (host: SimHost, name: string): Promise<string> => out(host, `docker stats --no-stream --format '{{.NetIO}} | {{.BlockIO}}' ${name}`);
+
+describe('docker stats', () => {
+  it('NET I/O counts ping and HTTP between containers, both ways; loopback and an idle container stay at 0B', async () => {
+    const host = new SimHost({ seed: 'stats', yieldToEventLoop: () => yieldImmediate(), preload: ['busybox:latest'] });
+    await out(host, 'docker run -d --name cli busybox sleep 300');
+    await out(host, 'docker run -d --name srv busybox httpd -f -p 80');
+    await out(host, 'docker run -d --name idle busybox sleep 300');
+    expect(await io(host, 'cli')).toBe('0B / 0B | 0B / 0B\n');
+    const srvIp = (await out(host, "docker inspect -f '{{.NetworkSettings.IPAddress}}' srv")).trim();
+    const cliIp = (await out(host, "docker inspect -f '{{.NetworkSettings.IPAddress}}' cli")).trim();
+    await out(host, `docker exec cli ping -c 3 ${srvIp}`);
+    // Three 98-byte echo requests out, three replies in.
+    expect(await io(host, 'cli')).toBe('294B / 294B | 0B / 0B\n');
+    expect(await io(host, 'srv')).toBe('294B / 294B | 0B / 0B\n');
+    await out(host, `docker exec cli ping -c 2 ${cliIp}`);
+    expect(await io(host, 'cli')).toBe('294B / 294B | 0B / 0B\n');
+    await run(host, `docker exec cli wget -q -O /dev/null http://${srvIp}/`);
+    const [rx, tx] = (await out(host, "docker stats --no-stream --format '{{.NetIO}}' srv")).trim().split(' / ');
+    // The server received the request and sent more (the response) than the pings alone.
+    expect(parseFloat(rx!)).toBeGreaterThan(294);
+    expect(parseFloat(tx!)).toBeGreaterThan(parseFloat(rx!));
+    expect(await io(host, 'idle')).toBe('0B / 0B | 0B / 0B\n');
+    // A restart makes new veth endpoints: their counters start again.
+    await out(host, 'docker restart -t 0 srv');
+    expect(await io(host, 'srv')).toBe('0B / 0B | 0B / 0B\n');
+  });
+
+  it('BLOCK I/O counts what the container wrote into its upper layer, by pages; -m sets MEM LIMIT; a stopped one is -- with --all', async () => {
+    const host = new SimHost({ seed: 'stats', yieldToEventLoop: () => yieldImmediate(), preload: ['busybox:latest'] });
+    await out(host, "docker run -d --name wr -m 64m busybox sh -c 'echo hi > /small; seq 1 2000 > /numbers; sleep 300'");
+    // 3 bytes: one 4 KiB page; 8893 bytes: three pages.
+    expect(await out(host, "docker stats --no-stream --format '{{.BlockIO}} {{.MemUsage}} {{.PIDs}}' wr")).toMatch(/^0B \/ 16\.4kB \d+(\.\d+)?KiB \/ 64MiB 1\n$/);
+    await out(host, 'docker stop -t 0 wr');
+    expect(await out(host, "docker stats --no-stream -a --format '{{.Name}} {{.NetIO}} {{.BlockIO}} {{.PIDs}}'")).toBe('-- 0B / 0B 0B / 0B 0\n');
+  });
+});
