@@ -19,6 +19,7 @@ import { DEFAULT_PATH } from '../../core/engine/programs';
 import { MountedFs } from '../../core/unionfs/mountedFs';
 import { HostMountTable } from '../../core/unionfs/hostOverlay';
 import { varLibDockerMounts } from '../../core/engine/varLibDocker';
+import { UpperDirFs } from '../../core/engine/upperDirFs';
 import { DockerUnit } from '../../core/engine/dockerService';
 import { editorCommand, journalctlCommand, serviceCommand, systemctlCommand } from '../../core/engine/systemctl';
 
@@ -128,7 +129,8 @@ export class SimHost {
     const mounting = new HostMountTable(disk, mounted, kernel.hostMadeMounts, now);
     // Docker's data root (overlay2, containers) as the engine has it now; volumes/ stays the disk's.
     const dockerTrees = varLibDockerMounts(this.engine.services);
-    const fs = processFs(kernel, mounted, kernel.shellPid, now, dockerTrees);
+    // Each container's upper directory is writable from the host (upperDirFs.ts); the rest of the data root is a read-only view.
+    const fs = new UpperDirFs(processFs(kernel, mounted, kernel.shellPid, now, dockerTrees), this.engine.services, now);
     const engine = this.engine;
     // The machine ps, kill, df, mount, stat, free and uname read; /proc/mounts is the same table (core/kernel/system.ts).
     const dockerKb = (): number => (engine.snapshot().layers ?? []).reduce((n, l) => n + l.size, 0) / 1024;

@@ -107,3 +107,35 @@ describe('/var/lib/docker', () => {
     expect(await run(host, 'grep -c "{" /var/lib/docker/volumes/metadata.db')).toMatchObject({ out: '0\n', exit: 1 });
   });
 });
+
+describe('a container\'s upper directory, written from the host', () => {
+  it('a file written into diff is in the container and in merged; removing a whiteout brings the lower file back', async () => {
+    const host = new SimHost({ seed: 'var-lib-docker', yieldToEventLoop: () => yieldImmediate(), preload: ['busybox:latest'] });
+    await out(host, "docker run -d --name up busybox sh -c 'echo from-container > /inside; rm /bin/vi; sleep 300'");
+    const upper = (await out(host, "docker inspect -f '{{.GraphDriver.Data.UpperDir}}' up")).trim();
+    const merged = (await out(host, "docker inspect -f '{{.GraphDriver.Data.MergedDir}}' up")).trim();
+    expect(await out(host, `cat ${upper}/inside`)).toBe('from-container\n');
+    await out(host, `echo from-host > ${upper}/outside`);
+    await out(host, `mkdir -p ${upper}/etc/app && echo k=v >> ${upper}/etc/app/conf`);
+    expect(await out(host, 'docker exec up cat /outside /etc/app/conf')).toBe('from-host\nk=v\n');
+    expect(await out(host, `cat ${merged}/outside`)).toBe('from-host\n');
+    // The image's /etc is still there beside the new directory.
+    expect(await out(host, 'docker exec up ls /etc/passwd')).toBe('/etc/passwd\n');
+    expect(await out(host, 'docker diff up')).toContain('A /outside\n');
+    expect(await out(host, `ls -l ${upper}/bin`)).toMatch(/^total 0\nc--------- \d+ root root 0, 0 .* vi\n$/);
+    expect(await run(host, 'docker exec up ls /bin/vi')).toMatchObject({ exit: 1 });
+    await out(host, `rm ${upper}/bin/vi`);
+    expect(await out(host, 'docker exec up ls /bin/vi')).toBe('/bin/vi\n');
+    await out(host, `rm ${upper}/outside`);
+    expect(await run(host, 'docker exec up cat /outside')).toMatchObject({ exit: 1, err: 'cat: can\'t open \'/outside\': No such file or directory\n' });
+  });
+
+  it('the image\'s layers and the init layer stay read-only', async () => {
+    const host = new SimHost({ seed: 'var-lib-docker', yieldToEventLoop: () => yieldImmediate(), preload: ['busybox:latest'] });
+    await out(host, 'docker run -d --name ro busybox sleep 300');
+    const lowers = (await out(host, "docker inspect -f '{{.GraphDriver.Data.LowerDir}}' ro")).trim().split(':');
+    for (const dir of [lowers[0]!, lowers[lowers.length - 1]!]) {
+      expect(await run(host, `touch ${dir}/x`)).toEqual({ out: '', err: `touch: cannot touch '${dir}/x': Read-only file system\n`, exit: 1 });
+    }
+  });
+});
