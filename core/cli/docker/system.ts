@@ -89,8 +89,8 @@ function blockWrites(engine: Engine, id: string): number {
 }
 
 function statsRow(engine: Engine, id: string, ref: string, noTrunc: boolean): StatsRow {
-  const info = engine.inspect(id);
-  const name = String(info.Name).slice(1);
+  // Only the name is needed: a whole inspect per row is most of a 1,000-container redraw.
+  const name = engine.services.containers.byId.get(id)?.name ?? '';
   const cg = engine.kernel.cgroupState(id);
   const used = cg ? Math.max(0, cg.memoryUsage - INACTIVE_FILE) : 0;
   const limit = cg ? (cg.resources.memory > 0 ? cg.resources.memory : engine.kernel.memTotal) : 0;
