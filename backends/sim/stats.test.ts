@@ -31,6 +31,9 @@ describe('docker stats', () => {
     // Three 98-byte echo requests out, three replies in.
     expect(await io(host, 'cli')).toBe('294B / 294B | 0B / 0B\n');
     expect(await io(host, 'srv')).toBe('294B / 294B | 0B / 0B\n');
+    // ifconfig in the container reads the same counters on eth0.
+    expect(await out(host, 'docker exec srv ifconfig eth0')).toContain('RX packets:3 errors:0 dropped:0 overruns:0 frame:0\n          TX packets:3 errors:0 dropped:0 overruns:0 carrier:0\n');
+    expect(await out(host, 'docker exec srv ifconfig eth0')).toContain('RX bytes:294 (294.0 B)  TX bytes:294 (294.0 B)\n');
     await out(host, `docker exec cli ping -c 2 ${cliIp}`);
     expect(await io(host, 'cli')).toBe('294B / 294B | 0B / 0B\n');
     await run(host, `docker exec cli wget -q -O /dev/null http://${srvIp}/`);

@@ -1008,6 +1008,8 @@ export class NetworkModel {
       natRules: () => (netns === 'host' ? this.natRules() : []),
       bridges: () => (netns === 'host' ? this.bridges() : []),
       listeners: () => this.listenersOf(netns).map((l) => ({ proto: l.proto, ip: l.ip, port: l.port, owner: l.owner })),
+      // A container's traffic is counted per namespace and shown on its first endpoint (eth0); loopback is not counted.
+      linkStats: (name) => (netns !== 'host' && name === 'eth0' ? this.traffic.of(netns) : undefined),
     };
   }
 
