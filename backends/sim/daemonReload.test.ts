@@ -96,4 +96,18 @@ describe('kill -HUP dockerd', () => {
     expect(last).toMatch(/dockerd\[\d+\]: .*msg="Reloaded configuration"/);
     expect(await out(host, 'docker events --since 0 --until 0s --format "{{.Type}} {{.Action}}"')).toContain('daemon reload\n');
   });
+
+  it('with debug already on, the reload logs its debug lines', async () => {
+    const host = newHost();
+    await out(host, "echo '{\"debug\": true, \"max-concurrent-uploads\": 2}' > /etc/docker/daemon.json");
+    await out(host, 'systemctl restart docker');
+    await out(host, 'systemctl reload docker');
+    const lines = (await out(host, 'journalctl -u docker -n 6')).split('\n');
+    expect(lines.slice(1, 5).map((l) => l.replace(/^.*level=/, 'level='))).toEqual([
+      'level=debug msg="Reset Max Concurrent Downloads: 3"',
+      'level=debug msg="Reset Max Concurrent Uploads: 2"',
+      'level=debug msg="Reset Max Download Attempts: 5"',
+      expect.stringMatching(/^level=info msg="Reloaded configuration" config=/),
+    ]);
+  });
 });

@@ -162,6 +162,12 @@ export class DockerUnit {
       const late = r.error.startsWith('failed to start daemon: ');
       this.dockerd('error', late ? 'Error reconfiguring the daemon' : 'Error reloading configuration', ` error=${JSON.stringify(late ? r.error.slice('failed to start daemon: '.length) : r.error)}`);
     } else {
+      // Reload's own debug lines show when debug was on before this reload (the new level is set after it).
+      if (this.engine.config.file.debug) {
+        this.dockerd('debug', `Reset Max Concurrent Downloads: ${r.attributes['max-concurrent-downloads']}`);
+        this.dockerd('debug', `Reset Max Concurrent Uploads: ${r.attributes['max-concurrent-uploads']}`);
+        this.dockerd('debug', `Reset Max Download Attempts: ${r.attributes['max-download-attempts']}`);
+      }
       this.engine.services.config = r.config;
       this.reloadExtras = r.extras;
       const events = this.engine.services.events;
