@@ -105,6 +105,7 @@ async function main(): Promise<number> {
         `With ${sys.containers} containers and ${sys.volumes} volumes (simulated engine)`,
         `  docker system df -v            ${formatStats(sys.systemDfVerbose)}${verdict(sys.systemDfVerbose, 16)}`,
         `  docker stats --no-stream       ${formatStats(sys.statsNoStream)}`,
+        `  CPU time (steadier when shared): df -v ${formatStats(sys.cpu.systemDfVerbose)}; stats ${formatStats(sys.cpu.statsNoStream)}`,
         '',
       );
     });

@@ -14,6 +14,8 @@ export interface SystemBenchResult {
   volumes: number;
   systemDfVerbose: Stats;
   statsNoStream: Stats;
+  /** The same runs in this process's CPU time (user + system): steadier than wall time on a shared machine. */
+  cpu: { systemDfVerbose: Stats; statsNoStream: Stats };
   /** Lines each printed (a sanity check that the command did the work). */
   lines: { systemDfVerbose: number; statsNoStream: number };
 }
@@ -26,15 +28,19 @@ async function mustExec(host: SimHost, line: string): Promise<string> {
   return out;
 }
 
-async function sample(n: number, warmup: number, fn: () => Promise<unknown>): Promise<Stats> {
+async function sample(n: number, warmup: number, fn: () => Promise<unknown>): Promise<{ wall: Stats; cpu: Stats }> {
   for (let i = 0; i < warmup; i++) await fn();
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < n; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await fn();
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  return summarize(times);
+  return { wall: summarize(times), cpu: summarize(cpu) };
 }
 
 export async function benchSystem(opts: { containers?: number; volumes?: number } = {}): Promise<SystemBenchResult> {
@@ -56,11 +62,19 @@ export async function benchSystem(opts: { containers?: number; volumes?: number 
   const statsNoStream = await sample(20, 3, async () => {
     statsLines = (await mustExec(host, 'docker stats --no-stream')).split('\n').length - 1;
   });
-  return { containers, volumes, systemDfVerbose, statsNoStream, lines: { systemDfVerbose: dfLines, statsNoStream: statsLines } };
+  return {
+    containers,
+    volumes,
+    systemDfVerbose: systemDfVerbose.wall,
+    statsNoStream: statsNoStream.wall,
+    cpu: { systemDfVerbose: systemDfVerbose.cpu, statsNoStream: statsNoStream.cpu },
+    lines: { systemDfVerbose: dfLines, statsNoStream: statsLines },
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const r = await benchSystem({ containers: Number(process.argv[2] ?? 1000), volumes: Number(process.argv[3] ?? 200) });
   process.stdout.write(`docker system df -v      ${formatStats(r.systemDfVerbose)} (${r.lines.systemDfVerbose} lines)\n`);
   process.stdout.write(`docker stats --no-stream ${formatStats(r.statsNoStream)} (${r.lines.statsNoStream} lines)\n`);
+  process.stdout.write(`  CPU time: df -v ${formatStats(r.cpu.systemDfVerbose)}; stats ${formatStats(r.cpu.statsNoStream)}\n`);
 }
