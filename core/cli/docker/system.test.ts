@@ -58,6 +58,13 @@ describe('docker stats and update', () => {
     expect(r.stdout).toBe('\x1b[Haa\n\x1b[Haa \x1b[K\n \x1b[K\n\x1b[J'.repeat(6));
   });
 
+  it('BLOCK I/O under cgroup v2: the pages the container wrote into its upper layer', async () => {
+    const d = new EngineDriver('stats-v2', { cgroupVersion: 2 });
+    d.runDetached(['sh', '-c', 'echo hi > /small; seq 1 2000 > /numbers; sleep 300'], { name: 'wr' });
+    // 3 bytes: one 4 KiB page; 8893 bytes: three pages.
+    expect((await run(d, ['docker', 'stats', '--no-stream', '--format', '{{.BlockIO}}', 'wr'])).stdout).toBe('0B / 16.4kB\n');
+  });
+
   it('with no container running (and no --all) draws one frame and ends', async () => {
     const d = new EngineDriver('stats-empty');
     const r = await run(d, ['docker', 'stats'], 3000);

@@ -77,12 +77,15 @@ const PAGE = 4096;
 
 /**
  * What the container wrote to disk: its upper layer's files, a page at least
- * each (volumes' writes are not attributed to a container here). Reads come
- * from the page cache the image's layers are already in: 0.
+ * each (volumes' writes are not attributed to a container here). Only cgroup
+ * v2 charges the page cache's writeback to the cgroup that dirtied the pages;
+ * under v1 the kernel's flusher threads write them for the root cgroup, so
+ * buffered writes show 0B, as on the v1 reference host. Reads come from the
+ * page cache the image's layers are already in: 0.
  */
 function blockWrites(engine: Engine, id: string): number {
   const c = engine.services.containers.byId.get(id);
-  if (!c) return 0;
+  if (!c || engine.config.cgroupVersion === 1) return 0;
   let bytes = 0;
   for (const e of layerEntries(c.mount.upper)) if (e.type === 'file' && e.size > 0) bytes += Math.ceil(e.size / PAGE) * PAGE;
   return bytes;
@@ -101,7 +104,8 @@ function statsRow(engine: Engine, id: string, ref: string, noTrunc: boolean): St
   return {
     Container: ref,
     ID: noTrunc ? id : id.slice(0, 12),
-    Name: cg ? name : '--',
+    // A stopped container's stats are zeros under its name (docker stats -a).
+    Name: name,
     CPUPerc: pct(0),
     MemUsage: `${bytesSize(used)} / ${bytesSize(limit)}`,
     MemPerc: pct(limit > 0 ? (used / limit) * 100 : 0),
