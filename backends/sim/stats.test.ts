@@ -55,3 +55,26 @@ describe('docker stats', () => {
     expect(await out(host, "docker stats --no-stream -a --format '{{.Name}} {{.NetIO}} {{.BlockIO}} {{.PIDs}}'")).toBe('wr 0B / 0B 0B / 0B 0\n');
   });
 });
+
+describe('docker stats CPU %', () => {
+  it('a loop of `:` keeps one CPU busy (100%) until it is killed; sleep uses none', async () => {
+    const host = new SimHost({ seed: 'stats-cpu', yieldToEventLoop: () => yieldImmediate(), preload: ['busybox:latest'] });
+    await out(host, "docker run -d --name busy busybox sh -c 'while true; do :; done'");
+    await out(host, 'docker run -d --name calm busybox sleep 300');
+    await out(host, 'sleep 2');
+    expect(await out(host, "docker stats --no-stream --format '{{.Name}} {{.CPUPerc}}'")).toBe('busy 100.00%\ncalm 0.00%\n');
+    expect(await out(host, "docker inspect -f '{{.State.Status}}' busy")).toBe('running\n');
+    await out(host, 'docker exec -d busy sh -c "while :; do true; done"');
+    await out(host, 'sleep 1');
+    expect(await out(host, "docker stats --no-stream --format '{{.CPUPerc}} {{.PIDs}}' busy")).toBe('200.00% 2\n');
+    await out(host, 'docker kill busy');
+    expect(await out(host, "docker stats --no-stream -a --format '{{.Name}} {{.CPUPerc}}' busy")).toBe('busy 0.00%\n');
+  });
+
+  it('a loop that does something still stops after its iterations, as before', async () => {
+    const host = new SimHost({ seed: 'stats-cpu', yieldToEventLoop: () => yieldImmediate(), preload: ['busybox:latest'] });
+    const r = await run(host, "docker run busybox sh -c 'while true; do x=1; done'");
+    expect(r.exit).toBe(1);
+    expect(r.err).toContain('loop stopped after');
+  });
+});

@@ -88,6 +88,8 @@ export interface Proc {
    * "nginx: master process …").
    */
   setCommand?(argv: readonly string[], execve?: string): void;
+  /** The process starts using a CPU without pause (a loop of `:`); the function returned ends that (docker stats' CPU %). */
+  spin?(): () => void;
   /** kill(2) to a pid of the container's pid namespace (`nginx -s reload` signals its master); 'ESRCH' when there is none. */
   kill?(pid: number, signal: number): 'ESRCH' | undefined;
 }

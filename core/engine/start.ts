@@ -189,6 +189,7 @@ export function spawn(d: Services, c: Container, program: Program, env: string[]
     net: d.net.view(d.net.netnsOf(c.id) ?? c.id, c.id),
     cpus: d.kernel.cpus,
     setCommand: (argv, execve) => d.kernel.setArgv(pid, [...argv], execve),
+    spin: () => d.kernel.spin(pid),
     kill: (target, signal) => d.events.op(() => killInContainer(d, c, pid, target, signal)),
     setMemory: (bytes) => {
       if (!run.alive) return;

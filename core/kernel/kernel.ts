@@ -755,6 +755,34 @@ export class Kernel {
     return 'ok';
   }
 
+  /** Processes using a CPU without pause, by host pid: when they started, and the spans of the ones that stopped (the last ones, per container). */
+  private readonly spinning = new Map<number, { containerId: string; since: number }>();
+  private readonly spun = new Map<string, { since: number; until: number }[]>();
+
+  /** The process at host `pid` keeps a CPU busy from now (a shell loop of `:`); the function returned stops it. */
+  spin(pid: number): () => void {
+    const containerId = this.procs.get(pid)?.containerId;
+    if (containerId === undefined) return () => {};
+    this.spinning.set(pid, { containerId, since: this.scheduler.now() });
+    return () => {
+      const s = this.spinning.get(pid);
+      if (!s) return;
+      this.spinning.delete(pid);
+      const list = this.spun.get(s.containerId) ?? [];
+      list.push({ since: s.since, until: this.scheduler.now() });
+      this.spun.set(s.containerId, list.slice(-8));
+    };
+  }
+
+  /** CPU time (ms) a container's spinning processes used between `from` and `to` (a process gone stopped spinning with it). */
+  busyMs(id: string, from: number, to: number): number {
+    const overlap = (a: number, b: number): number => Math.max(0, Math.min(b, to) - Math.max(a, from));
+    let ms = 0;
+    for (const [pid, s] of this.spinning) if (s.containerId === id && this.procs.has(pid)) ms += overlap(s.since, to);
+    for (const s of this.spun.get(id) ?? []) ms += overlap(s.since, s.until);
+    return ms;
+  }
+
   /** CPU time used by a container's processes (for stats). */
   addCpu(id: string, ns: number): void {
     const k = this.containers.get(id);

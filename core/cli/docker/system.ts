@@ -106,7 +106,8 @@ function statsRow(engine: Engine, id: string, ref: string, noTrunc: boolean): St
     ID: noTrunc ? id : id.slice(0, 12),
     // A stopped container's stats are zeros under its name (docker stats -a).
     Name: name,
-    CPUPerc: pct(0),
+    // The daemon's two samples a second apart: CPU time over that second, of one CPU, times 100.
+    CPUPerc: pct(cg ? Math.min(engine.kernel.cpus, engine.kernel.busyMs(id, engine.now() - 1000, engine.now()) / 1000) * 100 : 0),
     MemUsage: `${bytesSize(used)} / ${bytesSize(limit)}`,
     MemPerc: pct(limit > 0 ? (used / limit) * 100 : 0),
     NetIO: `${humanSizeWithPrecision(net.rxBytes, 3)} / ${humanSizeWithPrecision(net.txBytes, 3)}`,
