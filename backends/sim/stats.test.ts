@@ -67,6 +67,9 @@ describe('docker stats CPU %', () => {
     await out(host, 'docker exec -d busy sh -c "while :; do true; done"');
     await out(host, 'sleep 1');
     expect(await out(host, "docker stats --no-stream --format '{{.CPUPerc}} {{.PIDs}}' busy")).toBe('200.00% 2\n');
+    // The cgroup's own counter: three seconds of one CPU and one more of the second spinner, in ns.
+    const id = (await out(host, "docker inspect -f '{{.Id}}' busy")).trim();
+    expect(await out(host, `cat /sys/fs/cgroup/cpuacct/docker/${id}/cpuacct.usage`)).toBe('4000000000\n');
     await out(host, 'docker kill busy');
     expect(await out(host, "docker stats --no-stream -a --format '{{.Name}} {{.CPUPerc}}' busy")).toBe('busy 0.00%\n');
   });
