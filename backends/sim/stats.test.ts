@@ -81,3 +81,15 @@ describe('docker stats CPU %', () => {
     expect(r.err).toContain('loop stopped after');
   });
 });
+
+describe('ps and docker top of a spinning loop', () => {
+  it('show it running (R), its CPU time and %CPU', async () => {
+    const host = new SimHost({ seed: 'stats-cpu', yieldToEventLoop: () => yieldImmediate(), preload: ['busybox:latest'] });
+    await out(host, "docker run -d --name spin busybox sh -c 'while true; do :; done'");
+    await out(host, 'sleep 65');
+    const top = (await out(host, 'docker top spin')).split('\n')[1]!;
+    expect(top).toMatch(/^root +\d+ +\d+ +99 +\d\d:\d\d +\? +00:01:05 +sh -c while true; do :; done$/);
+    const aux = (await out(host, 'ps aux')).split('\n').find((l) => l.includes('while true'))!;
+    expect(aux).toMatch(/^root +\d+ +100 +[\d.]+ +\d+ +\d+ \? +Rs +\d\d:\d\d +1:05 sh -c while true; do :; done$/);
+  });
+});

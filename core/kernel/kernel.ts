@@ -782,6 +782,12 @@ export class Kernel {
     };
   }
 
+  /** A process's CPU time (ms) and whether it is spinning now: ps's TIME, %CPU, C and R. */
+  cpuOf(pid: number): { ms: number; running: boolean } | undefined {
+    const s = this.spinning.get(pid);
+    return s ? { ms: this.scheduler.now() - s.since, running: true } : undefined;
+  }
+
   /** CPU time (ms) a container's spinning processes used between `from` and `to` (a process gone stopped spinning with it). */
   busyMs(id: string, from: number, to: number): number {
     const overlap = (a: number, b: number): number => Math.max(0, Math.min(b, to) - Math.max(a, from));

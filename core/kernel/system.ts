@@ -221,7 +221,7 @@ export function hostSystem(kernel: Kernel, opts: HostSystemOptions = {}): UtilSy
   return {
     processes: () => {
       const frozen = kernel.frozenPids();
-      return kernel.processList().map((p) => utilProcess(p, frozen));
+      return kernel.processList().map((p) => utilProcess(p, frozen, kernel.cpuOf(p.pid)));
     },
     kill: (pid, signal) => (kernel.process(pid) === undefined ? 'ESRCH' : signal === 0 ? 'ok' : (opts.signal?.(pid, signal) ?? 'ENOSYS')),
     mounts: () => mountsOfNamespace(kernel, opts.mntNs ?? HOST_NAMESPACES.mnt, rootDiskUsage(opts.dockerKb?.() ?? 0)),

@@ -30,7 +30,7 @@ export const top: CommandDef = {
       const state = String((ctx.engine.inspect(id).State as { Status: string }).Status);
       if (state !== 'running' && state !== 'paused') throw new DaemonError(`Container ${id} is not running`, 'conflict');
       const procs = ctx.engine.kernel.containerProcesses(id);
-      const table = formatPs(psArgs.length > 0 ? psArgs : ['-ef'], procs, ctx.engine.now(), { memTotal: ctx.engine.kernel.memTotal, frozen: ctx.engine.kernel.frozenPids() });
+      const table = formatPs(psArgs.length > 0 ? psArgs : ['-ef'], procs, ctx.engine.now(), { memTotal: ctx.engine.kernel.memTotal, frozen: ctx.engine.kernel.frozenPids(), cpu: (pid) => ctx.engine.kernel.cpuOf(pid) });
       if ('error' in table) throw new DaemonError(table.error, 'system');
       // dockerd keeps the rows whose PID is one of the container's: it needs that column.
       if (!table.header.includes('PID')) throw new DaemonError("Couldn't find PID field in ps output", 'system');
