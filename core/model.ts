@@ -114,7 +114,7 @@ export interface Transition {
 
 /** A `docker events` record (Engine API /events shape, trimmed to what we use). */
 export interface DockerEvent {
-  type: 'container' | 'image' | 'network' | 'volume';
+  type: 'container' | 'image' | 'network' | 'volume' | 'daemon';
   action: string;
   id: string;
   attributes: Record<string, string>;

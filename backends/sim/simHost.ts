@@ -19,6 +19,7 @@ import { DEFAULT_PATH } from '../../core/engine/programs';
 import { MountedFs } from '../../core/unionfs/mountedFs';
 import { HostMountTable } from '../../core/unionfs/hostOverlay';
 import { varLibDockerMounts } from '../../core/engine/varLibDocker';
+import { UpperDirFs } from '../../core/engine/upperDirFs';
 import { DockerUnit } from '../../core/engine/dockerService';
 import { journalctlCommand, serviceCommand, systemctlCommand } from '../../core/engine/systemctl';
 import { editorCommand } from '../../core/shell/editor';
@@ -139,11 +140,14 @@ export class SimHost {
     const mounting = new HostMountTable(disk, mounted, kernel.hostMadeMounts, now);
     // Docker's data root (overlay2, containers) as the engine has it now; volumes/ stays the disk's.
     const dockerTrees = varLibDockerMounts(this.engine.services);
-    const fs = processFs(kernel, mounted, kernel.shellPid, now, dockerTrees);
+    // Each container's upper directory is writable from the host (upperDirFs.ts); the rest of the data root is a read-only view.
+    const fs = new UpperDirFs(processFs(kernel, mounted, kernel.shellPid, now, dockerTrees), this.engine.services, now);
     const engine = this.engine;
     // The machine ps, kill, df, mount, stat, free and uname read; /proc/mounts is the same table (core/kernel/system.ts).
     const dockerKb = (): number => (engine.snapshot().layers ?? []).reduce((n, l) => n + l.size, 0) / 1024;
-    const sys: UtilSystem = hostSystem(kernel, { dockerKb, mounting });
+    // SIGHUP to dockerd reloads daemon.json (`unit` is made below; signals come later).
+    const signal = (pid: number, sig: number): 'ok' | undefined => (sig === 1 && pid === unit.pid && unit.reload(false) ? 'ok' : undefined);
+    const sys: UtilSystem = hostSystem(kernel, { dockerKb, mounting, signal });
     // docker.service: dockerd's start and stop under systemd, reading /etc/docker/daemon.json.
     const unit = new DockerUnit(this.engine, disk, now);
     const docker = withDaemon(unit, withClientProcess(this.engine, dockerCommand(this.engine, { fs })));
@@ -536,8 +540,17 @@ function hostDisk(now: () => number): MemFs {
   disk.writeFile('/root/.bashrc', ROOT_BASHRC);
   disk.mkdir('/usr/lib/systemd/system', { parents: true });
   disk.writeFile(DOCKER_SERVICE_PATH, DOCKER_SERVICE_UNIT);
-  // dockerd makes its data root 0710.
+  // dockerd makes its data root 0710, and at its first start the stores it keeps in bolt databases (binary: their pages are
+  // not modelled, so they read as the zero-filled pages of empty ones, at the sizes a fresh engine's have).
   disk.chmod('/var/lib/docker', 0o710);
+  for (const [dir, mode] of [['/var/lib/docker/volumes', 0o701], ['/var/lib/docker/network', 0o750], ['/var/lib/docker/network/files', 0o750], ['/var/lib/docker/plugins', 0o700], ['/var/lib/docker/runtimes', 0o700], ['/var/lib/docker/swarm', 0o700], ['/var/lib/docker/tmp', 0o700]] as const) {
+    disk.mkdir(dir, { parents: true });
+    disk.chmod(dir, mode);
+  }
+  disk.writeFile('/var/lib/docker/volumes/metadata.db', '\0'.repeat(32_768));
+  disk.chmod('/var/lib/docker/volumes/metadata.db', 0o600);
+  disk.writeFile('/var/lib/docker/network/files/local-kv.db', '\0'.repeat(131_072));
+  disk.chmod('/var/lib/docker/network/files/local-kv.db', 0o644);
   return disk;
 }
 

@@ -426,6 +426,7 @@ class ContainerShell implements Platform {
         return 'data' in r ? parsePasswd(r.data).find((u) => u.name === user)?.home : undefined;
       },
       defer: (cb) => void p.after(0, cb),
+      ...(p.spin ? { spin: () => p.spin!() } : {}),
     });
     Object.assign(this.interp.state.flags, { errexit: flags.e, xtrace: flags.x, nounset: flags.u });
     this.input = new ProcInput(p, () => this.interp.progress++);

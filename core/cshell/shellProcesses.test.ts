@@ -82,10 +82,20 @@ describe('a looping container', () => {
 
   it('stops a loop that never waits, with a message, rather than freeze the simulation', async () => {
     const d = new EngineDriver();
-    const id = d.runDetached(['sh', '-c', 'while true; do :; done; echo after']);
+    const id = d.runDetached(['sh', '-c', 'while true; do x=1; done; echo after']);
     await d.advance(10);
     expect(d.state(id)).toBe('exited');
     expect(d.engine.logs(id).map((e) => e.text)).toEqual(['sh: loop stopped after 10000 iterations that never waited (glassbox: the simulation cannot interrupt such a loop)\n', 'after\n']);
+  });
+
+  it('a loop of nothing but `:` spins on a CPU until killed, instead of stopping', async () => {
+    const d = new EngineDriver();
+    const id = d.runDetached(['sh', '-c', 'while true; do :; done; echo after']);
+    await d.advance(5000);
+    expect(d.state(id)).toBe('running');
+    const now = d.engine.now();
+    expect(d.engine.kernel.busyMs(id, now - 1000, now)).toBe(1000);
+    expect(d.engine.logs(id)).toEqual([]);
   });
 
   it('shows the shell and its child in ps and docker top', async () => {
@@ -261,6 +271,11 @@ describe('interactive shells (-it)', () => {
         '/ # echo hi\r\nhi\r\n/ # sleep 50\r\n^C\r\n/ # false\r\n/ # echo $?\r\n1\r\n/ # exit 5\r\n',
     );
     expect(r.code).toBe(5);
+  });
+
+  it('Ctrl-C ends a spinning loop of `:` and the prompt comes back', async () => {
+    const r = await session('busybox', ['while true; do :; done\r', '\x03', 'echo back\r', 'exit\r']);
+    expect(r.out).toContain('/ # while true; do :; done\r\n^C\r\n/ # echo back\r\nback\r\n');
   });
 
   it('ubuntu bash: root@<12-char id>:/# from /etc/bash.bashrc, bash messages, Ctrl-D says exit', async () => {

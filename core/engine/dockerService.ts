@@ -5,6 +5,7 @@ import { DAEMON_JSON, parseDaemonJson } from './daemonJson';
 import type { ManualStops } from './daemon';
 import type { Engine } from './engine';
 import { DOCKER_VERSION } from '../images/store';
+import { daemonId, defaultReloadExtras, reloadConfig } from './daemonReload';
 
 /** The engine's commit, as `docker version` shows it (core/cli/docker/system.ts). */
 const ENGINE_COMMIT = '45873be';
@@ -139,6 +140,46 @@ export class DockerUnit {
     return 'started';
   }
 
+  /** daemon.json's reloadable options that DaemonFileSettings does not hold (labels, max-concurrent-*): daemonReload.ts. */
+  private reloadExtras = defaultReloadExtras();
+
+  /**
+   * SIGHUP to dockerd (`systemctl reload docker` runs ExecReload=kill -s HUP,
+   * or `kill -HUP` by hand): daemon.json's reloadable options take effect,
+   * containers keep running. False when dockerd is not running.
+   */
+  reload(viaSystemd: boolean): boolean {
+    if (this.state !== 'active') return false;
+    if (viaSystemd) this.log('systemd', `Reloading docker.service - ${DESCRIPTION}...`);
+    this.dockerd('info', 'Got signal to reload configuration', ` config-file=${DAEMON_JSON}`);
+    let text = '';
+    try {
+      text = this.fs.readFile(DAEMON_JSON);
+    } catch (e) {
+      if (!(e instanceof FsError)) throw e;
+    }
+    const r = reloadConfig(this.engine.config, this.reloadExtras, text);
+    if ('error' in r) {
+      // A file that does not parse is config.Reload's error; one the registry service rejects is the daemon's Reload's.
+      const late = r.error.startsWith('failed to start daemon: ');
+      this.dockerd('error', late ? 'Error reconfiguring the daemon' : 'Error reloading configuration', ` error=${JSON.stringify(late ? r.error.slice('failed to start daemon: '.length) : r.error)}`);
+    } else {
+      // Reload's own debug lines show when debug was on before this reload (the new level is set after it).
+      if (this.engine.config.file.debug) {
+        this.dockerd('debug', `Reset Max Concurrent Downloads: ${r.attributes['max-concurrent-downloads']}`);
+        this.dockerd('debug', `Reset Max Concurrent Uploads: ${r.attributes['max-concurrent-uploads']}`);
+        this.dockerd('debug', `Reset Max Download Attempts: ${r.attributes['max-download-attempts']}`);
+      }
+      this.engine.services.config = r.config;
+      this.reloadExtras = r.extras;
+      const events = this.engine.services.events;
+      events.op(() => events.emitDaemon('reload', daemonId(this.pid), { ...r.attributes, name: 'glassbox' }));
+      this.dockerd('info', 'Reloaded configuration', ` config=${JSON.stringify(JSON.stringify(sanitizedConfig(r.attributes)))}`);
+    }
+    if (viaSystemd) this.log('systemd', `Reloaded docker.service - ${DESCRIPTION}.`);
+    return true;
+  }
+
   async restart(): Promise<StartResult> {
     await this.stop();
     return this.start();
@@ -202,6 +243,21 @@ export class DockerUnit {
   private log(ident: JournalLine['ident'], text: string): void {
     this.journal.push({ t: this.at ?? this.now(), ident, text });
   }
+}
+
+/** The reloaded values in the config dockerd logs (config.Sanitize, trimmed to the options a reload changes). */
+function sanitizedConfig(a: Record<string, string>): Record<string, unknown> {
+  return {
+    'max-concurrent-downloads': Number(a['max-concurrent-downloads']),
+    'max-concurrent-uploads': Number(a['max-concurrent-uploads']),
+    'max-download-attempts': Number(a['max-download-attempts']),
+    'shutdown-timeout': Number(a['shutdown-timeout']),
+    debug: a.debug === 'true',
+    labels: JSON.parse(a.labels ?? '[]') as unknown,
+    'live-restore': a['live-restore'] === 'true',
+    'registry-mirrors': JSON.parse(a['registry-mirrors'] ?? '[]') as unknown,
+    'insecure-registries': JSON.parse(a['insecure-registries'] ?? '[]') as unknown,
+  };
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

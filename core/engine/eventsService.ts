@@ -80,6 +80,11 @@ export class EventsService {
     this.log(event);
   }
 
+  /** LogDaemonEventWithAttributes: the engine id is the actor, the host's name an attribute. */
+  emitDaemon(action: string, id: string, attributes: Record<string, string>): void {
+    this.log({ type: 'daemon', action, id, attributes, time: this.scheduler.now() });
+  }
+
   /** A prune's own event: no actor id, the bytes it freed as `reclaimed`. */
   emitPrune(type: DockerEvent['type'], reclaimed: number): void {
     this.log({ type, action: 'prune', id: '', attributes: { reclaimed: String(reclaimed) }, time: this.scheduler.now() });

@@ -220,6 +220,7 @@ export function containerExecStart(d: Services, execId: string, io: ExecIO): Exe
       },
       cpus: d.kernel.cpus,
       setCommand: (argv, execve) => d.kernel.setArgv(kernelProc.pid, [...argv], execve),
+      spin: () => d.kernel.spin(kernelProc.pid),
       kill: (target, signal) => d.events.op(() => killInContainer(d, c, kernelProc.pid, target, signal)),
       ...(tty && io.edit ? { edit: io.edit } : {}),
     };

@@ -95,6 +95,8 @@ export interface Proc {
    * such client is attached it waits, as vi waits for keys on its tty.
    */
   edit?(request: EditRequest): Promise<string | null>;
+  /** The process starts using a CPU without pause (a loop of `:`); the function returned ends that (docker stats' CPU %). */
+  spin?(): () => void;
   /** kill(2) to a pid of the container's pid namespace (`nginx -s reload` signals its master); 'ESRCH' when there is none. */
   kill?(pid: number, signal: number): 'ESRCH' | undefined;
 }

@@ -191,6 +191,7 @@ export function spawn(d: Services, c: Container, program: Program, env: string[]
     net: d.net.view(d.net.netnsOf(c.id) ?? c.id, c.id),
     cpus: d.kernel.cpus,
     setCommand: (argv, execve) => d.kernel.setArgv(pid, [...argv], execve),
+    spin: () => d.kernel.spin(pid),
     kill: (target, signal) => d.events.op(() => killInContainer(d, c, pid, target, signal)),
     setMemory: (bytes) => {
       if (!run.alive) return;
@@ -278,7 +279,7 @@ export function containerProcesses(d: Services, c: Container): ProcessInfo[] {
     // A forked child runs as its parent does.
     const user = k.pid === c.run.pid ? c.config.user : (users.get(k.nsPid) ?? byHostPid.get(k.ppid) ?? '');
     byHostPid.set(k.pid, user);
-    const u = utilProcess(k, frozen);
+    const u = utilProcess(k, frozen, d.kernel.cpuOf(k.pid));
     // The parent as the namespace sees it: one outside it (containerd-shim, runc) is 0.
     list.push({ pid: k.nsPid, user, command: k.argv.join(' '), argv: k.argv, ppid: nsPidOf.get(k.ppid) ?? 0, tty: k.tty, started: k.started, rss: k.rss, vsz: k.vsz, stat: u.stat });
   }

@@ -46,7 +46,7 @@ export function systemctlCommand(unit: DockerUnit, now: () => number): CommandRu
     const [verb, ...names] = args;
     if (verb === undefined) return notSimulated(io, 'systemctl (listing units)');
     if (verb === 'daemon-reload') return 0;
-    const known = ['start', 'stop', 'restart', 'status', 'is-active', 'enable', 'disable', 'is-enabled', 'reset-failed'];
+    const known = ['start', 'stop', 'restart', 'reload', 'status', 'is-active', 'enable', 'disable', 'is-enabled', 'reset-failed'];
     if (!known.includes(verb)) return notSimulated(io, `systemctl ${verb}`);
     if (names.length === 0) {
       if (verb === 'status') return notSimulated(io, 'systemctl status (the whole system)');
@@ -90,6 +90,11 @@ async function one(unit: DockerUnit, verb: string, arg: string, name: UnitName |
       return jobResult(io, unit.start());
     case 'restart':
       return jobResult(io, await unit.restart());
+    case 'reload':
+      // ExecReload=/bin/kill -s HUP $MAINPID; systemd refuses the job for a unit that is not running.
+      if (unit.reload(true)) return 0;
+      io.stderr('docker.service is not active, cannot reload.\n');
+      return 1;
     case 'reset-failed':
       unit.resetFailed();
       return 0;
@@ -186,7 +191,7 @@ export function serviceCommand(systemctl: CommandRunner): CommandRunner {
       io.stderr('Usage: /etc/init.d/docker {start|stop|restart|status}\n');
       return 3;
     }
-    if (!['start', 'stop', 'restart', 'status'].includes(action)) return notSimulated(io, `service ${name} ${action}`);
+    if (!['start', 'stop', 'restart', 'reload', 'status'].includes(action)) return notSimulated(io, `service ${name} ${action}`);
     return systemctl(['systemctl', action, `${name}.service`], io);
   };
 }

@@ -28,9 +28,9 @@ export class EngineDriver {
   readonly events: DockerEvent[] = [];
   readonly transitions: Transition[] = [];
 
-  constructor(seed = 'test', opts: { preload?: readonly string[] } = {}) {
+  constructor(seed = 'test', opts: { preload?: readonly string[]; cgroupVersion?: 1 | 2 } = {}) {
     this.scheduler = new Scheduler(TEST_EPOCH);
-    this.engine = new Engine({ scheduler: this.scheduler, rng: seededRng(seed), preload: opts.preload ?? TEST_IMAGES });
+    this.engine = new Engine({ scheduler: this.scheduler, rng: seededRng(seed), preload: opts.preload ?? TEST_IMAGES, ...(opts.cgroupVersion ? { cgroupVersion: opts.cgroupVersion } : {}) });
     this.engine.subscribe((t, e) => {
       this.transitions.push(...t);
       this.events.push(...e);

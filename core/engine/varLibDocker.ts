@@ -6,6 +6,7 @@ import { layerEntries, type Layer } from '../unionfs/layer';
 import type { LayerDir, LayerNode, TreeNode } from '../unionfs/tree';
 import type { Container } from './container';
 import type { Services } from './services';
+import { configV2, goJsonText, hostConfigJson, imageStoreEntries, sizedFile } from './varLibDockerMeta';
 
 /**
  * Docker's data root on the host, as `ls`, `cat`, `find` and `du` see it,
@@ -137,16 +138,25 @@ function overlay2Root(s: Services): PDir {
   };
 }
 
-/** A container's directory: the files runc bind-mounts into it (/etc/hostname, /etc/hosts, /etc/resolv.conf) as they are now. */
-function containerDir(c: Container): PDir {
-  const bound = (path: string): PNode => textFile(() => {
+/**
+ * A container's directory: the daemon's records (config.v2.json,
+ * hostconfig.json), its log, the files runc bind-mounts into it
+ * (/etc/hostname, /etc/hosts, /etc/resolv.conf) as they are now, and the
+ * empty checkpoints/ and mounts/ (shm lives there only for shareable IPC).
+ */
+function containerDir(s: Services, c: Container): PDir {
+  const bound = (path: string): PNode => sizedFile(() => {
     const n = c.mount.lookup(path);
     return n?.kind === 'file' ? (n.content ?? '') : '';
   }, 0o644);
   return staticDir(0o710, [
-    [`${c.id}-json.log`, textFile(() => jsonLog(c), 0o640)],
+    [`${c.id}-json.log`, sizedFile(() => jsonLog(c), 0o640)],
+    ['checkpoints', staticDir(0o700, [])],
+    ['config.v2.json', sizedFile(() => configV2(s, c), 0o600)],
+    ['hostconfig.json', sizedFile(() => hostConfigJson(s, c), 0o644)],
     ['hostname', bound('/etc/hostname')],
     ['hosts', bound('/etc/hosts')],
+    ['mounts', staticDir(0o710, [])],
     ['resolv.conf', bound('/etc/resolv.conf')],
   ]);
 }
@@ -157,7 +167,7 @@ function containerDir(c: Container): PDir {
  */
 function jsonLog(c: Container): string {
   return c.logs
-    .map((e) => JSON.stringify({ log: e.text, stream: e.stream, time: rfc3339Nano(e.time) }).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026') + '\n')
+    .map((e) => goJsonText({ log: e.text, stream: e.stream, time: rfc3339Nano(e.time) }) + '\n')
     .join('');
 }
 
@@ -183,7 +193,7 @@ function containersRoot(s: Services): PDir {
     names: () => [...s.containers.byId.keys()],
     child: (n) => {
       const c = s.containers.byId.get(n);
-      return c === undefined ? undefined : containerDir(c);
+      return c === undefined ? undefined : containerDir(s, c);
     },
   };
 }
@@ -193,6 +203,6 @@ export function varLibDockerMounts(s: Services): PseudoMount[] {
   return [
     { at: '/var/lib/docker/overlay2', root: () => overlay2Root(s), readOnly: true },
     { at: '/var/lib/docker/containers', root: () => containersRoot(s), readOnly: true },
-    { at: '/var/lib/docker/image', root: () => staticDir(0o700, [['overlay2', staticDir(0o700, [['repositories.json', textFile(() => repositoriesJson(s), 0o600)]])]]), readOnly: true },
+    { at: '/var/lib/docker/image', root: () => staticDir(0o700, [['overlay2', staticDir(0o700, [...imageStoreEntries(s), ['repositories.json', sizedFile(() => repositoriesJson(s), 0o600)]])]]), readOnly: true },
   ];
 }

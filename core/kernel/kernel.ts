@@ -196,7 +196,11 @@ export class Kernel {
       processes: () => this.processList(),
       containerPaths: () => [...this.containers.values()].map((k) => k.cgroupPath),
       containerCgroup: (path) => {
-        for (const k of this.containers.values()) if (k.cgroupPath === path) return { id: k.id, state: k.cg };
+        for (const k of this.containers.values()) {
+          if (k.cgroupPath !== path) continue;
+          this.syncCpu(k);
+          return { id: k.id, state: k.cg };
+        }
         return undefined;
       },
       setLimits: (id, resources) => {
@@ -336,6 +340,9 @@ export class Kernel {
     const runc = this.spawnTransient(shimPid, runcArgv(id, 'create', '--bundle', bundle, '--pid-file', `${bundle}/init.pid`, id), 'runc', id);
     const init0 = this.spawnTransient(runc.pid, ['runc', 'init'], 'runc', id, '/proc/self/exe');
     const cgroupPath = containerCgroupPath(id, v);
+    // A new cgroup counts from zero.
+    this.cpuCharged.delete(id);
+    this.spun.delete(id);
     const cg: CgroupState = {
       resources: { ...spec.resources },
       procs: [],
@@ -755,10 +762,57 @@ export class Kernel {
     return 'ok';
   }
 
+  /** Processes using a CPU without pause, by host pid: when they started, and the spans of the ones that stopped (the last ones, per container). */
+  private readonly spinning = new Map<number, { containerId: string; since: number }>();
+  private readonly spun = new Map<string, { since: number; until: number }[]>();
+
+  /** The process at host `pid` keeps a CPU busy from now (a shell loop of `:`); the function returned stops it. */
+  spin(pid: number): () => void {
+    const containerId = this.procs.get(pid)?.containerId;
+    if (containerId === undefined) return () => {};
+    this.spinning.set(pid, { containerId, since: this.scheduler.now() });
+    return () => {
+      const s = this.spinning.get(pid);
+      if (!s) return;
+      this.spinning.delete(pid);
+      this.cpuCharged.set(s.containerId, (this.cpuCharged.get(s.containerId) ?? 0) + (this.scheduler.now() - s.since) * 1e6);
+      const list = this.spun.get(s.containerId) ?? [];
+      list.push({ since: s.since, until: this.scheduler.now() });
+      this.spun.set(s.containerId, list.slice(-8));
+    };
+  }
+
+  /** A process's CPU time (ms) and whether it is spinning now: ps's TIME, %CPU, C and R. */
+  cpuOf(pid: number): { ms: number; running: boolean } | undefined {
+    const s = this.spinning.get(pid);
+    return s ? { ms: this.scheduler.now() - s.since, running: true } : undefined;
+  }
+
+  /** CPU time (ms) a container's spinning processes used between `from` and `to` (a process gone stopped spinning with it). */
+  busyMs(id: string, from: number, to: number): number {
+    const overlap = (a: number, b: number): number => Math.max(0, Math.min(b, to) - Math.max(a, from));
+    let ms = 0;
+    for (const [pid, s] of this.spinning) if (s.containerId === id && this.procs.has(pid)) ms += overlap(s.since, to);
+    for (const s of this.spun.get(id) ?? []) ms += overlap(s.since, s.until);
+    return ms;
+  }
+
   /** CPU time used by a container's processes (for stats). */
   addCpu(id: string, ns: number): void {
+    this.cpuCharged.set(id, (this.cpuCharged.get(id) ?? 0) + ns);
     const k = this.containers.get(id);
-    if (k) k.cg.cpuUsageNs += ns;
+    if (k) this.syncCpu(k);
+  }
+
+  /** CPU time charged with addCpu, and the spins that ended, per container (ns). */
+  private readonly cpuCharged = new Map<string, number>();
+
+  /** The cgroup's usage (cpuacct.usage, cpu.stat) as of now: what was charged plus the time its processes spun. */
+  private syncCpu(k: KContainer): void {
+    const now = this.scheduler.now();
+    let ns = this.cpuCharged.get(k.id) ?? 0;
+    for (const [pid, s] of this.spinning) if (s.containerId === k.id && this.procs.has(pid)) ns += (now - s.since) * 1e6;
+    k.cg.cpuUsageNs = ns;
   }
 
   private recount(k: KContainer): void {
@@ -791,7 +845,9 @@ export class Kernel {
   }
 
   cgroupState(id: string): Readonly<CgroupState> | undefined {
-    return this.containers.get(id)?.cg;
+    const k = this.containers.get(id);
+    if (k) this.syncCpu(k);
+    return k?.cg;
   }
 
   cgroupPathOf(id: string): string | undefined {
@@ -840,6 +896,7 @@ export class Kernel {
   cgroupSnapshots(): CgroupSnapshot[] {
     const out: CgroupSnapshot[] = [];
     for (const k of this.containers.values()) {
+      if (this.spinning.size > 0) this.syncCpu(k);
       const cg = k.cg;
       const key = `${this.cgroupVersion}|${k.cgroupPath}|${cg.procs.join(',')}|${cg.memoryUsage},${cg.maxUsage},${cg.failcnt},${cg.oomKills},${cg.underOom},${cg.frozen},${cg.cpuUsageNs},${cg.hostCpus}|${JSON.stringify(cg.resources)}`;
       const kept = this.cgroupMemo.get(cg);

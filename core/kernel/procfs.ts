@@ -19,6 +19,8 @@ export interface PsOptions {
   memTotal: number;
   /** Pids whose cgroup is frozen (paused containers): state D. */
   frozen?: ReadonlySet<number>;
+  /** A process's CPU time and whether it is on a CPU now (kernel.cpuOf). */
+  cpu?: (pid: number) => { ms: number; running: boolean } | undefined;
 }
 
 /** The host's name for a uid, as ps reads /etc/passwd (the reference host's: root and nobody). */
@@ -35,13 +37,15 @@ function stat(p: KProcess, frozen: ReadonlySet<number> | undefined): string {
 }
 
 /** A kernel process as ps and kill see it ('' is root; `--user`'s uid otherwise). */
-export function utilProcess(p: KProcess, frozen?: ReadonlySet<number>): UtilProcess {
-  return { pid: p.pid, ppid: p.ppid, user: p.uid ? String(p.uid) : '', argv: p.argv, tty: p.tty, started: p.started, rss: p.rss, vsz: p.vsz, stat: stat(p, frozen), kthread: p.kthread };
+export function utilProcess(p: KProcess, frozen?: ReadonlySet<number>, cpu?: { ms: number; running: boolean }): UtilProcess {
+  // A process on a CPU now is R (running), not S (sleeping).
+  const st = stat(p, frozen);
+  return { pid: p.pid, ppid: p.ppid, user: p.uid ? String(p.uid) : '', argv: p.argv, tty: p.tty, started: p.started, rss: p.rss, vsz: p.vsz, stat: cpu?.running && st.startsWith('S') ? 'R' + st.slice(1) : st, kthread: p.kthread, ...(cpu && cpu.ms > 0 ? { cpuMs: cpu.ms } : {}) };
 }
 
 /** procps' table for kernel processes (the host's `ps`, `docker top`); the formatting is the ps utility's. */
 export function formatPs(args: readonly string[], procs: readonly KProcess[], now: number, opts: PsOptions): PsTable | { error: string } {
-  return formatProcps(args, procs.map((p) => utilProcess(p, opts.frozen)), now, { memTotal: opts.memTotal, userName: (p) => hostUserName(p.user === '' ? 0 : Number(p.user)) });
+  return formatProcps(args, procs.map((p) => utilProcess(p, opts.frozen, opts.cpu?.(p.pid))), now, { memTotal: opts.memTotal, userName: (p) => hostUserName(p.user === '' ? 0 : Number(p.user)) });
 }
 
 /**
@@ -55,7 +59,7 @@ export function psCommand(kernel: Kernel, now: () => number): CommandRunner {
       const frozen = kernel.frozenPids();
       const args = argv.slice(1);
       const procs = kernel.processList().filter((p) => procpsSelects(args) || p.tty === 'pts/0');
-      const table = formatPs(args, procs, now(), { memTotal: kernel.memTotal, frozen });
+      const table = formatPs(args, procs, now(), { memTotal: kernel.memTotal, frozen, cpu: (pid) => kernel.cpuOf(pid) });
       if ('error' in table) {
         io.stderr(`${table.error}\n${PROCPS_USAGE}`);
         return 1;

@@ -208,19 +208,22 @@ export interface HostSystemOptions {
   terminal?: () => UtilTerminal | null;
   /** The host's mount(2) and umount(2) (core/unionfs/hostOverlay.ts), when this shell may mount. */
   mounting?: Pick<UtilSystem, 'mount' | 'umount'>;
+  /** A signal some host process handles (SIGHUP to dockerd reloads daemon.json): 'ok' when it took it, undefined when not modelled. */
+  signal?: (pid: number, signal: number) => 'ok' | undefined;
 }
 
 /**
  * The simulated host for its shell's utilities. Signals other than 0 (a
- * check) are not delivered from here yet: `kill` says so rather than pretend.
+ * check) and the ones `opts.signal` handles are not delivered from here yet:
+ * `kill` says so rather than pretend.
  */
 export function hostSystem(kernel: Kernel, opts: HostSystemOptions = {}): UtilSystem {
   return {
     processes: () => {
       const frozen = kernel.frozenPids();
-      return kernel.processList().map((p) => utilProcess(p, frozen));
+      return kernel.processList().map((p) => utilProcess(p, frozen, kernel.cpuOf(p.pid)));
     },
-    kill: (pid, signal) => (kernel.process(pid) === undefined ? 'ESRCH' : signal === 0 ? 'ok' : 'ENOSYS'),
+    kill: (pid, signal) => (kernel.process(pid) === undefined ? 'ESRCH' : signal === 0 ? 'ok' : (opts.signal?.(pid, signal) ?? 'ENOSYS')),
     mounts: () => mountsOfNamespace(kernel, opts.mntNs ?? HOST_NAMESPACES.mnt, rootDiskUsage(opts.dockerKb?.() ?? 0)),
     memory: () => kernelMemory(kernel),
     terminal: () => opts.terminal?.() ?? { name: '/dev/pts/0' },

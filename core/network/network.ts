@@ -1,3 +1,4 @@
+import { Traffic } from './traffic';
 import { DaemonError } from '../engine/errors';
 import type { ContainerNetwork, InterfaceSnapshot, NatRule, NetworkSnapshot, PortBinding } from '../model';
 import { randomHex, type Rng } from '../ports';
@@ -174,6 +175,8 @@ export class NetworkModel {
   private readonly containers = new Map<string, ContainerNet>();
   private readonly ports = new PortAllocator();
   private readonly listeners = new Map<string, ListenEntry[]>();
+  /** What each namespace's interfaces moved (traffic.ts): docker stats' NET I/O. */
+  readonly traffic = new Traffic();
   /** The next kernel ifindex (lo is 1 in every namespace; the host's eth0 is 2, docker0 3). */
   private nextIfindex = 4;
   /** Order in which networks' chain rules were programmed (newest rules go on top). */
@@ -451,6 +454,8 @@ export class NetworkModel {
     const sandbox: Sandbox = { id: cn.sandboxId || this.newId(), netns: id, endpoints: [], published: [], own: true };
     cn.sandboxId = sandbox.id;
     cn.sandbox = sandbox;
+    // New veth endpoints: their counters start at zero.
+    this.traffic.forget(id);
     this.op({ op: 'link.up', args: { name: 'lo' }, containerId: id, affects: [{ kind: 'interface', id: 'lo' }] });
     try {
       for (const [netId, req] of cn.requests) {
@@ -967,7 +972,7 @@ export class NetworkModel {
       return { ok: false, error: 'ECONNREFUSED', path: t.path };
     }
     const srcIp = t.path[t.path.length - 1]!.src.split(':')[0]!;
-    const [client, server] = socketPair({ ip: this.sourceFor(netns, parseIp(ip)!), port: this.ephemeral() }, { ip: to.ip, port: to.port }, srcIp);
+    const [client, server] = this.traffic.counted(...socketPair({ ip: this.sourceFor(netns, parseIp(ip)!), port: this.ephemeral() }, { ip: to.ip, port: to.port }, srcIp), netns, to.netns);
     listener.onConnection(server);
     return { ok: true, socket: client, path: t.path };
   }
@@ -981,6 +986,7 @@ export class NetworkModel {
 
   ping(netns: string, ip: string): PingResult {
     const t = this.trace(netns, ip, 0, 'icmp');
+    if (t.to) this.traffic.ping(netns, t.to.netns);
     return { ok: t.to !== undefined, error: t.to ? undefined : t.error, from: ip, ttl: 64 - t.routers, path: t.path };
   }
 
@@ -1002,6 +1008,8 @@ export class NetworkModel {
       natRules: () => (netns === 'host' ? this.natRules() : []),
       bridges: () => (netns === 'host' ? this.bridges() : []),
       listeners: () => this.listenersOf(netns).map((l) => ({ proto: l.proto, ip: l.ip, port: l.port, owner: l.owner })),
+      // A container's traffic is counted per namespace and shown on its first endpoint (eth0); loopback is not counted.
+      linkStats: (name) => (netns !== 'host' && name === 'eth0' ? this.traffic.of(netns) : undefined),
     };
   }
 

@@ -31,6 +31,8 @@ export interface NetView {
   bridges(): BridgeInfo[];
   /** TCP/UDP sockets listening here (netstat -ltn). */
   listeners(): { proto: 'tcp' | 'udp'; ip: string; port: number; owner: string }[];
+  /** Bytes and packets an interface moved (network/traffic.ts), where they are counted. */
+  linkStats?(name: string): { rxBytes: number; rxPackets: number; txBytes: number; txPackets: number } | undefined;
 }
 
 export interface Route {

@@ -55,6 +55,8 @@ export interface UtilProcess {
   stat: string;
   /** Kernel threads are shown in brackets. */
   kthread?: boolean;
+  /** CPU time it has used, ms (a spinning loop's); 0 when absent. */
+  cpuMs?: number;
 }
 
 /** One mount as /proc/mounts lists it, with what statfs says of it (in 1K blocks). */

@@ -57,6 +57,22 @@ export interface InterpreterOptions {
   defer?(cb: () => void): void;
   /** Whose wording the builtins that are also utilities (echo, printf, test) use; by default bash's GNU, ash's and dash's busybox. */
   utilFlavor?: 'gnu' | 'busybox';
+  /**
+   * A process that can spin (a container's): a loop that only runs `:` or
+   * `true` keeps a CPU busy until the process is killed. Called when it
+   * starts spinning; the function it returns, when it stops.
+   */
+  spin?(): () => void;
+}
+
+/** A list of nothing but `:` and `true` (no words, redirections or assignments beside them). */
+function isNoop(list: List): boolean {
+  return list.items.every(({ andOr, background }) => {
+    if (background) return false;
+    return [andOr.first, ...andOr.rest.map((r) => r.pipeline)].every(
+      (p) => p.cmds.length === 1 && p.cmds.every((c) => c.type === 'simple' && c.assigns.length === 0 && c.redirects.length === 0 && c.words.length === 1 && (c.words[0]!.raw === ':' || c.words[0]!.raw === 'true')),
+    );
+  });
 }
 
 export function cloneState(s: State): State {
@@ -355,6 +371,22 @@ export class Interpreter implements ExpandHost {
             mark = now;
             stuck = 0;
           } else if (++stuck > MAX_LOOP_ITERATIONS) {
+            // `while true; do :; done` does nothing but use a CPU: it spins (docker stats shows it) until killed.
+            if (this.opts.spin && !cmd.until && isNoop(cmd.cond) && isNoop(cmd.body)) {
+              const stop = this.opts.spin();
+              try {
+                // Until killed, or Ctrl-C at an interactive shell (the line's interrupt).
+                yield* suspend<void>((resume) => {
+                  const off = c.interrupt.onInterrupt(() => {
+                    off();
+                    resume(undefined);
+                  });
+                });
+              } finally {
+                stop();
+              }
+              throw new Interrupted(130);
+            }
             c.fds.err.write(this.hostTerminal ? `bash: loop stopped after ${MAX_LOOP_ITERATIONS} iterations (this terminal cannot interrupt a loop that never waits)\n` : this.message(`loop stopped after ${MAX_LOOP_ITERATIONS} iterations that never waited (glassbox: the simulation cannot interrupt such a loop)`));
             return 1;
           }

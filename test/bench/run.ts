@@ -9,6 +9,7 @@ import { benchNetwork, type NetworkBenchResult } from './networkBench';
 import { benchPage, type PageBenchResult } from './pageBench';
 import { benchShellPipeline, benchSim, type ShellPipelineBenchResult, type SimBenchResult } from './simBench';
 import { benchDiff, type DiffBenchResult } from './diffBench';
+import { benchSystem, type SystemBenchResult } from './systemBench';
 import { benchBuild, type BuildBenchResult } from './buildBench';
 import { benchTrace, type TraceBenchResult } from './traceBench';
 import { benchClassroom, type ClassroomBenchResult } from './classroomBench';
@@ -45,6 +46,7 @@ interface Report {
   sim?: SimBenchResult;
   shell?: ShellPipelineBenchResult;
   diff?: DiffBenchResult;
+  system?: SystemBenchResult;
   build?: BuildBenchResult;
   page?: PageBenchResult;
   network?: NetworkBenchResult;
@@ -96,6 +98,18 @@ async function main(): Promise<number> {
         `  docker diff after a change     ${formatStats(diff.dockerDiff)}`,
         `  docker diff, nothing changed   ${formatStats(diff.dockerDiffUnchanged)}`,
         `  snapshot() after a change      ${formatStats(diff.snapshotAfterChange)}`,
+        '',
+      );
+    });
+    process.stderr.write('system: running…\n');
+    await part('system', 'docker system df -v and docker stats', async () => {
+      const sys = await benchSystem();
+      report.system = sys;
+      lines.push(
+        `With ${sys.containers} containers and ${sys.volumes} volumes (simulated engine)`,
+        `  docker system df -v            ${formatStats(sys.systemDfVerbose)}${verdict(sys.systemDfVerbose, 16)}`,
+        `  docker stats --no-stream       ${formatStats(sys.statsNoStream)}`,
+        `  CPU time (steadier when shared): df -v ${formatStats(sys.cpu.systemDfVerbose)}; stats ${formatStats(sys.cpu.statsNoStream)}`,
         '',
       );
     });

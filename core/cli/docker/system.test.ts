@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InterruptSource } from '../../ports';
 import { EngineDriver } from '../../engine/testDriver';
 import { dockerCommand } from './index';
+import { streamFrame } from './system';
 import { psCommand } from '../../kernel/procfs';
 
 async function run(d: EngineDriver, argv: string[], interruptAfterMs?: number): Promise<{ stdout: string; stderr: string; code: number }> {
@@ -49,12 +50,25 @@ describe('docker stats and update', () => {
     expect((await run(d, ['docker', 'stats', '--no-stream', '--format', '{{.Name}}: {{.MemPerc}}', 'aa'])).stdout).toBe('aa: 0.48%\n');
   });
 
-  it('streams a redraw each second until Ctrl-C', async () => {
+  it('streams a redraw every 500 ms, as docker 28.2.2 writes it, until Ctrl-C (130)', async () => {
     const d = new EngineDriver('stats-stream');
     d.runDetached(['sleep', '300'], { name: 'aa' });
-    const r = await run(d, ['docker', 'stats', '--format', '{{.Name}}', 'aa'], 3500);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe('\x1b[2J\x1b[Haa\n'.repeat(4));
+    const r = await run(d, ['docker', 'stats', '--format', '{{.Name}}', 'aa'], 3250);
+    expect(r.code).toBe(130);
+    expect(r.stdout).toBe('\x1b[Haa\n\x1b[Haa \x1b[K\n \x1b[K\n\x1b[J'.repeat(6));
+  });
+
+  it('BLOCK I/O under cgroup v2: the pages the container wrote into its upper layer', async () => {
+    const d = new EngineDriver('stats-v2', { cgroupVersion: 2 });
+    d.runDetached(['sh', '-c', 'echo hi > /small; seq 1 2000 > /numbers; sleep 300'], { name: 'wr' });
+    // 3 bytes: one 4 KiB page; 8893 bytes: three pages.
+    expect((await run(d, ['docker', 'stats', '--no-stream', '--format', '{{.BlockIO}}', 'wr'])).stdout).toBe('0B / 16.4kB\n');
+  });
+
+  it('with no container running (and no --all) draws one frame and ends', async () => {
+    const d = new EngineDriver('stats-empty');
+    const r = await run(d, ['docker', 'stats'], 3000);
+    expect(r).toMatchObject({ code: 0, stdout: streamFrame('CONTAINER ID   NAME      CPU %     MEM USAGE / LIMIT   MEM %     NET I/O   BLOCK I/O   PIDS\n') });
   });
 
   it('update writes the new limit into the running cgroup, with Docker’s refusals', async () => {

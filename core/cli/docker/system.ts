@@ -8,6 +8,8 @@ import type { RestartPolicyRequest } from '../../engine/validate';
 import { executeHeader, executeRow, goJson, parseFormat, TemplateError } from './template';
 import { formatPs, KERNEL_RELEASE_HOST } from '../../kernel/procfs';
 import { DOCKER_VERSION } from '../../images/store';
+import { layerEntries } from '../../unionfs/layer';
+import { daemonId } from '../../engine/daemonReload';
 
 /**
  * The commands that show the kernel side of containers: `docker top`,
@@ -28,7 +30,7 @@ export const top: CommandDef = {
       const state = String((ctx.engine.inspect(id).State as { Status: string }).Status);
       if (state !== 'running' && state !== 'paused') throw new DaemonError(`Container ${id} is not running`, 'conflict');
       const procs = ctx.engine.kernel.containerProcesses(id);
-      const table = formatPs(psArgs.length > 0 ? psArgs : ['-ef'], procs, ctx.engine.now(), { memTotal: ctx.engine.kernel.memTotal, frozen: ctx.engine.kernel.frozenPids() });
+      const table = formatPs(psArgs.length > 0 ? psArgs : ['-ef'], procs, ctx.engine.now(), { memTotal: ctx.engine.kernel.memTotal, frozen: ctx.engine.kernel.frozenPids(), cpu: (pid) => ctx.engine.kernel.cpuOf(pid) });
       if ('error' in table) throw new DaemonError(table.error, 'system');
       // dockerd keeps the rows whose PID is one of the container's: it needs that column.
       if (!table.header.includes('PID')) throw new DaemonError("Couldn't find PID field in ps output", 'system');
@@ -70,22 +72,46 @@ interface StatsRow {
   PIDs: string;
 }
 
+/** A page: the page cache writes back whole pages, so a write of a few bytes is 4 kB of block I/O. */
+const PAGE = 4096;
+
+/**
+ * What the container wrote to disk: its upper layer's files, a page at least
+ * each (volumes' writes are not attributed to a container here). Only cgroup
+ * v2 charges the page cache's writeback to the cgroup that dirtied the pages;
+ * under v1 the kernel's flusher threads write them for the root cgroup, so
+ * buffered writes show 0B, as on the v1 reference host. Reads come from the
+ * page cache the image's layers are already in: 0.
+ */
+function blockWrites(engine: Engine, id: string): number {
+  const c = engine.services.containers.byId.get(id);
+  if (!c || engine.config.cgroupVersion === 1) return 0;
+  let bytes = 0;
+  for (const e of layerEntries(c.mount.upper)) if (e.type === 'file' && e.size > 0) bytes += Math.ceil(e.size / PAGE) * PAGE;
+  return bytes;
+}
+
 function statsRow(engine: Engine, id: string, ref: string, noTrunc: boolean): StatsRow {
-  const info = engine.inspect(id);
-  const name = String(info.Name).slice(1);
+  // Only the name is needed: a whole inspect per row is most of a 1,000-container redraw.
+  const name = engine.services.containers.byId.get(id)?.name ?? '';
   const cg = engine.kernel.cgroupState(id);
   const used = cg ? Math.max(0, cg.memoryUsage - INACTIVE_FILE) : 0;
   const limit = cg ? (cg.resources.memory > 0 ? cg.resources.memory : engine.kernel.memTotal) : 0;
   const pct = (n: number): string => `${n.toFixed(2)}%`;
+  // The sandbox's interfaces (its veth endpoints); a stopped container has none.
+  const net = cg ? engine.net.traffic.of(engine.net.netnsOf(id) ?? id) : { rxBytes: 0, txBytes: 0 };
+  const written = cg ? blockWrites(engine, id) : 0;
   return {
     Container: ref,
     ID: noTrunc ? id : id.slice(0, 12),
-    Name: cg ? name : '--',
-    CPUPerc: pct(0),
+    // A stopped container's stats are zeros under its name (docker stats -a).
+    Name: name,
+    // The daemon's two samples a second apart: CPU time over that second, of one CPU, times 100.
+    CPUPerc: pct(cg ? Math.min(engine.kernel.cpus, engine.kernel.busyMs(id, engine.now() - 1000, engine.now()) / 1000) * 100 : 0),
     MemUsage: `${bytesSize(used)} / ${bytesSize(limit)}`,
     MemPerc: pct(limit > 0 ? (used / limit) * 100 : 0),
-    NetIO: `${humanSizeWithPrecision(0, 3)} / ${humanSizeWithPrecision(0, 3)}`,
-    BlockIO: `${humanSizeWithPrecision(0, 3)} / ${humanSizeWithPrecision(0, 3)}`,
+    NetIO: `${humanSizeWithPrecision(net.rxBytes, 3)} / ${humanSizeWithPrecision(net.txBytes, 3)}`,
+    BlockIO: `${humanSizeWithPrecision(0, 3)} / ${humanSizeWithPrecision(written, 3)}`,
     PIDs: String(cg?.procs.length ?? 0),
   };
 }
@@ -142,14 +168,16 @@ export const stats: CommandDef = {
       ctx.io.stdout(first.text);
       return 0;
     }
-    // Streaming: the client clears the screen and redraws each second; Ctrl-C ends it.
-    ctx.io.stdout('\x1b[2J\x1b[H' + first.text);
+    // Streaming: a redraw every 500 ms (the daemon's numbers change each second).
+    const showAll = flags.bool('all');
     return new Promise<number>((resolve) => {
-      let cancel = ctx.engine.after(1000, tick);
+      let cancel = ctx.engine.after(REDRAW_MS, tick);
+      // docker 28.2.2's first Ctrl-C only cancels its stats streams (the redraw loop does not watch it) and the
+      // second kills it: the shell sees 130. One Ctrl-C ends it here, with that status.
       const off = ctx.io.interrupt.onInterrupt(() => {
         cancel();
         off();
-        resolve(0);
+        resolve(130);
       });
       function tick(): void {
         const next = render();
@@ -159,12 +187,30 @@ export const stats: CommandDef = {
           resolve(1);
           return;
         }
-        ctx.io.stdout('\x1b[2J\x1b[H' + next.text);
-        cancel = ctx.engine.after(1000, tick);
+        ctx.io.stdout(streamFrame(next.text));
+        // With nothing to show (and no --all) the client stops after one frame.
+        if (!showAll && !named && ctx.engine.list().length === 0) {
+          off();
+          resolve(0);
+          return;
+        }
+        cancel = ctx.engine.after(REDRAW_MS, tick);
       }
     });
   },
 };
+
+const REDRAW_MS = 500;
+
+/**
+ * One redraw as docker/cli 28.2.2 writes it: the cursor home and the table,
+ * then (that release appends to the buffer it is reading) the same lines
+ * again, each ended by " \x1b[K" (erase to end of line), and "\x1b[J".
+ */
+export function streamFrame(table: string): string {
+  const buffer = '\x1b[H' + table;
+  return buffer + buffer.split('\n').map((l) => `${l} \x1b[K\n`).join('') + '\x1b[J';
+}
 
 /** `docker update [OPTIONS] CONTAINER...`: new limits for each container; prints each that took them. */
 export const update: CommandDef = {
@@ -332,7 +378,7 @@ function infoData(engine: Engine): Record<string, unknown> {
   const insecureCidrs = file.insecureRegistries.filter((r) => /^[0-9a-f:.]+\/\d+$/i.test(r));
   const insecureNames = file.insecureRegistries.filter((r) => !insecureCidrs.includes(r));
   return {
-    ID: daemonId(engine),
+    ID: daemonId(engine.kernel.dockerd.pid),
     Containers: all.length,
     ContainersRunning: running,
     ContainersPaused: paused,
@@ -387,20 +433,6 @@ function infoData(engine: Engine): Record<string, unknown> {
       Mirrors: file.registryMirrors,
     },
   };
-}
-
-/** The daemon's engine id, as `docker info` shows it since Engine 23: a random (v4) UUID made at first start, stable per machine. */
-function daemonId(engine: Engine): string {
-  let h = 0x811c9dc5 ^ engine.kernel.dockerd.pid;
-  let hex = '';
-  for (let i = 0; i < 32; i++) {
-    h = Math.imul(h ^ (h >>> 15) ^ (i + 1), 0x2c1b3c6d) >>> 0;
-    h = (h ^ (h >>> 12)) >>> 0;
-    hex += (h % 16).toString(16);
-  }
-  // Version 4, variant 10xx.
-  hex = hex.slice(0, 12) + '4' + hex.slice(13, 16) + '89ab'[parseInt(hex[16]!, 16) % 4] + hex.slice(17);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function infoText(d: Record<string, unknown>): string {

@@ -2,7 +2,9 @@ import type { DiskUsage } from '../../engine/diskUsage';
 import { familiarName, parseNormalizedNamed } from '../../images/reference';
 import { goStruct } from '../gotemplate';
 import { humanSize, humanSizeWithPrecision, runningFor } from '../humanize';
-import { CONTAINER_HEADERS, formatItems, headerContext, IMAGE_HEADERS, preFormat } from '../table';
+import { goQuote } from '../quote';
+import { formatItems, headerContext, IMAGE_HEADERS, preFormat, tabwriteRows } from '../table';
+import type { ContainerSummary } from '../../engine/list';
 import type { CommandDef, Ctx } from './common';
 import { goTimeString, templateFailed, writeFormatted } from './images';
 import { rowFields } from './ps';
@@ -41,10 +43,16 @@ export function summaryRows(du: DiskUsage, running: ReadonlySet<string>): Summar
 }
 
 /** The -v data: docker/cli's diskUsageContext, its rows as the tables and `{{json .}}` show them. */
-function verboseData(ctx: Ctx, du: DiskUsage): { Images: Record<string, unknown>[]; Containers: Record<string, unknown>[]; Volumes: Record<string, unknown>[]; BuildCache: never[] } {
+function verboseData(ctx: Ctx, du: DiskUsage, list: readonly ContainerSummary[]): { Images: Record<string, unknown>[]; Containers: Record<string, unknown>[]; Volumes: Record<string, unknown>[]; BuildCache: never[] } {
   const now = ctx.engine.now();
+  const sizes = new Map(du.containers.map((c) => [c.id, c.sizeRw]));
+  const containerRows = list.map((c) => rowFields(c, now, false, humanSizeWithPrecision(sizes.get(c.id) ?? 0, 3)));
+  return { Images: imageRows(du, now), Containers: containerRows, Volumes: volumeRows(du), BuildCache: [] };
+}
+
+function imageRows(du: DiskUsage, now: number): Record<string, unknown>[] {
   const images = [...du.images].sort((a, b) => Date.parse(b.image.created) - Date.parse(a.image.created));
-  const imageRows = images.map((u) => {
+  return images.map((u) => {
     let repo = '<none>';
     let tag = '<none>';
     const first = u.image.repoTags[0];
@@ -69,9 +77,10 @@ function verboseData(ctx: Ctx, du: DiskUsage): { Images: Record<string, unknown>
       VirtualSize: humanSize(u.size),
     };
   });
-  const sizes = new Map(du.containers.map((c) => [c.id, c.sizeRw]));
-  const containerRows = ctx.engine.list({ all: true }).map((c) => rowFields(c, now, false, humanSizeWithPrecision(sizes.get(c.id) ?? 0, 3)));
-  const volumeRows = du.volumes.map(({ volume: v, size, refCount }) => ({
+}
+
+function volumeRows(du: DiskUsage): Record<string, unknown>[] {
+  return du.volumes.map(({ volume: v, size, refCount }) => ({
     Availability: 'N/A',
     Driver: v.driver,
     Group: 'N/A',
@@ -86,24 +95,40 @@ function verboseData(ctx: Ctx, du: DiskUsage): { Images: Record<string, unknown>
     Size: humanSize(size),
     Status: 'N/A',
   }));
-  return { Images: imageRows, Containers: containerRows, Volumes: volumeRows, BuildCache: [] };
+}
+
+/**
+ * The containers table of the verbose default, built from its cells (every
+ * one a string printed as is) without a template run per row: a thousand
+ * containers must answer within a frame, as `docker ps` does.
+ */
+function containersTable(du: DiskUsage, list: readonly ContainerSummary[], now: number): string {
+  const sizes = new Map(du.containers.map((c) => [c.id, c.sizeRw]));
+  const rows: string[][] = [['CONTAINER ID', 'IMAGE', 'COMMAND', 'LOCAL VOLUMES', 'SIZE', 'CREATED', 'STATUS', 'NAMES']];
+  for (const c of list) {
+    const command = goQuote(c.command);
+    // The ps table's 20-character command with an ellipsis, and the 12-digit id.
+    const inner = command.slice(1, -1);
+    let local = 0;
+    for (const m of c.mounts ?? []) if (m.driver === 'local') local++;
+    const names = c.names.length === 1 ? c.names[0]!.slice(1) : c.names.map((n) => n.slice(1)).join(',');
+    rows.push([c.id.slice(0, 12), c.image, inner.length > 19 ? `"${inner.slice(0, 19)}…"` : command, String(local), humanSizeWithPrecision(sizes.get(c.id) ?? 0, 3), runningFor(c.created, now), c.status, names]);
+  }
+  return tabwriteRows(rows);
 }
 
 /** The verbose default: a titled table per kind, with the client's short ids and truncations. */
-function verboseTables(data: ReturnType<typeof verboseData>): string {
-  const shortImages = data.Images.map((r) => ({ ...r, ID: String(r.ID).replace(/^sha256:/, '').slice(0, 12) }));
-  const shortContainers = data.Containers.map((r) => {
-    const command = String(r.Command);
-    // The ps table's 20-character command with an ellipsis, and the 12-digit id.
-    const inner = command.slice(1, -1);
-    return { ...r, ID: String(r.ID).slice(0, 12), Command: inner.length > 19 ? `"${inner.slice(0, 19)}…"` : command };
-  });
+function verboseTables(ctx: Ctx, du: DiskUsage, list: readonly ContainerSummary[]): string {
+  const now = ctx.engine.now();
+  const shortImages = imageRows(du, now).map((r) => ({ ...r, ID: String(r.ID).replace(/^sha256:/, '').slice(0, 12) }));
   let out = 'Images space usage:\n\n';
   out += formatItems('table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}\t{{.SharedSize}}\t{{.UniqueSize}}\t{{.Containers}}', shortImages, headerContext(IMAGE_HEADERS));
   out += '\nContainers space usage:\n\n';
-  out += formatItems('table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.LocalVolumes}}\t{{.Size}}\t{{.RunningFor}}\t{{.Status}}\t{{.Names}}', shortContainers, headerContext(CONTAINER_HEADERS));
+  out += containersTable(du, list, now);
   out += '\nLocal Volumes space usage:\n\n';
-  out += formatItems('table {{.Name}}\t{{.Links}}\t{{.Size}}', data.Volumes, headerContext({ Name: 'VOLUME NAME', Links: 'LINKS', Size: 'SIZE' }));
+  const volumes: string[][] = [['VOLUME NAME', 'LINKS', 'SIZE']];
+  for (const { volume, size, refCount } of du.volumes) volumes.push([volume.name, String(refCount), humanSize(size)]);
+  out += tabwriteRows(volumes);
   out += '\nBuild cache usage: 0B\n\n';
   out += 'CACHE ID   CACHE TYPE   SIZE      CREATED   LAST USED   USAGE     SHARED\n';
   return out;
@@ -116,15 +141,17 @@ export const systemDf: CommandDef = {
   async run(ctx, flags) {
     const format = flags.string('format') ?? '';
     const du = ctx.engine.diskUsage();
-    const running = new Set(ctx.engine.list().map((c) => c.id));
+    // One listing for both: the running ones are the summary's active containers.
+    const list = ctx.engine.list({ all: true });
+    const running = new Set(list.filter((c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting').map((c) => c.id));
     if (!flags.bool('verbose')) {
       return writeFormatted(ctx, format === '' || format === 'table' ? SUMMARY_FORMAT : format, summaryRows(du, running), SUMMARY_HEADERS);
     }
-    const data = verboseData(ctx, du);
     if (format === '' || format === 'table') {
-      ctx.io.stdout(verboseTables(data));
+      ctx.io.stdout(verboseTables(ctx, du, list));
       return 0;
     }
+    const data = verboseData(ctx, du, list);
     // A custom -v format runs once over the whole usage (formatter.diskUsageContext), with no newline after.
     const whole = goStruct('*formatter.diskUsageContext', { ...data });
     Object.defineProperty(whole, 'MarshalJSON', { value: () => ({ ...data }), enumerable: false });

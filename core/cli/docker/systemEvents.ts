@@ -88,7 +88,7 @@ export function eventMatches(e: DockerEvent, filters: Readonly<Record<string, re
   if (!(fuzzyEvent ? fuzzy(eventFilter, e.action) : exact(eventFilter, e.action))) return false;
   if (!exact(filters.type, e.type)) return false;
   if (!exact(filters.scope, 'local')) return false;
-  // The daemon logs no daemon events here (no reload), so a daemon filter leaves none.
+  // A daemon filter matches the engine id or the host's name (the reload event's).
   if (filters.daemon !== undefined && !byName('daemon')) return false;
   if (!byName('container') || !byName('volume') || !byName('network')) return false;
   if (filters.image !== undefined) {

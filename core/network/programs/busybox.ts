@@ -38,7 +38,7 @@ const ip: Program = (p) => {
 };
 
 const ifconfig: Program = (p) => {
-  const r = runIfconfig(p.argv.slice(1), links(p), 'busybox');
+  const r = runIfconfig(p.argv.slice(1), links(p), 'busybox', (name) => ({ rxPackets: 0, rxBytes: 0, txPackets: 0, txBytes: 0, ...p.net.linkStats?.(name), txDropped: 0 }));
   out(p, r.stdout);
   err(p, r.stderr);
   p.exit(r.code);

@@ -7,7 +7,7 @@ import { netmask, type LinkInfo } from './links';
  */
 export type IfconfigDialect = 'net-tools' | 'busybox';
 
-/** Packet counters; the simulator counts no traffic yet, so they default to zero. */
+/** Packet counters: a container's eth0 has what network/traffic.ts counted; other links show zero. */
 export interface LinkStats {
   rxPackets: number;
   rxBytes: number;

@@ -51,23 +51,44 @@ function fields(now: number, opts: PsOptions, long: boolean): Record<string, Fie
     user: f('USER', false, 8, opts.userName),
     pid: f('PID', true, long ? 7 : 5, (p) => String(p.pid)),
     ppid: f('PPID', true, long ? 7 : 5, (p) => String(p.ppid)),
-    c: f('C', true, 2, () => '0'),
+    // procps caps C at 99; %CPU past 99.9 loses its tenth.
+    c: f('C', true, 2, (p) => String(Math.min(99, Math.floor(permille(p, now) / 10)))),
     stime: f('STIME', false, 5, (p) => hhmm(p.started)),
     start: f('START', false, 5, (p) => hhmm(p.started)),
     tty: f('TTY', false, 8, (p) => p.tty),
-    time: f('TIME', true, 8, () => '00:00:00'),
-    cputime: f('TIME', true, 6, () => '0:00'),
+    time: f('TIME', true, 8, (p) => cpuClock(p.cpuMs ?? 0)),
+    cputime: f('TIME', true, 6, (p) => {
+      const s = Math.floor((p.cpuMs ?? 0) / 1000);
+      return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+    }),
     cmd: f('CMD', false, 0, command),
     args: f('COMMAND', false, 0, command),
     command: f('COMMAND', false, 0, command),
     comm: f('COMMAND', false, 15, processComm),
-    pcpu: f('%CPU', true, 4, () => '0.0'),
+    pcpu: f('%CPU', true, 4, (p) => {
+      const pm = permille(p, now);
+      return pm > 999 ? String(Math.floor(pm / 10)) : `${Math.floor(pm / 10)}.${pm % 10}`;
+    }),
     pmem: f('%MEM', true, 4, (p) => ((p.rss / opts.memTotal) * 100).toFixed(1)),
     vsz: f('VSZ', true, 6, (p) => String(Math.round(p.vsz / 1024))),
     rss: f('RSS', true, 5, (p) => String(Math.round(p.rss / 1024))),
     stat: f('STAT', false, 4, (p) => p.stat),
     etime: f('ELAPSED', true, 11, (p) => elapsed(now - p.started)),
   };
+}
+
+/** procps' pcpu: CPU time over the process's lifetime, in tenths of a percent. */
+function permille(p: UtilProcess, now: number): number {
+  const life = now - p.started;
+  return life > 0 ? Math.floor(((p.cpuMs ?? 0) * 1000) / life) : 0;
+}
+
+/** [DD-]HH:MM:SS of CPU time (ps -ef's TIME). */
+function cpuClock(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const d = Math.floor(s / 86400);
+  const hms = `${String(Math.floor(s / 3600) % 24).padStart(2, '0')}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+  return d > 0 ? `${d}-${hms}` : hms;
 }
 
 function elapsed(ms: number): string {
