@@ -4,6 +4,7 @@ import { sha256Digest } from '../images/digest';
 import type { HistoryEntry, ImageConfig } from '../images/catalog';
 import { familiarName, familiarString, type Reference } from '../images/reference';
 import { DaemonError } from './errors';
+import { transferLog } from './registrySnapshot';
 import type { PullMessage } from './imageService';
 import { registryRequest, resolveEndpoint, type Endpoint, type HttpReply } from './registryClient';
 import type { Services } from './services';
@@ -20,7 +21,7 @@ import type { Services } from './services';
 
 interface Manifest {
   config: { digest: string };
-  layers: { digest: string }[];
+  layers: { digest: string; size?: number }[];
 }
 
 interface ConfigJson {
@@ -109,6 +110,8 @@ export async function pullFromRegistry(d: Services, named: Reference): Promise<P
     ctx.store.tag(image!.id, tagName);
     const digestRef = `${familiarName(named)}@${digest}`;
     if (digest !== '' && !image!.repoDigests.includes(digestRef)) ctx.store.tag(image!.id, digestRef);
+    const moved = local ? [] : manifest.layers.map((l, i) => ({ id: short(l.digest), digest: l.digest, size: l.size ?? 0, action: trees.has(i) ? ('pulled' as const) : ('exists' as const) }));
+    transferLog(d.events).add({ time: d.scheduler.now(), direction: 'pull', registry: named.domain, ref: `${named.domain}/${name}:${tag}`, layers: moved });
     ctx.emit('pull', image!.id, { name: tagName });
   });
   messages.push({ status: `Digest: ${digest}` });

@@ -3,7 +3,9 @@ import { configBlob, treeToEntries } from '../images/archive';
 import { sha256Hex } from '../images/digest';
 import { familiarName, familiarString, type Reference } from '../images/reference';
 import { utf8Length } from '../utf8';
+import type { RegistryTransfer } from '../model';
 import { DaemonError } from './errors';
+import { transferLog } from './registrySnapshot';
 import type { PullMessage } from './imageService';
 import { registryRequest, resolveEndpoint, type Endpoint, type HttpReply } from './registryClient';
 import type { Services } from './services';
@@ -67,11 +69,13 @@ export async function pushImage(d: Services, ref: Reference, emit: (m: PullMessa
   const short = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
   for (const l of top) emit({ id: short(l.id), status: 'Preparing', progress: true });
   const descriptors: { size: number; digest: string }[] = [];
+  const sent: RegistryTransfer['layers'] = [];
   for (const l of top) {
     const blob = encodeArchive(treeToEntries(l.root, mtime));
     const digest = `sha256:${sha256Hex(blob)}`;
     descriptors.unshift({ size: utf8Length(blob), digest });
     const head = await registryRequest(d, ep, 'HEAD', `/v2/${name}/blobs/${digest}`);
+    sent.push({ id: short(l.id), digest, size: utf8Length(blob), action: head.status === 200 ? 'exists' : 'pushed' });
     if (head.status === 200) {
       emit({ id: short(l.id), status: 'Layer already exists', progress: true });
       continue;
@@ -104,6 +108,7 @@ export async function pushImage(d: Services, ref: Reference, emit: (m: PullMessa
     const ctx = d.images.imageContext();
     const digestRef = `${familiarName(ref)}@${digest}`;
     if (!image.repoDigests.includes(digestRef)) ctx.store.tag(image.id, digestRef);
+    transferLog(d.events).add({ time: d.scheduler.now(), direction: 'push', registry: ref.domain, ref: `${repoName}:${tag}`, layers: sent });
     ctx.emit('push', local, { name: local });
   });
   emit({ status: `${tag}: digest: ${digest} size: ${utf8Length(manifest)}` });
