@@ -391,3 +391,21 @@ export interface RegistryTransfer {
   /** In the order the client lists them; `id` is the 12 hex the client prints. */
   layers: { id: string; digest: string; size: number; action: 'pushed' | 'exists' | 'pulled' }[];
 }
+
+/** One entry of a host directory listing (Backend.listHostDir): what `ls -l` shows of it, without following a symlink. */
+export interface HostDirEntry {
+  name: string;
+  type: 'file' | 'dir' | 'symlink' | 'other';
+  /** Bytes (a symlink: its target's length). */
+  size: number;
+}
+
+/** A host directory's first entries by name, read-only (a volume's _data, a layer's diff). */
+export interface HostDirListing {
+  /** The directory as asked for. */
+  path: string;
+  /** The first entries in code-point order of their names, at most HOST_DIR_MAX_ENTRIES. */
+  entries: HostDirEntry[];
+  /** How many entries the directory has (or, past the read limit, at least). */
+  total: number;
+}

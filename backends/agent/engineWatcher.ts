@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
+import type { VolumeInspectInfo } from 'dockerode';
 import type { BackendEvent } from '../../core/backend';
-import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, LayerEntry, LayerSnapshot, NetworkSnapshot, Snapshot, TraceOp, Transition } from '../../core/model';
+import type { ContainerSnapshot, ContainerState, DockerEvent, HostDirListing, ImageSnapshot, LayerEntry, LayerSnapshot, NetworkSnapshot, Snapshot, TraceOp, Transition } from '../../core/model';
 import {
   type ApiEvent,
   type ContainerHistory,
@@ -10,7 +11,9 @@ import {
   imageFromInspect,
   networkFromInspect,
   transitionsFor,
+  volumesFromApi,
 } from './engineModel';
+import { listHostDir } from './hostDir';
 import { LayerReader } from './layers';
 import { sharedWalkPool } from './walkPool';
 import { type NetworkReader, type NetworkView, withBridgeGateways } from './network';
@@ -63,6 +66,10 @@ export class EngineWatcher {
   /** Processes, namespaces and cgroups as /proc and /sys last showed them. */
   private kernel: KernelView = { processes: [], namespaces: [], cgroups: [] };
   private trace: TraceOp[] = [];
+  /** The engine's data root (docker info's DockerRootDir); '' until read. */
+  private dataRoot = '';
+  /** `docker volume ls` as last read (users are worked out from the containers at each snapshot). */
+  private volumeList: VolumeInspectInfo[] = [];
 
   constructor(opts: EngineWatcherOptions) {
     this.docker = opts.docker;
@@ -77,6 +84,7 @@ export class EngineWatcher {
     // The layer walk's worker threads start now, so that the first walk need not wait for them.
     sharedWalkPool().warm();
     const info = (await this.docker.info()) as { DockerRootDir?: string };
+    if (info.DockerRootDir) this.dataRoot = info.DockerRootDir;
     if (info.DockerRootDir) this.layers = new LayerReader({ docker: this.docker, dataRoot: info.DockerRootDir, log: this.log });
     await this.openStream();
     await this.fullRead(false);
@@ -99,6 +107,7 @@ export class EngineWatcher {
       namespaces: this.kernel.namespaces,
       cgroups: this.kernel.cgroups,
       trace: this.trace,
+      volumes: volumesFromApi(this.volumeList, [...this.containers.values()]),
     };
   }
 
@@ -127,6 +136,16 @@ export class EngineWatcher {
   async layerEntries(ids: readonly string[]): Promise<Record<string, LayerEntry[]>> {
     await this.flushing;
     return this.layers.entries(ids);
+  }
+
+  /**
+   * Issue 11: a host directory the diagrams show, read-only: only under the
+   * data root or a bind-mount source of a running container (hostDir.ts and
+   * security.ts check the path).
+   */
+  async listHostDir(path: unknown): Promise<HostDirListing> {
+    const binds = [...this.containers.values()].filter((c) => c.state === 'running').flatMap((c) => (c.mounts ?? []).filter((m) => m.type === 'bind').map((m) => m.source));
+    return listHostDir(path, this.dataRoot ? [this.dataRoot, ...binds] : binds);
   }
 
   /** The snapshot with `docker ps` STATUS texts ("Up 5 seconds") brought up to date. */
@@ -215,7 +234,7 @@ export class EngineWatcher {
     const event = dockerEventFromApi(raw);
     if (!event) return;
     this.emit({ type: 'docker', event });
-    if (event.type !== 'container' && event.type !== 'image' && event.type !== 'network') return;
+    if (event.type !== 'container' && event.type !== 'image' && event.type !== 'network' && event.type !== 'volume') return;
     if (event.type === 'container') this.layers.touch(event.id);
     if (this.syncing) {
       const id = containerOf(event);
@@ -245,6 +264,8 @@ export class EngineWatcher {
       else this.containers.delete(id);
     });
     if (events.some((e) => e.type === 'image')) await this.readImages();
+    // A volume event, or a container made or removed (its anonymous volumes come and go with it).
+    if (events.some((e) => e.type === 'volume' || (e.type === 'container' && (e.action === 'create' || e.action === 'destroy')))) await this.readVolumes();
     const [layerList] = await Promise.all([this.layers.snapshotLayers(), this.readNetView(new Set(ids), this.networksStale || events.some((e) => e.type === 'network'))]);
     this.layerList = layerList;
     this.readKernel();
@@ -319,6 +340,7 @@ export class EngineWatcher {
       this.layers.keepContainers(new Set(next.keys()));
       this.known = new Map([...next.values()].map((c) => [c.id, { state: c.state, name: c.name }]));
       await this.readImages();
+      await this.readVolumes();
       this.layerList = await this.layers.snapshotLayers();
       await this.readNetView('all', true);
       this.readKernel();
@@ -379,6 +401,11 @@ export class EngineWatcher {
     } catch (err) {
       this.log(`reading the network failed: ${String(err)}`);
     }
+  }
+
+  private async readVolumes(): Promise<void> {
+    const { Volumes } = await this.docker.listVolumes();
+    this.volumeList = Volumes ?? [];
   }
 
   private async readImages(): Promise<void> {

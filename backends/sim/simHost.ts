@@ -1,5 +1,5 @@
 import type { BackendEvent, Capabilities, TerminalIO } from '../../core/backend';
-import type { LayerEntry, Snapshot, TraceOp, Transition } from '../../core/model';
+import type { HostDirListing, LayerEntry, Snapshot, TraceOp, Transition } from '../../core/model';
 import { InterruptSource, seededRng, type Interrupt } from '../../core/ports';
 import type { TerminalInput } from '../../core/process';
 import { Scheduler } from '../../core/scheduler';
@@ -19,6 +19,7 @@ import { DEFAULT_PATH } from '../../core/engine/programs';
 import { MountedFs } from '../../core/unionfs/mountedFs';
 import { HostMountTable } from '../../core/unionfs/hostOverlay';
 import { varLibDockerMounts } from '../../core/engine/varLibDocker';
+import { listFsDir } from '../../core/engine/hostDir';
 import { DockerUnit } from '../../core/engine/dockerService';
 import { editorCommand, journalctlCommand, serviceCommand, systemctlCommand } from '../../core/engine/systemctl';
 
@@ -85,6 +86,8 @@ export class SimHost {
   private scheduler!: Scheduler;
   private engine!: Engine;
   private shell!: HostShell;
+  /** The login shell's view of the host (the disk, /var/lib/docker, /proc): what listHostDir reads. */
+  private hostView!: Fs;
   private unsubscribeEngine: () => void = () => {};
   private listeners = new Set<(e: BackendEvent) => void>();
   private pending: Transition[] = [];
@@ -129,6 +132,7 @@ export class SimHost {
     // Docker's data root (overlay2, containers) as the engine has it now; volumes/ stays the disk's.
     const dockerTrees = varLibDockerMounts(this.engine.services);
     const fs = processFs(kernel, mounted, kernel.shellPid, now, dockerTrees);
+    this.hostView = fs;
     const engine = this.engine;
     // The machine ps, kill, df, mount, stat, free and uname read; /proc/mounts is the same table (core/kernel/system.ts).
     const dockerKb = (): number => (engine.snapshot().layers ?? []).reduce((n, l) => n + l.size, 0) / 1024;
@@ -230,6 +234,11 @@ export class SimHost {
     const out: Record<string, LayerEntry[]> = {};
     for (const id of layerIds) if (this.engine.hasLayer(id)) out[id] = [...this.engine.layerEntries(id)];
     return out;
+  }
+
+  /** Issue 11: a host directory the diagrams show, as `ls` on the host would see it (read-only). */
+  listHostDir(path: string): HostDirListing {
+    return listFsDir(this.hostView, path);
   }
 
   subscribe(listener: (e: BackendEvent) => void): () => void {
