@@ -15,7 +15,6 @@ export const HOST_DIR_MAX_PATH = 4096;
 export function hostDirPathProblem(path: unknown): string | null {
   if (typeof path !== 'string' || path === '') return 'not a path';
   if (path.length > HOST_DIR_MAX_PATH) return 'path too long';
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(path)) return 'control characters in the path';
   if (!path.startsWith('/')) return 'not an absolute path';
   if (path.split('/').some((seg) => seg === '..' || seg === '.')) return 'the path has . or .. in it';
