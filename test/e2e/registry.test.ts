@@ -40,6 +40,23 @@ describe.skipIf(!haveChromium())('the registry view, on the simulated backend', 
     await page.keyboard.press('Enter');
     expect(await diagram.locator('.chip').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')))).toEqual(['pushed']);
   });
+
+  test('lists a volume’s data directory on the host when its path is clicked', async () => {
+    const page = app.page;
+    await typeLine(page, "docker run -d --name vols -v gbdata:/data busybox sh -c 'echo hello > /data/greeting; sleep 300'");
+    await waitForTerminal(page, /^[0-9a-f]{64}$/m);
+    await page.locator('[data-testid="tab-volumes"]').click();
+    await page.locator('[data-testid="volumes-view-engine"]').check();
+    const path = page.locator('[data-testid="volumes-engine"] [data-hostdir="/var/lib/docker/volumes/gbdata/_data"]');
+    await path.waitFor({ state: 'visible', timeout: 30_000 });
+    await path.focus();
+    await page.keyboard.press('Enter');
+    const list = page.locator('[data-testid="hostdir"][data-path="/var/lib/docker/volumes/gbdata/_data"]');
+    await list.locator('[data-entry="greeting"]').waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await list.locator('[data-entry="greeting"]').textContent()).toBe('greetingfile6B');
+    await page.keyboard.press('Escape');
+    expect(await list.count()).toBe(0);
+  });
 });
 
 async function shot(name: string): Promise<string> {
