@@ -34,6 +34,7 @@ describe.skipIf(!haveChromium())('the registry view, on the simulated backend', 
     await typeLine(page, 'docker push localhost:5000/bb');
     await expect.poll(() => diagram.locator('[data-testid="registry-caption"]').textContent(), { timeout: 30_000 }).toBe('docker push localhost:5000/bb:latest: 0 sent, 1 skipped');
     expect(await diagram.locator('.chip').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')))).toEqual(['exists']);
+    await page.screenshot({ path: await shot('registry-push-again'), fullPage: true });
     // The earlier push can be chosen from the list, by keyboard.
     const first = diagram.locator('[data-transfer="3"]'); // 1 and 2 were the pulls of registry and busybox
     await first.focus();
