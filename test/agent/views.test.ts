@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../core/model';
-import { haveDocker, required } from '../support/requirements';
+import { haveDocker } from '../support/requirements';
+import { registryImage } from './registryImage';
 import { type TestAgent, connectClient, docker, dockerQuiet, startTestAgent, uniqueName, waitFor } from './support';
 
 /**
@@ -13,27 +13,6 @@ import { type TestAgent, connectClient, docker, dockerQuiet, startTestAgent, uni
  * (and the paths refused), and the Registry view's registry container with
  * what a real push stored and which layers each push and pull moved.
  */
-
-/** The registry image: the shared fixture when test/setup/service-images.sh has built it, else one built here (fixtures/registry-image.sh). */
-function registryImage(): string | null {
-  for (const image of ['glassbox-fixture/registry:debian', 'glassbox-test/registry:views']) {
-    try {
-      docker('image', 'inspect', image);
-      return image;
-    } catch {
-      // not built yet
-    }
-  }
-  try {
-    execFileSync('sh', [join(import.meta.dirname, 'fixtures', 'registry-image.sh'), 'glassbox-test/registry:views'], { stdio: 'pipe', timeout: 300_000 });
-    return 'glassbox-test/registry:views';
-  } catch (err) {
-    const why = `cannot build a registry image (apt-get download docker-registry): ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
-    if (required) throw new Error(why);
-    process.stderr.write(`skipping the registry tests: ${why}\n`);
-    return null;
-  }
-}
 
 describe.skipIf(!haveDocker())('agent: volumes, host directories and registries of the real engine', () => {
   const vol = uniqueName('gb-views-vol');
