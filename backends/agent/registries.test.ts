@@ -103,6 +103,30 @@ describe('RegistryReader', () => {
   });
 });
 
+describe('a read that races a push', () => {
+  it('does not make the push’s own layers look already there', async () => {
+    let repos: string[] = [];
+    const reg = fakeRegistry({
+      '/v2/': ok({}),
+      '/v2/_catalog?n=50': () => ok({ repositories: repos }),
+      '/v2/app/tags/list': ok({ tags: ['latest'] }),
+      '/v2/app/manifests/latest': ok({ config: { digest: d('c') }, layers: [{ digest: d('1'), size: 100 }] }, { 'docker-content-digest': d('e') }),
+      [`/v2/app/blobs/${d('c')}`]: ok({ rootfs: { diff_ids: [d('a')] } }),
+    });
+    const r = new RegistryReader(reg.get);
+    const cs = [registryContainer()];
+    await r.refresh(cs); // empty
+    repos = ['app'];
+    await r.refresh(cs); // read again (the registry container's recheck) after the push stored its layer, before its event came
+    const event: DockerEvent = { type: 'image', action: 'push', id: 'localhost:5055/app:latest', attributes: {}, time: 1 };
+    r.record([event], cs, { blobs: new Map([[cs[0]!.id, r.blobs(cs[0]!.id)]]), localDiffIds: new Set() }, 1);
+    expect(r.transfers.recent()[0]!.layers.map((l) => l.action)).toEqual(['pushed']);
+    // The next push of the same image finds it there.
+    r.record([event], cs, { blobs: new Map([[cs[0]!.id, r.blobs(cs[0]!.id)]]), localDiffIds: new Set() }, 2);
+    expect(r.transfers.recent()[1]!.layers.map((l) => l.action)).toEqual(['exists']);
+  });
+});
+
 describe('loopbackGet', () => {
   it.each([
     [0, '/v2/'],

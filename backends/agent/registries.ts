@@ -74,6 +74,13 @@ function loopbackPort(c: ContainerSnapshot): number {
 
 export class RegistryReader {
   private known = new Map<string, Known>();
+  /**
+   * The blobs each registry is known to hold for measuring a push: what the
+   * first successful read found, plus every push seen since. Later reads do
+   * not change it, so a read that races a push (a registry read again just
+   * after it started) cannot make the push's own layers look already there.
+   */
+  private held = new Map<string, Set<string>>();
   readonly transfers = new TransferLog();
   /** From docker info: the insecure registries (CIDRs and host:port names). */
   insecure: string[] = ['127.0.0.0/8'];
@@ -108,13 +115,16 @@ export class RegistryReader {
     const regs = containers.filter((c) => isRegistryContainer(c.image, c.command));
     const live = new Set(regs.map((c) => c.id));
     for (const id of [...this.known.keys()]) if (!live.has(id)) this.known.delete(id);
+    for (const id of [...this.held.keys()]) if (!live.has(id)) this.held.delete(id);
     await Promise.all(
       regs.map(async (c) => {
         const port = loopbackPort(c);
         if (c.state !== 'running' || port === 0) return;
         const prev = this.known.get(c.id);
         try {
-          this.known.set(c.id, await this.read(port, prev));
+          const k = await this.read(port, prev);
+          this.known.set(c.id, k);
+          if (!this.held.has(c.id) && k.repositories) this.held.set(c.id, new Set(k.repositories.flatMap((r) => r.tags.flatMap((t) => t.layers))));
         } catch {
           // Not answering (starting, or not a registry after all): what it holds is unknown.
           this.known.set(c.id, { auth: false, diffIds: prev?.diffIds ?? new Map(), sizes: prev?.sizes ?? new Map() });
@@ -157,9 +167,9 @@ export class RegistryReader {
     return { auth: false, repositories, diffIds, sizes };
   }
 
-  /** Every layer blob a registry's manifests named when it was last read. */
+  /** The layer blobs a registry is known to hold (see `held`). */
   blobs(containerId: string): Set<string> {
-    return new Set((this.known.get(containerId)?.repositories ?? []).flatMap((r) => r.tags.flatMap((t) => t.layers)));
+    return new Set(this.held.get(containerId) ?? []);
   }
 
   /**
@@ -192,6 +202,11 @@ export class RegistryReader {
       // docker push prints the top layer first; pull the bottom one first.
       const t: Omit<RegistryTransfer, 'seq'> = { time: now || e.time, direction: e.action, registry: reg.host, ref: `${reg.host}/${name}:${tag}`, layers: e.action === 'push' ? layers.reverse() : layers };
       this.transfers.add(t);
+      if (e.action === 'push') {
+        const held = this.held.get(reg.id) ?? new Set<string>();
+        for (const l of manifest.layers) held.add(l);
+        this.held.set(reg.id, held);
+      }
     }
   }
 }
