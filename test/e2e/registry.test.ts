@@ -14,10 +14,12 @@ describe.skipIf(!haveChromium())('the registry view, on the simulated backend', 
 
   test('shows the registry, what a push stored, and which layers the push sent or skipped', async () => {
     const page = app.page;
-    await typeLine(page, 'docker run -d -p 5000:5000 --name=registry registry');
-    await waitForTerminal(page, /^[0-9a-f]{64}$/m, { timeoutMs: 60_000 });
     await page.locator('[data-testid="tab-registry"]').click();
     const diagram = page.locator('[data-testid="registry-diagram"]');
+    await diagram.locator('[data-testid="registry-none"]').waitFor({ state: 'visible', timeout: 30_000 });
+    await typeLine(page, 'docker run -d -p 5000:5000 --name=registry registry');
+    await waitForTerminal(page, /^[0-9a-f]{64}$/m, { timeoutMs: 60_000 });
+    await expect.poll(() => diagram.locator('[data-testid="registry-none"]').count(), { timeout: 30_000 }).toBe(0);
     await diagram.locator('[data-registry="localhost:5000"]').waitFor({ state: 'visible', timeout: 30_000 });
     expect(await diagram.locator('[data-registry]').evaluateAll((els) => els.map((e) => e.getAttribute('data-registry')))).toEqual(['docker.io', 'localhost:5000']);
     expect(await diagram.locator('[data-registry="localhost:5000"]').getAttribute('aria-label')).toBe('localhost:5000 (container registry): running · no login · insecure (plain HTTP)');

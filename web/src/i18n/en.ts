@@ -276,6 +276,7 @@ export const en = {
   'registry.noTransfers': 'No push or pull yet. Try {example}',
   'registry.recent': 'Recent pushes and pulls (choose one to show its layers)',
   'registry.unavailable': 'This backend shows no registries yet.',
+  'registry.none': 'No private registry yet. Try:',
   'hostdir.open': 'List {path} on the host',
   'hostdir.title': 'On the host: {path}',
   'hostdir.close': 'Close',

@@ -272,6 +272,7 @@ export const zhCN: Messages = {
   'registry.noTransfers': '还没有 push 或 pull。试试 {example}',
   'registry.recent': '最近的推送和拉取（选择一项显示它的层）',
   'registry.unavailable': '此后端暂不显示镜像仓库。',
+  'registry.none': '还没有私有仓库。试试：',
   'hostdir.open': '列出主机上的 {path}',
   'hostdir.title': '主机上：{path}',
   'hostdir.close': '关闭',
