@@ -1,4 +1,4 @@
-import type { DockerEvent, LayerEntry, Snapshot, TraceOp, Transition } from './model';
+import type { DockerEvent, HostDirListing, LayerEntry, Snapshot, TraceOp, Transition } from './model';
 import type { EditRequest, SignInRequest } from './process';
 
 export type { EditRequest, SignInRequest };
@@ -37,6 +37,13 @@ export interface Backend {
   subscribe(listener: (e: BackendEvent) => void): Unsubscribe;
   /** Back to a fresh engine (sim) or a fresh session (real). */
   reset(seed?: string): Promise<void>;
+  /**
+   * Issue 11: the first entries of a directory on the host the diagrams show
+   * (a volume's _data, a layer's diff), read-only. The real backend lists only
+   * under the engine's data root or a live container's bind-mount source;
+   * rejects with a message otherwise.
+   */
+  listHostDir?(path: string): Promise<HostDirListing>;
   /** Issue 4: turns the kernel trace on or off where it costs something (the real backend); resolves with whether it is now on. */
   setTrace?(on: boolean): Promise<boolean>;
 

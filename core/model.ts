@@ -96,6 +96,11 @@ export interface Snapshot {
   trace?: TraceOp[];
   /** Volumes (named and anonymous), in the order they were made. */
   volumes?: VolumeSnapshot[];
+  // --- Issue 11 (the Registry view): registries and what last travelled to and from them ---
+  /** Docker Hub (simulated on the sim backend) and each private registry (a registry:2 container). */
+  registries?: RegistrySnapshot[];
+  /** The most recent pushes and pulls (bounded), oldest first. */
+  transfers?: RegistryTransfer[];
 }
 
 /** One lifecycle move of one container, for diagrams to animate. */
@@ -341,4 +346,66 @@ export interface MountSnapshot {
   rw: boolean;
   /** The volume's name ('' for binds and tmpfs). */
   name: string;
+}
+
+// ===========================================================================
+// Issue 11: registries, and the layers pushes and pulls move.
+
+/** A registry the daemon can push to or pull from. */
+export interface RegistrySnapshot {
+  /** 'docker.io' for the Hub; a private registry's container id. */
+  id: string;
+  kind: 'hub' | 'private';
+  /** How image references name it: "docker.io", "localhost:5000". */
+  host: string;
+  /** The published host port (0: none, or the Hub). */
+  port: number;
+  /** The registry container's name ('' for the Hub). */
+  container: string;
+  running: boolean;
+  /** The daemon talks plain HTTP to it (insecure-registries, 127.0.0.0/8 by default). */
+  insecure: boolean;
+  /** It asks for credentials (REGISTRY_AUTH / an auth section in its config). */
+  auth: boolean;
+  /** What it holds, by repository name, sorted; undefined when it could not be read (stopped, auth, unreachable). */
+  repositories?: RegistryRepository[];
+}
+
+export interface RegistryRepository {
+  /** "myapp", "library/nginx". */
+  name: string;
+  tags: { tag: string; /** The manifest's digest (sha256:…), '' when unknown. */ digest: string; /** Layer blob digests, bottom first. */ layers: string[] }[];
+}
+
+/** One `docker push` or `docker pull`: which layers were sent and which the other side already had. */
+export interface RegistryTransfer {
+  /** Increasing per backend session: a diagram animates transfers it has not seen. */
+  seq: number;
+  /** ms since epoch (virtual on the sim). */
+  time: number;
+  direction: 'push' | 'pull';
+  /** The registry's host as in RegistrySnapshot.host. */
+  registry: string;
+  /** The reference as pushed or pulled, e.g. "localhost:5000/myapp:latest". */
+  ref: string;
+  /** In the order the client lists them; `id` is the 12 hex the client prints. */
+  layers: { id: string; digest: string; size: number; action: 'pushed' | 'exists' | 'pulled' }[];
+}
+
+/** One entry of a host directory listing (Backend.listHostDir): what `ls -l` shows of it, without following a symlink. */
+export interface HostDirEntry {
+  name: string;
+  type: 'file' | 'dir' | 'symlink' | 'other';
+  /** Bytes (a symlink: its target's length). */
+  size: number;
+}
+
+/** A host directory's first entries by name, read-only (a volume's _data, a layer's diff). */
+export interface HostDirListing {
+  /** The directory as asked for. */
+  path: string;
+  /** The first entries in code-point order of their names, at most HOST_DIR_MAX_ENTRIES. */
+  entries: HostDirEntry[];
+  /** How many entries the directory has (or, past the read limit, at least). */
+  total: number;
 }

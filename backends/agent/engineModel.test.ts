@@ -1,7 +1,7 @@
-import type { ContainerInspectInfo, ImageInspectInfo, NetworkInspectInfo } from 'dockerode';
+import type { ContainerInspectInfo, ImageInspectInfo, NetworkInspectInfo, VolumeInspectInfo } from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import type { ContainerState, DockerEvent } from '../../core/model';
-import { type ContainerHistory, containerFromInspect, dockerEventFromApi, imageFromInspect, networkFromInspect, transitionsFor } from './engineModel';
+import type { ContainerSnapshot, ContainerState, DockerEvent } from '../../core/model';
+import { type ContainerHistory, containerFromInspect, dockerEventFromApi, imageFromInspect, networkFromInspect, transitionsFor, volumesFromApi } from './engineModel';
 
 const ID = 'a'.repeat(64);
 const OTHER = 'b'.repeat(64);
@@ -198,5 +198,25 @@ describe('imageFromInspect', () => {
       Created: '2026-01-01T00:00:00Z',
     } as unknown as ImageInspectInfo);
     expect(img).toEqual({ id: 'sha256:' + 'd'.repeat(64), tags: ['busybox:latest'], layers: ['sha256:1', 'sha256:2'], size: 1_980_000, created: '2026-01-01T00:00:00Z' });
+  });
+});
+
+describe('volumesFromApi', () => {
+  const anon = 'a'.repeat(64);
+  const vol = (Name: string, CreatedAt: string): VolumeInspectInfo & { CreatedAt: string } => ({ Name, Driver: 'local', Mountpoint: `/var/lib/docker/volumes/${Name}/_data`, Labels: {}, Scope: 'local', Options: null, CreatedAt });
+  const user = (id: string, created: string, names: string[]): ContainerSnapshot =>
+    ({ id, created, mounts: names.map((name) => ({ type: 'volume', source: `/var/lib/docker/volumes/${name}/_data`, destination: `/${name.slice(0, 4)}`, rw: true, name })) }) as unknown as ContainerSnapshot;
+
+  it('lists volumes in the order they were made, marks anonymous ones and finds their users, oldest container first', () => {
+    const vols = volumesFromApi(
+      [vol('zeta', '2026-12-07T01:00:02Z'), vol(anon, '2026-12-07T01:00:03.123456Z'), vol('alpha', '2026-12-07T01:00:02Z')],
+      [user('c2', '2026-12-07T01:00:05Z', ['zeta']), user('c1', '2026-12-07T01:00:04Z', ['zeta', anon])],
+    );
+    expect(vols.map((v) => [v.name.slice(0, 5), v.anonymous, v.users, v.createdAt])).toEqual([
+      ['alpha', false, [], '2026-12-07T01:00:02Z'],
+      ['zeta', false, ['c1', 'c2'], '2026-12-07T01:00:02Z'],
+      ['aaaaa', true, ['c1'], '2026-12-07T01:00:03Z'],
+    ]);
+    expect(vols[0]!.mountpoint).toBe('/var/lib/docker/volumes/alpha/_data');
   });
 });

@@ -1,4 +1,4 @@
-import type { ContainerInspectInfo, ImageInspectInfo, NetworkInspectInfo } from 'dockerode';
+import type { ContainerInspectInfo, ImageInspectInfo, NetworkInspectInfo, VolumeInspectInfo } from 'dockerode';
 import type {
   ContainerNetwork,
   ContainerSnapshot,
@@ -10,6 +10,7 @@ import type {
   PortBinding,
   RestartPolicy,
   Transition,
+  VolumeSnapshot,
 } from '../../core/model';
 
 /**
@@ -154,6 +155,27 @@ export function imageFromInspect(info: ImageInspectInfo): ImageSnapshot {
     size: info.Size,
     created: info.Created,
   };
+}
+
+/**
+ * The engine's volumes as the simulator lists them: in the order they were
+ * made, an anonymous one (a 64-hex name) marked, each with the containers
+ * whose Mounts name it (oldest container first), created with it, running or not.
+ */
+export function volumesFromApi(list: readonly VolumeInspectInfo[], containers: readonly ContainerSnapshot[]): VolumeSnapshot[] {
+  const byAge = [...containers].sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : a.id < b.id ? -1 : 1));
+  const created = (v: VolumeInspectInfo): string => (v as VolumeInspectInfo & { CreatedAt?: string }).CreatedAt ?? '';
+  return [...list]
+    .sort((a, b) => (created(a) < created(b) ? -1 : created(a) > created(b) ? 1 : a.Name < b.Name ? -1 : 1))
+    .map((v) => ({
+      name: v.Name,
+      driver: v.Driver,
+      mountpoint: v.Mountpoint,
+      labels: { ...(v.Labels ?? {}) },
+      anonymous: /^[0-9a-f]{64}$/.test(v.Name),
+      users: byAge.filter((c) => (c.mounts ?? []).some((m) => m.type === 'volume' && m.name === v.Name)).map((c) => c.id),
+      createdAt: created(v).replace(/\.\d+(?=Z|[+-]\d\d:\d\d$)/, ''),
+    }));
 }
 
 /** Newest first, as `docker ps -a` and `docker images` list them. */

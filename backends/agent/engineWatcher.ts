@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
+import type { VolumeInspectInfo } from 'dockerode';
 import type { BackendEvent } from '../../core/backend';
-import type { ContainerSnapshot, ContainerState, DockerEvent, ImageSnapshot, LayerEntry, LayerSnapshot, NetworkSnapshot, Snapshot, TraceOp, Transition } from '../../core/model';
+import type { ContainerSnapshot, ContainerState, DockerEvent, HostDirListing, ImageSnapshot, LayerEntry, LayerSnapshot, NetworkSnapshot, Snapshot, TraceOp, Transition } from '../../core/model';
 import {
   type ApiEvent,
   type ContainerHistory,
@@ -10,8 +11,12 @@ import {
   imageFromInspect,
   networkFromInspect,
   transitionsFor,
+  volumesFromApi,
 } from './engineModel';
+import { listHostDir } from './hostDir';
 import { LayerReader } from './layers';
+import { RegistryReader } from './registries';
+import { isRegistryContainer } from '../../core/engine/registrySnapshot';
 import { sharedWalkPool } from './walkPool';
 import { type NetworkReader, type NetworkView, withBridgeGateways } from './network';
 import { type KernelView, readKernel } from './procfs';
@@ -63,6 +68,13 @@ export class EngineWatcher {
   /** Processes, namespaces and cgroups as /proc and /sys last showed them. */
   private kernel: KernelView = { processes: [], namespaces: [], cgroups: [] };
   private trace: TraceOp[] = [];
+  /** Issue 11: registry containers, what they hold, and the pushes and pulls seen. */
+  private registries = new RegistryReader();
+  private registryRecheck: ReturnType<typeof setTimeout> | null = null;
+  /** The engine's data root (docker info's DockerRootDir); '' until read. */
+  private dataRoot = '';
+  /** `docker volume ls` as last read (users are worked out from the containers at each snapshot). */
+  private volumeList: VolumeInspectInfo[] = [];
 
   constructor(opts: EngineWatcherOptions) {
     this.docker = opts.docker;
@@ -76,7 +88,10 @@ export class EngineWatcher {
   async start(): Promise<void> {
     // The layer walk's worker threads start now, so that the first walk need not wait for them.
     sharedWalkPool().warm();
-    const info = (await this.docker.info()) as { DockerRootDir?: string };
+    const info = (await this.docker.info()) as { DockerRootDir?: string; RegistryConfig?: { InsecureRegistryCIDRs?: string[]; IndexConfigs?: Record<string, { Secure?: boolean }> } };
+    if (info.DockerRootDir) this.dataRoot = info.DockerRootDir;
+    const rc = info.RegistryConfig;
+    if (rc) this.registries.insecure = [...(rc.InsecureRegistryCIDRs ?? []), ...Object.entries(rc.IndexConfigs ?? {}).filter(([, c]) => c.Secure === false).map(([name]) => name)];
     if (info.DockerRootDir) this.layers = new LayerReader({ docker: this.docker, dataRoot: info.DockerRootDir, log: this.log });
     await this.openStream();
     await this.fullRead(false);
@@ -99,6 +114,9 @@ export class EngineWatcher {
       namespaces: this.kernel.namespaces,
       cgroups: this.kernel.cgroups,
       trace: this.trace,
+      volumes: volumesFromApi(this.volumeList, [...this.containers.values()]),
+      registries: this.registries.snapshot([...this.containers.values()]),
+      transfers: this.registries.transfers.recent(),
     };
   }
 
@@ -129,6 +147,16 @@ export class EngineWatcher {
     return this.layers.entries(ids);
   }
 
+  /**
+   * Issue 11: a host directory the diagrams show, read-only: only under the
+   * data root or a bind-mount source of a running container (hostDir.ts and
+   * security.ts check the path).
+   */
+  async listHostDir(path: unknown): Promise<HostDirListing> {
+    const binds = [...this.containers.values()].filter((c) => c.state === 'running').flatMap((c) => (c.mounts ?? []).filter((m) => m.type === 'bind').map((m) => m.source));
+    return listHostDir(path, this.dataRoot ? [this.dataRoot, ...binds] : binds);
+  }
+
   /** The snapshot with `docker ps` STATUS texts ("Up 5 seconds") brought up to date. */
   async freshSnapshot(): Promise<Snapshot> {
     await this.flushing;
@@ -152,6 +180,8 @@ export class EngineWatcher {
     this.timer = null;
     if (this.recheckTimer) clearTimeout(this.recheckTimer);
     this.recheckTimer = null;
+    if (this.registryRecheck) clearTimeout(this.registryRecheck);
+    this.registryRecheck = null;
     const s = this.stream as (NodeJS.ReadableStream & { destroy?: () => void }) | null;
     s?.destroy?.();
     this.stream = null;
@@ -215,7 +245,7 @@ export class EngineWatcher {
     const event = dockerEventFromApi(raw);
     if (!event) return;
     this.emit({ type: 'docker', event });
-    if (event.type !== 'container' && event.type !== 'image' && event.type !== 'network') return;
+    if (event.type !== 'container' && event.type !== 'image' && event.type !== 'network' && event.type !== 'volume') return;
     if (event.type === 'container') this.layers.touch(event.id);
     if (this.syncing) {
       const id = containerOf(event);
@@ -244,15 +274,46 @@ export class EngineWatcher {
       if (c) this.containers.set(id, c);
       else this.containers.delete(id);
     });
+    // What the registries and the local store held before this batch: a push or pull in it is measured against that.
+    const regIds = [...this.containers.values()].filter((c) => isRegistryContainer(c.image, c.command)).map((c) => c.id);
+    const before = { blobs: new Map(regIds.map((id) => [id, this.registries.blobs(id)])), localDiffIds: new Set([...this.images.values()].flatMap((i) => i.layers)) };
     if (events.some((e) => e.type === 'image')) await this.readImages();
+    // A volume event, or a container made or removed (its anonymous volumes come and go with it).
+    if (events.some((e) => e.type === 'volume' || (e.type === 'container' && (e.action === 'create' || e.action === 'destroy')))) await this.readVolumes();
     const [layerList] = await Promise.all([this.layers.snapshotLayers(), this.readNetView(new Set(ids), this.networksStale || events.some((e) => e.type === 'network'))]);
     this.layerList = layerList;
+    const transfer = events.some((e) => e.type === 'image' && (e.action === 'push' || e.action === 'pull'));
+    const isRegistry = (id: string): boolean => {
+      const c = this.containers.get(id);
+      return c !== undefined && isRegistryContainer(c.image, c.command);
+    };
+    const registryMoved = ids.some(isRegistry) || regIds.some((id) => !this.containers.has(id));
+    if (transfer || registryMoved) {
+      await this.registries.refresh([...this.containers.values()]);
+      if (transfer) this.registries.record(events, [...this.containers.values()], before, Date.now());
+      // A registry that just started may not listen yet: read it once more in a moment.
+      if (registryMoved) this.recheckRegistries();
+    }
     this.readKernel();
     this.emit({ type: 'snapshot', snapshot: this.snapshot(), transitions });
     this.recheckInterfaces(ids, 1);
   }
 
   private recheckTimer: ReturnType<typeof setTimeout> | null = null;
+
+  private recheckRegistries(): void {
+    if (this.registryRecheck) clearTimeout(this.registryRecheck);
+    this.registryRecheck = setTimeout(() => {
+      this.registryRecheck = null;
+      this.flushing = this.flushing
+        .then(async () => {
+          if (this.closed) return;
+          await this.registries.refresh([...this.containers.values()]);
+          this.emit({ type: 'snapshot', snapshot: this.snapshot(), transitions: [] });
+        })
+        .catch((err: unknown) => this.log(`reading the registries failed: ${String(err)}`));
+    }, 700);
+  }
 
   /**
    * Docker reports a network connect (and a start) as the endpoint joins,
@@ -319,6 +380,8 @@ export class EngineWatcher {
       this.layers.keepContainers(new Set(next.keys()));
       this.known = new Map([...next.values()].map((c) => [c.id, { state: c.state, name: c.name }]));
       await this.readImages();
+      await this.readVolumes();
+      await this.registries.refresh([...next.values()]);
       this.layerList = await this.layers.snapshotLayers();
       await this.readNetView('all', true);
       this.readKernel();
@@ -379,6 +442,11 @@ export class EngineWatcher {
     } catch (err) {
       this.log(`reading the network failed: ${String(err)}`);
     }
+  }
+
+  private async readVolumes(): Promise<void> {
+    const { Volumes } = await this.docker.listVolumes();
+    this.volumeList = Volumes ?? [];
   }
 
   private async readImages(): Promise<void> {

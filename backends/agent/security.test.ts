@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { TokenBucket, hostAllowed, isLoopback, newToken, originAllowed, parsePublicUrl, tokenFileProblem, tokenFromAuthorization, tokenFromUpgrade, tokenMatches } from './security';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listHostDir } from './hostDir';
+import { resolveListablePath, TokenBucket, hostAllowed, isLoopback, newToken, originAllowed, parsePublicUrl, tokenFileProblem, tokenFromAuthorization, tokenFromUpgrade, tokenMatches } from './security';
 
 describe('tokens', () => {
   it('are 32 random bytes in hex, different each start', () => {
@@ -162,5 +166,77 @@ describe('TokenBucket', () => {
     expect(b.take(0, 40)).toBe(true);
     expect(b.take(1000, 11)).toBe(false);
     expect(b.take(1000, 10)).toBe(true);
+  });
+});
+
+describe('host directory listings (hostile paths)', () => {
+  // root/ stands for the engine's data root, bind/ for a live container's bind source, outside/ for the rest of the host.
+  const base = mkdtempSync(join(tmpdir(), 'gb-views-sec-'));
+  const root = join(base, 'root');
+  const bind = join(base, 'bind');
+  const outside = join(base, 'outside');
+  mkdirSync(join(root, 'volumes', 'data', '_data'), { recursive: true });
+  mkdirSync(bind);
+  mkdirSync(outside);
+  writeFileSync(join(outside, 'secret'), 'x');
+  writeFileSync(join(root, 'volumes', 'data', '_data', 'hello.txt'), 'hello');
+  symlinkSync(outside, join(root, 'volumes', 'data', '_data', 'escape'));
+  symlinkSync('../../outside', join(root, 'volumes', 'rel-escape'));
+  symlinkSync(join(root, 'volumes'), join(root, 'inside-link'));
+  // A sibling whose name starts with the root's: a prefix test without the slash would let it in.
+  mkdirSync(`${root}-evil`);
+  const roots = [root, bind];
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  it.each([
+    ['the data root itself', root],
+    ['a volume under it', join(root, 'volumes', 'data', '_data')],
+    ['a bind source', bind],
+    ['a symlink that stays inside', join(root, 'inside-link', 'data')],
+  ])('lists %s', async (_what, path) => {
+    await expect(resolveListablePath(path, roots)).resolves.toMatch(/^\//);
+  });
+
+  it.each([
+    ['.. up and out', `${root}/volumes/../../outside`, 'the path has . or .. in it'],
+    ['.. that stays inside', `${root}/volumes/../volumes`, 'the path has . or .. in it'],
+    ['a symlink out (absolute)', join(root, 'volumes', 'data', '_data', 'escape'), 'outside the engine’s data root'],
+    ['a symlink out (relative)', join(root, 'volumes', 'rel-escape'), 'outside the engine’s data root'],
+    ['a path beyond a symlink out', join(root, 'volumes', 'data', '_data', 'escape', 'secret'), 'outside the engine’s data root'],
+    ['an absolute path elsewhere', '/etc', 'outside the engine’s data root'],
+    ['the filesystem root', '/', 'outside the engine’s data root'],
+    ['a sibling sharing the root’s prefix', `${root}-evil`, 'outside the engine’s data root'],
+    ['a NUL byte', `${root}\u0000/../../etc`, 'control characters in the path'],
+    ['a NUL byte at the end', `${root}/volumes\u0000`, 'control characters in the path'],
+    ['a relative path', 'volumes/data', 'not an absolute path'],
+    ['something not a string', { path: root }, 'not a path'],
+    ['a path too long', `/${'a/'.repeat(3000)}`, 'path too long'],
+    ['nothing there', join(root, 'nothing'), 'no such directory'],
+  ])('refuses %s', async (_what, path, why) => {
+    await expect(resolveListablePath(path, roots)).rejects.toThrow(why);
+  });
+
+  it('never takes "/" as a root, whatever the caller passes', async () => {
+    await expect(resolveListablePath('/etc', ['/'])).rejects.toThrow('outside');
+  });
+
+  it('lists names, types and sizes without following symlinks, and refuses a file', async () => {
+    const l = await listHostDir(join(root, 'volumes', 'data', '_data'), roots);
+    expect(l.total).toBe(2);
+    expect(l.entries).toEqual([
+      { name: 'escape', type: 'symlink', size: outside.length },
+      { name: 'hello.txt', type: 'file', size: 5 },
+    ]);
+    await expect(listHostDir(join(root, 'volumes', 'data', '_data', 'hello.txt'), roots)).rejects.toThrow('not a directory');
+  });
+
+  it('gives the first 100 entries of a big directory by name, and how many it has', async () => {
+    const big = join(bind, 'big');
+    mkdirSync(big);
+    for (let i = 0; i < 130; i++) writeFileSync(join(big, `f${String(i).padStart(3, '0')}`), '');
+    const l = await listHostDir(big, roots);
+    expect(l.total).toBe(130);
+    expect(l.entries.map((e) => e.name).slice(0, 2)).toEqual(['f000', 'f001']);
+    expect(l.entries).toHaveLength(100);
   });
 });

@@ -1,5 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { realpath } from 'node:fs/promises';
 import { isIPv4 } from 'node:net';
+import { hostDirPathProblem } from '../../core/engine/hostDir';
 import { TOKEN_PROTOCOL_PREFIX } from '../real/protocol';
 
 /**
@@ -125,4 +127,36 @@ export class TokenBucket {
     this.tokens -= cost;
     return true;
   }
+}
+
+/**
+ * Issue 11: where a host directory listing may look, checked as hostile input.
+ * The path must be a plain absolute path (no NUL or control characters, no
+ * `.` or `..` segments: core/engine/hostDir.ts) and, once every symlink in it
+ * is resolved, be one of `roots` or under one of them — roots resolved the
+ * same way: the engine's data root and the bind-mount sources of live
+ * containers. Resolves with the real path to read; rejects with the reason.
+ */
+export async function resolveListablePath(path: unknown, roots: readonly string[]): Promise<string> {
+  const problem = hostDirPathProblem(path);
+  if (problem) throw new Error(problem);
+  let real: string;
+  try {
+    real = await realpath(path as string);
+  } catch {
+    throw new Error('no such directory');
+  }
+  for (const root of roots) {
+    if (hostDirPathProblem(root) !== null) continue;
+    let r: string;
+    try {
+      r = await realpath(root);
+    } catch {
+      continue;
+    }
+    // The root itself may not be "/": that would let everything through.
+    if (r === '/') continue;
+    if (real === r || real.startsWith(`${r}/`)) return real;
+  }
+  throw new Error('outside the engine’s data root and the containers’ bind mounts');
 }

@@ -231,6 +231,12 @@ export class Session {
           () => this.send({ type: 'error', id: msg.id, message: 'cannot read the layers' }),
         );
         return;
+      case 'hostdir':
+        this.deps.watcher.listHostDir(msg.path).then(
+          (value) => this.send({ type: 'result', id: msg.id, value }),
+          (err: unknown) => this.send({ type: 'error', id: msg.id, message: `cannot list ${msg.path}: ${err instanceof Error ? err.message : 'refused'}` }),
+        );
+        return;
       case 'trace': {
         const trace = this.deps.trace;
         if (!trace) {

@@ -15,6 +15,7 @@ describe('client → agent frames', () => {
     [{ type: 'reset', id: 'a' }],
     [{ type: 'reset', id: 'a', lesson: { suffix: 'ab12' } }],
     [{ type: 'layers', id: 'a', layerIds: ['sha256:' + 'a'.repeat(64), 'b'.repeat(64), 'c'.repeat(64) + '-init'] }],
+    [{ type: 'hostdir', id: 'a', path: '/var/lib/docker/volumes/data/_data' }],
   ])('accepts %j', (msg) => {
     expect(parseFrame(clientMessageSchema, JSON.stringify(msg))).toEqual({ ok: true, value: msg });
   });
@@ -37,6 +38,10 @@ describe('client → agent frames', () => {
     ['a lesson suffix that could widen the match', JSON.stringify({ type: 'reset', id: '1', lesson: { suffix: '' } }), 'invalid message: lesson.suffix: '],
     ['a lesson suffix with a pattern', JSON.stringify({ type: 'reset', id: '1', lesson: { suffix: 'a*' } }), 'invalid message: lesson.suffix: '],
     ['a lesson reset naming what to remove', JSON.stringify({ type: 'reset', id: '1', lesson: { suffix: 'ab12', names: ['web'] } }), 'invalid message: lesson: '],
+    ['a host dir path that is not a string', JSON.stringify({ type: 'hostdir', id: '1', path: ['/var/lib/docker'] }), 'invalid message: path: '],
+    ['an empty host dir path', JSON.stringify({ type: 'hostdir', id: '1', path: '' }), 'invalid message: path: '],
+    ['a host dir path over 4 KiB', JSON.stringify({ type: 'hostdir', id: '1', path: '/' + 'a'.repeat(4096) }), 'invalid message: path: '],
+    ['a host dir request with options', JSON.stringify({ type: 'hostdir', id: '1', path: '/', follow: true }), 'invalid message: message: '],
     ['empty keystrokes', JSON.stringify({ type: 'input', id: '1', data: '' }), 'invalid message: data: '],
     ['keystrokes over 4 KiB', JSON.stringify({ type: 'input', id: '1', data: 'x'.repeat(4097) }), 'invalid message: data: '],
     ['keystrokes for no line', JSON.stringify({ type: 'input', data: 'x' }), 'invalid message: id: '],

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BackendEvent, Capabilities } from '../../core/backend';
-import type { LayerEntry, Snapshot } from '../../core/model';
+import type { HostDirListing, LayerEntry, Snapshot } from '../../core/model';
+import { HOST_DIR_MAX_PATH } from '../../core/engine/hostDir';
 
 /**
  * The wire protocol between the agent (backends/agent) and its browser client
@@ -31,6 +32,8 @@ import type { LayerEntry, Snapshot } from '../../core/model';
  *                                  network, volume and image whose name ends "-<suffix>", and the
  *                                  containers this session's lines made → result: string[] ("kind name")
  *   {type:'trace', id, on}         turn the kernel trace on or off (capabilities.trace) → result: boolean (now on)
+ *   {type:'hostdir', id, path}     list a host directory read-only → result: HostDirListing; only under the
+ *                                  engine's data root or a running container's bind source (issue 11)
  *
  * agent → client
  *   {type:'stdout'|'stderr', id, text}   output of the exec with that id
@@ -81,6 +84,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('layers'), id, layerIds: z.array(layerIdSchema).min(1).max(MAX_LAYERS_PER_REQUEST) }),
   z.strictObject({ type: z.literal('reset'), id, lesson: z.strictObject({ suffix: z.string().regex(/^[a-z0-9]{2,16}$/) }).optional() }),
   z.strictObject({ type: z.literal('trace'), id, on: z.boolean() }),
+  z.strictObject({ type: z.literal('hostdir'), id, path: z.string().min(1).max(HOST_DIR_MAX_PATH) }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
@@ -141,7 +145,7 @@ export type AgentMessage =
   | { type: 'stdout' | 'stderr' | 'screen'; id: string; text: string }
   | { type: 'exit'; id: string; code: number }
   | { type: 'raw'; id: string; on: boolean }
-  | { type: 'result'; id: string; value: Snapshot | Capabilities | Record<string, LayerEntry[]> | boolean | string[] | null }
+  | { type: 'result'; id: string; value: Snapshot | Capabilities | Record<string, LayerEntry[]> | HostDirListing | boolean | string[] | null }
   | { type: 'event'; event: Exclude<BackendEvent, { type: 'connection' }> }
   | { type: 'error'; id?: string; message: string };
 

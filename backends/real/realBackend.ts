@@ -1,5 +1,5 @@
 import type { Backend, BackendEvent, Capabilities, TerminalIO } from '../../core/backend';
-import type { LayerEntry, Snapshot } from '../../core/model';
+import type { HostDirListing, LayerEntry, Snapshot } from '../../core/model';
 import { type ClientMessage, MAX_INPUT_LENGTH, MAX_LAYERS_PER_REQUEST, MAX_TERMINAL_CELLS, SUBPROTOCOL, TOKEN_PROTOCOL_PREFIX, WS_PATH, agentMessageSchema, layerIdSchema, parseFrame } from './protocol';
 
 export interface RealBackendOptions {
@@ -216,7 +216,7 @@ export function createRealBackend(opts: RealBackendOptions): Backend & RealBacke
     socket?.send(JSON.stringify(msg));
   };
 
-  type Request = Extract<ClientMessage, { type: 'snapshot' | 'capabilities' | 'reset' | 'layers' | 'trace' }>;
+  type Request = Extract<ClientMessage, { type: 'snapshot' | 'capabilities' | 'reset' | 'layers' | 'trace' | 'hostdir' }>;
   type Unsent = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
   const request = async <T>(msg: Unsent): Promise<T> => {
     if (!(await whenOpen())) throw new Error(`not connected to the agent${detail ? `: ${detail}` : ''}`);
@@ -254,6 +254,7 @@ export function createRealBackend(opts: RealBackendOptions): Backend & RealBacke
       return removed;
     },
     setTrace: (on: boolean) => request<boolean>({ type: 'trace', on }),
+    listHostDir: (path: string) => request<HostDirListing>({ type: 'hostdir', path }),
     async exec(line: string, io: TerminalIO): Promise<number> {
       if (!(await whenOpen())) {
         io.stderr(`glassbox: not connected to the agent${detail ? ` (${detail})` : ''}\n`);

@@ -91,6 +91,10 @@ export function createSimBackend(opts: SimBackendOptions = {}): Backend & { read
       await ready;
       return remote.layerEntries(layerIds);
     },
+    async listHostDir(path: string) {
+      await ready;
+      return remote.listHostDir(path);
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -1,5 +1,5 @@
 import type { BackendEvent, Capabilities, TerminalIO } from '../../core/backend';
-import type { LayerEntry, Snapshot, TraceOp, Transition } from '../../core/model';
+import type { HostDirListing, LayerEntry, Snapshot, TraceOp, Transition } from '../../core/model';
 import { InterruptSource, seededRng, type Interrupt } from '../../core/ports';
 import type { TerminalInput } from '../../core/process';
 import { Scheduler } from '../../core/scheduler';
@@ -20,6 +20,7 @@ import { MountedFs } from '../../core/unionfs/mountedFs';
 import { HostMountTable } from '../../core/unionfs/hostOverlay';
 import { varLibDockerMounts } from '../../core/engine/varLibDocker';
 import { UpperDirFs } from '../../core/engine/upperDirFs';
+import { listFsDir } from '../../core/engine/hostDir';
 import { DockerUnit } from '../../core/engine/dockerService';
 import { journalctlCommand, serviceCommand, systemctlCommand } from '../../core/engine/systemctl';
 import { editorCommand } from '../../core/shell/editor';
@@ -92,6 +93,8 @@ export class SimHost {
   private scheduler!: Scheduler;
   private engine!: Engine;
   private shell!: HostShell;
+  /** The login shell's view of the host (the disk, /var/lib/docker, /proc): what listHostDir reads. */
+  private hostView!: Fs;
   private unsubscribeEngine: () => void = () => {};
   private listeners = new Set<(e: BackendEvent) => void>();
   private pending: Transition[] = [];
@@ -142,6 +145,7 @@ export class SimHost {
     const dockerTrees = varLibDockerMounts(this.engine.services);
     // Each container's upper directory is writable from the host (upperDirFs.ts); the rest of the data root is a read-only view.
     const fs = new UpperDirFs(processFs(kernel, mounted, kernel.shellPid, now, dockerTrees), this.engine.services, now);
+    this.hostView = fs;
     const engine = this.engine;
     // The machine ps, kill, df, mount, stat, free and uname read; /proc/mounts is the same table (core/kernel/system.ts).
     const dockerKb = (): number => (engine.snapshot().layers ?? []).reduce((n, l) => n + l.size, 0) / 1024;
@@ -245,6 +249,11 @@ export class SimHost {
     const out: Record<string, LayerEntry[]> = {};
     for (const id of layerIds) if (this.engine.hasLayer(id)) out[id] = [...this.engine.layerEntries(id)];
     return out;
+  }
+
+  /** Issue 11: a host directory the diagrams show, as `ls` on the host would see it (read-only). */
+  listHostDir(path: string): HostDirListing {
+    return listFsDir(this.hostView, path);
   }
 
   subscribe(listener: (e: BackendEvent) => void): () => void {

@@ -35,6 +35,7 @@ const api = {
   capabilities: () => host.capabilities(),
   snapshot: () => host.snapshot(),
   layerEntries: (layerIds: string[]) => host.layerEntries(layerIds),
+  listHostDir: (path: string) => host.listHostDir(path),
   prompt: () => host.prompt(),
   /**
    * Resolves only after every write has reached the page: comlink sends the

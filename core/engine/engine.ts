@@ -42,6 +42,7 @@ import { containerPrune, networkPrune } from './prune';
 import { diskUsage, type DiskUsage } from './diskUsage';
 import type { Services } from './services';
 import type { VolumesService } from './volumes/volumeService';
+import { registrySnapshots, transferLog } from './registrySnapshot';
 
 export { PEER_HOSTS } from './config';
 export { rfc3339Nano } from './rfc3339';
@@ -197,6 +198,8 @@ export class Engine {
       interfaces,
       natRules: this.net.natRules(),
       volumes: this.volumes.snapshots(),
+      registries: registrySnapshots(this.services, containers),
+      transfers: transferLog(this.services.events).recent(),
       processes: this.kernel.processSnapshots(),
       namespaces: this.kernel.namespaceSnapshots(),
       cgroups: this.kernel.cgroupSnapshots(),

@@ -71,13 +71,22 @@ export function shortId(id: string): string {
 }
 
 /** The registry's manifest digest of a Hub image (what "Digest:" and RepoDigests show). */
+export function hubManifestDigest(c: CatalogImage): string {
+  return manifestDigest(c);
+}
+
 function manifestDigest(c: CatalogImage): string {
   return sha256Digest(`manifest ${c.repo} ${c.layers.map((l) => l.diffId).join(' ')} ${JSON.stringify(c.config)}`);
 }
 
 /** The compressed blob a layer downloads as; pull progress names it by its first 12 hex. */
 function blobId(diffId: string): string {
-  return sha256Digest(`blob ${diffId}`).slice(7, 19);
+  return hubBlobDigest(diffId).slice(7, 19);
+}
+
+/** The Hub's blob digest of a layer (sha256:…). */
+export function hubBlobDigest(diffId: string): string {
+  return sha256Digest(`blob ${diffId}`);
 }
 
 /**

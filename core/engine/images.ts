@@ -11,6 +11,7 @@ import { deepFreeze } from './deepFreeze';
 import { rfc3339Nano } from './rfc3339';
 import type { EventsService } from './eventsService';
 import { addImageLayer, imageFiles, importImage, loadIntoStore, type ImportOptions } from './imageArchive';
+import { hubPullTransfer, transferLog } from './registrySnapshot';
 import { containersUsingImage, imageLookupError, pruneImages, pull, removeImage, type DeleteRecord, type ImageServiceContext, type PullMessage } from './imageService';
 
 /**
@@ -59,7 +60,7 @@ export class ImagesService {
    * refused as Hub does.
    */
   pull(ref: string): PullMessage[] {
-    return this.events.op(() => pull(this.imageContext(), ref).messages);
+    return this.pullImage(ref).messages;
   }
 
   /** `docker tag SOURCE TARGET`. */
@@ -83,7 +84,12 @@ export class ImagesService {
 
   /** A pull for a build's FROM: the progress messages and the image. */
   pullImage(ref: string): { messages: PullMessage[]; image: Image } {
-    return this.events.op(() => pull(this.imageContext(), ref));
+    return this.events.op(() => {
+      const r = pull(this.imageContext(), ref);
+      // Issue 11: the Registry view draws which layers came down.
+      transferLog(this.events).add(hubPullTransfer(r.messages, r.image, this.scheduler.now()));
+      return r;
+    });
   }
 
   /** The reference as the daemon names it: `busybox` → `busybox:latest`. */

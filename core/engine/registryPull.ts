@@ -6,6 +6,7 @@ import { familiarName, familiarString, type Reference } from '../images/referenc
 import { hubImageByConfigDigest } from '../images/registryBlobs';
 import { knownIn } from './registryPush';
 import { DaemonError } from './errors';
+import { transferLog } from './registrySnapshot';
 import type { PullMessage } from './imageService';
 import { hostOf, registryErrorText, registryRequest, resolveEndpoint, UrlError, type Endpoint, type HttpReply, type RegistryAuth } from './registryClient';
 import type { Services } from './services';
@@ -22,7 +23,7 @@ import type { Services } from './services';
 
 interface Manifest {
   config: { digest: string };
-  layers: { digest: string }[];
+  layers: { digest: string; size?: number }[];
 }
 
 interface ConfigJson {
@@ -133,6 +134,8 @@ export async function pullFromRegistry(d: Services, named: Reference, auth?: Reg
     ctx.store.tag(image!.id, tagName);
     const digestRef = `${familiarName(named)}@${digest}`;
     if (digest !== '' && !image!.repoDigests.includes(digestRef)) ctx.store.tag(image!.id, digestRef);
+    const moved = local ? [] : manifest.layers.map((l, i) => ({ id: short(l.digest), digest: l.digest, size: l.size ?? 0, action: trees.has(i) ? ('pulled' as const) : ('exists' as const) }));
+    transferLog(d.events).add({ time: d.scheduler.now(), direction: 'pull', registry: named.domain, ref: `${named.domain}/${name}:${tag}`, layers: moved });
     ctx.emit('pull', image!.id, { name: tagName });
   });
   messages.push({ status: `Digest: ${digest}` });

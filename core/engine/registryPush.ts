@@ -5,7 +5,9 @@ import { sha256Hex } from '../images/digest';
 import { familiarName, familiarString, type Reference } from '../images/reference';
 import { schema2Manifest } from '../images/registryBlobs';
 import { utf8Length } from '../utf8';
+import type { RegistryTransfer } from '../model';
 import { DaemonError } from './errors';
+import { transferLog } from './registrySnapshot';
 import type { PullMessage } from './imageService';
 import { NO_BASIC_AUTH, registryErrorText, registryRequest, resolveEndpoint, UrlError, type Endpoint, type HttpReply, type RegistryAuth } from './registryClient';
 import type { Services } from './services';
@@ -114,6 +116,7 @@ async function push(d: Services, ref: Reference, emit: (m: PullMessage) => void,
   const short = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
   for (const l of top) emit({ id: short(l.id), status: 'Preparing', progress: true });
   const descriptors: { size: number; digest: string }[] = [];
+  const sent: RegistryTransfer['layers'] = [];
   for (const l of top) {
     const { blob, digest, size } = layerBlob(l, mtime);
     descriptors.unshift({ size, digest });
@@ -123,6 +126,7 @@ async function push(d: Services, ref: Reference, emit: (m: PullMessage) => void,
         const head = await registryRequest(d, ep, 'HEAD', `/v2/${name}/blobs/${digest}`);
         if (head.status === 200) {
           emit({ id, status: 'Layer already exists', progress: true });
+          sent.push({ id, digest, size, action: 'exists' });
           knownIn(d, ep, digest, name);
           break;
         }
@@ -132,6 +136,8 @@ async function push(d: Services, ref: Reference, emit: (m: PullMessage) => void,
           const mounted = await registryRequest(d, ep, 'POST', `/v2/${name}/blobs/uploads/?mount=${digest}&from=${from}`, '');
           if (mounted.status === 201) {
             emit({ id, status: `Mounted from ${from}`, progress: true });
+            // Not sent over the wire: the registry links the blob it has.
+            sent.push({ id, digest, size, action: 'exists' });
             knownIn(d, ep, digest, name);
             break;
           }
@@ -141,6 +147,7 @@ async function push(d: Services, ref: Reference, emit: (m: PullMessage) => void,
         onUpload?.(id);
         await uploadBlob(d, ep, name, blob, digest);
         emit({ id, status: 'Pushed', progress: true });
+        sent.push({ id, digest, size, action: 'pushed' });
         knownIn(d, ep, digest, name);
         break;
       } catch (e) {
@@ -167,6 +174,7 @@ async function push(d: Services, ref: Reference, emit: (m: PullMessage) => void,
     const ctx = d.images.imageContext();
     const digestRef = `${familiarName(ref)}@${digest}`;
     if (!image.repoDigests.includes(digestRef)) ctx.store.tag(image.id, digestRef);
+    transferLog(d.events).add({ time: d.scheduler.now(), direction: 'push', registry: ref.domain, ref: `${repoName}:${tag}`, layers: sent });
     ctx.emit('push', local, { name: local });
   });
   emit({ status: `${tag}: digest: ${digest} size: ${utf8Length(manifest)}` });
