@@ -100,9 +100,10 @@ export class SimTimeline {
     await this.replayKeeping(journal, journal.entries.length, 0);
   }
 
-  /** Forgets the past (the engine was reset). */
+  /** Forgets the past and the branches (the engine was reset). */
   clear(): void {
     this.moments = [];
+    this.branchList = [];
   }
 
   /**
