@@ -18,9 +18,17 @@ describe('Interner', () => {
     expect(second.containers[1]).toEqual({ id: 'b', state: 'exited' });
   });
 
+  it('keeps a copy: changing the value given later does not change what was interned', () => {
+    const i = new Interner();
+    const v = { containers: [{ id: 'a', labels: { x: '1' } }] };
+    const kept = i.intern(v);
+    v.containers[0]!.labels.x = '2';
+    expect(kept.containers[0]!.labels.x).toBe('1');
+  });
+
   it('tells apart values that differ only in a primitive type or key order', () => {
     const i = new Interner();
-    const v = i.intern([{ n: 1 }, { n: '1' }, { a: 1, b: 2 }, { b: 2, a: 1 }]);
+    const v = i.intern({ list: [{ n: 1 }, { n: '1' }, { a: 1, b: 2 }, { b: 2, a: 1 }] }).list;
     expect(v[0]).not.toBe(v[1]);
     expect(v[1]).toEqual({ n: '1' });
     expect(v[3]).toEqual({ b: 2, a: 1 });
