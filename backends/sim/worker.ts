@@ -45,14 +45,17 @@ const api = {
    */
   async exec(line: string, io: TerminalIO): Promise<number> {
     const delivered: Promise<unknown>[] = [];
+    // A line sent while another runs is turned away and never journaled: no moment for it.
+    const refused = host.isRunning;
     const code = await host.start(line, {
       stdout: (text) => void delivered.push(Promise.resolve(io.stdout(text))),
       stderr: (text) => void delivered.push(Promise.resolve(io.stderr(text))),
       // Through the same channel as the output, so the page switches modes in order with what it shows.
       raw: (on) => void delivered.push(Promise.resolve(io.raw?.(on)).catch(() => {})),
     });
+    // The moment right after the line, before the ticks move time on while the page catches up.
+    if (!refused) timeline.record(code);
     await Promise.all(delivered);
-    timeline.record(code);
     return code;
   },
   interrupt: () => host.interrupt(),

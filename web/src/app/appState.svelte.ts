@@ -1,5 +1,6 @@
 import type { Backend, BackendEvent, BranchInfo, Capabilities, TerminalIO } from '../../../core/backend';
 import type { ContainerSnapshot, LayerEntry, Snapshot, TraceOp, Transition } from '../../../core/model';
+import { Interner } from '../../../core/timeline/intern';
 import { diffSnapshots, type LayerFiles, type SnapshotDiff } from '../../../core/timeline/diffSnapshots';
 import { mergeTrace } from '../diagrams/trace/traceModel';
 import { openBackend, realAvailable, type BackendKind, type OpenBackend, type PageLocation } from './backends';
@@ -106,6 +107,7 @@ export class AppState {
   private terminalSize: { cols: number; rows: number } | null = null;
   /** Issue 14: the snapshot after each line, by history id, where the backend keeps no timeline (the real one). */
   private recorded = new SvelteMap<number, Snapshot>();
+  private interner = new Interner();
 
   constructor(private readonly location: PageLocation) {
     this.realAvailable = realAvailable(location);
@@ -173,6 +175,7 @@ export class AppState {
     this.comparison = null;
     this.branches = [];
     this.recorded = new SvelteMap();
+    this.interner = new Interner();
     this.nextHistoryId = Math.max(0, ...this.history.map((h) => h.id)) + 1;
     this.generationReason = 'switch';
     this.generation++;
@@ -306,6 +309,7 @@ export class AppState {
     this.comparison = null;
     this.branches = [];
     this.recorded = new SvelteMap();
+    this.interner = new Interner();
     this.trace = [];
     this.selectedId = null;
     this.selectedName = null;
@@ -322,7 +326,8 @@ export class AppState {
     try {
       if (backend.timeline) return (await backend.timeline.lines()).length - 1;
       const id = this.history.at(-1)?.id;
-      if (id !== undefined) this.recorded.set(id, await backend.snapshot());
+      // Shared with the line before where nothing changed: 200 lines of a busy engine stay small.
+      if (id !== undefined) this.recorded.set(id, this.interner.intern(await backend.snapshot()));
     } catch {
       // No moment for this line: the timeline leaves it unclickable.
     }
