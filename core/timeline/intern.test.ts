@@ -13,9 +13,18 @@ describe('Interner', () => {
     const first = i.intern({ containers: [{ id: 'a', state: 'running' }, { id: 'b', state: 'running' }], images: [{ id: 'x' }] });
     const second = i.intern({ containers: [{ id: 'a', state: 'running' }, { id: 'b', state: 'exited' }], images: [{ id: 'x' }] });
     expect(second.images).toBe(first.images);
+    expect(second).not.toBe(first);
     expect(second.containers[0]).toBe(first.containers[0]);
     expect(second.containers[1]).not.toBe(first.containers[1]);
     expect(second.containers[1]).toEqual({ id: 'b', state: 'exited' });
+  });
+
+  it('finds a list element again by its id when the list around it changed', () => {
+    const i = new Interner();
+    const first = i.intern({ trace: [{ seq: 1, op: 'clone' }, { seq: 2, op: 'mount' }] });
+    const second = i.intern({ trace: [{ seq: 2, op: 'mount' }, { seq: 3, op: 'exit' }] });
+    expect(second.trace[0]).toBe(first.trace[1]);
+    expect(second.trace).toEqual([{ seq: 2, op: 'mount' }, { seq: 3, op: 'exit' }]);
   });
 
   it('keeps a copy: changing the value given later does not change what was interned', () => {
