@@ -46,6 +46,9 @@ export type ConnectionState = 'connecting' | 'open' | 'closed';
 
 const HISTORY_LIMIT = 200;
 
+/** The lifecycle's batch while the past is shown: a seq of its own, nothing to play. */
+const PAST_BATCH: { seq: number; list: Transition[] } = { seq: -2, list: [] };
+
 function historyKey(kind: BackendKind): string {
   return `glassbox.history.${kind}`;
 }
@@ -132,6 +135,11 @@ export class AppState {
   /** The kernel operations the Trace view lists: up to the past moment while it is viewed. */
   get traceShown(): TraceOp[] {
     return this.past ? (this.past.snapshot.trace ?? []) : this.trace;
+  }
+
+  /** The lifecycle moves to play: none while the past is shown (live moves would fly over the past's containers). */
+  get transitionsShown(): { seq: number; list: Transition[] } {
+    return this.past ? PAST_BATCH : this.transitions;
   }
 
   /** Whether "continue from here" can rewind this backend (the simulator's only). */
