@@ -106,4 +106,20 @@ describe('SimTimeline', () => {
     expect(restored.lines()).toEqual(timeline.lines());
     expect(restored.at(1)).toEqual(timeline.at(1));
   });
+
+  it('rebuilt from a long journal, keeps the moments of the last 200 lines, and every line with its exit code', async () => {
+    const lines = Array.from({ length: 205 }, (_, i) => (i === 3 ? 'false' : `echo ${i}`));
+    const { host } = await session(lines);
+    const restored = new SimTimeline(newHost());
+    await restored.restore(structuredClone(host.journal));
+    expect(restored.lines()).toHaveLength(205);
+    expect(restored.lines()[3]).toEqual({ line: 'false', exit: 1 });
+    expect(restored.at(4)).toBeNull();
+    expect(restored.at(5)).not.toBeNull();
+    expect(restored.at(204)).not.toBeNull();
+    // Continuing from a line whose moment was not kept still works: the journal is the truth.
+    await restored.fork(2);
+    expect(restored.lines().map((l) => l.line)).toEqual(['echo 0', 'echo 1', 'echo 2']);
+    expect(restored.branches()).toEqual([{ id: 1, from: 3, first: 'false', lines: 205 }]);
+  });
 });

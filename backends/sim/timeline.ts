@@ -16,10 +16,6 @@ import type { Journal, SimHost } from './simHost';
  * which the machine is a function of.
  */
 interface Moment {
-  line: string;
-  /** Index of the line's entry in the journal. */
-  entry: number;
-  exit: number;
   snapshot: Snapshot;
   /** Entries of the layers that change (init and containers' writable layers), by layer id. */
   layers: Record<string, readonly LayerEntry[]>;
@@ -32,8 +28,19 @@ interface Branch {
   from: number;
 }
 
+/**
+ * Rebuilding by replay (a reload, a branch) keeps the moments of the last
+ * this many lines only, the ones the page's history strip lists: keeping a
+ * moment costs a snapshot, and a reload of a long session should not pay
+ * for a thousand. Lines run live are always kept.
+ */
+const REPLAY_KEEPS = 200;
+
 export class SimTimeline {
-  private moments: Moment[] = [];
+  /** By line number; a hole where a replay did not keep the moment. */
+  private moments: (Moment | undefined)[] = [];
+  /** Every line's exit code, by line number. */
+  private exits: number[] = [];
   /** Image layers never change (their id is their content's digest): kept once, for every moment. */
   private readonly imageLayers = new Map<string, readonly LayerEntry[]>();
   private readonly snapshots = new Interner();
@@ -50,11 +57,11 @@ export class SimTimeline {
     while (entry >= 0 && !('line' in entries[entry]!)) entry--;
     if (entry < 0) return;
     const lineNo = this.lineCountBefore(entry);
-    this.keep(lineNo, entry, exit);
+    this.keep(lineNo, exit);
   }
 
-  private keep(lineNo: number, entry: number, exit: number): void {
-    const e = this.host.journal.entries[entry]!;
+  private keep(lineNo: number, exit: number): void {
+    this.note(lineNo, exit);
     const snapshot = this.snapshots.intern(this.host.snapshot());
     const changing: string[] = [];
     for (const l of snapshot.layers ?? []) {
@@ -62,8 +69,14 @@ export class SimTimeline {
       else if (!this.imageLayers.has(l.id)) this.imageLayers.set(l.id, this.host.layerEntries([l.id])[l.id] ?? []);
     }
     const layers = this.files.intern(this.host.layerEntries(changing));
+    this.moments[lineNo] = { snapshot, layers };
+  }
+
+  /** Line `lineNo` finished with `exit`; what came after it is gone. */
+  private note(lineNo: number, exit: number): void {
+    this.exits.length = lineNo;
+    this.exits.push(exit);
     this.moments.length = lineNo;
-    this.moments.push({ line: 'line' in e ? e.line : '', entry, exit, snapshot, layers });
   }
 
   private lineCountBefore(entry: number): number {
@@ -75,7 +88,8 @@ export class SimTimeline {
 
   /** The lines so far, oldest first, as the timeline lists them. */
   lines(): TimelineLine[] {
-    return this.moments.map((m) => ({ line: m.line, exit: m.exit }));
+    const lines = this.host.journal.entries.flatMap((e) => ('line' in e ? [e.line] : []));
+    return this.exits.map((exit, i) => ({ line: lines[i] ?? '', exit }));
   }
 
   /** The engine right after line `lineNo` (0-based), or null for a line it does not have. */
@@ -103,6 +117,7 @@ export class SimTimeline {
   /** Forgets the past and the branches (the engine was reset). */
   clear(): void {
     this.moments = [];
+    this.exits = [];
     this.branchList = [];
   }
 
@@ -124,11 +139,12 @@ export class SimTimeline {
    * student can go back to, and the live engine is as it was right after it.
    */
   async fork(lineNo: number): Promise<void> {
-    const m = this.moments[lineNo];
-    if (!m) throw new Error(`no line ${lineNo + 1} in the timeline`);
-    if (lineNo < this.moments.length - 1) this.saveBranch(this.copy(this.host.journal), lineNo + 1);
-    const next = this.moments[lineNo + 1]?.entry ?? this.host.journal.entries.length;
-    await this.rewindTo(next);
+    if (lineNo < 0 || lineNo >= this.exits.length) throw new Error(`no line ${lineNo + 1} in the timeline`);
+    if (lineNo < this.exits.length - 1) this.saveBranch(this.copy(this.host.journal), lineNo + 1);
+    // Up to the next line's entry: the line's own Ctrl-Cs and keystrokes stay.
+    let seen = 0;
+    const next = this.host.journal.entries.findIndex((e) => 'line' in e && seen++ === lineNo + 1);
+    await this.rewindTo(next === -1 ? this.host.journal.entries.length : next);
   }
 
   /** The other branches, each named by its first line past the fork and its line count. */
@@ -147,7 +163,7 @@ export class SimTimeline {
     const current = this.copy(this.host.journal);
     const common = commonLines(current, target.journal);
     if (this.lineCount(current) > common) this.saveBranch(current, common);
-    await this.replayKeeping(target.journal, target.journal.entries.length, Math.min(common, this.moments.length));
+    await this.replayKeeping(target.journal, target.journal.entries.length, Math.min(common, this.exits.length));
   }
 
   /** Branches as saved across reloads. */
@@ -167,11 +183,16 @@ export class SimTimeline {
     return journal.entries.filter((e) => 'line' in e).length;
   }
 
-  /** Replays `journal` up to `upTo` entries into the live host, keeping the first `kept` moments and recording the rest. */
+  /** Replays `journal` up to `upTo` entries into the live host, keeping what it has of the first `kept` lines and recording the rest. */
   private async replayKeeping(journal: Journal, upTo: number, kept: number): Promise<void> {
-    this.moments.length = Math.min(kept, this.moments.length);
-    await this.host.replay(journal, upTo, (lineNo, entry, exit) => {
-      if (lineNo >= this.moments.length) this.keep(lineNo, entry, exit);
+    kept = Math.min(kept, this.exits.length);
+    this.exits.length = kept;
+    this.moments.length = kept;
+    const total = journal.entries.slice(0, upTo).filter((e) => 'line' in e).length;
+    await this.host.replay(journal, upTo, (lineNo, _entry, exit) => {
+      if (lineNo < kept) return;
+      if (lineNo >= total - REPLAY_KEEPS) this.keep(lineNo, exit);
+      else this.note(lineNo, exit);
     });
   }
 
