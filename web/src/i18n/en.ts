@@ -251,7 +251,7 @@ export const en = {
   'history.failed': 'failed',
   'history.reset': 'Reset engine',
   'history.resetConfirm': 'Start over with a fresh engine? Every container will be gone.',
-  'timeline.hint': 'Click a line to see the engine as it was right after it; Shift-click another to compare; ← → move along the timeline.',
+  'timeline.hint': 'Click a line to see the engine as it was right after it; Shift-click another to compare; ← → move along the timeline, Esc comes back to now.',
   'timeline.pastBanner': 'Viewing the past — after line {n}:',
   'timeline.backToNow': 'Back to now',
   'timeline.continue': 'Continue from here',

@@ -247,7 +247,7 @@ export const zhCN: Messages = {
   'history.failed': '失败',
   'history.reset': '重置引擎',
   'history.resetConfirm': '要用一个全新的引擎重新开始吗？所有容器都会消失。',
-  'timeline.hint': '点击一行，查看那条命令刚执行完时引擎的样子；按住 Shift 再点另一行可比较两者；← → 沿时间线移动。',
+  'timeline.hint': '点击一行，查看那条命令刚执行完时引擎的样子；按住 Shift 再点另一行可比较两者；← → 沿时间线移动，Esc 回到现在。',
   'timeline.pastBanner': '正在查看过去——第 {n} 行之后：',
   'timeline.backToNow': '回到现在',
   'timeline.continue': '从这里继续',
