@@ -69,4 +69,16 @@ describe.skipIf(!haveChromium())('the timeline, on the simulated backend', () =>
     await expect.poll(() => page.locator('[data-testid="history"] li').count(), { timeout: 30_000 }).toBe(3);
     expect(await page.locator('[data-container="web"]').count()).toBe(0);
   });
+
+  test('the terminal scrolls to the line viewed, and back down with now', async () => {
+    const page = app.page;
+    for (let i = 0; i < 30; i++) await typeLine(page, `echo step${i}`);
+    await waitForTerminal(page, /^step29$/m);
+    const topRow = (): Promise<string> => page.locator('.xterm-rows > div').first().innerText();
+    await page.locator(line(4)).click();
+    await expect.poll(topRow, { timeout: 10_000 }).toBe('$ echo step0');
+    await page.getByRole('button', { name: 'Back to now' }).click();
+    await expect.poll(topRow, { timeout: 10_000 }).not.toBe('$ echo step0');
+  });
 });
+
