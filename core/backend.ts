@@ -61,6 +61,37 @@ export interface Backend {
    * lesson's `setup`. Resolves with what was removed ("container web-ab12" …).
    */
   resetLesson?(lesson: { suffix: string; setup: readonly string[] }, io?: TerminalIO): Promise<string[]>;
+  /** Issue 14: the engine as it was after each line (the simulator; the page keeps the real backend's itself). */
+  timeline?: Timeline;
+}
+
+/** Issue 14: the past of a backend's engine, line by line (0-based line numbers). */
+export interface Timeline {
+  lines(): Promise<TimelineLine[]>;
+  /** The snapshot right after line `lineNo`; null for a line it does not have. */
+  at(lineNo: number): Promise<Snapshot | null>;
+  /** The named layers' entries right after line `lineNo` (for the layer views and the diff's files). */
+  layerEntriesAt(lineNo: number, layerIds: string[]): Promise<Record<string, LayerEntry[]>>;
+  /** Continue from here: the live engine goes back to right after `lineNo`; the later lines become a branch. */
+  fork(lineNo: number): Promise<void>;
+  branches(): Promise<BranchInfo[]>;
+  /** Makes a branch the live engine; the lines it replaces become a branch. */
+  switchBranch(id: number): Promise<void>;
+}
+
+export interface TimelineLine {
+  line: string;
+  exit: number;
+}
+
+export interface BranchInfo {
+  id: number;
+  /** Where it leaves the live line (its first own line, 0-based). */
+  from: number;
+  /** Its first own line's text. */
+  first: string;
+  /** How many lines it has in all. */
+  lines: number;
 }
 
 export interface Capabilities {

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { Backend, BackendEvent, TerminalIO } from '../../core/backend';
+import type { Backend, BackendEvent, TerminalIO, Timeline } from '../../core/backend';
 import type { Journal, JournalEntry } from './simHost';
 import type { SimWorkerApi } from './worker';
 
@@ -13,19 +13,41 @@ export interface SimBackendOptions {
  * The simulated backend as the page sees it: the engine runs in a Web Worker,
  * and its journal is kept in localStorage so a reload rebuilds the same state.
  */
-export function createSimBackend(opts: SimBackendOptions = {}): Backend & { ready: Promise<void>; close(): void } {
+export function createSimBackend(opts: SimBackendOptions = {}): Backend & { ready: Promise<void>; close(): void; timeline: Timeline; rewindTo(entryIndex: number): Promise<void> } {
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'glassbox-sim' });
   const remote = Comlink.wrap<SimWorkerApi>(worker);
   const storageKey = opts.storageKey === undefined ? 'glassbox.sim.journal' : opts.storageKey;
   const listeners = new Set<(e: BackendEvent) => void>();
   let journal: Journal | null = null;
 
+  const branchesKey = storageKey ? `${storageKey}.branches` : null;
   const save = (): void => {
     if (!storageKey || !journal) return;
     try {
       localStorage.setItem(storageKey, JSON.stringify(journal));
     } catch {
       // Storage full or disabled: the session still works, it just will not survive a reload.
+    }
+  };
+  /** After the live machine was rebuilt (fork, branch, rewind): its journal and the branches, saved. */
+  const resync = async (): Promise<void> => {
+    journal = await remote.journal();
+    save();
+    if (!branchesKey) return;
+    try {
+      localStorage.setItem(branchesKey, JSON.stringify(await remote.savedBranches()));
+    } catch {
+      // As above.
+    }
+  };
+  const loadBranches = (): { journal: Journal; from: number }[] => {
+    if (!branchesKey) return [];
+    try {
+      const parsed: unknown = JSON.parse(localStorage.getItem(branchesKey) ?? '[]');
+      if (!Array.isArray(parsed)) return [];
+      return parsed.filter((b): b is { journal: Journal; from: number } => typeof b?.from === 'number' && Array.isArray(b?.journal?.entries) && typeof b.journal.seed === 'string');
+    } catch {
+      return [];
     }
   };
 
@@ -46,7 +68,7 @@ export function createSimBackend(opts: SimBackendOptions = {}): Backend & { read
   const ready = (async () => {
     const saved = load();
     if (saved && (opts.seed === undefined || saved.seed === opts.seed)) {
-      await remote.restore(saved);
+      await remote.restore(saved, loadBranches());
     } else {
       await remote.reset(opts.seed);
     }
@@ -102,8 +124,29 @@ export function createSimBackend(opts: SimBackendOptions = {}): Backend & { read
     async reset(seed?: string) {
       await ready;
       await remote.reset(seed);
-      journal = await remote.journal();
-      save();
+      await resync();
+    },
+    timeline: {
+      lines: async () => (await ready, remote.timelineLines()),
+      at: async (lineNo) => (await ready, remote.timelineAt(lineNo)),
+      layerEntriesAt: async (lineNo, ids) => (await ready, remote.layerEntriesAt(lineNo, ids)),
+      branches: async () => (await ready, remote.branches()),
+      async fork(lineNo) {
+        await ready;
+        await remote.fork(lineNo);
+        await resync();
+      },
+      async switchBranch(id) {
+        await ready;
+        await remote.switchBranch(id);
+        await resync();
+      },
+    },
+    /** For the lesson player: the machine just before journal entry `entryIndex` (as a replay up to it), later entries dropped. */
+    async rewindTo(entryIndex: number) {
+      await ready;
+      await remote.rewindTo(entryIndex);
+      await resync();
     },
     async rebuild(lines: string[]) {
       await ready;

@@ -463,18 +463,23 @@ export class SimHost {
     return done;
   }
 
-  /** Rebuilds a machine from its journal (a reload, or stepping back in the timeline). */
-  async replay(journal: Journal, upTo = journal.entries.length): Promise<void> {
+  /**
+   * Rebuilds a machine from its journal (a reload, or stepping back in the timeline).
+   * `onLine` hears each line as it finishes: its number among the lines, its entry's index, its exit code.
+   */
+  async replay(journal: Journal, upTo = journal.entries.length, onLine?: (lineNo: number, entryIndex: number, exit: number) => void): Promise<void> {
     this.build(journal.seed, journal.epoch, journal.preload ?? []);
     const sink: TerminalIO = { stdout: () => {}, stderr: () => {} };
     const entries = journal.entries.slice(0, upTo);
+    let lineNo = 0;
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
       if (!('line' in entry)) continue;
       await this.advanceTo(entry.t);
       const events: LineEvent[] = [];
       for (let k = i + 1; k < entries.length && !('line' in entries[k]!); k++) events.push(entries[k] as LineEvent);
-      await this.runToCompletion(entry.line, sink, events);
+      const exit = await this.runToCompletion(entry.line, sink, events);
+      onLine?.(lineNo++, i, exit);
     }
     this.flushEvents();
   }

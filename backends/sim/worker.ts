@@ -2,6 +2,7 @@
 import * as Comlink from 'comlink';
 import type { BackendEvent, TerminalIO } from '../../core/backend';
 import { SimHost, type Journal, type JournalEntry } from './simHost';
+import { SimTimeline } from './timeline';
 
 /**
  * The simulated engine in a Web Worker. Virtual time follows the wall clock
@@ -14,18 +15,20 @@ const TICK_MS = 50;
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 const host = new SimHost({ yieldToEventLoop, stdinIsTTY: true, terminalInput: true, epoch: Date.now() });
-// Virtual time is Unix time here: the journal's epoch is the moment it began.
+const timeline = new SimTimeline(host);
+// Virtual time is Unix time here, less `lag`: the journal's epoch is the moment it began, and after
+// "continue from here" the machine carries on from the moment it went back to, not from the wall clock.
 let ticking = false;
-/** The tick under way, if any: a rebuild waits for it, since it drives the machine's time itself. */
-let tick: Promise<void> = Promise.resolve();
-/** While a rebuild runs its lines, wall-clock ticks stay out. */
-let holding = false;
+let lag = 0;
+/** While the machine is rebuilt by replay: the page hears neither the replayed lines nor the states they pass through. */
+let quiet = false;
+const pageListeners = new Set<(e: BackendEvent) => void>();
 
 setInterval(() => {
-  if (ticking || holding) return;
+  if (ticking) return;
   ticking = true;
-  tick = host
-    .advanceTo(Date.now())
+  host
+    .advanceTo(Date.now() - lag)
     .finally(() => {
       ticking = false;
     });
@@ -43,6 +46,8 @@ const api = {
    */
   async exec(line: string, io: TerminalIO): Promise<number> {
     const delivered: Promise<unknown>[] = [];
+    // A line sent while another runs is turned away and never journaled: no moment for it.
+    const refused = host.isRunning;
     const code = await host.start(line, {
       stdout: (text) => void delivered.push(Promise.resolve(io.stdout(text))),
       stderr: (text) => void delivered.push(Promise.resolve(io.stderr(text))),
@@ -52,23 +57,36 @@ const api = {
       edit: async (request) => (await Promise.all(delivered), (await io.edit?.(request)) ?? null),
       signIn: async (request) => (await Promise.all(delivered), (await io.signIn?.(request)) ?? null),
     });
+    // The moment right after the line, before the ticks move time on while the page catches up.
+    if (!refused) timeline.record(code);
     await Promise.all(delivered);
     return code;
   },
   interrupt: () => host.interrupt(),
   input: (data: string) => host.input(data),
   subscribe(listener: (e: BackendEvent) => void): () => void {
-    return Comlink.proxy(host.subscribe(listener));
+    pageListeners.add(listener);
+    const off = host.subscribe((e) => {
+      if (!quiet) listener(e);
+    });
+    return Comlink.proxy(() => {
+      pageListeners.delete(listener);
+      off();
+    });
   },
   onJournal(listener: (entry: JournalEntry) => void): () => void {
-    return Comlink.proxy(host.onJournal(listener));
+    return Comlink.proxy(host.onJournal((entry) => {
+      if (!quiet) listener(entry);
+    }));
   },
   journal: (): Journal => host.journal,
   /** Rebuilds from a saved journal, then carries on in wall-clock time from where it left off. */
-  async restore(journal: Journal): Promise<void> {
+  async restore(journal: Journal, branches: { journal: Journal; from: number }[] = []): Promise<void> {
     ticking = true;
     try {
-      await host.replay(journal);
+      await timeline.restore(journal);
+      timeline.loadBranches(branches);
+      lag = 0;
       // Time that passed while the page was closed passes in the simulation too.
       await host.advanceTo(Math.max(host.now(), Date.now()));
     } finally {
@@ -77,18 +95,43 @@ const api = {
   },
   reset(seed?: string): void {
     host.reset(seed, Date.now());
+    timeline.clear();
+    lag = 0;
   },
   /** A fresh engine with `lines` run on it (time jumps through them as in a script), then wall-clock time again. */
-  async rebuild(lines: string[]): Promise<void> {
-    holding = true;
-    try {
-      await tick.catch(() => {});
+  rebuild: (lines: string[]) =>
+    rebuilding(async () => {
+      timeline.clear();
       await host.rebuild(lines, Date.now());
-    } finally {
-      holding = false;
-    }
-  },
+    }),
+  timelineLines: () => timeline.lines(),
+  timelineAt: (lineNo: number) => timeline.at(lineNo),
+  layerEntriesAt: (lineNo: number, layerIds: string[]) => timeline.layerEntriesAt(lineNo, layerIds),
+  branches: () => timeline.branches(),
+  savedBranches: () => timeline.savedBranches(),
+  fork: (lineNo: number) => rebuilding(() => timeline.fork(lineNo)),
+  switchBranch: (id: number) => rebuilding(() => timeline.switchBranch(id)),
+  /** For the lesson player: the machine as it was just before journal entry `entryIndex`, later entries dropped. */
+  rewindTo: (entryIndex: number) => rebuilding(() => timeline.rewindTo(entryIndex)),
 };
+
+/** Changes the live machine by replay, with the wall-clock ticks held off; time then carries on from the moment replayed to. */
+async function rebuilding(fn: () => Promise<void>): Promise<void> {
+  // A line still running would be cut off mid-way; the page waits for it (or Ctrl-C) first.
+  if (host.isRunning) throw new Error('a command is still running');
+  while (ticking) await yieldToEventLoop();
+  ticking = true;
+  quiet = true;
+  try {
+    await fn();
+    lag = Math.max(0, Date.now() - host.now());
+  } finally {
+    quiet = false;
+    ticking = false;
+    const event: BackendEvent = { type: 'snapshot', snapshot: host.snapshot(), transitions: [] };
+    for (const l of pageListeners) l(event);
+  }
+}
 
 export type SimWorkerApi = typeof api;
 

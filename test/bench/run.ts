@@ -14,6 +14,7 @@ import { benchBuild, type BuildBenchResult } from './buildBench';
 import { benchTrace, type TraceBenchResult } from './traceBench';
 import { benchClassroom, type ClassroomBenchResult } from './classroomBench';
 import { benchRegistry, type RegistryBenchResult } from './registryBench';
+import { benchTimeline, type TimelineBenchResult } from './timelineBench';
 import { formatStats, type Stats } from './stats';
 
 /**
@@ -28,9 +29,10 @@ import { formatStats, type Stats } from './stats';
  *   --trace  only docker run through the agent, kernel trace off and on, against the CLI (needs Docker, root, bpftrace)
  *   --classroom only the classroom relay: 100 students' progress to the teacher's socket over loopback
  *   --registry only docker push and pull of a five-layer image to a simulated registry:2 (also part of --sim)
+ *   --timeline only the timeline: 1,000 lines and 200 containers, jumping back, continuing from a line
  */
 const args = new Set(process.argv.slice(2));
-const only = args.has('--layers') || args.has('--trace') || args.has('--classroom') || args.has('--shell') || args.has('--registry');
+const only = args.has('--layers') || args.has('--trace') || args.has('--classroom') || args.has('--shell') || args.has('--timeline') || args.has('--registry');
 const doSim = !args.has('--page') && !only;
 const doShell = args.has('--shell') || doSim;
 const doRegistry = args.has('--registry') || doSim;
@@ -38,6 +40,7 @@ const doPage = !args.has('--sim') && !only;
 const doLayers = args.has('--layers') || args.size === 0;
 const doTrace = args.has('--trace') || args.size === 0;
 const doClassroom = args.has('--classroom') || args.size === 0;
+const doTimeline = args.has('--timeline') || doSim;
 
 interface Report {
   at: string;
@@ -54,6 +57,7 @@ interface Report {
   trace?: TraceBenchResult;
   classroom?: ClassroomBenchResult;
   registry?: RegistryBenchResult;
+  timeline?: TimelineBenchResult;
   errors: string[];
 }
 
@@ -240,6 +244,25 @@ async function main(): Promise<number> {
       lines.push(
         `Classroom relay (${c.students} students, ${c.events} progress events over loopback)`,
         `  student send → teacher receives ${formatStats(c.latency)}${ok ? '  ✓ p95 under 200 ms' : '  ✗ p95 over the 200 ms target'}`,
+        '',
+      );
+    });
+  }
+
+  if (doTimeline) {
+    process.stderr.write('timeline: 1,000 lines with 200 containers…\n');
+    await part('timeline', 'Timeline', async () => {
+      const tl = await benchTimeline();
+      report.timeline = tl;
+      const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(2)} MiB`;
+      lines.push(
+        `Timeline (${tl.lines} lines, ${tl.containers} containers, ${tl.failedLines} lines failed)`,
+        `  jump to an earlier line         ${formatStats(tl.jump)}${verdict(tl.jump, 100)}`,
+        `  … with its layers' files        ${formatStats(tl.jumpWithLayers)}`,
+        `  keep the moment after a line    ${formatStats(tl.recordPerLine)}`,
+        `  continue from here (replay)     ${formatStats(tl.fork)}`,
+        `  persisted (journal + branches)  ${kb(tl.persistedBytes)}${tl.persistedBytes < 5 * 1024 * 1024 ? '  ✓ under 5 MB' : '  ✗ over 5 MB'}`,
+        `  one snapshot as JSON            ${kb(tl.snapshotBytes)}; heap kept for ${tl.lines} moments ≈ ${mb(tl.heapGrowthBytes)}`,
         '',
       );
     });

@@ -1,10 +1,13 @@
-import type { Backend, BackendEvent, Capabilities, EditRequest, SignInRequest, TerminalIO } from '../../../core/backend';
-import type { ContainerSnapshot, Snapshot, TraceOp, Transition } from '../../../core/model';
+import type { Backend, BackendEvent, BranchInfo, Capabilities, EditRequest, SignInRequest, TerminalIO } from '../../../core/backend';
+import type { ContainerSnapshot, LayerEntry, Snapshot, TraceOp, Transition } from '../../../core/model';
+import { Interner } from '../../../core/timeline/intern';
+import { diffSnapshots, type LayerFiles, type SnapshotDiff } from '../../../core/timeline/diffSnapshots';
 import { mergeTrace } from '../diagrams/trace/traceModel';
 import { openBackend, realAvailable, type BackendKind, type OpenBackend, type PageLocation } from './backends';
 import { containerNamedIn } from './followContainer';
 import { LessonState, studentSeed } from './lessonState.svelte';
 import { studentSuffix } from '../../../lessons/suffix';
+import { SvelteMap } from 'svelte/reactivity';
 
 /**
  * What the page knows, in one reactive object: the backend in use and its
@@ -18,6 +21,26 @@ export interface HistoryEntry {
   line: string;
   /** null while running; 'error' when the backend itself failed. */
   exit: number | null | 'error';
+  /** Issue 14: the line's number in the simulator's timeline (0-based), when it has one. */
+  lineNo?: number;
+}
+
+/** Issue 14: an earlier moment shown in place of the live engine. */
+export interface PastView {
+  historyId: number;
+  line: string;
+  /** 1-based, as the banner counts. */
+  number: number;
+  snapshot: Snapshot;
+  /** The layers' files at that moment. */
+  layerEntries(ids: string[]): Promise<Record<string, LayerEntry[]>>;
+}
+
+/** Issue 14: what changed between two lines. */
+export interface MomentDiff {
+  from: { historyId: number; number: number; line: string };
+  to: { historyId: number; number: number; line: string };
+  diff: SnapshotDiff;
 }
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
@@ -32,6 +55,9 @@ export type PageDialog =
   | { kind: 'signIn'; request: SignInRequest; answer(user: string | null): void };
 
 const HISTORY_LIMIT = 200;
+
+/** The lifecycle's batch while the past is shown: a seq of its own, nothing to play. */
+const PAST_BATCH: { seq: number; list: Transition[] } = { seq: -2, list: [] };
 
 function historyKey(kind: BackendKind): string {
   return `glassbox.history.${kind}`;
@@ -77,6 +103,14 @@ export class AppState {
   readonly realAvailable: boolean;
   /** The teacher's last "everyone to step N" (classroom), numbered so a repeat of the same step is seen. */
   stepRequest = $state.raw<{ seq: number; lesson: string; stepIndex: number } | null>(null);
+  /** Issue 14: the earlier moment shown instead of the live engine, or null for now. */
+  past = $state.raw<PastView | null>(null);
+  /** Issue 14: the changes between two lines the user picked (shift-click), or null. */
+  comparison = $state.raw<MomentDiff | null>(null);
+  /** Issue 14: the other branches of the simulator's timeline ("continue from here" keeps them). */
+  branches = $state.raw<BranchInfo[]>([]);
+  /** Issue 14: the live machine is being rebuilt (continue from here, switching branch). */
+  rewinding = $state(false);
 
   private open = $state.raw<OpenBackend | null>(null);
   private latest = $state.raw<Snapshot | null>(null);
@@ -90,14 +124,47 @@ export class AppState {
   private session = 0;
   /** The terminal's size in cells, given to each backend as it opens. */
   private terminalSize: { cols: number; rows: number } | null = null;
+  /** Issue 14: the snapshot after each line, by history id, where the backend keeps no timeline (the real one). */
+  private recorded = new SvelteMap<number, Snapshot>();
+  private interner = new Interner();
 
   constructor(private readonly location: PageLocation) {
     this.realAvailable = realAvailable(location);
   }
 
-  /** The latest snapshot (the lesson's part of it, when scoped); each one also moves the lesson on. */
+  /**
+   * The snapshot the views show: the live engine's latest, or the past moment
+   * being viewed (the lesson's part of either, when scoped). Each live one also
+   * moves the lesson on.
+   */
   get snapshot(): Snapshot | null {
-    return this.shown;
+    return this.past ? this.lessons.view(this.past.snapshot) : this.shown;
+  }
+
+  /** The live engine's latest snapshot, even while the past is viewed. */
+  get liveSnapshot(): Snapshot | null {
+    return this.latest;
+  }
+
+  /** Where the layer views read files: the past moment's, or the live backend's. */
+  get layerSource(): Pick<Backend, 'layerEntries'> | null {
+    // The moment itself, one object per moment, so a view's file cache lasts while it is shown.
+    return this.past ?? this.backend;
+  }
+
+  /** The kernel operations the Trace view lists: up to the past moment while it is viewed. */
+  get traceShown(): TraceOp[] {
+    return this.past ? (this.past.snapshot.trace ?? []) : this.trace;
+  }
+
+  /** The lifecycle moves to play: none while the past is shown (live moves would fly over the past's containers). */
+  get transitionsShown(): { seq: number; list: Transition[] } {
+    return this.past ? PAST_BATCH : this.transitions;
+  }
+
+  /** Whether "continue from here" can rewind this backend (the simulator's only). */
+  get canFork(): boolean {
+    return this.backend?.timeline !== undefined;
   }
 
   set snapshot(snapshot: Snapshot | null) {
@@ -136,6 +203,11 @@ export class AppState {
     this.connection = { state: kind === 'sim' ? 'open' : 'connecting' };
     this.running = false;
     this.history = kind === 'sim' ? loadHistory(kind) : [];
+    this.past = null;
+    this.comparison = null;
+    this.branches = [];
+    this.recorded = new SvelteMap();
+    this.interner = new Interner();
     this.nextHistoryId = Math.max(0, ...this.history.map((h) => h.id)) + 1;
     this.generationReason = 'switch';
     this.generation++;
@@ -180,7 +252,8 @@ export class AppState {
       const [capabilities, snapshot] = await Promise.all([opened.backend.capabilities(), opened.backend.snapshot()]);
       if (generation !== this.generation) return;
       this.capabilities = capabilities;
-      if (!this.snapshot) this.snapshot = snapshot;
+      if (!this.latest) this.snapshot = snapshot;
+      if (opened.backend.timeline) await this.syncTimeline(opened.backend);
     } catch (err) {
       if (generation === this.generation && kind === 'sim') this.connection = { state: 'closed', detail: err instanceof Error ? err.message : String(err) };
     }
@@ -226,6 +299,8 @@ export class AppState {
       return null;
     }
     const generation = this.generation;
+    // A line typed while the past is shown runs on the live engine: back to now first.
+    this.backToNow();
     const entry: HistoryEntry = { id: this.nextHistoryId++, line, exit: null };
     this.history = [...this.history, entry].slice(-HISTORY_LIMIT);
     this.running = true;
@@ -254,7 +329,9 @@ export class AppState {
     if (generation !== this.generation) return null;
     this.running = false;
     this.dialog = null;
-    this.history = this.history.map((h) => (h.id === entry.id ? { ...h, exit } : h));
+    const lineNo = await this.lineNoOf(backend);
+    if (generation !== this.generation) return null;
+    this.history = this.history.map((h) => (h.id === entry.id ? { ...h, exit, ...(lineNo !== undefined ? { lineNo } : {}) } : h));
     this.saveHistory();
     if (exit !== 'error') this.lessons.lineDone(line, exit, output);
     // A container the line created exists only now.
@@ -300,6 +377,11 @@ export class AppState {
     this.running = false;
     this.history = [];
     this.saveHistory();
+    this.past = null;
+    this.comparison = null;
+    this.branches = [];
+    this.recorded = new SvelteMap();
+    this.interner = new Interner();
     this.trace = [];
     this.selectedId = null;
     this.selectedName = null;
@@ -326,10 +408,129 @@ export class AppState {
     this.selectedId = null;
     this.selectedName = null;
     this.followLine = null;
+    this.past = null;
+    this.comparison = null;
     await backend.rebuild(lines);
     // The rebuild's own snapshot events travel on another channel: let them land before the state the lesson starts from.
     await new Promise((resolve) => setTimeout(resolve, 50));
     this.snapshot = await backend.snapshot();
+  }
+
+  /**
+   * The timeline's number of the line just run (sim), or, where the backend
+   * keeps no timeline, the snapshot after it kept here (real).
+   */
+  private async lineNoOf(backend: Backend): Promise<number | undefined> {
+    try {
+      if (backend.timeline) return (await backend.timeline.lines()).length - 1;
+      const id = this.history.at(-1)?.id;
+      // Shared with the line before where nothing changed: 200 lines of a busy engine stay small.
+      if (id !== undefined) this.recorded.set(id, this.interner.intern(await backend.snapshot()));
+    } catch {
+      // No moment for this line: the timeline leaves it unclickable.
+    }
+    return undefined;
+  }
+
+  /** The history as the simulator's timeline has it (after a reload, a fork or a branch switch). */
+  private async syncTimeline(backend: Backend): Promise<void> {
+    const timeline = backend.timeline;
+    if (!timeline) return;
+    const [lines, branches] = await Promise.all([timeline.lines(), timeline.branches()]);
+    if (this.backend !== backend) return;
+    const shown = lines.slice(-HISTORY_LIMIT);
+    const offset = lines.length - shown.length;
+    this.history = shown.map((l, i) => ({ id: offset + i + 1, line: l.line, exit: l.exit, lineNo: offset + i }));
+    this.nextHistoryId = lines.length + 1;
+    this.branches = branches;
+    this.saveHistory();
+  }
+
+  /** Whether the engine's state after history entry `h` can be shown. */
+  hasMoment(h: HistoryEntry): boolean {
+    if (h.exit === null) return false;
+    return this.backend?.timeline ? h.lineNo !== undefined : this.recorded.has(h.id);
+  }
+
+  private async momentOf(h: HistoryEntry): Promise<PastView | null> {
+    const backend = this.backend;
+    if (!backend) return null;
+    const number = (h.lineNo ?? this.history.indexOf(h)) + 1;
+    const timeline = backend.timeline;
+    if (timeline && h.lineNo !== undefined) {
+      const lineNo = h.lineNo;
+      const snapshot = await timeline.at(lineNo);
+      if (!snapshot) return null;
+      return { historyId: h.id, line: h.line, number, snapshot, layerEntries: (ids) => timeline.layerEntriesAt(lineNo, ids) };
+    }
+    const snapshot = this.recorded.get(h.id);
+    // The real engine keeps no past files: layers still there answer with today's.
+    return snapshot ? { historyId: h.id, line: h.line, number, snapshot, layerEntries: (ids) => backend.layerEntries(ids) } : null;
+  }
+
+  /** Shows the engine as it was right after history entry `h`; the latest line is now itself. */
+  async view(h: HistoryEntry): Promise<void> {
+    if (h.id === this.history.at(-1)?.id && !this.running) {
+      this.backToNow();
+      return;
+    }
+    const generation = this.generation;
+    const moment = await this.momentOf(h);
+    if (generation !== this.generation || !moment) return;
+    this.past = moment;
+  }
+
+  backToNow(): void {
+    this.past = null;
+  }
+
+  /** Lists what changed between the lines of entries `a` and `b` (in whichever order they were picked). */
+  async compare(a: HistoryEntry, b: HistoryEntry): Promise<void> {
+    const [first, second] = this.history.indexOf(a) <= this.history.indexOf(b) ? [a, b] : [b, a];
+    const generation = this.generation;
+    const [ma, mb] = await Promise.all([this.momentOf(first), this.momentOf(second)]);
+    if (generation !== this.generation || !ma || !mb) return;
+    const files = async (m: PastView): Promise<LayerFiles> => {
+      // The containers' stacks: their writable layers and what lies under them.
+      const ids = m.snapshot.containers.flatMap((c) => c.rootfs?.layers ?? []).filter((id, i, all) => all.indexOf(id) === i);
+      return this.backend?.timeline ? m.layerEntries(ids) : {};
+    };
+    const [fa, fb] = await Promise.all([files(ma), files(mb)]);
+    if (generation !== this.generation) return;
+    const end = (m: PastView): MomentDiff['from'] => ({ historyId: m.historyId, number: m.number, line: m.line });
+    this.comparison = { from: end(ma), to: end(mb), diff: diffSnapshots(ma.snapshot, mb.snapshot, fa, fb) };
+  }
+
+  closeComparison(): void {
+    this.comparison = null;
+  }
+
+  /** "Continue from here": the simulator goes back to right after entry `h`; the later lines become a branch. */
+  async continueFrom(h: HistoryEntry): Promise<void> {
+    const backend = this.backend;
+    if (!backend?.timeline || h.lineNo === undefined || this.running || this.rewinding) return;
+    await this.rewindWith(backend, () => backend.timeline!.fork(h.lineNo!));
+  }
+
+  /** Makes branch `id` the live machine; the lines it replaces become a branch. */
+  async switchBranch(id: number): Promise<void> {
+    const backend = this.backend;
+    if (!backend?.timeline || this.running || this.rewinding) return;
+    await this.rewindWith(backend, () => backend.timeline!.switchBranch(id));
+  }
+
+  private async rewindWith(backend: Backend, change: () => Promise<void>): Promise<void> {
+    this.rewinding = true;
+    try {
+      await change();
+      this.past = null;
+      this.comparison = null;
+      await this.syncTimeline(backend);
+      this.snapshot = await backend.snapshot();
+      this.trace = this.latest?.trace ?? [];
+    } finally {
+      this.rewinding = false;
+    }
   }
 
   /** The teacher moved the class to step `stepIndex` (0-based) of `lesson`: the lesson pane follows. */
