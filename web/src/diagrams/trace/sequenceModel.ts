@@ -51,6 +51,8 @@ export function execLane(op: TraceOp): TraceActor {
 /** The phase of one op, from the op alone (an exit is placed by the process it ends, see sequenceOf). */
 export function phaseOf(op: TraceOp): SeqPhase {
   const o = op.op;
+  // dockerd enters a container's network namespace only to configure it (bpftrace and strace both show it): network set-up.
+  if (o === 'setns' && op.actor === 'dockerd') return 'network';
   if (o === 'clone' || o === 'unshare' || o === 'setns' || o === 'sethostname') return 'namespaces';
   if (o.startsWith('cgroup.') || o === 'oom_kill') return 'cgroups';
   if (o.startsWith('link.') || o.startsWith('addr.') || o.startsWith('route.') || o === 'iptables') return 'network';
