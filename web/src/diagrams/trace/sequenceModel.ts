@@ -187,8 +187,18 @@ function opMessage(op: TraceOp, phase: SeqPhase): Omit<SeqMessage, 'row'> {
     const target = String(op.args.target ?? '').replace(/([0-9a-f]{12})[0-9a-f]{52}/g, '$1…');
     return { from: op.actor, to: 'kernel', label: `mount ${String(op.args.fstype || '')} → ${tail(target, 30)}`, detail, phase, ops: [op], derived: false };
   }
+  if (op.op === 'pivot_root') return { from: op.actor, to: 'kernel', label: `pivot_root → ${tail(String(op.args.new_root ?? '').replace(/([0-9a-f]{12})[0-9a-f]{52}/g, '$1…'), 30)}`, detail, phase, ops: [op], derived: false };
   const label = op.op === 'exit' ? `exit ${String(op.args.signal ?? op.args.code ?? '')}`.trim() : `${op.op} ${short(argsText(op), 34)}`.trim();
   return { from: op.actor, to: 'kernel', label, detail, phase, ops: [op], derived: false };
+}
+
+/** A process's short name from its execve: `runc create`, `runc init`, `sleep`, `containerd-shim-runc-v2`. */
+function programName(op: TraceOp): string {
+  const argv = String(op.args.argv || op.args.path || '');
+  if (argv === 'runc init') return argv;
+  const sub = runcSubcommand(argv);
+  if (sub) return `runc ${sub}`;
+  return base(argv.split(/\s+/)[0] ?? '');
 }
 
 export interface SequenceOptions {
@@ -201,6 +211,7 @@ export function sequenceOf(allOps: readonly TraceOp[], command: string, opts: Se
   const ops = allOps.filter((o) => o.command === command);
   const out: Omit<SeqMessage, 'row'>[] = [];
   const phaseOfPid = new Map<number, SeqPhase>();
+  const programOfPid = new Map<number, string>();
 
   const explicitApi = ops.some((o) => o.op === 'api');
   const api = explicitApi ? null : apiRequest(command);
@@ -234,9 +245,20 @@ export function sequenceOf(allOps: readonly TraceOp[], command: string, opts: Se
       } else if (lane === 'runc' && runcSubcommand(String(op.args.argv ?? ''))) pushTask(op);
     }
     let phase = phaseOf(op);
-    if (op.op === 'execve') phaseOfPid.set(op.pid, phase);
+    if (op.op === 'execve') {
+      phaseOfPid.set(op.pid, phase);
+      programOfPid.set(op.pid, programName(op));
+    }
+    // A cloned child runs its parent's program until it execs.
+    if (op.op === 'clone' && typeof op.args.child === 'number' && programOfPid.has(op.pid)) {
+      programOfPid.set(op.args.child, programOfPid.get(op.pid)!);
+      phaseOfPid.set(op.args.child, phaseOfPid.get(op.pid)!);
+    }
     if (op.op === 'exit' && phaseOfPid.has(op.pid) && op.actor !== 'container') phase = phaseOfPid.get(op.pid)!;
-    out.push(opMessage(op, phase));
+    const m = opMessage(op, phase);
+    // Which process ended: "exit 0" alone says little on a lane of many runc runs.
+    if (op.op === 'exit' && programOfPid.has(op.pid)) m.label = `${m.label} (${programOfPid.get(op.pid)!})`;
+    out.push(m);
   }
   pushApi();
 
@@ -301,7 +323,7 @@ export function layoutSequence(seq: Sequence, width = 1280): SequenceGeometry {
   const top = 64;
   const rowHeight = 34;
   const left = bandWidth + 70;
-  const right = width - 60;
+  const right = width - 80;
   const step = (right - left) / (seq.lanes.length - 1);
   const laneX = Object.fromEntries(seq.lanes.map((l, i) => [l, Math.round(left + i * step)])) as Record<TraceActor, number>;
   const rowY = (row: number): number => top + 24 + row * rowHeight;
