@@ -58,6 +58,14 @@ describe.skipIf(!haveChromium())('the trace as a sequence diagram, on the simula
     // Step on to dockerd making the veth pair.
     for (let i = 0; i < 20 && (await page.locator(current).getAttribute('data-op')) !== 'link.add'; i++) await next.click();
     expect(await page.locator(current).getAttribute('aria-label')).toMatch(/^dockerd → kernel: link\.add/);
+    // From the keyboard: the current arrow is the one tab stop, and ↓ steps on.
+    const row = Number(await page.locator(current).getAttribute('data-row'));
+    await page.locator(current).focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await page.locator(current).getAttribute('data-row')).toBe(String(row + 1));
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-row'))).toBe(String(row + 1));
+    expect(await page.locator('[data-testid="trace-sequence"] .msg[tabindex="0"]').count()).toBe(1);
+    await page.keyboard.press('ArrowUp');
     await page.locator('[data-testid="tab-network"]').click();
     await page.locator('.iface.lit').first().waitFor({ state: 'attached', timeout: 10_000 });
     // Back to the trace: the same mode and step.
