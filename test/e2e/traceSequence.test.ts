@@ -88,6 +88,19 @@ describe.skipIf(!haveChromium())('the trace as a sequence diagram, on the simula
     expect(await page.locator(current).getAttribute('data-row')).toBe(at);
   });
 
+  test('an op picked in the Table is the step the Sequence shows', async () => {
+    const page = app.page;
+    // A later command is the one shown; the op picked belongs to the earlier docker run.
+    await typeLine(page, 'docker ps -q');
+    await expect.poll(() => page.locator('[data-testid="seq-command"]').inputValue()).toBe('docker ps -q');
+    await page.locator('[data-testid="trace-mode-table"]').check();
+    await page.locator('[data-testid="trace-diagram"] .op[data-op="sethostname"]').first().click();
+    await page.locator('[data-testid="trace-mode-sequence"]').check();
+    await page.locator(current).waitFor({ state: 'attached' });
+    expect(await page.locator(current).getAttribute('aria-label')).toMatch(/^runc → kernel: sethostname hostname=[0-9a-f]{12}$/);
+    expect(await page.locator('[data-testid="seq-command"]').inputValue()).toBe(line);
+  });
+
   test('exports the sequence diagram as a standalone SVG', async () => {
     const page = app.page;
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-svg"]').click()]);
