@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceOp } from '../../../../core/model';
-import { type SeqPhase, apiRequest, commandsOf, execLane, layoutSequence, phaseOf, phaseOrder, pickCommand, runcSubcommand, sequenceOf } from './sequenceModel';
+import { type SeqPhase, apiRequest, commandsOf, execLane, lastRunOf, layoutSequence, phaseOf, phaseOrder, pickCommand, runcSubcommand, sequenceOf } from './sequenceModel';
 
 let seq = 0;
 function op(o: string, args: TraceOp['args'], extra: Partial<TraceOp> = {}): TraceOp {
@@ -140,6 +140,19 @@ describe('sequenceOf', () => {
       ['start', 15, 15],
     ]);
     expect(phaseOrder(s, ['rootfs', 'namespaces', 'cgroups', 'network', 'start'])).toEqual(['rootfs', 'network', 'cgroups', 'namespaces', 'start']);
+  });
+
+  it('draws the latest run of a line typed twice, not both mixed', () => {
+    const again = [
+      ...ops,
+      op('exit', { code: 0 }, { actor: 'container', pid: 31 }),
+      op('execve', { path: '/usr/bin/docker', argv: run }, { actor: 'client', pid: 50, command: run }),
+      op('unshare', { flags: 'CLONE_NEWNS' }, { pid: 51, command: run }),
+    ];
+    expect(lastRunOf(again, run).map((o) => o.pid)).toEqual([50, 51]);
+    expect(sequenceOf(again, run).messages.map((m) => m.label)).toEqual([`execve ${run}`, 'POST /containers/create, POST /containers/{id}/…', 'unshare flags=CLONE_NEWNS']);
+    expect(lastRunOf(ops, 'docker ps').map((o) => o.pid)).toEqual([40]);
+    expect(lastRunOf(ops, 'never run')).toEqual([]);
   });
 
   it('keeps every op as its own arrow when asked not to collapse', () => {

@@ -142,6 +142,22 @@ export interface Sequence {
   bands: PhaseBand[];
 }
 
+/** The ops of the latest run of a line: the same line typed twice is two runs, and the diagram shows the last. */
+export function lastRunOf(ops: readonly TraceOp[], command: string): TraceOp[] {
+  let run: TraceOp[] = [];
+  let prev: string | undefined;
+  for (const o of ops) {
+    // Ops between lines (no command) neither end a run nor belong to it.
+    if (!o.command) continue;
+    if (o.command === command) {
+      if (prev !== command) run = [];
+      run.push(o);
+    }
+    prev = o.command;
+  }
+  return run;
+}
+
 /** The commands that have ops, in the order they were first run. */
 export function commandsOf(ops: readonly TraceOp[]): string[] {
   const seen = new Set<string>();
@@ -208,7 +224,7 @@ export interface SequenceOptions {
 
 /** The sequence diagram of one command's ops (in seq order). */
 export function sequenceOf(allOps: readonly TraceOp[], command: string, opts: SequenceOptions = {}): Sequence {
-  const ops = allOps.filter((o) => o.command === command);
+  const ops = lastRunOf(allOps, command);
   const out: Omit<SeqMessage, 'row'>[] = [];
   const phaseOfPid = new Map<number, SeqPhase>();
   const programOfPid = new Map<number, string>();
