@@ -155,6 +155,18 @@ describe('sequenceOf', () => {
     expect(lastRunOf(ops, 'never run')).toEqual([]);
   });
 
+  it('leaves out another container’s ops put down to the same line (a shared real engine), keeping those that name none', () => {
+    const mixed = [
+      op('mount', { fstype: 'overlay', source: 'overlay', target: '/m' }, { actor: 'dockerd', command: run }),
+      op('unshare', { flags: 'CLONE_NEWNS' }, { containerId: 'mine', command: run }),
+      op('execve', { path: '/bin/sleep', argv: 'sleep 86400' }, { containerId: 'theirs', command: run }),
+      op('execve', { path: '/bin/sleep', argv: 'sleep 60' }, { containerId: 'mine', command: run }),
+    ];
+    const labels = (containerId: string | null): string[] => sequenceOf(mixed, run, { containerId }).messages.filter((m) => !m.derived).map((m) => m.label);
+    expect(labels('mine')).toEqual(['mount overlay → /m', 'unshare flags=CLONE_NEWNS', 'execve sleep 60']);
+    expect(labels(null)).toEqual(['mount overlay → /m', 'unshare flags=CLONE_NEWNS', 'execve sleep 86400', 'execve sleep 60']);
+  });
+
   it('keeps every op as its own arrow when asked not to collapse', () => {
     expect(sequenceOf(ops, run, { collapse: false }).messages.filter((m) => m.ops[0]?.op.startsWith('cgroup.'))).toHaveLength(3);
   });

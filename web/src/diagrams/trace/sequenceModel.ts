@@ -220,11 +220,17 @@ function programName(op: TraceOp): string {
 export interface SequenceOptions {
   /** Draw a run of (≥ 3) like kernel calls of one actor and phase as one arrow. Default true. */
   collapse?: boolean;
+  /**
+   * Only this container's ops (and those that name none, dockerd's own work): on a shared real engine another
+   * container started meanwhile is put down to the same line, as the Table's "Only" filter knows.
+   */
+  containerId?: string | null;
 }
 
 /** The sequence diagram of one command's ops (in seq order). */
 export function sequenceOf(allOps: readonly TraceOp[], command: string, opts: SequenceOptions = {}): Sequence {
-  const ops = lastRunOf(allOps, command);
+  const only = opts.containerId;
+  const ops = lastRunOf(allOps, command).filter((o) => !only || !o.containerId || o.containerId === only);
   const out: Omit<SeqMessage, 'row'>[] = [];
   const phaseOfPid = new Map<number, SeqPhase>();
   const programOfPid = new Map<number, string>();
