@@ -19,6 +19,7 @@ describe.skipIf(!haveChromium())('the Trace tab, on the simulated backend', () =
     await typeLine(page, 'docker run -d --name web busybox sleep 300');
     await waitForTerminal(page, /^[0-9a-f]{64}$/m);
     await page.locator('[data-testid="tab-trace"]').click();
+    await page.locator('[data-testid="trace-mode-table"]').check();
     await page.locator('[data-testid="trace-diagram"] .op[data-op="link.add"]').first().waitFor({ state: 'visible', timeout: 20_000 });
     expect(await opTexts(page, 'unshare')).toContainEqual(expect.stringContaining('flags=CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|CLONE_NEWNET (runc'));
     expect((await opTexts(page, 'pivot_root')).length).toBe(1);
@@ -47,6 +48,7 @@ describe.skipIf(traceProblem !== null)('the Kernel and Trace tabs, on the real b
   test('with tracing on, docker run lists unshare with the five namespace flags, pivot_root and the veth, seen by bpftrace', async () => {
     const page = app.page;
     await page.locator('[data-testid="tab-trace"]').click();
+    await page.locator('[data-testid="trace-mode-table"]').check();
     const toggle = page.locator('[data-testid="trace-toggle"]');
     await toggle.click();
     await expect.poll(() => toggle.getAttribute('aria-pressed'), { timeout: 60_000 }).toBe('true');

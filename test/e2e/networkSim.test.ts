@@ -29,6 +29,7 @@ describe.skipIf(!haveChromium())('the network diagram, on the simulated backend'
   test('a veth op picked in the Trace view lights up that interface in the Network view', async () => {
     const page = app.page;
     await page.locator('[data-testid="tab-trace"]').click();
+    await page.locator('[data-testid="trace-mode-table"]').check();
     const vethOp = page.locator('[data-testid="trace-diagram"] .op[data-op="link.add"][aria-label*="type=veth"]').first();
     await vethOp.waitFor({ state: 'visible', timeout: 20_000 });
     await vethOp.click();
