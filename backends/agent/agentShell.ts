@@ -3,6 +3,8 @@ import { delimiter, join } from 'node:path';
 import type { Interrupt } from '../../core/ports';
 import type { CommandRunner } from '../../core/process';
 import { HostShell } from '../../core/shell/hostShell';
+import { MemFs } from '../../core/shell/memfs';
+import { withMemoryContext } from './buildContext';
 import { machinelessUtilities } from '../../core/shell/utils';
 import type { LineShell } from './session';
 import { type SpawnOptions, dockerRunner, hostProgramRunner } from './spawnRunner';
@@ -22,13 +24,17 @@ export interface AgentShellOptions {
  */
 export function createAgentShell(opts: AgentShellOptions): (spawn: SpawnOptions) => LineShell {
   return (spawn) => {
-    const docker = dockerRunner(opts.dockerBin, spawn);
+    const clock = { now: () => Date.now() };
+    // The shell's files live here, in memory; `docker build` of a context among them is written out for the real CLI.
+    const fs = new MemFs(() => clock.now());
+    const docker = withMemoryContext(dockerRunner(opts.dockerBin, spawn), fs);
     const shell = new HostShell({
+      fs,
       commands: opts.hostShell ? withHostPrograms({ docker }, hostProgramRunner(spawn)) : { docker },
       hostname: opts.hostname,
       utilities: machinelessUtilities(),
       sleep: wallSleep,
-      clock: { now: () => Date.now() },
+      clock,
     });
     return { run: (line, io, interrupt, terminal) => shell.run(line, io, interrupt, { stdinIsTTY: true, ...(terminal ? { terminal } : {}) }) };
   };

@@ -52,6 +52,22 @@ describe.skipIf(!haveDocker())('agent: terminal lines run the real docker CLI', 
     }
   });
 
+  it('builds a context the terminal wrote into its memory (printf > Dockerfile, then docker build .), as the course lesson does', async () => {
+    const tag = `${uniqueName('gbtest-ctx')}:1.0`;
+    const dir = `/tmp/${uniqueName('gbctx')}`;
+    try {
+      const r = await run(client, `mkdir -p ${dir}/sub && cd ${dir} && echo hi > sub/f.txt && printf 'FROM busybox\\nCOPY sub/f.txt /f.txt\\nCMD ["cat", "/f.txt"]\\n' > Dockerfile && docker build -q -t ${tag} .`);
+      // (stderr carries the CLI's legacy-builder notice where buildx is missing.)
+      expect(r.stderr).not.toMatch(/unable to prepare context|Cannot locate specified Dockerfile/);
+      expect(r.code).toBe(0);
+      // Nothing of it reached the host's disk, and the agent's own copy is gone.
+      expect(existsSync(dir)).toBe(false);
+      expect(docker('run', '--rm', tag).trim()).toBe('hi');
+    } finally {
+      dockerQuiet('rmi', '-f', tag);
+    }
+  });
+
   it('passes on Docker’s own error text and exit code', async () => {
     const missing = uniqueName('gbtest-missing');
     const r = await run(client, `docker rm ${missing}`);

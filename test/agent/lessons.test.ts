@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lessonMain } from '../../backends/node/lessonCli';
@@ -162,10 +162,18 @@ describe.skipIf(!haveDocker() || !haveRoot())('the course on the real engine', (
 describe.skipIf(!haveDocker() || !haveRoot())('glassbox lesson check --real', () => {
   it('runs a lesson on the local engine and says which lessons are sim-only and why', async () => {
     let out = '';
-    const building = files.find((f) => f.startsWith('08-'));
-    const code = await lessonMain(['check', '--real', join(dir, '01-first-container.md'), ...(building ? [join(dir, building)] : [])], (s) => (out += s), (s) => (out += s));
-    expect(out).toMatch(/01-first-container\.md: Your first container \(real engine\)\n(  ok .*\n){7}/);
-    if (building) expect(out).toContain('  sim-only: The real backend');
-    expect(code, out).toBe(0);
+    // A lesson marked sim-only in its front matter: 01 again, under another id, with a reason.
+    const tmp = mkdtempSync(join(tmpdir(), 'gb-lesson-'));
+    const simOnly = join(tmp, 'sim-only.md');
+    const first = readFileSync(join(dir, '01-first-container.md'), 'utf8');
+    writeFileSync(simOnly, first.replace(/^id: .*$/m, 'id: sim-only-demo\nsim-only:\n  en: Shown only on the simulator.\n  zh-CN: 只在模拟器上演示。'));
+    try {
+      const code = await lessonMain(['check', '--real', join(dir, '01-first-container.md'), simOnly], (s) => (out += s), (s) => (out += s));
+      expect(out).toMatch(/01-first-container\.md: Your first container \(real engine\)\n(  ok .*\n){7}/);
+      expect(out).toContain('  sim-only: Shown only on the simulator.');
+      expect(code, out).toBe(0);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   }, 120_000);
 });
