@@ -2,6 +2,7 @@
 import * as Comlink from 'comlink';
 import type { BackendEvent, TerminalIO } from '../../core/backend';
 import { SimHost, type Journal, type JournalEntry } from './simHost';
+import { sendingPatches } from './patchStream';
 
 /**
  * The simulated engine in a Web Worker. Virtual time follows the wall clock
@@ -58,7 +59,8 @@ const api = {
   interrupt: () => host.interrupt(),
   input: (data: string) => host.input(data),
   subscribe(listener: (e: BackendEvent) => void): () => void {
-    return Comlink.proxy(host.subscribe(listener));
+    // After the first snapshot only what changed crosses the port (issue 14).
+    return Comlink.proxy(host.subscribe(sendingPatches(listener)));
   },
   onJournal(listener: (entry: JournalEntry) => void): () => void {
     return Comlink.proxy(host.onJournal(listener));

@@ -1,0 +1,149 @@
+import type { Snapshot } from './model';
+
+/**
+ * What changed between two snapshots, small enough to post to the page after
+ * every change (a whole snapshot of a thousand containers is megabytes of
+ * structured clone). Lists of objects with an identity are patched by key;
+ * everything else is replaced whole when it differs. Applying a patch keeps
+ * the objects that did not change, so views see the same identities.
+ */
+
+/** The list fields patched item by item, and how an item is keyed. */
+const KEYED = {
+  containers: (c: Snapshot['containers'][number]) => c.id,
+  images: (i: Snapshot['images'][number]) => i.id,
+  layers: (l: NonNullable<Snapshot['layers']>[number]) => l.id,
+  networks: (n: NonNullable<Snapshot['networks']>[number]) => `${n.host ?? ''}|${n.id}`,
+  interfaces: (i: NonNullable<Snapshot['interfaces']>[number]) => `${i.host ?? ''}|${i.netns}|${i.name}`,
+  processes: (p: NonNullable<Snapshot['processes']>[number]) => String(p.pid),
+  namespaces: (n: NonNullable<Snapshot['namespaces']>[number]) => `${n.type}:${n.inode}`,
+  cgroups: (c: NonNullable<Snapshot['cgroups']>[number]) => c.path,
+  trace: (t: NonNullable<Snapshot['trace']>[number]) => String(t.seq),
+  volumes: (v: NonNullable<Snapshot['volumes']>[number]) => v.name,
+  registries: (r: NonNullable<Snapshot['registries']>[number]) => r.id,
+} as const;
+
+type KeyedField = keyof typeof KEYED;
+
+/** One list's changes: items added or changed, keys removed, and the new order when it is not the old one with additions at the end. */
+export interface ListPatch {
+  upsert: unknown[];
+  remove: string[];
+  order?: string[];
+}
+
+export interface SnapshotPatch {
+  /** Fields replaced whole (also a keyed list that was absent before, or whose keys repeat). */
+  set: Partial<Snapshot>;
+  /** Fields the new snapshot no longer has. */
+  unset: (keyof Snapshot)[];
+  lists: Partial<Record<KeyedField, ListPatch>>;
+}
+
+function isKeyed(field: string): field is KeyedField {
+  return Object.hasOwn(KEYED, field);
+}
+
+/** Structural equality of plain data (what a snapshot is made of). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (!Object.hasOwn(b, k)) return false;
+    if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+/** The keys of `items` in order, or null when two items share a key (such a list is sent whole). */
+function keysOf(items: readonly unknown[], key: (item: never) => string): string[] | null {
+  const keys = items.map((i) => key(i as never));
+  return new Set(keys).size === keys.length ? keys : null;
+}
+
+function diffList(prev: readonly unknown[], next: readonly unknown[], key: (item: never) => string): ListPatch | 'whole' | null {
+  if (prev === next) return null;
+  const prevKeys = keysOf(prev, key);
+  const nextKeys = keysOf(next, key);
+  if (!prevKeys || !nextKeys) return 'whole';
+  const before = new Map<string, unknown>();
+  prevKeys.forEach((k, i) => before.set(k, prev[i]));
+  const upsert: unknown[] = [];
+  const added: string[] = [];
+  nextKeys.forEach((k, i) => {
+    if (!before.has(k)) added.push(k);
+    const old = before.get(k);
+    if (old === undefined || !deepEqual(old, next[i])) upsert.push(next[i]);
+  });
+  const nextSet = new Set(nextKeys);
+  const remove = prevKeys.filter((k) => !nextSet.has(k));
+  if (upsert.length === 0 && remove.length === 0 && prevKeys.length === nextKeys.length && prevKeys.every((k, i) => k === nextKeys[i])) return null;
+  // applyPatch's default order: the old one less removals, additions after in upsert order.
+  const implied = [...prevKeys.filter((k) => nextSet.has(k)), ...added];
+  const inOrder = implied.length === nextKeys.length && implied.every((k, i) => k === nextKeys[i]);
+  return inOrder ? { upsert, remove } : { upsert, remove, order: nextKeys };
+}
+
+/** The patch that turns `prev` into `next`. */
+export function diffSnapshot(prev: Snapshot, next: Snapshot): SnapshotPatch {
+  const patch: SnapshotPatch = { set: {}, unset: [], lists: {} };
+  const set = patch.set as Record<string, unknown>;
+  const p = prev as unknown as Record<string, unknown>;
+  const n = next as unknown as Record<string, unknown>;
+  for (const field of Object.keys(p)) if (!Object.hasOwn(n, field)) patch.unset.push(field as keyof Snapshot);
+  for (const field of Object.keys(n)) {
+    const a = p[field];
+    const b = n[field];
+    if (isKeyed(field) && Array.isArray(a) && Array.isArray(b)) {
+      const d = diffList(a, b, KEYED[field]);
+      if (d === 'whole') set[field] = b;
+      else if (d) patch.lists[field] = d;
+    } else if (!Object.hasOwn(p, field) || !deepEqual(a, b)) {
+      set[field] = b;
+    }
+  }
+  return patch;
+}
+
+function applyList(prev: readonly unknown[], lp: ListPatch, key: (item: never) => string): unknown[] {
+  const byKey = new Map<string, unknown>();
+  for (const item of prev) byKey.set(key(item as never), item);
+  const removed = new Set(lp.remove);
+  const added: string[] = [];
+  for (const item of lp.upsert) {
+    const k = key(item as never);
+    if (!byKey.has(k)) added.push(k);
+    byKey.set(k, item);
+  }
+  const order = lp.order ?? [...prev.map((i) => key(i as never)).filter((k) => !removed.has(k)), ...added];
+  return order.map((k) => {
+    if (!byKey.has(k)) throw new Error(`snapshot patch: no item ${k}`);
+    return byKey.get(k);
+  });
+}
+
+/** `prev` with `patch` applied: a new snapshot that shares every object the patch did not change. */
+export function applyPatch(prev: Snapshot, patch: SnapshotPatch): Snapshot {
+  const out: Record<string, unknown> = { ...prev, ...patch.set };
+  for (const field of patch.unset) delete out[field];
+  for (const [field, lp] of Object.entries(patch.lists)) {
+    if (!lp || !isKeyed(field)) continue;
+    const base = out[field];
+    if (!Array.isArray(base)) throw new Error(`snapshot patch: no list ${field} to patch`);
+    out[field] = applyList(base, lp, KEYED[field]);
+  }
+  return out as unknown as Snapshot;
+}
+
+/** Whether the patch changes nothing. */
+export function isEmptyPatch(patch: SnapshotPatch): boolean {
+  return Object.keys(patch.set).length === 0 && patch.unset.length === 0 && Object.keys(patch.lists).length === 0;
+}
