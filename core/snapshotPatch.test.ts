@@ -49,14 +49,17 @@ describe('deepEqual', () => {
 });
 
 describe('diffSnapshot / applyPatch', () => {
-  const cases: { name: string; prev: Snapshot; next: Snapshot; containers?: { upsert: string[]; remove: string[]; order?: boolean } }[] = [
+  const cases: { name: string; prev: Snapshot; next: Snapshot; containers?: { upsert: string[]; remove: string[]; placed?: 'order' | 'insertAfter' } }[] = [
     { name: 'nothing changed', prev: snap([a, b]), next: snap([a, b]) },
     { name: 'a container added at the end', prev: snap([a, b]), next: snap([a, b, c]), containers: { upsert: ['c'], remove: [] } },
     { name: 'a container removed', prev: snap([a, b, c]), next: snap([a, c]), containers: { upsert: [], remove: ['b'] } },
     { name: 'one container changed', prev: snap([a, b]), next: snap([a, container('b', 'paused')]), containers: { upsert: ['b'], remove: [] } },
     { name: 'a rebuilt but equal container is not sent', prev: snap([a, b]), next: snap([container('a'), b]) },
-    { name: 'reordered', prev: snap([a, b, c]), next: snap([c, a, b]), containers: { upsert: [], remove: [], order: true } },
-    { name: 'added in the middle', prev: snap([a, c]), next: snap([a, b, c]), containers: { upsert: ['b'], remove: [], order: true } },
+    { name: 'reordered', prev: snap([a, b, c]), next: snap([c, a, b]), containers: { upsert: [], remove: [], placed: 'order' } },
+    { name: 'added in the middle', prev: snap([a, c]), next: snap([a, b, c]), containers: { upsert: ['b'], remove: [], placed: 'insertAfter' } },
+    { name: 'added first', prev: snap([b, c]), next: snap([a, b, c]), containers: { upsert: ['a'], remove: [], placed: 'insertAfter' } },
+    { name: 'several added in a run, one removed', prev: snap([a, container('z')]), next: snap([container('x'), a, b, c, container('y')]), containers: { upsert: ['x', 'b', 'c', 'y'], remove: ['z'], placed: 'insertAfter' } },
+    { name: 'reordered and added', prev: snap([a, b]), next: snap([b, c, a]), containers: { upsert: ['c'], remove: [], placed: 'order' } },
     { name: 'removed and added', prev: snap([a, b]), next: snap([b, c]), containers: { upsert: ['c'], remove: ['a'] } },
   ];
   it.each(cases)('$name', ({ prev, next, containers }) => {
@@ -66,7 +69,7 @@ describe('diffSnapshot / applyPatch', () => {
     else {
       expect((lp?.upsert as ContainerSnapshot[]).map((x) => x.id)).toEqual(containers.upsert);
       expect(lp?.remove).toEqual(containers.remove);
-      expect(lp?.order !== undefined).toBe(containers.order ?? false);
+      expect(lp?.order !== undefined ? 'order' : lp?.insertAfter !== undefined ? 'insertAfter' : undefined).toBe(containers.placed);
     }
     expect(applyPatch(prev, patch)).toEqual(next);
   });

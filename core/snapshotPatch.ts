@@ -25,10 +25,15 @@ const KEYED = {
 
 type KeyedField = keyof typeof KEYED;
 
-/** One list's changes: items added or changed, keys removed, and the new order when it is not the old one with additions at the end. */
+/**
+ * One list's changes: items added or changed, keys removed. By default new
+ * items go at the end; `insertAfter` places each after a key (null: first)
+ * when the others kept their order; `order` gives the whole new order.
+ */
 export interface ListPatch {
   upsert: unknown[];
   remove: string[];
+  insertAfter?: [string, string | null][];
   order?: string[];
 }
 
@@ -63,33 +68,57 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
-/** The keys of `items` in order, or null when two items share a key (such a list is sent whole). */
-function keysOf(items: readonly unknown[], key: (item: never) => string): string[] | null {
-  const keys = items.map((i) => key(i as never));
-  return new Set(keys).size === keys.length ? keys : null;
+/**
+ * An item's key, remembered per object: snapshot items are not changed once
+ * made (the engine freezes its own), and most are the same objects from one
+ * snapshot to the next.
+ */
+const keyCache = new WeakMap<object, string>();
+
+function keyOf(item: unknown, key: (item: never) => string): string {
+  if (typeof item !== 'object' || item === null) return key(item as never);
+  let k = keyCache.get(item);
+  if (k === undefined) {
+    k = key(item as never);
+    keyCache.set(item, k);
+  }
+  return k;
 }
 
 function diffList(prev: readonly unknown[], next: readonly unknown[], key: (item: never) => string): ListPatch | 'whole' | null {
   if (prev === next) return null;
-  const prevKeys = keysOf(prev, key);
-  const nextKeys = keysOf(next, key);
-  if (!prevKeys || !nextKeys) return 'whole';
+  const prevKeys = prev.map((i) => keyOf(i, key));
+  const nextKeys = next.map((i) => keyOf(i, key));
   const before = new Map<string, unknown>();
-  prevKeys.forEach((k, i) => before.set(k, prev[i]));
+  for (let i = 0; i < prev.length; i++) before.set(prevKeys[i] as string, prev[i]);
+  const nextSet = new Set(nextKeys);
+  // Two items with one key cannot be patched by key: such a list is sent whole.
+  if (before.size !== prevKeys.length || nextSet.size !== nextKeys.length) return 'whole';
   const upsert: unknown[] = [];
   const added: string[] = [];
-  nextKeys.forEach((k, i) => {
-    if (!before.has(k)) added.push(k);
+  for (let i = 0; i < next.length; i++) {
+    const k = nextKeys[i] as string;
     const old = before.get(k);
+    if (old === undefined) added.push(k);
     if (old === undefined || !deepEqual(old, next[i])) upsert.push(next[i]);
-  });
-  const nextSet = new Set(nextKeys);
+  }
   const remove = prevKeys.filter((k) => !nextSet.has(k));
   if (upsert.length === 0 && remove.length === 0 && prevKeys.length === nextKeys.length && prevKeys.every((k, i) => k === nextKeys[i])) return null;
   // applyPatch's default order: the old one less removals, additions after in upsert order.
   const implied = [...prevKeys.filter((k) => nextSet.has(k)), ...added];
   const inOrder = implied.length === nextKeys.length && implied.every((k, i) => k === nextKeys[i]);
-  return inOrder ? { upsert, remove } : { upsert, remove, order: nextKeys };
+  if (inOrder) return { upsert, remove };
+  // Items that stayed kept their order (a veth added among the host's interfaces): say where each new one goes.
+  const stayed = implied.slice(0, implied.length - added.length);
+  const stayedInNext = nextKeys.filter((k) => before.has(k));
+  if (stayed.every((k, i) => k === stayedInNext[i])) {
+    const insertAfter: [string, string | null][] = [];
+    nextKeys.forEach((k, i) => {
+      if (!before.has(k)) insertAfter.push([k, i === 0 ? null : (nextKeys[i - 1] as string)]);
+    });
+    return { upsert, remove, insertAfter };
+  }
+  return { upsert, remove, order: nextKeys };
 }
 
 /** The patch that turns `prev` into `next`. */
@@ -115,19 +144,36 @@ export function diffSnapshot(prev: Snapshot, next: Snapshot): SnapshotPatch {
 
 function applyList(prev: readonly unknown[], lp: ListPatch, key: (item: never) => string): unknown[] {
   const byKey = new Map<string, unknown>();
-  for (const item of prev) byKey.set(key(item as never), item);
+  for (const item of prev) byKey.set(keyOf(item, key), item);
   const removed = new Set(lp.remove);
   const added: string[] = [];
   for (const item of lp.upsert) {
-    const k = key(item as never);
+    const k = keyOf(item, key);
     if (!byKey.has(k)) added.push(k);
     byKey.set(k, item);
   }
-  const order = lp.order ?? [...prev.map((i) => key(i as never)).filter((k) => !removed.has(k)), ...added];
+  const stayed = prev.map((i) => keyOf(i, key)).filter((k) => !removed.has(k));
+  const order = lp.order ?? (lp.insertAfter ? inserted(stayed, lp.insertAfter) : [...stayed, ...added]);
   return order.map((k) => {
     if (!byKey.has(k)) throw new Error(`snapshot patch: no item ${k}`);
     return byKey.get(k);
   });
+}
+
+/** `stayed` with each new key placed right after its anchor (null: first); anchors are earlier keys of the result. */
+function inserted(stayed: readonly string[], insertAfter: readonly [string, string | null][]): string[] {
+  // Each anchor is the new key's predecessor in the result, so an anchor is followed by at most one new key.
+  const follower = new Map<string | null, string>(insertAfter.map(([k, anchor]) => [anchor, k]));
+  const out: string[] = [];
+  const chain = (from: string | null): void => {
+    for (let k = follower.get(from); k !== undefined; k = follower.get(k)) out.push(k);
+  };
+  chain(null);
+  for (const k of stayed) {
+    out.push(k);
+    chain(k);
+  }
+  return out;
 }
 
 /** `prev` with `patch` applied: a new snapshot that shares every object the patch did not change. */

@@ -1,4 +1,5 @@
 import { Traffic } from './traffic';
+import { InterfaceMemo } from './interfaceMemo';
 import { DaemonError } from '../engine/errors';
 import type { ContainerNetwork, InterfaceSnapshot, NatRule, NetworkSnapshot, PortBinding } from '../model';
 import { randomHex, type Rng } from '../ports';
@@ -1049,8 +1050,10 @@ export class NetworkModel {
   interfaceSnapshots(): InterfaceSnapshot[] {
     const out = this.interfacesOf('host');
     for (const cn of this.containers.values()) if (cn.sandbox?.own) out.push(...this.interfacesOf(cn.id));
-    return this.hostName === '' ? out : out.map((i) => ({ ...i, host: this.hostName }));
+    return this.interfaceMemo.stable(this.hostName === '' ? out : out.map((i) => ({ ...i, host: this.hostName })));
   }
+
+  private readonly interfaceMemo = new InterfaceMemo();
 
   containerNetworkSnapshot(id: string): { networkMode: string; networks: ContainerNetwork[]; ports: PortBinding[] } {
     const cn = this.containers.get(id);
