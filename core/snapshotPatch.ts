@@ -69,9 +69,9 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 /**
- * An item's key, remembered per object: snapshot items are not changed once
- * made (the engine freezes its own), and most are the same objects from one
- * snapshot to the next.
+ * An item's key, remembered per object (and a list's index, per list):
+ * snapshot data is not changed once made (the engine freezes its own), and
+ * most items are the same objects from one snapshot to the next.
  */
 const keyCache = new WeakMap<object, string>();
 
@@ -85,13 +85,28 @@ function keyOf(item: unknown, key: (item: never) => string): string {
   return k;
 }
 
+/**
+ * A list's keys and items by key, remembered per list: the sender's next list
+ * is the base of its following diff, so each list is indexed once.
+ */
+const indexCache = new WeakMap<readonly unknown[], { keys: string[]; byKey: Map<string, unknown> }>();
+
+function indexed(items: readonly unknown[], key: (item: never) => string): { keys: string[]; byKey: Map<string, unknown> } {
+  let ix = indexCache.get(items);
+  if (!ix) {
+    const keys = items.map((i) => keyOf(i, key));
+    const byKey = new Map<string, unknown>();
+    for (let i = 0; i < items.length; i++) byKey.set(keys[i] as string, items[i]);
+    ix = { keys, byKey };
+    indexCache.set(items, ix);
+  }
+  return ix;
+}
+
 function diffList(prev: readonly unknown[], next: readonly unknown[], key: (item: never) => string): ListPatch | 'whole' | null {
   if (prev === next) return null;
-  const prevKeys = prev.map((i) => keyOf(i, key));
-  const nextKeys = next.map((i) => keyOf(i, key));
-  const before = new Map<string, unknown>();
-  for (let i = 0; i < prev.length; i++) before.set(prevKeys[i] as string, prev[i]);
-  const nextSet = new Set(nextKeys);
+  const { keys: prevKeys, byKey: before } = indexed(prev, key);
+  const { keys: nextKeys, byKey: nextSet } = indexed(next, key);
   // Two items with one key cannot be patched by key: such a list is sent whole.
   if (before.size !== prevKeys.length || nextSet.size !== nextKeys.length) return 'whole';
   const upsert: unknown[] = [];
