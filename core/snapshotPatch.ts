@@ -158,36 +158,42 @@ export function diffSnapshot(prev: Snapshot, next: Snapshot): SnapshotPatch {
 }
 
 function applyList(prev: readonly unknown[], lp: ListPatch, key: (item: never) => string): unknown[] {
-  const byKey = new Map<string, unknown>();
-  for (const item of prev) byKey.set(keyOf(item, key), item);
-  const removed = new Set(lp.remove);
-  const added: string[] = [];
-  for (const item of lp.upsert) {
-    const k = keyOf(item, key);
-    if (!byKey.has(k)) added.push(k);
-    byKey.set(k, item);
+  if (lp.order) {
+    const byKey = new Map<string, unknown>();
+    for (const item of prev) byKey.set(keyOf(item, key), item);
+    for (const item of lp.upsert) byKey.set(keyOf(item, key), item);
+    return lp.order.map((k) => {
+      if (!byKey.has(k)) throw new Error(`snapshot patch: no item ${k}`);
+      return byKey.get(k);
+    });
   }
-  const stayed = prev.map((i) => keyOf(i, key)).filter((k) => !removed.has(k));
-  const order = lp.order ?? (lp.insertAfter ? inserted(stayed, lp.insertAfter) : [...stayed, ...added]);
-  return order.map((k) => {
-    if (!byKey.has(k)) throw new Error(`snapshot patch: no item ${k}`);
-    return byKey.get(k);
-  });
-}
-
-/** `stayed` with each new key placed right after its anchor (null: first); anchors are earlier keys of the result. */
-function inserted(stayed: readonly string[], insertAfter: readonly [string, string | null][]): string[] {
-  // Each anchor is the new key's predecessor in the result, so an anchor is followed by at most one new key.
-  const follower = new Map<string | null, string>(insertAfter.map(([k, anchor]) => [anchor, k]));
-  const out: string[] = [];
+  // One walk of the old list, without indexing it: patches are small, lists are not.
+  const changed = new Map<string, unknown>();
+  for (const item of lp.upsert) changed.set(keyOf(item, key), item);
+  const removed = new Set(lp.remove);
+  const follower = new Map<string | null, string>((lp.insertAfter ?? []).map(([k, anchor]) => [anchor, k]));
+  const out: unknown[] = [];
+  const placed = new Set<string>();
+  const place = (k: string, item: unknown): void => {
+    out.push(item);
+    placed.add(k);
+  };
   const chain = (from: string | null): void => {
-    for (let k = follower.get(from); k !== undefined; k = follower.get(k)) out.push(k);
+    for (let k = follower.get(from); k !== undefined; k = follower.get(k)) {
+      if (!changed.has(k)) throw new Error(`snapshot patch: no item ${k}`);
+      place(k, changed.get(k));
+    }
   };
   chain(null);
-  for (const k of stayed) {
-    out.push(k);
+  for (const item of prev) {
+    const k = keyOf(item, key);
+    if (removed.has(k)) continue;
+    if (changed.has(k)) place(k, changed.get(k));
+    else out.push(item);
     chain(k);
   }
+  // Without insertAfter, new items go at the end in the order sent.
+  for (const [k, item] of changed) if (!placed.has(k)) place(k, item);
   return out;
 }
 
