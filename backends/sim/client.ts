@@ -2,6 +2,7 @@ import * as Comlink from 'comlink';
 import type { Backend, BackendEvent, TerminalIO, Timeline } from '../../core/backend';
 import type { Journal, JournalEntry } from './simHost';
 import type { SimWorkerApi } from './worker';
+import { receivingPatches } from './patchStream';
 
 export interface SimBackendOptions {
   seed?: string;
@@ -80,11 +81,11 @@ export function createSimBackend(opts: SimBackendOptions = {}): Backend & { read
         save();
       }),
     );
-    await remote.subscribe(
-      Comlink.proxy((e: BackendEvent) => {
-        for (const l of listeners) l(e);
-      }),
-    );
+    // The worker sends patches after its first snapshot: listeners get whole snapshots again.
+    const deliver = receivingPatches((e: BackendEvent) => {
+      for (const l of listeners) l(e);
+    });
+    await remote.subscribe(Comlink.proxy(deliver));
   })();
 
   return {

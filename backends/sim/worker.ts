@@ -3,6 +3,7 @@ import * as Comlink from 'comlink';
 import type { BackendEvent, TerminalIO } from '../../core/backend';
 import { SimHost, type Journal, type JournalEntry } from './simHost';
 import { SimTimeline } from './timeline';
+import { sendingPatches } from './patchStream';
 
 /**
  * The simulated engine in a Web Worker. Virtual time follows the wall clock
@@ -65,12 +66,14 @@ const api = {
   interrupt: () => host.interrupt(),
   input: (data: string) => host.input(data),
   subscribe(listener: (e: BackendEvent) => void): () => void {
-    pageListeners.add(listener);
+    // After the first snapshot only what changed crosses the port (issue 14); the rewind's own snapshot goes the same way.
+    const send = sendingPatches(listener);
+    pageListeners.add(send);
     const off = host.subscribe((e) => {
-      if (!quiet) listener(e);
+      if (!quiet) send(e);
     });
     return Comlink.proxy(() => {
-      pageListeners.delete(listener);
+      pageListeners.delete(send);
       off();
     });
   },

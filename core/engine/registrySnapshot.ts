@@ -178,11 +178,27 @@ export function manifestLayers(text: string | undefined): string[] {
 const REGISTRY_CONFIG = '/etc/docker/registry/config.yml';
 
 /** The Hub and every registry container of the simulated engine, with what each running one holds. */
+/**
+ * Container snapshots are kept (frozen) while unchanged, so whether one is a
+ * registry is worked out once per snapshot object, not for every container
+ * after every change (issue 14).
+ */
+const registryMemo = new WeakMap<ContainerSnapshot, boolean>();
+
+function isRegistrySnapshot(c: ContainerSnapshot): boolean {
+  let is = registryMemo.get(c);
+  if (is === undefined) {
+    is = isRegistryContainer(c.image, c.command);
+    registryMemo.set(c, is);
+  }
+  return is;
+}
+
 export function registrySnapshots(d: Services, containers: readonly ContainerSnapshot[]): RegistrySnapshot[] {
   const out: RegistrySnapshot[] = [{ id: 'docker.io', kind: 'hub', host: 'docker.io', port: 0, container: '', running: true, insecure: false, auth: false, repositories: hubRepositories() }];
   for (const c of containers) {
     // Another simulated host's containers (docker -H) are not this daemon's registries.
-    if (!d.containers.byId.has(c.id) || !isRegistryContainer(c.image, c.command)) continue;
+    if (!d.containers.byId.has(c.id) || !isRegistrySnapshot(c)) continue;
     const fs = d.containers.byId.get(c.id)?.fs;
     const config = fs ? readText(fs, REGISTRY_CONFIG) : undefined;
     const listen = registryListenPort(config);

@@ -15,6 +15,7 @@ import {
   type Resources,
 } from './cgroups';
 import { CgroupHierarchy } from './hierarchy';
+import { SnapshotMemo } from './snapshotMemo';
 import { CLONE_FLAGS, FIRST_DYNAMIC_INODE, HOST_NAMESPACES, NS_TYPES, SETNS_ORDER, UNSHARE_ORDER } from './namespaces';
 import type { TraceAffects, TraceRecorder, TraceSource } from './trace';
 
@@ -876,16 +877,14 @@ export class Kernel {
   }
 
   processSnapshots(): ProcessSnapshot[] {
-    return this.processList().map((p) => {
-      const s: ProcessSnapshot = { pid: p.pid, ppid: p.ppid, nsPid: p.nsPid, command: [...p.argv], role: p.role, namespaces: { ...p.ns }, cgroup: p.cgroup };
-      if (p.containerId !== undefined) s.containerId = p.containerId;
-      return s;
-    });
+    return this.processList().map((p) => this.snapshotMemo.process(p));
   }
 
   namespaceSnapshots(): NamespaceSnapshot[] {
-    return [...this.namespaces.values()].map((n) => ({ ...n })).sort((a, b) => a.inode - b.inode);
+    return [...this.namespaces.values()].map((n) => this.snapshotMemo.namespace(n)).sort((a, b) => a.inode - b.inode);
   }
+
+  private readonly snapshotMemo = new SnapshotMemo();
 
   /**
    * Each container's cgroup as its files show it. A snapshot is taken after

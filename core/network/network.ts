@@ -1,4 +1,5 @@
 import { Traffic } from './traffic';
+import { InterfaceMemo } from './interfaceMemo';
 import { DaemonError } from '../engine/errors';
 import type { ContainerNetwork, InterfaceSnapshot, NatRule, NetworkSnapshot, PortBinding } from '../model';
 import { randomHex, type Rng } from '../ports';
@@ -1047,10 +1048,21 @@ export class NetworkModel {
 
   /** Every interface in every namespace: the host's, then each running container's. */
   interfaceSnapshots(): InterfaceSnapshot[] {
-    const out = this.interfacesOf('host');
-    for (const cn of this.containers.values()) if (cn.sandbox?.own) out.push(...this.interfacesOf(cn.id));
-    return this.hostName === '' ? out : out.map((i) => ({ ...i, host: this.hostName }));
+    const out = this.interfaceMemo.stable(this.interfacesOf('host'));
+    const live = new Set<string>();
+    for (const cn of this.containers.values()) {
+      const sb = cn.sandbox;
+      if (!sb?.own) continue;
+      live.add(cn.id);
+      out.push(...this.interfaceMemo.ofContainer(cn.id, this.version(cn.id), sb, () => this.interfacesOf(cn.id)));
+    }
+    this.interfaceMemo.keepOnly(live);
+    return this.hostName === '' ? out : this.peerInterfaceMemo.stable(out.map((i) => ({ ...i, host: this.hostName })));
   }
+
+  private readonly peerInterfaceMemo = new InterfaceMemo();
+
+  private readonly interfaceMemo = new InterfaceMemo();
 
   containerNetworkSnapshot(id: string): { networkMode: string; networks: ContainerNetwork[]; ports: PortBinding[] } {
     const cn = this.containers.get(id);

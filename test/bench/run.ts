@@ -15,6 +15,7 @@ import { benchTrace, type TraceBenchResult } from './traceBench';
 import { benchClassroom, type ClassroomBenchResult } from './classroomBench';
 import { benchRegistry, type RegistryBenchResult } from './registryBench';
 import { benchTimeline, type TimelineBenchResult } from './timelineBench';
+import { benchPatches, type PatchBenchRow } from './patchBench';
 import { formatStats, type Stats } from './stats';
 
 /**
@@ -28,11 +29,12 @@ import { formatStats, type Stats } from './stats';
  *   --layers only reading a real image's layers (needs Docker and root)
  *   --trace  only docker run through the agent, kernel trace off and on, against the CLI (needs Docker, root, bpftrace)
  *   --classroom only the classroom relay: 100 students' progress to the teacher's socket over loopback
+ *   --patches  only docker run -d with a snapshot listener at 100 and 1,000 containers: whole snapshots against patches (issue 14)
  *   --registry only docker push and pull of a five-layer image to a simulated registry:2 (also part of --sim)
  *   --timeline only the timeline: 1,000 lines and 200 containers, jumping back, continuing from a line
  */
 const args = new Set(process.argv.slice(2));
-const only = args.has('--layers') || args.has('--trace') || args.has('--classroom') || args.has('--shell') || args.has('--timeline') || args.has('--registry');
+const only = args.has('--layers') || args.has('--trace') || args.has('--classroom') || args.has('--shell') || args.has('--timeline') || args.has('--registry') || args.has('--patches');
 const doSim = !args.has('--page') && !only;
 const doShell = args.has('--shell') || doSim;
 const doRegistry = args.has('--registry') || doSim;
@@ -41,12 +43,14 @@ const doLayers = args.has('--layers') || args.size === 0;
 const doTrace = args.has('--trace') || args.size === 0;
 const doClassroom = args.has('--classroom') || args.size === 0;
 const doTimeline = args.has('--timeline') || doSim;
+const doPatches = args.has('--patches') || doSim;
 
 interface Report {
   at: string;
   node: string;
   cpu: string;
   sim?: SimBenchResult;
+  patches?: PatchBenchRow[];
   shell?: ShellPipelineBenchResult;
   diff?: DiffBenchResult;
   system?: SystemBenchResult;
@@ -232,6 +236,29 @@ async function main(): Promise<number> {
         `  ratio agent on / CLI off       ${tr.ratioOn.toFixed(3)}${tr.ratioOn < 2 ? '  ✓ under 2' : '  ✗ over the 2 target'}  (${tr.opsPerRun.toFixed(0)} trace ops per run)`,
         '',
       );
+    });
+  }
+
+  if (doPatches) {
+    process.stderr.write('patches: docker run -d with a snapshot listener, 100 and 1,000 containers…\n');
+    await part('patches', 'Snapshot patches', async () => {
+      const rows = await benchPatches();
+      report.patches = rows;
+      const p95 = (s: Stats, target: number): string => (s.p95 < target ? `  ✓ p95 under ${target} ms` : `  ✗ p95 over the ${target} ms target`);
+      lines.push('docker run -d with a snapshot listener, line start → the page-side listener holds the new Snapshot (simulated engine, one process; the port modelled by a structured clone)');
+      for (const r of rows) {
+        const target = r.containers >= 1000 ? 16 : 4;
+        lines.push(
+          `  ${r.containers} live containers (wall clock; CPU time of the process below)`,
+          `    whole snapshot, no port          ${formatStats(r.fullInProcess.wall)}`,
+          `    whole snapshot, cloned (before)  ${formatStats(r.fullCloned.wall)}${p95(r.fullCloned.wall, target)}`,
+          `    patches, cloned, applied (after) ${formatStats(r.patchesCloned.wall)}${p95(r.patchesCloned.wall, target)}`,
+          `      CPU: before ${formatStats(r.fullCloned.cpu)}`,
+          `      CPU: after  ${formatStats(r.patchesCloned.cpu)}${p95(r.patchesCloned.cpu, target)}`,
+          `    one run's patch ${kb(r.patchBytes)} against the whole snapshot's ${kb(r.snapshotBytes)} (JSON)`,
+        );
+      }
+      lines.push('');
     });
   }
 
