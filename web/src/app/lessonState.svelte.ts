@@ -308,7 +308,8 @@ export class LessonState {
   /** Runs the current step's command at the terminal, as if typed; false when there is none or the terminal is busy. */
   runStepCommand(run: ((command: string) => boolean) | null = this.runner): boolean {
     const command = this.stepCommand;
-    if (!command || !run || this.busy) return false;
+    // A sim-only step on a real engine is skipped, never typed: it would disturb the shared engine.
+    if (!command || !run || this.busy || this.stepSimOnly(this.doneCount)) return false;
     return run(command);
   }
 

@@ -373,6 +373,10 @@ describe('sim-only steps and lessons', () => {
     expect(state.doneCount).toBe(0);
     state.observe(snap(['web', 'running']));
     expect(state.doneCount).toBe(1);
+    // Its command is not typed at the terminal for the student (presenter mode's strip).
+    const ran: string[] = [];
+    expect(state.runStepCommand((c) => (ran.push(c), true))).toBe(false);
+    expect(ran).toEqual([]);
     state.skipStep();
     expect(state.doneCount).toBe(2);
     expect(state.status(1)).toBe('done');
@@ -390,6 +394,7 @@ describe('sim-only steps and lessons', () => {
     const state = simOnlyDemo('step');
     state.observe(snap(['web', 'running']));
     expect(state.stepSimOnly(1)).toBeNull();
+    expect(state.runStepCommand(() => true)).toBe(true);
     state.skipStep();
     expect(state.doneCount).toBe(1);
     state.observe(snap(['web', 'exited', 137]));
