@@ -22,6 +22,8 @@ describe('stepNeeds', () => {
     ['an image the lesson built is not needed from outside', ['docker run --rm hello:v1'], { images: [], hub: false }],
     ['Docker Hub for a pull', ['docker pull busybox'], { images: [], hub: true }],
     ['not for a private registry on this host', ['docker push localhost:5000/app:v1 && docker image pull 127.0.0.1:5000/app'], { images: [], hub: false }],
+    ['nor for one on the private network (the docker0 bridge)', ['docker push 172.17.0.1:5000/app && docker pull 192.168.1.5:5000/app'], { images: [], hub: false }],
+    ['a public address is another remote registry', ['docker push 172.32.0.1:5000/app'], { images: [], hub: true }],
     ['a search needs the Hub', ['docker search nginx'], { images: [], hub: true }],
   ])('%s', (_what, commands, want) => expect(stepNeeds({ commands }, ['hello'])).toEqual(want));
 });

@@ -38,7 +38,8 @@ export function runImage(argv: readonly string[]): string | null {
   return null;
 }
 
-const LOCAL_REGISTRY = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?\//;
+/** A registry on this host or its private network (`localhost:5000`, the docker0 bridge's `172.17.0.1:5000`), never Docker Hub. */
+const LOCAL_REGISTRY = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|10\.\d+\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|192\.168\.\d+\.\d+)(:\d+)?\//;
 
 /** `nginx` → `nginx:latest`, as Docker completes a reference. */
 export function withTag(ref: string): string {

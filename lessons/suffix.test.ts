@@ -45,6 +45,7 @@ describe('lessonNames', () => {
     ['volumes, but not bind mounts', ['docker volume create data', 'docker run -v logs:/l -v /host:/h -v ./x:/x busybox'], { volumes: ['data', 'logs'] }],
     ['networks, not the built-in ones', ['docker network create -d bridge mynet', 'docker run --network host busybox'], { networks: ['mynet'] }],
     ['image repositories', ['docker tag busybox mybusy:v1', 'docker build -t hello:v1 .', 'docker commit -m "x" box mybox:v1', 'docker image tag busybox localhost:5000/b'], { images: ['mybusy', 'hello', 'mybox', 'localhost:5000/b'] }],
+    ['an imported file system\'s name, not the file', ['docker import web.tar web-flat:v1', 'docker image import box.tar', 'docker image import box.tar flat'], { images: ['web-flat', 'flat'] }],
   ])('%s', (_what, lines, want) => {
     const lesson = { setup: [], steps: [{ commands: lines, check: parseChecks('container other is running\nnetwork bridge exists') }] } as unknown as Parameters<typeof lessonNames>[0];
     const got = lessonNames(lesson);

@@ -235,6 +235,9 @@ function namesMadeBy(args: string[], names: LessonNames): void {
   } else if (group === 'tag' || (group === 'image' && sub === 'tag') || group === 'commit' || (group === 'container' && sub === 'commit')) {
     // The target is the last word; commit's flags (-m "msg", -a, -c) come before the container.
     if (positional.length >= (group === 'tag' || group === 'commit' ? 3 : 4)) names.images.push(repositoryOf(last));
+  } else if (group === 'import' || (group === 'image' && sub === 'import')) {
+    // `docker import FILE [REPOSITORY[:TAG]]`: without the name the image is untagged.
+    if (positional.length >= (group === 'import' ? 3 : 4)) names.images.push(repositoryOf(last));
   }
 }
 
@@ -251,8 +254,8 @@ function namesInCheck(check: Check, names: LessonNames): void {
 /**
  * The names a lesson makes: `--name X`, `docker volume create X`,
  * `docker network create X`, `-v X:/path`, `--mount type=volume,source=X`,
- * `docker tag … X`, `docker build -t X`, `docker commit … X`, and the
- * containers its checks name.
+ * `docker tag … X`, `docker build -t X`, `docker commit … X`,
+ * `docker import FILE X`, and the containers its checks name.
  */
 export function lessonNames(lesson: Pick<Lesson, 'setup' | 'steps'>): LessonNames {
   const names: LessonNames = { containers: [], volumes: [], networks: [], images: [] };

@@ -540,7 +540,7 @@ export class AppState {
       if (!all.some((l) => l.id === lesson)) return;
       this.stepRequest = { seq: (this.stepRequest?.seq ?? 0) + 1, lesson, stepIndex };
       this.lessons.choose(lesson);
-      this.lessons.goTo(stepIndex);
+      void this.lessons.goTo(stepIndex);
     });
   }
 

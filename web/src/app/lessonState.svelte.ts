@@ -308,7 +308,8 @@ export class LessonState {
   /** Runs the current step's command at the terminal, as if typed; false when there is none or the terminal is busy. */
   runStepCommand(run: ((command: string) => boolean) | null = this.runner): boolean {
     const command = this.stepCommand;
-    if (!command || !run || this.busy) return false;
+    // A sim-only step on a real engine is skipped, never typed: it would disturb the shared engine.
+    if (!command || !run || this.busy || this.stepSimOnly(this.doneCount)) return false;
     return run(command);
   }
 
@@ -333,14 +334,50 @@ export class LessonState {
   }
 
   /**
-   * Puts the student on step `index` (the teacher moved the class there):
-   * the steps before it count as done, and the pane shows it as current.
+   * Puts the student on step `index` (the teacher moved the class there), as
+   * a jump does: on the simulator the engine is rebuilt at that step's start;
+   * on a real engine only the pane moves, and the notice says so. A push that
+   * arrives while the engine is being rebuilt waits for it.
    */
-  goTo(index: number): void {
+  async goTo(index: number): Promise<void> {
     const lesson = this.lesson;
     if (!lesson) return;
-    this.place(index);
     this.collapsed = false;
+    while (this.busy) await new Promise((r) => setTimeout(r, 50));
+    if (this.lesson !== lesson) return;
+    const target = Math.max(0, Math.min(index, lesson.steps.length - 1));
+    if (this.engine?.rebuild) {
+      await this.rebuildTo(target);
+      return;
+    }
+    if (!this.engine) {
+      // No backend open yet: the pane moves; the engine it opens on is judged as it comes.
+      this.place(target);
+      return;
+    }
+    this.place(target, true);
+    this.notice = { key: 'lesson.notice.classPaneOnly', tone: 'info' };
+  }
+
+  /** Why the followed lesson cannot be done here (a `sim-only` lesson on a real engine); null on the simulator. */
+  get lessonSimOnly(): Localized | null {
+    return this.kind === 'real' ? (this.lesson?.simOnly ?? null) : null;
+  }
+
+  /** Why step `index` is not run here (a `sim-only` step on a real engine); null on the simulator. */
+  stepSimOnly(index: number): Localized | null {
+    return this.kind === 'real' ? (this.lesson?.steps[index]?.simOnly ?? null) : null;
+  }
+
+  /**
+   * Moves past the current step without running it: only a sim-only step on
+   * a real engine. The engine is left as it is, so the next step counts only
+   * once the student runs a line for it; a skipped step never marks the
+   * lesson completed.
+   */
+  skipStep(): void {
+    if (this.busy || !this.stepSimOnly(this.doneCount)) return;
+    this.place(this.doneCount + 1, true);
   }
 
   toggle(): void {
@@ -469,7 +506,8 @@ export class LessonState {
   /** Moves progress on by the latest snapshot; saves it when it moved (or always, with `save`). */
   private judge(save = false): void {
     const lesson = this.lesson;
-    if (!lesson) return;
+    // A sim-only lesson on a real engine is read, not checked: its steps would disturb a shared engine.
+    if (!lesson || this.lessonSimOnly) return;
     const before = this.doneCount;
     if (this.awaitLine) {
       if (!this.history.some((e) => e.kind === 'line')) {

@@ -348,3 +348,106 @@ describe('hints, challenge mode and running the step', () => {
     expect(ran).toEqual(['docker run -d --name web busybox sleep 300', 'docker stop web']);
   });
 });
+
+/** DEMO with its Stop step marked sim-only, or (`lesson`) the whole lesson. */
+function simOnlyDemo(which: 'step' | 'lesson'): LessonState {
+  const source =
+    which === 'step'
+      ? DEMO.replace('Stop it.\n', 'Stop it.\n\n> sim-only: Stopping it would stop the class\'s shared engine.\n')
+      : DEMO.replace('languages: [en]\n', 'languages: [en]\nsim-only:\n  en: It swaps the engine\'s storage driver.\n');
+  const state = new LessonState();
+  expect(state.open(source)).toBeNull();
+  state.observe(snap());
+  return state;
+}
+
+describe('sim-only steps and lessons', () => {
+  it('on a real engine a sim-only step gives its reason and can be skipped, without running it', () => {
+    const state = simOnlyDemo('step');
+    state.setBackend('real');
+    state.engine = { kind: 'real' };
+    expect(state.stepSimOnly(0)).toBeNull();
+    expect(state.stepSimOnly(1)).toMatchObject({ en: 'Stopping it would stop the class\'s shared engine.' });
+    // Only the current step, and only a sim-only one, is skipped.
+    state.skipStep();
+    expect(state.doneCount).toBe(0);
+    state.observe(snap(['web', 'running']));
+    expect(state.doneCount).toBe(1);
+    // Its command is not typed at the terminal for the student (presenter mode's strip).
+    const ran: string[] = [];
+    expect(state.runStepCommand((c) => (ran.push(c), true))).toBe(false);
+    expect(ran).toEqual([]);
+    state.skipStep();
+    expect(state.doneCount).toBe(2);
+    expect(state.status(1)).toBe('done');
+    // The engine was not touched: step 3 counts once the student runs its line.
+    state.observe(snap());
+    expect(state.doneCount).toBe(2);
+    state.lineDone('docker rm -f web', 0, 'web\n');
+    state.observe(snap());
+    expect(state.complete).toBe(true);
+    // Progress on the real engine is kept with the skip.
+    expect(new LessonState().doneCount).toBe(0);
+  });
+
+  it('on the simulator a sim-only step is an ordinary step: no reason shown, no skip', () => {
+    const state = simOnlyDemo('step');
+    state.observe(snap(['web', 'running']));
+    expect(state.stepSimOnly(1)).toBeNull();
+    expect(state.runStepCommand(() => true)).toBe(true);
+    state.skipStep();
+    expect(state.doneCount).toBe(1);
+    state.observe(snap(['web', 'exited', 137]));
+    expect(state.doneCount).toBe(2);
+  });
+
+  it('a sim-only lesson shows its reason on a real engine and its steps are not checked there; on the simulator they are', () => {
+    const state = simOnlyDemo('lesson');
+    state.setBackend('real');
+    expect(state.lessonSimOnly).toMatchObject({ en: 'It swaps the engine\'s storage driver.' });
+    state.lineDone('docker run -d --name web busybox sleep 300', 0, '');
+    state.observe(snap(['web', 'running']));
+    expect(state.doneCount).toBe(0);
+    state.setBackend('sim');
+    expect(state.lessonSimOnly).toBeNull();
+    state.observe(snap(['web', 'running']));
+    expect(state.doneCount).toBe(1);
+  });
+});
+
+describe('the teacher moves the class to a step', () => {
+  it('on the simulator puts the engine at that step\'s start, as a jump does', async () => {
+    const state = demo();
+    const engine = simEngine(state, () => snap(['web', 'exited', 137]));
+    state.engine = engine;
+    state.collapsed = true;
+    await state.goTo(2);
+    expect(engine.calls).toEqual([['docker pull busybox', 'docker run -d --name web busybox sleep 300', 'docker stop web']]);
+    expect(state.doneCount).toBe(2);
+    expect(state.collapsed).toBe(false);
+    expect(state.notice).toBeNull();
+  });
+
+  it('waits for a rebuild under way, then rebuilds at the teacher\'s step', async () => {
+    const state = demo();
+    const engine = simEngine(state, (lines) => (lines.length === 2 ? snap(['web', 'running']) : snap()));
+    state.engine = engine;
+    const jumping = state.jump(1);
+    const pushed = state.goTo(0);
+    await Promise.all([jumping, pushed]);
+    expect(engine.calls.map((l) => l.length)).toEqual([2, 1]);
+    expect(state.doneCount).toBe(0);
+  });
+
+  it('on a real engine moves only the pane, and says so', async () => {
+    const state = demo();
+    state.setBackend('real');
+    state.engine = { kind: 'real' };
+    await state.goTo(1);
+    expect(state.doneCount).toBe(1);
+    expect(state.notice?.key).toBe('lesson.notice.classPaneOnly');
+    // The engine's state is not credited to the step until the student runs a line for it.
+    state.observe(snap(['web', 'exited', 137]));
+    expect(state.doneCount).toBe(1);
+  });
+});
