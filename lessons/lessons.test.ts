@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runLesson } from '../backends/node/lessonRun';
 import { parseLesson } from './format';
 import { LANGUAGES } from './lesson';
+import { lessonNames } from './suffix';
 
 const dir = join(import.meta.dirname, 'course');
 const files = readdirSync(dir).filter((f) => f.endsWith('.md')).sort();
@@ -16,10 +17,23 @@ describe('the course', () => {
   });
 });
 
-describe.each(course.filter(([f]) => ['11', '12', '13'].includes(f.slice(0, 2))))('lesson %s, written with views', (_file, lesson) => {
-  it('names the view of every step, and gives every step a nudge before the solution', () => {
+describe.each(course)('lesson %s, its views', (_file, lesson) => {
+  it('names the view of every step, selecting only containers the lesson makes', () => {
+    const names = lessonNames(lesson);
     for (const step of lesson.steps) {
       expect(step.view, step.id).toBeDefined();
+      if (step.view!.container) expect(names.containers, step.id).toContain(step.view!.container);
+      const point = step.view!.point;
+      if (point?.kind === 'volume') expect(names.volumes, step.id).toContain(point.name);
+      // These points are found in the selected container's drawing.
+      if (point && ['veth', 'cgroup', 'ns', 'mount', 'row', 'whiteout'].includes(point.kind)) expect(step.view!.container, step.id).toBeDefined();
+    }
+  });
+});
+
+describe.each(course.filter(([f]) => ['11', '12', '13'].includes(f.slice(0, 2))))('lesson %s, written with nudges', (_file, lesson) => {
+  it('gives every step a nudge before the solution', () => {
+    for (const step of lesson.steps) {
       expect(step.hints.length, step.id).toBeGreaterThanOrEqual(2);
       // The last hint is the solution: it quotes the step's first command.
       expect(step.hints.at(-1)!.en, step.id).toContain(step.commands[0]!);
