@@ -5,6 +5,24 @@ import { runLesson } from '../backends/node/lessonRun';
 import { parseLesson } from './format';
 import { LANGUAGES } from './lesson';
 import { lessonNames } from './suffix';
+import type { StepView } from './view';
+import type { Snapshot } from '../core/model';
+
+/** What of a step's view is not in the snapshot, or null: its container, the state, mount, image, volume, registry, veth or cgroup it points at. */
+function viewMisses(view: StepView, snapshot: Snapshot): string | null {
+  const c = view.container ? snapshot.containers.find((x) => x.name === view.container) : undefined;
+  if (view.container && !c) return `no container ${view.container}`;
+  const p = view.point;
+  if (!p) return null;
+  if (p.kind === 'state' && c && c.state !== p.name) return `${c.name} is ${c.state}, not ${p.name}`;
+  if (p.kind === 'mount' && !c!.mounts?.some((m) => m.destination === p.path)) return `${c!.name} has no mount at ${p.path}`;
+  if (p.kind === 'image' && !snapshot.images.some((im) => im.tags.includes(/:[^/]*$/.test(p.name) ? p.name : `${p.name}:latest`))) return `no image ${p.name}`;
+  if (p.kind === 'volume' && !snapshot.volumes?.some((v) => v.name === p.name)) return `no volume ${p.name}`;
+  if (p.kind === 'registry' && !snapshot.registries?.some((r) => r.host === p.name)) return `no registry ${p.name}`;
+  if (p.kind === 'veth' && !snapshot.interfaces?.some((x) => x.netns === c!.id && x.kind === 'veth')) return `${c!.name} has no veth`;
+  if (p.kind === 'cgroup' && !snapshot.cgroups?.some((g) => g.containerId === c!.id)) return `${c!.name} has no cgroup`;
+  return null;
+}
 
 const dir = join(import.meta.dirname, 'course');
 const files = readdirSync(dir).filter((f) => f.endsWith('.md')).sort();
@@ -62,5 +80,11 @@ describe.each(course)('lesson %s', (_file, lesson) => {
     const failed = report.steps.filter((s) => !s.passed).map((s) => `${s.id}: ${s.why!.en} / ${s.why!['zh-CN']}`);
     expect(failed).toEqual([]);
     expect(report.steps.map((s) => s.id)).toEqual(lesson.steps.map((s) => s.id));
+    // Each step's view finds what it names in the state the step leaves: the view stays to show what the line did.
+    const missing = lesson.steps.flatMap((step, i) => {
+      const why = viewMisses(step.view!, report.steps[i]!.snapshot!);
+      return why ? [`${step.id}: ${why}`] : [];
+    });
+    expect(missing).toEqual([]);
   });
 });
