@@ -6,8 +6,9 @@ import { pageSuite } from './harness';
 /**
  * The course's steps name their views: opened by a `?lesson=&step=` link and
  * run, a step brings its tab forward and points at the element it is about
- * (a lifecycle state, a volume's mount, an image's row in the sharing view,
- * the container's namespace, the registry).
+ * (a lifecycle state, a volume's mount, a file in the layer tree, an image's
+ * row in the sharing view, the container's namespace, the veth pair, the
+ * registry).
  */
 const pane = '[data-testid="lesson-pane"]';
 const step = (id: string): string => `${pane} [data-step="${id}"]`;
@@ -17,8 +18,15 @@ async function openAndRun(page: Page, lesson: string, n: number, id: string): Pr
   await page.goto(`${base.origin}${base.pathname}?lesson=${lesson}&step=${n}`);
   await expect.poll(() => page.locator(step(id)).getAttribute('data-status'), { timeout: 30_000 }).toBe('current');
   await page.locator(`${pane}[aria-busy="false"]`).waitFor();
-  await page.locator(step(id)).locator('[data-testid="lesson-insert"]').first().click();
-  await page.keyboard.press('Enter');
+  // A step with a prediction runs once a choice is picked; any will do here.
+  const choice = page.locator(step(id)).locator('input[type="radio"]');
+  if ((await choice.count()) > 0) await choice.first().check();
+  // Each of the step's lines, in order (a click waits until the previous line is done).
+  const inserts = page.locator(step(id)).locator('[data-testid="lesson-insert"]');
+  for (let i = 0; i < (await inserts.count()); i++) {
+    await inserts.nth(i).click();
+    await page.keyboard.press('Enter');
+  }
   await page.locator(`${step(id)}[data-status="done"]`).waitFor({ timeout: 30_000 });
 }
 
@@ -33,6 +41,8 @@ describe.skipIf(!haveChromium())('the course points at what each step is about',
     ['volumes', 2, 'mount', 'tab-volumes', '[data-lesson-point][data-mount="/data"]'],
     ['images', 2, 'tag', 'tab-layers', '[data-lesson-point][data-tags~="mybusy:v1"]'],
     ['process', 6, 'nsenter', 'tab-kernel', '[data-ns-row="box"] [data-ns="uts"][data-lesson-point]'],
+    ['volumes', 13, 'cp-in', 'tab-layers', '[data-lesson-point][data-path="/tmp/greeting"]'],
+    ['network-modes', 5, 'db', 'tab-network', '.iface.lit[data-lesson-point]'],
     ['registry', 3, 'push', 'tab-registry', '[data-lesson-point][data-registry="localhost:5000"]'],
   ])('%s step %i (%s): %s, pointing at %s', async (lesson, n, id, tab, pointed) => {
     const page = app.page;
