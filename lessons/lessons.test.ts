@@ -4,6 +4,25 @@ import { join } from 'node:path';
 import { runLesson } from '../backends/node/lessonRun';
 import { parseLesson } from './format';
 import { LANGUAGES } from './lesson';
+import { lessonNames } from './suffix';
+import type { StepView } from './view';
+import type { Snapshot } from '../core/model';
+
+/** What of a step's view is not in the snapshot, or null: its container, the state, mount, image, volume, registry, veth or cgroup it points at. */
+function viewMisses(view: StepView, snapshot: Snapshot): string | null {
+  const c = view.container ? snapshot.containers.find((x) => x.name === view.container) : undefined;
+  if (view.container && !c) return `no container ${view.container}`;
+  const p = view.point;
+  if (!p) return null;
+  if (p.kind === 'state' && c && c.state !== p.name) return `${c.name} is ${c.state}, not ${p.name}`;
+  if (p.kind === 'mount' && !c!.mounts?.some((m) => m.destination === p.path)) return `${c!.name} has no mount at ${p.path}`;
+  if (p.kind === 'image' && !snapshot.images.some((im) => im.tags.includes(/:[^/]*$/.test(p.name) ? p.name : `${p.name}:latest`))) return `no image ${p.name}`;
+  if (p.kind === 'volume' && !snapshot.volumes?.some((v) => v.name === p.name)) return `no volume ${p.name}`;
+  if (p.kind === 'registry' && !snapshot.registries?.some((r) => r.host === p.name)) return `no registry ${p.name}`;
+  if (p.kind === 'veth' && !snapshot.interfaces?.some((x) => x.netns === c!.id && x.kind === 'veth')) return `${c!.name} has no veth`;
+  if (p.kind === 'cgroup' && !snapshot.cgroups?.some((g) => g.containerId === c!.id)) return `${c!.name} has no cgroup`;
+  return null;
+}
 
 const dir = join(import.meta.dirname, 'course');
 const files = readdirSync(dir).filter((f) => f.endsWith('.md')).sort();
@@ -16,10 +35,23 @@ describe('the course', () => {
   });
 });
 
-describe.each(course.filter(([f]) => ['11', '12', '13'].includes(f.slice(0, 2))))('lesson %s, written with views', (_file, lesson) => {
-  it('names the view of every step, and gives every step a nudge before the solution', () => {
+describe.each(course)('lesson %s, its views', (_file, lesson) => {
+  it('names the view of every step, selecting only containers the lesson makes', () => {
+    const names = lessonNames(lesson);
     for (const step of lesson.steps) {
       expect(step.view, step.id).toBeDefined();
+      if (step.view!.container) expect(names.containers, step.id).toContain(step.view!.container);
+      const point = step.view!.point;
+      if (point?.kind === 'volume') expect(names.volumes, step.id).toContain(point.name);
+      // These points are found in the selected container's drawing.
+      if (point && ['veth', 'cgroup', 'ns', 'mount', 'row', 'whiteout'].includes(point.kind)) expect(step.view!.container, step.id).toBeDefined();
+    }
+  });
+});
+
+describe.each(course.filter(([f]) => ['11', '12', '13'].includes(f.slice(0, 2))))('lesson %s, written with nudges', (_file, lesson) => {
+  it('gives every step a nudge before the solution', () => {
+    for (const step of lesson.steps) {
       expect(step.hints.length, step.id).toBeGreaterThanOrEqual(2);
       // The last hint is the solution: it quotes the step's first command.
       expect(step.hints.at(-1)!.en, step.id).toContain(step.commands[0]!);
@@ -48,5 +80,11 @@ describe.each(course)('lesson %s', (_file, lesson) => {
     const failed = report.steps.filter((s) => !s.passed).map((s) => `${s.id}: ${s.why!.en} / ${s.why!['zh-CN']}`);
     expect(failed).toEqual([]);
     expect(report.steps.map((s) => s.id)).toEqual(lesson.steps.map((s) => s.id));
+    // Each step's view finds what it names in the state the step leaves: the view stays to show what the line did.
+    const missing = lesson.steps.flatMap((step, i) => {
+      const why = viewMisses(step.view!, report.steps[i]!.snapshot!);
+      return why ? [`${step.id}: ${why}`] : [];
+    });
+    expect(missing).toEqual([]);
   });
 });

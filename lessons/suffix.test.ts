@@ -102,6 +102,12 @@ Start \`web\` with \`docker run -d --name web nginx\`; a web server serves \`/va
 docker run -d --name web nginx
 \`\`\`
 
+\`\`\`view
+tab: lifecycle
+container: web
+point: state running
+\`\`\`
+
 \`\`\`check
 container web is running
 a line matching /docker (container )?run .*--name web( |$)/ was run
@@ -127,6 +133,11 @@ Build \`hello:v1\`.
 
 \`\`\`cmd
 docker build -t hello:v1 .
+\`\`\`
+
+\`\`\`view
+tab: layers
+point: image hello:v1
 \`\`\`
 
 \`\`\`predict
@@ -167,6 +178,12 @@ describe('suffixLesson', () => {
     // Output checks quote what a program prints: left as written.
     expect(check.kind === 'all' && check.checks[1]).toMatchObject({ text: 'hello' });
     expect(mine.steps[1]!.predict!.confirm).toMatchObject({ ref: 'hello-ab12:v1' });
+  });
+
+  it("the view selects the student's container and points at the student's image", () => {
+    expect(mine.steps[0]!.view).toEqual({ tab: 'lifecycle', container: 'web-ab12', point: { kind: 'state', name: 'running' } });
+    expect(mine.steps[1]!.view).toEqual({ tab: 'layers', point: { kind: 'image', name: 'hello-ab12:v1' } });
+    expect(lesson.steps[0]!.view!.container).toBe('web');
   });
 });
 

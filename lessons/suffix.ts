@@ -1,5 +1,6 @@
 import type { Check } from './checks';
 import type { Lesson, LessonStep, Localized, Prediction } from './lesson';
+import type { StepView } from './view';
 
 /**
  * Per-student names on a shared real engine (lessons/AUTHORING.md, "On the
@@ -383,7 +384,18 @@ function renameStep(step: LessonStep, r: Renamer): LessonStep {
     hints: step.hints.map((h) => renameLocalized(h, r)),
     check: renameCheck(step.check, r),
     ...(step.predict ? { predict: renamePrediction(step.predict, r) } : {}),
+    ...(step.view ? { view: renameView(step.view, r) } : {}),
   };
+}
+
+/** The view's container, and a volume or image it points at, are the lesson's names too. */
+function renameView(view: StepView, r: Renamer): StepView {
+  const point = view.point;
+  const renamed =
+    point?.kind === 'volume' ? { ...point, name: renameWord(point.name, { ...r, images: new Set() }) }
+    : point?.kind === 'image' ? { ...point, name: renameWord(point.name, { ...r, objects: new Set() }) }
+    : point;
+  return { ...view, ...(view.container ? { container: renameWord(view.container, { ...r, images: new Set() }) } : {}), ...(renamed ? { point: renamed } : {}) };
 }
 
 /**

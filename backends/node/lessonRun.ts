@@ -12,6 +12,8 @@ export interface StepReport {
   passed: boolean;
   /** Why it failed, when it did. */
   why?: Localized;
+  /** The engine's state once the step's commands ran: what its view shows. */
+  snapshot?: Snapshot;
 }
 
 export interface LessonReport {
@@ -57,7 +59,7 @@ export async function runLesson(lesson: Lesson, seed = 'lesson'): Promise<Lesson
   history = [{ kind: 'state', snapshot: host.snapshot(), ...(withFiles ? { files: layerFiles(host, host.snapshot(), imageFiles) } : {}) }];
   const steps: StepReport[] = [];
   for (const step of lesson.steps) {
-    const report = (why?: Localized): void => void steps.push({ id: step.id, title: step.title, passed: why === undefined, ...(why ? { why } : {}) });
+    const report = (why?: Localized): void => void steps.push({ id: step.id, title: step.title, passed: why === undefined, ...(why ? { why } : {}), snapshot: host.snapshot() });
     const before = evaluateStep(step, history);
     if (before.passed) {
       report({ en: 'the check already holds before the command runs, so it does not test the command', 'zh-CN': '命令运行之前检查就已通过，所以它检验不了这条命令' });

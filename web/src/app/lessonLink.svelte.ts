@@ -28,7 +28,8 @@ export function followLessonLink(app: AppState, win: Window, opened: Promise<voi
         return;
       }
     } else if (link.lesson !== null) {
-      if (!lessons.all.some((l) => l.id === link.lesson)) {
+      // The course loads on demand: a link is the demand.
+      if (!(await lessons.loadCourse()).some((l) => l.id === link.lesson)) {
         lessons.notice = { key: 'lesson.notice.unknown', params: { id: link.lesson }, tone: 'bad' };
         return;
       }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerSnapshot, Snapshot } from '../../../core/model';
 import { lessons } from './course';
-import { completedKey, linesUpTo, linkNeedsJump, progressKey, readLessonLink, rebuildAtStep, sameOriginUrl, stepFocus, withLessonLink } from './player';
+import { completedKey, linesUpTo, linkNeedsJump, progressKey, readLessonLink, rebuildAtStep, sameOriginUrl, stepFocus, focusSubview, withLessonLink } from './player';
 
 const lifecycle = lessons.find((l) => l.id === 'lifecycle')!;
 
@@ -100,8 +100,27 @@ describe('stepFocus', () => {
     ['the cgroup', { tab: 'kernel' as const, container: 'web', point: { kind: 'cgroup' as const } }, { tab: 'kernel', containerId: web.id, targets: [{ kind: 'cgroup', id: `/system.slice/docker-${web.id}.scope` }], selector: '.dir.lit' }],
     ['a whiteout row', { tab: 'layers' as const, container: 'web', point: { kind: 'whiteout' as const, path: '/etc/"x"' } }, { tab: 'layers', containerId: web.id, targets: [], selector: '[data-path="/etc/\\"x\\""][data-type="deleted"]' }],
     ['Play', { tab: 'network' as const, point: { kind: 'play' as const } }, { tab: 'network', containerId: null, targets: [], selector: '[data-testid="play-packet"]' }],
+    ['a mount', { tab: 'volumes' as const, container: 'web', point: { kind: 'mount' as const, path: '/data' } }, { tab: 'volumes', containerId: web.id, targets: [], selector: '[data-mount="/data"]' }],
+    ['a volume', { tab: 'volumes' as const, point: { kind: 'volume' as const, name: 'data' } }, { tab: 'volumes', containerId: null, targets: [], selector: '[data-volume="data"]' }],
+    ['an image without a tag, as its tags list it', { tab: 'layers' as const, point: { kind: 'image' as const, name: 'busybox' } }, { tab: 'layers', containerId: null, targets: [], selector: '[data-tags~="busybox:latest"]' }],
+    ['an image on a registry with a port', { tab: 'layers' as const, point: { kind: 'image' as const, name: 'localhost:5000/busybox' } }, { tab: 'layers', containerId: null, targets: [], selector: '[data-tags~="localhost:5000/busybox:latest"]' }],
+    ['a tagged image', { tab: 'layers' as const, point: { kind: 'image' as const, name: 'mybusy:v1' } }, { tab: 'layers', containerId: null, targets: [], selector: '[data-tags~="mybusy:v1"]' }],
+    ['a registry', { tab: 'registry' as const, point: { kind: 'registry' as const, name: 'localhost:5000' } }, { tab: 'registry', containerId: null, targets: [], selector: '[data-registry="localhost:5000"]' }],
+    ['a lifecycle state', { tab: 'lifecycle' as const, container: 'web', point: { kind: 'state' as const, name: 'paused' } }, { tab: 'lifecycle', containerId: web.id, targets: [], selector: '[data-state="paused"]' }],
+    ["the container's namespace, in its row", { tab: 'kernel' as const, container: 'web', point: { kind: 'ns' as const, name: 'uts' } }, { tab: 'kernel', containerId: web.id, targets: [], selector: '[data-ns-row="web"] [data-ns="uts"]' }],
+    ['a namespace of a container not there yet', { tab: 'kernel' as const, container: 'db', point: { kind: 'ns' as const, name: 'uts' } }, { tab: 'kernel', containerId: null, targets: [], selector: null }],
     ['a container not there yet', { tab: 'kernel' as const, container: 'db', point: { kind: 'cgroup' as const } }, { tab: 'kernel', containerId: null, targets: [], selector: null }],
   ])('%s', (_what, view, expected) => {
     expect(stepFocus(view, snapshot)).toEqual(expected);
+  });
+});
+
+describe('focusSubview', () => {
+  it.each([
+    ['an image: the layer-sharing view', { tab: 'layers' as const, point: { kind: 'image' as const, name: 'busybox' } }, { layers: 'sharing', volumes: 'container' }],
+    ['a volume: the engine\'s volumes', { tab: 'volumes' as const, point: { kind: 'volume' as const, name: 'data' } }, { layers: 'container', volumes: 'engine' }],
+    ['a row: the container', { tab: 'layers' as const, point: { kind: 'row' as const, path: '/a' } }, { layers: 'container', volumes: 'container' }],
+  ])('%s', (_what, view, expected) => {
+    expect(focusSubview(view)).toEqual(expected);
   });
 });

@@ -111,6 +111,16 @@ function cssString(s: string): string {
   return `"${s.replace(/["\\]/g, '\\$&')}"`;
 }
 
+/** `busybox` is `busybox:latest`, as the image's tags list it (a registry's port is not a tag). */
+function withTag(ref: string): string {
+  return /:[^/]*$/.test(ref) ? ref : `${ref}:latest`;
+}
+
+/** Which of a tab's two drawings the point is in: an image is in the layer-sharing view, a volume in the engine's volumes. */
+export function focusSubview(view: StepView): { layers: 'container' | 'sharing'; volumes: 'container' | 'engine' } {
+  return { layers: view.point?.kind === 'image' ? 'sharing' : 'container', volumes: view.point?.kind === 'volume' ? 'engine' : 'container' };
+}
+
 export function stepFocus(view: StepView, snapshot: Snapshot | null): StepFocus {
   const c = view.container ? snapshot?.containers.find((x) => x.name === view.container) : undefined;
   const targets: StepFocus['targets'] = [];
@@ -119,6 +129,12 @@ export function stepFocus(view: StepView, snapshot: Snapshot | null): StepFocus 
   if (point?.kind === 'whiteout') selector = `[data-path=${cssString(point.path)}][data-type="deleted"]`;
   else if (point?.kind === 'row') selector = `[data-path=${cssString(point.path)}]`;
   else if (point?.kind === 'play') selector = '[data-testid="play-packet"]';
+  else if (point?.kind === 'mount') selector = `[data-mount=${cssString(point.path)}]`;
+  else if (point?.kind === 'volume') selector = `[data-volume=${cssString(point.name)}]`;
+  else if (point?.kind === 'image') selector = `[data-tags~=${cssString(withTag(point.name))}]`;
+  else if (point?.kind === 'registry') selector = `[data-registry=${cssString(point.name)}]`;
+  else if (point?.kind === 'state') selector = `[data-state=${cssString(point.name)}]`;
+  else if (point?.kind === 'ns' && c) selector = `[data-ns-row=${cssString(c.name)}] [data-ns=${cssString(point.name)}]`;
   else if (point?.kind === 'cgroup' && c) {
     const cg = (snapshot?.cgroups ?? []).find((g) => g.containerId === c.id);
     if (cg) {
