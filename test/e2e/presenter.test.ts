@@ -15,7 +15,7 @@ import { pageSuite, terminalSelector, waitForTerminal } from './harness';
  * changes rasterisation.
  */
 
-const tabs = ['lifecycle', 'network', 'layers', 'volumes', 'kernel', 'trace'] as const;
+const tabs = ['lifecycle', 'network', 'layers', 'volumes', 'registry', 'kernel', 'trace'] as const;
 
 interface DiagramMeasure {
   texts: number;
@@ -27,7 +27,7 @@ interface DiagramMeasure {
 /** The shown diagram's visible texts: rendered size (CSS px) and whether each fits the box it sits in. */
 function measureDiagram(page: Page): Promise<DiagramMeasure> {
   return page.evaluate(() => {
-    const svg = document.querySelector('[data-testid="diagram-viewport"] svg');
+    const svg = document.querySelector('[data-testid="diagram-viewport"] svg:not([aria-hidden="true"])');
     const texts = svg ? [...svg.querySelectorAll('text')].filter((t) => t.getBoundingClientRect().width > 0) : [];
     const sizes = texts.map((t) => {
       const m = t.getScreenCTM()!;

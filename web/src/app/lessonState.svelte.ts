@@ -152,7 +152,14 @@ export class LessonState {
     // A lesson opened from a file is here already; a course lesson waits for the course to load.
     const opened = this.all.find((l) => l.id === saved) ?? null;
     this.load(opened);
-    if (saved && !opened) void this.loadCourse().then((all) => this.lesson ?? this.load(all.find((l) => l.id === saved) ?? null));
+    if (saved && !opened)
+      void this.loadCourse().then((all) => {
+        if (this.lesson) return;
+        // A notice set meanwhile (a link to another site, an unknown lesson) outlives this late load.
+        const notice = this.notice;
+        this.load(all.find((l) => l.id === saved) ?? null);
+        this.notice ??= notice;
+      });
   }
 
   /** Fetches the course once (the menu opens, a lesson is chosen or was being followed); resolves to it. */
