@@ -1,9 +1,11 @@
 import { accessSync, constants, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Interrupt } from '../../core/ports';
 import type { CommandRunner } from '../../core/process';
 import { HostShell } from '../../core/shell/hostShell';
 import { MemFs } from '../../core/shell/memfs';
+import { DiskFs } from './diskFs';
 import { withMemoryContext } from './buildContext';
 import { machinelessUtilities } from '../../core/shell/utils';
 import type { LineShell } from './session';
@@ -14,27 +16,52 @@ export interface AgentShellOptions {
   /** Whether programs on the host's PATH may run (the shell's builtins still come first). */
   hostShell: boolean;
   hostname: string;
+  /** The shell's first working directory (tests); else the home of the agent's user, as HostShell sets it. */
+  cwd?: string;
 }
 
 /**
  * The agent's terminal: core's host shell parses every line (pipes, `$( )`,
- * redirects, its own utilities and in-memory files), and only its `docker`
- * reaches the real machine, as an argv for the real CLI. With `hostShell`,
- * programs found on the host's PATH run for real too, still as an argv.
+ * redirects, its own utilities), and only its `docker` reaches the real
+ * machine, as an argv for the real CLI. With `hostShell`, programs found on
+ * the host's PATH run for real too, still as an argv, and the shell's files
+ * are the host's real files (DiskFs).
  */
 export function createAgentShell(opts: AgentShellOptions): (spawn: SpawnOptions) => LineShell {
   return (spawn) => {
     const clock = { now: () => Date.now() };
+    if (opts.hostShell) {
+      // The operator opted in with --host-shell: the page may read and write
+      // this machine's disk as the agent's user. Without it a page must never
+      // touch the host's files, so the shell keeps them in memory (below).
+      const run: SpawnOptions = { ...spawn, shellCwd: true };
+      const docker = dockerRunner(opts.dockerBin, run);
+      const user = userInfo();
+      const shell = new HostShell({
+        fs: new DiskFs(),
+        commands: withHostPrograms({ docker }, hostProgramRunner(run)),
+        hostname: opts.hostname,
+        utilities: machinelessUtilities(),
+        sleep: wallSleep,
+        clock,
+        // The real user and home; the disk is not the shell's to furnish.
+        ...(user.uid === 0 ? {} : { user: user.username, env: { HOME: user.homedir } }),
+        cwd: opts.cwd ?? (user.uid === 0 ? '/root' : user.homedir),
+        makeDirs: false,
+      });
+      return { run: (line, io, interrupt, terminal) => shell.run(line, io, interrupt, { stdinIsTTY: true, ...(terminal ? { terminal } : {}) }) };
+    }
     // The shell's files live here, in memory; `docker build` of a context among them is written out for the real CLI.
     const fs = new MemFs(() => clock.now());
     const docker = withMemoryContext(dockerRunner(opts.dockerBin, spawn), fs);
     const shell = new HostShell({
       fs,
-      commands: opts.hostShell ? withHostPrograms({ docker }, hostProgramRunner(spawn)) : { docker },
+      commands: { docker },
       hostname: opts.hostname,
       utilities: machinelessUtilities(),
       sleep: wallSleep,
       clock,
+      ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
     });
     return { run: (line, io, interrupt, terminal) => shell.run(line, io, interrupt, { stdinIsTTY: true, ...(terminal ? { terminal } : {}) }) };
   };

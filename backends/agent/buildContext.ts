@@ -13,6 +13,8 @@ import { resolvePath } from '../../core/shell/filesystem';
  * Dockerfile) are in that memory, they are written to a fresh directory of
  * the agent's own under the system temp dir, the argv points there, and the
  * directory is removed after the build. Anything else passes through as typed.
+ * Only for the in-memory shell: with --host-shell the shell's files are on
+ * disk (DiskFs) and the CLI reads the context where it is.
  */
 
 /** The student's files, bounded: a context is a few small files, not a disk. */

@@ -20,7 +20,9 @@ Options:
                            container; an address other machines reach needs --public-url
       --token-file FILE    Take the token from FILE (64 hex digits, mode 600) instead of
                            making one, for a launcher that must know it in advance
-      --host-shell         Let the terminal run host programs beyond docker (still no /bin/sh)
+      --host-shell         Let the terminal run host programs beyond docker (still no /bin/sh),
+                           and make its files this machine's real files: what the page
+                           writes (echo … > f, rm, mv) changes the host's disk
   -h, --help               Print usage
 `;
 

@@ -105,7 +105,7 @@ export function runInPty(file: string, args: readonly string[], io: ProcessIO, t
     }
     let pty: IPty;
     try {
-      pty = spawnPty(path, [...args], { name: TERM, cols: terminal.cols, rows: terminal.rows, env: { ...(opts.env ?? process.env), TERM } });
+      pty = spawnPty(path, [...args], { name: TERM, cols: terminal.cols, rows: terminal.rows, env: { ...(opts.env ?? process.env), TERM }, cwd: programCwd(io, opts) });
     } catch (err) {
       io.stderr(`${file}: ${err instanceof Error ? err.message : String(err)}\n`);
       resolve(126);
@@ -192,4 +192,10 @@ export function runInPty(file: string, args: readonly string[], io: ProcessIO, t
       resolve(sig ? 128 + sig : exitCode);
     });
   });
+}
+
+/** The directory a program starts in: the shell's, when asked and it is a real directory; else the agent's own. */
+export function programCwd(io: ProcessIO, opts: SpawnOptions): string | undefined {
+  if (!opts.shellCwd || io.cwd === undefined) return undefined;
+  return statSync(io.cwd, { throwIfNoEntry: false })?.isDirectory() ? io.cwd : undefined;
 }

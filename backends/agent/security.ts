@@ -7,7 +7,10 @@ import { TOKEN_PROTOCOL_PREFIX } from '../real/protocol';
 /**
  * The agent's gatekeeping, as small pure checks the server applies to every
  * request and upgrade. The agent is root-equivalent: whoever passes these can
- * run docker on this machine.
+ * run docker on this machine. Without --host-shell the terminal's own files
+ * live in memory and a page never writes the host's disk (except through the
+ * docker CLI it is allowed); with --host-shell, which the operator opts into,
+ * they are the host's real files, read and written as the agent's user.
  */
 
 /** 32 random bytes, hex: the per-start secret the printed URL carries. */

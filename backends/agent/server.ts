@@ -25,8 +25,10 @@ export interface AgentOptions {
   token?: string;
   /** The built web app (dist/web). */
   staticDir: string;
-  /** Let the terminal run host programs beyond docker and the shell's built-in utilities. */
+  /** Let the terminal run host programs beyond docker and the shell's built-in utilities, over the host's real files. */
   hostShell?: boolean;
+  /** With hostShell: the terminal's first working directory (tests keep their files in a temp dir); else the user's home. */
+  shellCwd?: string;
   /** The docker CLI the terminal's `docker` runs. */
   dockerBin?: string;
   /** false: never offer the kernel trace (it needs root, bpftrace and tracefs; checked at start). */
@@ -90,7 +92,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
         },
       };
   const dockerBin = opts.dockerBin ?? 'docker';
-  const makeShell = createAgentShell({ dockerBin, hostShell: opts.hostShell ?? false, hostname: hostname() });
+  const makeShell = createAgentShell({ dockerBin, hostShell: opts.hostShell ?? false, hostname: hostname(), ...(opts.shellCwd !== undefined ? { cwd: opts.shellCwd } : {}) });
 
   const files = sirv(opts.staticDir, { etag: true, dev: false });
   let port = 0;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import type { CommandRunner, ProcessIO } from '../../core/process';
-import { type LineTerminal, runInPty, usesTerminal } from './ptyRunner';
+import { type LineTerminal, programCwd, runInPty, usesTerminal } from './ptyRunner';
 
 /**
  * Runs real programs for the host shell. The argv the shell parsed goes to
@@ -16,6 +16,8 @@ export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   /** The page's terminal for the line now running, when the line runs at one (null for scripts and tests without a terminal). */
   terminal?: () => LineTerminal | null;
+  /** Run in the shell's working directory: set when the shell's files are the host's (--host-shell), so `docker build .` means that directory. */
+  shellCwd?: boolean;
 }
 
 /**
@@ -34,6 +36,7 @@ export function runProgram(file: string, args: readonly string[], io: ProcessIO,
       detached: true,
       stdio: [io.stdin === null ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       env: opts.env ?? process.env,
+      cwd: programCwd(io, opts),
     });
     const signal = (sig: NodeJS.Signals): void => {
       if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;

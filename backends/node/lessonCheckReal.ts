@@ -26,7 +26,9 @@ function imagePresent(ref: string): Promise<boolean> {
 export async function checkOnRealEngine(lessons: { file: string; lesson: Lesson }[], lang: Language, out: (s: string) => void): Promise<number> {
   const staticDir = mkdtempSync(join(tmpdir(), 'glassbox-lesson-'));
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>glassbox lesson check</title>\n');
-  const agent = await startAgent({ port: 0, staticDir, hostShell: true, trace: false });
+  // The terminal's files are the disk's (--host-shell): lines that write relative files (a Dockerfile, docker save -o) write them in the temp dir.
+  const work = mkdtempSync(join(tmpdir(), 'glassbox-lesson-work-'));
+  const agent = await startAgent({ port: 0, staticDir, hostShell: true, shellCwd: work, trace: false });
   const origin = `http://127.0.0.1:${agent.port}`;
   // The agent accepts connections from its own page only: say we are it.
   class FromAgentPage extends WebSocket {
@@ -81,6 +83,7 @@ export async function checkOnRealEngine(lessons: { file: string; lesson: Lesson 
     backend.close();
     await agent.close();
     rmSync(staticDir, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
   }
   return failed;
 }

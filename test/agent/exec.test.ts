@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCommand } from '../../web/src/dockerfile/buildCommand';
 import { haveDocker } from '../support/requirements';
@@ -189,6 +189,23 @@ describe.skipIf(!haveDocker())('agent: --host-shell', () => {
     const r = await run(client, `env echo 'x; touch ${marker}'`);
     expect(r).toEqual({ code: 0, stdout: `x; touch ${marker}\n`, stderr: '' });
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it('its files are the host\'s: what a line writes, a bind mount, the host\'s own cat and docker build . read', async () => {
+    const dir = `/tmp/${uniqueName('gb-diskfs')}`;
+    const tag = `${uniqueName('gb-diskfs-img')}:1`;
+    try {
+      const r = await run(client, `mkdir -p ${dir} && cd ${dir} && echo 'from the terminal' > note && /bin/cat note && docker run --rm -v ${dir}:/d busybox cat /d/note`);
+      expect(r).toEqual({ code: 0, stdout: 'from the terminal\nfrom the terminal\n', stderr: '' });
+      expect(readFileSync(`${dir}/note`, 'utf8')).toBe('from the terminal\n');
+      // docker runs in the shell's directory: "." is the one the line cd'd to.
+      const b = await run(client, `cd ${dir} && printf 'FROM busybox\\nCOPY note /note\\nCMD ["cat", "/note"]\\n' > Dockerfile && docker build -q -t ${tag} . >/dev/null && docker run --rm ${tag}`);
+      // (stderr carries the CLI's legacy-builder notice here)
+      expect({ code: b.code, stdout: b.stdout }).toEqual({ code: 0, stdout: 'from the terminal\n' });
+    } finally {
+      dockerQuiet('rmi', tag);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses names that are on no PATH', async () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { lessonMain } from '../../backends/node/lessonCli';
 import { runLesson } from '../../backends/node/lessonRun';
 import { runLessonOnBackend, type BackendLessonReport } from '../../backends/node/lessonRunBackend';
+import { DEFAULT_CONF, ERROR_50X_HTML } from '../../core/services/fixtures/nginx';
 import { parseLesson } from '../../lessons/format';
 import type { Lesson, LessonStep, Localized } from '../../lessons/lesson';
 import { stepNeeds } from '../../lessons/requirements';
@@ -24,8 +25,8 @@ import { type TestAgent, connectClient, startTestAgent, uniqueName, waitFor } fr
  *    engine lacks is reported as skipped here, with the reason;
  *  - an official image a fixture can stand in for (test/setup/service-images.sh
  *    builds nginx, redis, mariadb and registry from Debian's packages) is
- *    tagged as that image for the run, only when the engine lacks it, and the
- *    tag is removed after.
+ *    tagged as that image for the run (nginx's with the official site config
+ *    on top), only when the engine lacks it, and the tag is removed after.
  * New lessons in lessons/course/ join by themselves.
  */
 
@@ -34,12 +35,41 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.md')).sort();
 
 /** Official images a fixture stands in for. */
 const STAND_INS: Record<string, string> = {
-  'nginx:latest': 'glassbox-fixture/nginx:debian',
+  // Built in beforeAll from glassbox-fixture/nginx:debian (see buildNginxStandIn).
+  'nginx:latest': 'glassbox-fixture/nginx:official-site',
   'redis:latest': 'glassbox-fixture/redis:debian',
   'mariadb:latest': 'glassbox-fixture/mariadb:debian',
   'mysql:latest': 'glassbox-fixture/mariadb:debian',
   'registry:2': 'glassbox-fixture/registry:debian',
 };
+
+/**
+ * Debian's nginx serves /var/www/html from sites-enabled/default; the official
+ * image serves /usr/share/nginx/html from conf.d/default.conf, which is what a
+ * lesson bind-mounts over (11: `-v /tmp/site:/usr/share/nginx/html`). The
+ * stand-in for nginx:latest is the fixture with the official site: its
+ * default.conf and 50x.html, and Debian's welcome page (the same bytes) as
+ * index.html. Built from the local fixture, so nothing is pulled, and kept
+ * (as the fixtures are): the next run's build is all cache.
+ */
+const NGINX_FIXTURE = 'glassbox-fixture/nginx:debian';
+
+const imageId = (ref: string): string => execFileSync('docker', ['image', 'inspect', '-f', '{{.Id}}', ref], { encoding: 'utf8', timeout: 30_000 }).trim();
+
+function buildNginxStandIn(fixture: string, image: string): void {
+  const ctx = mkdtempSync(join(tmpdir(), 'gb-lessonsreal-nginx-'));
+  try {
+    writeFileSync(join(ctx, 'default.conf'), DEFAULT_CONF);
+    writeFileSync(join(ctx, '50x.html'), ERROR_50X_HTML);
+    writeFileSync(
+      join(ctx, 'Dockerfile'),
+      `FROM ${fixture}\nRUN rm -f /etc/nginx/sites-enabled/default && mkdir -p /usr/share/nginx/html && cp /var/www/html/index.nginx-debian.html /usr/share/nginx/html/index.html\nCOPY default.conf /etc/nginx/conf.d/default.conf\nCOPY 50x.html /usr/share/nginx/html/50x.html\n`,
+    );
+    execFileSync('docker', ['build', '-q', '-t', image, ctx], { stdio: 'ignore', timeout: 120_000 });
+  } finally {
+    rmSync(ctx, { recursive: true, force: true });
+  }
+}
 
 const haveImage = (ref: string): boolean => {
   try {
@@ -78,13 +108,16 @@ describe.skipIf(!haveDocker() || !haveRoot())('the course on the real engine', (
     // Lines that write files (docker save -o, a Dockerfile) write them here, not in the repository.
     work = mkdtempSync(join(tmpdir(), 'gb-lessonsreal-'));
     process.chdir(work);
+    if (haveImage(NGINX_FIXTURE)) buildNginxStandIn(NGINX_FIXTURE, STAND_INS['nginx:latest']!);
     for (const [image, fixture] of Object.entries(STAND_INS)) {
-      if (haveImage(image)) continue;
       if (!haveImage(fixture)) continue;
+      // A bare fixture tagged as nginx by an older run is a stand-in too, just a less faithful one.
+      if (haveImage(image) && !(image === 'nginx:latest' && imageId(image) === imageId(NGINX_FIXTURE))) continue;
       execFileSync('docker', ['tag', fixture, image], { stdio: 'ignore' });
       tagged.push(image);
     }
-    t = await startTestAgent({ hostShell: true });
+    // The terminal's files are the disk's (--host-shell): it starts in the temp dir too, not in root's home.
+    t = await startTestAgent({ hostShell: true, shellCwd: work });
     client = connectClient(t);
     await waitFor('the connection', () => client.events.some((e) => e.type === 'connection' && e.state === 'open'));
   });

@@ -37,7 +37,7 @@ export interface TestAgent {
 
 /** An agent in this process on a free port, serving a one-file static dir. */
 export async function startTestAgent(
-  opts: { hostShell?: boolean; trace?: boolean; tracer?: 'bpftrace' | 'strace'; host?: string; publicUrl?: URL; token?: string } = {},
+  opts: { hostShell?: boolean; shellCwd?: string; trace?: boolean; tracer?: 'bpftrace' | 'strace'; host?: string; publicUrl?: URL; token?: string } = {},
 ): Promise<TestAgent> {
   const staticDir = mkdtempSync(join(tmpdir(), 'gbtest-static-'));
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>glassbox test</title><p>glassbox agent test page</p>\n');
@@ -50,6 +50,7 @@ export async function startTestAgent(
     token: opts.token,
     staticDir,
     hostShell: opts.hostShell,
+    shellCwd: opts.shellCwd,
     trace: opts.trace ?? false,
     tracer: opts.tracer,
     log: (l) => logs.push(l),
