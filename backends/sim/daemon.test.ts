@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
 import { SimHost } from './simHost';
+import { run } from './testRun';
 
 /** dockerd under systemd on the simulated host: daemon.json, systemctl, journalctl, a restart's effect on containers. */
 
 function newHost(): SimHost {
   return new SimHost({ seed: 'daemon-test', yieldToEventLoop: () => yieldImmediate(), preload: ['busybox:latest'] });
-}
-
-async function run(host: SimHost, line: string): Promise<{ out: string; err: string; exit: number }> {
-  let out = '';
-  let err = '';
-  const exit = await host.runToCompletion(line, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  return { out, err, exit };
 }
 
 async function out(host: SimHost, line: string): Promise<string> {

@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
 import { SimHost } from './simHost';
+import { run } from './testRun';
 
 /** dockerd's configuration reload on SIGHUP (core/engine/daemonReload.ts): systemctl reload docker, kill -HUP, the daemon reload event, the journal. */
 
 function newHost(): SimHost {
   return new SimHost({ seed: 'reload-test', yieldToEventLoop: () => yieldImmediate(), preload: ['busybox:latest'] });
-}
-
-async function run(host: SimHost, line: string): Promise<{ out: string; err: string; exit: number }> {
-  let out = '';
-  let err = '';
-  const exit = await host.runToCompletion(line, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  return { out, err, exit };
 }
 
 async function out(host: SimHost, line: string): Promise<string> {

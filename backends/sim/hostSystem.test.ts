@@ -2,13 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
 import { SimHost } from './simHost';
-
-async function run(host: SimHost, line: string): Promise<{ out: string; err: string; exit: number }> {
-  let out = '';
-  let err = '';
-  const exit = await host.runToCompletion(line, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  return { out, err, exit };
-}
+import { run } from './testRun';
 
 describe('the host shell sees the simulated machine', () => {
   const host = new SimHost({ seed: 'host-system', yieldToEventLoop: () => yieldImmediate() });

@@ -3,6 +3,7 @@ import { setImmediate as yieldImmediate } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
 import { parseFixture } from '../../core/network/programs/fixtures';
 import { SimHost } from './simHost';
+import { run } from './testRun';
 import { TEST_IMAGES } from '../../core/engine/testDriver';
 
 /**
@@ -14,13 +15,6 @@ import { TEST_IMAGES } from '../../core/engine/testDriver';
 // The images are there already, as on the conformance host: the outputs here are the programs', not the pull's.
 function newHost(): SimHost {
   return new SimHost({ seed: 'net-programs', preload: TEST_IMAGES, yieldToEventLoop: () => yieldImmediate() });
-}
-
-async function run(host: SimHost, line: string): Promise<{ out: string; err: string; exit: number }> {
-  let out = '';
-  let err = '';
-  const exit = await host.runToCompletion(line, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  return { out, err, exit };
 }
 
 describe('a published port, seen from the host', () => {

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
 import { SimHost } from './simHost';
+import { run } from './testRun';
 
 /** The course's private-registry lesson typed into the simulated host's shell. */
-
-async function run(host: SimHost, line: string): Promise<{ out: string; err: string; exit: number }> {
-  let out = '';
-  let err = '';
-  const exit = await host.runToCompletion(line, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  return { out, err, exit };
-}
 
 describe('a private registry on the simulated host', () => {
   it('docker tag + push fill the registry that curl lists; rmi + pull bring the image back', async () => {

@@ -3,6 +3,7 @@ import { setImmediate as yieldImmediate } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { matchesFixture } from '../../core/services/fixtures/match';
 import { SimHost } from './simHost';
+import { run } from './testRun';
 
 /**
  * The simulated registry:2 against what Debian's docker-registry (the same
@@ -16,13 +17,6 @@ const fixture = (name: string): string => readFileSync(new URL(`../../core/servi
 
 /** Debian's build names itself 2.8.2+ds1 built with go1.19.8; the official image is 2.8.3 with go1.20.8. */
 const asOfficial = (t: string): string => t.replace(/go1\.19\.8/g, 'go1.20.8').replace(/2\.8\.2\+ds1/g, '2.8.3');
-
-async function run(host: SimHost, line: string): Promise<{ out: string; err: string; exit: number }> {
-  let out = '';
-  let err = '';
-  const exit = await host.runToCompletion(line, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  return { out, err, exit };
-}
 
 describe('the simulated registry against Debian’s, recorded', () => {
   it.each([

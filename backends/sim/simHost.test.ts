@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
 import { SimHost } from './simHost';
+import { run } from './testRun';
 
 function newHost(seed = 'sim-host-test'): SimHost {
   return new SimHost({ seed, yieldToEventLoop: () => yieldImmediate() });
-}
-
-async function run(host: SimHost, line: string): Promise<{ out: string; err: string; exit: number }> {
-  let out = '';
-  let err = '';
-  const exit = await host.runToCompletion(line, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  return { out, err, exit };
 }
 
 const script = [

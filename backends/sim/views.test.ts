@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
 import { SimHost } from './simHost';
+import { run } from './testRun';
 
 /**
  * The views from inside a container and from the host agree: lines typed into
@@ -11,13 +12,6 @@ import { SimHost } from './simHost';
 
 function newHost(seed = 'views-test'): SimHost {
   return new SimHost({ seed, yieldToEventLoop: () => yieldImmediate() });
-}
-
-async function run(host: SimHost, line: string): Promise<{ out: string; err: string; exit: number }> {
-  let out = '';
-  let err = '';
-  const exit = await host.runToCompletion(line, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  return { out, err, exit };
 }
 
 async function out(host: SimHost, line: string): Promise<string> {
