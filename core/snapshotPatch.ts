@@ -35,6 +35,12 @@ export interface ListPatch {
   remove: string[];
   insertAfter?: [string, string | null][];
   order?: string[];
+  /**
+   * The sender's promise that the old list's items outside [from, to) stay,
+   * in order, around the changes (and that a new item's anchor lies inside
+   * it): the receiver then patches only that window (issue 14).
+   */
+  span?: [number, number];
 }
 
 export interface SnapshotPatch {
@@ -103,8 +109,71 @@ function indexed(items: readonly unknown[], key: (item: never) => string): { key
   return ix;
 }
 
+/**
+ * The fast path of diffList for a list that changed in one stretch (most
+ * snapshots: a container added, its processes, namespaces, interfaces):
+ * items at the start and end that are the same objects as before are not
+ * looked at, and `prev`'s index is handed on to `next` by changing it for the
+ * stretch only. Undefined when it does not apply (no index of `prev`, or keys
+ * that repeat): the caller then compares the whole lists.
+ */
+function diffStretch(prev: readonly unknown[], next: readonly unknown[], key: (item: never) => string): ListPatch | null | undefined {
+  const ix = indexCache.get(prev);
+  if (!ix || ix.byKey.size !== ix.keys.length) return undefined;
+  const min = Math.min(prev.length, next.length);
+  let p = 0;
+  while (p < min && prev[p] === next[p]) p++;
+  let s = 0;
+  while (s < min - p && prev[prev.length - 1 - s] === next[next.length - 1 - s]) s++;
+  const prevEnd = prev.length - s;
+  const nextEnd = next.length - s;
+  const oldKeys = ix.keys.slice(p, prevEnd);
+  const oldByKey = new Map<string, unknown>();
+  for (let i = 0; i < oldKeys.length; i++) oldByKey.set(oldKeys[i] as string, prev[p + i]);
+  const newKeys: string[] = [];
+  const newSet = new Set<string>();
+  for (let i = p; i < nextEnd; i++) {
+    const k = keyOf(next[i], key);
+    // A key that repeats, or that an item outside the stretch has: the whole comparison decides.
+    if (newSet.has(k) || (ix.byKey.has(k) && !oldByKey.has(k))) return undefined;
+    newKeys.push(k);
+    newSet.add(k);
+  }
+  const upsert: unknown[] = [];
+  const added: string[] = [];
+  for (let i = 0; i < newKeys.length; i++) {
+    const k = newKeys[i] as string;
+    const old = oldByKey.get(k);
+    if (old === undefined) added.push(k);
+    if (old === undefined || !deepEqual(old, next[p + i])) upsert.push(next[p + i]);
+  }
+  const remove = oldKeys.filter((k) => !newSet.has(k));
+  // Hand the index on: `next` is the base of the sender's next diff.
+  for (const k of remove) ix.byKey.delete(k);
+  for (let i = 0; i < newKeys.length; i++) ix.byKey.set(newKeys[i] as string, next[p + i]);
+  const nextKeys = ix.keys.slice(0, p).concat(newKeys, ix.keys.slice(prevEnd));
+  indexCache.delete(prev);
+  indexCache.set(next, { keys: nextKeys, byKey: ix.byKey });
+  const stayed = oldKeys.filter((k) => newSet.has(k));
+  const stayedInNext = newKeys.filter((k) => oldByKey.has(k));
+  if (!stayed.every((k, i) => k === stayedInNext[i])) return { upsert, remove, order: nextKeys };
+  if (upsert.length === 0 && remove.length === 0) return null;
+  const span: [number, number] = [Math.max(0, p - 1), prevEnd];
+  // New items that only follow the others at the very end need no anchors (applyList appends them).
+  const appended = s === 0 && added.every((k, i) => k === newKeys[newKeys.length - added.length + i]);
+  if (added.length === 0 || appended) return { upsert, remove, span };
+  const insertAfter: [string, string | null][] = [];
+  for (let i = 0; i < newKeys.length; i++) {
+    const k = newKeys[i] as string;
+    if (!oldByKey.has(k)) insertAfter.push([k, i > 0 ? (newKeys[i - 1] as string) : p > 0 ? (ix.keys[p - 1] as string) : null]);
+  }
+  return { upsert, remove, insertAfter, span };
+}
+
 function diffList(prev: readonly unknown[], next: readonly unknown[], key: (item: never) => string): ListPatch | 'whole' | null {
   if (prev === next) return null;
+  const fast = diffStretch(prev, next, key);
+  if (fast !== undefined) return fast;
   const { keys: prevKeys, byKey: before } = indexed(prev, key);
   const { keys: nextKeys, byKey: nextSet } = indexed(next, key);
   // Two items with one key cannot be patched by key: such a list is sent whole.
@@ -158,6 +227,18 @@ export function diffSnapshot(prev: Snapshot, next: Snapshot): SnapshotPatch {
 }
 
 function applyList(prev: readonly unknown[], lp: ListPatch, key: (item: never) => string): unknown[] {
+  const span = lp.span;
+  if (span && !lp.order && span[0] >= 0 && span[0] <= span[1] && span[1] <= prev.length) {
+    // Only the window changes: patch it, and copy the rest around it once.
+    const { span: _, ...inWindow } = lp;
+    const window = prev.slice(span[0], span[1]);
+    const patched = applyList(window, inWindow, key);
+    // A removal the window does not hold means the lists differ from the sender's: patch the whole list instead.
+    if (patched.length - window.length === lp.upsert.length - countChanged(window, lp, key) - lp.remove.length) {
+      return prev.slice(0, span[0]).concat(patched, prev.slice(span[1]));
+    }
+    return applyList(prev, inWindow, key);
+  }
   if (lp.order) {
     const byKey = new Map<string, unknown>();
     for (const item of prev) byKey.set(keyOf(item, key), item);
@@ -195,6 +276,14 @@ function applyList(prev: readonly unknown[], lp: ListPatch, key: (item: never) =
   // Without insertAfter, new items go at the end in the order sent.
   for (const [k, item] of changed) if (!placed.has(k)) place(k, item);
   return out;
+}
+
+/** How many of the patch's upserts replace an item of `window`. */
+function countChanged(window: readonly unknown[], lp: ListPatch, key: (item: never) => string): number {
+  const up = new Set(lp.upsert.map((i) => keyOf(i, key)));
+  let n = 0;
+  for (const item of window) if (up.has(keyOf(item, key))) n++;
+  return n;
 }
 
 /** `prev` with `patch` applied: a new snapshot that shares every object the patch did not change. */
