@@ -934,7 +934,7 @@ export class Kernel {
         frozen: cg.frozen,
         cpuUsageNs: cg.cpuUsageNs,
       };
-      this.cgroupMemo.set(cg, { path: k.cgroupPath, state: { ...cg, procs: [...cg.procs] }, snap });
+      this.cgroupMemo.set(cg, { path: k.cgroupPath, state: cgroupCopy(cg), snap });
       out.push(snap);
     }
     return out;
@@ -948,6 +948,11 @@ interface CgroupMemo {
   path: string;
   state: CgroupState;
   snap: CgroupSnapshot;
+}
+
+/** A copy as one object literal (a spread copy can get a hidden class of its own, which slows every check). */
+function cgroupCopy(cg: CgroupState): CgroupState {
+  return { resources: cg.resources, procs: [...cg.procs], memoryUsage: cg.memoryUsage, maxUsage: cg.maxUsage, failcnt: cg.failcnt, oomKills: cg.oomKills, underOom: cg.underOom, frozen: cg.frozen, cpuUsageNs: cg.cpuUsageNs, hostCpus: cg.hostCpus };
 }
 
 /** Whether `cg` shows what the memo's copy did (the limits object is replaced on update, never changed in place, so it is compared by identity). */
