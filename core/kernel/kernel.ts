@@ -156,7 +156,7 @@ export class Kernel {
   private readonly scheduler: Scheduler;
   private readonly rng: Rng;
   private readonly trace: TraceRecorder;
-  private readonly procs = new Map<number, KProcess>();
+  private readonly procs = new CountedMap<number, KProcess>();
   private readonly containers = new Map<string, KContainer>();
   /** Live namespaces: inode → type and owner. */
   private readonly namespaces = new Map<number, NamespaceSnapshot>();
@@ -733,7 +733,8 @@ export class Kernel {
     this.namespaces.set(n.inode, n);
     const list = this.namespaceList;
     const last = list?.[list.length - 1];
-    this.namespaceList = list && last && last.inode < n.inode ? [...list, this.snapshotMemo.namespace(n)] : undefined;
+    // Frozen: the same list goes into later snapshots.
+    this.namespaceList = list && last && last.inode < n.inode ? (Object.freeze([...list, this.snapshotMemo.namespace(n)]) as NamespaceSnapshot[]) : undefined;
   }
 
   /** The namespaces' snapshots by inode, kept until one is added or dropped (undefined: rebuild). */
@@ -895,12 +896,34 @@ export class Kernel {
     return [...this.containers.keys()];
   }
 
+  /**
+   * The processes' snapshots by pid. The pid order is kept while no process
+   * comes or goes, and the previous list itself while every process shows the
+   * same (issue 14: re-sorting two thousand processes after every change).
+   */
   processSnapshots(): ProcessSnapshot[] {
-    return this.processList().map((p) => this.snapshotMemo.process(p));
+    if (this.sortedAt !== this.procs.changes) {
+      this.sorted = this.processList();
+      this.sortedAt = this.procs.changes;
+    }
+    const prev = this.processSnaps;
+    let same = prev.length === this.sorted.length;
+    const out = this.sorted.map((p, i) => {
+      const s = this.snapshotMemo.process(p);
+      if (same && prev[i] !== s) same = false;
+      return s;
+    });
+    if (same) return prev;
+    this.processSnaps = Object.freeze(out) as ProcessSnapshot[];
+    return this.processSnaps;
   }
 
+  private sorted: KProcess[] = [];
+  private sortedAt = -1;
+  private processSnaps: ProcessSnapshot[] = [];
+
   namespaceSnapshots(): NamespaceSnapshot[] {
-    this.namespaceList ??= [...this.namespaces.values()].map((n) => this.snapshotMemo.namespace(n)).sort((a, b) => a.inode - b.inode);
+    this.namespaceList ??= Object.freeze([...this.namespaces.values()].map((n) => this.snapshotMemo.namespace(n)).sort((a, b) => a.inode - b.inode)) as NamespaceSnapshot[];
     return this.namespaceList;
   }
 
@@ -965,3 +988,22 @@ function sameCgroup(m: CgroupMemo, path: string, cg: CgroupState): boolean {
   return true;
 }
 
+/** A Map that counts its sets and deletions, so a list derived from it knows when to rebuild. */
+class CountedMap<K, V> extends Map<K, V> {
+  changes = 0;
+
+  override set(key: K, value: V): this {
+    this.changes++;
+    return super.set(key, value);
+  }
+
+  override delete(key: K): boolean {
+    this.changes++;
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    this.changes++;
+    super.clear();
+  }
+}
