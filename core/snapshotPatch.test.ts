@@ -102,5 +102,61 @@ describe('diffSnapshot / applyPatch', () => {
 
   it('refuses a patch that names an item its base does not have', () => {
     expect(() => applyPatch(snap([a]), { set: {}, unset: [], lists: { containers: { upsert: [], remove: [], order: ['zz'] } } })).toThrow('no item zz');
+    const span = { at: [0, 1] as [number, number], upsert: 0, remove: 1, insertAfter: 0 };
+    expect(() => applyPatch(snap([a, b]), { set: {}, unset: [], lists: { containers: { upsert: [], remove: ['b'], spans: [span] } } })).toThrow('a span does not match its base');
+    expect(() => applyPatch(snap([a]), { set: {}, unset: [], lists: { containers: { upsert: [], remove: ['a'], spans: [{ ...span, at: [0, 2] }] } } })).toThrow('a span outside its list');
+  });
+});
+
+describe('diffSnapshot after a previous diff (the sender\'s steady state: only the changed stretch is compared)', () => {
+  const [d, e, x, w] = ['d', 'e', 'x', 'w'].map((id) => container(id));
+  const base = [a, b, c, d!, e!];
+  const ids = (s: Snapshot): string[] => s.containers.map((i) => i.id);
+  const cases: { name: string; next: ContainerSnapshot[]; placed: 'span' | 'insertAfter' | 'order' | 'whole' }[] = [
+    { name: 'added in the middle', next: [a, b, x!, c, d!, e!], placed: 'span' },
+    { name: 'added first', next: [x!, a, b, c, d!, e!], placed: 'span' },
+    { name: 'added last', next: [...base, x!], placed: 'span' },
+    { name: 'added in the middle and last', next: [a, b, x!, c, d!, e!, w!], placed: 'span' },
+    { name: 'removed', next: [a, b, d!, e!], placed: 'span' },
+    { name: 'removed first and last', next: [b, c, d!], placed: 'span' },
+    { name: 'changed', next: [a, b, container('c', 'exited'), d!, e!], placed: 'span' },
+    { name: 'replaced by one with another key', next: [a, b, x!, d!, e!], placed: 'span' },
+    { name: 'added before a changed one', next: [a, b, x!, container('c', 'exited'), d!, e!], placed: 'insertAfter' },
+    { name: 'added first, before a changed one', next: [x!, container('a', 'exited'), b, c, d!, e!], placed: 'insertAfter' },
+    { name: 'changed in two places', next: [container('a', 'paused'), b, c, container('d', 'exited'), e!], placed: 'span' },
+    { name: 'dropped at the start, added at the end (a ring)', next: [c, d!, e!, x!, w!], placed: 'span' },
+    { name: 'reordered', next: [a, c, b, d!, e!], placed: 'order' },
+    { name: 'moved from one stretch to another', next: [a, container('e', 'exited'), c, d!, container('b', 'exited')], placed: 'order' },
+    { name: 'a new object with the key of an unchanged one', next: [a, container('d'), c, d!, e!], placed: 'whole' },
+    { name: 'emptied', next: [], placed: 'span' },
+  ];
+  it.each(cases)('$name', ({ next: list, placed }) => {
+    const first = snap([a]);
+    const prev = snap([...base]);
+    diffSnapshot(first, prev);
+    const next = snap(list);
+    const patch = diffSnapshot(prev, next);
+    const lp = patch.lists.containers;
+    const got = patch.set.containers ? 'whole' : lp?.order ? 'order' : lp?.insertAfter ? 'insertAfter' : lp?.spans ? 'span' : undefined;
+    expect(got).toBe(placed);
+    const applied = applyPatch(prev, patch);
+    expect(ids(applied)).toEqual(ids(next));
+    expect(applied).toEqual(next);
+    // Unchanged objects keep their identity on the receiving side.
+    list.forEach((item, i) => {
+      if (base.includes(item)) expect(applied.containers[i]).toBe(item);
+    });
+  });
+
+  it('chains: each diff is based on the last, and a receiver that applies them holds the sender\'s list', () => {
+    const lists = [[a, b, c], [a, b, x!, c], [a, b, x!, c, w!], [a, x!, c, w!], [x!, c, container('w', 'exited')], [d!, x!, c]];
+    let sent = snap(lists[0]!);
+    let held = structuredClone(sent);
+    for (const list of lists.slice(1)) {
+      const next = snap(list);
+      held = applyPatch(held, structuredClone(diffSnapshot(sent, next)));
+      expect(held).toEqual(next);
+      sent = next;
+    }
   });
 });

@@ -35,6 +35,21 @@ export interface ListPatch {
   remove: string[];
   insertAfter?: [string, string | null][];
   order?: string[];
+  /**
+   * Where the changes are (issue 14): the old list's items outside the spans'
+   * windows stay, in order; each span takes the next `upsert`, `remove` and
+   * `insertAfter` entries of the patch, in order, and the receiver patches
+   * only its window.
+   */
+  spans?: ListSpan[];
+}
+
+/** One window [at[0], at[1]) of the old list and how many of the patch's entries apply to it. */
+export interface ListSpan {
+  at: [number, number];
+  upsert: number;
+  remove: number;
+  insertAfter: number;
 }
 
 export interface SnapshotPatch {
@@ -103,8 +118,144 @@ function indexed(items: readonly unknown[], key: (item: never) => string): { key
   return ix;
 }
 
+/**
+ * The fast path of diffList for a list that changed in a few stretches (most
+ * snapshots: a container added, its processes, namespaces and interfaces; the
+ * trace ring dropping its oldest ops and gaining new ones): items that are the
+ * same objects as before, in the same order, are not looked at, and `prev`'s
+ * index is handed on to `next` by changing it for the stretches only.
+ * Undefined when it does not apply (no index of `prev`, keys that repeat, an
+ * item moved from one stretch to another): the caller then compares the
+ * whole lists.
+ */
+function diffStretch(prev: readonly unknown[], next: readonly unknown[], key: (item: never) => string): ListPatch | null | undefined {
+  const ix = indexCache.get(prev);
+  if (!ix || ix.byKey.size !== ix.keys.length) return undefined;
+  const regions = changedRegions(prev, next);
+  // Each key of the changed stretches, by the stretch it is in.
+  const oldRegion = new Map<string, number>();
+  const newRegion = new Map<string, number>();
+  const newKeysOf: string[][] = [];
+  for (let r = 0; r < regions.length; r++) {
+    const g = regions[r]!;
+    for (let i = g.ps; i < g.pe; i++) oldRegion.set(ix.keys[i] as string, r);
+    const keys: string[] = [];
+    for (let j = g.ns; j < g.ne; j++) {
+      const k = keyOf(next[j], key);
+      // A key that repeats, or that an unchanged item has: the whole comparison decides.
+      if (newRegion.has(k)) return undefined;
+      newRegion.set(k, r);
+      keys.push(k);
+    }
+    newKeysOf.push(keys);
+  }
+  for (const [k, r] of newRegion) {
+    const was = oldRegion.get(k);
+    if (was === undefined ? ix.byKey.has(k) : was !== r) return undefined;
+  }
+  const upsert: unknown[] = [];
+  const remove: string[] = [];
+  const insertAfter: [string, string | null][] = [];
+  const spans: ListSpan[] = [];
+  for (let r = 0; r < regions.length; r++) {
+    const g = regions[r]!;
+    const newKeys = newKeysOf[r]!;
+    const oldKeys = ix.keys.slice(g.ps, g.pe);
+    // Items that stayed in a stretch kept their order, or the whole new order is sent.
+    const stayed = oldKeys.filter((k) => newRegion.has(k));
+    const stayedInNext = newKeys.filter((k) => oldRegion.has(k));
+    if (!stayed.every((k, i) => k === stayedInNext[i])) return undefined;
+    const [u0, r0, a0] = [upsert.length, remove.length, insertAfter.length];
+    const added: number[] = [];
+    for (let i = 0; i < newKeys.length; i++) {
+      const k = newKeys[i] as string;
+      const item = next[g.ns + i];
+      const old = oldRegion.has(k) ? ix.byKey.get(k) : undefined;
+      if (old === undefined) added.push(i);
+      if (old === undefined || !deepEqual(old, item)) upsert.push(item);
+    }
+    for (const k of oldKeys) if (!newRegion.has(k)) remove.push(k);
+    // New items that only follow the stretch's others need no anchors (applyList appends them to the window).
+    const trailing = added.every((i, n) => i === newKeys.length - added.length + n);
+    if (!trailing) {
+      for (const i of added) {
+        const anchor = i > 0 ? (newKeys[i - 1] as string) : g.ps > 0 ? (ix.keys[g.ps - 1] as string) : null;
+        insertAfter.push([newKeys[i] as string, anchor]);
+      }
+    }
+    if (upsert.length > u0 || remove.length > r0) spans.push({ at: [Math.max(0, g.ps - 1), g.pe], upsert: upsert.length - u0, remove: remove.length - r0, insertAfter: insertAfter.length - a0 });
+  }
+  // Hand the index on: `next` is the base of the sender's next diff.
+  for (const k of remove) ix.byKey.delete(k);
+  const nextKeys: string[] = [];
+  let last = 0;
+  for (let r = 0; r < regions.length; r++) {
+    const g = regions[r]!;
+    for (let i = last; i < g.ps; i++) nextKeys.push(ix.keys[i] as string);
+    const keys = newKeysOf[r]!;
+    for (let j = 0; j < keys.length; j++) {
+      nextKeys.push(keys[j] as string);
+      ix.byKey.set(keys[j] as string, next[g.ns + j]);
+    }
+    last = g.pe;
+  }
+  for (let i = last; i < ix.keys.length; i++) nextKeys.push(ix.keys[i] as string);
+  indexCache.delete(prev);
+  indexCache.set(next, { keys: nextKeys, byKey: ix.byKey });
+  if (spans.length === 0) return null;
+  return insertAfter.length > 0 ? { upsert, remove, insertAfter, spans } : { upsert, remove, spans };
+}
+
+/** A stretch that differs: prev[ps, pe) became next[ns, ne); between stretches both lists hold the same objects. */
+interface Region {
+  ps: number;
+  pe: number;
+  ns: number;
+  ne: number;
+}
+
+/** How far ahead a stretch's end is looked for before the rest of the lists is taken as one stretch. */
+const RESYNC_WINDOW = 512;
+
+/** The stretches where `prev` and `next` differ, found by walking both while they hold the same objects. */
+function changedRegions(prev: readonly unknown[], next: readonly unknown[]): Region[] {
+  const out: Region[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < prev.length && j < next.length) {
+    if (prev[i] === next[j]) {
+      i++;
+      j++;
+      continue;
+    }
+    // The nearest place both hold one object again: the first item of next's window that prev's window has.
+    const ahead = new Map<unknown, number>();
+    for (let a = i; a < Math.min(prev.length, i + RESYNC_WINDOW); a++) if (!ahead.has(prev[a])) ahead.set(prev[a], a);
+    let found = false;
+    for (let b = j; b < Math.min(next.length, j + RESYNC_WINDOW); b++) {
+      const a = ahead.get(next[b]);
+      if (a === undefined) continue;
+      out.push({ ps: i, pe: a, ns: j, ne: b });
+      i = a;
+      j = b;
+      found = true;
+      break;
+    }
+    if (found) continue;
+    // No resync nearby: what differs runs to where the lists' ends agree.
+    let s = 0;
+    while (s < Math.min(prev.length - i, next.length - j) && prev[prev.length - 1 - s] === next[next.length - 1 - s]) s++;
+    out.push({ ps: i, pe: prev.length - s, ns: j, ne: next.length - s });
+    return out;
+  }
+  if (i < prev.length || j < next.length) out.push({ ps: i, pe: prev.length, ns: j, ne: next.length });
+  return out;
+}
+
 function diffList(prev: readonly unknown[], next: readonly unknown[], key: (item: never) => string): ListPatch | 'whole' | null {
   if (prev === next) return null;
+  const fast = diffStretch(prev, next, key);
+  if (fast !== undefined) return fast;
   const { keys: prevKeys, byKey: before } = indexed(prev, key);
   const { keys: nextKeys, byKey: nextSet } = indexed(next, key);
   // Two items with one key cannot be patched by key: such a list is sent whole.
@@ -158,6 +309,7 @@ export function diffSnapshot(prev: Snapshot, next: Snapshot): SnapshotPatch {
 }
 
 function applyList(prev: readonly unknown[], lp: ListPatch, key: (item: never) => string): unknown[] {
+  if (lp.spans && !lp.order) return applySpans(prev, lp, lp.spans, key);
   if (lp.order) {
     const byKey = new Map<string, unknown>();
     for (const item of prev) byKey.set(keyOf(item, key), item);
@@ -195,6 +347,36 @@ function applyList(prev: readonly unknown[], lp: ListPatch, key: (item: never) =
   // Without insertAfter, new items go at the end in the order sent.
   for (const [k, item] of changed) if (!placed.has(k)) place(k, item);
   return out;
+}
+
+/** A patch with spans: each window patched on its own, the rest copied around them once. */
+function applySpans(prev: readonly unknown[], lp: ListPatch, spans: readonly ListSpan[], key: (item: never) => string): unknown[] {
+  const out: unknown[] = [];
+  let last = 0;
+  let [u, r, a] = [0, 0, 0];
+  for (const sp of spans) {
+    const [from, to] = sp.at;
+    if (!(from >= last && from <= to && to <= prev.length)) throw new Error('snapshot patch: a span outside its list');
+    const part: ListPatch = { upsert: lp.upsert.slice(u, (u += sp.upsert)), remove: lp.remove.slice(r, (r += sp.remove)) };
+    if (sp.insertAfter > 0) part.insertAfter = (lp.insertAfter ?? []).slice(a, (a += sp.insertAfter));
+    const window = prev.slice(from, to);
+    const patched = applyList(window, part, key);
+    // A removal the window does not hold: the receiver's list is not the sender's base.
+    if (patched.length - window.length !== part.upsert.length - replaced(window, part, key) - part.remove.length) throw new Error('snapshot patch: a span does not match its base');
+    for (let i = last; i < from; i++) out.push(prev[i]);
+    for (const item of patched) out.push(item);
+    last = to;
+  }
+  for (let i = last; i < prev.length; i++) out.push(prev[i]);
+  return out;
+}
+
+/** How many of the patch's upserts replace an item of `window`. */
+function replaced(window: readonly unknown[], lp: ListPatch, key: (item: never) => string): number {
+  const up = new Set(lp.upsert.map((i) => keyOf(i, key)));
+  let n = 0;
+  for (const item of window) if (up.has(keyOf(item, key))) n++;
+  return n;
 }
 
 /** `prev` with `patch` applied: a new snapshot that shares every object the patch did not change. */

@@ -29,6 +29,11 @@ const LINES = [
   'docker run --rm busybox echo hi',
   'docker restart -t 0 web',
   'docker rm -f web',
+  // A second bridge: its veths, its bridge going down again, namespaces dropped on rm (the kept lists must see each).
+  'docker network create other',
+  'docker run -d --name o1 --network other busybox sleep 300',
+  'docker rm -f o1',
+  'docker network rm other',
 ];
 
 function newHost(): SimHost {

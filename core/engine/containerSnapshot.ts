@@ -41,7 +41,7 @@ export interface SnapshotMemo {
   restartPolicyName: RestartPolicy['name'];
   maximumRetryCount: number;
   /** The network model's change counter when built (networkMode, networks, ports come from it). */
-  netVersion?: number;
+  netVersion: number;
   resources: Resources;
   oomKilled: boolean;
 }
@@ -65,7 +65,8 @@ export function containerSnapshot(d: Services, c: Container, now: number): Conta
     return memo.snap;
   }
   const snap = deepFreeze(buildContainerSnapshot(d, c, now, restartCount));
-  d.containers.snapshotMemo.set(c, { ...snapshotMemo(snap, c, now, restartCount), netVersion });
+  // One object literal, not a spread: spread copies got a hidden class each, which made every check below slow (issue 14).
+  d.containers.snapshotMemo.set(c, snapshotMemo(snap, c, now, restartCount, netVersion));
   return snap;
 }
 
@@ -115,9 +116,10 @@ function processEnvForSnapshot(c: Container): string[] {
   return [...c.config.env];
 }
 
-function snapshotMemo(snap: ContainerSnapshot, c: Container, now: number, restartCount: number): SnapshotMemo {
+function snapshotMemo(snap: ContainerSnapshot, c: Container, now: number, restartCount: number, netVersion: number): SnapshotMemo {
   return {
     snap,
+    netVersion,
     now,
     name: c.name,
     imageRef: c.imageRef,

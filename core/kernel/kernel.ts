@@ -156,7 +156,7 @@ export class Kernel {
   private readonly scheduler: Scheduler;
   private readonly rng: Rng;
   private readonly trace: TraceRecorder;
-  private readonly procs = new Map<number, KProcess>();
+  private readonly procs = new CountedMap<number, KProcess>();
   private readonly containers = new Map<string, KContainer>();
   /** Live namespaces: inode → type and owner. */
   private readonly namespaces = new Map<number, NamespaceSnapshot>();
@@ -188,7 +188,7 @@ export class Kernel {
     this.cgroupVersion = opts.cgroupVersion ?? 1;
     this.cpus = opts.cpus ?? 2;
     this.memTotal = opts.memTotal ?? 24_683_656 * 1024;
-    for (const type of NS_TYPES) this.namespaces.set(HOST_NAMESPACES[type], { type, inode: HOST_NAMESPACES[type], owner: 'host' });
+    for (const type of NS_TYPES) this.setNamespace({ type, inode: HOST_NAMESPACES[type], owner: 'host' });
     const boot = this.scheduler.now() - 3 * 3_600_000;
     this.bootTime = boot;
     this.hierarchy = new CgroupHierarchy({
@@ -395,7 +395,7 @@ export class Kernel {
       for (const type of unshare) {
         ns[type] = this.allocInode();
         owned.push(type);
-        this.namespaces.set(ns[type], { type, inode: ns[type], owner: id });
+        this.setNamespace({ type, inode: ns[type], owner: id });
       }
       this.emit('unshare', { flags: unshare.map((t) => CLONE_FLAGS[t]).join('|') }, init1, unshare.map((t) => ({ kind: 'namespace' as const, id: String(ns[t]) })));
     }
@@ -409,7 +409,7 @@ export class Kernel {
     if (v === 2 && cgroupJoin === undefined) {
       ns.cgroup = this.allocInode();
       owned.push('cgroup');
-      this.namespaces.set(ns.cgroup, { type: 'cgroup', inode: ns.cgroup, owner: id });
+      this.setNamespace({ type: 'cgroup', inode: ns.cgroup, owner: id });
       this.emit('unshare', { flags: CLONE_FLAGS.cgroup }, stage2, [{ kind: 'namespace', id: String(ns.cgroup) }]);
     }
     const nsPid = this.allocNsPid(ns.pid, pid);
@@ -717,8 +717,28 @@ export class Kernel {
     const held = new Set<number>();
     for (const p of this.procs.values()) for (const t of NS_TYPES) held.add(p.ns[t]);
     for (const k of this.containers.values()) for (const t of NS_TYPES) held.add(k.ns[t]);
-    for (const inode of [...this.namespaces.keys()]) if (!held.has(inode) && this.namespaces.get(inode)!.owner !== 'host') this.namespaces.delete(inode);
+    for (const inode of [...this.namespaces.keys()]) {
+      if (held.has(inode) || this.namespaces.get(inode)!.owner === 'host') continue;
+      this.namespaces.delete(inode);
+      this.namespaceList = undefined;
+    }
   }
+
+  /**
+   * Records a namespace. Inodes are allocated in increasing order, so a new
+   * one extends the sorted snapshot list rather than making the next snapshot
+   * sort all of them again (issue 14).
+   */
+  private setNamespace(n: NamespaceSnapshot): void {
+    this.namespaces.set(n.inode, n);
+    const list = this.namespaceList;
+    const last = list?.[list.length - 1];
+    // Frozen: the same list goes into later snapshots.
+    this.namespaceList = list && last && last.inode < n.inode ? (Object.freeze([...list, this.snapshotMemo.namespace(n)]) as NamespaceSnapshot[]) : undefined;
+  }
+
+  /** The namespaces' snapshots by inode, kept until one is added or dropped (undefined: rebuild). */
+  private namespaceList: NamespaceSnapshot[] | undefined;
 
   /** The OOM killer: the memory cgroup went past its limit. Emits the kernel's kill; the caller ends the process. */
   oomKill(id: string, pid: number): void {
@@ -876,12 +896,35 @@ export class Kernel {
     return [...this.containers.keys()];
   }
 
+  /**
+   * The processes' snapshots by pid. The pid order is kept while no process
+   * comes or goes, and the previous list itself while every process shows the
+   * same (issue 14: re-sorting two thousand processes after every change).
+   */
   processSnapshots(): ProcessSnapshot[] {
-    return this.processList().map((p) => this.snapshotMemo.process(p));
+    if (this.sortedAt !== this.procs.changes) {
+      this.sorted = this.processList();
+      this.sortedAt = this.procs.changes;
+    }
+    const prev = this.processSnaps;
+    let same = prev.length === this.sorted.length;
+    const out = this.sorted.map((p, i) => {
+      const s = this.snapshotMemo.process(p);
+      if (same && prev[i] !== s) same = false;
+      return s;
+    });
+    if (same) return prev;
+    this.processSnaps = Object.freeze(out) as ProcessSnapshot[];
+    return this.processSnaps;
   }
 
+  private sorted: KProcess[] = [];
+  private sortedAt = -1;
+  private processSnaps: ProcessSnapshot[] = [];
+
   namespaceSnapshots(): NamespaceSnapshot[] {
-    return [...this.namespaces.values()].map((n) => this.snapshotMemo.namespace(n)).sort((a, b) => a.inode - b.inode);
+    this.namespaceList ??= Object.freeze([...this.namespaces.values()].map((n) => this.snapshotMemo.namespace(n)).sort((a, b) => a.inode - b.inode)) as NamespaceSnapshot[];
+    return this.namespaceList;
   }
 
   private readonly snapshotMemo = new SnapshotMemo();
@@ -897,10 +940,9 @@ export class Kernel {
     for (const k of this.containers.values()) {
       if (this.spinning.size > 0) this.syncCpu(k);
       const cg = k.cg;
-      const key = `${this.cgroupVersion}|${k.cgroupPath}|${cg.procs.join(',')}|${cg.memoryUsage},${cg.maxUsage},${cg.failcnt},${cg.oomKills},${cg.underOom},${cg.frozen},${cg.cpuUsageNs},${cg.hostCpus}|${JSON.stringify(cg.resources)}`;
       const kept = this.cgroupMemo.get(cg);
-      // The limits object is replaced on update (never changed in place), so it is compared by identity.
-      if (kept?.key === key && kept.resources === cg.resources) {
+      // Compared field by field: building a key string for each of a thousand cgroups took a millisecond per snapshot.
+      if (kept && sameCgroup(kept, k.cgroupPath, cg)) {
         out.push(kept.snap);
         continue;
       }
@@ -915,12 +957,53 @@ export class Kernel {
         frozen: cg.frozen,
         cpuUsageNs: cg.cpuUsageNs,
       };
-      this.cgroupMemo.set(cg, { key, resources: cg.resources, snap });
+      this.cgroupMemo.set(cg, { path: k.cgroupPath, state: cgroupCopy(cg), snap });
       out.push(snap);
     }
     return out;
   }
 
-  private readonly cgroupMemo = new WeakMap<CgroupState, { key: string; resources: Resources; snap: CgroupSnapshot }>();
+  private readonly cgroupMemo = new WeakMap<CgroupState, CgroupMemo>();
 }
 
+/** A cgroup's snapshot and a copy of the state it was built from. */
+interface CgroupMemo {
+  path: string;
+  state: CgroupState;
+  snap: CgroupSnapshot;
+}
+
+/** A copy as one object literal (a spread copy can get a hidden class of its own, which slows every check). */
+function cgroupCopy(cg: CgroupState): CgroupState {
+  return { resources: cg.resources, procs: [...cg.procs], memoryUsage: cg.memoryUsage, maxUsage: cg.maxUsage, failcnt: cg.failcnt, oomKills: cg.oomKills, underOom: cg.underOom, frozen: cg.frozen, cpuUsageNs: cg.cpuUsageNs, hostCpus: cg.hostCpus };
+}
+
+/** Whether `cg` shows what the memo's copy did (the limits object is replaced on update, never changed in place, so it is compared by identity). */
+function sameCgroup(m: CgroupMemo, path: string, cg: CgroupState): boolean {
+  const s = m.state;
+  if (m.path !== path || s.resources !== cg.resources || s.memoryUsage !== cg.memoryUsage || s.maxUsage !== cg.maxUsage || s.failcnt !== cg.failcnt) return false;
+  if (s.oomKills !== cg.oomKills || s.underOom !== cg.underOom || s.frozen !== cg.frozen || s.cpuUsageNs !== cg.cpuUsageNs || s.hostCpus !== cg.hostCpus) return false;
+  if (s.procs.length !== cg.procs.length) return false;
+  for (let i = 0; i < cg.procs.length; i++) if (s.procs[i] !== cg.procs[i]) return false;
+  return true;
+}
+
+/** A Map that counts its sets and deletions, so a list derived from it knows when to rebuild. */
+class CountedMap<K, V> extends Map<K, V> {
+  changes = 0;
+
+  override set(key: K, value: V): this {
+    this.changes++;
+    return super.set(key, value);
+  }
+
+  override delete(key: K): boolean {
+    this.changes++;
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    this.changes++;
+    super.clear();
+  }
+}

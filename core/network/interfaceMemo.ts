@@ -36,7 +36,7 @@ export class InterfaceMemo {
     const next = new Map<string, Map<string, InterfaceSnapshot>>();
     const out = built.map((i) => {
       const old = this.kept.get(i.netns)?.get(i.name);
-      const keep = old !== undefined && sameInterface(old, i) ? old : frozen(i);
+      const keep = old !== undefined && (old === i || sameInterface(old, i)) ? old : frozen(i);
       let ns = next.get(i.netns);
       if (!ns) next.set(i.netns, (ns = new Map()));
       ns.set(i.name, keep);

@@ -726,9 +726,7 @@ export class NetworkModel {
       for (const n of this.networks.values()) {
         if (n.driver !== 'bridge') continue;
         out.push({ name: n.bridge, ifindex: n.bridgeIfindex, kind: 'bridge', mac: n.bridgeMac, addresses: [`${formatIp(n.gateway)}/${n.subnet!.prefix}`], up: n.endpoints.size > 0, netns: 'host' });
-        for (const ep of n.endpoints.values()) {
-          out.push({ name: ep.hostVeth, ifindex: ep.hostIfindex, kind: 'veth', mac: vethMac(ep), addresses: [], up: true, netns: 'host', master: n.bridge, peerIfindex: ep.ifindex });
-        }
+        for (const ep of n.endpoints.values()) out.push(this.hostVethOf(ep, n.bridge));
       }
       for (const n of this.overlays()) {
         const dev = this.overlayDevices.get(n.id);
@@ -748,6 +746,20 @@ export class NetworkModel {
     }
     return out.sort((a, b) => a.ifindex - b.ifindex);
   }
+
+  /**
+   * A bridge endpoint's host-side veth, the same frozen object while it shows
+   * the same: a thousand of them were built after every change (issue 14).
+   */
+  private hostVethOf(ep: Endpoint, master: string): InterfaceSnapshot {
+    const kept = this.hostVeths.get(ep);
+    if (kept && kept.name === ep.hostVeth && kept.ifindex === ep.hostIfindex && kept.master === master && kept.peerIfindex === ep.ifindex) return kept; // its mac derives from the id, which never changes
+    const snap: InterfaceSnapshot = Object.freeze({ name: ep.hostVeth, ifindex: ep.hostIfindex, kind: 'veth', mac: vethMac(ep), addresses: Object.freeze([]) as unknown as string[], up: true, netns: 'host', master, peerIfindex: ep.ifindex });
+    this.hostVeths.set(ep, snap);
+    return snap;
+  }
+
+  private readonly hostVeths = new WeakMap<Endpoint, InterfaceSnapshot>();
 
   routesOf(netns: string): Route[] {
     if (netns === 'host') {
