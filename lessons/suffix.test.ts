@@ -39,6 +39,7 @@ describe('suffixLine', () => {
     ['docker ps -a -f name=web --filter=ancestor=hello:v1 -f status=exited', 'docker ps -a -f name=web-ab12 --filter=ancestor=hello-ab12:v1 -f status=exited'],
     ['docker volume ls --filter name=data', 'docker volume ls --filter name=data-ab12'],
     ['docker inspect -f {{.Name}} web', 'docker inspect -f {{.Name}} web-ab12'],
+    ['docker rm -f web && docker volume rm -f data', 'docker rm -f web-ab12 && docker volume rm -f data-ab12'],
   ])('%s', (line, want) => {
     expect(suffixLine(line, names, S)).toBe(want);
   });

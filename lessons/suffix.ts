@@ -313,7 +313,8 @@ function renameWord(w: string, r: Renamer): string {
 /** A `--filter` value: `container=web`, `name=web`, `ancestor=hello:v1`… name what the lesson makes after the `=`. */
 function renameFilter(kv: string, r: Renamer): string {
   const m = /^(container|name|volume|network|ancestor|reference)=(.+)$/.exec(kv);
-  return m ? `${m[1]}=${renameWord(m[2]!, r)}` : kv;
+  // `-f` is also `--force` (docker rm -f web) and `--format`: a word that is no filter is an ordinary one.
+  return m ? `${m[1]}=${renameWord(m[2]!, r)}` : renameWord(kv, r);
 }
 
 function renameLine(line: string, r: Renamer): string {
