@@ -13,7 +13,11 @@ import { pageSuite, serveWithAgent, terminalSelector } from './harness';
 describe.skipIf(!haveChromium() || !haveDocker() || !haveRoot())('the lesson player, on the real engine', () => {
   const name = uniqueName('gb-player-e2e');
   const app = pageSuite('lesson-player-real', { serve: serveWithAgent });
-  afterAll(() => dockerQuiet('rm', '-f', name));
+  /** The student's container: the page adds the student's suffix to the names a lesson makes (lessons/suffix.ts). */
+  const mine = (): string[] => docker('ps', '-a', '--filter', `name=^/${name}-[a-z0-9]+$`, '--format', '{{.Names}} {{.State}}').split('\n').filter((l) => l.trim() !== '');
+  afterAll(() => {
+    for (const line of mine()) dockerQuiet('rm', '-f', line.split(' ')[0]!);
+  });
 
   const lesson = `---
 id: player-real
@@ -57,11 +61,9 @@ container ${name} is absent
     await page.locator(terminalSelector).waitFor({ state: 'visible' });
   };
   const running = (): string => {
-    try {
-      return docker('inspect', '-f', '{{.State.Status}}', name).trim();
-    } catch {
-      return 'absent';
-    }
+    const found = mine();
+    if (found.length > 1) throw new Error(`more than one container of this run: ${found.join(', ')}`);
+    return found[0]?.split(' ')[1] ?? 'absent';
   };
 
   test('progress per backend, a jump that moves only the pane, and a restart that says what it did', async () => {
