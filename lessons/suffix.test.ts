@@ -34,6 +34,12 @@ describe('suffixLine', () => {
     ['docker logs web > web 2>&1', 'docker logs web-ab12 > web 2>&1'],
     ['docker run hello-world', 'docker run hello-world'],
     ['docker run nginx:web', 'docker run nginx:web'],
+    // Filters name containers, volumes, networks and images after their "=".
+    ['docker events --since 1m --until 0s --filter container=web --filter event=die', 'docker events --since 1m --until 0s --filter container=web-ab12 --filter event=die'],
+    ['docker ps -a -f name=web --filter=ancestor=hello:v1 -f status=exited', 'docker ps -a -f name=web-ab12 --filter=ancestor=hello-ab12:v1 -f status=exited'],
+    ['docker volume ls --filter name=data', 'docker volume ls --filter name=data-ab12'],
+    ['docker inspect -f {{.Name}} web', 'docker inspect -f {{.Name}} web-ab12'],
+    ['docker rm -f web && docker volume rm -f data', 'docker rm -f web-ab12 && docker volume rm -f data-ab12'],
   ])('%s', (line, want) => {
     expect(suffixLine(line, names, S)).toBe(want);
   });

@@ -297,6 +297,7 @@ function renamer(names: LessonNames, suffix: string): Renamer {
 function renameWord(w: string, r: Renamer): string {
   if (w.startsWith('-')) {
     const eq = w.indexOf('=');
+    if (eq > 0 && /^(--filter|-f)$/.test(w.slice(0, eq))) return w.slice(0, eq + 1) + renameFilter(w.slice(eq + 1), r);
     return eq > 0 ? w.slice(0, eq + 1) + renameWord(w.slice(eq + 1), r) : w;
   }
   if (w.startsWith('container:')) return `container:${renameWord(w.slice('container:'.length), r)}`;
@@ -309,14 +310,21 @@ function renameWord(w: string, r: Renamer): string {
   return w;
 }
 
+/** A `--filter` value: `container=web`, `name=web`, `ancestor=hello:v1`… name what the lesson makes after the `=`. */
+function renameFilter(kv: string, r: Renamer): string {
+  const m = /^(container|name|volume|network|ancestor|reference)=(.+)$/.exec(kv);
+  // `-f` is also `--force` (docker rm -f web) and `--format`: a word that is no filter is an ordinary one.
+  return m ? `${m[1]}=${renameWord(m[2]!, r)}` : renameWord(kv, r);
+}
+
 function renameLine(line: string, r: Renamer): string {
   const edits: Edit[] = [];
   dockerCommands(line, (words, offset) => {
-    for (const w of words.slice(1)) {
-      if (!w.plain) continue;
-      const text = renameWord(w.value, r);
+    words.slice(1).forEach((w, i) => {
+      if (!w.plain) return;
+      const text = /^(--filter|-f)$/.test(words[i]!.value) ? renameFilter(w.value, r) : renameWord(w.value, r);
       if (text !== w.value) edits.push({ start: offset + w.start, end: offset + w.end, text });
-    }
+    });
   });
   return applyEdits(line, edits);
 }

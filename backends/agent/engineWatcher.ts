@@ -5,6 +5,7 @@ import type { ContainerSnapshot, ContainerState, DockerEvent, HostDirListing, Im
 import {
   type ApiEvent,
   type ContainerHistory,
+  asContainerState,
   byCreatedDesc,
   containerFromInspect,
   dockerEventFromApi,
@@ -20,9 +21,13 @@ import { isRegistryContainer } from '../../core/engine/registrySnapshot';
 import { sharedWalkPool } from './walkPool';
 import { type NetworkReader, type NetworkView, withBridgeGateways } from './network';
 import { type KernelView, readKernel } from './procfs';
+import { ContainerTable, isNotFound, mapLimit, withRetries } from './containerTable';
 
 /** How many trace ops snapshots keep (as the sim's TRACE_HISTORY). */
 const TRACE_HISTORY = 1000;
+/** Tries of one container's re-read within a batch, and batches a container's events are carried over while its reads keep failing. */
+const READ_ATTEMPTS = 3;
+const CARRY_ROUNDS = 4;
 
 export type EngineEvent = Exclude<BackendEvent, { type: 'connection' }>;
 
@@ -33,6 +38,8 @@ export interface EngineWatcherOptions {
   log?: (line: string) => void;
   /** Reads links and firewall rules; none: the snapshot carries Docker's networks only. */
   network?: NetworkReader;
+  /** How often the container list is compared with what the watcher holds (0: only after errors and on snapshot requests). */
+  relistMs?: number;
 }
 
 /**
@@ -47,7 +54,7 @@ export class EngineWatcher {
   private readonly docker: Dockerode;
   private readonly batchMs: number;
   private readonly log: (line: string) => void;
-  private containers = new Map<string, ContainerSnapshot>();
+  private table = new ContainerTable();
   private images = new Map<string, ImageSnapshot>();
   private networks = new Map<string, NetworkSnapshot>();
   private readonly netReader: NetworkReader | null;
@@ -59,9 +66,12 @@ export class EngineWatcher {
   private flushing: Promise<void> = Promise.resolve();
   private stream: NodeJS.ReadableStream | null = null;
   private closed = false;
-  /** True while a full read is in progress: events then only mark containers for a re-read. */
-  private syncing = false;
-  private resyncIds = new Set<string>();
+  /** Events of containers whose re-read failed: tried again with the next batch (a few rounds at most). */
+  private carried: DockerEvent[] = [];
+  private carryRound = 0;
+  private readonly relistMs: number;
+  private relistTimer: ReturnType<typeof setTimeout> | null = null;
+  private periodic: ReturnType<typeof setInterval> | null = null;
   /** Issue 5: the image and container layers, read from the overlay directories. */
   private layers: LayerReader;
   private layerList: LayerSnapshot[] = [];
@@ -82,6 +92,7 @@ export class EngineWatcher {
     this.log = opts.log ?? (() => {});
     this.layers = new LayerReader({ docker: this.docker, log: this.log });
     this.netReader = opts.network ?? null;
+    this.relistMs = opts.relistMs ?? 10_000;
   }
 
   /** Subscribes to /events first, then reads everything, so nothing falls between the two. */
@@ -94,14 +105,28 @@ export class EngineWatcher {
     if (rc) this.registries.insecure = [...(rc.InsecureRegistryCIDRs ?? []), ...Object.entries(rc.IndexConfigs ?? {}).filter(([, c]) => c.Secure === false).map(([name]) => name)];
     if (info.DockerRootDir) this.layers = new LayerReader({ docker: this.docker, dataRoot: info.DockerRootDir, log: this.log });
     await this.openStream();
-    await this.fullRead(false);
+    await this.enqueue(() => this.fullRead(false), 'reading the engine');
+    if (this.relistMs > 0) {
+      this.periodic = setInterval(() => this.scheduleRelist(0), this.relistMs);
+      this.periodic.unref?.();
+    }
+  }
+
+  /**
+   * Runs `fn` after every read already queued: all writes to the watcher's
+   * state go through this one queue, so no two re-reads interleave.
+   */
+  private enqueue(fn: () => Promise<void>, what: string): Promise<void> {
+    const run = this.flushing.then(() => (this.closed ? undefined : fn()));
+    this.flushing = run.catch((err: unknown) => this.log(`${what} failed: ${err instanceof Error ? err.message : String(err)}`));
+    return run;
   }
 
   snapshot(): Snapshot {
     return {
       kind: 'real',
       time: Date.now(),
-      containers: [...this.containers.values()].sort(byCreatedDesc),
+      containers: this.table.values().sort(byCreatedDesc),
       images: [...this.images.values()].sort(byCreatedDesc),
       layers: this.layerList,
       networks: withBridgeGateways(
@@ -114,8 +139,8 @@ export class EngineWatcher {
       namespaces: this.kernel.namespaces,
       cgroups: this.kernel.cgroups,
       trace: this.trace,
-      volumes: volumesFromApi(this.volumeList, [...this.containers.values()]),
-      registries: this.registries.snapshot([...this.containers.values()]),
+      volumes: volumesFromApi(this.volumeList, this.table.values()),
+      registries: this.registries.snapshot(this.table.values()),
       transfers: this.registries.transfers.recent(),
     };
   }
@@ -123,7 +148,7 @@ export class EngineWatcher {
   /** Re-reads processes, namespaces and cgroups (the containers' pids say where to look). */
   private readKernel(): void {
     try {
-      this.kernel = readKernel([...this.containers.values()]);
+      this.kernel = readKernel(this.table.values());
     } catch (err) {
       this.log(`reading /proc failed: ${String(err)}`);
     }
@@ -138,7 +163,7 @@ export class EngineWatcher {
 
   /** The known containers, for attributing trace ops: id, merged dir, sandbox key, addresses. */
   containerList(): ContainerSnapshot[] {
-    return [...this.containers.values()];
+    return this.table.values();
   }
 
   /** The file lists of the named layers, for layers this engine has (others are left out). */
@@ -153,19 +178,19 @@ export class EngineWatcher {
    * security.ts check the path).
    */
   async listHostDir(path: unknown): Promise<HostDirListing> {
-    const binds = [...this.containers.values()].filter((c) => c.state === 'running').flatMap((c) => (c.mounts ?? []).filter((m) => m.type === 'bind').map((m) => m.source));
+    const binds = this.table.values().filter((c) => c.state === 'running').flatMap((c) => (c.mounts ?? []).filter((m) => m.type === 'bind').map((m) => m.source));
     return listHostDir(path, this.dataRoot ? [this.dataRoot, ...binds] : binds);
   }
 
   /** The snapshot with `docker ps` STATUS texts ("Up 5 seconds") brought up to date. */
   async freshSnapshot(): Promise<Snapshot> {
-    await this.flushing;
-    const list = await this.docker.listContainers({ all: true });
-    for (const c of list) {
-      const known = this.containers.get(c.Id);
-      if (known) this.containers.set(c.Id, { ...known, status: c.Status });
-    }
-    this.readKernel();
+    // The list is compared with what the watcher holds, too: a container an error or a lost event left out comes back here.
+    await this.enqueue(async () => {
+      if (this.carried.length) await this.flush();
+      const transitions = await this.relist();
+      this.readKernel();
+      if (transitions.length) this.emit({ type: 'snapshot', snapshot: this.snapshot(), transitions });
+    }, 'listing the containers').catch(() => {});
     return this.snapshot();
   }
 
@@ -180,6 +205,10 @@ export class EngineWatcher {
     this.timer = null;
     if (this.recheckTimer) clearTimeout(this.recheckTimer);
     this.recheckTimer = null;
+    if (this.relistTimer) clearTimeout(this.relistTimer);
+    this.relistTimer = null;
+    if (this.periodic) clearInterval(this.periodic);
+    this.periodic = null;
     if (this.registryRecheck) clearTimeout(this.registryRecheck);
     this.registryRecheck = null;
     const s = this.stream as (NodeJS.ReadableStream & { destroy?: () => void }) | null;
@@ -227,11 +256,13 @@ export class EngineWatcher {
       if (this.closed) return;
       try {
         await this.openStream();
-        await this.fullRead(true);
-        return;
       } catch (err) {
         this.log(`Docker is not answering: ${err instanceof Error ? err.message : String(err)}`);
+        continue;
       }
+      // Events missed while the stream was down: only a full read can tell. If that fails, the re-list after errors catches up.
+      await this.enqueue(() => this.fullRead(true), 'reading the engine after a reconnect').catch(() => this.scheduleRelist(1000));
+      return;
     }
   }
 
@@ -247,56 +278,156 @@ export class EngineWatcher {
     this.emit({ type: 'docker', event });
     if (event.type !== 'container' && event.type !== 'image' && event.type !== 'network' && event.type !== 'volume') return;
     if (event.type === 'container') this.layers.touch(event.id);
-    if (this.syncing) {
-      const id = containerOf(event);
-      if (id) this.resyncIds.add(id);
-      this.networksStale = true;
-      return;
-    }
+    // Also during a full read: the batch is queued behind it, so it re-reads these containers after it.
     this.pending.push(event);
+    this.scheduleFlush(this.batchMs);
+  }
+
+  private scheduleFlush(ms: number): void {
     this.timer ??= setTimeout(() => {
       this.timer = null;
-      this.flushing = this.flushing.then(() => this.flush()).catch((err: unknown) => this.log(`re-reading the engine failed: ${String(err)}`));
-    }, this.batchMs);
+      void this.enqueue(() => this.flush(), 're-reading the engine').catch(() => this.scheduleRelist(1000));
+    }, ms);
+  }
+
+  /** The safety net: the container list compared with what the watcher holds, soon (after an error, and now and then). */
+  private scheduleRelist(ms: number): void {
+    if (this.closed || this.relistTimer) return;
+    this.relistTimer = setTimeout(() => {
+      this.relistTimer = null;
+      void this.enqueue(async () => {
+        const transitions = await this.relist();
+        if (transitions.length === 0) return;
+        await this.softly('reading the volumes', () => this.readVolumes());
+        this.layerList = await this.layers.snapshotLayers();
+        this.readKernel();
+        this.emit({ type: 'snapshot', snapshot: this.snapshot(), transitions });
+      }, 're-listing the containers').catch(() => this.scheduleRelist(2000));
+    }, ms);
+    this.relistTimer.unref?.();
+  }
+
+  /** A secondary read of a batch (images, volumes, registries…): its failure is logged and left to the re-list, the batch still goes out. */
+  private async softly(what: string, fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.log(`${what} failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.imagesStale = true;
+      this.scheduleRelist(1000);
+    }
+  }
+
+  /** Images to read again at the next re-list (a read of them failed). */
+  private imagesStale = false;
+
+  /**
+   * Re-reads one container into the table; false when the engine would not
+   * answer (after retries). A 404 is an answer: that id is gone, whatever
+   * else now carries its name.
+   */
+  private async readInto(id: string, status?: string): Promise<boolean> {
+    const ticket = this.table.ticket();
+    try {
+      const c = await withRetries(() => this.readContainer(id, status), READ_ATTEMPTS, 100);
+      this.table.apply(id, ticket, c);
+      return true;
+    } catch (err) {
+      this.log(`reading container ${id.slice(0, 12)} failed: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    }
+  }
+
+  /**
+   * `docker ps -a` against the table: containers missing, gone or in another
+   * state are read again (the rest only take their STATUS text); what moved
+   * is reported with action 'resync'.
+   */
+  private async relist(): Promise<Transition[]> {
+    const ticket = this.table.ticket();
+    const list = await this.docker.listContainers({ all: true });
+    if (this.imagesStale) await this.softly('reading the images', () => ((this.imagesStale = false), this.readImages()));
+    const listed = new Set(list.map((c) => c.Id));
+    const before = new Map(this.table.values().map((c) => [c.id, c]));
+    const changed = list.filter((c) => before.get(c.Id)?.state !== asContainerState(c.State) && !this.table.newerThan(c.Id, ticket));
+    const moved = new Set(changed.map((c) => c.Id));
+    for (const c of list) if (!moved.has(c.Id)) this.table.setStatus(c.Id, ticket, c.Status);
+    const ok = await mapLimit(changed, 8, (c) => this.readInto(c.Id));
+    if (ok.includes(false)) this.scheduleRelist(1000);
+    for (const id of this.table.ids()) {
+      if (listed.has(id)) continue;
+      if (this.table.apply(id, ticket, null)) this.layers.forgetContainer(id);
+      moved.add(id);
+    }
+    return this.resyncTransitions(before, moved);
+  }
+
+  /** 'resync' moves of the containers named, from `before` to the table, and `known` brought along. */
+  private resyncTransitions(before: ReadonlyMap<string, ContainerSnapshot>, ids: Iterable<string>): Transition[] {
+    const out: Transition[] = [];
+    const time = Date.now();
+    for (const id of ids) {
+      const now = this.table.get(id);
+      const from = before.get(id)?.state ?? null;
+      const to = now?.state ?? null;
+      const name = now?.name ?? before.get(id)?.name ?? id.slice(0, 12);
+      if (to) this.known.set(id, { state: to, name });
+      else this.known.delete(id);
+      if (from !== to) out.push({ containerId: id, name, from, to, action: 'resync', time });
+    }
+    return out;
   }
 
   private async flush(): Promise<void> {
-    const events = this.pending;
+    const all = [...this.carried, ...this.pending];
+    this.carried = [];
     this.pending = [];
-    if (events.length === 0 || this.closed) return;
-    const ids = [...new Set(events.map(containerOf).filter((id): id is string => id !== null))];
-    const reads = await mapLimit(ids, 8, (id) => this.readContainer(id));
-    const current = new Map<string, ContainerState | null>();
-    ids.forEach((id, i) => current.set(id, reads[i]?.state ?? null));
+    if (all.length === 0 || this.closed) return;
+    const allIds = [...new Set(all.map(containerOf).filter((id): id is string => id !== null))];
+    const ok = await mapLimit(allIds, 8, (id) => this.readInto(id));
+    // One container the engine would not answer for keeps its events for the next round; the rest of the batch goes out now.
+    const failed = new Set(allIds.filter((_, i) => !ok[i]));
+    const events = failed.size ? all.filter((e) => !failed.has(containerOf(e) ?? '')) : all;
+    if (failed.size) this.carry(all.filter((e) => failed.has(containerOf(e) ?? '')));
+    else this.carryRound = 0;
+    const ids = allIds.filter((id) => !failed.has(id));
+    const current = new Map<string, ContainerState | null>(ids.map((id) => [id, this.table.get(id)?.state ?? null]));
     const transitions = transitionsFor(events, this.known, current);
-    ids.forEach((id, i) => {
-      const c = reads[i];
-      if (c) this.containers.set(id, c);
-      else this.containers.delete(id);
-    });
     // What the registries and the local store held before this batch: a push or pull in it is measured against that.
-    const regIds = [...this.containers.values()].filter((c) => isRegistryContainer(c.image, c.command)).map((c) => c.id);
+    const regIds = this.table.values().filter((c) => isRegistryContainer(c.image, c.command)).map((c) => c.id);
     const before = { blobs: new Map(regIds.map((id) => [id, this.registries.blobs(id)])), localDiffIds: new Set([...this.images.values()].flatMap((i) => i.layers)) };
-    if (events.some((e) => e.type === 'image')) await this.readImages();
+    if (events.some((e) => e.type === 'image')) await this.softly('reading the images', () => this.readImages());
     // A volume event, or a container made or removed (its anonymous volumes come and go with it).
-    if (events.some((e) => e.type === 'volume' || (e.type === 'container' && (e.action === 'create' || e.action === 'destroy')))) await this.readVolumes();
+    if (events.some((e) => e.type === 'volume' || (e.type === 'container' && (e.action === 'create' || e.action === 'destroy')))) await this.softly('reading the volumes', () => this.readVolumes());
     const [layerList] = await Promise.all([this.layers.snapshotLayers(), this.readNetView(new Set(ids), this.networksStale || events.some((e) => e.type === 'network'))]);
     this.layerList = layerList;
     const transfer = events.some((e) => e.type === 'image' && (e.action === 'push' || e.action === 'pull'));
     const isRegistry = (id: string): boolean => {
-      const c = this.containers.get(id);
+      const c = this.table.get(id);
       return c !== undefined && isRegistryContainer(c.image, c.command);
     };
-    const registryMoved = ids.some(isRegistry) || regIds.some((id) => !this.containers.has(id));
+    const registryMoved = ids.some(isRegistry) || regIds.some((id) => !this.table.has(id));
     if (transfer || registryMoved) {
-      await this.registries.refresh([...this.containers.values()]);
-      if (transfer) this.registries.record(events, [...this.containers.values()], before, Date.now());
+      await this.softly('reading the registries', () => this.registries.refresh(this.table.values()));
+      if (transfer) this.registries.record(events, this.table.values(), before, Date.now());
       // A registry that just started may not listen yet: read it once more in a moment.
       if (registryMoved) this.recheckRegistries();
     }
     this.readKernel();
     this.emit({ type: 'snapshot', snapshot: this.snapshot(), transitions });
     this.recheckInterfaces(ids, 1);
+  }
+
+  /** Keeps the events of containers whose read failed for the next batch, a few rounds; then the re-list takes over. */
+  private carry(events: DockerEvent[]): void {
+    if (++this.carryRound > CARRY_ROUNDS) {
+      this.log(`giving up re-reading ${events.length} events' containers; the re-list will catch up`);
+      this.carryRound = 0;
+      this.scheduleRelist(1000);
+      return;
+    }
+    this.carried.push(...events);
+    this.scheduleFlush(200 * this.carryRound);
   }
 
   private recheckTimer: ReturnType<typeof setTimeout> | null = null;
@@ -308,7 +439,7 @@ export class EngineWatcher {
       this.flushing = this.flushing
         .then(async () => {
           if (this.closed) return;
-          await this.registries.refresh([...this.containers.values()]);
+          await this.registries.refresh(this.table.values());
           this.emit({ type: 'snapshot', snapshot: this.snapshot(), transitions: [] });
         })
         .catch((err: unknown) => this.log(`reading the registries failed: ${String(err)}`));
@@ -324,7 +455,7 @@ export class EngineWatcher {
    */
   private recheckInterfaces(ids: readonly string[], attempt: number): void {
     const lagging = ids.filter((id) => {
-      const c = this.containers.get(id);
+      const c = this.table.get(id);
       if (!c || c.pid <= 0 || !this.netReader) return false;
       const own = this.netView.interfaces.filter((i) => i.netns === id && i.kind !== 'loopback');
       // Until then the new end has no address yet (and a temporary vethXXXX name).
@@ -351,44 +482,25 @@ export class EngineWatcher {
    * happened unseen are reported with action 'resync'.
    */
   private async fullRead(reportChanges: boolean): Promise<void> {
-    this.syncing = true;
-    try {
-      const list = await this.docker.listContainers({ all: true });
-      const reads = await mapLimit(list, 8, (c) => this.readContainer(c.Id, c.Status));
-      // Containers that moved while we were reading are read once more.
-      const again = [...this.resyncIds];
-      this.resyncIds.clear();
-      const rereads = await mapLimit(again, 8, (id) => this.readContainer(id));
-      const next = new Map<string, ContainerSnapshot>();
-      for (const c of reads) if (c) next.set(c.id, c);
-      again.forEach((id, i) => {
-        const c = rereads[i];
-        if (c) next.set(id, c);
-        else next.delete(id);
-      });
-      const transitions: Transition[] = [];
-      if (reportChanges) {
-        const time = Date.now();
-        for (const id of new Set([...this.containers.keys(), ...next.keys()])) {
-          const from = this.containers.get(id)?.state ?? null;
-          const to = next.get(id)?.state ?? null;
-          const name = next.get(id)?.name ?? this.containers.get(id)?.name ?? id.slice(0, 12);
-          if (from !== to) transitions.push({ containerId: id, name, from, to, action: 'resync', time });
-        }
-      }
-      this.containers = next;
-      this.layers.keepContainers(new Set(next.keys()));
-      this.known = new Map([...next.values()].map((c) => [c.id, { state: c.state, name: c.name }]));
-      await this.readImages();
-      await this.readVolumes();
-      await this.registries.refresh([...next.values()]);
-      this.layerList = await this.layers.snapshotLayers();
-      await this.readNetView('all', true);
-      this.readKernel();
-      if (reportChanges || this.listeners.size > 0) this.emit({ type: 'snapshot', snapshot: this.snapshot(), transitions });
-    } finally {
-      this.syncing = false;
-    }
+    const ticket = this.table.ticket();
+    const list = await this.docker.listContainers({ all: true });
+    const before = new Map(this.table.values().map((c) => [c.id, c]));
+    const ok = await mapLimit(list, 8, (c) => this.readInto(c.Id, c.Status));
+    // One the engine would not answer for now is read by the re-list in a moment.
+    if (ok.includes(false)) this.scheduleRelist(1000);
+    const listed = new Set(list.map((c) => c.Id));
+    for (const id of this.table.ids()) if (!listed.has(id) && this.table.apply(id, ticket, null)) this.layers.forgetContainer(id);
+    const transitions = reportChanges ? this.resyncTransitions(before, new Set([...before.keys(), ...this.table.ids()])) : [];
+    this.table.prune(ticket);
+    this.layers.keepContainers(new Set(this.table.ids()));
+    this.known = new Map(this.table.values().map((c) => [c.id, { state: c.state, name: c.name }]));
+    await this.softly('reading the images', () => this.readImages());
+    await this.softly('reading the volumes', () => this.readVolumes());
+    await this.softly('reading the registries', () => this.registries.refresh(this.table.values()));
+    this.layerList = await this.layers.snapshotLayers();
+    await this.readNetView('all', true);
+    this.readKernel();
+    if (reportChanges || this.listeners.size > 0) this.emit({ type: 'snapshot', snapshot: this.snapshot(), transitions });
   }
 
   /** One container as now; null when it no longer exists. */
@@ -438,7 +550,7 @@ export class EngineWatcher {
       return;
     }
     try {
-      this.netView = await this.netReader.read([...this.containers.values()], nets, changed);
+      this.netView = await this.netReader.read(this.table.values(), nets, changed);
     } catch (err) {
       this.log(`reading the network failed: ${String(err)}`);
     }
@@ -479,22 +591,4 @@ function containerOf(e: DockerEvent): string | null {
   if (e.type === 'container') return e.id;
   if (e.type === 'network') return e.attributes.container ?? null;
   return null;
-}
-
-function isNotFound(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { statusCode?: number }).statusCode === 404;
-}
-
-/** Promise.all with at most `limit` calls in flight (the daemon serialises much of its work anyway). */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

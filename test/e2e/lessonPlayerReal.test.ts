@@ -13,8 +13,10 @@ import { pageSuite, serveWithAgent, terminalSelector } from './harness';
 describe.skipIf(!haveChromium() || !haveDocker() || !haveRoot())('the lesson player, on the real engine', () => {
   const name = uniqueName('gb-player-e2e');
   const app = pageSuite('lesson-player-real', { serve: serveWithAgent });
+  /** The student's container: the page adds the student's suffix to the names a lesson makes (lessons/suffix.ts). */
+  const mine = (): string[] => docker('ps', '-a', '--filter', `name=^/${name}-[a-z0-9]+$`, '--format', '{{.Names}} {{.State}}').split('\n').filter((l) => l.trim() !== '');
   afterAll(() => {
-    for (const id of docker('ps', '-aq', '--filter', `name=^/${name}`).split('\n').filter(Boolean)) dockerQuiet('rm', '-f', id);
+    for (const line of mine()) dockerQuiet('rm', '-f', line.split(' ')[0]!);
   });
 
   const lesson = `---
@@ -59,13 +61,9 @@ container ${name} is absent
     await page.locator(terminalSelector).waitFor({ state: 'visible' });
   };
   const running = (): string => {
-    try {
-      // On a real engine the lesson's names carry this browser's student suffix: web → web-ab12.
-      const state = docker('ps', '-a', '--filter', `name=^/${name}-[a-z0-9]+$`, '--format', '{{.State}}').trim();
-      return state === '' ? 'absent' : state;
-    } catch {
-      return 'absent';
-    }
+    const found = mine();
+    if (found.length > 1) throw new Error(`more than one container of this run: ${found.join(', ')}`);
+    return found[0]?.split(' ')[1] ?? 'absent';
   };
 
   test('progress per backend, a jump that moves only the pane, and a restart that says what it did', async () => {
