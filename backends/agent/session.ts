@@ -117,7 +117,7 @@ export class Session {
   /** Names of the containers this session's lines made (a lesson reset removes them, and nothing of anyone else's). */
   private readonly made = new Set<string>();
   /** When the running line started and the last one ended: a container created then is this session's. */
-  private lineWindow: { start: number; end: number | null } | null = null;
+  private lineWindow: { start: number; end: number | null; line: string } | null = null;
 
   constructor(
     private readonly ws: WebSocket,
@@ -260,14 +260,19 @@ export class Session {
 
   /**
    * Containers created while this session's line ran (or just after: the
-   * engine's event can trail the CLI's exit) are this session's, whatever
-   * their names. On a shared engine another student's container created in
-   * that same moment would be counted too: the window is kept to the line.
+   * engine's event can trail the CLI's exit) are this session's when the line
+   * names them, or when the line runs or creates a container without --name
+   * and the engine gave it one of its generated names. On a shared engine
+   * anyone else's container created in that moment has a name of its own, not
+   * in this line: it is left alone.
    */
   private noteMade(transitions: readonly { from: string | null; name: string; time: number }[]): void {
     const w = this.lineWindow;
     if (!w) return;
-    for (const t of transitions) if (t.from === null && t.time >= w.start - 1000 && (w.end === null || t.time <= w.end + 2000)) this.made.add(t.name);
+    for (const t of transitions) {
+      if (t.from !== null || t.time < w.start - 1000 || (w.end !== null && t.time > w.end + 2000)) continue;
+      if (madeByLine(w.line, t.name)) this.made.add(t.name);
+    }
   }
 
   private resetLesson(id: string, suffix: string): void {
@@ -306,7 +311,7 @@ export class Session {
       );
     }
     this.running = run;
-    this.lineWindow = { start: Date.now(), end: null };
+    this.lineWindow = { start: Date.now(), end: null, line };
     this.deps.trace?.setCommand(line);
     const io: TerminalIO = {
       stdout: (text) => this.running === run && this.send({ type: 'stdout', id, text }),
@@ -351,4 +356,13 @@ export class Session {
     this.stopRunning();
     this.ws.close(1001, 'agent stopping');
   }
+}
+
+/** Whether a container named `name`, created while `line` ran, is that line's (see Session.noteMade). */
+export function madeByLine(line: string, name: string): boolean {
+  const words = line.split(/[\s;&|()'"=]+/);
+  if (words.includes(name)) return true;
+  const unnamed = /\bdocker\s+(container\s+)?(run|create)\b/.test(line) && !/--name\b/.test(line);
+  // moby's names-generator: adjective_surname, with a digit when a name was taken.
+  return unnamed && /^[a-z]+_[a-z]+[0-9]?$/.test(name);
 }
