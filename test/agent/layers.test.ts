@@ -43,7 +43,9 @@ describe.skipIf(!haveDocker() || !haveRoot())('agent: layers of a real container
     const snap = await waitFor('the container with its rootfs', async () => {
       const s = await client.snapshot();
       const c = s.containers.find((x) => x.id === id);
-      return c?.rootfs && c.pid > 0 ? s : undefined;
+      // Its layers come with the read of the image store that follows the container's own read.
+      const known = new Set((s.layers ?? []).map((l) => l.id));
+      return c?.rootfs && c.pid > 0 && c.rootfs.layers.every((l) => known.has(l)) ? s : undefined;
     });
     const c = snap.containers.find((x) => x.id === id)!;
     return { snap, rootfs: c.rootfs!, pid: c.pid };
