@@ -1,6 +1,7 @@
 import type { DockerEvent, HostDirListing, LayerEntry, Snapshot, TraceOp, Transition } from './model';
 import type { EditRequest, SignInRequest } from './process';
 import type { SnapshotPatch } from './snapshotPatch';
+import type { RingDelta } from './traceRing';
 
 export type { EditRequest, SignInRequest };
 
@@ -142,8 +143,8 @@ export interface TerminalIO {
 
 export type BackendEvent =
   | { type: 'snapshot'; snapshot: Snapshot; transitions: Transition[] }
-  /** Issue 14: what changed since the previous snapshot event (the sim worker, after its first); the page's client turns it back into a snapshot event. */
-  | { type: 'patch'; patch: SnapshotPatch; transitions: Transition[] }
+  /** Issue 14: what changed since the previous snapshot event (the sim worker, after its first); the page's client turns it back into a snapshot event. `trace`: the trace ring's change, whose new ops came in the trace events before it. */
+  | { type: 'patch'; patch: SnapshotPatch; trace?: RingDelta; transitions: Transition[] }
   | { type: 'docker'; event: DockerEvent }
   /** Issue 4: kernel operations as they happen (also kept, bounded, in Snapshot.trace). */
   | { type: 'trace'; ops: TraceOp[] }

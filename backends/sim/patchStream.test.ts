@@ -86,6 +86,28 @@ describe('sendingPatches / receivingPatches', () => {
     expect(received[2]?.containers.find((c) => c.name === 'two')?.state).toBe('paused');
   });
 
+  it('does not send the trace ops twice: a patch names the ring\'s new ops from the trace events before it', async () => {
+    const host = new SimHost({ seed: 'patch-ring', yieldToEventLoop: () => yieldImmediate() });
+    const wire: BackendEvent[] = [];
+    let held: Snapshot | null = null;
+    const receive = receivingPatches((e) => void (e.type === 'snapshot' && (held = e.snapshot)));
+    host.subscribe(sendingPatches((e) => {
+      wire.push(e);
+      receive(structuredClone(e));
+    }));
+    // Past the ring's 1000 ops, so the oldest are dropped too.
+    for (let i = 0; i < 20; i++) await run(host, `docker run -d --name r${i} busybox sleep 300`);
+    const patches = wire.filter((e) => e.type === 'patch');
+    expect(patches.length).toBeGreaterThan(10);
+    for (const p of patches) {
+      expect(typeof p.trace?.add).toBe('number');
+      expect(p.patch.lists.trace).toBeUndefined();
+    }
+    expect(patches.some((p) => (p.trace?.drop ?? 0) > 0)).toBe(true);
+    expect(held!.trace).toEqual(host.snapshot().trace);
+    expect(held).toEqual(host.snapshot());
+  });
+
   it('drops a patch that arrives before any snapshot, and passes other events through', () => {
     const got: string[] = [];
     const receive = receivingPatches((e) => got.push(e.type));
