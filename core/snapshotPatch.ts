@@ -185,23 +185,18 @@ function diffStretch(prev: readonly unknown[], next: readonly unknown[], key: (i
     }
     if (upsert.length > u0 || remove.length > r0) spans.push({ at: [Math.max(0, g.ps - 1), g.pe], upsert: upsert.length - u0, remove: remove.length - r0, insertAfter: insertAfter.length - a0 });
   }
-  // Hand the index on: `next` is the base of the sender's next diff.
+  // Hand the index on: `next` is the base of the sender's next diff. Its keys are
+  // prev's with the stretches replaced, changed in place from the last stretch back.
   for (const k of remove) ix.byKey.delete(k);
-  const nextKeys: string[] = [];
-  let last = 0;
-  for (let r = 0; r < regions.length; r++) {
+  for (let r = regions.length - 1; r >= 0; r--) {
     const g = regions[r]!;
-    for (let i = last; i < g.ps; i++) nextKeys.push(ix.keys[i] as string);
     const keys = newKeysOf[r]!;
-    for (let j = 0; j < keys.length; j++) {
-      nextKeys.push(keys[j] as string);
-      ix.byKey.set(keys[j] as string, next[g.ns + j]);
-    }
-    last = g.pe;
+    for (let j = 0; j < keys.length; j++) ix.byKey.set(keys[j] as string, next[g.ns + j]);
+    if (keys.length === g.pe - g.ps) for (let j = 0; j < keys.length; j++) ix.keys[g.ps + j] = keys[j] as string;
+    else ix.keys.splice(g.ps, g.pe - g.ps, ...keys);
   }
-  for (let i = last; i < ix.keys.length; i++) nextKeys.push(ix.keys[i] as string);
   indexCache.delete(prev);
-  indexCache.set(next, { keys: nextKeys, byKey: ix.byKey });
+  indexCache.set(next, ix);
   if (spans.length === 0) return null;
   return insertAfter.length > 0 ? { upsert, remove, insertAfter, spans } : { upsert, remove, spans };
 }
@@ -351,7 +346,9 @@ function applyList(prev: readonly unknown[], lp: ListPatch, key: (item: never) =
 
 /** A patch with spans: each window patched on its own, the rest copied around them once. */
 function applySpans(prev: readonly unknown[], lp: ListPatch, spans: readonly ListSpan[], key: (item: never) => string): unknown[] {
-  const out: unknown[] = [];
+  // Each window patched first, so the new list is made once at its size.
+  const parts: unknown[][] = [];
+  let size = prev.length;
   let last = 0;
   let [u, r, a] = [0, 0, 0];
   for (const sp of spans) {
@@ -363,11 +360,20 @@ function applySpans(prev: readonly unknown[], lp: ListPatch, spans: readonly Lis
     const patched = applyList(window, part, key);
     // A removal the window does not hold: the receiver's list is not the sender's base.
     if (patched.length - window.length !== part.upsert.length - replaced(window, part, key) - part.remove.length) throw new Error('snapshot patch: a span does not match its base');
-    for (let i = last; i < from; i++) out.push(prev[i]);
-    for (const item of patched) out.push(item);
+    parts.push(patched);
+    size += patched.length - window.length;
     last = to;
   }
-  for (let i = last; i < prev.length; i++) out.push(prev[i]);
+  const out: unknown[] = new Array(size);
+  let o = 0;
+  last = 0;
+  for (let s = 0; s < spans.length; s++) {
+    const [from, to] = spans[s]!.at;
+    for (let i = last; i < from; i++) out[o++] = prev[i];
+    for (const item of parts[s]!) out[o++] = item;
+    last = to;
+  }
+  for (let i = last; i < prev.length; i++) out[o++] = prev[i];
   return out;
 }
 
