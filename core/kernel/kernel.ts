@@ -712,15 +712,26 @@ export class Kernel {
     }
   }
 
-  /** Drops namespaces no process and no container holds any more. */
+  /**
+   * Drops namespaces no process and no container holds any more. Only those
+   * whose container is gone can be free (a live container holds its own), so
+   * only they are looked for in the others' processes.
+   */
   private releaseNamespaces(): void {
+    const orphans: number[] = [];
+    for (const n of this.namespaces.values()) if (n.owner !== 'host' && !this.containers.has(n.owner)) orphans.push(n.inode);
+    if (orphans.length === 0) return;
     const held = new Set<number>();
-    for (const p of this.procs.values()) for (const t of NS_TYPES) held.add(p.ns[t]);
-    for (const k of this.containers.values()) for (const t of NS_TYPES) held.add(k.ns[t]);
-    for (const inode of [...this.namespaces.keys()]) {
-      if (held.has(inode) || this.namespaces.get(inode)!.owner === 'host') continue;
+    const hold = (ns: Record<NamespaceType, number>): void => {
+      for (const t of NS_TYPES) if (orphans.includes(ns[t])) held.add(ns[t]);
+    };
+    for (const p of this.procs.values()) hold(p.ns);
+    for (const k of this.containers.values()) hold(k.ns);
+    for (const inode of orphans) {
+      if (held.has(inode)) continue;
       this.namespaces.delete(inode);
       this.namespaceList = undefined;
+      this.newNamespaces = [];
     }
   }
 
@@ -731,14 +742,14 @@ export class Kernel {
    */
   private setNamespace(n: NamespaceSnapshot): void {
     this.namespaces.set(n.inode, n);
-    const list = this.namespaceList;
-    const last = list?.[list.length - 1];
-    // Frozen: the same list goes into later snapshots.
-    this.namespaceList = list && last && last.inode < n.inode ? (Object.freeze([...list, this.snapshotMemo.namespace(n)]) as NamespaceSnapshot[]) : undefined;
+    // Joined to the sorted list once, when a snapshot asks: a container makes five or six.
+    if (this.namespaceList) this.newNamespaces.push(n);
   }
 
-  /** The namespaces' snapshots by inode, kept until one is added or dropped (undefined: rebuild). */
+  /** The namespaces' snapshots by inode, kept until one is dropped (undefined: rebuild). */
   private namespaceList: NamespaceSnapshot[] | undefined;
+  /** Namespaces recorded since namespaceList was made, in the order made. */
+  private newNamespaces: NamespaceSnapshot[] = [];
 
   /** The OOM killer: the memory cgroup went past its limit. Emits the kernel's kill; the caller ends the process. */
   oomKill(id: string, pid: number): void {
@@ -923,6 +934,14 @@ export class Kernel {
   private processSnaps: ProcessSnapshot[] = [];
 
   namespaceSnapshots(): NamespaceSnapshot[] {
+    const added = this.newNamespaces;
+    if (this.namespaceList && added.length > 0) {
+      this.newNamespaces = [];
+      const list = this.namespaceList;
+      // Inodes are made in increasing order: the new ones extend the list, frozen (later snapshots share it).
+      const inOrder = added.every((n, i) => n.inode > (i === 0 ? (list.at(-1)?.inode ?? -1) : added[i - 1]!.inode));
+      this.namespaceList = inOrder ? (Object.freeze([...list, ...added.map((n) => this.snapshotMemo.namespace(n))]) as NamespaceSnapshot[]) : undefined;
+    }
     this.namespaceList ??= Object.freeze([...this.namespaces.values()].map((n) => this.snapshotMemo.namespace(n)).sort((a, b) => a.inode - b.inode)) as NamespaceSnapshot[];
     return this.namespaceList;
   }
