@@ -212,7 +212,7 @@ export function lookupPath(root: ImageDir, path: string): ImageNode | undefined 
     }
     const node = stack[stack.length - 1]!;
     if (node.kind !== 'dir') return undefined;
-    const next = node.children.get(part);
+    const next = node.child ? node.child(part) : node.children.get(part);
     if (next === undefined) return undefined;
     if (next.kind === 'symlink') {
       if (++hops > 40) return undefined;

@@ -69,6 +69,29 @@ describe('UnionMount', () => {
       expect(m.resolve('/var/spool/mail/root')).toBe('ENOENT');
     });
 
+    it('answers one name of a merged directory (child) as listing it would, through whiteouts, opaque directories and binds', () => {
+      const top = newLayer(
+        'sha256:top',
+        'image',
+        dirNode(0o755, { bin: dirNode(0o755, { vi: { kind: 'whiteout' }, ls: file('ls') }), var: dirNode(0o755, { spool: { ...dirNode(0o755, { new: file('') }), opaque: true } }) }),
+      );
+      const m = new UnionMount({ lowers: [baseLayer(), top], upper: newLayer('upper', 'container', dirNode()), now: () => 5, binds: new Map([['/etc/hosts', file('127.0.0.1 localhost\n')]]) });
+      m.writeFile('/bin/new', 'x');
+      for (const [dir, names] of [['/bin', ['sh', 'vi', 'ls', 'new', 'none']], ['/var/spool', ['new', 'mail']], ['/etc', ['hosts', 'passwd', 'none']]] as const) {
+        const d = m.lookup(dir);
+        if (d?.kind !== 'dir' || !d.child) throw new Error(`${dir} is not a merged directory`);
+        // Asked one by one before the directory is ever listed (listing memoizes it).
+        const ones = names.map((n) => d.child!(n));
+        for (const [i, name] of names.entries()) {
+          const one = ones[i];
+          const listed = d.children.get(name);
+          expect(one?.kind, `${dir}/${name}`).toBe(listed?.kind);
+          if (one?.kind === 'file') expect(one).toBe(listed);
+        }
+      }
+      expect((m.lookup('/bin') as { child(n: string): unknown }).child('vi')).toBeUndefined();
+    });
+
     it('a file in a higher layer hides a directory of the same path below it', () => {
       const top = newLayer('sha256:top', 'image', dirNode(0o755, { var: file('not a dir') }));
       const m = mountOver(baseLayer(), top);

@@ -558,7 +558,7 @@ export class UnionMount {
     let view = this.dirViews.get(key);
     if (view === undefined) {
       // A copy: callers pass arrays they go on changing (canonical() pushes the next name onto its `out`).
-      view = new MergedDir(this, [...parts], this.mergedChildren.bind(this), this.topDir.bind(this));
+      view = new MergedDir(this, [...parts], this.mergedChildren.bind(this), this.topDir.bind(this), this.nodeAt.bind(this));
       this.dirViews.set(key, view);
     }
     return view;
@@ -635,7 +635,14 @@ class MergedDir implements DirNode {
     private readonly parts: readonly string[],
     private readonly merge: (parts: readonly string[]) => Map<string, TreeNode>,
     private readonly top: (parts: readonly string[]) => LayerDir | undefined,
+    private readonly at: (parts: readonly string[]) => TreeNode | undefined,
   ) {}
+
+  /** A PATH search asks each directory for one name: answered without merging a /bin of four hundred. */
+  child(name: string): TreeNode | undefined {
+    if (this.memo !== undefined && this.memoVersion === this.mount.version) return this.memo.get(name);
+    return this.at([...this.parts, name]);
+  }
 
   get mode(): number {
     return this.top(this.parts)?.mode ?? 0o755;

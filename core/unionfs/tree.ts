@@ -30,6 +30,8 @@ export interface DirNode {
   kind: 'dir';
   mode: number;
   children: Map<string, TreeNode>;
+  /** One child by name, where finding it costs less than listing them all (a union mount's merged directory). */
+  child?(name: string): TreeNode | undefined;
   mtime?: number;
   uid?: number;
   gid?: number;
