@@ -255,6 +255,9 @@ async function main(): Promise<number> {
           `    patches, cloned, applied (after) ${formatStats(r.patchesCloned.wall)}${p95(r.patchesCloned.wall, target)}`,
           `      CPU: before ${formatStats(r.fullCloned.cpu)}`,
           `      CPU: after  ${formatStats(r.patchesCloned.cpu)}${p95(r.patchesCloned.cpu, target)}`,
+          `    over a real port to a page thread (a heap of its own, as in the browser):`,
+          `    whole snapshot (before)          ${formatStats(r.fullThread.wall)}${p95(r.fullThread.wall, target)}`,
+          `    patches, applied (after)         ${formatStats(r.patchesThread.wall)}${p95(r.patchesThread.wall, target)}`,
           `    one run's patch ${kb(r.patchBytes)} against the whole snapshot's ${kb(r.snapshotBytes)} (JSON)`,
         );
       }
