@@ -223,6 +223,14 @@ function changedRegions(prev: readonly unknown[], next: readonly unknown[]): Reg
       j++;
       continue;
     }
+    // Most stretches are a few items added, removed or replaced: look a little way ahead first.
+    const near = nearResync(prev, i, next, j);
+    if (near) {
+      out.push({ ps: i, pe: near[0], ns: j, ne: near[1] });
+      i = near[0];
+      j = near[1];
+      continue;
+    }
     // The nearest place both hold one object again: the first item of next's window that prev's window has.
     const ahead = new Map<unknown, number>();
     for (let a = i; a < Math.min(prev.length, i + RESYNC_WINDOW); a++) if (!ahead.has(prev[a])) ahead.set(prev[a], a);
@@ -245,6 +253,22 @@ function changedRegions(prev: readonly unknown[], next: readonly unknown[]): Reg
   }
   if (i < prev.length || j < next.length) out.push({ ps: i, pe: prev.length, ns: j, ne: next.length });
   return out;
+}
+
+/** How far nearResync looks. */
+const NEAR = 8;
+
+/**
+ * Where prev and next hold the same object again within NEAR items of i and
+ * j (d items inserted, removed or replaced), without indexing a window.
+ */
+function nearResync(prev: readonly unknown[], i: number, next: readonly unknown[], j: number): [number, number] | undefined {
+  for (let d = 1; d <= NEAR; d++) {
+    if (j + d < next.length && next[j + d] === prev[i]) return [i, j + d];
+    if (i + d < prev.length && prev[i + d] === next[j]) return [i + d, j];
+    if (i + d < prev.length && j + d < next.length && prev[i + d] === next[j + d]) return [i + d, j + d];
+  }
+  return undefined;
 }
 
 function diffList(prev: readonly unknown[], next: readonly unknown[], key: (item: never) => string): ListPatch | 'whole' | null {

@@ -34,6 +34,13 @@ const LINES = [
   'docker run -d --name o1 --network other busybox sleep 300',
   'docker rm -f o1',
   'docker network rm other',
+  // Namespaces shared between containers: freed only when the last holder goes.
+  'docker run -d --name p1 busybox sleep 300',
+  'docker run -d --name p2 --pid container:p1 --network container:p1 busybox sleep 300',
+  'docker run -d --name p3 busybox sleep 300',
+  'docker rm -f p2',
+  'docker rm -f p1',
+  'docker rm -f p3',
 ];
 
 function newHost(): SimHost {

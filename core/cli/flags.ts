@@ -107,8 +107,12 @@ const HELP: FlagSpec = { name: 'help', kind: 'bool' };
  * the command uses `-h` itself (docker run's `--hostname`); docker marks that
  * shorthand deprecated. Throws FlagError on the first bad word.
  */
-export function parseFlags(spec: readonly FlagSpec[], argv: readonly string[], opts: { interspersed?: boolean } = {}): ParsedFlags {
-  const interspersed = opts.interspersed ?? true;
+/** A flag set's index by long and short name, made once per set (`docker run` has a hundred flags, parsed on every run). */
+const indexes = new WeakMap<readonly FlagSpec[], { byName: Map<string, FlagSpec>; byShort: Map<string, FlagSpec> }>();
+
+function indexOf(spec: readonly FlagSpec[]): { byName: Map<string, FlagSpec>; byShort: Map<string, FlagSpec> } {
+  const known = indexes.get(spec);
+  if (known) return known;
   const byName = new Map<string, FlagSpec>();
   const byShort = new Map<string, FlagSpec>();
   for (const s of spec) {
@@ -124,6 +128,14 @@ export function parseFlags(spec: readonly FlagSpec[], argv: readonly string[], o
     byName.set('help', HELP);
     if (!byShort.has('h')) byShort.set('h', HELP);
   }
+  const index = { byName, byShort };
+  indexes.set(spec, index);
+  return index;
+}
+
+export function parseFlags(spec: readonly FlagSpec[], argv: readonly string[], opts: { interspersed?: boolean } = {}): ParsedFlags {
+  const interspersed = opts.interspersed ?? true;
+  const { byName, byShort } = indexOf(spec);
 
   const values = new Map<string, Value>();
   for (const s of byName.values()) values.set(s.name, defaultOf(s));

@@ -727,12 +727,13 @@ export class Kernel {
     };
     for (const p of this.procs.values()) hold(p.ns);
     for (const k of this.containers.values()) hold(k.ns);
-    for (const inode of orphans) {
-      if (held.has(inode)) continue;
-      this.namespaces.delete(inode);
-      this.namespaceList = undefined;
-      this.newNamespaces = [];
-    }
+    const freed = orphans.filter((inode) => !held.has(inode));
+    if (freed.length === 0) return;
+    for (const inode of freed) this.namespaces.delete(inode);
+    // The snapshot list less the freed ones, still sorted (new ones not yet joined stay pending).
+    const list = this.namespaceList;
+    if (list) this.namespaceList = Object.freeze(list.filter((n) => !freed.includes(n.inode))) as NamespaceSnapshot[];
+    this.newNamespaces = this.newNamespaces.filter((n) => !freed.includes(n.inode));
   }
 
   /**

@@ -7,42 +7,70 @@ import type { InterfaceSnapshot } from '../model';
  * only the new ones and views keep the same objects. Kept objects are frozen.
  */
 export class InterfaceMemo {
-  /** netns → name → the interface last shown (host is part of netns's key only on a peer host, which adds it to all). */
-  private kept = new Map<string, Map<string, InterfaceSnapshot>>();
+  /** netns → name → the interface last shown, and the call that last showed it (host is part of netns's key only on a peer host, which adds it to all). */
+  private readonly kept = new Map<string, Map<string, { iface: InterfaceSnapshot; seen: number }>>();
+  private calls = 0;
 
-  private readonly containers = new Map<string, { version: number; sandbox: object; endpoints: number; list: InterfaceSnapshot[] }>();
+  private readonly containers = new Map<string, { version: number; sandbox: object; endpoints: number; list: InterfaceSnapshot[]; seen: number }>();
+  private round = 0;
 
   /**
    * A container's own namespace's interfaces, kept while the network model's
    * change counter for it (bumped on connect, disconnect, start and stop) and
    * its sandbox stay the same: with a thousand containers this is most of the
-   * interfaces, and they are not even rebuilt.
+   * interfaces, and they are not even rebuilt. Call `beginRound` before a
+   * snapshot's containers and `endRound` after: those not asked for are forgot.
    */
-  ofContainer(id: string, version: number, sandbox: { endpoints: readonly unknown[] }, build: () => InterfaceSnapshot[]): InterfaceSnapshot[] {
+  ofContainer(id: string, version: number, sandbox: { endpoints: readonly unknown[] }, build: (id: string) => InterfaceSnapshot[]): InterfaceSnapshot[] {
     const kept = this.containers.get(id);
-    if (kept && kept.version === version && kept.sandbox === sandbox && kept.endpoints === sandbox.endpoints.length) return kept.list;
-    const list = build().map(frozen);
-    this.containers.set(id, { version, sandbox, endpoints: sandbox.endpoints.length, list });
+    if (kept && kept.version === version && kept.sandbox === sandbox && kept.endpoints === sandbox.endpoints.length) {
+      kept.seen = this.round;
+      return kept.list;
+    }
+    const list = build(id).map(frozen);
+    this.containers.set(id, { version, sandbox, endpoints: sandbox.endpoints.length, list, seen: this.round });
     return list;
   }
 
-  /** Forgets the containers not in `live` (removed or stopped). */
-  keepOnly(live: ReadonlySet<string>): void {
-    for (const id of this.containers.keys()) if (!live.has(id)) this.containers.delete(id);
+  beginRound(): void {
+    this.round++;
   }
 
-  /** `built`, each interface replaced by the one kept from last time when it shows the same. */
-  stable(built: InterfaceSnapshot[]): InterfaceSnapshot[] {
-    const next = new Map<string, Map<string, InterfaceSnapshot>>();
-    const out = built.map((i) => {
-      const old = this.kept.get(i.netns)?.get(i.name);
-      const keep = old !== undefined && (old === i || sameInterface(old, i)) ? old : frozen(i);
-      let ns = next.get(i.netns);
-      if (!ns) next.set(i.netns, (ns = new Map()));
-      ns.set(i.name, keep);
-      return keep;
-    });
-    this.kept = next;
+  /** Forgets the containers not asked for since beginRound (removed or stopped). */
+  endRound(): void {
+    for (const [id, k] of this.containers) if (k.seen !== this.round) this.containers.delete(id);
+  }
+
+  /**
+   * `built`, each interface replaced by the one kept from last time when it
+   * shows the same. What this call did not show is forgot; the kept entries
+   * are changed in place, so a snapshot makes no garbage for the hundreds of
+   * interfaces that stayed.
+   */
+  stable(built: readonly InterfaceSnapshot[]): InterfaceSnapshot[] {
+    const call = ++this.calls;
+    const out: InterfaceSnapshot[] = new Array(built.length);
+    for (let k = 0; k < built.length; k++) {
+      const i = built[k]!;
+      let ns = this.kept.get(i.netns);
+      if (!ns) this.kept.set(i.netns, (ns = new Map()));
+      const old = ns.get(i.name);
+      if (old !== undefined && (old.iface === i || sameInterface(old.iface, i))) {
+        old.seen = call;
+        out[k] = old.iface;
+      } else {
+        const keep = frozen(i);
+        if (old !== undefined) {
+          old.iface = keep;
+          old.seen = call;
+        } else ns.set(i.name, { iface: keep, seen: call });
+        out[k] = keep;
+      }
+    }
+    for (const [netns, ns] of this.kept) {
+      for (const [name, e] of ns) if (e.seen !== call) ns.delete(name);
+      if (ns.size === 0) this.kept.delete(netns);
+    }
     return out;
   }
 }

@@ -4,7 +4,6 @@ import type { BackendEvent } from '../../core/backend';
 import type { Snapshot } from '../../core/model';
 import { SimHost } from '../../backends/sim/simHost';
 import { receivingPatches, sendingPatches } from '../../backends/sim/patchStream';
-import { diffSnapshot } from '../../core/snapshotPatch';
 import { TEST_IMAGES } from '../../core/engine/testDriver';
 import { summarize, type Stats } from './stats';
 import type { PageAck, PageMessage } from './patchPage';
@@ -29,7 +28,7 @@ export interface PatchBenchRow {
   fullThread: Timed;
   /** Patches over a real port to a page thread, applied there (after issue 14): the browser's shape. */
   patchesThread: Timed;
-  /** JSON bytes of one `docker run -d`'s changes as a patch, and of the whole snapshot after it. */
+  /** JSON bytes of one `docker run -d`'s patch event (its trace ops travel in the trace event), and of the whole snapshot after it. */
   patchBytes: number;
   snapshotBytes: number;
 }
@@ -158,11 +157,16 @@ export async function benchPatches(opts: { sizes?: number[]; runs?: number } = {
     const patchesThread = await timeRunsThreaded(host, thread, true, live, runs);
     await thread.close();
 
-    // The sizes: one more run's changes as one patch, against the whole snapshot after it.
-    const before = host.snapshot();
+    // The sizes: one more run's patch event as the worker sends it, against the whole snapshot after it.
+    let patchEvent: BackendEvent | null = null;
+    const offSize = host.subscribe(sendingPatches((e) => void (e.type === 'patch' && (patchEvent = e))));
     await exec(host, 'docker run -d busybox sleep 300');
+    patchEvent = null;
+    await exec(host, 'docker run -d busybox sleep 300');
+    offSize();
     const after = host.snapshot();
-    const patchBytes = JSON.stringify(diffSnapshot(before, after)).length;
+    if (!patchEvent) throw new Error('no patch event for a docker run -d');
+    const patchBytes = JSON.stringify(patchEvent).length;
     if (!held) throw new Error('no snapshot reached the listener');
     rows.push({ containers: live, fullInProcess, fullCloned, patchesCloned, fullThread, patchesThread, patchBytes, snapshotBytes: JSON.stringify(after).length });
   }

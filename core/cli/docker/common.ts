@@ -31,9 +31,21 @@ export interface CommandDef {
 }
 
 /** Parses flags and arguments the way cobra does, prints help or usage errors, then runs the command. */
+/** A command's flags with its validators, made once per command (its flag index is then made once too). */
+const specs = new WeakMap<CommandDef, FlagSpec[]>();
+
+function specOf(def: CommandDef): FlagSpec[] {
+  let spec = specs.get(def);
+  if (!spec) {
+    const validators = def.validators ?? {};
+    spec = [...(commandFlags[def.name] ?? []).map((f) => (validators[f.name] ? { ...f, validate: validators[f.name] } : f)), ...(def.extraFlags ?? [])];
+    specs.set(def, spec);
+  }
+  return spec;
+}
+
 export async function runDef(def: CommandDef, ctx: Ctx, argv: readonly string[]): Promise<number> {
-  const validators = def.validators ?? {};
-  const spec = [...(commandFlags[def.name] ?? []).map((f) => (validators[f.name] ? { ...f, validate: validators[f.name] } : f)), ...(def.extraFlags ?? [])];
+  const spec = specOf(def);
   const usage = { path: ctx.path, usage: def.usage };
   let flags: ParsedFlags;
   try {
