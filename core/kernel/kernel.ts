@@ -4,7 +4,6 @@ import type { Rng } from '../ports';
 import type { Scheduler } from '../scheduler';
 import {
   cgroupDir,
-  cgroupFiles,
   containerCgroupPath,
   limitWrites,
   memoryLimit,
@@ -15,6 +14,7 @@ import {
   type Resources,
 } from './cgroups';
 import { CgroupHierarchy } from './hierarchy';
+import { CgroupMemo, CountedMap, NamespaceList } from './kernelLists';
 import { SnapshotMemo } from './snapshotMemo';
 import { CLONE_FLAGS, FIRST_DYNAMIC_INODE, HOST_NAMESPACES, NS_TYPES, SETNS_ORDER, UNSHARE_ORDER } from './namespaces';
 import type { TraceAffects, TraceRecorder, TraceSource } from './trace';
@@ -730,10 +730,7 @@ export class Kernel {
     const freed = orphans.filter((inode) => !held.has(inode));
     if (freed.length === 0) return;
     for (const inode of freed) this.namespaces.delete(inode);
-    // The snapshot list less the freed ones, still sorted (new ones not yet joined stay pending).
-    const list = this.namespaceList;
-    if (list) this.namespaceList = Object.freeze(list.filter((n) => !freed.includes(n.inode))) as NamespaceSnapshot[];
-    this.newNamespaces = this.newNamespaces.filter((n) => !freed.includes(n.inode));
+    this.namespaceList.dropped(freed);
   }
 
   /**
@@ -743,14 +740,8 @@ export class Kernel {
    */
   private setNamespace(n: NamespaceSnapshot): void {
     this.namespaces.set(n.inode, n);
-    // Joined to the sorted list once, when a snapshot asks: a container makes five or six.
-    if (this.namespaceList) this.newNamespaces.push(n);
+    this.namespaceList.added(n);
   }
-
-  /** The namespaces' snapshots by inode, kept until one is dropped (undefined: rebuild). */
-  private namespaceList: NamespaceSnapshot[] | undefined;
-  /** Namespaces recorded since namespaceList was made, in the order made. */
-  private newNamespaces: NamespaceSnapshot[] = [];
 
   /** The OOM killer: the memory cgroup went past its limit. Emits the kernel's kill; the caller ends the process. */
   oomKill(id: string, pid: number): void {
@@ -935,19 +926,11 @@ export class Kernel {
   private processSnaps: ProcessSnapshot[] = [];
 
   namespaceSnapshots(): NamespaceSnapshot[] {
-    const added = this.newNamespaces;
-    if (this.namespaceList && added.length > 0) {
-      this.newNamespaces = [];
-      const list = this.namespaceList;
-      // Inodes are made in increasing order: the new ones extend the list, frozen (later snapshots share it).
-      const inOrder = added.every((n, i) => n.inode > (i === 0 ? (list.at(-1)?.inode ?? -1) : added[i - 1]!.inode));
-      this.namespaceList = inOrder ? (Object.freeze([...list, ...added.map((n) => this.snapshotMemo.namespace(n))]) as NamespaceSnapshot[]) : undefined;
-    }
-    this.namespaceList ??= Object.freeze([...this.namespaces.values()].map((n) => this.snapshotMemo.namespace(n)).sort((a, b) => a.inode - b.inode)) as NamespaceSnapshot[];
-    return this.namespaceList;
+    return this.namespaceList.snapshots();
   }
 
   private readonly snapshotMemo = new SnapshotMemo();
+  private readonly namespaceList = new NamespaceList(this.namespaces, this.snapshotMemo);
 
   /**
    * Each container's cgroup as its files show it. A snapshot is taken after
@@ -959,71 +942,11 @@ export class Kernel {
     const out: CgroupSnapshot[] = [];
     for (const k of this.containers.values()) {
       if (this.spinning.size > 0) this.syncCpu(k);
-      const cg = k.cg;
-      const kept = this.cgroupMemo.get(cg);
-      // Compared field by field: building a key string for each of a thousand cgroups took a millisecond per snapshot.
-      if (kept && sameCgroup(kept, k.cgroupPath, cg)) {
-        out.push(kept.snap);
-        continue;
-      }
-      const snap: CgroupSnapshot = {
-        path: k.cgroupPath,
-        version: this.cgroupVersion,
-        containerId: k.id,
-        files: cgroupFiles(cg, this.cgroupVersion),
-        memoryUsage: cg.memoryUsage,
-        memoryLimit: memoryLimit(cg.resources),
-        pidsCurrent: cg.procs.length,
-        frozen: cg.frozen,
-        cpuUsageNs: cg.cpuUsageNs,
-      };
-      this.cgroupMemo.set(cg, { path: k.cgroupPath, state: cgroupCopy(cg), snap });
-      out.push(snap);
+      out.push(this.cgroupMemo.snapshot(k.id, k.cgroupPath, k.cg, this.cgroupVersion));
     }
     return out;
   }
 
-  private readonly cgroupMemo = new WeakMap<CgroupState, CgroupMemo>();
+  private readonly cgroupMemo = new CgroupMemo();
 }
 
-/** A cgroup's snapshot and a copy of the state it was built from. */
-interface CgroupMemo {
-  path: string;
-  state: CgroupState;
-  snap: CgroupSnapshot;
-}
-
-/** A copy as one object literal (a spread copy can get a hidden class of its own, which slows every check). */
-function cgroupCopy(cg: CgroupState): CgroupState {
-  return { resources: cg.resources, procs: [...cg.procs], memoryUsage: cg.memoryUsage, maxUsage: cg.maxUsage, failcnt: cg.failcnt, oomKills: cg.oomKills, underOom: cg.underOom, frozen: cg.frozen, cpuUsageNs: cg.cpuUsageNs, hostCpus: cg.hostCpus };
-}
-
-/** Whether `cg` shows what the memo's copy did (the limits object is replaced on update, never changed in place, so it is compared by identity). */
-function sameCgroup(m: CgroupMemo, path: string, cg: CgroupState): boolean {
-  const s = m.state;
-  if (m.path !== path || s.resources !== cg.resources || s.memoryUsage !== cg.memoryUsage || s.maxUsage !== cg.maxUsage || s.failcnt !== cg.failcnt) return false;
-  if (s.oomKills !== cg.oomKills || s.underOom !== cg.underOom || s.frozen !== cg.frozen || s.cpuUsageNs !== cg.cpuUsageNs || s.hostCpus !== cg.hostCpus) return false;
-  if (s.procs.length !== cg.procs.length) return false;
-  for (let i = 0; i < cg.procs.length; i++) if (s.procs[i] !== cg.procs[i]) return false;
-  return true;
-}
-
-/** A Map that counts its sets and deletions, so a list derived from it knows when to rebuild. */
-class CountedMap<K, V> extends Map<K, V> {
-  changes = 0;
-
-  override set(key: K, value: V): this {
-    this.changes++;
-    return super.set(key, value);
-  }
-
-  override delete(key: K): boolean {
-    this.changes++;
-    return super.delete(key);
-  }
-
-  override clear(): void {
-    this.changes++;
-    super.clear();
-  }
-}
