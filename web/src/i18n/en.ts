@@ -188,6 +188,7 @@ export const en = {
   'details.pid': 'PID',
   'details.command': 'Command',
   'details.gone': '{name} has been removed.',
+  'details.notThen': '{name} does not exist at this moment.',
 
   'diagram.layers': 'Layers',
   'layers.view.label': 'Layer views',

@@ -181,6 +181,7 @@ export const zhCN: Messages = {
   'details.pid': 'PID',
   'details.command': '命令',
   'details.gone': '{name} 已被删除。',
+  'details.notThen': '在这一刻，{name} 并不存在。',
 
   'diagram.layers': '镜像层',
   'layers.view.label': '层视图',
