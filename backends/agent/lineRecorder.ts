@@ -78,6 +78,14 @@ export class LineRecorder {
     return lineNo;
   }
 
+  /**
+   * Resolves once every moment recorded so far has been read: the session
+   * starts its next line only then, so a moment never shows the next line's doing.
+   */
+  async settled(): Promise<void> {
+    await this.reading.catch(() => {});
+  }
+
   lines(): TimelineLine[] {
     return this.kept.map(({ lineNo, line, exit }) => ({ lineNo, line, exit }));
   }

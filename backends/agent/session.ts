@@ -349,8 +349,10 @@ export class Session {
       stdout: (text) => this.running === run && this.send({ type: 'stdout', id, text }),
       stderr: (text) => this.running === run && this.send({ type: 'stderr', id, text }),
     };
-    this.shell
-      .run(line, io, run.interrupt, run.tty ?? undefined)
+    // The moment after this session's line before is read first: it must not show this line's doing.
+    this.history
+      .settled()
+      .then(() => (this.running === run ? this.shell.run(line, io, run.interrupt, run.tty ?? undefined) : 130))
       .catch((err: unknown) => {
         // A defect, not a user error: say so and keep the session usable.
         this.deps.log(`internal error running a line: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
