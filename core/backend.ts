@@ -63,17 +63,30 @@ export interface Backend {
    * lesson's `setup`. Resolves with what was removed ("container web-ab12" …).
    */
   resetLesson?(lesson: { suffix: string; setup: readonly string[] }, io?: TerminalIO): Promise<string[]>;
-  /** Issue 14: the engine as it was after each line (the simulator; the page keeps the real backend's itself). */
-  timeline?: Timeline;
+  /**
+   * Issue 14: the engine as it was after each line. The simulator's can also
+   * rewind (a `Timeline`); the real backend's is what its agent recorded,
+   * read-only (a `RecordedTimeline`): nothing is replayed against a real engine.
+   */
+  timeline?: RecordedTimeline | Timeline;
 }
 
-/** Issue 14: the past of a backend's engine, line by line (0-based line numbers). */
-export interface Timeline {
+/** Issue 14: the past of a backend's engine, line by line (0-based line numbers), read-only. */
+export interface RecordedTimeline {
+  /** Oldest first; a line's number is its `lineNo` where it has one (a bounded timeline dropped older lines), else its index. */
   lines(): Promise<TimelineLine[]>;
   /** The snapshot right after line `lineNo`; null for a line it does not have. */
   at(lineNo: number): Promise<Snapshot | null>;
-  /** The named layers' entries right after line `lineNo` (for the layer views and the diff's files). */
+  /**
+   * The named layers' entries right after line `lineNo` (for the layer views
+   * and the diff's files). Layers it cannot tell for that moment are left out
+   * of the answer.
+   */
   layerEntriesAt(lineNo: number, layerIds: string[]): Promise<Record<string, LayerEntry[]>>;
+}
+
+/** Issue 14: a timeline that can also move the live engine (the simulator's). */
+export interface Timeline extends RecordedTimeline {
   /** Continue from here: the live engine goes back to right after `lineNo`; the later lines become a branch. */
   fork(lineNo: number): Promise<void>;
   branches(): Promise<BranchInfo[]>;
@@ -84,6 +97,13 @@ export interface Timeline {
 export interface TimelineLine {
   line: string;
   exit: number;
+  /** Its number, where older lines were dropped (the agent keeps the last few hundred); absent, its index in `lines()`. */
+  lineNo?: number;
+}
+
+/** Whether a backend's timeline can move the live engine ("continue from here", branches): the simulator's only. */
+export function canRewind(timeline: RecordedTimeline | Timeline | undefined): timeline is Timeline {
+  return timeline !== undefined && 'fork' in timeline;
 }
 
 export interface BranchInfo {

@@ -8,6 +8,7 @@ import type { Capabilities } from '../../core/backend';
 import { MAX_MESSAGE_BYTES, SUBPROTOCOL, WS_PATH } from '../real/protocol';
 import { createAgentShell } from './agentShell';
 import { removeLessonObjects } from './lessonReset';
+import { HistoryStore } from './lineRecorder';
 import { EngineWatcher } from './engineWatcher';
 import { NetworkReader } from './network';
 import { hostAllowed, isLoopback, newToken, originAllowed, tokenFromAuthorization, tokenFromUpgrade, tokenFromUrl, tokenMatches } from './security';
@@ -137,6 +138,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
   const sessions = new Set<Session>();
+  const histories = new HistoryStore();
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -152,7 +154,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     if (!tokenMatches(token, tokenFromUpgrade(req.url, req.headers['sec-websocket-protocol']))) return refuseUpgrade(401, 'missing or wrong token');
     if (sessions.size >= MAX_CONNECTIONS) return refuseUpgrade(503, 'too many connections');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const session = new Session(ws, { watcher, trace, capabilities, makeShell, resetLesson: (objects) => removeLessonObjects(dockerBin, objects), log });
+      const session = new Session(ws, { watcher, trace, capabilities, makeShell, resetLesson: (objects) => removeLessonObjects(dockerBin, objects), histories, log });
       sessions.add(session);
       ws.on('close', () => sessions.delete(session));
     });

@@ -7,6 +7,7 @@ import type { EngineWatcher } from './engineWatcher';
 import type { LineTerminal } from './ptyRunner';
 import { TokenBucket } from './security';
 import type { LessonObjects } from './lessonReset';
+import { type HistoryStore, LineRecorder, type MomentSource } from './lineRecorder';
 import type { SpawnOptions } from './spawnRunner';
 
 /** What runs a terminal line: the core host shell, wired to real programs. */
@@ -29,6 +30,8 @@ export interface SessionDeps {
   makeShell(spawn: SpawnOptions): LineShell;
   /** Removes what a student's lesson made (backends/agent/lessonReset.ts); absent, a lesson reset is refused. */
   resetLesson?(objects: LessonObjects): Promise<string[]>;
+  /** Issue 14: the agent's recorded histories, by the key a page keeps; absent, each connection records its own. */
+  histories?: HistoryStore;
   log(line: string): void;
 }
 
@@ -118,12 +121,16 @@ export class Session {
   private readonly made = new Set<string>();
   /** When the running line started and the last one ended: a container created then is this session's. */
   private lineWindow: { start: number; end: number | null; line: string } | null = null;
+  /** Issue 14: the moments after this connection's lines (a page's own history once it names its key). */
+  private history = new LineRecorder();
+  private readonly moments: MomentSource;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly deps: SessionDeps,
   ) {
     this.shell = this.newShell();
+    this.moments = { snapshot: () => deps.watcher.freshSnapshot(), layerEntries: (ids) => deps.watcher.layerEntries(ids) };
     this.unsubscribe = deps.watcher.subscribe((event) => {
       if (event.type === 'snapshot') this.noteMade(event.transitions);
       this.send({ type: 'event', event });
@@ -249,9 +256,34 @@ export class Session {
         );
         return;
       }
+      case 'history':
+        if (!this.deps.histories) {
+          this.send({ type: 'error', id: msg.id, message: 'recorded histories are not available here' });
+          return;
+        }
+        this.history = this.deps.histories.get(msg.key);
+        this.send({ type: 'result', id: msg.id, value: null });
+        return;
+      case 'lines':
+        this.send({ type: 'result', id: msg.id, value: this.history.lines() });
+        return;
+      case 'moment':
+        this.history.at(msg.lineNo).then(
+          (value) => this.send({ type: 'result', id: msg.id, value }),
+          () => this.send({ type: 'error', id: msg.id, message: 'cannot read that moment' }),
+        );
+        return;
+      case 'momentLayers':
+        this.history.layerEntriesAt(msg.lineNo, msg.layerIds, this.moments).then(
+          (value) => this.send({ type: 'result', id: msg.id, value }),
+          () => this.send({ type: 'error', id: msg.id, message: 'cannot read the layers' }),
+        );
+        return;
       case 'reset':
         this.stopRunning();
         this.shell = this.newShell();
+        // A fresh start is a fresh timeline too; a lesson's reset keeps the lines that led to it.
+        if (!msg.lesson) this.history.clear();
         if (msg.lesson) this.resetLesson(msg.id, msg.lesson.suffix);
         else this.send({ type: 'result', id: msg.id, value: null });
         return;
@@ -317,8 +349,10 @@ export class Session {
       stdout: (text) => this.running === run && this.send({ type: 'stdout', id, text }),
       stderr: (text) => this.running === run && this.send({ type: 'stderr', id, text }),
     };
-    this.shell
-      .run(line, io, run.interrupt, run.tty ?? undefined)
+    // The moment after this session's line before is read first: it must not show this line's doing.
+    this.history
+      .settled()
+      .then(() => (this.running === run ? this.shell.run(line, io, run.interrupt, run.tty ?? undefined) : 130))
       .catch((err: unknown) => {
         // A defect, not a user error: say so and keep the session usable.
         this.deps.log(`internal error running a line: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -331,6 +365,8 @@ export class Session {
         // Ops still in flight (bpftrace's buffers) belong to the line: let them in before moving on.
         setTimeout(() => this.deps.trace?.setCommand(undefined), 300);
         this.running = null;
+        // Listed before the exit goes out, so the page finds the line when it asks; its moment follows.
+        this.history.record(line, code, this.moments);
         this.send({ type: 'exit', id, code });
       });
   }

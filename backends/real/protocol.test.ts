@@ -16,6 +16,11 @@ describe('client → agent frames', () => {
     [{ type: 'reset', id: 'a', lesson: { suffix: 'ab12' } }],
     [{ type: 'layers', id: 'a', layerIds: ['sha256:' + 'a'.repeat(64), 'b'.repeat(64), 'c'.repeat(64) + '-init'] }],
     [{ type: 'hostdir', id: 'a', path: '/var/lib/docker/volumes/data/_data' }],
+    [{ type: 'history', id: 'a', key: '0123456789abcdef0123456789abcdef' }],
+    [{ type: 'lines', id: 'a' }],
+    [{ type: 'moment', id: 'a', lineNo: 0 }],
+    [{ type: 'moment', id: 'a', lineNo: 2 ** 31 - 1 }],
+    [{ type: 'momentLayers', id: 'a', lineNo: 7, layerIds: ['sha256:' + 'a'.repeat(64), 'c'.repeat(64) + '-init'] }],
   ])('accepts %j', (msg) => {
     expect(parseFrame(clientMessageSchema, JSON.stringify(msg))).toEqual({ ok: true, value: msg });
   });
@@ -52,6 +57,24 @@ describe('client → agent frames', () => {
     ['a fractional height', JSON.stringify({ type: 'resize', id: '1', cols: 80, rows: 2.5 }), 'invalid message: rows: '],
     ['a tty with an extra field', JSON.stringify({ type: 'exec', id: '1', line: 'x', tty: { cols: 80, rows: 24, xpixel: 1 } }), 'invalid message: tty: '],
     ['a tty that is not a size', JSON.stringify({ type: 'exec', id: '1', line: 'x', tty: true }), 'invalid message: tty: '],
+    // Issue 14: the recorded timeline is read-only and names lines by bounded whole numbers.
+    ['a negative line number', JSON.stringify({ type: 'moment', id: '1', lineNo: -1 }), 'invalid message: lineNo: '],
+    ['a fractional line number', JSON.stringify({ type: 'moment', id: '1', lineNo: 1.5 }), 'invalid message: lineNo: '],
+    ['a huge line number', JSON.stringify({ type: 'moment', id: '1', lineNo: 2 ** 31 }), 'invalid message: lineNo: '],
+    ['a line number past doubles', '{"type":"moment","id":"1","lineNo":1e400}', 'invalid message: lineNo: '],
+    ['a line number as a string', JSON.stringify({ type: 'moment', id: '1', lineNo: '3' }), 'invalid message: lineNo: '],
+    ['a moment without a line', JSON.stringify({ type: 'moment', id: '1' }), 'invalid message: lineNo: '],
+    ['a moment asking to replay', JSON.stringify({ type: 'moment', id: '1', lineNo: 3, replay: true }), 'invalid message: message: '],
+    ['lines with a range', JSON.stringify({ type: 'lines', id: '1', from: 0 }), 'invalid message: message: '],
+    ['a fork', JSON.stringify({ type: 'fork', id: '1', lineNo: 3 }), 'invalid message: type: '],
+    ['moment layers with a negative line', JSON.stringify({ type: 'momentLayers', id: '1', lineNo: -5, layerIds: ['a'.repeat(64)] }), 'invalid message: lineNo: '],
+    ['moment layers by path', JSON.stringify({ type: 'momentLayers', id: '1', lineNo: 0, layerIds: ['/var/lib/docker/overlay2'] }), 'invalid message: layerIds.0: '],
+    ['too many moment layers', JSON.stringify({ type: 'momentLayers', id: '1', lineNo: 0, layerIds: Array.from({ length: 129 }, () => 'a'.repeat(64)) }), 'invalid message: layerIds: '],
+    ['no moment layers', JSON.stringify({ type: 'momentLayers', id: '1', lineNo: 0, layerIds: [] }), 'invalid message: layerIds: '],
+    ['a short history key', JSON.stringify({ type: 'history', id: '1', key: 'abc' }), 'invalid message: key: '],
+    ['a history key in capitals', JSON.stringify({ type: 'history', id: '1', key: 'A'.repeat(32) }), 'invalid message: key: '],
+    ['a history key with a traversal', JSON.stringify({ type: 'history', id: '1', key: '../' + 'a'.repeat(29) }), 'invalid message: key: '],
+    ['a history naming a student', JSON.stringify({ type: 'history', id: '1', key: 'a'.repeat(32), student: 'bob' }), 'invalid message: message: '],
   ])('refuses %s', (_what, text, prefix) => {
     const r = parseFrame(clientMessageSchema, text);
     expect(r.ok).toBe(false);

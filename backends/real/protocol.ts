@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BackendEvent, Capabilities } from '../../core/backend';
+import type { BackendEvent, Capabilities, TimelineLine } from '../../core/backend';
 import type { HostDirListing, LayerEntry, Snapshot } from '../../core/model';
 import { HOST_DIR_MAX_PATH } from '../../core/engine/hostDir';
 
@@ -34,6 +34,16 @@ import { HOST_DIR_MAX_PATH } from '../../core/engine/hostDir';
  *   {type:'trace', id, on}         turn the kernel trace on or off (capabilities.trace) → result: boolean (now on)
  *   {type:'hostdir', id, path}     list a host directory read-only → result: HostDirListing; only under the
  *                                  engine's data root or a running container's bind source (issue 11)
+ *   {type:'history', id, key}      issue 14: this connection's lines are recorded in (and read from) the
+ *                                  history under `key` (32 hex digits the page made and keeps), so a
+ *                                  reload or a second tab finds it again → result: null. Without it a
+ *                                  connection's history is its own and ends with it. A plain 'reset'
+ *                                  clears it.
+ *   {type:'lines', id}             → result: {lineNo, line, exit}[], the recorded lines, oldest first
+ *                                  (the last RECORDED_LINES; numbers are never reused)
+ *   {type:'moment', id, lineNo}    → result: Snapshot | null, the engine right after that line (read-only)
+ *   {type:'momentLayers', id, lineNo, layerIds}  → result: Record<layer id, LayerEntry[]> at that moment:
+ *                                  containers' layers as recorded, image layers as now; unknown ones left out
  *
  * agent → client
  *   {type:'stdout'|'stderr', id, text}   output of the exec with that id
@@ -74,6 +84,12 @@ export const MAX_LAYERS_PER_REQUEST = 128;
 /** A LayerSnapshot id: an image layer's diff id, or an overlay2 directory id (init layers end in -init). */
 export const layerIdSchema = z.string().regex(/^(sha256:[0-9a-f]{64}|[0-9a-f]{64}(-init)?)$/);
 
+/** A history's key: 128 random bits the page made, in hex. */
+export const historyKeySchema = z.string().regex(/^[0-9a-f]{32}$/);
+/** Largest line number either side sends (a recorder counts from 0, a line at a time). */
+export const MAX_LINE_NO = 2 ** 31 - 1;
+const lineNo = z.number().int().min(0).max(MAX_LINE_NO);
+
 export const clientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('exec'), id, line: z.string().max(MAX_LINE_LENGTH), tty: terminalSize.optional() }),
   z.strictObject({ type: z.literal('input'), id, data: z.string().min(1).max(MAX_INPUT_LENGTH) }),
@@ -85,6 +101,10 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('reset'), id, lesson: z.strictObject({ suffix: z.string().regex(/^[a-z0-9]{2,16}$/) }).optional() }),
   z.strictObject({ type: z.literal('trace'), id, on: z.boolean() }),
   z.strictObject({ type: z.literal('hostdir'), id, path: z.string().min(1).max(HOST_DIR_MAX_PATH) }),
+  z.strictObject({ type: z.literal('history'), id, key: historyKeySchema }),
+  z.strictObject({ type: z.literal('lines'), id }),
+  z.strictObject({ type: z.literal('moment'), id, lineNo }),
+  z.strictObject({ type: z.literal('momentLayers'), id, lineNo, layerIds: z.array(layerIdSchema).min(1).max(MAX_LAYERS_PER_REQUEST) }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
@@ -131,6 +151,11 @@ const backendEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('trace'), ops: z.array(traceOpSchema) }),
 ]);
 
+/** The answer to 'lines', checked by the client before the page numbers its history by it. */
+export const recordedLinesSchema = z.array(z.looseObject({ lineNo, line: z.string(), exit: z.number().int() }));
+/** The answer to 'moment'. */
+export const momentSchema = snapshotSchema.nullable();
+
 export const agentMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.enum(['stdout', 'stderr', 'screen']), id, text: z.string() }),
   z.strictObject({ type: z.literal('exit'), id, code: z.number().int() }),
@@ -145,7 +170,7 @@ export type AgentMessage =
   | { type: 'stdout' | 'stderr' | 'screen'; id: string; text: string }
   | { type: 'exit'; id: string; code: number }
   | { type: 'raw'; id: string; on: boolean }
-  | { type: 'result'; id: string; value: Snapshot | Capabilities | Record<string, LayerEntry[]> | HostDirListing | boolean | string[] | null }
+  | { type: 'result'; id: string; value: Snapshot | Capabilities | Record<string, LayerEntry[]> | HostDirListing | TimelineLine[] | boolean | string[] | null }
   | { type: 'event'; event: Exclude<BackendEvent, { type: 'connection' }> }
   | { type: 'error'; id?: string; message: string };
 

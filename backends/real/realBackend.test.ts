@@ -316,3 +316,66 @@ describe('createRealBackend without a WebSocket', () => {
     }
   });
 });
+
+describe('createRealBackend: the timeline the agent recorded (issue 14)', () => {
+  const key = '0123456789abcdef0123456789abcdef';
+  let backend: ReturnType<typeof createRealBackend>;
+
+  beforeEach(() => {
+    FakeSocket.all = [];
+    backend = createRealBackend({ url: 'ws://127.0.0.1:9/ws', token: 'T0K', WebSocketImpl: FakeSocket as unknown as typeof WebSocket, connectTimeoutMs: 1000, historyKey: key });
+  });
+  afterEach(() => backend.close());
+
+  it('names its history first on every connection, so a reload or reconnect finds the lines run before', async () => {
+    last().accept();
+    expect(last().sent[0]).toEqual({ type: 'history', id: expect.any(String), key });
+    last().drop();
+    await new Promise((r) => setTimeout(r, 300));
+    last().accept();
+    expect(last().sent[0]).toEqual({ type: 'history', id: expect.any(String), key });
+  });
+
+  it('refuses a history key the agent would refuse', () => {
+    expect(() => createRealBackend({ url: 'ws://127.0.0.1:9/ws', token: 'T', WebSocketImpl: FakeSocket as unknown as typeof WebSocket, historyKey: 'mine' })).toThrow(/32 hex/);
+  });
+
+  it('reads the lines with their numbers, and a moment by number', async () => {
+    last().accept();
+    const lines = backend.timeline.lines();
+    await flush();
+    const ask = last().sent.at(-1)!;
+    expect(ask).toEqual({ type: 'lines', id: expect.any(String) });
+    last().deliver({ type: 'result', id: ask.id, value: [{ lineNo: 7, line: 'docker ps', exit: 0 }] });
+    expect(await lines).toEqual([{ lineNo: 7, line: 'docker ps', exit: 0 }]);
+    const at = backend.timeline.at(7);
+    await flush();
+    const ask2 = last().sent.at(-1)!;
+    expect(ask2).toEqual({ type: 'moment', id: expect.any(String), lineNo: 7 });
+    last().deliver({ type: 'result', id: ask2.id, value: snapshot });
+    expect(await at).toEqual(snapshot);
+  });
+
+  it('asks nothing for a line number the agent cannot have', async () => {
+    last().accept();
+    const before = last().sent.length;
+    expect(await backend.timeline.at(-1)).toBeNull();
+    expect(await backend.timeline.at(1.5)).toBeNull();
+    expect(await backend.timeline.layerEntriesAt(2 ** 40, ['a'.repeat(64)])).toEqual({});
+    expect(last().sent.length).toBe(before);
+  });
+
+  it('rejects lines it cannot trust rather than numbering the history wrong', async () => {
+    last().accept();
+    const lines = backend.timeline.lines();
+    await flush();
+    last().deliver({ type: 'result', id: last().sent.at(-1)!.id, value: [{ lineNo: -3, line: 'x', exit: 0 }] });
+    await expect(lines).rejects.toThrow(/cannot read/);
+  });
+
+  it('offers no way to rewind the real engine', () => {
+    expect('fork' in backend.timeline).toBe(false);
+    expect('branches' in backend.timeline).toBe(false);
+    expect('switchBranch' in backend.timeline).toBe(false);
+  });
+});

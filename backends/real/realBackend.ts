@@ -1,6 +1,21 @@
-import type { Backend, BackendEvent, Capabilities, TerminalIO } from '../../core/backend';
+import type { Backend, BackendEvent, Capabilities, RecordedTimeline, TerminalIO, TimelineLine } from '../../core/backend';
 import type { HostDirListing, LayerEntry, Snapshot } from '../../core/model';
-import { type ClientMessage, MAX_INPUT_LENGTH, MAX_LAYERS_PER_REQUEST, MAX_TERMINAL_CELLS, SUBPROTOCOL, TOKEN_PROTOCOL_PREFIX, WS_PATH, agentMessageSchema, layerIdSchema, parseFrame } from './protocol';
+import {
+  type ClientMessage,
+  MAX_INPUT_LENGTH,
+  MAX_LAYERS_PER_REQUEST,
+  MAX_LINE_NO,
+  MAX_TERMINAL_CELLS,
+  SUBPROTOCOL,
+  TOKEN_PROTOCOL_PREFIX,
+  WS_PATH,
+  agentMessageSchema,
+  historyKeySchema,
+  layerIdSchema,
+  momentSchema,
+  parseFrame,
+  recordedLinesSchema,
+} from './protocol';
 
 export interface RealBackendOptions {
   /** ws://host:port/ws — for the page the agent serves, see `agentAddressFromLocation`. */
@@ -10,6 +25,12 @@ export interface RealBackendOptions {
   WebSocketImpl?: typeof WebSocket;
   /** How long a call waits for the connection to (re)open before giving up. */
   connectTimeoutMs?: number;
+  /**
+   * Issue 14: the key of this page's recorded history on the agent (32 hex
+   * digits, kept by the page): named on every (re)connection, so a reload
+   * finds the lines run before it. Without it the history lasts one connection.
+   */
+  historyKey?: string;
 }
 
 type ConnectionState = 'connecting' | 'open' | 'closed';
@@ -38,6 +59,8 @@ export function agentAddressFromLocation(location: { protocol: string; host: str
 /** The real backend's own operations beyond the Backend port. */
 export interface RealBackendExtras {
   close(): void;
+  /** Issue 14: what the agent recorded after each line, read-only (never a rewind). */
+  timeline: RecordedTimeline;
   /** The port's optional lesson reset, which the agent always offers. */
   resetLesson: NonNullable<Backend['resetLesson']>;
 }
@@ -52,6 +75,8 @@ export function createRealBackend(opts: RealBackendOptions): Backend & RealBacke
   const Impl = opts.WebSocketImpl ?? (globalThis.WebSocket as typeof WebSocket | undefined);
   if (!Impl) throw new Error('createRealBackend: this runtime has no WebSocket; pass WebSocketImpl');
   const connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
+  if (opts.historyKey !== undefined && !historyKeySchema.safeParse(opts.historyKey).success) throw new Error('createRealBackend: historyKey must be 32 hex digits');
+  const historyKey = opts.historyKey;
   const listeners = new Set<(e: BackendEvent) => void>();
   const pending = new Map<string, Pending>();
   let waitingForOpen: Array<(open: boolean) => void> = [];
@@ -105,6 +130,12 @@ export function createRealBackend(opts: RealBackendOptions): Backend & RealBacke
     ws.onopen = () => {
       if (socket !== ws) return;
       backoff = 250;
+      // First on the socket, so every line and question after it is this page's history's.
+      if (historyKey !== undefined) {
+        const id = String(++nextId);
+        pending.set(id, { kind: 'request', resolve: () => {}, reject: () => {} });
+        ws.send(JSON.stringify({ type: 'history', id, key: historyKey } satisfies ClientMessage));
+      }
       setState('open');
       const waiters = waitingForOpen;
       waitingForOpen = [];
@@ -216,7 +247,7 @@ export function createRealBackend(opts: RealBackendOptions): Backend & RealBacke
     socket?.send(JSON.stringify(msg));
   };
 
-  type Request = Extract<ClientMessage, { type: 'snapshot' | 'capabilities' | 'reset' | 'layers' | 'trace' | 'hostdir' }>;
+  type Request = Extract<ClientMessage, { type: 'snapshot' | 'capabilities' | 'reset' | 'layers' | 'trace' | 'hostdir' | 'lines' | 'moment' | 'momentLayers' }>;
   type Unsent = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
   const request = async <T>(msg: Unsent): Promise<T> => {
     if (!(await whenOpen())) throw new Error(`not connected to the agent${detail ? `: ${detail}` : ''}`);
@@ -229,7 +260,33 @@ export function createRealBackend(opts: RealBackendOptions): Backend & RealBacke
 
   connect();
 
+  /** A line number the agent can have: anything else has no moment, without asking. */
+  const validLineNo = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= MAX_LINE_NO;
+  const timeline: RecordedTimeline = {
+    async lines(): Promise<TimelineLine[]> {
+      const parsed = recordedLinesSchema.safeParse(await request<unknown>({ type: 'lines' }));
+      if (!parsed.success) throw new Error('the agent sent a timeline this page cannot read');
+      return parsed.data.map(({ lineNo, line, exit }) => ({ lineNo, line, exit }));
+    },
+    async at(lineNo: number) {
+      if (!validLineNo(lineNo)) return null;
+      const parsed = momentSchema.safeParse(await request<unknown>({ type: 'moment', lineNo }));
+      if (!parsed.success) throw new Error('the agent sent a moment this page cannot read');
+      return parsed.data as Snapshot | null;
+    },
+    async layerEntriesAt(lineNo: number, layerIds: string[]) {
+      const out: Record<string, LayerEntry[]> = {};
+      if (!validLineNo(lineNo)) return out;
+      const valid = [...new Set(layerIds)].filter((l) => layerIdSchema.safeParse(l).success);
+      for (let i = 0; i < valid.length; i += MAX_LAYERS_PER_REQUEST) {
+        Object.assign(out, await request<Record<string, LayerEntry[]>>({ type: 'momentLayers', lineNo, layerIds: valid.slice(i, i + MAX_LAYERS_PER_REQUEST) }));
+      }
+      return out;
+    },
+  };
+
   const backend: Backend & RealBackendExtras = {
+    timeline,
     capabilities: () => request<Capabilities>({ type: 'capabilities' }),
     snapshot: () => request<Snapshot>({ type: 'snapshot' }),
     async layerEntries(layerIds: string[]) {

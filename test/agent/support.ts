@@ -77,8 +77,9 @@ export function webSocketWithOrigin(origin: string): typeof globalThis.WebSocket
   return OriginWebSocket as unknown as typeof globalThis.WebSocket;
 }
 
-export function connectClient(t: TestAgent): Backend & RealBackendExtras & { events: BackendEvent[] } {
-  const backend = createRealBackend({ url: t.wsUrl, token: t.agent.token, WebSocketImpl: webSocketWithOrigin(t.origin) });
+/** `historyKey`: the page's key to its recorded history (issue 14), as the page sends it. */
+export function connectClient(t: TestAgent, historyKey?: string): Backend & RealBackendExtras & { events: BackendEvent[] } {
+  const backend = createRealBackend({ url: t.wsUrl, token: t.agent.token, WebSocketImpl: webSocketWithOrigin(t.origin), ...(historyKey !== undefined ? { historyKey } : {}) });
   const events: BackendEvent[] = [];
   backend.subscribe((e) => events.push(e));
   return Object.assign(backend, { events });

@@ -1,13 +1,12 @@
-import type { Backend, BackendEvent, BranchInfo, Capabilities, EditRequest, SignInRequest, TerminalIO } from '../../../core/backend';
+import { type Backend, type BackendEvent, type BranchInfo, type Capabilities, type EditRequest, type SignInRequest, type TerminalIO, canRewind } from '../../../core/backend';
 import type { ContainerSnapshot, LayerEntry, Snapshot, TraceOp, Transition } from '../../../core/model';
-import { Interner } from '../../../core/timeline/intern';
 import { diffSnapshots, type LayerFiles, type SnapshotDiff } from '../../../core/timeline/diffSnapshots';
 import { mergeTrace } from '../diagrams/trace/traceModel';
+import { MissingLayerFiles } from '../diagrams/layers/entriesCache';
 import { openBackend, realAvailable, type BackendKind, type OpenBackend, type PageLocation } from './backends';
 import { containerNamedIn } from './followContainer';
 import { LessonState, studentSeed } from './lessonState.svelte';
 import { studentSuffix } from '../../../lessons/suffix';
-import { SvelteMap } from 'svelte/reactivity';
 
 /**
  * What the page knows, in one reactive object: the backend in use and its
@@ -21,7 +20,7 @@ export interface HistoryEntry {
   line: string;
   /** null while running; 'error' when the backend itself failed. */
   exit: number | null | 'error';
-  /** Issue 14: the line's number in the simulator's timeline (0-based), when it has one. */
+  /** Issue 14: the line's number in the backend's timeline (0-based), when it has one. */
   lineNo?: number;
 }
 
@@ -32,15 +31,20 @@ export interface PastView {
   /** 1-based, as the banner counts. */
   number: number;
   snapshot: Snapshot;
-  /** The layers' files at that moment. */
+  /** The layers' files at that moment; rejects with MissingLayerFiles when some cannot be told. */
   layerEntries(ids: string[]): Promise<Record<string, LayerEntry[]>>;
+  /** The files of those of the layers that moment can tell, the others left out. */
+  knownLayerEntries(ids: string[]): Promise<Record<string, LayerEntry[]>>;
 }
+
 
 /** Issue 14: what changed between two lines. */
 export interface MomentDiff {
   from: { historyId: number; number: number; line: string };
   to: { historyId: number; number: number; line: string };
   diff: SnapshotDiff;
+  /** Some layer's files of either moment could not be told (an image removed since, on the real engine): file changes may be missing. */
+  filesMissing: boolean;
 }
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
@@ -124,9 +128,6 @@ export class AppState {
   private session = 0;
   /** The terminal's size in cells, given to each backend as it opens. */
   private terminalSize: { cols: number; rows: number } | null = null;
-  /** Issue 14: the snapshot after each line, by history id, where the backend keeps no timeline (the real one). */
-  private recorded = new SvelteMap<number, Snapshot>();
-  private interner = new Interner();
 
   constructor(private readonly location: PageLocation) {
     this.realAvailable = realAvailable(location);
@@ -162,9 +163,9 @@ export class AppState {
     return this.past ? PAST_BATCH : this.transitions;
   }
 
-  /** Whether "continue from here" can rewind this backend (the simulator's only). */
+  /** Whether "continue from here" can rewind this backend (the simulator's only: the real one's past is read-only). */
   get canFork(): boolean {
-    return this.backend?.timeline !== undefined;
+    return canRewind(this.backend?.timeline);
   }
 
   set snapshot(snapshot: Snapshot | null) {
@@ -206,8 +207,6 @@ export class AppState {
     this.past = null;
     this.comparison = null;
     this.branches = [];
-    this.recorded = new SvelteMap();
-    this.interner = new Interner();
     this.nextHistoryId = Math.max(0, ...this.history.map((h) => h.id)) + 1;
     this.generationReason = 'switch';
     this.generation++;
@@ -269,11 +268,12 @@ export class AppState {
       case 'connection':
         this.connection = e.detail === undefined ? { state: e.state } : { state: e.state, detail: e.detail };
         if (e.state === 'open' && this.open) {
-          // After a reconnect the agent's state may have moved on without us.
+          // After a reconnect the agent's state may have moved on without us (its history too, from another tab).
           const backend = this.open.backend;
           void backend.snapshot().then((s) => {
             if (this.open?.backend === backend) this.snapshot = s;
           }, () => {});
+          if (backend.timeline && !this.running) void this.syncTimeline(backend).catch(() => {});
         }
         break;
       case 'trace':
@@ -380,8 +380,6 @@ export class AppState {
     this.past = null;
     this.comparison = null;
     this.branches = [];
-    this.recorded = new SvelteMap();
-    this.interner = new Interner();
     this.trace = [];
     this.selectedId = null;
     this.selectedName = null;
@@ -417,39 +415,41 @@ export class AppState {
   }
 
   /**
-   * The timeline's number of the line just run (sim), or, where the backend
-   * keeps no timeline, the snapshot after it kept here (real).
+   * The timeline's number of the line just run: the simulator's, or the one
+   * the agent recorded it under (the real engine's, read-only).
    */
   private async lineNoOf(backend: Backend): Promise<number | undefined> {
     try {
-      if (backend.timeline) return (await backend.timeline.lines()).length - 1;
-      const id = this.history.at(-1)?.id;
-      // Shared with the line before where nothing changed: 200 lines of a busy engine stay small.
-      if (id !== undefined) this.recorded.set(id, this.interner.intern(await backend.snapshot()));
+      if (!backend.timeline) return undefined;
+      const lines = await backend.timeline.lines();
+      return lines.at(-1)?.lineNo ?? lines.length - 1;
     } catch {
       // No moment for this line: the timeline leaves it unclickable.
+      return undefined;
     }
-    return undefined;
   }
 
-  /** The history as the simulator's timeline has it (after a reload, a fork or a branch switch). */
+  /** The history as the backend's timeline has it (after a reload, a fork or a branch switch). */
   private async syncTimeline(backend: Backend): Promise<void> {
     const timeline = backend.timeline;
     if (!timeline) return;
-    const [lines, branches] = await Promise.all([timeline.lines(), timeline.branches()]);
-    if (this.backend !== backend) return;
+    const [lines, branches] = await Promise.all([timeline.lines(), canRewind(timeline) ? timeline.branches() : []]);
+    if (this.backend !== backend || this.running) return;
     const shown = lines.slice(-HISTORY_LIMIT);
     const offset = lines.length - shown.length;
-    this.history = shown.map((l, i) => ({ id: offset + i + 1, line: l.line, exit: l.exit, lineNo: offset + i }));
-    this.nextHistoryId = lines.length + 1;
+    // The real engine's numbers go on past the lines it dropped; the simulator's are indices.
+    this.history = shown.map((l, i) => {
+      const lineNo = l.lineNo ?? offset + i;
+      return { id: lineNo + 1, line: l.line, exit: l.exit, lineNo };
+    });
+    this.nextHistoryId = Math.max(lines.length, ...this.history.map((h) => h.id)) + 1;
     this.branches = branches;
     this.saveHistory();
   }
 
   /** Whether the engine's state after history entry `h` can be shown. */
   hasMoment(h: HistoryEntry): boolean {
-    if (h.exit === null) return false;
-    return this.backend?.timeline ? h.lineNo !== undefined : this.recorded.has(h.id);
+    return h.exit !== null && this.backend?.timeline !== undefined && h.lineNo !== undefined;
   }
 
   private async momentOf(h: HistoryEntry): Promise<PastView | null> {
@@ -457,15 +457,19 @@ export class AppState {
     if (!backend) return null;
     const number = (h.lineNo ?? this.history.indexOf(h)) + 1;
     const timeline = backend.timeline;
-    if (timeline && h.lineNo !== undefined) {
-      const lineNo = h.lineNo;
-      const snapshot = await timeline.at(lineNo);
-      if (!snapshot) return null;
-      return { historyId: h.id, line: h.line, number, snapshot, layerEntries: (ids) => timeline.layerEntriesAt(lineNo, ids) };
-    }
-    const snapshot = this.recorded.get(h.id);
-    // The real engine keeps no past files: layers still there answer with today's.
-    return snapshot ? { historyId: h.id, line: h.line, number, snapshot, layerEntries: (ids) => backend.layerEntries(ids) } : null;
+    if (!timeline || h.lineNo === undefined) return null;
+    const lineNo = h.lineNo;
+    const snapshot = await timeline.at(lineNo);
+    if (!snapshot) return null;
+    const knownLayerEntries = (ids: string[]): Promise<Record<string, LayerEntry[]>> => timeline.layerEntriesAt(lineNo, ids);
+    const layerEntries = async (ids: string[]): Promise<Record<string, LayerEntry[]>> => {
+      const got = await knownLayerEntries(ids);
+      // A layer whose files that moment cannot tell is said so, never shown with another moment's files.
+      const missing = ids.filter((id) => !(id in got));
+      if (missing.length) throw new MissingLayerFiles(missing);
+      return got;
+    };
+    return { historyId: h.id, line: h.line, number, snapshot, layerEntries, knownLayerEntries };
   }
 
   /** Shows the engine as it was right after history entry `h`; the latest line is now itself. */
@@ -490,15 +494,22 @@ export class AppState {
     const generation = this.generation;
     const [ma, mb] = await Promise.all([this.momentOf(first), this.momentOf(second)]);
     if (generation !== this.generation || !ma || !mb) return;
+    let filesMissing = false;
     const files = async (m: PastView): Promise<LayerFiles> => {
       // The containers' stacks: their writable layers and what lies under them.
       const ids = m.snapshot.containers.flatMap((c) => c.rootfs?.layers ?? []).filter((id, i, all) => all.indexOf(id) === i);
-      return this.backend?.timeline ? m.layerEntries(ids) : {};
+      try {
+        return await m.layerEntries(ids);
+      } catch (err) {
+        // What that moment can still tell (an image removed since, on the real engine, cannot): those files are left out.
+        filesMissing = true;
+        return err instanceof MissingLayerFiles ? m.knownLayerEntries(ids) : {};
+      }
     };
     const [fa, fb] = await Promise.all([files(ma), files(mb)]);
     if (generation !== this.generation) return;
     const end = (m: PastView): MomentDiff['from'] => ({ historyId: m.historyId, number: m.number, line: m.line });
-    this.comparison = { from: end(ma), to: end(mb), diff: diffSnapshots(ma.snapshot, mb.snapshot, fa, fb) };
+    this.comparison = { from: end(ma), to: end(mb), diff: diffSnapshots(ma.snapshot, mb.snapshot, fa, fb), filesMissing };
   }
 
   closeComparison(): void {
@@ -508,15 +519,17 @@ export class AppState {
   /** "Continue from here": the simulator goes back to right after entry `h`; the later lines become a branch. */
   async continueFrom(h: HistoryEntry): Promise<void> {
     const backend = this.backend;
-    if (!backend?.timeline || h.lineNo === undefined || this.running || this.rewinding) return;
-    await this.rewindWith(backend, () => backend.timeline!.fork(h.lineNo!));
+    const timeline = backend?.timeline;
+    if (!backend || !canRewind(timeline) || h.lineNo === undefined || this.running || this.rewinding) return;
+    await this.rewindWith(backend, () => timeline.fork(h.lineNo!));
   }
 
   /** Makes branch `id` the live machine; the lines it replaces become a branch. */
   async switchBranch(id: number): Promise<void> {
     const backend = this.backend;
-    if (!backend?.timeline || this.running || this.rewinding) return;
-    await this.rewindWith(backend, () => backend.timeline!.switchBranch(id));
+    const timeline = backend?.timeline;
+    if (!backend || !canRewind(timeline) || this.running || this.rewinding) return;
+    await this.rewindWith(backend, () => timeline.switchBranch(id));
   }
 
   private async rewindWith(backend: Backend, change: () => Promise<void>): Promise<void> {

@@ -62,6 +62,30 @@ export function initialBackend(location: PageLocation): BackendKind {
   return realAvailable(location) ? 'real' : 'sim';
 }
 
+const HISTORY_KEY = 'glassbox.agent.history';
+
+/**
+ * Issue 14: this browser's key to its history on the agent, made once and
+ * kept, so a reload or a second tab shows the lines run before. 128 random
+ * bits: another student's page cannot name it. Without storage, a key for
+ * this page alone.
+ */
+export function agentHistoryKey(storage: Pick<Storage, 'getItem' | 'setItem'> | null = globalThis.localStorage ?? null): string {
+  try {
+    const saved = storage?.getItem(HISTORY_KEY);
+    if (saved && /^[0-9a-f]{32}$/.test(saved)) return saved;
+  } catch {
+    // storage disabled: a key for this page
+  }
+  const key = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  try {
+    storage?.setItem(HISTORY_KEY, key);
+  } catch {
+    // the history then lasts as long as this page
+  }
+  return key;
+}
+
 /** Where the page keeps the simulator's journal, so a reload rebuilds the same machine. */
 export const SIM_STORAGE_KEY = 'glassbox.sim.journal';
 
@@ -76,7 +100,7 @@ export async function openBackend(kind: BackendKind, location: PageLocation): Pr
     const { agentAddressFromLocation, createRealBackend } = await import('../../../backends/real/realBackend');
     const address = agentAddressFromLocation(location);
     if (!address) throw new Error('this page was not opened by the Glassbox agent (no token in its address)');
-    const real = createRealBackend(address);
+    const real = createRealBackend({ ...address, historyKey: agentHistoryKey() });
     return { kind, backend: real, close: () => real.close() };
   }
   const sim = createSimBackend({ storageKey: SIM_STORAGE_KEY });

@@ -1,6 +1,17 @@
 import type { LayerEntry, LayerSnapshot } from '../../../../core/model';
 
 /**
+ * Issue 14: a past moment's layers whose files the backend cannot tell (on the
+ * real engine, an image layer removed since): the views say so rather than
+ * show another moment's files.
+ */
+export class MissingLayerFiles extends Error {
+  constructor(readonly layerIds: readonly string[]) {
+    super(`no files known at that moment for ${layerIds.map((id) => id.replace(/^sha256:/, '').slice(0, 12)).join(', ')}`);
+  }
+}
+
+/**
  * The page's copy of layer file lists, fetched on demand through the Backend
  * port. Image and init layers never change once made, so each is fetched once;
  * a container's upper layer is fetched again whenever it is asked for.
