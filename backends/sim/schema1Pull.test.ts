@@ -34,3 +34,18 @@ describe('the course’s training/webapp line on the simulated host', () => {
     expect(await run(host, 'ls -d /src/webapp')).toEqual({ out: '/src/webapp\n', err: '', exit: 0 });
   });
 });
+
+describe('a build FROM training/webapp (the legacy builder)', () => {
+  it('shows the step and "Pulling from", then the schema 1 error as the stream carries it: exit 1', async () => {
+    const host = new SimHost({ seed: 'webapp-build', preload: ['busybox:latest'], yieldToEventLoop: () => yieldImmediate() });
+    expect((await run(host, "mkdir /ctx && echo 'FROM training/webapp' > /ctx/Dockerfile")).exit).toBe(0);
+    const r = await run(host, 'cd /ctx && docker build -t mine .');
+    expect(r.exit).toBe(1);
+    expect(r.out).toContain('Step 1/1 : FROM training/webapp\nlatest: Pulling from training/webapp\n');
+    // After the client's legacy-builder notice, the error alone: the daemon had begun its stream.
+    expect(r.err).toMatch(/^DEPRECATED: The legacy builder is deprecated/);
+    expect(r.err.split('\n').slice(-2)[0] + '\n').toBe(
+      'Docker Image Format v1 and Docker Image manifest version 2, schema 1 support has been removed. Suggest the author of docker.io/training/webapp:latest to upgrade the image to the OCI Format or Docker Image manifest v2, schema 2. More information at https://docs.docker.com/go/deprecated-image-specs/\n',
+    );
+  });
+});
