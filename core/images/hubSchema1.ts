@@ -2,11 +2,14 @@
  * Docker Hub repositories whose tags are still stored as image manifest v2,
  * schema 1 — images pushed before Docker 1.10 (2016) and never pushed again.
  * The Hub serves them as they are, but the simulated daemon (docker-ce
- * 28.2.2) no longer pulls that format: moby removed schema 1 pulls in v28
+ * 28.2.2) no longer pulls that format: moby v28.2 removed schema 1 pulls
  * (distribution/pull_v2.go returns DeprecatedSchema1ImageError once the
- * manifest is fetched, after "Pulling from"; v26–v27 had only disabled them
- * by default). So these tags exist — a wrong tag is still "manifest unknown" —
- * but pulling one fails with the daemon's own text (imageService.ts).
+ * manifest is fetched, after "Pulling from"). v26.0–v28.1 refused them with a
+ * "[DEPRECATION NOTICE] … disabled by default" unless
+ * DOCKER_ENABLE_DEPRECATED_PULL_SCHEMA_1_IMAGE was set; 20.10 (the
+ * conformance host) pulls them with a warning. So these tags exist (a wrong
+ * tag is still "manifest unknown"), but pulling one fails with the daemon's
+ * own text (imageService.ts).
  *
  * training/webapp is the classic Docker tutorial's Flask app ("docker run -d
  * -P training/webapp python app.py"), built in 2015 from
