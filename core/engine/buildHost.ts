@@ -7,6 +7,7 @@ import type { Image } from '../images/store';
 import type { LayerDir, LayerNode } from '../unionfs/tree';
 import type { Engine } from './engine';
 import { DaemonError } from './errors';
+import { PullStreamError } from './imageService';
 import { displayJsonMessages } from '../cli/docker/jsonMessages';
 
 /**
@@ -85,6 +86,11 @@ export function engineBuildHost(engine: Engine): BuildHost {
         out(displayJsonMessages(messages, false));
         return { id: image.id, config: toBuildConfig(image.config) };
       } catch (e) {
+        // A pull refused after its stream began (a schema 1 image) shows that stream, then the error as the stream carries it.
+        if (e instanceof PullStreamError) {
+          out(displayJsonMessages(e.messages, false));
+          throw new BuildError(e.message, 1, false);
+        }
         if (e instanceof DaemonError) throw new BuildError(e.message, 1, true);
         throw e;
       }

@@ -2,7 +2,8 @@ import { pruneMatcher } from './prune';
 import { builtinImages, normalizeImageRef, type CatalogImage, type HistoryEntry, type ImageConfig } from '../images/catalog';
 import { sha256Digest } from '../images/digest';
 import { hubImages } from '../images/hub';
-import { DEFAULT_DOMAIN, familiarName, familiarString, parseNormalizedNamed, ReferenceError, remotePath, withDefaultTag, type Reference } from '../images/reference';
+import { schema1PullError, schema1Repositories } from '../images/hubSchema1';
+import { DEFAULT_DOMAIN, familiarName, familiarString, fullName, parseNormalizedNamed, ReferenceError, remotePath, withDefaultTag, type Reference } from '../images/reference';
 import { ImageNotFound, type Image, type ImageStore } from '../images/store';
 import { layerStats, newLayer } from '../unionfs/layer';
 import type { UnionMount } from '../unionfs/mount';
@@ -102,6 +103,20 @@ export interface PullMessage {
 }
 
 /**
+ * A pull that failed after the daemon had begun its progress stream: the
+ * client prints `messages`, then the error as it is — without "Error response
+ * from daemon: ", which only an error before the stream gets.
+ */
+export class PullStreamError extends DaemonError {
+  constructor(
+    message: string,
+    readonly messages: readonly PullMessage[],
+  ) {
+    super(message, 'invalidParameter');
+  }
+}
+
+/**
  * `docker pull` as the daemon streams it: the tag's "Pulling from", one status
  * per layer event (the byte counts of Downloading and Extracting, which a
  * client shows only on a terminal, are left out), then Digest and Status.
@@ -122,10 +137,17 @@ export function pull(ctx: ImageServiceContext, ref: string): { messages: PullMes
     throw new DaemonError(`Get "https://${named.domain}/v2/": ${reason}`, 'system');
   }
   const candidates = hub().filter((c) => c.repo === name);
-  if (candidates.length === 0) {
+  const schema1 = schema1Repositories().filter((r) => r.repo === name);
+  if (candidates.length === 0 && schema1.length === 0) {
     throw new DaemonError(`pull access denied for ${name}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`, 'notFound');
   }
   const wanted = named.digest;
+  const legacy = schema1.find((r) => (wanted !== undefined ? r.digest === wanted : r.tags.includes(named.tag!)));
+  if (legacy !== undefined) {
+    // The manifest is fetched and "Pulling from" sent before its format is refused (pull_v2.go).
+    const resolved = fullName(named) + (wanted !== undefined ? `@${wanted}` : `:${named.tag!}`);
+    throw new PullStreamError(schema1PullError(resolved), [{ id: wanted ?? named.tag!, status: `Pulling from ${remotePath(named)}` }]);
+  }
   const catalog = wanted !== undefined ? candidates.find((c) => manifestDigest(c) === wanted) : candidates.find((c) => c.tags.includes(named.tag!));
   if (catalog === undefined) {
     throw new DaemonError(`manifest for ${familiarString(named)} not found: manifest unknown: manifest unknown`, 'notFound');

@@ -59,3 +59,34 @@ describe('the simulated Hub’s images', () => {
     expect((await s.run('docker run -d nginx:last')).err).toContain('manifest for nginx:last not found: manifest unknown: manifest unknown\n');
   });
 });
+
+describe('training/webapp, a schema 1 image on the Hub', () => {
+  const notice =
+    'Docker Image Format v1 and Docker Image manifest version 2, schema 1 support has been removed. Suggest the author of docker.io/training/webapp:latest to upgrade the image to the OCI Format or Docker Image manifest v2, schema 2. More information at https://docs.docker.com/go/deprecated-image-specs/';
+
+  it('docker pull fetches its manifest, then refuses the format as Docker 28 does (exit 1, the error without "Error response from daemon")', async () => {
+    const s = new ServiceSession('webapp-pull');
+    expect(await s.run('docker pull training/webapp')).toEqual({ out: 'Using default tag: latest\nlatest: Pulling from training/webapp\n', err: `${notice}\n`, code: 1 });
+    const byDigest = await s.run('docker pull training/webapp@sha256:06e9c1983bd6d5db5fba376ccd63bfa529e8d02f23d5079b8f74a616308fb11d');
+    expect(byDigest.out).toBe('sha256:06e9c1983bd6d5db5fba376ccd63bfa529e8d02f23d5079b8f74a616308fb11d: Pulling from training/webapp\n');
+    expect(byDigest.err).toContain('Suggest the author of docker.io/training/webapp@sha256:06e9c1983bd6d5db5fba376ccd63bfa529e8d02f23d5079b8f74a616308fb11d to upgrade');
+    expect((await s.run('docker images -q training/webapp')).out).toBe('');
+  });
+
+  it('a tag it does not have is still "manifest unknown"; the repository is not "pull access denied"', async () => {
+    const s = new ServiceSession('webapp-tag');
+    expect(await s.run('docker pull training/webapp:v2')).toEqual({ out: '', err: 'Error response from daemon: manifest for training/webapp:v2 not found: manifest unknown: manifest unknown\n', code: 1 });
+    expect((await s.run('docker pull training/nosuch')).err).toContain('pull access denied for training/nosuch');
+  });
+
+  it('the course’s docker run -d … training/webapp python app.py: the pull fails, nothing is created, exit 125', async () => {
+    const s = new ServiceSession('webapp-run');
+    expect(await s.run('docker run -d -p 88:80 --name web -v /src/webapp:/opt/webapp training/webapp python app.py')).toEqual({
+      out: '',
+      err: `Unable to find image 'training/webapp:latest' locally\nlatest: Pulling from training/webapp\ndocker: ${notice}\n\nRun 'docker run --help' for more information\n`,
+      code: 125,
+    });
+    expect((await s.run('docker ps -aq')).out).toBe('');
+    expect((await s.run('docker run -d -P training/webapp python app.py')).code).toBe(125);
+  });
+});

@@ -17,7 +17,7 @@ import { renderReport, summarize, summaryLine } from './report';
  *
  * COURSE_REPORT=1 (`npm run course-report`) rewrites REPORT.md.
  */
-const BASELINE = 1;
+const BASELINE = 0;
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** The notes live beside the repository (in CI, a copy of shared/ beside the clone); COURSE_NOTES points elsewhere. */

@@ -46,9 +46,11 @@ export interface Replay {
 /**
  * Errors a line of the notes gets from real Docker too, whatever the
  * simulator: the notes' own typos, and names no line of them creates. Matched
- * against the notes' text; the outcome must be one of `outcomes`.
+ * against the notes' text; the outcome must be one of `outcomes`, and where
+ * `detail` is given the error must be that one (so another error on the line
+ * still counts as failing).
  */
-export const EXPECTED_ERRORS: readonly { text: RegExp; outcomes: readonly Outcome[]; why: string }[] = [
+export const EXPECTED_ERRORS: readonly { text: RegExp; outcomes: readonly Outcome[]; why: string; detail?: RegExp }[] = [
   { text: /--oom-kill-disabel/, outcomes: ['docker error'], why: 'the notes misspell --oom-kill-disable: the client refuses an unknown flag' },
   { text: /--cpus="\.5"$/, outcomes: ['docker error'], why: 'no image is named: "docker run" requires at least 1 argument' },
   { text: /--cpus="1\.5$/, outcomes: ['error'], why: 'an unterminated quote (the notes lose the closing ")): the shell’s syntax error' },
@@ -69,6 +71,7 @@ export const EXPECTED_ERRORS: readonly { text: RegExp; outcomes: readonly Outcom
   { text: /^docker volume rm myvolume$/, outcomes: ['docker error'], why: 'the nginx container the notes started on it uses it; the notes say themselves that a volume in use cannot be removed' },
   { text: /^mount -t aufs /, outcomes: ['error'], why: 'no line of the notes makes A, B and C, and Debian 12’s kernel has no aufs (overlay2 replaced it): mount fails, exit 32' },
   { text: /--volumes-from log-producer\u00a0/, outcomes: ['docker error'], why: 'the notes put a no-break space (U+00A0) after log-producer: bash does not split words there, so Docker looks for a container named "log-producer" with that character on the end' },
+  { text: /training\/webapp/, outcomes: ['docker error'], detail: /schema 1 support has been removed/, why: 'training/webapp (2015) is still a schema 1 manifest on Docker Hub, and Docker 28 removed pulling that format: the pull fails after "Pulling from"' },
   { text: /^docker search$|^docker history$/, outcomes: ['docker error'], why: 'the notes name the command alone; it needs an argument' },
 ];
 
@@ -194,7 +197,7 @@ export async function replayNotes(sections: readonly Section[], seed = 'course',
     const dialogs = courseDialogs(noteLines, command.line);
     const r = await run(host, ran, feed, dialogs);
     const judged = judge(r.output, r.exit);
-    const expected = EXPECTED_ERRORS.find((e) => e.text.test(command.text) && e.outcomes.includes(judged.outcome));
+    const expected = EXPECTED_ERRORS.find((e) => e.text.test(command.text) && e.outcomes.includes(judged.outcome) && (e.detail?.test(judged.detail) ?? true));
     results.push({
       command,
       ran,

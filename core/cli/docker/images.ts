@@ -1,6 +1,6 @@
 import type { Engine } from '../../engine/engine';
 import { DaemonError } from '../../engine/errors';
-import type { DeleteRecord } from '../../engine/imageService';
+import { PullStreamError, type DeleteRecord } from '../../engine/imageService';
 import { normalizeImageRef, type ImageConfig } from '../../images/catalog';
 import { familiarName, familiarString, parseNormalizedNamed, ReferenceError, withDefaultTag } from '../../images/reference';
 import type { Image } from '../../images/store';
@@ -99,7 +99,10 @@ export const pull: CommandDef = {
     try {
       messages = flags.bool('all-tags') ? ctx.engine.pull(ref) : await daemonPull(ctx, ref);
     } catch (e) {
-      return dockerError(ctx, e);
+      if (!(e instanceof PullStreamError)) return dockerError(ctx, e);
+      if (!quiet) ctx.io.stdout(displayJsonMessages(e.messages, ctx.io.stdoutIsTTY === true));
+      ctx.io.stderr(e.message + '\n');
+      return 1;
     }
     const named = withDefaultTag(parsed);
     if (!quiet) ctx.io.stdout(displayJsonMessages(messages, ctx.io.stdoutIsTTY === true));

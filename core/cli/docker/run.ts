@@ -1,6 +1,7 @@
 import type { EditRequest } from '../../process';
 import type { CreateOptions } from '../../engine/engine';
 import { DaemonError } from '../../engine/errors';
+import { PullStreamError } from '../../engine/imageService';
 import type { RestartPolicyRequest } from '../../engine/validate';
 import { normalizeImageRef } from '../../images/catalog';
 import type { ParsedFlags } from '../flags';
@@ -262,7 +263,9 @@ async function createContainer(ctx: Ctx, options: CreateOptions, pull: PullPolic
       ctx.io.stderr(displayJsonMessages(await daemonPull(ctx, options.image), ctx.io.stdoutIsTTY === true));
       return undefined;
     } catch (e) {
-      return daemonErrorText(e);
+      if (!(e instanceof PullStreamError)) return daemonErrorText(e);
+      ctx.io.stderr(displayJsonMessages(e.messages, ctx.io.stdoutIsTTY === true));
+      return e.message;
     }
   };
   if (pull === 'always') {
