@@ -12,8 +12,8 @@ import type { Journal, SimHost } from './simHost';
  * Why snapshots and not machine checkpoints: the engine's state is xstate
  * actors, closures and class instances that a structured clone cannot copy,
  * while a Snapshot is plain data, and viewing needs nothing else. Changing the
- * live engine (continue from here, switching branch) replays the journal,
- * which the machine is a function of.
+ * live engine (continue from here, switching branch, a lesson jump) replays
+ * the journal, which the machine is a function of.
  */
 interface Moment {
   snapshot: Snapshot;
