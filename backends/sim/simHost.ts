@@ -481,6 +481,9 @@ export class SimHost {
       const exit = await this.runToCompletion(entry.line, sink, events);
       onLine?.(lineNo++, i, exit);
     }
+    // The replayed moves are the past, not news: with nobody listening yet (a reload) they would wait for the
+    // page's first event, which would play them and credit a lesson with states the machine only passed through.
+    this.pending = [];
     this.flushEvents();
   }
 
