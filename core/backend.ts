@@ -51,9 +51,11 @@ export interface Backend {
 
   // Issue 12: the lesson player. A backend offers what it can; the page says plainly what it cannot.
   /**
-   * A fresh engine with `lines` run on it in order (the simulator): a
-   * lesson's set-up, then the solutions of the steps before the one the
-   * student moves to. Output is not shown; the snapshot events follow.
+   * The engine a fresh one with `lines` run on it in order would be (the
+   * simulator): a lesson's set-up, then the solutions of the steps before the
+   * one the student moves to. Its timeline keeps a moment after each line,
+   * reuses the lines it already begins with, and keeps the student's lines
+   * it replaces as a branch. Output is not shown; the snapshot events follow.
    */
   rebuild?(lines: string[]): Promise<void>;
   /**

@@ -152,8 +152,8 @@ export function createSimBackend(opts: SimBackendOptions = {}): Backend & { read
     async rebuild(lines: string[]) {
       await ready;
       await remote.rebuild(lines);
-      journal = await remote.journal();
-      save();
+      // The jump may have kept the student's lines as a branch: saved with the journal.
+      await resync();
     },
     close() {
       remote[Comlink.releaseProxy]();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
+import type { BackendEvent } from '../../core/backend';
 import { SimHost } from './simHost';
 import { run } from './testRun';
 
@@ -55,6 +56,21 @@ describe('SimHost', () => {
     await copy.replay(journal);
     expect(copy.snapshot()).toEqual(host.snapshot());
     expect(copy.journal).toEqual(journal);
+  });
+
+  it('a replay is the past, not news: a page that subscribes after a reload hears the state, not the moves that rebuilt it', async () => {
+    const host = newHost();
+    for (const line of script) await run(host, line);
+    const copy = newHost();
+    await copy.replay(host.journal, 3);
+    const heard: BackendEvent[] = [];
+    copy.subscribe((e) => heard.push(e));
+    copy.flushEvents();
+    const snapshots = heard.filter((e) => e.type === 'snapshot');
+    expect(snapshots).toHaveLength(1);
+    // A lesson judging these would credit "web is running" from the replayed run, though web is paused.
+    expect(snapshots[0]).toMatchObject({ transitions: [] });
+    expect(snapshots[0]!.type === 'snapshot' && snapshots[0]!.snapshot.containers.find((c) => c.name === 'web')?.state).toBe('paused');
   });
 
   it('rebuilds any earlier moment (the timeline)', async () => {

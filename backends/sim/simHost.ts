@@ -481,6 +481,9 @@ export class SimHost {
       const exit = await this.runToCompletion(entry.line, sink, events);
       onLine?.(lineNo++, i, exit);
     }
+    // The replayed moves are the past, not news: with nobody listening yet (a reload) they would wait for the
+    // page's first event, which would play them and credit a lesson with states the machine only passed through.
+    this.pending = [];
     this.flushEvents();
   }
 
@@ -493,10 +496,10 @@ export class SimHost {
 
   /**
    * A fresh machine with `lines` run on it in order, time jumping as in a
-   * script: a lesson's set-up and the solutions of the steps before the one a
-   * student jumps to. The lines (and any Ctrl-C a line needed) are journaled as
-   * typed ones are, so a reload rebuilds the same machine. Resolves with each
-   * line's exit code.
+   * script, keeping no past (the page's lesson jump goes through
+   * `SimTimeline.jumpTo`, which keeps a moment per line). The lines (and any
+   * Ctrl-C a line needed) are journaled as typed ones are, so a reload
+   * rebuilds the same machine. Resolves with each line's exit code.
    */
   async rebuild(lines: readonly string[], epoch?: number): Promise<number[]> {
     this.reset(undefined, epoch);

@@ -1,7 +1,7 @@
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { TEST_IMAGES } from '../../core/engine/testDriver';
-import { SimHost, type Journal } from './simHost';
+import { DEFAULT_EPOCH, SimHost, type Journal } from './simHost';
 import { SimTimeline } from './timeline';
 
 const newHost = (): SimHost => new SimHost({ seed: 'tl', preload: TEST_IMAGES, yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: false });
@@ -121,5 +121,89 @@ describe('SimTimeline', () => {
     await restored.fork(2);
     expect(restored.lines().map((l) => l.line)).toEqual(['echo 0', 'echo 1', 'echo 2']);
     expect(restored.branches()).toEqual([{ id: 1, from: 3, first: 'false', lines: 205 }]);
+  });
+
+  describe('the lesson player\'s jump', () => {
+    /** The machine a fresh engine with `lines` run on it is: what a jump must leave. */
+    async function rebuiltFresh(lines: readonly string[], epoch?: number): Promise<SimHost> {
+      const host = newHost();
+      await new SimTimeline(host).jumpTo(lines, epoch);
+      return host;
+    }
+    const lineTexts = (t: SimTimeline): string[] => t.lines().map((l) => l.line);
+    const DAY = 86_400_000;
+
+    it('records a moment after each line it runs, as a session of typed lines would', async () => {
+      const host = newHost();
+      const timeline = new SimTimeline(host);
+      await timeline.jumpTo(LINES.slice(0, 4));
+      expect(timeline.lines()).toEqual(LINES.slice(0, 4).map((line) => ({ line, exit: 0 })));
+      const typed = await session(LINES.slice(0, 4));
+      for (let n = 0; n < 4; n++) expect(timeline.at(n)).toEqual(typed.timeline.at(n));
+      expect(host.snapshot()).toEqual(typed.host.snapshot());
+    });
+
+    it('keeps the lines the student ran as a branch to switch back to', async () => {
+      const mine = ['docker run -d --name mine busybox sleep 1000', 'docker volume create scratch'];
+      const { host, timeline } = await session(mine);
+      const theirs = host.snapshot();
+      await timeline.jumpTo(LINES.slice(0, 3), DEFAULT_EPOCH + DAY);
+      expect(lineTexts(timeline)).toEqual(LINES.slice(0, 3));
+      expect(host.snapshot().containers.map((c) => c.name)).toEqual(['web']);
+      expect(timeline.branches()).toEqual([{ id: 1, from: 0, first: mine[0], lines: 2 }]);
+
+      await timeline.switchBranch(1);
+      expect(lineTexts(timeline)).toEqual(mine);
+      expect(host.snapshot()).toEqual(theirs);
+      expect(timeline.branches()).toEqual([{ id: 2, from: 0, first: LINES[0], lines: 3 }]);
+    });
+
+    it('going back to lines the journal begins with continues from there: earlier moments kept, later lines a branch, the machine a fresh rebuild\'s', async () => {
+      const host = newHost();
+      const timeline = new SimTimeline(host);
+      await timeline.jumpTo(LINES.slice(0, 5));
+      timeline.record(await host.runToCompletion('docker run -d --name extra busybox sleep 1000', sink));
+      const first = timeline.at(0);
+      // A fresh rebuild would start at this epoch: the jump keeps the journal's instead.
+      await timeline.jumpTo(LINES.slice(0, 3), DEFAULT_EPOCH + DAY);
+      expect(host.journal.epoch).toBe(DEFAULT_EPOCH);
+      expect(timeline.at(0)).toBe(first);
+      expect(lineTexts(timeline)).toEqual(LINES.slice(0, 3));
+      expect(timeline.branches()).toEqual([{ id: 1, from: 3, first: LINES[3], lines: 6 }]);
+      const fresh = await rebuiltFresh(LINES.slice(0, 3));
+      expect(host.snapshot()).toEqual(fresh.snapshot());
+      expect(timeline.at(2)).toEqual(fresh.snapshot());
+    });
+
+    it('where the student\'s lines leave the lesson\'s part-way, reuses the shared lines and runs the rest', async () => {
+      const { host, timeline } = await session([...LINES.slice(0, 2), 'docker rm -f web']);
+      const first = timeline.at(0);
+      await timeline.jumpTo(LINES.slice(0, 4), DEFAULT_EPOCH + DAY);
+      expect(timeline.at(0)).toBe(first);
+      expect(lineTexts(timeline)).toEqual(LINES.slice(0, 4));
+      expect(timeline.branches()).toEqual([{ id: 1, from: 2, first: 'docker rm -f web', lines: 3 }]);
+      const fresh = await rebuiltFresh(LINES.slice(0, 4));
+      expect(host.snapshot()).toEqual(fresh.snapshot());
+      expect(timeline.at(3)).toEqual(fresh.snapshot());
+    });
+
+    it('jumping back and forth between steps leaves no branch that is the live line again', async () => {
+      const { timeline } = await session([]);
+      await timeline.jumpTo(LINES.slice(0, 5));
+      await timeline.jumpTo(LINES.slice(0, 3));
+      expect(timeline.branches()).toHaveLength(1);
+      await timeline.jumpTo(LINES.slice(0, 5));
+      expect(lineTexts(timeline)).toEqual(LINES.slice(0, 5));
+      expect(timeline.branches()).toEqual([]);
+    });
+
+    it('to a step that needs no lines, starts the engine over and keeps what was run as a branch', async () => {
+      const { host, timeline } = await session(LINES.slice(0, 2));
+      await timeline.jumpTo([], DEFAULT_EPOCH + DAY);
+      expect(timeline.lines()).toEqual([]);
+      expect(host.snapshot().containers).toEqual([]);
+      expect(host.journal.epoch).toBe(DEFAULT_EPOCH + DAY);
+      expect(timeline.branches()).toEqual([{ id: 1, from: 0, first: LINES[0], lines: 2 }]);
+    });
   });
 });

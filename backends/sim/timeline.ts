@@ -12,8 +12,8 @@ import type { Journal, SimHost } from './simHost';
  * Why snapshots and not machine checkpoints: the engine's state is xstate
  * actors, closures and class instances that a structured clone cannot copy,
  * while a Snapshot is plain data, and viewing needs nothing else. Changing the
- * live engine (continue from here, switching branch) replays the journal,
- * which the machine is a function of.
+ * live engine (continue from here, switching branch, a lesson jump) replays
+ * the journal, which the machine is a function of.
  */
 interface Moment {
   snapshot: Snapshot;
@@ -147,6 +147,35 @@ export class SimTimeline {
     await this.rewindTo(next === -1 ? this.host.journal.entries.length : next);
   }
 
+  /**
+   * The lesson player's jump: the live machine becomes what a fresh engine
+   * with `lines` run on it is, and the timeline keeps a moment after each of
+   * them. Where the live journal already begins with some of `lines` (the
+   * same text, as journaled), those lines and their moments are reused by
+   * continuing from the last of them, and only the rest are run; otherwise
+   * the engine starts over from nothing (at `epoch`). Either way the lines
+   * the student ran past that point become a branch, as "continue from here"
+   * keeps them.
+   */
+  async jumpTo(lines: readonly string[], epoch?: number): Promise<void> {
+    const current = this.host.journal.entries.flatMap((e) => ('line' in e ? [e.line] : []));
+    let k = 0;
+    while (k < lines.length && k < current.length && current[k] === lines[k]) k++;
+    if (k > 0) await this.fork(k - 1);
+    else {
+      if (current.length > 0) this.saveBranch(this.copy(this.host.journal), 0);
+      this.exits = [];
+      this.moments = [];
+      this.host.reset(undefined, epoch);
+    }
+    // Run as a script runs them (time jumps, Ctrl-C for a line that would wait forever), journaled as typed lines are.
+    const sink = { stdout: () => {}, stderr: () => {} };
+    for (const line of lines.slice(k)) this.record(await this.host.runToCompletion(line, sink));
+    // Jumping back and forth between steps remakes lines a branch already holds: one copy, the live one.
+    const live = this.host.journal;
+    this.branchList = this.branchList.filter((b) => !sameJournal(b.journal, live));
+  }
+
   /** The other branches, each named by its first line past the fork and its line count. */
   branches(): BranchInfo[] {
     return this.branchList.map((b) => {
@@ -176,6 +205,7 @@ export class SimTimeline {
   }
 
   private saveBranch(journal: Journal, from: number): void {
+    if (this.branchList.some((b) => sameJournal(b.journal, journal))) return;
     this.branchList.push({ id: this.nextBranch++, journal, from });
   }
 
@@ -209,6 +239,12 @@ function commonLines(a: Journal, b: Journal): number {
   let n = 0;
   while (n < ga.length && n < gb.length && ga[n] === gb[n]) n++;
   return n;
+}
+
+/** The same machine: the same lines with the same Ctrl-Cs and keystrokes at the same times, and nothing more. */
+function sameJournal(a: Journal, b: Journal): boolean {
+  const n = lineGroups(a).length;
+  return n === lineGroups(b).length && commonLines(a, b) === n;
 }
 
 /** Each line with the events that follow it, as text to compare. */

@@ -101,12 +101,12 @@ const api = {
     timeline.clear();
     lag = 0;
   },
-  /** A fresh engine with `lines` run on it (time jumps through them as in a script), then wall-clock time again. */
-  rebuild: (lines: string[]) =>
-    rebuilding(async () => {
-      timeline.clear();
-      await host.rebuild(lines, Date.now());
-    }),
+  /**
+   * The machine a fresh engine with `lines` run on it would be (time jumps through them as in a script), then
+   * wall-clock time again: the lesson player's jump, through the timeline (lines it already has are reused, the
+   * student's replaced lines kept as a branch).
+   */
+  rebuild: (lines: string[]) => rebuilding(() => timeline.jumpTo(lines, Date.now())),
   timelineLines: () => timeline.lines(),
   timelineAt: (lineNo: number) => timeline.at(lineNo),
   layerEntriesAt: (lineNo: number, layerIds: string[]) => timeline.layerEntriesAt(lineNo, layerIds),

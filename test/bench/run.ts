@@ -31,7 +31,7 @@ import { formatStats, type Stats } from './stats';
  *   --classroom only the classroom relay: 100 students' progress to the teacher's socket over loopback
  *   --patches  only docker run -d with a snapshot listener at 100 and 1,000 containers: whole snapshots against patches (issue 14)
  *   --registry only docker push and pull of a five-layer image to a simulated registry:2 (also part of --sim)
- *   --timeline only the timeline: 1,000 lines and 200 containers, jumping back, continuing from a line
+ *   --timeline only the timeline: 1,000 lines and 200 containers, jumping back, continuing from a line; a lesson jump back
  */
 const args = new Set(process.argv.slice(2));
 const only = args.has('--layers') || args.has('--trace') || args.has('--classroom') || args.has('--shell') || args.has('--timeline') || args.has('--registry') || args.has('--patches');
@@ -292,6 +292,10 @@ async function main(): Promise<number> {
         `  … with its layers' files        ${formatStats(tl.jumpWithLayers)}`,
         `  keep the moment after a line    ${formatStats(tl.recordPerLine)}`,
         `  continue from here (replay)     ${formatStats(tl.fork)}`,
+        `  lesson jump back one step (${tl.lessonJump.lesson}, ${tl.lessonJump.lines} → ${tl.lessonJump.backTo} lines):`,
+        `    through the timeline (fork)   ${formatStats(tl.lessonJump.byFork)}`,
+        `    rebuilt from zero             ${formatStats(tl.lessonJump.fromZero)}`,
+        `    … keeping no moments (before) ${formatStats(tl.lessonJump.fromZeroNoMoments)}`,
         `  persisted (journal + branches)  ${kb(tl.persistedBytes)}${tl.persistedBytes < 5 * 1024 * 1024 ? '  ✓ under 5 MB' : '  ✗ over 5 MB'}`,
         `  one snapshot as JSON            ${kb(tl.snapshotBytes)}; heap kept for ${tl.lines} moments ≈ ${mb(tl.heapGrowthBytes)}`,
         '',

@@ -1,7 +1,12 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { SimHost } from '../../backends/sim/simHost';
 import { SimTimeline } from '../../backends/sim/timeline';
 import { TEST_IMAGES } from '../../core/engine/testDriver';
+import { parseLesson } from '../../lessons/format';
+import { linesUpTo } from '../../web/src/lessons/player';
 import { summarize, type Stats } from './stats';
 
 /**
@@ -30,6 +35,25 @@ export interface TimelineBenchResult {
   heapGrowthBytes: number;
   /** "Continue from here" at an early, a middle and a late line: replay into the live machine. */
   fork: Stats;
+  lessonJump: LessonJumpBenchResult;
+}
+
+/**
+ * The lesson player's jump back one step in the course's longest lesson, as
+ * the Web Worker's SimHost does it: through the timeline by `fork` (the live
+ * journal already begins with the step's lines), against the rebuild from
+ * zero a fresh engine needs (the step's lines run again, a moment kept after each).
+ */
+export interface LessonJumpBenchResult {
+  lesson: string;
+  /** Lines at the last step's start, where the student is. */
+  lines: number;
+  /** Lines at the step before it, where the jump goes. */
+  backTo: number;
+  byFork: Stats;
+  fromZero: Stats;
+  /** The rebuild from zero as it was before the timeline took jumps: the lines run, no moment kept. */
+  fromZeroNoMoments: Stats;
 }
 
 /** The session: 200 containers started, written to, stopped and removed, with networks and volumes along the way. */
@@ -115,5 +139,43 @@ export async function benchTimeline(): Promise<TimelineBenchResult> {
     snapshotBytes: JSON.stringify(end).length,
     heapGrowthBytes,
     fork: summarize(fork),
+    lessonJump: await benchLessonJump(),
   };
+}
+
+export async function benchLessonJump(rounds = 7): Promise<LessonJumpBenchResult> {
+  const dir = fileURLToPath(new URL('../../lessons/course/', import.meta.url));
+  const course = readdirSync(dir)
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => parseLesson(readFileSync(join(dir, f), 'utf8')));
+  const lesson = course.reduce((a, b) => (linesUpTo(b, b.steps.length - 1).length > linesUpTo(a, a.steps.length - 1).length ? b : a));
+  const last = lesson.steps.length - 1;
+  const all = linesUpTo(lesson, last);
+  const back = linesUpTo(lesson, last - 1);
+  // As the worker's host: a fresh install (images from the simulated Hub), the page's terminal.
+  const newHost = (): SimHost => new SimHost({ seed: 'lesson-jump', yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: true, terminalInput: true });
+  const byFork: number[] = [];
+  const fromZero: number[] = [];
+  const fromZeroNoMoments: number[] = [];
+  for (let k = 0; k < rounds; k++) {
+    const host = newHost();
+    const timeline = new SimTimeline(host);
+    await timeline.jumpTo(all);
+    const epoch = host.journal.epoch;
+    let t0 = performance.now();
+    await timeline.jumpTo(back);
+    byFork.push(performance.now() - t0);
+    if (host.journal.epoch !== epoch || timeline.lines().length !== back.length) throw new Error('the jump back did not continue from the timeline');
+
+    const fresh = new SimTimeline(newHost());
+    t0 = performance.now();
+    await fresh.jumpTo(back);
+    fromZero.push(performance.now() - t0);
+
+    const bare = newHost();
+    t0 = performance.now();
+    await bare.rebuild(back);
+    fromZeroNoMoments.push(performance.now() - t0);
+  }
+  return { lesson: lesson.id, lines: all.length, backTo: back.length, byFork: summarize(byFork), fromZero: summarize(fromZero), fromZeroNoMoments: summarize(fromZeroNoMoments) };
 }

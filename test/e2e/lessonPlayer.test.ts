@@ -5,7 +5,8 @@ import { pageSuite, terminalSelector, typeLine, waitForTerminal } from './harnes
 
 /**
  * The lesson player in a real browser, on the simulator: a student goes
- * through "Your first container" with a prediction, a jump, a mistake (and
+ * through "Your first container" with a prediction, a jump (through the
+ * timeline, which lists the lines it ran), a mistake (and
  * the why-not), a hint, a restart that really resets the engine, a reload
  * that keeps progress (the simulator's, not the real engine's), a
  * `?lesson=&step=` link that rebuilds the engine at that step, the ✓ of a
@@ -103,6 +104,9 @@ describe.skipIf(!haveChromium())('the lesson player, on the simulated backend', 
     await waitForTerminal(page, /The engine was rebuilt at the start of the lesson step\./, { unwrap: true });
     await expect.poll(() => statusOf(page, 'sleeper')).toBe('current');
     await expect.poll(() => new URL(page.url()).search).toBe('?lesson=first-container&step=5');
+    // Through the timeline: the two lines the student ran are kept, the steps' lines after them run; each is in the history.
+    const historyLines = (): Promise<(string | null)[]> => page.locator('[data-testid="history"] li').evaluateAll((els) => els.map((e) => e.getAttribute('title')));
+    await expect.poll(historyLines).toEqual(['docker run hello-world', 'docker run --name hello hello-world', 'docker ps -a', 'docker version']);
     expect(await containerState(page, 'hello')).toBe('exited');
 
     // A mistake: the step says why it is not done, in one sentence.
@@ -120,6 +124,9 @@ describe.skipIf(!haveChromium())('the lesson player, on the simulated backend', 
     await page.locator('[data-testid="lesson-restart"]').click();
     await expect.poll(() => statusOf(page, 'hello')).toBe('current');
     await page.locator(`${pane}[aria-busy="false"]`).waitFor();
+    // The lines the restart replaced are not lost: a branch on the timeline, the history empty.
+    await expect.poll(() => page.locator('[data-testid="timeline-bar"] .branches summary').textContent()).toBe('Branches (1)');
+    expect(await historyLines()).toEqual([]);
     expect(await containerState(page, 'sleeper')).toBe('absent');
     expect(await containerState(page, 'hello')).toBe('absent');
     await expect.poll(() => new URL(page.url()).search).toBe('?lesson=first-container&step=1');

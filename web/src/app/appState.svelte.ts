@@ -389,9 +389,10 @@ export class AppState {
   }
 
   /**
-   * A fresh engine with `lines` run on it (the lesson player puts the
-   * simulator at a step's start): the terminal, history and trace start over
-   * as on a reset.
+   * The engine a fresh one with `lines` run on it would be (the lesson player
+   * puts the simulator at a step's start): the terminal starts over as on a
+   * reset; the history is the simulator's timeline after the jump (the lines
+   * run to get there, the student's earlier ones kept as a branch).
    */
   async rebuild(lines: string[]): Promise<void> {
     const backend = this.backend;
@@ -400,6 +401,7 @@ export class AppState {
     this.generationReason = 'lesson';
     this.generation++;
     this.running = false;
+    // A backend without a timeline starts its history over; one with a timeline lists the jump's lines below.
     this.history = [];
     this.saveHistory();
     this.trace = [];
@@ -408,10 +410,11 @@ export class AppState {
     this.followLine = null;
     this.past = null;
     this.comparison = null;
-    await backend.rebuild(lines);
-    // The rebuild's own snapshot events travel on another channel: let them land before the state the lesson starts from.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    this.snapshot = await backend.snapshot();
+    await this.rewindWith(backend, async () => {
+      await backend.rebuild!(lines);
+      // The rebuild's own snapshot events travel on another channel: let them land before the state the lesson starts from.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    });
   }
 
   /**

@@ -36,10 +36,11 @@ export interface Rebuilder {
 }
 
 /**
- * Puts the engine at the start of step `index`: a fresh engine, the set-up,
- * then the solutions of the steps before it. The one place that knows how;
- * timeline checkpoints can replace the replay here. Resolves false when the
- * backend cannot rebuild (a real engine), so only the pane moves.
+ * Puts the engine at the start of step `index`: as a fresh engine with the
+ * set-up, then the solutions of the steps before it, run on it. The simulator
+ * jumps through its timeline (backends/sim/timeline.ts `jumpTo`): lines it
+ * already ran are reused, the student's own kept as a branch. Resolves false
+ * when the backend cannot rebuild (a real engine), so only the pane moves.
  */
 export async function rebuildAtStep(engine: Rebuilder, lesson: Lesson, index: number): Promise<boolean> {
   if (!engine.rebuild) return false;
