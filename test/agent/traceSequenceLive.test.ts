@@ -105,7 +105,9 @@ function liveSequenceSuite(tracer: 'bpftrace' | 'strace'): void {
     const real = sequenceOf(streamed(), line, { containerId: id });
     const sim = await simSequence(line);
     process.stdout.write(`${tracer}: ${real.messages.length} rows (${real.messages.reduce((n, m) => n + m.ops.length, 0)} ops); sim: ${sim.messages.length} rows\n`);
-    expect(phaseOrder(real, TEACHER)).toEqual(ORDER);
+    // On a failure, the rows as drawn with each op's pid and container, to tell a mis-mapped op from another container's work.
+    const rows = real.messages.map((m) => `${m.phase} ${m.from}→${m.to} ${m.label} [${m.ops.map((o) => `${o.pid}/${o.containerId?.slice(0, 12) ?? '-'}`).join(' ')}]`).join('\n');
+    expect(phaseOrder(real, TEACHER), rows).toEqual(ORDER);
     expect(phaseOrder(sim, TEACHER)).toEqual(phaseOrder(real, TEACHER));
     expectTeacherLanes(real, 'sleep 30');
     expectTeacherLanes(sim, 'sleep 30');
@@ -122,15 +124,17 @@ function liveSequenceSuite(tracer: 'bpftrace' | 'strace'): void {
   });
 }
 
-const bpftraceProblem = haveDocker() && haveRoot() ? tracingProblem() : 'no Docker or not root';
-if (bpftraceProblem && required) throw new Error(`the kernel trace is required (REQUIRE_DOCKER=1) but ${bpftraceProblem}`);
-if (bpftraceProblem) process.stderr.write(`skipping the live sequence diagram (bpftrace): ${bpftraceProblem}\n`);
-
-describe.skipIf(bpftraceProblem !== null)('the sequence diagram, live on the real engine with bpftrace', () => liveSequenceSuite('bpftrace'));
-
+// strace first: attached while dockerd is still tearing down the previous suite's container, strace has been seen to slow
+// dockerd to a minute a line and to miss its first calls (the overlay mount, the shim and runc create).
 const straceChoice = haveDocker() && haveRoot() ? chooseTracer('strace') : { problem: 'no Docker or not root' };
 const straceProblem = 'problem' in straceChoice ? straceChoice.problem : null;
 if (straceProblem && required) throw new Error(`the strace kernel trace is required (REQUIRE_DOCKER=1) but ${straceProblem}`);
 if (straceProblem) process.stderr.write(`skipping the live sequence diagram (strace): ${straceProblem}\n`);
 
 describe.skipIf(straceProblem !== null)('the sequence diagram, live on the real engine with strace (the fallback)', () => liveSequenceSuite('strace'));
+
+const bpftraceProblem = haveDocker() && haveRoot() ? tracingProblem() : 'no Docker or not root';
+if (bpftraceProblem && required) throw new Error(`the kernel trace is required (REQUIRE_DOCKER=1) but ${bpftraceProblem}`);
+if (bpftraceProblem) process.stderr.write(`skipping the live sequence diagram (bpftrace): ${bpftraceProblem}\n`);
+
+describe.skipIf(bpftraceProblem !== null)('the sequence diagram, live on the real engine with bpftrace', () => liveSequenceSuite('bpftrace'));
