@@ -358,7 +358,7 @@ export function layoutSequence(seq: Sequence, width = 1280): SequenceGeometry {
   const bandWidth = 190;
   const headHeight = 44;
   // Two lines of a lane note (unobservedLanes) between the names and the first row.
-  const top = headHeight + 20 + (unobservedLanes(seq).length ? 34 : 0);
+  const top = headHeight + 20 + (unobservedLanes(seq).length ? 38 : 0);
   const rowHeight = 34;
   const left = bandWidth + 70;
   const right = width - 80;
