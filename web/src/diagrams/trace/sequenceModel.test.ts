@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceOp } from '../../../../core/model';
-import { type SeqPhase, apiRequest, commandsOf, execLane, lastRunOf, layoutSequence, phaseOf, phaseOrder, pickCommand, runcSubcommand, sequenceOf } from './sequenceModel';
+import { type SeqPhase, apiRequest, commandsOf, execLane, lastRunOf, layoutSequence, phaseOf, phaseOrder, pickCommand, runcSubcommand, sequenceOf, unobservedLanes } from './sequenceModel';
 
 let seq = 0;
 function op(o: string, args: TraceOp['args'], extra: Partial<TraceOp> = {}): TraceOp {
@@ -174,6 +174,15 @@ describe('sequenceOf', () => {
   it('puts the request first when the trace saw no client (the real tracer watches only dockerd and containerd)', () => {
     const s = sequenceOf(ops.slice(1), run);
     expect(s.messages[0]).toMatchObject({ from: 'client', to: 'dockerd', derived: true });
+  });
+
+  it('names the lanes drawn only from derived calls: the client the real tracer never sees, dockerd answering docker ps from memory', () => {
+    // The sim traces the client's execve: every lane with an arrow has a traced op.
+    expect(unobservedLanes(sequenceOf(ops, run))).toEqual([]);
+    // The real tracers watch dockerd and containerd, not the client: its only arrow is the derived request.
+    expect(unobservedLanes(sequenceOf(ops.slice(1), run))).toEqual(['client']);
+    // The request and its answerer are both inferred; the lanes with no arrow at all (containerd, the shim) are not noted.
+    expect(unobservedLanes(sequenceOf([op('exit', { code: 0 }, { actor: 'runc', command: 'docker ps' })], 'docker ps'))).toEqual(['client', 'dockerd']);
   });
 
   it('does not derive a request the trace shows', () => {

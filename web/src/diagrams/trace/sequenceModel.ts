@@ -321,6 +321,18 @@ export function phaseOrder(seq: Sequence, only: readonly SeqPhase[] = SEQ_PHASES
   return out;
 }
 
+/**
+ * The lanes drawn only from derived calls: no traced op starts or ends on them. The real tracers do not watch the docker
+ * client (and a dockerd that answers from memory makes no kernel call), so its lane carries only the request inferred from
+ * the command line; the diagram says so there rather than let the dashed arrow pass for something observed.
+ */
+export function unobservedLanes(seq: Sequence): TraceActor[] {
+  const seen = new Set<TraceActor>();
+  const derived = new Set<TraceActor>();
+  for (const m of seq.messages) for (const l of [m.from, m.to]) (m.derived ? derived : seen).add(l);
+  return seq.lanes.filter((l) => derived.has(l) && !seen.has(l));
+}
+
 /** What a step lights up: everything its ops changed. */
 export function affectsOf(m: SeqMessage): NonNullable<TraceOp['affects']> {
   return m.ops.flatMap((o) => o.affects ?? []);
@@ -331,6 +343,8 @@ export interface SequenceGeometry {
   height: number;
   /** Where the lanes' headers end and the first row starts. */
   top: number;
+  /** The height of a lane's name box (from y = 10); a lane note goes below it. */
+  headHeight: number;
   rowHeight: number;
   /** The phase bands' column on the left. */
   bandWidth: number;
@@ -339,15 +353,17 @@ export interface SequenceGeometry {
   rowY: (row: number) => number;
 }
 
-/** Where things go: lanes spread evenly right of the phase column, one row per message. */
+/** Where things go: lanes spread evenly right of the phase column, one row per message; room under the names for lane notes. */
 export function layoutSequence(seq: Sequence, width = 1280): SequenceGeometry {
   const bandWidth = 190;
-  const top = 64;
+  const headHeight = 44;
+  // Two lines of a lane note (unobservedLanes) between the names and the first row.
+  const top = headHeight + 20 + (unobservedLanes(seq).length ? 38 : 0);
   const rowHeight = 34;
   const left = bandWidth + 70;
   const right = width - 80;
   const step = (right - left) / (seq.lanes.length - 1);
   const laneX = Object.fromEntries(seq.lanes.map((l, i) => [l, Math.round(left + i * step)])) as Record<TraceActor, number>;
   const rowY = (row: number): number => top + 24 + row * rowHeight;
-  return { width, height: rowY(Math.max(seq.messages.length, 1)) + 10, top, rowHeight, bandWidth, laneX, rowY };
+  return { width, height: rowY(Math.max(seq.messages.length, 1)) + 10, top, headHeight, rowHeight, bandWidth, laneX, rowY };
 }
