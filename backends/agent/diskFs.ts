@@ -23,14 +23,16 @@ import {
   chmodSync,
   type Stats,
 } from 'node:fs';
+import { decodeBytes, encodeText } from './byteText';
 import { compareBytes, FsError, type Fs, type FsErrorCode, type FsStat, type FsWriter } from '../../core/shell/filesystem';
 
 /**
  * The host shell's filesystem on the real disk, for the agent run with
  * `--host-shell`: what `echo hi > /tmp/x` writes is what the host's own
  * programs (and `docker run -v`, `docker cp`, `docker build .`) then read.
- * Synchronous, as the Fs interface is; text is UTF-8 as the shell expects
- * (a binary file reads with replacement characters).
+ * Synchronous, as the Fs interface is; text is UTF-8 as the shell expects,
+ * and a binary file's other bytes travel as byteText's escapes, so
+ * `docker save busybox > b.tar` and `docker load < b.tar` keep every byte.
  */
 
 /** The shell holds a file it reads in memory: a bigger one is refused rather than taking the agent down. */
@@ -146,7 +148,7 @@ export class DiskFs implements Fs {
         chunks.push(buf.subarray(0, n));
         total += n;
       }
-      return { data: Buffer.concat(chunks, total).toString('utf8') };
+      return { data: decodeBytes(Buffer.concat(chunks, total)) };
     } catch (e) {
       return { error: fsErrorCode(e) };
     } finally {
@@ -156,7 +158,7 @@ export class DiskFs implements Fs {
 
   writeFile(abs: string, data: string, append = false): FsErrorCode | undefined {
     if (this.isDir(abs)) return 'EISDIR';
-    return attempt(() => writeFileSync(abs, data, { flag: append ? 'a' : 'w' }));
+    return attempt(() => writeFileSync(abs, encodeText(data), { flag: append ? 'a' : 'w' }));
   }
 
   /**
@@ -166,7 +168,7 @@ export class DiskFs implements Fs {
   openWrite(abs: string, append: boolean): FsWriter | FsErrorCode {
     const err = this.writeFile(abs, '', append);
     if (err) return err;
-    return { write: (text) => (text === '' ? undefined : attempt(() => writeFileSync(abs, text, { flag: 'a' }))) };
+    return { write: (text) => (text === '' ? undefined : attempt(() => writeFileSync(abs, encodeText(text), { flag: 'a' }))) };
   }
 
   touch(abs: string): FsErrorCode | undefined {

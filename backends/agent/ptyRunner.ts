@@ -64,6 +64,10 @@ export function usesTerminal(args: readonly string[]): boolean {
     case 'build':
     case 'import':
       return rest.includes('-');
+    case 'save':
+    case 'export':
+      // At the terminal the CLI itself refuses to write a tar there ("cowardly refusing…"): it must see its terminal.
+      return !(shortHas('o') || rest.some((a) => a === '--output' || a.startsWith('--output=')));
     default:
       return false;
   }

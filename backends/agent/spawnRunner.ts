@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { StringDecoder } from 'node:string_decoder';
 import type { CommandRunner, ProcessIO } from '../../core/process';
+import { ByteDecoder, encodeText } from './byteText';
 import { type LineTerminal, programCwd, runInPty, usesTerminal } from './ptyRunner';
 
 /**
@@ -54,7 +54,8 @@ export function runProgram(file: string, args: readonly string[], io: ProcessIO,
     const offInterrupt = io.interrupt.onInterrupt(() => signal('SIGINT'));
 
     const pipe = (stream: NodeJS.ReadableStream, write: (text: string) => void): void => {
-      const decoder = new StringDecoder('utf8');
+      // Binary (docker save, export, gzip) passes through the shell's text intact: see byteText.ts.
+      const decoder = new ByteDecoder();
       stream.on('data', (chunk: Buffer) => {
         const text = decoder.write(chunk);
         if (text) write(text);
@@ -79,7 +80,7 @@ export function runProgram(file: string, args: readonly string[], io: ProcessIO,
     if (io.stdin !== null && child.stdin) {
       // A program that exits without reading its input is not an error.
       child.stdin.on('error', () => {});
-      child.stdin.end(io.stdin);
+      child.stdin.end(encodeText(io.stdin));
     }
 
     let settled = false;

@@ -208,6 +208,32 @@ describe.skipIf(!haveDocker())('agent: --host-shell', () => {
     }
   });
 
+  it('binary passes through the shell byte for byte: docker save > f, cat f | sha256sum, docker load < f', async () => {
+    const dir = `/tmp/${uniqueName('gb-binary')}`;
+    const tag = `${uniqueName('gb-binary-img')}:1`;
+    mkdirSync(dir);
+    docker('tag', 'busybox:latest', tag);
+    try {
+      const saved = await run(client, `cd ${dir} && docker save ${tag} > through-shell.tar && docker save -o direct.tar ${tag}`);
+      expect(saved).toEqual({ code: 0, stdout: '', stderr: '' });
+      // The shell's redirect wrote the very bytes the CLI writes with -o (a tar of NULs, octal and gzip-free layer bytes).
+      const direct = readFileSync(`${dir}/direct.tar`);
+      expect(direct.length).toBeGreaterThan(100_000);
+      expect(readFileSync(`${dir}/through-shell.tar`).equals(direct)).toBe(true);
+      // Read by the shell's own cat and piped to a host program: the same bytes again.
+      const sums = await run(client, `cd ${dir} && cat through-shell.tar | sha256sum && sha256sum < direct.tar`);
+      const [a, b] = sums.stdout.split('\n');
+      expect(a?.slice(0, 64)).toMatch(/^[0-9a-f]{64}$/);
+      expect(a?.slice(0, 64)).toBe(b?.slice(0, 64));
+      dockerQuiet('rmi', tag);
+      const loaded = await run(client, `cd ${dir} && docker load < through-shell.tar`);
+      expect(loaded).toEqual({ code: 0, stdout: `Loaded image: ${tag}\n`, stderr: '' });
+    } finally {
+      dockerQuiet('rmi', tag);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses names that are on no PATH', async () => {
     expect((await run(client, 'gbtest-no-such-program')).stderr).toBe('bash: gbtest-no-such-program: command not found\n');
   });

@@ -142,6 +142,15 @@ describe.skipIf(!haveDocker())('agent: the terminal line on a pseudo-terminal', 
     expect(rawFrames(id)).toEqual([]);
   });
 
+  it('docker save at the terminal: the CLI sees its terminal and refuses, as it does at a real one; redirected, it writes the tar', async () => {
+    const id = start('docker save busybox');
+    expect(await exitOf(id)).toBe(1);
+    expect(c.output(id)).toMatch(/cowardly refusing to save to a terminal\. Use the -o flag or redirect/);
+    const piped = start('docker save busybox | wc -c');
+    expect(await exitOf(piped)).toBe(0);
+    expect(Number(c.frames.filter((f) => f.type === 'stdout' && f.id === piped).map((f) => String(f.text)).join('').trim())).toBeGreaterThan(100_000);
+  });
+
   it('docker run -t without -i: the container gets a tty, its \\n turned into \\r\\n by both ttys as in a real terminal', async () => {
     const id = start('docker run --rm -t busybox sh -c "[ -t 0 ] && [ -t 1 ] && echo container-tty"');
     expect(await exitOf(id)).toBe(0);
