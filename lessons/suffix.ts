@@ -39,7 +39,7 @@ export function studentSuffix(seed: string): string {
 // ---------------------------------------------------------------------------
 // Shell lines: words of `docker` commands, with where they sit in the line.
 
-interface Word {
+export interface Word {
   start: number;
   end: number;
   /** The word as the shell gives it to the program (quotes removed). */
@@ -77,7 +77,7 @@ function closingParen(s: string, i: number): number {
  * are commands of their own, handed to `nested`. A redirection's target is
  * not a word of its command.
  */
-function commands(s: string, nested: (start: number, end: number) => void): Word[][] {
+export function commands(s: string, nested: (start: number, end: number) => void): Word[][] {
   const out: Word[][] = [];
   let words: Word[] = [];
   let cur: Word | null = null;
@@ -164,7 +164,7 @@ function commands(s: string, nested: (start: number, end: number) => void): Word
 }
 
 /** Every `docker …` command in a line (also inside `$( … )`), as its words. */
-function dockerCommands(line: string, visit: (words: Word[], offset: number) => void, offset = 0): void {
+export function dockerCommands(line: string, visit: (words: Word[], offset: number) => void, offset = 0): void {
   const inner: [number, number][] = [];
   for (const words of commands(line, (a, b) => inner.push([a, b]))) if (words[0]?.value === 'docker') visit(words, offset);
   for (const [a, b] of inner) dockerCommands(line.slice(a, b), visit, offset + a);
