@@ -1,6 +1,6 @@
 import type { Check } from './checks';
 import type { Lesson, LessonStep, Localized, Prediction } from './lesson';
-import { dockerCommands, lessonNames, suffixLesson, type LessonNames } from './suffix';
+import { dockerCommands } from './shellWords';
 import type { StepView } from './view';
 
 /**
@@ -173,7 +173,7 @@ function ambiguousPath(p: string, m: Mover): boolean {
  */
 function movePorts(text: string, m: Mover, bare: boolean): string {
   if (m.hs.ports.length === 0) return text;
-  return text.replace(/(?<![\w.])\d{1,5}(?![\w])/g, (n, at: number) => {
+  return text.replace(/(?<![\w.])\d{1,5}(?!\w|\.\d)/g, (n, at: number) => {
     const port = Number(n);
     if (!m.hs.ports.includes(port)) return n;
     const before = text.slice(Math.max(0, at - 40), at);
@@ -339,7 +339,12 @@ export function hostSideLesson<L extends Lesson>(lesson: L, suffix: string, hs: 
   };
 }
 
-/** The lesson as one student on a shared engine reads it: their names (suffix.ts), host ports and host paths. */
-export function studentLesson<L extends Lesson>(lesson: L, suffix: string, names: LessonNames = lessonNames(lesson)): L {
-  return hostSideLesson(suffixLesson(lesson, suffix, names), suffix, lessonHostSide(lesson));
+/** A shell line with the host ports and paths of `hs` made the student's (`lessonHostSide` says which). */
+export function hostSideLine(line: string, hs: HostSide, suffix: string): string {
+  return moveLine(line, { hs, suffix, offset: portOffset(suffix) });
+}
+
+/** A lesson's prose (a body, a hint) with the host ports and paths of `hs` made the student's. */
+export function hostSideText(text: string, hs: HostSide, suffix: string): string {
+  return moveText(text, { hs, suffix, offset: portOffset(suffix) });
 }
