@@ -10,7 +10,8 @@ import { DEFAULT_CONF, ERROR_50X_HTML } from '../../core/services/fixtures/nginx
 import { parseLesson } from '../../lessons/format';
 import type { Lesson, LessonStep, Localized } from '../../lessons/lesson';
 import { stepNeeds } from '../../lessons/requirements';
-import { lessonNames, studentSuffix, suffixLesson } from '../../lessons/suffix';
+import { lessonHostSide } from '../../lessons/hostSide';
+import { dockerArgv, lessonNames, studentSuffix, suffixLesson } from '../../lessons/suffix';
 import { haveDocker, haveRoot } from '../support/requirements';
 import { type TestAgent, connectClient, startTestAgent, uniqueName, waitFor } from './support';
 
@@ -178,6 +179,7 @@ describe.skipIf(!haveDocker() || !haveRoot())('the course on the real engine', (
       } finally {
         // The lesson's reset: its suffixed objects and the containers its lines made unnamed (`docker run hello-world`).
         await client.resetLesson({ suffix, setup: [] });
+        removeHostPaths(lesson, suffix);
       }
       const passed = report.steps.filter((s) => s.passed).length;
       const skipped = report.steps.filter((s) => 'skipped' in s);
@@ -197,7 +199,41 @@ describe.skipIf(!haveDocker() || !haveRoot())('the course on the real engine', (
       expect(report.steps.map((s) => s.id)).toEqual(lesson.steps.map((s) => s.id));
     }, 300_000);
   });
+
+  /** The host ports the student's `-p` words publish. */
+  const published = (lesson: Lesson): number[] =>
+    lesson.steps.flatMap((s) => s.commands.flatMap(dockerArgv)).flatMap((argv) => argv.flatMap((a, i) => (a === '-p' ? [Number(/^(?:[\d.]+:)?(\d+):/.exec(argv[i + 1] ?? '')?.[1])] : [])));
+
+  // A class on one engine: two students' lessons 09 and 11 at once, each on its own connection (its own terminal).
+  it.each(['09-networking.md', '11-volumes.md'])('%s: two students at once, on their own host ports and paths, every step passing', async (file) => {
+    const lesson = parseLesson(readFileSync(join(dir, file), 'utf8'));
+    const suffixes = [studentSuffix(uniqueName()), studentSuffix(uniqueName())] as const;
+    const [a, b] = suffixes.map((s) => suffixLesson(lesson, s));
+    const [pa, pb] = [published(a!), published(b!)];
+    expect(pa.length).toBeGreaterThan(0);
+    expect(pa.filter((p) => pb.includes(p))).toEqual([]);
+    const second = connectClient(t);
+    await waitFor('the second connection', () => second.events.some((e) => e.type === 'connection' && e.state === 'open'));
+    try {
+      const skip = cannotRunHere(lesson);
+      const reports = await Promise.all([runLessonOnBackend(a!, client, { skip }), runLessonOnBackend(b!, second, { skip })]);
+      for (const report of reports) {
+        expect(report.setupError).toBeUndefined();
+        expect(report.steps.filter((s) => !s.passed && !('skipped' in s)).map((s) => `${s.id}: ${s.why!.en}`)).toEqual([]);
+      }
+    } finally {
+      await client.resetLesson({ suffix: suffixes[0], setup: [] });
+      await second.resetLesson({ suffix: suffixes[1], setup: [] });
+      second.close();
+      for (const s of suffixes) removeHostPaths(lesson, s);
+    }
+  }, 600_000);
 });
+
+/** The scratch host paths a student's lesson made (`/tmp/site-ab12`): the agent's reset removes engine objects, not the host's files. */
+function removeHostPaths(lesson: Lesson, suffix: string): void {
+  for (const p of lessonHostSide(lesson).paths) rmSync(`${p}-${suffix}`, { recursive: true, force: true });
+}
 
 describe.skipIf(!haveDocker() || !haveRoot())('glassbox lesson check --real', () => {
   it('runs a lesson on the local engine and says which lessons are sim-only and why', async () => {
