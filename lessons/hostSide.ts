@@ -267,7 +267,8 @@ function movePortsInPiece(line: string, a: number, b: number, m: Mover): string 
 
 /** Prose: code spans that are a shell line as lines, the rest (and spans like `-p 8080:80`) as prose. */
 function moveText(text: string, m: Mover): string {
-  if (/^[a-z][\w.-]*\s/.test(text.trim()) && /^(docker|curl|wget|mkdir|echo|cat)\s/.test(text.trim()) && !text.includes('`')) return moveLine(text, m);
+  // A hint that is a bare shell line (no code spans): a line.
+  if (/^(docker|curl|wget|mkdir|echo|cat)\s/.test(text.trim()) && !text.includes('`')) return moveLine(text, m);
   const parts = text.split(/(`[^`\n]+`)/);
   return parts
     .map((p, i) => {

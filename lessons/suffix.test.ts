@@ -396,6 +396,17 @@ describe('the course, for two students on one engine', () => {
     expect(a.paths).toEqual(plain.paths.map((p) => p.replace(/^\/tmp\/[^/]+/, (d) => `${d}-${A}`)));
   });
 
+  it("lesson 12's registry view, image names and creates carry the student's port", () => {
+    const mine = suffixLesson(course.find(([f]) => f.startsWith('12'))![1], A);
+    const port = 5000 + portOffset(A);
+    expect(mine.steps[0]!.view?.point).toEqual({ kind: 'registry', name: `localhost:${port}` });
+    expect(mine.creates).toContain(`localhost:${port}/busybox-${A}`);
+    expect(mine.steps[1]!.commands).toEqual([`docker tag busybox localhost:${port}/busybox-${A}`]);
+    // The registry's own port, in the prose and in the container side of -p, is the container's.
+    expect(mine.steps[0]!.body.en).toContain('on port 5000 ');
+    expect(mine.steps[0]!.commands[0]).toContain(`-p ${port}:5000 `);
+  });
+
   it('lessons 09, 11, 12 and 14 publish host ports and 11 binds host paths, so the test above has something to compare', () => {
     const use = (id: string): ReturnType<typeof hostUse> => hostUse(course.find(([f]) => f.startsWith(id))![1].steps.flatMap((s) => s.commands));
     expect(use('09').ports).toEqual([8080]);
