@@ -120,7 +120,8 @@ export class LessonState {
   /**
    * The student's suffix on a shared real engine (lessons/suffix.ts), set by
    * the app with `useSuffix`; null on the simulator. With one, the lesson
-   * shows and checks suffixed names and the diagrams keep to its containers.
+   * shows and checks suffixed names, the student's host ports and scratch
+   * host paths (lessons/hostSide.ts), and the diagrams keep to its containers.
    */
   suffix = $state<string | null>(null);
   /** The lesson's names on the engine, for `view`. */
