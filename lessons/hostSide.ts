@@ -7,8 +7,8 @@ import type { StepView } from './view';
  * Per-student host ports and host paths on a shared real engine
  * (lessons/AUTHORING.md, "On the real backend"), in the style of the name
  * suffix: the lesson the student reads shows the rewritten port and path, so
- * what they type is what runs. `-p 8080:80` becomes `-p 21517:80` and
- * `curl localhost:8080` `curl localhost:21517` (8080 plus the student's
+ * what they type is what runs. `-p 8080:80` becomes `-p 24105:80` and
+ * `curl localhost:8080` `curl localhost:24105` (8080 plus student ab12's
  * offset); `-v /tmp/site:/usr/share/nginx/html` becomes
  * `-v /tmp/site-ab12:/usr/share/nginx/html`. Container-side ports and paths
  * never change.
