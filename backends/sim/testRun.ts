@@ -14,3 +14,10 @@ export async function run(host: SimHost, line: string): Promise<LineResult> {
   const exit = await host.runToCompletion(line, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
   return { out, err, exit };
 }
+
+/** `run`, for lines that must succeed (benchmarks, set-up): what it printed, or the error with its stderr. */
+export async function runOk(host: SimHost, line: string): Promise<string> {
+  const r = await run(host, line);
+  if (r.exit !== 0) throw new Error(`\`${line}\` exited ${r.exit}: ${r.err.trim()}`);
+  return r.out;
+}

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { BackendEvent } from '../../core/backend';
 import type { Snapshot } from '../../core/model';
 import { SimHost } from '../../backends/sim/simHost';
+import { runOk } from '../../backends/sim/testRun';
 import { receivingPatches, sendingPatches } from '../../backends/sim/patchStream';
 import { TEST_IMAGES } from '../../core/engine/testDriver';
 import { summarize, type Stats } from './stats';
@@ -33,14 +34,6 @@ export interface PatchBenchRow {
   snapshotBytes: number;
 }
 
-async function exec(host: SimHost, line: string): Promise<string> {
-  let out = '';
-  let err = '';
-  const exit = await host.runToCompletion(line, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  if (exit !== 0) throw new Error(`\`${line}\` exited ${exit}: ${err}`);
-  return out;
-}
-
 /** Wall-clock and this process's CPU time (ms): on a shared machine the CPU time says what the work costs, the wall time what a user would wait. */
 export interface Timed {
   wall: Stats;
@@ -55,13 +48,13 @@ async function timeRuns(host: SimHost, listener: (e: BackendEvent) => void, runs
   for (let i = 0; i < runs + 5; i++) {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
-    const id = (await exec(host, 'docker run -d busybox sleep 300')).trim();
+    const id = (await runOk(host, 'docker run -d busybox sleep 300')).trim();
     const c = process.cpuUsage(c0);
     if (i >= 5) {
       wall.push(performance.now() - t0);
       cpu.push((c.user + c.system) / 1000);
     }
-    await exec(host, `docker rm -f ${id}`);
+    await runOk(host, `docker rm -f ${id}`);
   }
   off();
   return { wall: summarize(wall), cpu: summarize(cpu) };
@@ -121,7 +114,7 @@ async function timeRunsThreaded(host: SimHost, page: PageThread, patches: boolea
   for (let i = 0; i < runs + 5; i++) {
     const t0 = performance.timeOrigin + performance.now();
     const c0 = process.cpuUsage();
-    const id = (await exec(host, 'docker run -d busybox sleep 300')).trim();
+    const id = (await runOk(host, 'docker run -d busybox sleep 300')).trim();
     const ack = await page.held();
     const c = process.cpuUsage(c0);
     // What the page holds must be the machine with the new container, or the timing means nothing.
@@ -130,7 +123,7 @@ async function timeRunsThreaded(host: SimHost, page: PageThread, patches: boolea
       wall.push(ack.at - t0);
       cpu.push((c.user + c.system) / 1000);
     }
-    await exec(host, `docker rm -f ${id}`);
+    await runOk(host, `docker rm -f ${id}`);
     await page.held();
   }
   off();
@@ -143,7 +136,7 @@ export async function benchPatches(opts: { sizes?: number[]; runs?: number } = {
     // A p95 from 40 samples is the third slowest: more runs where they are cheap.
     const runs = opts.runs ?? (live <= 100 ? 200 : 60);
     const host = new SimHost({ seed: `bench-patches-${live}`, preload: TEST_IMAGES, yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: false });
-    for (let i = 0; i < live; i++) await exec(host, 'docker run -d busybox sleep 300');
+    for (let i = 0; i < live; i++) await runOk(host, 'docker run -d busybox sleep 300');
     let held: Snapshot | null = null;
     const fullInProcess = await timeRuns(host, (e) => void (e.type === 'snapshot' && (held = e.snapshot)), runs);
     const fullCloned = await timeRuns(host, (e) => {
@@ -160,9 +153,9 @@ export async function benchPatches(opts: { sizes?: number[]; runs?: number } = {
     // The sizes: one more run's patch event as the worker sends it, against the whole snapshot after it.
     let patchEvent: BackendEvent | null = null;
     const offSize = host.subscribe(sendingPatches((e) => void (e.type === 'patch' && (patchEvent = e))));
-    await exec(host, 'docker run -d busybox sleep 300');
+    await runOk(host, 'docker run -d busybox sleep 300');
     patchEvent = null;
-    await exec(host, 'docker run -d busybox sleep 300');
+    await runOk(host, 'docker run -d busybox sleep 300');
     offSize();
     const after = host.snapshot();
     if (!patchEvent) throw new Error('no patch event for a docker run -d');

@@ -1,5 +1,6 @@
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
 import { SimHost } from '../../backends/sim/simHost';
+import { runOk } from '../../backends/sim/testRun';
 import { TEST_IMAGES } from '../../core/engine/testDriver';
 import { summarize, type Stats } from './stats';
 
@@ -17,14 +18,6 @@ export interface RegistryBenchResult {
   pull: Stats;
 }
 
-async function mustExec(host: SimHost, line: string): Promise<string> {
-  let stdout = '';
-  let stderr = '';
-  const exit = await host.runToCompletion(line, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  if (exit !== 0) throw new Error(`\`${line}\` exited ${exit}: ${stderr.trim()}`);
-  return stdout;
-}
-
 async function timed(fn: () => Promise<void>, clock: () => number): Promise<number> {
   const t0 = clock();
   await fn();
@@ -33,8 +26,8 @@ async function timed(fn: () => Promise<void>, clock: () => number): Promise<numb
 
 /** Untimed: a fresh registry container, its storage in a new anonymous volume. */
 async function freshRegistry(host: SimHost): Promise<void> {
-  await mustExec(host, 'docker rm -f -v registry');
-  await mustExec(host, 'docker run -d -p 5000:5000 --name registry registry:2');
+  await runOk(host, 'docker rm -f -v registry');
+  await runOk(host, 'docker run -d -p 5000:5000 --name registry registry:2');
 }
 
 /**
@@ -46,17 +39,17 @@ export async function benchRegistry(opts: { runs?: number; warmup?: number; cloc
   const runs = opts.runs ?? 200;
   const warmup = opts.warmup ?? 20;
   const host = new SimHost({ seed: 'bench-registry', preload: TEST_IMAGES, yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: false });
-  await mustExec(host, 'mkdir -p /bench');
-  await mustExec(host, "printf 'FROM busybox\\nRUN echo one > /one\\nRUN echo two > /two\\nRUN mkdir -p /srv && echo three > /srv/three\\nRUN echo four > /four\\n' > /bench/Dockerfile");
-  await mustExec(host, 'docker build -q -t localhost:5000/app /bench');
-  const layers = Number((await mustExec(host, "docker image inspect --format '{{len .RootFS.Layers}}' localhost:5000/app")).trim());
-  await mustExec(host, 'docker run -d -p 5000:5000 --name registry registry:2');
+  await runOk(host, 'mkdir -p /bench');
+  await runOk(host, "printf 'FROM busybox\\nRUN echo one > /one\\nRUN echo two > /two\\nRUN mkdir -p /srv && echo three > /srv/three\\nRUN echo four > /four\\n' > /bench/Dockerfile");
+  await runOk(host, 'docker build -q -t localhost:5000/app /bench');
+  const layers = Number((await runOk(host, "docker image inspect --format '{{len .RootFS.Layers}}' localhost:5000/app")).trim());
+  await runOk(host, 'docker run -d -p 5000:5000 --name registry registry:2');
 
   const push = async (): Promise<number> => {
     await freshRegistry(host);
     let pushed = 0;
     const took = await timed(async () => {
-      pushed = (await mustExec(host, 'docker push localhost:5000/app')).split('\n').filter((l) => l.endsWith(': Pushed')).length;
+      pushed = (await runOk(host, 'docker push localhost:5000/app')).split('\n').filter((l) => l.endsWith(': Pushed')).length;
     }, clock);
     if (pushed !== layers) throw new Error(`docker push pushed ${pushed} of ${layers} layers`);
     return took;
@@ -69,10 +62,10 @@ export async function benchRegistry(opts: { runs?: number; warmup?: number; cloc
 
   // The registry now holds the image; each pull starts without it.
   const pull = async (): Promise<number> => {
-    await mustExec(host, 'docker rmi localhost:5000/app');
+    await runOk(host, 'docker rmi localhost:5000/app');
     let complete = 0;
     const took = await timed(async () => {
-      complete = (await mustExec(host, 'docker pull localhost:5000/app')).split('\n').filter((l) => l.endsWith(': Pull complete')).length;
+      complete = (await runOk(host, 'docker pull localhost:5000/app')).split('\n').filter((l) => l.endsWith(': Pull complete')).length;
     }, clock);
     if (complete !== layers - 1) throw new Error(`docker pull completed ${complete} layers, expected ${layers - 1}`);
     return took;

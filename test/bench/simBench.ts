@@ -1,5 +1,6 @@
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
 import { SimHost } from '../../backends/sim/simHost';
+import { runOk } from '../../backends/sim/testRun';
 import { summarize, type Stats } from './stats';
 import { TEST_IMAGES } from '../../core/engine/testDriver';
 
@@ -25,25 +26,6 @@ export interface SimBenchResult {
   };
 }
 
-interface Captured {
-  exit: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function exec(host: SimHost, line: string): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
-  const exit = await host.runToCompletion(line, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { exit, stdout, stderr };
-}
-
-async function mustExec(host: SimHost, line: string): Promise<Captured> {
-  const r = await exec(host, line);
-  if (r.exit !== 0) throw new Error(`\`${line}\` exited ${r.exit}: ${r.stderr.trim()}`);
-  return r;
-}
-
 function newHost(seed: string): SimHost {
   // The image is there already: the bench times the run, not the first pull.
   return new SimHost({ seed, preload: TEST_IMAGES, yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: false });
@@ -51,24 +33,24 @@ function newHost(seed: string): SimHost {
 
 async function runRmCycle(host: SimHost): Promise<number> {
   const t0 = performance.now();
-  const { stdout } = await mustExec(host, 'docker run -d busybox sleep 300');
-  await mustExec(host, `docker rm -f ${stdout.trim()}`);
+  const stdout = await runOk(host, 'docker run -d busybox sleep 300');
+  await runOk(host, `docker rm -f ${stdout.trim()}`);
   return performance.now() - t0;
 }
 
 async function nginxCurlCycle(host: SimHost): Promise<number> {
   const t0 = performance.now();
-  const { stdout } = await mustExec(host, 'docker run -d -p 8080:80 nginx');
-  const page = await mustExec(host, 'curl -s localhost:8080');
-  if (!page.stdout.includes('Welcome to nginx!')) throw new Error('curl localhost:8080 did not return the welcome page');
-  await mustExec(host, `docker rm -f ${stdout.trim()}`);
+  const stdout = await runOk(host, 'docker run -d -p 8080:80 nginx');
+  const page = await runOk(host, 'curl -s localhost:8080');
+  if (!page.includes('Welcome to nginx!')) throw new Error('curl localhost:8080 did not return the welcome page');
+  await runOk(host, `docker rm -f ${stdout.trim()}`);
   return performance.now() - t0;
 }
 
 /** The nginx service cycle alone (`docker run -d -p 8080:80 nginx`, `curl`, `docker rm -f`), after pulling nginx once. */
 export async function benchNginxCurlCycle(cycles = 500): Promise<Stats> {
   const host = newHost('bench-nginx');
-  await mustExec(host, 'docker pull nginx');
+  await runOk(host, 'docker pull nginx');
   return summarize(await sample(cycles, 50, () => nginxCurlCycle(host)));
 }
 
@@ -94,15 +76,15 @@ export async function benchSim(opts: { cycles?: number; liveContainers?: number 
   const nginx = await benchNginxCurlCycle(Math.max(50, Math.floor(cycles / 4)));
 
   const crowded = newHost('bench-crowded');
-  for (let i = 0; i < live; i++) await mustExec(crowded, 'docker run -d busybox sleep 300');
-  const ps = await sample(30, 5, () => mustExec(crowded, 'docker ps').then(() => undefined));
-  const psAll = await sample(30, 5, () => mustExec(crowded, 'docker ps -a').then(() => undefined));
+  for (let i = 0; i < live; i++) await runOk(crowded, 'docker run -d busybox sleep 300');
+  const ps = await sample(30, 5, () => runOk(crowded, 'docker ps').then(() => undefined));
+  const psAll = await sample(30, 5, () => runOk(crowded, 'docker ps -a').then(() => undefined));
   // Each new container is removed again, untimed, so the count stays at `live`.
   const runOnce = async (): Promise<number> => {
     const t0 = performance.now();
-    const { stdout } = await mustExec(crowded, 'docker run -d busybox sleep 300');
+    const stdout = await runOk(crowded, 'docker run -d busybox sleep 300');
     const took = performance.now() - t0;
-    await mustExec(crowded, `docker rm -f ${stdout.trim()}`);
+    await runOk(crowded, `docker rm -f ${stdout.trim()}`);
     return took;
   };
   const runDetached = await sample(30, 5, runOnce);
@@ -138,11 +120,11 @@ export async function benchShellPipeline(opts: { runs?: number } = {}): Promise<
   const runs = opts.runs ?? 30;
   const line = 'seq 10000 | sort -r | head -1';
   const host = newHost('bench-shell');
-  await mustExec(host, 'docker run -d --name pipe busybox sleep 3600');
+  await runOk(host, 'docker run -d --name pipe busybox sleep 3600');
   const expect = async (cmd: string): Promise<void> => {
-    const r = await mustExec(host, cmd);
+    const out = await runOk(host, cmd);
     // sort -r orders the lines as text, so 9999 comes before 10000.
-    if (r.stdout !== '9999\n') throw new Error(`\`${cmd}\` printed ${JSON.stringify(r.stdout)}`);
+    if (out !== '9999\n') throw new Error(`\`${cmd}\` printed ${JSON.stringify(out)}`);
   };
   const onHost = await sample(runs, 5, () => expect(line));
   const inContainer = await sample(runs, 5, () => expect(`docker exec pipe sh -c '${line}'`));

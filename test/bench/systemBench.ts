@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { setImmediate as yieldImmediate } from 'node:timers/promises';
 import { SimHost } from '../../backends/sim/simHost';
+import { runOk } from '../../backends/sim/testRun';
 import { TEST_IMAGES } from '../../core/engine/testDriver';
 import { formatStats, summarize, type Stats } from './stats';
 
@@ -18,14 +19,6 @@ export interface SystemBenchResult {
   cpu: { systemDfVerbose: Stats; statsNoStream: Stats };
   /** Lines each printed (a sanity check that the command did the work). */
   lines: { systemDfVerbose: number; statsNoStream: number };
-}
-
-async function mustExec(host: SimHost, line: string): Promise<string> {
-  let out = '';
-  let err = '';
-  const exit = await host.runToCompletion(line, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  if (exit !== 0) throw new Error(`\`${line}\` exited ${exit}: ${err}`);
-  return out;
 }
 
 async function sample(n: number, warmup: number, fn: () => Promise<unknown>): Promise<{ wall: Stats; cpu: Stats }> {
@@ -47,20 +40,20 @@ export async function benchSystem(opts: { containers?: number; volumes?: number 
   const containers = opts.containers ?? 1_000;
   const volumes = opts.volumes ?? 200;
   const host = new SimHost({ seed: 'bench-system', preload: TEST_IMAGES, yieldToEventLoop: () => yieldImmediate(), stdinIsTTY: false });
-  for (let i = 0; i < volumes; i++) await mustExec(host, `docker volume create bench-v${i}`);
+  for (let i = 0; i < volumes; i++) await runOk(host, `docker volume create bench-v${i}`);
   // Every fifth container mounts one of the volumes and writes into it and its upper layer; a tenth have exited.
   for (let i = 0; i < containers; i++) {
-    if (i % 10 === 9) await mustExec(host, `docker run -d busybox sh -c 'echo x > /f; exit 3'`);
-    else if (i % 5 === 0) await mustExec(host, `docker run -d -v bench-v${(i / 5) % volumes}:/data busybox sh -c 'echo x > /data/f; sleep 3000'`);
-    else await mustExec(host, 'docker run -d busybox sleep 3000');
+    if (i % 10 === 9) await runOk(host, `docker run -d busybox sh -c 'echo x > /f; exit 3'`);
+    else if (i % 5 === 0) await runOk(host, `docker run -d -v bench-v${(i / 5) % volumes}:/data busybox sh -c 'echo x > /data/f; sleep 3000'`);
+    else await runOk(host, 'docker run -d busybox sleep 3000');
   }
   let dfLines = 0;
   let statsLines = 0;
   const systemDfVerbose = await sample(30, 5, async () => {
-    dfLines = (await mustExec(host, 'docker system df -v')).split('\n').length - 1;
+    dfLines = (await runOk(host, 'docker system df -v')).split('\n').length - 1;
   });
   const statsNoStream = await sample(20, 3, async () => {
-    statsLines = (await mustExec(host, 'docker stats --no-stream')).split('\n').length - 1;
+    statsLines = (await runOk(host, 'docker stats --no-stream')).split('\n').length - 1;
   });
   return {
     containers,
