@@ -1,4 +1,4 @@
-import { resolvePath, splitPath, type Fs, type FsErrorCode, type FsStat, type FsWriter } from '../shell/filesystem';
+import { copyThrough, resolvePath, splitPath, type Fs, type FsErrorCode, type FsStat, type FsWriter } from '../shell/filesystem';
 import { pathParts, type LayerDir, type LayerNode } from '../unionfs/tree';
 import { utf8Length } from '../utf8';
 import type { Container } from './container';
@@ -195,22 +195,7 @@ export class UpperDirFs implements Fs {
 
   copy(from: string, to: string): FsErrorCode | undefined {
     if (!this.target(to)) return this.inner.copy(from, to);
-    const st = this.stat(from);
-    if (typeof st === 'string') return st;
-    if (st.kind !== 'dir') {
-      const r = this.tryRead(from);
-      if ('error' in r) return r.error;
-      return this.writeFile(to, r.data);
-    }
-    const names = this.readdir(from);
-    if (typeof names === 'string') return names;
-    const e = this.mkdir(to);
-    if (e && e !== 'EEXIST') return e;
-    for (const n of names) {
-      const sub = this.copy(`${from}/${n}`, `${to}/${n}`);
-      if (sub) return sub;
-    }
-    return undefined;
+    return copyThrough(this, from, to);
   }
 
   symlink(target: string, abs: string): FsErrorCode | undefined {

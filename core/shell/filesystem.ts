@@ -120,3 +120,27 @@ export function splitPath(abs: string): { parent: string; name: string } {
   const i = abs.lastIndexOf('/');
   return { parent: i <= 0 ? '/' : abs.slice(0, i), name: abs.slice(i + 1) };
 }
+
+/**
+ * `cp -r` done through `fs`'s own reads and writes, for a view that cannot
+ * hand the copy to what lies under it (a pseudo tree, a layer's diff
+ * directory): a file's data, or a directory made and filled name by name.
+ */
+export function copyThrough(fs: Fs, from: string, to: string): FsErrorCode | undefined {
+  const st = fs.stat(from);
+  if (typeof st === 'string') return st;
+  if (st.kind !== 'dir') {
+    const r = fs.tryRead(from);
+    if ('error' in r) return r.error;
+    return fs.writeFile(to, r.data);
+  }
+  const names = fs.readdir(from);
+  if (typeof names === 'string') return names;
+  const e = fs.mkdir(to, { parents: false });
+  if (e && e !== 'EEXIST') return e;
+  for (const n of names) {
+    const sub = fs.copy(`${from}/${n}`, `${to}/${n}`);
+    if (sub) return sub;
+  }
+  return undefined;
+}

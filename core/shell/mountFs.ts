@@ -1,4 +1,4 @@
-import { compareBytes, FsError, resolvePath, splitPath, type Fs, type FsErrorCode, type FsStat, type FsWriter } from './filesystem';
+import { compareBytes, copyThrough, FsError, resolvePath, splitPath, type Fs, type FsErrorCode, type FsStat, type FsWriter } from './filesystem';
 
 /**
  * Pseudo filesystems (procfs, cgroupfs) mounted over another filesystem, as a
@@ -347,22 +347,7 @@ export class MountFs implements Fs {
       if (!isMissing(r)) return r;
     }
     // Out of (or into) a pseudo tree: read and write through this view, as cp does.
-    const st = this.stat(from);
-    if (typeof st === 'string') return st;
-    if (st.kind !== 'dir') {
-      const r = this.tryRead(from);
-      if ('error' in r) return r.error;
-      return this.writeFile(to, r.data);
-    }
-    const names = this.readdir(from);
-    if (typeof names === 'string') return names;
-    const e = this.mkdir(to, { parents: false });
-    if (e && e !== 'EEXIST') return e;
-    for (const n of names) {
-      const sub = this.copy(`${from}/${n}`, `${to}/${n}`);
-      if (sub) return sub;
-    }
-    return undefined;
+    return copyThrough(this, from, to);
   }
 
   symlink(target: string, abs: string): FsErrorCode | undefined {
