@@ -1,6 +1,7 @@
 import type { Check } from './checks';
-import type { Lesson, LessonStep, Localized, Prediction } from './lesson';
+import type { Lesson } from './lesson';
 import { dockerCommands } from './shellWords';
+import { rewriteLesson } from './rewrite';
 import type { StepView } from './view';
 
 /**
@@ -280,10 +281,6 @@ function moveText(text: string, m: Mover): string {
     .join('');
 }
 
-function moveLocalized(text: Localized, m: Mover): Localized {
-  return Object.fromEntries(Object.entries(text).map(([l, t]) => [l, moveText(t, m)])) as Localized;
-}
-
 /** What a program prints or a line matches: host addresses' ports, `--dport`, `->`, host paths; never a bare number. */
 function moveQuoted(s: string, m: Mover): string {
   return movePaths(movePorts(s, m, false), m, false);
@@ -302,27 +299,10 @@ function moveCheck(check: Check, m: Mover): Check {
   return out as Check;
 }
 
-function movePrediction(p: Prediction, m: Mover): Prediction {
-  return { ...p, question: moveLocalized(p.question, m), choices: p.choices.map((c) => ({ ...c, text: moveLocalized(c.text, m) })), confirm: moveCheck(p.confirm, m) };
-}
-
 function moveView(view: StepView, m: Mover): StepView {
   const point = view.point;
   if (point?.kind === 'registry' || point?.kind === 'image') return { ...view, point: { ...point, name: movePorts(point.name, m, false) } };
   return view;
-}
-
-function moveStep(step: LessonStep, m: Mover): LessonStep {
-  return {
-    ...step,
-    title: moveLocalized(step.title, m),
-    body: moveLocalized(step.body, m),
-    commands: step.commands.map((c) => moveLine(c, m)),
-    hints: step.hints.map((h) => moveLocalized(h, m)),
-    check: moveCheck(step.check, m),
-    ...(step.predict ? { predict: movePrediction(step.predict, m) } : {}),
-    ...(step.view ? { view: moveView(step.view, m) } : {}),
-  };
 }
 
 /**
@@ -332,12 +312,13 @@ function moveStep(step: LessonStep, m: Mover): LessonStep {
  */
 export function hostSideLesson<L extends Lesson>(lesson: L, suffix: string, hs: HostSide): L {
   const m: Mover = { hs, suffix, offset: portOffset(suffix) };
-  return {
-    ...lesson,
-    setup: lesson.setup.map((l) => moveLine(l, m)),
-    creates: lesson.creates.map((c) => movePaths(movePorts(c, m, false), m, false)),
-    steps: lesson.steps.map((s) => moveStep(s, m)),
-  };
+  return rewriteLesson(lesson, {
+    line: (l) => moveLine(l, m),
+    text: (t) => moveText(t, m),
+    check: (c) => moveCheck(c, m),
+    view: (v) => moveView(v, m),
+    created: (c) => movePaths(movePorts(c, m, false), m, false),
+  });
 }
 
 /** A shell line with the host ports and paths of `hs` made the student's (`lessonHostSide` says which). */

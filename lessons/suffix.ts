@@ -1,7 +1,8 @@
 import type { Check } from './checks';
-import type { Lesson, LessonStep, Localized, Prediction } from './lesson';
+import type { Lesson } from './lesson';
 import { hostSideLesson, lessonHostSide } from './hostSide';
 import { dockerCommands } from './shellWords';
+import { rewriteLesson } from './rewrite';
 import type { StepView } from './view';
 
 /**
@@ -220,10 +221,6 @@ function renameText(text: string, r: Renamer): string {
   });
 }
 
-function renameLocalized(text: Localized, r: Renamer): Localized {
-  return Object.fromEntries(Object.entries(text).map(([l, t]) => [l, renameText(t, r)])) as Localized;
-}
-
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A regular expression's source with the names renamed where they stand as words (not inside `website` or `/var/www`). */
@@ -253,23 +250,6 @@ function renameCheck(check: Check, r: Renamer): Check {
   return out as Check;
 }
 
-function renamePrediction(p: Prediction, r: Renamer): Prediction {
-  return { ...p, question: renameLocalized(p.question, r), choices: p.choices.map((c) => ({ ...c, text: renameLocalized(c.text, r) })), confirm: renameCheck(p.confirm, r) };
-}
-
-function renameStep(step: LessonStep, r: Renamer): LessonStep {
-  return {
-    ...step,
-    title: renameLocalized(step.title, r),
-    body: renameLocalized(step.body, r),
-    commands: step.commands.map((c) => renameLine(c, r)),
-    hints: step.hints.map((h) => renameLocalized(h, r)),
-    check: renameCheck(step.check, r),
-    ...(step.predict ? { predict: renamePrediction(step.predict, r) } : {}),
-    ...(step.view ? { view: renameView(step.view, r) } : {}),
-  };
-}
-
 /** The view's container, and a volume or image it points at, are the lesson's names too. */
 function renameView(view: StepView, r: Renamer): StepView {
   const point = view.point;
@@ -290,12 +270,13 @@ function renameView(view: StepView, r: Renamer): StepView {
  */
 export function suffixLesson<L extends Lesson>(lesson: L, suffix: string, names: LessonNames = lessonNames(lesson)): L {
   const r = renamer(names, suffix);
-  const renamed: L = {
-    ...lesson,
-    setup: lesson.setup.map((l) => renameLine(l, r)),
-    creates: lesson.creates.map((c) => renameWord(c, r)),
-    steps: lesson.steps.map((s) => renameStep(s, r)),
-  };
+  const renamed = rewriteLesson(lesson, {
+    line: (l) => renameLine(l, r),
+    text: (t) => renameText(t, r),
+    check: (c) => renameCheck(c, r),
+    view: (v) => renameView(v, r),
+    created: (c) => renameWord(c, r),
+  });
   // What the host side is comes from the lesson as written; the renamed one is rewritten.
   return hostSideLesson(renamed, suffix, lessonHostSide(lesson));
 }
