@@ -88,7 +88,7 @@ export class SimTimeline {
 
   /** The lines so far, oldest first, as the timeline lists them. */
   lines(): TimelineLine[] {
-    const lines = this.host.journal.entries.flatMap((e) => ('line' in e ? [e.line] : []));
+    const lines = journalLines(this.host.journal);
     return this.exits.map((exit, i) => ({ line: lines[i] ?? '', exit }));
   }
 
@@ -158,7 +158,7 @@ export class SimTimeline {
    * keeps them.
    */
   async jumpTo(lines: readonly string[], epoch?: number): Promise<void> {
-    const current = this.host.journal.entries.flatMap((e) => ('line' in e ? [e.line] : []));
+    const current = journalLines(this.host.journal);
     let k = 0;
     while (k < lines.length && k < current.length && current[k] === lines[k]) k++;
     if (k > 0) await this.fork(k - 1);
@@ -179,7 +179,7 @@ export class SimTimeline {
   /** The other branches, each named by its first line past the fork and its line count. */
   branches(): BranchInfo[] {
     return this.branchList.map((b) => {
-      const lines = b.journal.entries.flatMap((e) => ('line' in e ? [e.line] : []));
+      const lines = journalLines(b.journal);
       return { id: b.id, from: b.from, first: lines[b.from] ?? '', lines: lines.length };
     });
   }
@@ -210,7 +210,7 @@ export class SimTimeline {
   }
 
   private lineCount(journal: Journal): number {
-    return journal.entries.filter((e) => 'line' in e).length;
+    return journalLines(journal).length;
   }
 
   /** Replays `journal` up to `upTo` entries into the live host, keeping what it has of the first `kept` lines and recording the rest. */
@@ -229,6 +229,11 @@ export class SimTimeline {
   private copy(journal: Journal): Journal {
     return { ...journal, entries: [...journal.entries] };
   }
+}
+
+/** The lines a journal holds, in order (its other entries are keystrokes and Ctrl-Cs). */
+function journalLines(j: Journal): string[] {
+  return j.entries.flatMap((e) => ('line' in e ? [e.line] : []));
 }
 
 /** How many lines two journals share from the start: the same line with the same Ctrl-Cs and keystrokes at the same times. */
