@@ -37,7 +37,6 @@ export interface PastView {
   knownLayerEntries(ids: string[]): Promise<Record<string, LayerEntry[]>>;
 }
 
-
 /** Issue 14: what changed between two lines. */
 export interface MomentDiff {
   from: { historyId: number; number: number; line: string };
@@ -502,11 +501,13 @@ export class AppState {
       // The containers' stacks: their writable layers and what lies under them.
       const ids = m.snapshot.containers.flatMap((c) => c.rootfs?.layers ?? []).filter((id, i, all) => all.indexOf(id) === i);
       try {
-        return await m.layerEntries(ids);
-      } catch (err) {
-        // What that moment can still tell (an image removed since, on the real engine, cannot): those files are left out.
+        // What that moment can tell (an image removed since, on the real engine, cannot): the others' files are left out.
+        const got = await m.knownLayerEntries(ids);
+        if (ids.some((id) => !(id in got))) filesMissing = true;
+        return got;
+      } catch {
         filesMissing = true;
-        return err instanceof MissingLayerFiles ? m.knownLayerEntries(ids) : {};
+        return {};
       }
     };
     const [fa, fb] = await Promise.all([files(ma), files(mb)]);
